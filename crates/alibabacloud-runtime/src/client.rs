@@ -1,0 +1,399 @@
+//! The HTTP transport and the call loop: sign, send, classify, retry, decode.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use tracing::Instrument as _;
+
+use crate::config::{CallOptions, Config, ConfigError};
+use crate::endpoint::{Endpoint, ServiceInfo};
+use crate::error::{
+    ErrorMetadata, ResponseError, SdkError, SdkErrorKind, TimeoutError, TimeoutKind, TransportError,
+};
+use crate::operation::{Operation, OperationError};
+use crate::params::Params;
+use crate::retry::FailureClass;
+use crate::signing::{SignableRequest, SigningContext};
+
+/// A client for one product: one pooled HTTP client, one configuration.
+///
+/// Cloning is cheap and shares the connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    config: Config,
+    service: ServiceInfo,
+    endpoint: Endpoint,
+    base_url: String,
+    authority: String,
+    user_agent: String,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("product", &self.inner.service.product)
+            .field("version", &self.inner.service.version)
+            .field("endpoint", &self.inner.endpoint)
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+/// The result of one attempt.
+enum AttemptError<E> {
+    Fatal(SdkErrorKind<E>),
+    Failed {
+        kind: SdkErrorKind<E>,
+        class: FailureClass,
+        retry_after: Option<Duration>,
+    },
+}
+
+impl Client {
+    /// Builds a client for `service` with `config`.
+    pub fn new(service: ServiceInfo, config: Config) -> Result<Self, ConfigError> {
+        let endpoint = Endpoint::resolve(
+            config.endpoint.as_ref(),
+            config.region.as_deref(),
+            &service.endpoints,
+        );
+        let mut user_agent = format!(
+            "alibabacloud-rust-sdk/{} {}/{} ({}; {})",
+            crate::RUNTIME_VERSION,
+            service.sdk_name,
+            service.sdk_version,
+            std::env::consts::OS,
+            std::env::consts::ARCH,
+        );
+        if let Some(app) = &config.app_name {
+            user_agent.push(' ');
+            user_agent.push_str(app);
+        }
+        #[cfg(feature = "rustls-ring")]
+        {
+            // Keeps an already installed provider; errors only when one is present.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .read_timeout(config.read_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .build()
+            .map_err(|e| ConfigError::Http(e.without_url().to_string()))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                base_url: endpoint.base_url(),
+                authority: endpoint.authority(),
+                endpoint,
+                config,
+                service,
+                user_agent,
+            }),
+        })
+    }
+
+    /// The resolved endpoint.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.inner.endpoint
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The service this client talks to.
+    pub fn service(&self) -> &ServiceInfo {
+        &self.inner.service
+    }
+
+    /// Sends `input` with retries and timeouts, and decodes the answer.
+    pub async fn invoke<O: Operation>(
+        &self,
+        input: &O,
+        options: &CallOptions,
+    ) -> Result<O::Output, SdkError<O::Error>> {
+        let span = tracing::info_span!(
+            "alibabacloud.call",
+            product = self.inner.service.product,
+            action = O::ACTION,
+            attempt = tracing::field::Empty,
+            http_status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let mut params = Params::new();
+        if let Err(e) = input.write_params(&mut params) {
+            return Err(SdkError::new(SdkErrorKind::Construction(e), 0));
+        }
+        let attempts = AtomicU32::new(0);
+        let sent = AtomicBool::new(false);
+        let operation_timeout = options
+            .operation_timeout
+            .or(self.inner.config.operation_timeout);
+        let call = self.call_loop::<O>(&params, options, &attempts, &sent);
+        let result = match operation_timeout {
+            None => call.instrument(span).await,
+            Some(limit) => match tokio::time::timeout(limit, call.instrument(span)).await {
+                Ok(r) => r,
+                Err(_) => Err(SdkErrorKind::Timeout(TimeoutError::new(
+                    TimeoutKind::Operation,
+                    limit,
+                    sent.load(Ordering::Relaxed),
+                ))),
+            },
+        };
+        result.map_err(|kind| SdkError::new(kind, attempts.load(Ordering::Relaxed)))
+    }
+
+    async fn call_loop<O: Operation>(
+        &self,
+        params: &Params,
+        options: &CallOptions,
+        attempts: &AtomicU32,
+        sent: &AtomicBool,
+    ) -> Result<O::Output, SdkErrorKind<O::Error>> {
+        let retry = options.retry.unwrap_or(self.inner.config.retry);
+        let attempt_timeout = options
+            .attempt_timeout
+            .or(self.inner.config.attempt_timeout);
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            attempts.store(attempt, Ordering::Relaxed);
+            tracing::Span::current().record("attempt", attempt);
+            let outcome = match attempt_timeout {
+                None => self.attempt::<O>(params, sent).await,
+                Some(limit) => {
+                    match tokio::time::timeout(limit, self.attempt::<O>(params, sent)).await {
+                        Ok(r) => r,
+                        Err(_) => Err(AttemptError::Failed {
+                            kind: SdkErrorKind::Timeout(TimeoutError::new(
+                                TimeoutKind::Attempt,
+                                limit,
+                                sent.load(Ordering::Relaxed),
+                            )),
+                            class: if sent.load(Ordering::Relaxed) {
+                                FailureClass::Transient
+                            } else {
+                                FailureClass::NotSent
+                            },
+                            retry_after: None,
+                        }),
+                    }
+                }
+            };
+            let span = tracing::Span::current();
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            match outcome {
+                Ok(output) => return Ok(output),
+                Err(AttemptError::Fatal(kind)) => return Err(kind),
+                Err(AttemptError::Failed {
+                    kind,
+                    class,
+                    retry_after,
+                }) => {
+                    if attempt >= retry.max_attempts() || !class.retryable(O::IDEMPOTENT) {
+                        return Err(kind);
+                    }
+                    let delay = retry.backoff(attempt, retry_after);
+                    tracing::debug!(
+                        attempt,
+                        ?class,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    sent.store(false, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+
+    async fn attempt<O: Operation>(
+        &self,
+        params: &Params,
+        sent: &AtomicBool,
+    ) -> Result<O::Output, AttemptError<O::Error>> {
+        let inner = &*self.inner;
+        let credentials = inner
+            .config
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(|e| AttemptError::Fatal(SdkErrorKind::Credentials(e)))?;
+        // A fresh nonce and timestamp for every attempt.
+        let context = SigningContext::fresh();
+        let signable = SignableRequest {
+            method: "POST",
+            path: "/",
+            host: &inner.authority,
+            action: O::ACTION,
+            version: inner.service.version,
+            params: params.entries(),
+            body: &[],
+        };
+        let signed =
+            inner
+                .config
+                .signature_version
+                .signer()
+                .sign(&signable, &credentials, &context);
+        let mut url = String::with_capacity(inner.base_url.len() + 1 + signed.query.len());
+        url.push_str(&inner.base_url);
+        if !signed.query.is_empty() {
+            url.push('?');
+            url.push_str(&signed.query);
+        }
+        let mut request = inner
+            .http
+            .post(url)
+            .header(reqwest::header::USER_AGENT, &inner.user_agent)
+            .header(reqwest::header::ACCEPT, "application/json");
+        for (name, value) in &signed.headers {
+            if *name != "host" {
+                request = request.header(*name, value);
+            }
+        }
+        sent.store(true, Ordering::Relaxed);
+        let response = request
+            .send()
+            .await
+            .map_err(|e| transport_failure(e, sent, &inner.config))?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("x-acs-retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_millis);
+        let header_request_id = response
+            .headers()
+            .get("x-acs-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.bytes().await.map_err(|e| {
+            let e = transport_failure(e, sent, &inner.config);
+            match e {
+                AttemptError::Failed {
+                    kind, retry_after, ..
+                } => AttemptError::Failed {
+                    kind,
+                    // The status line arrived, so the request reached the service.
+                    class: FailureClass::Transient,
+                    retry_after,
+                },
+                other => other,
+            }
+        })?;
+        let span = tracing::Span::current();
+        span.record("http_status", status);
+        decode::<O>(status, retry_after, header_request_id, &body)
+    }
+}
+
+fn decode<O: Operation>(
+    status: u16,
+    retry_after: Option<Duration>,
+    header_request_id: Option<String>,
+    body: &[u8],
+) -> Result<O::Output, AttemptError<O::Error>> {
+    let span = tracing::Span::current();
+    if (200..300).contains(&status) {
+        return match serde_json::from_slice::<O::Output>(body) {
+            Ok(output) => {
+                if let Some(id) = crate::error::request_id_from_body(body).or(header_request_id) {
+                    span.record("request_id", id.as_str());
+                }
+                tracing::debug!(status, "call succeeded");
+                Ok(output)
+            }
+            Err(e) => Err(AttemptError::Fatal(SdkErrorKind::Response(
+                ResponseError::new(
+                    status,
+                    body,
+                    format!("cannot decode the {} output: {e}", O::ACTION),
+                )
+                .or_request_id(header_request_id),
+            ))),
+        };
+    }
+    match ErrorMetadata::from_response(status, retry_after, body) {
+        Ok(meta) => {
+            if let Some(id) = meta.request_id() {
+                span.record("request_id", id);
+            }
+            tracing::debug!(status, code = meta.code(), "service error");
+            let class = FailureClass::of_service_error(meta.code(), status);
+            let retry_after = meta.retry_after();
+            Err(AttemptError::Failed {
+                kind: SdkErrorKind::Service(O::Error::from_metadata(meta)),
+                class,
+                retry_after,
+            })
+        }
+        Err(malformed) => {
+            let malformed = malformed.or_request_id(header_request_id);
+            let class = if status >= 500 {
+                FailureClass::Transient
+            } else {
+                FailureClass::Permanent
+            };
+            Err(AttemptError::Failed {
+                kind: SdkErrorKind::Response(malformed),
+                class,
+                retry_after,
+            })
+        }
+    }
+}
+
+fn transport_failure<E>(e: reqwest::Error, sent: &AtomicBool, config: &Config) -> AttemptError<E> {
+    // The URL carries the signature (and the STS token under V1): never keep it.
+    let e = e.without_url();
+    let not_sent = e.is_connect();
+    if not_sent {
+        sent.store(false, Ordering::Relaxed);
+    }
+    let class = if not_sent {
+        FailureClass::NotSent
+    } else {
+        FailureClass::Transient
+    };
+    let kind = if e.is_timeout() {
+        SdkErrorKind::Timeout(TimeoutError::new(
+            if not_sent {
+                TimeoutKind::Connect
+            } else {
+                TimeoutKind::Read
+            },
+            if not_sent {
+                config.connect_timeout
+            } else {
+                config.read_timeout
+            },
+            !not_sent,
+        ))
+    } else {
+        let message = if not_sent {
+            "connection failed before the request was sent"
+        } else {
+            "connection failed after the request was sent"
+        };
+        SdkErrorKind::Transport(TransportError::new(message, Some(Box::new(e)), !not_sent))
+    };
+    AttemptError::Failed {
+        kind,
+        class,
+        retry_after: None,
+    }
+}

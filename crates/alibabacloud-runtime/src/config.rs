@@ -1,0 +1,235 @@
+//! Client configuration and per-call options.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::credentials::{ChainProvider, Credentials, ProvideCredentials, StaticProvider};
+use crate::endpoint::{Endpoint, InvalidEndpoint};
+use crate::retry::RetryConfig;
+use crate::signing::SignatureVersion;
+
+/// The default time limit for establishing a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The default time limit for reading an answer.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How a client signs, where it sends, and how long it waits and retries.
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) credentials: Arc<dyn ProvideCredentials>,
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint: Option<Endpoint>,
+    pub(crate) signature_version: SignatureVersion,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) read_timeout: Duration,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) operation_timeout: Option<Duration>,
+    pub(crate) retry: RetryConfig,
+    pub(crate) app_name: Option<String>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("credentials", &self.credentials.name())
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("signature_version", &self.signature_version)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("retry", &self.retry)
+            .field("app_name", &self.app_name)
+            .finish()
+    }
+}
+
+impl Config {
+    /// Starts a configuration. Without [`ConfigBuilder::credentials`], credentials come from
+    /// the default chain (the `ALIBABA_CLOUD_*` environment variables).
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// The configured region, if any.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The explicit endpoint, if any.
+    pub fn endpoint(&self) -> Option<&Endpoint> {
+        self.endpoint.as_ref()
+    }
+
+    /// The signature scheme.
+    pub fn signature_version(&self) -> SignatureVersion {
+        self.signature_version
+    }
+
+    /// The retry policy.
+    pub fn retry(&self) -> RetryConfig {
+        self.retry
+    }
+}
+
+/// A configuration value was invalid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The endpoint could not be parsed.
+    #[error(transparent)]
+    Endpoint(#[from] InvalidEndpoint),
+    /// The HTTP client could not be built.
+    #[error("cannot build the HTTP client: {0}")]
+    Http(String),
+}
+
+/// Builds a [`Config`].
+#[derive(Default)]
+pub struct ConfigBuilder {
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    region: Option<String>,
+    endpoint: Option<String>,
+    signature_version: SignatureVersion,
+    connect_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    retry: Option<RetryConfig>,
+    app_name: Option<String>,
+}
+
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("credentials", &self.credentials.as_ref().map(|c| c.name()))
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConfigBuilder {
+    /// Uses these fixed credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(Arc::new(StaticProvider::new(credentials)));
+        self
+    }
+
+    /// Uses this credentials provider.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// Sets the region (such as `cn-hangzhou`), used to pick the endpoint.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sends every request to this endpoint (`https://host[:port]`, `http://host:port` or a
+    /// bare host). It wins over the region.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Chooses the signature scheme (V3 by default).
+    pub fn signature_version(mut self, version: SignatureVersion) -> Self {
+        self.signature_version = version;
+        self
+    }
+
+    /// Time limit for establishing a connection (5 s by default).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Time limit between reads of the answer (10 s by default).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// Time limit for one attempt, sending plus reading the answer (none by default).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Time limit for a whole call, retries and backoff included (none by default).
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the retry policy ([`RetryConfig::standard`] by default).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Adds an application name to the `User-Agent` header.
+    pub fn app_name(mut self, name: impl Into<String>) -> Self {
+        self.app_name = Some(name.into());
+        self
+    }
+
+    /// Checks the values and builds the configuration.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        let endpoint = self.endpoint.as_deref().map(Endpoint::parse).transpose()?;
+        Ok(Config {
+            credentials: self
+                .credentials
+                .unwrap_or_else(|| Arc::new(ChainProvider::default_chain())),
+            region: self.region,
+            endpoint,
+            signature_version: self.signature_version,
+            connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            read_timeout: self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
+            attempt_timeout: self.attempt_timeout,
+            operation_timeout: self.operation_timeout,
+            retry: self.retry.unwrap_or_default(),
+            app_name: self.app_name,
+        })
+    }
+}
+
+/// Per-call overrides of the client's configuration.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// Overrides the retry policy for this call.
+    pub retry: Option<RetryConfig>,
+    /// Overrides the per-attempt time limit for this call.
+    pub attempt_timeout: Option<Duration>,
+    /// Overrides the whole-call time limit for this call.
+    pub operation_timeout: Option<Duration>,
+}
+
+impl CallOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Overrides the retry policy.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Overrides the per-attempt time limit.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the whole-call time limit.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+}

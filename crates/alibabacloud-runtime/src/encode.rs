@@ -1,0 +1,61 @@
+//! Percent-encoding exactly as Alibaba Cloud's signature schemes require.
+//!
+//! Only `A-Z a-z 0-9 - _ . ~` stay literal; every other UTF-8 byte becomes `%XX` with
+//! uppercase hex. So a space is `%20` (never `+`), `*` is `%2A` and `~` stays `~`.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// The bytes that are encoded: everything except the RFC 3986 unreserved set.
+const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encodes `input` for use in a canonical query or string to sign.
+pub fn percent_encode(input: &str) -> String {
+    utf8_percent_encode(input, ENCODE_SET).to_string()
+}
+
+/// Appends the percent-encoding of `input` to `out` without an intermediate allocation.
+pub fn percent_encode_into(out: &mut String, input: &str) {
+    for chunk in utf8_percent_encode(input, ENCODE_SET) {
+        out.push_str(chunk);
+    }
+}
+
+/// Decodes a percent-encoded string; `None` when the bytes are not valid UTF-8.
+///
+/// A `+` is kept as a literal `+`: Alibaba Cloud never encodes a space as `+`.
+pub fn percent_decode(input: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(input)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_and_unreserved_characters() {
+        assert_eq!(percent_encode("a b"), "a%20b");
+        assert_eq!(percent_encode("*"), "%2A");
+        assert_eq!(percent_encode("~"), "~");
+        assert_eq!(percent_encode("+/%=&"), "%2B%2F%25%3D%26");
+        assert_eq!(percent_encode("-_.AZaz09"), "-_.AZaz09");
+        assert_eq!(percent_encode("é"), "%C3%A9");
+        assert_eq!(percent_encode("😀"), "%F0%9F%98%80");
+        assert_eq!(percent_encode(""), "");
+    }
+
+    #[test]
+    fn decode_round_trips() {
+        for s in ["a b", "*~+/%=&", "é😀", ""] {
+            assert_eq!(percent_decode(&percent_encode(s)).as_deref(), Some(s));
+        }
+        assert_eq!(percent_decode("a+b").as_deref(), Some("a+b"));
+        assert_eq!(percent_decode("%FF"), None);
+    }
+}

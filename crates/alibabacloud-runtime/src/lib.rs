@@ -1,0 +1,44 @@
+//! Runtime for the generated Alibaba Cloud Rust SDK.
+//!
+//! Everything that is the same for every Alibaba Cloud RPC-style operation lives here:
+//!
+//! * [`params`]: the one value model every generated request flattens itself into
+//!   (`Name.1`, `Name.1.Key`, JSON-string parameters);
+//! * [`signing`]: the V1 (`HMAC-SHA1`) and V3 (`ACS3-HMAC-SHA256`) signature schemes behind the
+//!   [`signing::Signer`] trait;
+//! * [`credentials`]: async, refreshable credential providers (static, STS, environment, chain);
+//! * [`endpoint`]: explicit endpoints, per-product endpoint maps and the regional fallback;
+//! * [`client`]: the HTTP transport (reqwest, one pooled connection set per client), retries,
+//!   timeouts and tracing;
+//! * [`error`]: the error model that generated per-operation error enums plug into.
+//!
+//! Generated product crates (such as `alibabacloud-cas`) contain only declarative code: request
+//! and response types, error enums and thin client methods that call [`client::Client::invoke`].
+#![deny(missing_docs)]
+
+pub mod client;
+pub mod config;
+pub mod credentials;
+pub mod de;
+pub mod encode;
+pub mod endpoint;
+pub mod enums;
+pub mod error;
+pub mod operation;
+pub mod params;
+pub mod retry;
+pub mod signing;
+pub mod time;
+
+pub use client::Client;
+pub use config::{CallOptions, Config, ConfigBuilder};
+pub use credentials::{Credentials, ProvideCredentials};
+pub use endpoint::{Endpoint, EndpointRules, ServiceInfo};
+pub use error::{ErrorMetadata, SdkError};
+pub use operation::{Missing, Operation, OperationError};
+pub use params::{Params, ToParam};
+pub use retry::RetryConfig;
+pub use signing::SignatureVersion;
+
+/// The version of this runtime, as sent in the `User-Agent` header.
+pub const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,176 @@
+//! Retries: when an attempt may be repeated, and how long to wait first.
+//!
+//! Retries are on by default (3 attempts), with exponential backoff, full jitter and a cap.
+//! Whether an attempt may be repeated depends on the failure *and* on whether the operation is
+//! idempotent: a non-idempotent operation (create, cancel, delete) is re-sent only when the
+//! failure proves the service did not execute it (throttling, or a connection that never
+//! carried the request).
+
+use std::time::Duration;
+
+/// How a client retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryConfig {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(20),
+        }
+    }
+}
+
+impl RetryConfig {
+    /// The default policy: 3 attempts, 100 ms initial backoff, 20 s cap.
+    pub fn standard() -> Self {
+        Self::default()
+    }
+
+    /// One attempt, no retries.
+    pub fn disabled() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the total number of attempts (at least 1).
+    pub fn with_max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n.max(1);
+        self
+    }
+
+    /// Sets the backoff before the first retry; later retries double it, up to the cap.
+    pub fn with_initial_backoff(mut self, d: Duration) -> Self {
+        self.initial_backoff = d;
+        self
+    }
+
+    /// Sets the longest wait between attempts.
+    pub fn with_max_backoff(mut self, d: Duration) -> Self {
+        self.max_backoff = d;
+        self
+    }
+
+    /// The total number of attempts.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The backoff before the first retry.
+    pub fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// The cap on a single wait.
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// How long to wait after failed attempt number `attempt` (1-based): a uniformly random
+    /// duration up to `min(cap, initial * 2^(attempt-1))`, or the service's `retry_after` when
+    /// it asked for one (capped the same way).
+    pub fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(after) = retry_after {
+            return after.min(self.max_backoff);
+        }
+        let exp = self
+            .initial_backoff
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(20));
+        let ceiling = exp.min(self.max_backoff);
+        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(fastrand::u64(0..=nanos))
+    }
+}
+
+/// How a failed attempt ended, as far as retrying is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureClass {
+    /// The service rejected the request without executing it (throttling).
+    NotProcessed,
+    /// The connection failed before the request was sent.
+    NotSent,
+    /// A transient failure after which the request may or may not have been executed
+    /// (5xx, `ServiceUnavailable`, a broken connection, a timeout while waiting).
+    Transient,
+    /// Retrying would not help (a client error, a signature error, a malformed success body).
+    Permanent,
+}
+
+impl FailureClass {
+    /// Classifies a service error by its code and HTTP status.
+    pub fn of_service_error(code: &str, http_status: u16) -> Self {
+        if code.starts_with("Throttling") {
+            FailureClass::NotProcessed
+        } else if code == "ServiceUnavailable" || code == "InternalError" || http_status >= 500 {
+            FailureClass::Transient
+        } else {
+            FailureClass::Permanent
+        }
+    }
+
+    /// Whether an attempt that failed this way may be repeated.
+    pub fn retryable(self, idempotent: bool) -> bool {
+        match self {
+            FailureClass::NotProcessed | FailureClass::NotSent => true,
+            FailureClass::Transient => idempotent,
+            FailureClass::Permanent => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification() {
+        assert_eq!(
+            FailureClass::of_service_error("Throttling.User", 400),
+            FailureClass::NotProcessed
+        );
+        assert_eq!(
+            FailureClass::of_service_error("ServiceUnavailable", 503),
+            FailureClass::Transient
+        );
+        assert_eq!(
+            FailureClass::of_service_error("Anything", 502),
+            FailureClass::Transient
+        );
+        assert_eq!(
+            FailureClass::of_service_error("SignatureDoesNotMatch", 400),
+            FailureClass::Permanent
+        );
+        assert!(FailureClass::NotProcessed.retryable(false));
+        assert!(!FailureClass::Transient.retryable(false));
+        assert!(FailureClass::Transient.retryable(true));
+        assert!(!FailureClass::Permanent.retryable(true));
+    }
+
+    #[test]
+    fn backoff_is_capped_and_jittered() {
+        let r = RetryConfig::standard().with_max_backoff(Duration::from_millis(300));
+        for attempt in 1..40 {
+            assert!(r.backoff(attempt, None) <= Duration::from_millis(300));
+        }
+        assert!(r.backoff(1, None) <= Duration::from_millis(100));
+        assert_eq!(
+            r.backoff(1, Some(Duration::from_millis(250))),
+            Duration::from_millis(250)
+        );
+        assert_eq!(
+            r.backoff(1, Some(Duration::from_secs(9))),
+            Duration::from_millis(300)
+        );
+        assert_eq!(
+            RetryConfig::standard().with_max_attempts(0).max_attempts(),
+            1
+        );
+    }
+}
