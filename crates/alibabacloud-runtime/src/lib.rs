@@ -25,10 +25,12 @@ pub mod endpoint;
 pub mod enums;
 pub mod error;
 pub mod operation;
+pub mod paginate;
 pub mod params;
 pub mod retry;
 pub mod signing;
 pub mod time;
+pub mod waiter;
 
 pub use client::Client;
 pub use config::{CallOptions, Config, ConfigBuilder};

@@ -1,0 +1,42 @@
+//! `cargo xtask codegen [--check]`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask codegen [--check]\n\n  codegen          regenerate the product crates from api-specs/\n  codegen --check  fail when a committed generated file differs from what the specs give";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let check = match args.as_slice() {
+        ["codegen"] => false,
+        ["codegen", "--check"] => true,
+        ["--help"] | ["-h"] | ["help"] => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    // xtask lives one level below the workspace root.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    match xtask::codegen::run(&root, check) {
+        Ok(lines) => {
+            for l in lines {
+                println!("{l}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(lines) => {
+            for l in lines {
+                eprintln!("error: {l}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
