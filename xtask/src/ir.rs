@@ -186,10 +186,8 @@ pub enum Pagination {
         page_size: Field,
         /// Output field for the total.
         total: Option<Field>,
-        /// Path of output fields to the items list.
-        items: Vec<Field>,
-        /// Item type.
-        item_ty: Ty,
+        /// Path of output fields to the items list; `None` when the pages have no typed list.
+        items: Option<(Vec<Field>, Ty)>,
     },
     /// Continuation token.
     Token {
@@ -199,10 +197,8 @@ pub enum Pagination {
         output_token: Field,
         /// Page size input field.
         page_size: Option<Field>,
-        /// Path of output fields to the items list.
-        items: Vec<Field>,
-        /// Item type.
-        item_ty: Ty,
+        /// Path of output fields to the items list; `None` when the pages have no typed list.
+        items: Option<(Vec<Field>, Ty)>,
     },
 }
 
@@ -585,7 +581,7 @@ fn lower_fields(
             continue;
         }
         if side == Side::Request && top_level_request && f.required.is_none() {
-            ctx.err(format!("{p}"), "missing key `required`");
+            ctx.err(&p, "missing key `required`");
         }
         if f.style.is_some() && !matches!(f.ty, TypeName::Object | TypeName::Array | TypeName::Map)
         {
@@ -890,13 +886,15 @@ fn lower_pagination(
                 )?),
                 None => None,
             };
-            let (items, item_ty) = resolve_items(ctx, "pagination.items", items, output, types)?;
+            let items = match items {
+                Some(i) => Some(resolve_items(ctx, "pagination.items", i, output, types)?),
+                None => None,
+            };
             Some(Pagination::Page {
                 page_number: pn?,
                 page_size: ps?,
                 total: tot,
                 items,
-                item_ty,
             })
         }
         PaginationSpec::Token {
@@ -924,13 +922,15 @@ fn lower_pagination(
                 )?),
                 None => None,
             };
-            let (items, item_ty) = resolve_items(ctx, "pagination.items", items, output, types)?;
+            let items = match items {
+                Some(i) => Some(resolve_items(ctx, "pagination.items", i, output, types)?),
+                None => None,
+            };
             Some(Pagination::Token {
                 input_token: it?,
                 output_token: ot?,
                 page_size: ps,
                 items,
-                item_ty,
             })
         }
     }

@@ -252,7 +252,8 @@ pub enum PaginationSpec {
         #[serde(default)]
         total: Option<String>,
         /// Response field with the items.
-        items: String,
+        #[serde(default)]
+        items: Option<String>,
     },
     /// Continuation token.
     #[serde(rename = "token")]
@@ -268,7 +269,8 @@ pub enum PaginationSpec {
         #[serde(default)]
         total: Option<String>,
         /// Response field with the items.
-        items: String,
+        #[serde(default)]
+        items: Option<String>,
     },
 }
 

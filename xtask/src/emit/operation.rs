@@ -202,51 +202,56 @@ fn error_enum(service: &Service, op: &Operation, error: &syn::Ident) -> TokenStr
         let d = format!(" Whether this is `{}`.", e.code);
         quote! { #[doc = #d] pub fn #is(&self) -> bool { ::std::matches!(self, Self::#id(_)) } }
     });
+    let (from_body, meta_body) = if op.errors.is_empty() {
+        (
+            quote! { Self::Unhandled(metadata) },
+            quote! { let Self::Unhandled(m) = self; m },
+        )
+    } else {
+        (
+            quote! { match metadata.code() { #(#from)* _ => Self::Unhandled(metadata), } },
+            quote! { match self { #(#meta)* Self::Unhandled(m) => m, } },
+        )
+    };
     quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        #[non_exhaustive]
-        pub enum #error {
-            #(#variants)*
-            /// Any code outside the published table, with its message, HTTP status and request id.
-            Unhandled(::alibabacloud_runtime::ErrorMetadata),
-        }
-        impl #error {
-            /// Everything the service said: code, message, HTTP status, request id, raw body.
-            pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-                match self {
-                    #(#meta)*
-                    Self::Unhandled(m) => m,
+            #doc
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            #[non_exhaustive]
+            pub enum #error {
+                #(#variants)*
+                /// Any code outside the published table, with its message, HTTP status and request id.
+                Unhandled(::alibabacloud_runtime::ErrorMetadata),
+            }
+            impl #error {
+                /// Everything the service said: code, message, HTTP status, request id, raw body.
+                pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
+    #meta_body
+                }
+                /// The error code, such as `NotFoundOrder`.
+                pub fn code(&self) -> &str { self.metadata().code() }
+                /// The service's message.
+                pub fn message(&self) -> &str { self.metadata().message() }
+                /// The request id, to quote to support.
+                pub fn request_id(&self) -> ::std::option::Option<&str> { self.metadata().request_id() }
+                /// The HTTP status.
+                pub fn http_status(&self) -> u16 { self.metadata().http_status() }
+                #(#predicates)*
+            }
+            impl ::alibabacloud_runtime::OperationError for #error {
+                fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
+    #from_body
+                }
+                fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
+                    #error::metadata(self)
                 }
             }
-            /// The error code, such as `NotFoundOrder`.
-            pub fn code(&self) -> &str { self.metadata().code() }
-            /// The service's message.
-            pub fn message(&self) -> &str { self.metadata().message() }
-            /// The request id, to quote to support.
-            pub fn request_id(&self) -> ::std::option::Option<&str> { self.metadata().request_id() }
-            /// The HTTP status.
-            pub fn http_status(&self) -> u16 { self.metadata().http_status() }
-            #(#predicates)*
-        }
-        impl ::alibabacloud_runtime::OperationError for #error {
-            fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-                match metadata.code() {
-                    #(#from)*
-                    _ => Self::Unhandled(metadata),
+            impl ::std::fmt::Display for #error {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::std::fmt::Display::fmt(self.metadata(), f)
                 }
             }
-            fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-                #error::metadata(self)
-            }
+            impl ::std::error::Error for #error {}
         }
-        impl ::std::fmt::Display for #error {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::std::fmt::Display::fmt(self.metadata(), f)
-            }
-        }
-        impl ::std::error::Error for #error {}
-    }
 }
 
 /// How a builder setter takes its value.
@@ -531,6 +536,9 @@ fn first_enum_value(op: &Operation, ty: &Ty) -> String {
 
 /// The access path to the items list inside an output, as `Option<&Vec<Item>>`.
 fn items_access(items: &[Field]) -> TokenStream {
+    if items.is_empty() {
+        return quote! { ::std::option::Option::Some(&[()]) };
+    }
     let mut expr = quote! { output };
     for (i, f) in items.iter().enumerate() {
         let id = field_ident(&f.wire);
@@ -544,6 +552,9 @@ fn items_access(items: &[Field]) -> TokenStream {
 }
 
 fn take_items(items: &[Field]) -> TokenStream {
+    if items.is_empty() {
+        return quote! { ::std::vec![output] };
+    }
     let mut expr = quote! { output };
     for (i, f) in items.iter().enumerate() {
         let id = field_ident(&f.wire);
@@ -554,6 +565,22 @@ fn take_items(items: &[Field]) -> TokenStream {
         };
     }
     quote! { #expr.unwrap_or_default() }
+}
+
+/// The items path and type; without a typed list, each page is one item.
+fn items_or_pages(items: &Option<(Vec<Field>, Ty)>, op: &Operation) -> (Vec<Field>, Ty) {
+    match items {
+        Some((path, ty)) => (path.clone(), ty.clone()),
+        None => (Vec::new(), Ty::Struct(format!("{}Output", op.name))),
+    }
+}
+
+/// `Option<i32>` or `Option<i64>` to `Option<i64>`.
+fn widen(f: &Field, value: TokenStream) -> TokenStream {
+    match f.ty {
+        Ty::I32 => quote! { #value.map(i64::from) },
+        _ => value,
+    }
 }
 
 fn int_from_i64(f: &Field, value: TokenStream) -> TokenStream {
@@ -587,16 +614,19 @@ fn paginator_impl(
             page_size,
             total,
             items,
-            item_ty,
         } => {
+            let (items, item_ty) = items_or_pages(items, op);
+            let items = &items[..];
             let pn = field_ident(&page_number.wire);
             let ps = field_ident(&page_size.wire);
-            let item = ty_tokens(item_ty);
+            let item = ty_tokens(&item_ty);
             let set = int_from_i64(page_number, quote! { page });
+            let pn_get = widen(page_number, quote! { self.#pn });
+            let ps_get = widen(page_size, quote! { self.#ps });
             let total_expr = match total {
                 Some(t) => {
                     let id = field_ident(&t.wire);
-                    quote! { output.#id.map(i64::from) }
+                    widen(t, quote! { output.#id })
                 }
                 None => quote! { ::std::option::Option::None },
             };
@@ -605,9 +635,9 @@ fn paginator_impl(
             quote! {
                 impl ::alibabacloud_runtime::paginate::PageNumbered for #input {
                     type Item = #item;
-                    fn page_number(&self) -> ::std::option::Option<i64> { self.#pn.map(i64::from) }
+                    fn page_number(&self) -> ::std::option::Option<i64> { #pn_get }
                     fn set_page_number(&mut self, page: i64) { self.#pn = ::std::option::Option::Some(#set); }
-                    fn page_size(&self) -> ::std::option::Option<i64> { self.#ps.map(i64::from) }
+                    fn page_size(&self) -> ::std::option::Option<i64> { #ps_get }
                     fn total(output: &#output) -> ::std::option::Option<i64> { #total_expr }
                     fn item_count(output: &#output) -> usize { #count.map_or(0, |v| v.len()) }
                     fn into_items(output: #output) -> ::std::vec::Vec<#item> { #take }
@@ -625,12 +655,13 @@ fn paginator_impl(
             input_token,
             output_token,
             items,
-            item_ty,
             ..
         } => {
+            let (items, item_ty) = items_or_pages(items, op);
+            let items = &items[..];
             let it = field_ident(&input_token.wire);
             let ot = field_ident(&output_token.wire);
-            let item = ty_tokens(item_ty);
+            let item = ty_tokens(&item_ty);
             let take = take_items(items);
             quote! {
                 impl ::alibabacloud_runtime::paginate::TokenPaged for #input {
