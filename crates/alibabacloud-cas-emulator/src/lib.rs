@@ -1,0 +1,269 @@
+//! A local, in-memory emulator of Alibaba Cloud's SSL Certificates Service (`cas`, API version
+//! `2020-04-07`).
+//!
+//! It speaks the real wire protocol: RPC-style `POST /` (or `GET /`) requests signed with V1
+//! (`HMAC-SHA1`, `SignatureVersion=1.0`) or V3 (`ACS3-HMAC-SHA256`), verified with the very
+//! signing functions of [`alibabacloud_runtime::signing`], and JSON answers in the real success
+//! and error envelopes. Official SDKs can talk to it by pointing their endpoint at
+//! [`Emulator::endpoint`].
+//!
+//! It implements the DV certificate application lifecycle:
+//! `CreateCertificateRequest`, `CreateCertificateWithCsrRequest`,
+//! `CreateCertificateForPackageRequest`, `DescribeCertificateState`, `CancelOrderRequest`,
+//! `DeleteCertificateRequest` and `ListUserCertificateOrder`.
+//!
+//! Every request goes through four separate stages (see `server.rs`):
+//! parse → authenticate → dispatch → respond.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use alibabacloud_cas_emulator::{Emulator, EmulatorConfig};
+//! let emulator = Emulator::start(EmulatorConfig::default(), "127.0.0.1:0".parse().unwrap()).await?;
+//! println!("listening on {}", emulator.endpoint());
+//! emulator.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+
+mod auth;
+mod error;
+mod handlers;
+mod request;
+mod response;
+mod server;
+mod state;
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use state::{AuditEntry, OrderState};
+
+use server::{Context, Settings};
+
+/// The access key id of [`EmulatorConfig::default`].
+pub const DEFAULT_ACCESS_KEY_ID: &str = "emulator-access-key-id";
+/// The access key secret of [`EmulatorConfig::default`].
+pub const DEFAULT_ACCESS_KEY_SECRET: &str = "emulator-access-key-secret";
+/// The number of certificate applications the default resource plan allows.
+pub const DEFAULT_QUOTA: u32 = 20;
+/// The default tolerance between a request's timestamp and the emulator's clock.
+pub const DEFAULT_MAX_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
+/// The only API version the emulator (and the real `cas` service it mimics) accepts.
+pub const API_VERSION: &str = "2020-04-07";
+/// The `HostId` every error body carries.
+pub const HOST_ID: &str = "cas.aliyuncs.com";
+
+/// How long [`Emulator::shutdown`] waits for in-flight requests before it stops the server.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// How the emulator configures itself at start.
+#[derive(Clone)]
+pub struct EmulatorConfig {
+    /// The known access key pairs, `(access key id, access key secret)`.
+    pub key_pairs: Vec<(String, String)>,
+    /// How many certificate applications the resource plan still allows; `None` means no
+    /// resource plan was bought at all.
+    pub quota: Option<u32>,
+    /// How far a request's timestamp may be from the emulator's clock, either way.
+    pub max_clock_skew: Duration,
+    /// How certificate applications get reviewed.
+    pub review: ReviewPolicy,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            key_pairs: vec![(
+                DEFAULT_ACCESS_KEY_ID.to_string(),
+                DEFAULT_ACCESS_KEY_SECRET.to_string(),
+            )],
+            quota: Some(DEFAULT_QUOTA),
+            max_clock_skew: DEFAULT_MAX_CLOCK_SKEW,
+            review: ReviewPolicy::Manual,
+        }
+    }
+}
+
+impl fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never print the secrets.
+        f.debug_struct("EmulatorConfig")
+            .field(
+                "key_pairs",
+                &self
+                    .key_pairs
+                    .iter()
+                    .map(|(id, _)| (id.as_str(), "** redacted **"))
+                    .collect::<Vec<_>>(),
+            )
+            .field("quota", &self.quota)
+            .field("max_clock_skew", &self.max_clock_skew)
+            .field("review", &self.review)
+            .finish()
+    }
+}
+
+/// How certificate applications move from review to an outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReviewPolicy {
+    /// Orders stay pending until [`Emulator::complete_domain_verification`] and
+    /// [`Emulator::finish_review`] move them.
+    #[default]
+    Manual,
+    /// Orders are decided by polling: once an order has been described `after_polls` times,
+    /// it has moved to `certificate` (`approve`) or `verify_fail`, so the next
+    /// `DescribeCertificateState` sees the outcome. With `after_polls == 0` the very first
+    /// describe already sees it.
+    Automatic {
+        /// `true` issues the certificate, `false` fails the review.
+        approve: bool,
+        /// How many describes an order answers as still pending.
+        after_polls: u32,
+    },
+}
+
+/// The outcome of a manual review, for [`Emulator::finish_review`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewOutcome {
+    /// Issue the certificate: the order moves to `certificate`.
+    Approve,
+    /// Fail the review: the order moves to `verify_fail`.
+    Reject,
+}
+
+/// A running emulator, serving on a spawned task until [`Emulator::shutdown`] (or drop).
+pub struct Emulator {
+    addr: SocketAddr,
+    ctx: Context,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    /// Binds `listen` (use `127.0.0.1:0` for a free port) and serves on a spawned task.
+    ///
+    /// Must be called inside a Tokio runtime.
+    pub async fn start(config: EmulatorConfig, listen: SocketAddr) -> std::io::Result<Emulator> {
+        let listener = tokio::net::TcpListener::bind(listen).await?;
+        let addr = listener.local_addr()?;
+        let settings = Settings {
+            keys: config.key_pairs.iter().cloned().collect(),
+            max_clock_skew: config.max_clock_skew,
+        };
+        let ctx = Context {
+            settings: Arc::new(settings),
+            state: Arc::new(Mutex::new(state::State::new(config.quota, config.review))),
+        };
+        let app = server::router(ctx.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    // Either an explicit stop or the handle being dropped.
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        tracing::info!(%addr, "cas emulator listening");
+        Ok(Emulator {
+            addr,
+            ctx,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// The address the emulator is bound to.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The endpoint to configure a client with, such as `http://127.0.0.1:41234`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Replaces the review policy; pending orders follow the new one from their next describe.
+    pub fn set_review_policy(&self, policy: ReviewPolicy) {
+        self.ctx.lock().review = policy;
+    }
+
+    /// Sets how many applications the resource plan still allows; `None` removes the plan.
+    pub fn set_quota(&self, quota: Option<u32>) {
+        self.ctx.lock().quota = quota;
+    }
+
+    /// Moves an order from `domain_verify` to `process`, as if its DNS record or file had been
+    /// found. Returns `false` when the order is unknown or not in `domain_verify`.
+    pub fn complete_domain_verification(&self, order_id: i64) -> bool {
+        self.ctx.lock().complete_domain_verification(order_id)
+    }
+
+    /// Ends the review of an order in `process` (or still in `domain_verify`): `certificate`
+    /// when approved, `verify_fail` when rejected. Returns `false` when the order is unknown or
+    /// not under review.
+    pub fn finish_review(&self, order_id: i64, outcome: ReviewOutcome) -> bool {
+        self.ctx
+            .lock()
+            .finish_review(order_id, outcome == ReviewOutcome::Approve)
+    }
+
+    /// The state of an order, `None` when there is no such order (or it was deleted).
+    pub fn order_state(&self, order_id: i64) -> Option<OrderState> {
+        self.ctx.lock().orders.get(&order_id).map(|o| o.state)
+    }
+
+    /// One entry per operation the emulator executed, oldest first.
+    ///
+    /// Requests that failed authentication, or named an unknown version or action, never reach
+    /// an operation and are not listed.
+    pub fn audit_log(&self) -> Vec<AuditEntry> {
+        self.ctx.lock().audit.clone()
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish (for a few seconds at most)
+    /// and waits for the server task.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(mut task) = self.task.take() {
+            match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {
+                Ok(Ok(Ok(()))) => {}
+                Ok(Ok(Err(e))) => {
+                    tracing::warn!(error = %e, "emulator server stopped with an error")
+                }
+                Ok(Err(e)) => tracing::warn!(error = %e, "emulator server task failed"),
+                Err(_) => {
+                    tracing::warn!("in-flight requests did not finish in time; aborting");
+                    task.abort();
+                    let _ = task.await;
+                }
+            }
+        }
+        tracing::info!(addr = %self.addr, "cas emulator stopped");
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        // A handle dropped without `shutdown` still stops its server.
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

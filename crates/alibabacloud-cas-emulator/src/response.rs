@@ -1,0 +1,82 @@
+//! Stage 4, respond: the success and error envelopes and the request id.
+
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+
+/// The content type of every answer, spelled as the real service spells it.
+const CONTENT_TYPE: &str = "application/json;charset=utf-8";
+
+/// A request id shaped like the service's: `082FAB35-6AB9-4FD5-8750-D36673548E76`.
+pub(crate) fn new_request_id() -> String {
+    let hi = fastrand::u64(..);
+    let lo = fastrand::u64(..);
+    format!(
+        "{:08X}-{:04X}-4{:03X}-{:04X}-{:012X}",
+        hi >> 32,
+        (hi >> 16) & 0xffff,
+        hi & 0x0fff,
+        (lo >> 48 & 0x3fff) | 0x8000,
+        lo & 0xffff_ffff_ffff
+    )
+}
+
+/// Builds the HTTP answer; every answer carries `x-acs-request-id`.
+pub(crate) fn respond(request_id: &str, outcome: Result<Map<String, Value>, ApiError>) -> Response {
+    let (status, body) = match outcome {
+        Ok(mut fields) => {
+            fields.insert("RequestId".into(), Value::String(request_id.into()));
+            tracing::debug!(request_id, status = 200, "answered");
+            (200, Value::Object(fields))
+        }
+        Err(e) => {
+            tracing::info!(request_id, status = e.status, code = %e.code, message = %e.message, "answered with an error");
+            let mut fields = Map::new();
+            fields.insert("RequestId".into(), Value::String(request_id.into()));
+            fields.insert("HostId".into(), Value::String(crate::HOST_ID.into()));
+            fields.insert("Code".into(), Value::String(e.code.clone()));
+            fields.insert("Message".into(), Value::String(e.message));
+            fields.insert(
+                "Recommend".into(),
+                Value::String(format!(
+                    "https://api.aliyun.com/troubleshoot?q={}&product=cas&requestId={request_id}",
+                    e.code
+                )),
+            );
+            (e.status, Value::Object(fields))
+        }
+    };
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let mut response = Response::new(Body::from(bytes));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    if let Ok(value) = HeaderValue::from_str(request_id) {
+        headers.insert("x-acs-request-id", value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_look_like_the_service_ones() {
+        let id = new_request_id();
+        let groups: Vec<&str> = id.split('-').collect();
+        assert_eq!(
+            groups.iter().map(|g| g.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12]
+        );
+        assert!(
+            id.chars()
+                .all(|c| c == '-' || c.is_ascii_digit() || c.is_ascii_uppercase())
+        );
+        assert_ne!(id, new_request_id());
+    }
+}

@@ -1,0 +1,268 @@
+//! The in-memory state: orders, quota, review policy, used nonces and the audit log.
+
+use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+
+use crate::ReviewPolicy;
+
+/// The state of a certificate application order, as `DescribeCertificateState` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum OrderState {
+    /// Waiting for the domain's ownership to be verified (DNS record or file).
+    DomainVerify,
+    /// Under review by the certificate authority.
+    Process,
+    /// The review failed.
+    VerifyFail,
+    /// The certificate was issued.
+    Certificate,
+    /// Pending application: the order was cancelled before it was issued.
+    Payed,
+}
+
+impl OrderState {
+    /// The wire name of the state (`Type` in `DescribeCertificateState`).
+    pub fn as_wire(&self) -> &'static str {
+        match self {
+            OrderState::DomainVerify => "domain_verify",
+            OrderState::Process => "process",
+            OrderState::VerifyFail => "verify_fail",
+            OrderState::Certificate => "certificate",
+            OrderState::Payed => "payed",
+        }
+    }
+
+    /// The `Status` that `ListUserCertificateOrder` shows for an order in this state.
+    pub(crate) fn list_status(&self) -> &'static str {
+        match self {
+            OrderState::DomainVerify | OrderState::Process => "CHECKING",
+            OrderState::VerifyFail => "CHECKED_FAIL",
+            OrderState::Certificate => "ISSUED",
+            OrderState::Payed => "PAYED",
+        }
+    }
+}
+
+/// One operation the emulator executed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct AuditEntry {
+    /// The operation, such as `DeleteCertificateRequest`.
+    pub action: String,
+    /// The order the operation concerned (the new one for a create), when there is one.
+    pub order_id: Option<i64>,
+    /// `OK`, or the error code answered.
+    pub outcome: String,
+}
+
+/// How a domain's ownership is proven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ValidateType {
+    Dns,
+    File,
+}
+
+impl ValidateType {
+    pub fn as_wire(self) -> &'static str {
+        match self {
+            ValidateType::Dns => "DNS",
+            ValidateType::File => "FILE",
+        }
+    }
+}
+
+/// An issued certificate.
+#[derive(Debug, Clone)]
+pub(crate) struct Issued {
+    pub cert_id: i64,
+    pub not_before: SystemTime,
+    pub not_after: SystemTime,
+}
+
+/// A certificate application order.
+#[derive(Debug, Clone)]
+pub(crate) struct Order {
+    pub id: i64,
+    pub domain: String,
+    pub validate_type: ValidateType,
+    pub product_code: String,
+    pub state: OrderState,
+    /// How many times `DescribeCertificateState` asked about it.
+    pub polls: u32,
+    pub created: SystemTime,
+    /// The DNS record value or file content that proves ownership.
+    pub token: String,
+    pub issued: Option<Issued>,
+}
+
+/// How long an issued DV certificate is valid.
+const VALIDITY: Duration = Duration::from_secs(90 * 24 * 3600);
+
+/// Everything that changes while the emulator runs.
+#[derive(Debug)]
+pub(crate) struct State {
+    pub quota: Option<u32>,
+    pub review: ReviewPolicy,
+    pub orders: BTreeMap<i64, Order>,
+    pub next_order_id: i64,
+    pub next_cert_id: i64,
+    pub nonces: NonceCache,
+    pub audit: Vec<AuditEntry>,
+}
+
+impl State {
+    pub fn new(quota: Option<u32>, review: ReviewPolicy) -> Self {
+        Self {
+            quota,
+            review,
+            orders: BTreeMap::new(),
+            next_order_id: 1_000_001,
+            next_cert_id: 20_000_001,
+            nonces: NonceCache::default(),
+            audit: Vec::new(),
+        }
+    }
+
+    /// Moves `domain_verify` to `process`.
+    pub fn complete_domain_verification(&mut self, order_id: i64) -> bool {
+        match self.orders.get_mut(&order_id) {
+            Some(order) if order.state == OrderState::DomainVerify => {
+                order.state = OrderState::Process;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Ends the review of an order still pending (`domain_verify` or `process`).
+    pub fn finish_review(&mut self, order_id: i64, approve: bool) -> bool {
+        let cert_id = self.next_cert_id;
+        let Some(order) = self.orders.get_mut(&order_id) else {
+            return false;
+        };
+        if !matches!(order.state, OrderState::DomainVerify | OrderState::Process) {
+            return false;
+        }
+        if approve {
+            let now = SystemTime::now();
+            order.state = OrderState::Certificate;
+            order.issued = Some(Issued {
+                cert_id,
+                not_before: now,
+                not_after: now + VALIDITY,
+            });
+            self.next_cert_id += 1;
+        } else {
+            order.state = OrderState::VerifyFail;
+        }
+        true
+    }
+
+    /// Applies an automatic review policy to an order about to be described.
+    pub fn review_on_poll(&mut self, order_id: i64) {
+        let ReviewPolicy::Automatic {
+            approve,
+            after_polls,
+        } = self.review
+        else {
+            return;
+        };
+        let due = self
+            .orders
+            .get(&order_id)
+            .is_some_and(|o| o.polls >= after_polls);
+        if due {
+            self.finish_review(order_id, approve);
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch, as the service reports dates.
+pub(crate) fn epoch_millis(t: SystemTime) -> i64 {
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The nonces seen recently, per access key, forgotten after their time to live.
+#[derive(Debug, Default)]
+pub(crate) struct NonceCache {
+    seen: HashSet<(String, String)>,
+    /// Insertion order; expiries are increasing because the time to live is fixed.
+    order: VecDeque<(Instant, (String, String))>,
+}
+
+impl NonceCache {
+    /// `true` (and remembered) when `nonce` was not used by `access_key_id` within `ttl`.
+    pub fn check_and_record(
+        &mut self,
+        access_key_id: &str,
+        nonce: &str,
+        now: Instant,
+        ttl: Duration,
+    ) -> bool {
+        while let Some((expiry, _)) = self.order.front() {
+            if *expiry > now {
+                break;
+            }
+            if let Some((_, key)) = self.order.pop_front() {
+                self.seen.remove(&key);
+            }
+        }
+        let key = (access_key_id.to_string(), nonce.to_string());
+        if self.seen.contains(&key) {
+            return false;
+        }
+        self.seen.insert(key.clone());
+        self.order.push_back((now + ttl, key));
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_are_per_key_and_expire() {
+        let mut cache = NonceCache::default();
+        let t0 = Instant::now();
+        let ttl = Duration::from_secs(10);
+        assert!(cache.check_and_record("a", "n", t0, ttl));
+        assert!(!cache.check_and_record("a", "n", t0 + Duration::from_secs(5), ttl));
+        assert!(cache.check_and_record("b", "n", t0, ttl));
+        assert!(cache.check_and_record("a", "n", t0 + Duration::from_secs(11), ttl));
+    }
+
+    #[test]
+    fn automatic_review_after_polls() {
+        let mut st = State::new(
+            Some(1),
+            ReviewPolicy::Automatic {
+                approve: true,
+                after_polls: 1,
+            },
+        );
+        st.orders.insert(
+            1,
+            Order {
+                id: 1,
+                domain: "example.com".into(),
+                validate_type: ValidateType::Dns,
+                product_code: "digicert-free-1-free".into(),
+                state: OrderState::DomainVerify,
+                polls: 0,
+                created: SystemTime::now(),
+                token: "t".into(),
+                issued: None,
+            },
+        );
+        st.review_on_poll(1);
+        assert_eq!(st.orders[&1].state, OrderState::DomainVerify);
+        st.orders.get_mut(&1).unwrap().polls = 1;
+        st.review_on_poll(1);
+        assert_eq!(st.orders[&1].state, OrderState::Certificate);
+        assert!(st.orders[&1].issued.is_some());
+    }
+}
