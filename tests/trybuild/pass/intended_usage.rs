@@ -1,0 +1,36 @@
+// The intended usage: required parameters by name, optional ones by name, in any order.
+use alibabacloud_cas::operation::create_certificate_request::TagsItem;
+use alibabacloud_cas::operation::list_user_certificate_order::Status;
+use alibabacloud_cas::{CallOptions, Client, RetryConfig};
+
+#[allow(dead_code)]
+async fn lifecycle(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    let created = client
+        .create_certificate_request()
+        .product_code("digicert-free-1-free")
+        .domain("www.example.com")
+        .email("admin@example.com")
+        .phone("13800000000")
+        .username("Admin")
+        .validate_type("DNS")
+        .tags(vec![TagsItem { key: Some("env".into()), value: Some("test".into()) }])
+        .send()
+        .await?;
+    let order_id = created.order_id.unwrap_or_default();
+    client
+        .delete_certificate_request()
+        .order_id(order_id)
+        .options(CallOptions::new().retry(RetryConfig::disabled()))
+        .send()
+        .await?;
+    let _orders = client
+        .list_user_certificate_order()
+        .status(Status::Issued)
+        .show_size(50)
+        .send()
+        .await?;
+    let _input = client.delete_certificate_request().order_id(1).build();
+    Ok(())
+}
+
+fn main() {}
