@@ -17,9 +17,12 @@ use futures::TryStreamExt;
 const SCHEMES: [SignatureVersion; 2] = [SignatureVersion::V1, SignatureVersion::V3];
 
 async fn emulator() -> Emulator {
-    Emulator::start(EmulatorConfig::default(), "127.0.0.1:0".parse().expect("addr"))
-        .await
-        .expect("emulator starts")
+    Emulator::start(
+        EmulatorConfig::default(),
+        "127.0.0.1:0".parse().expect("addr"),
+    )
+    .await
+    .expect("emulator starts")
 }
 
 fn client_with(emu: &Emulator, version: SignatureVersion, secret: &str) -> Client {
@@ -58,13 +61,32 @@ async fn create_describe_cancel_delete() {
         let emu = emulator().await;
         let c = client(&emu, v);
         let id = create(&c, "www.example.com").await;
-        let state = c.describe_certificate_state().order_id(id).send().await.expect("describe");
+        let state = c
+            .describe_certificate_state()
+            .order_id(id)
+            .send()
+            .await
+            .expect("describe");
         assert_eq!(state.r#type, Some(OrderType::DomainVerify), "{v:?}");
         assert_eq!(state.domain.as_deref(), Some("www.example.com"));
-        c.cancel_order_request().order_id(id).send().await.expect("cancel");
-        let state = c.describe_certificate_state().order_id(id).send().await.expect("describe");
+        c.cancel_order_request()
+            .order_id(id)
+            .send()
+            .await
+            .expect("cancel");
+        let state = c
+            .describe_certificate_state()
+            .order_id(id)
+            .send()
+            .await
+            .expect("describe");
         assert_eq!(state.r#type, Some(OrderType::Payed));
-        let deleted = c.delete_certificate_request().order_id(id).send().await.expect("delete");
+        let deleted = c
+            .delete_certificate_request()
+            .order_id(id)
+            .send()
+            .await
+            .expect("delete");
         assert!(deleted.request_id.is_some());
         assert_eq!(emu.order_state(id), None);
         emu.shutdown().await;
@@ -78,9 +100,18 @@ async fn create_review_fails_delete() {
         let c = client(&emu, v);
         let id = create(&c, "fail.example.com").await;
         assert!(emu.finish_review(id, ReviewOutcome::Reject));
-        let state = c.describe_certificate_state().order_id(id).send().await.expect("describe");
+        let state = c
+            .describe_certificate_state()
+            .order_id(id)
+            .send()
+            .await
+            .expect("describe");
         assert_eq!(state.r#type, Some(OrderType::VerifyFail));
-        c.delete_certificate_request().order_id(id).send().await.expect("delete");
+        c.delete_certificate_request()
+            .order_id(id)
+            .send()
+            .await
+            .expect("delete");
         assert_eq!(emu.order_state(id), None);
         emu.shutdown().await;
     }
@@ -95,12 +126,28 @@ async fn typed_errors_for_issued_unknown_and_exhausted() {
         assert!(emu.finish_review(id, ReviewOutcome::Approve));
         assert_eq!(emu.order_state(id), Some(OrderState::Certificate));
 
-        let err = c.delete_certificate_request().order_id(id).send().await.expect_err("issued");
-        assert!(matches!(err.service_error(), Some(DeleteError::OrderStateError(_))), "{err}");
+        let err = c
+            .delete_certificate_request()
+            .order_id(id)
+            .send()
+            .await
+            .expect_err("issued");
+        assert!(
+            matches!(err.service_error(), Some(DeleteError::OrderStateError(_))),
+            "{err}"
+        );
         assert_eq!(err.http_status(), Some(403));
 
-        let err = c.delete_certificate_request().order_id(987_654_321).send().await.expect_err("unknown");
-        assert!(matches!(err.service_error(), Some(DeleteError::NotFoundOrder(_))), "{err}");
+        let err = c
+            .delete_certificate_request()
+            .order_id(987_654_321)
+            .send()
+            .await
+            .expect_err("unknown");
+        assert!(
+            matches!(err.service_error(), Some(DeleteError::NotFoundOrder(_))),
+            "{err}"
+        );
         assert_eq!(err.http_status(), Some(404));
 
         emu.set_quota(Some(0));
@@ -114,7 +161,10 @@ async fn typed_errors_for_issued_unknown_and_exhausted() {
             .send()
             .await
             .expect_err("no quota");
-        assert!(matches!(err.service_error(), Some(CsrError::NotRemainCount(_))), "{err}");
+        assert!(
+            matches!(err.service_error(), Some(CsrError::NotRemainCount(_))),
+            "{err}"
+        );
 
         emu.set_quota(None);
         let err = c
@@ -127,7 +177,10 @@ async fn typed_errors_for_issued_unknown_and_exhausted() {
             .send()
             .await
             .expect_err("no plan");
-        assert!(matches!(err.service_error(), Some(CsrError::NotFoundPackage(_))), "{err}");
+        assert!(
+            matches!(err.service_error(), Some(CsrError::NotFoundPackage(_))),
+            "{err}"
+        );
         emu.shutdown().await;
     }
 }
@@ -137,9 +190,17 @@ async fn wrong_secret_is_signature_does_not_match_in_the_catch_all() {
     for v in SCHEMES {
         let emu = emulator().await;
         let c = client_with(&emu, v, "wrong-secret");
-        let err = c.delete_certificate_request().order_id(1).send().await.expect_err("bad secret");
+        let err = c
+            .delete_certificate_request()
+            .order_id(1)
+            .send()
+            .await
+            .expect_err("bad secret");
         assert_eq!(err.code(), Some("SignatureDoesNotMatch"));
-        assert!(matches!(err.service_error(), Some(DeleteError::Unhandled(_))));
+        assert!(matches!(
+            err.service_error(),
+            Some(DeleteError::Unhandled(_))
+        ));
         assert!(!err.to_string().contains("wrong-secret"), "{err}");
         assert!(emu.audit_log().is_empty(), "nothing may be executed");
         emu.shutdown().await;
@@ -183,7 +244,10 @@ async fn replayed_nonce_is_signature_nonce_used() {
         let (status, body) = last.expect("two answers");
         let meta = ErrorMetadata::from_response(status, None, &body).expect("error envelope");
         let typed = DeleteError::from_metadata(meta);
-        assert_eq!(statuses[0], 404, "first use of the nonce reaches the handler (unknown order)");
+        assert_eq!(
+            statuses[0], 404,
+            "first use of the nonce reaches the handler (unknown order)"
+        );
         assert_eq!(typed.code(), "SignatureNonceUsed", "{v:?}");
         assert!(matches!(typed, DeleteError::Unhandled(_)));
         emu.shutdown().await;
@@ -228,7 +292,10 @@ async fn list_user_certificate_order_pages_without_loss_or_repeats() {
             .await
             .expect("filtered");
         let list = issued.certificate_order_list.unwrap_or_default();
-        assert_eq!(list.iter().filter_map(|o| o.order_id).collect::<Vec<_>>(), vec![created[0]]);
+        assert_eq!(
+            list.iter().filter_map(|o| o.order_id).collect::<Vec<_>>(),
+            vec![created[0]]
+        );
         emu.shutdown().await;
     }
 }
@@ -237,7 +304,10 @@ async fn list_user_certificate_order_pages_without_loss_or_repeats() {
 async fn waiter_reaches_issued_and_fails_fast_on_verify_fail() {
     let emu = emulator().await;
     let c = client(&emu, SignatureVersion::V3);
-    emu.set_review_policy(ReviewPolicy::Automatic { approve: true, after_polls: 1 });
+    emu.set_review_policy(ReviewPolicy::Automatic {
+        approve: true,
+        after_polls: 1,
+    });
     let id = create(&c, "wait.example.com").await;
     let out = c
         .describe_certificate_state()
@@ -248,7 +318,10 @@ async fn waiter_reaches_issued_and_fails_fast_on_verify_fail() {
     assert_eq!(out.r#type, Some(OrderType::Certificate));
     assert!(out.certificate.is_some());
 
-    emu.set_review_policy(ReviewPolicy::Automatic { approve: false, after_polls: 0 });
+    emu.set_review_policy(ReviewPolicy::Automatic {
+        approve: false,
+        after_polls: 0,
+    });
     let id = create(&c, "reject.example.com").await;
     let err = c
         .describe_certificate_state()

@@ -9,7 +9,10 @@ use alibabacloud_runtime::signing::{
 use serde_json::Value;
 
 fn known_answers() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/signing-known-answers.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/signing-known-answers.json"
+    );
     let text = std::fs::read_to_string(path).expect("tests/data/signing-known-answers.json");
     serde_json::from_str(&text).expect("valid JSON")
 }
@@ -35,7 +38,11 @@ fn v1_examples_reproduce_every_step() {
         let name = s(ex, "name");
         let params = pairs(&ex["params"]);
         let cq = canonical_query(&params);
-        assert_eq!(cq, s(ex, "canonicalized_query"), "{name}: canonicalized query");
+        assert_eq!(
+            cq,
+            s(ex, "canonicalized_query"),
+            "{name}: canonicalized query"
+        );
         let sts = v1::string_to_sign(s(ex, "http_method"), &cq);
         assert_eq!(sts, s(ex, "string_to_sign"), "{name}: string to sign");
         let sig = v1::signature(s(ex, "access_key_secret"), &sts);
@@ -52,8 +59,10 @@ fn v3_examples_reproduce_every_step() {
         let name = s(ex, "name");
         let query = pairs(&ex["query"]);
         let headers = pairs(&ex["headers"]);
-        let header_refs: Vec<(&str, &str)> =
-            headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let header_refs: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         let hashed_payload = s(&ex["headers"], "x-acs-content-sha256");
         let (canonical, signed_headers) = v3::canonical_request(
             s(ex, "http_method"),
@@ -62,7 +71,11 @@ fn v3_examples_reproduce_every_step() {
             &header_refs,
             hashed_payload,
         );
-        assert_eq!(canonical, s(ex, "canonical_request"), "{name}: canonical request");
+        assert_eq!(
+            canonical,
+            s(ex, "canonical_request"),
+            "{name}: canonical request"
+        );
         assert_eq!(
             v3::sha256_hex(canonical.as_bytes()),
             s(ex, "hashed_canonical_request"),
@@ -96,7 +109,9 @@ fn v3_signer_reproduces_the_published_authorization_header() {
         timestamp: s(headers, "x-acs-date").to_string(),
         nonce: s(headers, "x-acs-signature-nonce").to_string(),
     };
-    let signed = SignatureVersion::V3.signer().sign(&request, &creds, &context);
+    let signed = SignatureVersion::V3
+        .signer()
+        .sign(&request, &creds, &context);
     let auth = signed
         .headers
         .iter()
@@ -126,8 +141,13 @@ fn v1_signer_adds_the_common_parameters_and_a_verifiable_signature() {
         timestamp: "2024-01-02T03:04:05Z".into(),
         nonce: "0123456789abcdef0123456789abcdef".into(),
     };
-    let signed = SignatureVersion::V1.signer().sign(&request, &creds, &context);
-    let (unsigned, signature) = signed.query.rsplit_once("&Signature=").expect("signature last");
+    let signed = SignatureVersion::V1
+        .signer()
+        .sign(&request, &creds, &context);
+    let (unsigned, signature) = signed
+        .query
+        .rsplit_once("&Signature=")
+        .expect("signature last");
     assert_eq!(
         unsigned,
         "AccessKeyId=testid&Action=DeleteCertificateRequest&Format=JSON&OrderId=123451222\
@@ -143,5 +163,8 @@ fn v1_signer_adds_the_common_parameters_and_a_verifiable_signature() {
     assert!(signed.headers.is_empty());
     // The signed request's Debug output hides the query (signature and token).
     let dbg = format!("{signed:?}");
-    assert!(!dbg.contains("sts-token") && !dbg.contains(signature), "{dbg}");
+    assert!(
+        !dbg.contains("sts-token") && !dbg.contains(signature),
+        "{dbg}"
+    );
 }

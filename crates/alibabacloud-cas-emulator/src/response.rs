@@ -33,7 +33,8 @@ pub(crate) fn respond(request_id: &str, outcome: Result<Map<String, Value>, ApiE
             (200, Value::Object(fields))
         }
         Err(e) => {
-            tracing::info!(request_id, status = e.status, code = %e.code, message = %e.message, "answered with an error");
+            // The message is not logged: a SignatureDoesNotMatch message echoes the string to sign, which carries the STS token under V1.
+            tracing::info!(request_id, status = e.status, code = %e.code, "answered with an error");
             let mut fields = Map::new();
             fields.insert("RequestId".into(), Value::String(request_id.into()));
             fields.insert("HostId".into(), Value::String(crate::HOST_ID.into()));

@@ -62,7 +62,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
             println!("started the CAS emulator at {}", emu.endpoint());
             let config = Client::config()
                 .endpoint(emu.endpoint())
-                .credentials(Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET));
+                .credentials(Credentials::new(
+                    DEFAULT_ACCESS_KEY_ID,
+                    DEFAULT_ACCESS_KEY_SECRET,
+                ));
             (Some(emu), config)
         }
     };
@@ -78,26 +81,75 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .send()
         .await?;
     let order_id = created.order_id.ok_or("the service returned no OrderId")?;
-    step("CreateCertificateRequest", created.request_id.as_deref(), &format!("order {order_id}"));
+    step(
+        "CreateCertificateRequest",
+        created.request_id.as_deref(),
+        &format!("order {order_id}"),
+    );
 
-    let state = client.describe_certificate_state().order_id(order_id).send().await?;
-    let shown = state.r#type.as_ref().map(|t| t.to_string()).unwrap_or_default();
-    step("DescribeCertificateState", state.request_id.as_deref(), &format!("state {shown}"));
+    let state = client
+        .describe_certificate_state()
+        .order_id(order_id)
+        .send()
+        .await?;
+    let shown = state
+        .r#type
+        .as_ref()
+        .map(|t| t.to_string())
+        .unwrap_or_default();
+    step(
+        "DescribeCertificateState",
+        state.request_id.as_deref(),
+        &format!("state {shown}"),
+    );
     if let (Some(domain), Some(value)) = (&state.record_domain, &state.record_value) {
         println!("    to verify the domain, add a TXT record {domain} = {value}");
     }
 
-    let cancelled = client.cancel_order_request().order_id(order_id).send().await?;
-    step("CancelOrderRequest", cancelled.request_id.as_deref(), "back to pending application");
+    let cancelled = client
+        .cancel_order_request()
+        .order_id(order_id)
+        .send()
+        .await?;
+    step(
+        "CancelOrderRequest",
+        cancelled.request_id.as_deref(),
+        "back to pending application",
+    );
 
-    let state = client.describe_certificate_state().order_id(order_id).send().await?;
-    let shown = state.r#type.as_ref().map(|t| t.to_string()).unwrap_or_default();
-    step("DescribeCertificateState", state.request_id.as_deref(), &format!("state {shown}"));
+    let state = client
+        .describe_certificate_state()
+        .order_id(order_id)
+        .send()
+        .await?;
+    let shown = state
+        .r#type
+        .as_ref()
+        .map(|t| t.to_string())
+        .unwrap_or_default();
+    step(
+        "DescribeCertificateState",
+        state.request_id.as_deref(),
+        &format!("state {shown}"),
+    );
 
-    let deleted = client.delete_certificate_request().order_id(order_id).send().await?;
-    step("DeleteCertificateRequest", deleted.request_id.as_deref(), "deleted");
+    let deleted = client
+        .delete_certificate_request()
+        .order_id(order_id)
+        .send()
+        .await?;
+    step(
+        "DeleteCertificateRequest",
+        deleted.request_id.as_deref(),
+        "deleted",
+    );
 
-    match client.delete_certificate_request().order_id(order_id).send().await {
+    match client
+        .delete_certificate_request()
+        .order_id(order_id)
+        .send()
+        .await
+    {
         Err(e) => step(
             "DeleteCertificateRequest",
             e.request_id(),
@@ -106,7 +158,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
         Ok(_) => println!("unexpected: a second delete succeeded"),
     }
 
-    let list = client.list_user_certificate_order().show_size(10).send().await?;
+    let list = client
+        .list_user_certificate_order()
+        .show_size(10)
+        .send()
+        .await?;
     step(
         "ListUserCertificateOrder",
         list.request_id.as_deref(),
@@ -120,5 +176,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
 }
 
 fn step(action: &str, request_id: Option<&str>, what: &str) {
-    println!("{action:<26} {what:<40} request id {}", request_id.unwrap_or("-"));
+    println!(
+        "{action:<26} {what:<40} request id {}",
+        request_id.unwrap_or("-")
+    );
 }

@@ -297,7 +297,7 @@ impl Client {
         })?;
         let span = tracing::Span::current();
         span.record("http_status", status);
-        decode::<O>(status, retry_after, header_request_id, &body)
+        decode::<O>(status, retry_after, header_request_id, &body, &credentials)
     }
 }
 
@@ -306,6 +306,7 @@ fn decode<O: Operation>(
     retry_after: Option<Duration>,
     header_request_id: Option<String>,
     body: &[u8],
+    credentials: &crate::credentials::Credentials,
 ) -> Result<O::Output, AttemptError<O::Error>> {
     let span = tracing::Span::current();
     if (200..300).contains(&status) {
@@ -328,7 +329,11 @@ fn decode<O: Operation>(
         };
     }
     match ErrorMetadata::from_response(status, retry_after, body) {
-        Ok(meta) => {
+        Ok(mut meta) => {
+            meta.redact(credentials.access_key_secret().expose());
+            if let Some(token) = credentials.security_token() {
+                meta.redact(token.expose());
+            }
             if let Some(id) = meta.request_id() {
                 span.record("request_id", id);
             }

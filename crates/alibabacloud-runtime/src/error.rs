@@ -106,6 +106,25 @@ impl ErrorMetadata {
         })
     }
 
+    /// Removes every occurrence of `secret` (raw, percent-encoded once and twice) from the
+    /// message and body. The service echoes its string to sign in `SignatureDoesNotMatch`
+    /// messages, and under V1 that string carries the STS security token.
+    pub fn redact(&mut self, secret: &str) {
+        if secret.is_empty() {
+            return;
+        }
+        let once = crate::encode::percent_encode(secret);
+        let twice = crate::encode::percent_encode(&once);
+        for form in [twice.as_str(), once.as_str(), secret] {
+            if self.message.contains(form) {
+                self.message = self.message.replace(form, "** redacted **");
+            }
+            if self.body.contains(form) {
+                self.body = self.body.replace(form, "** redacted **");
+            }
+        }
+    }
+
     /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.http_status

@@ -80,7 +80,11 @@ fn verify(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Recei
         .collect();
     let get = |k: &str| all.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     if let Some(sig) = get("Signature") {
-        let unsigned: Vec<(String, String)> = all.iter().filter(|(k, _)| k != "Signature").cloned().collect();
+        let unsigned: Vec<(String, String)> = all
+            .iter()
+            .filter(|(k, _)| k != "Signature")
+            .cloned()
+            .collect();
         let sts = v1::string_to_sign(method.as_str(), &canonical_query(&unsigned));
         let ok = v1::signature(ACCESS_KEY_SECRET, &sts) == sig
             && get("AccessKeyId").as_deref() == Some(ACCESS_KEY_ID);
@@ -99,7 +103,13 @@ fn verify(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Recei
             nonce: get("SignatureNonce").unwrap_or_default(),
         };
     }
-    let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let h = |k: &str| {
+        headers
+            .get(k)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
     let auth = h("authorization");
     let rest = auth.strip_prefix("ACS3-HMAC-SHA256 ").unwrap_or("");
     let mut credential = "";
@@ -116,7 +126,10 @@ fn verify(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Recei
     }
     let names: Vec<&str> = signed_headers.split(';').collect();
     let values: Vec<(String, String)> = names.iter().map(|n| (n.to_string(), h(n))).collect();
-    let refs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let refs: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
     let (canonical, _) = v3::canonical_request(
         method.as_str(),
         uri.path(),
@@ -171,7 +184,9 @@ impl LoopbackServer {
                 }
             },
         );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -181,7 +196,12 @@ impl LoopbackServer {
                 })
                 .await;
         });
-        Self { addr, shared, stop: Some(stop), task: Some(task) }
+        Self {
+            addr,
+            shared,
+            stop: Some(stop),
+            task: Some(task),
+        }
     }
 
     pub fn endpoint(&self) -> String {
@@ -190,7 +210,11 @@ impl LoopbackServer {
 
     /// Queues an answer for the next correctly signed request.
     pub fn respond(&self, status: u16, body: &str) {
-        self.shared.lock().expect("lock").responses.push_back((status, body.to_string()));
+        self.shared
+            .lock()
+            .expect("lock")
+            .responses
+            .push_back((status, body.to_string()));
     }
 
     pub fn received(&self) -> Vec<Received> {

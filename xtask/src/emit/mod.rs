@@ -21,8 +21,10 @@ pub fn header(source: &str) -> String {
 pub fn render(source: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("generated code for {source} does not parse: {e}"))?;
+    // prettyplease formats in-process; rustfmt is told to leave the file alone so that
+    // `cargo fmt` and `cargo xtask codegen --check` never disagree about the same file.
     Ok(format!(
-        "{}{}",
+        "{}#![cfg_attr(rustfmt, rustfmt::skip)]\n{}",
         header(source),
         prettyplease::unparse(&file)
     ))
