@@ -75,7 +75,8 @@ async fn sends_exactly_order_id_and_decodes_the_response_v1_and_v3() {
 
 #[tokio::test]
 async fn every_published_error_code_becomes_its_variant() {
-    let table: [(u16, &str, fn(&E) -> bool); 7] = [
+    type Row = (u16, &'static str, fn(&E) -> bool);
+    let table: [Row; 7] = [
         (404, "NotFoundPackage", |e| {
             matches!(e, E::NotFoundPackage(_))
         }),

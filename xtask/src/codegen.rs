@@ -12,18 +12,25 @@ use crate::spec::{OperationSpec, ServiceSpec};
 pub type Files = BTreeMap<PathBuf, String>;
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path, shown: &str) -> Result<T, SpecError> {
-    let err = |path: String, message: String| SpecError {
+    let text = fs::read_to_string(path).map_err(|e| SpecError {
         file: shown.to_string(),
-        path,
-        message,
-    };
-    let text =
-        fs::read_to_string(path).map_err(|e| err(String::new(), format!("cannot read: {e}")))?;
-    let de = &mut serde_json::Deserializer::from_str(&text);
+        path: String::new(),
+        message: format!("cannot read: {e}"),
+    })?;
+    parse_json(&text, shown)
+}
+
+/// Parses spec text (a `service.json` or an operation file) into its JSON shape. `shown` is
+/// the file name used in error messages, which carry the JSON path of the problem.
+pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str, shown: &str) -> Result<T, SpecError> {
+    let de = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let p = e.path().to_string();
-        let p = if p == "." { String::new() } else { p };
-        err(p, e.into_inner().to_string())
+        SpecError {
+            file: shown.to_string(),
+            path: if p == "." { String::new() } else { p },
+            message: e.into_inner().to_string(),
+        }
     })
 }
 

@@ -258,6 +258,21 @@ pub struct Operation {
     pub response_example: Option<String>,
 }
 
+/// Methods every generated `Client` has; an operation may not take their names.
+const RESERVED_CLIENT_METHODS: &[&str] = &["config", "new", "from_env", "runtime", "clone", "fmt"];
+
+/// Methods every generated builder has; a request parameter may not take their names.
+const RESERVED_BUILDER_METHODS: &[&str] = &[
+    "call_options",
+    "build",
+    "send",
+    "into_paginator",
+    "into_parts",
+    "new",
+    "clone",
+    "fmt",
+];
+
 struct Ctx<'a> {
     file: &'a str,
     errors: &'a mut Vec<SpecError>,
@@ -303,6 +318,30 @@ pub fn lower_product(
             .and_then(|f| f.strip_suffix(".json"))
             .unwrap_or_default()
             .to_string();
+        if op.name.is_empty()
+            || !op.name.starts_with(|c: char| c.is_ascii_uppercase())
+            || !op.name.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            ctx.err(
+                "name",
+                format!(
+                    "`{}` is not an UpperCamelCase action name (A-Z, a-z, 0-9)",
+                    op.name
+                ),
+            );
+            continue;
+        }
+        if RESERVED_CLIENT_METHODS.contains(&snake_case(&op.name).as_str()) {
+            ctx.err(
+                "name",
+                format!(
+                    "`{}` would become `Client::{}`, which the client already has",
+                    op.name,
+                    snake_case(&op.name)
+                ),
+            );
+            continue;
+        }
         if op.name != stem {
             ctx.err(
                 "name",
@@ -368,8 +407,18 @@ fn lower_errors(
     for (i, e) in rows.iter().enumerate() {
         let variant = upper_camel(&e.code);
         let p = format!("{path}[{i}].code");
-        if e.code.trim().is_empty() || variant.is_empty() {
+        if e.code.trim().is_empty() {
             ctx.err(&p, "the error code is empty");
+            continue;
+        }
+        if variant.is_empty() {
+            ctx.err(
+                &p,
+                format!(
+                    "`{}` has no ASCII letters or digits to name a variant after",
+                    e.code
+                ),
+            );
             continue;
         }
         if !(100..=599).contains(&e.http_status) {
@@ -511,6 +560,7 @@ fn lower_operation(ctx: &mut Ctx<'_>, file: &str, op: OperationSpec) -> Option<O
         Side::Response,
         false,
     );
+    check_builder_methods(ctx, &input, &op.waiters);
     let errors = lower_errors(ctx, "errors", &op.errors, true);
     let pagination = op
         .pagination
@@ -562,7 +612,13 @@ fn lower_fields(
     for (i, f) in fields.iter().enumerate() {
         let p = format!("{path}[{i}]");
         if f.name.trim().is_empty() || !f.name.chars().any(|c| c.is_ascii_alphanumeric()) {
-            ctx.err(format!("{p}.name"), "the name has no letters or digits");
+            ctx.err(
+                format!("{p}.name"),
+                format!(
+                    "`{}` has no ASCII letters or digits to name a Rust field after",
+                    f.name
+                ),
+            );
             continue;
         }
         if !wires.insert(&f.name) {
@@ -774,6 +830,41 @@ fn lower_type(
     })
 }
 
+/// The builder has a setter `x` and `set_x` per parameter, a few fixed methods, and one
+/// `wait_until_x` per waiter: none may collide.
+fn check_builder_methods(ctx: &mut Ctx<'_>, input: &[Field], waiters: &[spec::WaiterSpec]) {
+    let mut methods: BTreeMap<String, String> = RESERVED_BUILDER_METHODS
+        .iter()
+        .map(|m| (m.to_string(), "a method every builder has".to_string()))
+        .collect();
+    for (i, f) in input.iter().enumerate() {
+        let mut names = vec![f.rust.clone()];
+        if !f.required {
+            names.push(format!("set_{}", f.rust));
+        }
+        for name in names {
+            if let Some(other) = methods.insert(name.clone(), format!("parameter `{}`", f.wire)) {
+                ctx.err(
+                    format!("request[{i}].name"),
+                    format!(
+                        "`{}` needs the builder method `{name}`, which is already {other}",
+                        f.wire
+                    ),
+                );
+            }
+        }
+    }
+    for (i, w) in waiters.iter().enumerate() {
+        let name = format!("wait_until_{}", snake_case(&w.name));
+        if let Some(other) = methods.insert(name.clone(), format!("waiter `{}`", w.name)) {
+            ctx.err(
+                format!("waiters[{i}].name"),
+                format!("`{name}` is already {other}"),
+            );
+        }
+    }
+}
+
 fn find<'a>(fields: &'a [Field], wire: &str) -> Option<&'a Field> {
     fields.iter().find(|f| f.wire == wire)
 }
@@ -876,25 +967,25 @@ fn lower_pagination(
         } => {
             let pn = integer_field(ctx, "pagination.page_number", input, page_number, "request");
             let ps = integer_field(ctx, "pagination.page_size", input, page_size, "request");
-            let tot = match total {
-                Some(t) => Some(integer_field(
-                    ctx,
-                    "pagination.total",
-                    output,
-                    t,
-                    "response",
-                )?),
-                None => None,
-            };
-            let items = match items {
-                Some(i) => Some(resolve_items(ctx, "pagination.items", i, output, types)?),
-                None => None,
-            };
+            let tot = total
+                .as_ref()
+                .map(|t| integer_field(ctx, "pagination.total", output, t, "response"));
+            let items = items
+                .as_ref()
+                .map(|i| resolve_items(ctx, "pagination.items", i, output, types));
+            for (key, f) in [("page_number", &pn), ("page_size", &ps)] {
+                if f.as_ref().is_some_and(|f| f.required) {
+                    ctx.err(
+                        format!("pagination.{key}"),
+                        "the paginator sets this parameter: it must not be required",
+                    );
+                }
+            }
             Some(Pagination::Page {
                 page_number: pn?,
                 page_size: ps?,
-                total: tot,
-                items,
+                total: tot.map_or(Some(None), |t| t.map(Some))?,
+                items: items.map_or(Some(None), |i| i.map(Some))?,
             })
         }
         PaginationSpec::Token {
@@ -912,25 +1003,23 @@ fn lower_pagination(
                 output_token,
                 "response",
             );
-            let ps = match page_size {
-                Some(s) => Some(integer_field(
-                    ctx,
-                    "pagination.page_size",
-                    input,
-                    s,
-                    "request",
-                )?),
-                None => None,
-            };
-            let items = match items {
-                Some(i) => Some(resolve_items(ctx, "pagination.items", i, output, types)?),
-                None => None,
-            };
+            let ps = page_size
+                .as_ref()
+                .map(|s| integer_field(ctx, "pagination.page_size", input, s, "request"));
+            let items = items
+                .as_ref()
+                .map(|i| resolve_items(ctx, "pagination.items", i, output, types));
+            if it.as_ref().is_some_and(|f| f.required) {
+                ctx.err(
+                    "pagination.input_token",
+                    "the paginator sets this parameter: it must not be required",
+                );
+            }
             Some(Pagination::Token {
                 input_token: it?,
                 output_token: ot?,
-                page_size: ps,
-                items,
+                page_size: ps.map_or(Some(None), |p| p.map(Some))?,
+                items: items.map_or(Some(None), |i| i.map(Some))?,
             })
         }
     }

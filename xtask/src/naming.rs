@@ -78,6 +78,8 @@ pub fn upper_camel(name: &str) -> String {
         .collect();
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{s}")
+    } else if s == "Self" {
+        "Self_".to_string()
     } else {
         s
     }
@@ -159,5 +161,6 @@ mod tests {
         assert_eq!(field_ident("Match").to_string(), "r#match");
         assert_eq!(field_ident("Domain").to_string(), "domain");
         assert_eq!(type_ident("Self").to_string(), "Self_");
+        assert_eq!(upper_camel("self"), "Self_");
     }
 }

@@ -12,8 +12,8 @@
 //!
 //! // Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET.
 //! let client = Client::new(Client::config().region("cn-hangzhou").build()?)?;
-//! let orders = client.list_user_certificate_order().send().await?;
-//! println!("{orders:?}");
+//! let output = client.add_cloud_access().send().await?;
+//! println!("{output:?}");
 //! # Ok(())
 //! # }
 //! ```
@@ -390,5 +390,691 @@ impl Client {
     /// The runtime client underneath, for generic code.
     pub fn runtime(&self) -> &::alibabacloud_runtime::Client {
         &self.runtime
+    }
+}
+/// Decodes `body` as the success output of the operation named `action`, discarding the
+/// value: `None` for an unknown action, otherwise whether decoding succeeded. For fuzzing
+/// and conformance tests that must reach every operation's decoder.
+pub fn decode_output(
+    action: &str,
+    body: &[u8],
+) -> ::std::option::Option<::std::result::Result<(), ::serde_json::Error>> {
+    match action {
+        "AddCloudAccess" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::add_cloud_access::AddCloudAccessOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ApplyCertificate" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::apply_certificate::ApplyCertificateOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "BatchUpdateNoticeStatus" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::batch_update_notice_status::BatchUpdateNoticeStatusOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "CancelCertificateForPackageRequest" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::cancel_certificate_for_package_request::CancelCertificateForPackageRequestOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "CancelOrderRequest" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::cancel_order_request::CancelOrderRequestOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "CancelPendingCertificate" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::cancel_pending_certificate::CancelPendingCertificateOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "CreateCertificateForPackageRequest" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::create_certificate_for_package_request::CreateCertificateForPackageRequestOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "CreateCertificateRequest" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::create_certificate_request::CreateCertificateRequestOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "CreateCertificateWithCsrRequest" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::create_certificate_with_csr_request::CreateCertificateWithCsrRequestOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "CreateCompany" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::create_company::CreateCompanyOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "CreateContact" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::create_contact::CreateContactOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "CreateCsr" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<operation::create_csr::CreateCsrOutput>(body)
+                    .map(|_| ()),
+            )
+        }
+        "CreateDeploymentJob" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::create_deployment_job::CreateDeploymentJobOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "CreateRollbackTask" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::create_rollback_task::CreateRollbackTaskOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "CreateWHClientCertificate" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::create_wh_client_certificate::CreateWHClientCertificateOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "CreateWarehouse" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::create_warehouse::CreateWarehouseOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "Decrypt" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<operation::decrypt::DecryptOutput>(body)
+                    .map(|_| ()),
+            )
+        }
+        "DeleteCertificateRequest" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::delete_certificate_request::DeleteCertificateRequestOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "DeleteCloudAccess" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::delete_cloud_access::DeleteCloudAccessOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "DeleteCompany" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::delete_company::DeleteCompanyOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "DeleteContact" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::delete_contact::DeleteContactOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "DeleteCsr" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<operation::delete_csr::DeleteCsrOutput>(body)
+                    .map(|_| ()),
+            )
+        }
+        "DeleteDeploymentJob" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::delete_deployment_job::DeleteDeploymentJobOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "DeleteInstance" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::delete_instance::DeleteInstanceOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "DeletePCACert" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::delete_pca_cert::DeletePCACertOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "DeleteUserCertificate" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::delete_user_certificate::DeleteUserCertificateOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "DeleteWarehouse" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::delete_warehouse::DeleteWarehouseOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "DeleteWorkerResource" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::delete_worker_resource::DeleteWorkerResourceOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "DescribeCertificateState" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::describe_certificate_state::DescribeCertificateStateOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "DescribeCloudResourceStatus" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::describe_cloud_resource_status::DescribeCloudResourceStatusOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "DescribeDeploymentJob" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::describe_deployment_job::DescribeDeploymentJobOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "DescribeDeploymentJobStatus" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::describe_deployment_job_status::DescribeDeploymentJobStatusOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "DescribePackageState" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::describe_package_state::DescribePackageStateOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "DescribeWarehouseCert" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::describe_warehouse_cert::DescribeWarehouseCertOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "Encrypt" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<operation::encrypt::EncryptOutput>(body)
+                    .map(|_| ()),
+            )
+        }
+        "GetAssetCount" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::get_asset_count::GetAssetCountOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "GetCertWarehouseQuota" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::get_cert_warehouse_quota::GetCertWarehouseQuotaOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "GetCertificateDetail" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::get_certificate_detail::GetCertificateDetailOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "GetCertificatePackageCount" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::get_certificate_package_count::GetCertificatePackageCountOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "GetCompany" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::get_company::GetCompanyOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "GetContact" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::get_contact::GetContactOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "GetCsrDetail" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::get_csr_detail::GetCsrDetailOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "GetInstanceDetail" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::get_instance_detail::GetInstanceDetailOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "GetInstanceSummary" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::get_instance_summary::GetInstanceSummaryOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "GetMatchedResources" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::get_matched_resources::GetMatchedResourcesOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "GetRiskCount" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::get_risk_count::GetRiskCountOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "GetTaskAttribute" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::get_task_attribute::GetTaskAttributeOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "GetUserCertificateDetail" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::get_user_certificate_detail::GetUserCertificateDetailOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListAssetCount" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_asset_count::ListAssetCountOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListCert" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<operation::list_cert::ListCertOutput>(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListCertWarehouse" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_cert_warehouse::ListCertWarehouseOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListCertificates" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_certificates::ListCertificatesOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListCloudAccess" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_cloud_access::ListCloudAccessOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListCloudResources" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_cloud_resources::ListCloudResourcesOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListCompanies" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_companies::ListCompaniesOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListContact" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_contact::ListContactOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListCsr" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<operation::list_csr::ListCsrOutput>(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListDeploymentJob" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_deployment_job::ListDeploymentJobOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListDeploymentJobCert" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_deployment_job_cert::ListDeploymentJobCertOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListDeploymentJobResource" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_deployment_job_resource::ListDeploymentJobResourceOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListInstances" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_instances::ListInstancesOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListTagKeys" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_tag_keys::ListTagKeysOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListTagResources" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_tag_resources::ListTagResourcesOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListTrusteeOrder" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_trustee_order::ListTrusteeOrderOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListUserCertificateOrder" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_user_certificate_order::ListUserCertificateOrderOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListWarehouse" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_warehouse::ListWarehouseOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ListWorkerResource" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::list_worker_resource::ListWorkerResourceOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "MoveResourceGroup" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::move_resource_group::MoveResourceGroupOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "RefundInstance" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::refund_instance::RefundInstanceOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "RenewCertificateOrderForPackageRequest" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::renew_certificate_order_for_package_request::RenewCertificateOrderForPackageRequestOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "RevokeCertificate" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::revoke_certificate::RevokeCertificateOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "RevokeWHClientCertificate" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::revoke_wh_client_certificate::RevokeWHClientCertificateOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "ShareCertificate" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::share_certificate::ShareCertificateOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "Sign" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<operation::sign::SignOutput>(body).map(|_| ()),
+            )
+        }
+        "TagResources" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::tag_resources::TagResourcesOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "UntagResources" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::untag_resources::UntagResourcesOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "UpdateCompany" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::update_company::UpdateCompanyOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "UpdateContact" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::update_contact::UpdateContactOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "UpdateCsr" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<operation::update_csr::UpdateCsrOutput>(body)
+                    .map(|_| ()),
+            )
+        }
+        "UpdateDeploymentJob" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::update_deployment_job::UpdateDeploymentJobOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "UpdateDeploymentJobStatus" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::update_deployment_job_status::UpdateDeploymentJobStatusOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "UpdateInstance" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::update_instance::UpdateInstanceOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "UpdateWorkerResourceStatus" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::update_worker_resource_status::UpdateWorkerResourceStatusOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "UploadCsr" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<operation::upload_csr::UploadCsrOutput>(body)
+                    .map(|_| ()),
+            )
+        }
+        "UploadPCACert" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::upload_pca_cert::UploadPCACertOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "UploadUserCertificate" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<
+                    operation::upload_user_certificate::UploadUserCertificateOutput,
+                >(body)
+                    .map(|_| ()),
+            )
+        }
+        "Verify" => {
+            ::std::option::Option::Some(
+                ::serde_json::from_slice::<operation::verify::VerifyOutput>(body)
+                    .map(|_| ()),
+            )
+        }
+        _ => ::std::option::Option::None,
     }
 }

@@ -20,7 +20,7 @@ async fn lifecycle(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     client
         .delete_certificate_request()
         .order_id(order_id)
-        .options(CallOptions::new().retry(RetryConfig::disabled()))
+        .call_options(CallOptions::new().retry(RetryConfig::disabled()))
         .send()
         .await?;
     let _orders = client

@@ -25,8 +25,8 @@ pub fn operation_module(service: &Service, op: &Operation) -> TokenStream {
     }
     module_doc.push_str(&format!(
         "\n\nCall it with [`Client::{}`](crate::Client::{}). {}",
-        op.snake,
-        op.snake,
+        field_ident(&op.name),
+        field_ident(&op.name),
         if op.idempotent {
             "It is idempotent: the SDK may re-send it after a transient failure."
         } else {
@@ -72,7 +72,8 @@ fn input_struct(
     let idempotent = op.idempotent;
     let doc = doc_lines(&format!(
         "The parameters of `{action}`. Build it with the builder that [`Client::{}`](crate::Client::{}) returns.",
-        op.snake, op.snake
+        field_ident(&op.name),
+        field_ident(&op.name)
     ));
     let eq = if op.input.iter().all(|f| ty_is_eq(&f.ty, &op.structs)) {
         quote! { , Eq }
@@ -269,7 +270,8 @@ fn setter_param(ty: &Ty) -> (TokenStream, TokenStream) {
 }
 
 fn state_param(f: &Field) -> syn::Ident {
-    format_ident!("{}State", upper_camel(&f.wire))
+    // A trailing underscore: no generated type name has one, so no parameter can shadow a type.
+    format_ident!("{}_", upper_camel(&f.wire))
 }
 
 fn builder_def(
@@ -357,7 +359,7 @@ fn builder_def(
             quote! {
                 #fdoc
                 pub fn #id(self, value: #param_ty) -> #builder<#(#out_params),*> {
-                    #builder { client: self.client, options: self.options, #(#moves)* }
+                    #builder { _client: self._client, _options: self._options, #(#moves)* }
                 }
             }
         } else {
@@ -390,26 +392,26 @@ fn builder_def(
         #[derive(Debug, Clone)]
         #[must_use = "a builder does nothing until `send` is called"]
         pub struct #builder #generics_decl {
-            client: crate::Client,
-            options: ::alibabacloud_runtime::CallOptions,
+            _client: crate::Client,
+            _options: ::alibabacloud_runtime::CallOptions,
             #(#struct_fields)*
         }
         impl #builder #missing_ty {
             pub(crate) fn new(client: crate::Client) -> Self {
-                #builder { client, options: ::alibabacloud_runtime::CallOptions::new(), #(#init)* }
+                #builder { _client: client, _options: ::alibabacloud_runtime::CallOptions::new(), #(#init)* }
             }
         }
         impl #generics_impl #builder #generics_use {
             #(#setters)*
             /// Overrides the client's retry policy and time limits for this call.
-            pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-                self.options = options;
+            pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+                self._options = options;
                 self
             }
         }
         impl #builder #complete {
             fn into_parts(self) -> (crate::Client, ::alibabacloud_runtime::CallOptions, #input) {
-                (self.client, self.options, #input { #(#build_fields)* })
+                (self._client, self._options, #input { #(#build_fields)* })
             }
             /// The input this builder describes, without sending it.
             pub fn build(self) -> #input {
@@ -498,7 +500,7 @@ fn client_method(service: &Service, op: &Operation, builder: &syn::Ident) -> Tok
     } else {
         format!(
             "use {krate}::operation::{}::{{{}}};\n",
-            op.snake,
+            field_ident(&op.name),
             uses.join(", ")
         )
     };
@@ -508,7 +510,9 @@ fn client_method(service: &Service, op: &Operation, builder: &syn::Ident) -> Tok
     }
     text.push_str(&format!(
         "\n\nSee the [`{}`](crate::operation::{}) module for the rules, the parameters and the errors.\n\n# Example\n\n```no_run\n# async fn example(client: &{krate}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n{use_line}let output = client\n    .{}(){chain}\n    .send()\n    .await?;\nprintln!(\"{{output:?}}\");\n# Ok(())\n# }}\n```",
-        op.snake, op.snake, op.snake,
+        field_ident(&op.name),
+        field_ident(&op.name),
+        field_ident(&op.name),
     ));
     let doc = doc_lines(&text);
     quote! {

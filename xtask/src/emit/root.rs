@@ -23,9 +23,22 @@ pub fn lib_rs(p: &Product) -> TokenStream {
             )
         })
         .collect();
+    // The example calls the first operation that needs no parameters, if there is one.
+    let call = p
+        .operations
+        .iter()
+        .find(|o| o.input.iter().all(|f| !f.required))
+        .map(|o| {
+            format!(
+                "let output = client.{}().send().await?;\nprintln!(\"{{output:?}}\");\n",
+                crate::naming::field_ident(&o.name)
+            )
+        })
+        .unwrap_or_default();
     let doc = inner_doc_lines(&format!(
-        "{title} (`{product}` API version {version}).\n\n{summary}\n\nThis crate is generated from `{dir}` by `cargo xtask codegen`. Each operation has one module under [`operation`] with the same shape: `<Op>Input`, `<Op>Output`, `<Op>Error`, `<Op>Builder` and a method on [`Client`]. Signing, credentials, endpoints, retries and decoding live in [`alibabacloud_runtime`].\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{{Client, Config}};\n\n// Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET.\nlet client = Client::new(Client::config().region(\"cn-hangzhou\").build()?)?;\nlet orders = client.list_user_certificate_order().send().await?;\nprintln!(\"{{orders:?}}\");\n# Ok(())\n# }}\n```\n\n# Operations\n\n| Operation | What it does |\n|---|---|\n{}",
+        "{title} (`{product}` API version {version}).\n\n{summary}\n\nThis crate is generated from `{dir}` by `cargo xtask codegen`. Each operation has one module under [`operation`] with the same shape: `<Op>Input`, `<Op>Output`, `<Op>Error`, `<Op>Builder` and a method on [`Client`]. Signing, credentials, endpoints, retries and decoding live in [`alibabacloud_runtime`].\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{{Client, Config}};\n\n// Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET.\nlet client = Client::new(Client::config().region(\"cn-hangzhou\").build()?)?;\n{call}# Ok(())\n# }}\n```\n\n# Operations\n\n| Operation | What it does |\n|---|---|\n{}",
         ops.join("\n"),
+        call = call,
         title = s.title,
         product = s.product,
         version = s.version,
@@ -33,7 +46,7 @@ pub fn lib_rs(p: &Product) -> TokenStream {
         dir = p.spec_dir,
     ));
     let mods = p.operations.iter().map(|o| {
-        let m = format_ident!("{}", o.snake);
+        let m = crate::naming::field_ident(&o.name);
         let d = format!(" `{}`: {}", o.name, o.summary.trim());
         quote! { #[doc = #d] pub mod #m; }
     });
@@ -48,6 +61,16 @@ pub fn lib_rs(p: &Product) -> TokenStream {
         .iter()
         .map(|(r, h)| quote! { (#r, #h) });
     let fallback = &s.endpoints.fallback;
+    let decode_arms = p.operations.iter().map(|o| {
+        let action = &o.name;
+        let m = crate::naming::field_ident(&o.name);
+        let out = format_ident!("{}Output", o.name);
+        quote! {
+            #action => ::std::option::Option::Some(
+                ::serde_json::from_slice::<operation::#m::#out>(body).map(|_| ()),
+            ),
+        }
+    });
     let signature = match s.signature {
         Signature::V1 => quote! { ::alibabacloud_runtime::SignatureVersion::V1 },
         Signature::V3 => quote! { ::alibabacloud_runtime::SignatureVersion::V3 },
@@ -113,6 +136,16 @@ pub fn lib_rs(p: &Product) -> TokenStream {
                 &self.runtime
             }
         }
+
+        /// Decodes `body` as the success output of the operation named `action`, discarding the
+        /// value: `None` for an unknown action, otherwise whether decoding succeeded. For fuzzing
+        /// and conformance tests that must reach every operation's decoder.
+        pub fn decode_output(action: &str, body: &[u8]) -> ::std::option::Option<::std::result::Result<(), ::serde_json::Error>> {
+            match action {
+                #(#decode_arms)*
+                _ => ::std::option::Option::None,
+            }
+        }
     }
 }
 
@@ -151,8 +184,13 @@ serde_json.workspace = true\n\
 {dev}",
         dir = p.spec_dir,
         name = s.crate_name,
-        title = s.title,
+        title = toml_escape(&s.title),
         product = s.product,
         version = s.version,
     )
+}
+
+/// Escapes text for a TOML basic string.
+fn toml_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
 }

@@ -41,7 +41,11 @@ pub fn time_accessors(fields: &[Field]) -> Vec<TokenStream> {
         .filter(|f| f.epoch_millis)
         .map(|f| {
             let id = field_ident(&f.wire);
-            let acc = format_ident!("{}_time", f.rust);
+            let acc = if f.rust.ends_with("time") {
+                format_ident!("{}_as_system_time", f.rust)
+            } else {
+                format_ident!("{}_time", f.rust)
+            };
             let doc = format!(" `{}` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.", f.wire);
             let millis = match &f.ty {
                 Ty::String => quote! { self.#id.as_deref()?.trim().parse::<i64>().ok()? },

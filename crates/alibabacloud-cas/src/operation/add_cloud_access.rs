@@ -93,8 +93,8 @@ impl ::std::error::Error for AddCloudAccessError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AddCloudAccessBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     cloud_name: ::std::option::Option<::std::string::String>,
     secret_id: ::std::option::Option<::std::string::String>,
     secret_key: ::std::option::Option<::std::string::String>,
@@ -102,8 +102,8 @@ pub struct AddCloudAccessBuilder {
 impl AddCloudAccessBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         AddCloudAccessBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cloud_name: ::std::option::Option::None,
             secret_id: ::std::option::Option::None,
             secret_key: ::std::option::Option::None,
@@ -166,8 +166,8 @@ impl AddCloudAccessBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -176,8 +176,8 @@ impl AddCloudAccessBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AddCloudAccessInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             AddCloudAccessInput {
                 cloud_name: self.cloud_name,
                 secret_id: self.secret_id,

@@ -82,21 +82,21 @@ impl ::std::error::Error for ApplyCertificateError {}
 /// Builds and sends a `ApplyCertificate` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct ApplyCertificateBuilder<InstanceIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceIdState,
+pub struct ApplyCertificateBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    instance_id: InstanceId_,
 }
 impl ApplyCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ApplyCertificateBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             instance_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<InstanceIdState> ApplyCertificateBuilder<InstanceIdState> {
+impl<InstanceId_> ApplyCertificateBuilder<InstanceId_> {
     /// The ID of the certificate instance whose application is submitted.
     ///
     /// Wire name `InstanceId`, string, required.
@@ -105,14 +105,14 @@ impl<InstanceIdState> ApplyCertificateBuilder<InstanceIdState> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ApplyCertificateBuilder<::std::string::String> {
         ApplyCertificateBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             instance_id: value.into(),
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -121,8 +121,8 @@ impl ApplyCertificateBuilder<::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ApplyCertificateInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ApplyCertificateInput {
                 instance_id: self.instance_id,
             },

@@ -175,15 +175,15 @@ impl ::std::error::Error for BatchUpdateNoticeStatusError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct BatchUpdateNoticeStatusBuilder<
-    IdsState = ::alibabacloud_runtime::Missing,
-    NoticeStatusState = ::alibabacloud_runtime::Missing,
+    Ids_ = ::alibabacloud_runtime::Missing,
+    NoticeStatus_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    ids: IdsState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    ids: Ids_,
     lang: ::std::option::Option<Lang>,
     notice_biz: ::std::option::Option<::std::string::String>,
-    notice_status: NoticeStatusState,
+    notice_status: NoticeStatus_,
     source_ip: ::std::option::Option<::std::string::String>,
 }
 impl BatchUpdateNoticeStatusBuilder<
@@ -192,8 +192,8 @@ impl BatchUpdateNoticeStatusBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         BatchUpdateNoticeStatusBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             ids: ::alibabacloud_runtime::Missing,
             lang: ::std::option::Option::None,
             notice_biz: ::std::option::Option::None,
@@ -202,20 +202,17 @@ impl BatchUpdateNoticeStatusBuilder<
         }
     }
 }
-impl<
-    IdsState,
-    NoticeStatusState,
-> BatchUpdateNoticeStatusBuilder<IdsState, NoticeStatusState> {
+impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
     /// The IDs of the notifications to update, separated by commas.
     ///
     /// Wire name `Ids`, string, required.
     pub fn ids(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> BatchUpdateNoticeStatusBuilder<::std::string::String, NoticeStatusState> {
+    ) -> BatchUpdateNoticeStatusBuilder<::std::string::String, NoticeStatus_> {
         BatchUpdateNoticeStatusBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             ids: value.into(),
             lang: self.lang,
             notice_biz: self.notice_biz,
@@ -259,10 +256,10 @@ impl<
     pub fn notice_status(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> BatchUpdateNoticeStatusBuilder<IdsState, ::std::string::String> {
+    ) -> BatchUpdateNoticeStatusBuilder<Ids_, ::std::string::String> {
         BatchUpdateNoticeStatusBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             ids: self.ids,
             lang: self.lang,
             notice_biz: self.notice_biz,
@@ -289,8 +286,8 @@ impl<
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -303,8 +300,8 @@ impl BatchUpdateNoticeStatusBuilder<::std::string::String, ::std::string::String
         BatchUpdateNoticeStatusInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             BatchUpdateNoticeStatusInput {
                 ids: self.ids,
                 lang: self.lang,

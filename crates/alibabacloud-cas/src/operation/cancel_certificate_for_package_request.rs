@@ -83,35 +83,35 @@ impl ::std::error::Error for CancelCertificateForPackageRequestError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CancelCertificateForPackageRequestBuilder<
-    OrderIdState = ::alibabacloud_runtime::Missing,
+    OrderId_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    order_id: OrderIdState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    order_id: OrderId_,
 }
 impl CancelCertificateForPackageRequestBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CancelCertificateForPackageRequestBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             order_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<OrderIdState> CancelCertificateForPackageRequestBuilder<OrderIdState> {
+impl<OrderId_> CancelCertificateForPackageRequestBuilder<OrderId_> {
     /// The ID of the certificate order to cancel.
     ///
     /// Wire name `OrderId`, 64-bit integer, required.
     pub fn order_id(self, value: i64) -> CancelCertificateForPackageRequestBuilder<i64> {
         CancelCertificateForPackageRequestBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             order_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -124,8 +124,8 @@ impl CancelCertificateForPackageRequestBuilder<i64> {
         CancelCertificateForPackageRequestInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             CancelCertificateForPackageRequestInput {
                 order_id: self.order_id,
             },

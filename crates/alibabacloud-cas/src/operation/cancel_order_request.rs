@@ -84,34 +84,34 @@ impl ::std::error::Error for CancelOrderRequestError {}
 /// Builds and sends a `CancelOrderRequest` call. `send` becomes available once every required parameter is set (`OrderId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct CancelOrderRequestBuilder<OrderIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    order_id: OrderIdState,
+pub struct CancelOrderRequestBuilder<OrderId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    order_id: OrderId_,
 }
 impl CancelOrderRequestBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CancelOrderRequestBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             order_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<OrderIdState> CancelOrderRequestBuilder<OrderIdState> {
+impl<OrderId_> CancelOrderRequestBuilder<OrderId_> {
     /// The ID of the certificate application order to withdraw.
     ///
     /// Wire name `OrderId`, 64-bit integer, required.
     pub fn order_id(self, value: i64) -> CancelOrderRequestBuilder<i64> {
         CancelOrderRequestBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             order_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -120,8 +120,8 @@ impl CancelOrderRequestBuilder<i64> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CancelOrderRequestInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             CancelOrderRequestInput {
                 order_id: self.order_id,
             },

@@ -83,22 +83,22 @@ impl ::std::error::Error for CancelPendingCertificateError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CancelPendingCertificateBuilder<
-    InstanceIdState = ::alibabacloud_runtime::Missing,
+    InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceIdState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    instance_id: InstanceId_,
 }
 impl CancelPendingCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CancelPendingCertificateBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             instance_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<InstanceIdState> CancelPendingCertificateBuilder<InstanceIdState> {
+impl<InstanceId_> CancelPendingCertificateBuilder<InstanceId_> {
     /// The ID of the certificate instance whose pending application is cancelled.
     ///
     /// Wire name `InstanceId`, string, required.
@@ -107,14 +107,14 @@ impl<InstanceIdState> CancelPendingCertificateBuilder<InstanceIdState> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CancelPendingCertificateBuilder<::std::string::String> {
         CancelPendingCertificateBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             instance_id: value.into(),
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -127,8 +127,8 @@ impl CancelPendingCertificateBuilder<::std::string::String> {
         CancelPendingCertificateInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             CancelPendingCertificateInput {
                 instance_id: self.instance_id,
             },

@@ -368,8 +368,8 @@ impl ::std::error::Error for CreateCertificateForPackageRequestError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCertificateForPackageRequestBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     company_name: ::std::option::Option<::std::string::String>,
     csr: ::std::option::Option<::std::string::String>,
     domain: ::std::option::Option<::std::string::String>,
@@ -383,8 +383,8 @@ pub struct CreateCertificateForPackageRequestBuilder {
 impl CreateCertificateForPackageRequestBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateCertificateForPackageRequestBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             company_name: ::std::option::Option::None,
             csr: ::std::option::Option::None,
             domain: ::std::option::Option::None,
@@ -558,8 +558,8 @@ impl CreateCertificateForPackageRequestBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -572,8 +572,8 @@ impl CreateCertificateForPackageRequestBuilder {
         CreateCertificateForPackageRequestInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             CreateCertificateForPackageRequestInput {
                 company_name: self.company_name,
                 csr: self.csr,

@@ -318,21 +318,21 @@ impl ::std::error::Error for CreateCertificateRequestError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCertificateRequestBuilder<
-    DomainState = ::alibabacloud_runtime::Missing,
-    EmailState = ::alibabacloud_runtime::Missing,
-    PhoneState = ::alibabacloud_runtime::Missing,
-    UsernameState = ::alibabacloud_runtime::Missing,
-    ValidateTypeState = ::alibabacloud_runtime::Missing,
+    Domain_ = ::alibabacloud_runtime::Missing,
+    Email_ = ::alibabacloud_runtime::Missing,
+    Phone_ = ::alibabacloud_runtime::Missing,
+    Username_ = ::alibabacloud_runtime::Missing,
+    ValidateType_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    domain: DomainState,
-    email: EmailState,
-    phone: PhoneState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    domain: Domain_,
+    email: Email_,
+    phone: Phone_,
     product_code: ::std::option::Option<ProductCode>,
     tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
-    username: UsernameState,
-    validate_type: ValidateTypeState,
+    username: Username_,
+    validate_type: ValidateType_,
 }
 impl CreateCertificateRequestBuilder<
     ::alibabacloud_runtime::Missing,
@@ -343,8 +343,8 @@ impl CreateCertificateRequestBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateCertificateRequestBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             domain: ::alibabacloud_runtime::Missing,
             email: ::alibabacloud_runtime::Missing,
             phone: ::alibabacloud_runtime::Missing,
@@ -356,18 +356,12 @@ impl CreateCertificateRequestBuilder<
     }
 }
 impl<
-    DomainState,
-    EmailState,
-    PhoneState,
-    UsernameState,
-    ValidateTypeState,
-> CreateCertificateRequestBuilder<
-    DomainState,
-    EmailState,
-    PhoneState,
-    UsernameState,
-    ValidateTypeState,
-> {
+    Domain_,
+    Email_,
+    Phone_,
+    Username_,
+    ValidateType_,
+> CreateCertificateRequestBuilder<Domain_, Email_, Phone_, Username_, ValidateType_> {
     /// The domain name the certificate is for.
     ///
     /// Wire name `Domain`, string, required.
@@ -376,14 +370,14 @@ impl<
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateRequestBuilder<
         ::std::string::String,
-        EmailState,
-        PhoneState,
-        UsernameState,
-        ValidateTypeState,
+        Email_,
+        Phone_,
+        Username_,
+        ValidateType_,
     > {
         CreateCertificateRequestBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             domain: value.into(),
             email: self.email,
             phone: self.phone,
@@ -400,15 +394,15 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateRequestBuilder<
-        DomainState,
+        Domain_,
         ::std::string::String,
-        PhoneState,
-        UsernameState,
-        ValidateTypeState,
+        Phone_,
+        Username_,
+        ValidateType_,
     > {
         CreateCertificateRequestBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             domain: self.domain,
             email: value.into(),
             phone: self.phone,
@@ -425,15 +419,15 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateRequestBuilder<
-        DomainState,
-        EmailState,
+        Domain_,
+        Email_,
         ::std::string::String,
-        UsernameState,
-        ValidateTypeState,
+        Username_,
+        ValidateType_,
     > {
         CreateCertificateRequestBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             domain: self.domain,
             email: self.email,
             phone: value.into(),
@@ -483,15 +477,15 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateRequestBuilder<
-        DomainState,
-        EmailState,
-        PhoneState,
+        Domain_,
+        Email_,
+        Phone_,
         ::std::string::String,
-        ValidateTypeState,
+        ValidateType_,
     > {
         CreateCertificateRequestBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             domain: self.domain,
             email: self.email,
             phone: self.phone,
@@ -508,15 +502,15 @@ impl<
         self,
         value: impl ::std::convert::Into<ValidateType>,
     ) -> CreateCertificateRequestBuilder<
-        DomainState,
-        EmailState,
-        PhoneState,
-        UsernameState,
+        Domain_,
+        Email_,
+        Phone_,
+        Username_,
         ValidateType,
     > {
         CreateCertificateRequestBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             domain: self.domain,
             email: self.email,
             phone: self.phone,
@@ -527,8 +521,8 @@ impl<
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -547,8 +541,8 @@ impl CreateCertificateRequestBuilder<
         CreateCertificateRequestInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             CreateCertificateRequestInput {
                 domain: self.domain,
                 email: self.email,

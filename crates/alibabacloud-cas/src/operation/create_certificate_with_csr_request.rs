@@ -379,21 +379,21 @@ impl ::std::error::Error for CreateCertificateWithCsrRequestError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCertificateWithCsrRequestBuilder<
-    CsrState = ::alibabacloud_runtime::Missing,
-    EmailState = ::alibabacloud_runtime::Missing,
-    PhoneState = ::alibabacloud_runtime::Missing,
-    UsernameState = ::alibabacloud_runtime::Missing,
-    ValidateTypeState = ::alibabacloud_runtime::Missing,
+    Csr_ = ::alibabacloud_runtime::Missing,
+    Email_ = ::alibabacloud_runtime::Missing,
+    Phone_ = ::alibabacloud_runtime::Missing,
+    Username_ = ::alibabacloud_runtime::Missing,
+    ValidateType_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    csr: CsrState,
-    email: EmailState,
-    phone: PhoneState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    csr: Csr_,
+    email: Email_,
+    phone: Phone_,
     product_code: ::std::option::Option<ProductCode>,
     tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
-    username: UsernameState,
-    validate_type: ValidateTypeState,
+    username: Username_,
+    validate_type: ValidateType_,
 }
 impl CreateCertificateWithCsrRequestBuilder<
     ::alibabacloud_runtime::Missing,
@@ -404,8 +404,8 @@ impl CreateCertificateWithCsrRequestBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateCertificateWithCsrRequestBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             csr: ::alibabacloud_runtime::Missing,
             email: ::alibabacloud_runtime::Missing,
             phone: ::alibabacloud_runtime::Missing,
@@ -417,17 +417,17 @@ impl CreateCertificateWithCsrRequestBuilder<
     }
 }
 impl<
-    CsrState,
-    EmailState,
-    PhoneState,
-    UsernameState,
-    ValidateTypeState,
+    Csr_,
+    Email_,
+    Phone_,
+    Username_,
+    ValidateType_,
 > CreateCertificateWithCsrRequestBuilder<
-    CsrState,
-    EmailState,
-    PhoneState,
-    UsernameState,
-    ValidateTypeState,
+    Csr_,
+    Email_,
+    Phone_,
+    Username_,
+    ValidateType_,
 > {
     /// The PEM certificate signing request; it names the domain.
     ///
@@ -437,14 +437,14 @@ impl<
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateWithCsrRequestBuilder<
         ::std::string::String,
-        EmailState,
-        PhoneState,
-        UsernameState,
-        ValidateTypeState,
+        Email_,
+        Phone_,
+        Username_,
+        ValidateType_,
     > {
         CreateCertificateWithCsrRequestBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             csr: value.into(),
             email: self.email,
             phone: self.phone,
@@ -461,15 +461,15 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateWithCsrRequestBuilder<
-        CsrState,
+        Csr_,
         ::std::string::String,
-        PhoneState,
-        UsernameState,
-        ValidateTypeState,
+        Phone_,
+        Username_,
+        ValidateType_,
     > {
         CreateCertificateWithCsrRequestBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             csr: self.csr,
             email: value.into(),
             phone: self.phone,
@@ -486,15 +486,15 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateWithCsrRequestBuilder<
-        CsrState,
-        EmailState,
+        Csr_,
+        Email_,
         ::std::string::String,
-        UsernameState,
-        ValidateTypeState,
+        Username_,
+        ValidateType_,
     > {
         CreateCertificateWithCsrRequestBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             csr: self.csr,
             email: self.email,
             phone: value.into(),
@@ -544,15 +544,15 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateWithCsrRequestBuilder<
-        CsrState,
-        EmailState,
-        PhoneState,
+        Csr_,
+        Email_,
+        Phone_,
         ::std::string::String,
-        ValidateTypeState,
+        ValidateType_,
     > {
         CreateCertificateWithCsrRequestBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             csr: self.csr,
             email: self.email,
             phone: self.phone,
@@ -569,15 +569,15 @@ impl<
         self,
         value: impl ::std::convert::Into<ValidateType>,
     ) -> CreateCertificateWithCsrRequestBuilder<
-        CsrState,
-        EmailState,
-        PhoneState,
-        UsernameState,
+        Csr_,
+        Email_,
+        Phone_,
+        Username_,
         ValidateType,
     > {
         CreateCertificateWithCsrRequestBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             csr: self.csr,
             email: self.email,
             phone: self.phone,
@@ -588,8 +588,8 @@ impl<
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -608,8 +608,8 @@ impl CreateCertificateWithCsrRequestBuilder<
         CreateCertificateWithCsrRequestInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             CreateCertificateWithCsrRequestInput {
                 csr: self.csr,
                 email: self.email,

@@ -112,15 +112,15 @@ impl ::std::error::Error for CreateContactError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateContactBuilder<
-    MobileState = ::alibabacloud_runtime::Missing,
-    NameState = ::alibabacloud_runtime::Missing,
+    Mobile_ = ::alibabacloud_runtime::Missing,
+    Name_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     email: ::std::option::Option<::std::string::String>,
     idcard: ::std::option::Option<::std::string::String>,
-    mobile: MobileState,
-    name: NameState,
+    mobile: Mobile_,
+    name: Name_,
     webhooks: ::std::option::Option<::std::string::String>,
 }
 impl CreateContactBuilder<
@@ -129,8 +129,8 @@ impl CreateContactBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateContactBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             email: ::std::option::Option::None,
             idcard: ::std::option::Option::None,
             mobile: ::alibabacloud_runtime::Missing,
@@ -139,7 +139,7 @@ impl CreateContactBuilder<
         }
     }
 }
-impl<MobileState, NameState> CreateContactBuilder<MobileState, NameState> {
+impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
     /// The `Email` field.
     ///
     /// Wire name `Email`, string.
@@ -182,10 +182,10 @@ impl<MobileState, NameState> CreateContactBuilder<MobileState, NameState> {
     pub fn mobile(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateContactBuilder<::std::string::String, NameState> {
+    ) -> CreateContactBuilder<::std::string::String, Name_> {
         CreateContactBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             email: self.email,
             idcard: self.idcard,
             mobile: value.into(),
@@ -199,10 +199,10 @@ impl<MobileState, NameState> CreateContactBuilder<MobileState, NameState> {
     pub fn name(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateContactBuilder<MobileState, ::std::string::String> {
+    ) -> CreateContactBuilder<Mobile_, ::std::string::String> {
         CreateContactBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             email: self.email,
             idcard: self.idcard,
             mobile: self.mobile,
@@ -229,8 +229,8 @@ impl<MobileState, NameState> CreateContactBuilder<MobileState, NameState> {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -239,8 +239,8 @@ impl CreateContactBuilder<::std::string::String, ::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateContactInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             CreateContactInput {
                 email: self.email,
                 idcard: self.idcard,

@@ -142,24 +142,24 @@ impl ::std::error::Error for CreateCsrError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCsrBuilder<
-    AlgorithmState = ::alibabacloud_runtime::Missing,
-    CommonNameState = ::alibabacloud_runtime::Missing,
-    CountryCodeState = ::alibabacloud_runtime::Missing,
-    KeySizeState = ::alibabacloud_runtime::Missing,
-    LocalityState = ::alibabacloud_runtime::Missing,
-    ProvinceState = ::alibabacloud_runtime::Missing,
+    Algorithm_ = ::alibabacloud_runtime::Missing,
+    CommonName_ = ::alibabacloud_runtime::Missing,
+    CountryCode_ = ::alibabacloud_runtime::Missing,
+    KeySize_ = ::alibabacloud_runtime::Missing,
+    Locality_ = ::alibabacloud_runtime::Missing,
+    Province_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    algorithm: AlgorithmState,
-    common_name: CommonNameState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    algorithm: Algorithm_,
+    common_name: CommonName_,
     corp_name: ::std::option::Option<::std::string::String>,
-    country_code: CountryCodeState,
+    country_code: CountryCode_,
     department: ::std::option::Option<::std::string::String>,
-    key_size: KeySizeState,
-    locality: LocalityState,
+    key_size: KeySize_,
+    locality: Locality_,
     name: ::std::option::Option<::std::string::String>,
-    province: ProvinceState,
+    province: Province_,
     sans: ::std::option::Option<::std::string::String>,
 }
 impl CreateCsrBuilder<
@@ -172,8 +172,8 @@ impl CreateCsrBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateCsrBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             algorithm: ::alibabacloud_runtime::Missing,
             common_name: ::alibabacloud_runtime::Missing,
             corp_name: ::std::option::Option::None,
@@ -188,19 +188,19 @@ impl CreateCsrBuilder<
     }
 }
 impl<
-    AlgorithmState,
-    CommonNameState,
-    CountryCodeState,
-    KeySizeState,
-    LocalityState,
-    ProvinceState,
+    Algorithm_,
+    CommonName_,
+    CountryCode_,
+    KeySize_,
+    Locality_,
+    Province_,
 > CreateCsrBuilder<
-    AlgorithmState,
-    CommonNameState,
-    CountryCodeState,
-    KeySizeState,
-    LocalityState,
-    ProvinceState,
+    Algorithm_,
+    CommonName_,
+    CountryCode_,
+    KeySize_,
+    Locality_,
+    Province_,
 > {
     /// The key algorithm of the key pair to generate.
     ///
@@ -210,15 +210,15 @@ impl<
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCsrBuilder<
         ::std::string::String,
-        CommonNameState,
-        CountryCodeState,
-        KeySizeState,
-        LocalityState,
-        ProvinceState,
+        CommonName_,
+        CountryCode_,
+        KeySize_,
+        Locality_,
+        Province_,
     > {
         CreateCsrBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             algorithm: value.into(),
             common_name: self.common_name,
             corp_name: self.corp_name,
@@ -238,16 +238,16 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCsrBuilder<
-        AlgorithmState,
+        Algorithm_,
         ::std::string::String,
-        CountryCodeState,
-        KeySizeState,
-        LocalityState,
-        ProvinceState,
+        CountryCode_,
+        KeySize_,
+        Locality_,
+        Province_,
     > {
         CreateCsrBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             algorithm: self.algorithm,
             common_name: value.into(),
             corp_name: self.corp_name,
@@ -285,16 +285,16 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCsrBuilder<
-        AlgorithmState,
-        CommonNameState,
+        Algorithm_,
+        CommonName_,
         ::std::string::String,
-        KeySizeState,
-        LocalityState,
-        ProvinceState,
+        KeySize_,
+        Locality_,
+        Province_,
     > {
         CreateCsrBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             algorithm: self.algorithm,
             common_name: self.common_name,
             corp_name: self.corp_name,
@@ -332,16 +332,16 @@ impl<
         self,
         value: i32,
     ) -> CreateCsrBuilder<
-        AlgorithmState,
-        CommonNameState,
-        CountryCodeState,
+        Algorithm_,
+        CommonName_,
+        CountryCode_,
         i32,
-        LocalityState,
-        ProvinceState,
+        Locality_,
+        Province_,
     > {
         CreateCsrBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             algorithm: self.algorithm,
             common_name: self.common_name,
             corp_name: self.corp_name,
@@ -361,16 +361,16 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCsrBuilder<
-        AlgorithmState,
-        CommonNameState,
-        CountryCodeState,
-        KeySizeState,
+        Algorithm_,
+        CommonName_,
+        CountryCode_,
+        KeySize_,
         ::std::string::String,
-        ProvinceState,
+        Province_,
     > {
         CreateCsrBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             algorithm: self.algorithm,
             common_name: self.common_name,
             corp_name: self.corp_name,
@@ -408,16 +408,16 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCsrBuilder<
-        AlgorithmState,
-        CommonNameState,
-        CountryCodeState,
-        KeySizeState,
-        LocalityState,
+        Algorithm_,
+        CommonName_,
+        CountryCode_,
+        KeySize_,
+        Locality_,
         ::std::string::String,
     > {
         CreateCsrBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             algorithm: self.algorithm,
             common_name: self.common_name,
             corp_name: self.corp_name,
@@ -449,8 +449,8 @@ impl<
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -466,8 +466,8 @@ impl CreateCsrBuilder<
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateCsrInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             CreateCsrInput {
                 algorithm: self.algorithm,
                 common_name: self.common_name,

@@ -117,19 +117,19 @@ impl ::std::error::Error for CreateDeploymentJobError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDeploymentJobBuilder<
-    CertIdsState = ::alibabacloud_runtime::Missing,
-    ContactIdsState = ::alibabacloud_runtime::Missing,
-    JobTypeState = ::alibabacloud_runtime::Missing,
-    NameState = ::alibabacloud_runtime::Missing,
-    ResourceIdsState = ::alibabacloud_runtime::Missing,
+    CertIds_ = ::alibabacloud_runtime::Missing,
+    ContactIds_ = ::alibabacloud_runtime::Missing,
+    JobType_ = ::alibabacloud_runtime::Missing,
+    Name_ = ::alibabacloud_runtime::Missing,
+    ResourceIds_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    cert_ids: CertIdsState,
-    contact_ids: ContactIdsState,
-    job_type: JobTypeState,
-    name: NameState,
-    resource_ids: ResourceIdsState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    cert_ids: CertIds_,
+    contact_ids: ContactIds_,
+    job_type: JobType_,
+    name: Name_,
+    resource_ids: ResourceIds_,
     schedule_time: ::std::option::Option<i64>,
 }
 impl CreateDeploymentJobBuilder<
@@ -141,8 +141,8 @@ impl CreateDeploymentJobBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateDeploymentJobBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cert_ids: ::alibabacloud_runtime::Missing,
             contact_ids: ::alibabacloud_runtime::Missing,
             job_type: ::alibabacloud_runtime::Missing,
@@ -153,18 +153,12 @@ impl CreateDeploymentJobBuilder<
     }
 }
 impl<
-    CertIdsState,
-    ContactIdsState,
-    JobTypeState,
-    NameState,
-    ResourceIdsState,
-> CreateDeploymentJobBuilder<
-    CertIdsState,
-    ContactIdsState,
-    JobTypeState,
-    NameState,
-    ResourceIdsState,
-> {
+    CertIds_,
+    ContactIds_,
+    JobType_,
+    Name_,
+    ResourceIds_,
+> CreateDeploymentJobBuilder<CertIds_, ContactIds_, JobType_, Name_, ResourceIds_> {
     /// The IDs of the certificates to deploy, separated by commas.
     ///
     /// Wire name `CertIds`, string, required.
@@ -173,14 +167,14 @@ impl<
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDeploymentJobBuilder<
         ::std::string::String,
-        ContactIdsState,
-        JobTypeState,
-        NameState,
-        ResourceIdsState,
+        ContactIds_,
+        JobType_,
+        Name_,
+        ResourceIds_,
     > {
         CreateDeploymentJobBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_ids: value.into(),
             contact_ids: self.contact_ids,
             job_type: self.job_type,
@@ -196,15 +190,15 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDeploymentJobBuilder<
-        CertIdsState,
+        CertIds_,
         ::std::string::String,
-        JobTypeState,
-        NameState,
-        ResourceIdsState,
+        JobType_,
+        Name_,
+        ResourceIds_,
     > {
         CreateDeploymentJobBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_ids: self.cert_ids,
             contact_ids: value.into(),
             job_type: self.job_type,
@@ -220,15 +214,15 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDeploymentJobBuilder<
-        CertIdsState,
-        ContactIdsState,
+        CertIds_,
+        ContactIds_,
         ::std::string::String,
-        NameState,
-        ResourceIdsState,
+        Name_,
+        ResourceIds_,
     > {
         CreateDeploymentJobBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_ids: self.cert_ids,
             contact_ids: self.contact_ids,
             job_type: value.into(),
@@ -244,15 +238,15 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDeploymentJobBuilder<
-        CertIdsState,
-        ContactIdsState,
-        JobTypeState,
+        CertIds_,
+        ContactIds_,
+        JobType_,
         ::std::string::String,
-        ResourceIdsState,
+        ResourceIds_,
     > {
         CreateDeploymentJobBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_ids: self.cert_ids,
             contact_ids: self.contact_ids,
             job_type: self.job_type,
@@ -268,15 +262,15 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDeploymentJobBuilder<
-        CertIdsState,
-        ContactIdsState,
-        JobTypeState,
-        NameState,
+        CertIds_,
+        ContactIds_,
+        JobType_,
+        Name_,
         ::std::string::String,
     > {
         CreateDeploymentJobBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_ids: self.cert_ids,
             contact_ids: self.contact_ids,
             job_type: self.job_type,
@@ -298,8 +292,8 @@ impl<
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -314,8 +308,8 @@ impl CreateDeploymentJobBuilder<
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateDeploymentJobInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             CreateDeploymentJobInput {
                 cert_ids: self.cert_ids,
                 contact_ids: self.contact_ids,

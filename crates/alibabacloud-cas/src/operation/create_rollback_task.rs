@@ -93,13 +93,13 @@ impl ::std::error::Error for CreateRollbackTaskError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateRollbackTaskBuilder<
-    JobIdState = ::alibabacloud_runtime::Missing,
-    WorkerIdState = ::alibabacloud_runtime::Missing,
+    JobId_ = ::alibabacloud_runtime::Missing,
+    WorkerId_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    job_id: JobIdState,
-    worker_id: WorkerIdState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    job_id: JobId_,
+    worker_id: WorkerId_,
 }
 impl CreateRollbackTaskBuilder<
     ::alibabacloud_runtime::Missing,
@@ -107,21 +107,21 @@ impl CreateRollbackTaskBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateRollbackTaskBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             job_id: ::alibabacloud_runtime::Missing,
             worker_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<JobIdState, WorkerIdState> CreateRollbackTaskBuilder<JobIdState, WorkerIdState> {
+impl<JobId_, WorkerId_> CreateRollbackTaskBuilder<JobId_, WorkerId_> {
     /// The ID of the deployment job.
     ///
     /// Wire name `JobId`, 64-bit integer, required.
-    pub fn job_id(self, value: i64) -> CreateRollbackTaskBuilder<i64, WorkerIdState> {
+    pub fn job_id(self, value: i64) -> CreateRollbackTaskBuilder<i64, WorkerId_> {
         CreateRollbackTaskBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             job_id: value,
             worker_id: self.worker_id,
         }
@@ -129,17 +129,17 @@ impl<JobIdState, WorkerIdState> CreateRollbackTaskBuilder<JobIdState, WorkerIdSt
     /// The ID of the worker whose deployment is rolled back.
     ///
     /// Wire name `WorkerId`, 64-bit integer, required.
-    pub fn worker_id(self, value: i64) -> CreateRollbackTaskBuilder<JobIdState, i64> {
+    pub fn worker_id(self, value: i64) -> CreateRollbackTaskBuilder<JobId_, i64> {
         CreateRollbackTaskBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             job_id: self.job_id,
             worker_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -148,8 +148,8 @@ impl CreateRollbackTaskBuilder<i64, i64> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateRollbackTaskInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             CreateRollbackTaskInput {
                 job_id: self.job_id,
                 worker_id: self.worker_id,

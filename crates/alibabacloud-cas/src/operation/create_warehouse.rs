@@ -98,8 +98,8 @@ impl ::std::error::Error for CreateWarehouseError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateWarehouseBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     biz: ::std::option::Option<::std::string::String>,
     name: ::std::option::Option<::std::string::String>,
     r#type: ::std::option::Option<::std::string::String>,
@@ -107,8 +107,8 @@ pub struct CreateWarehouseBuilder {
 impl CreateWarehouseBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateWarehouseBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             biz: ::std::option::Option::None,
             name: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
@@ -171,8 +171,8 @@ impl CreateWarehouseBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -181,8 +181,8 @@ impl CreateWarehouseBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateWarehouseInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             CreateWarehouseInput {
                 biz: self.biz,
                 name: self.name,

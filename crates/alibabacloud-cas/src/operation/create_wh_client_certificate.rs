@@ -288,10 +288,10 @@ impl ::std::error::Error for CreateWHClientCertificateError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateWHClientCertificateBuilder<
-    ParentIdentifierState = ::alibabacloud_runtime::Missing,
+    ParentIdentifier_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     after_time: ::std::option::Option<i64>,
     algorithm: ::std::option::Option<Algorithm>,
     before_time: ::std::option::Option<i64>,
@@ -304,7 +304,7 @@ pub struct CreateWHClientCertificateBuilder<
     months: ::std::option::Option<i64>,
     organization: ::std::option::Option<::std::string::String>,
     organization_unit: ::std::option::Option<::std::string::String>,
-    parent_identifier: ParentIdentifierState,
+    parent_identifier: ParentIdentifier_,
     san_type: ::std::option::Option<i64>,
     san_value: ::std::option::Option<::std::string::String>,
     state: ::std::option::Option<::std::string::String>,
@@ -313,8 +313,8 @@ pub struct CreateWHClientCertificateBuilder<
 impl CreateWHClientCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateWHClientCertificateBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             after_time: ::std::option::Option::None,
             algorithm: ::std::option::Option::None,
             before_time: ::std::option::Option::None,
@@ -335,7 +335,7 @@ impl CreateWHClientCertificateBuilder<::alibabacloud_runtime::Missing> {
         }
     }
 }
-impl<ParentIdentifierState> CreateWHClientCertificateBuilder<ParentIdentifierState> {
+impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
     /// The end of the validity period, as a timestamp.
     ///
     /// Wire name `AfterTime`, 64-bit integer.
@@ -524,8 +524,8 @@ impl<ParentIdentifierState> CreateWHClientCertificateBuilder<ParentIdentifierSta
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateWHClientCertificateBuilder<::std::string::String> {
         CreateWHClientCertificateBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             after_time: self.after_time,
             algorithm: self.algorithm,
             before_time: self.before_time,
@@ -606,8 +606,8 @@ impl<ParentIdentifierState> CreateWHClientCertificateBuilder<ParentIdentifierSta
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -620,8 +620,8 @@ impl CreateWHClientCertificateBuilder<::std::string::String> {
         CreateWHClientCertificateInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             CreateWHClientCertificateInput {
                 after_time: self.after_time,
                 algorithm: self.algorithm,

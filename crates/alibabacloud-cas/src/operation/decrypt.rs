@@ -198,14 +198,14 @@ impl ::std::error::Error for DecryptError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DecryptBuilder<
-    AlgorithmState = ::alibabacloud_runtime::Missing,
-    CiphertextBlobState = ::alibabacloud_runtime::Missing,
+    Algorithm_ = ::alibabacloud_runtime::Missing,
+    CiphertextBlob_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    algorithm: AlgorithmState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    algorithm: Algorithm_,
     cert_identifier: ::std::option::Option<::std::string::String>,
-    ciphertext_blob: CiphertextBlobState,
+    ciphertext_blob: CiphertextBlob_,
     custom_identifier: ::std::option::Option<::std::string::String>,
     message_type: ::std::option::Option<::std::string::String>,
     warehouse_id: ::std::option::Option<i64>,
@@ -213,8 +213,8 @@ pub struct DecryptBuilder<
 impl DecryptBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DecryptBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             algorithm: ::alibabacloud_runtime::Missing,
             cert_identifier: ::std::option::Option::None,
             ciphertext_blob: ::alibabacloud_runtime::Missing,
@@ -224,20 +224,17 @@ impl DecryptBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Mis
         }
     }
 }
-impl<
-    AlgorithmState,
-    CiphertextBlobState,
-> DecryptBuilder<AlgorithmState, CiphertextBlobState> {
+impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
     /// The encryption algorithm the ciphertext was produced with.
     ///
     /// Wire name `Algorithm`, [`Algorithm`], required.
     pub fn algorithm(
         self,
         value: impl ::std::convert::Into<Algorithm>,
-    ) -> DecryptBuilder<Algorithm, CiphertextBlobState> {
+    ) -> DecryptBuilder<Algorithm, CiphertextBlob_> {
         DecryptBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             algorithm: value.into(),
             cert_identifier: self.cert_identifier,
             ciphertext_blob: self.ciphertext_blob,
@@ -270,10 +267,10 @@ impl<
     pub fn ciphertext_blob(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DecryptBuilder<AlgorithmState, ::std::string::String> {
+    ) -> DecryptBuilder<Algorithm_, ::std::string::String> {
         DecryptBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             algorithm: self.algorithm,
             cert_identifier: self.cert_identifier,
             ciphertext_blob: value.into(),
@@ -331,8 +328,8 @@ impl<
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -341,8 +338,8 @@ impl DecryptBuilder<Algorithm, ::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DecryptInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DecryptInput {
                 algorithm: self.algorithm,
                 cert_identifier: self.cert_identifier,

@@ -158,36 +158,34 @@ impl ::std::error::Error for DeleteCertificateRequestError {}
 /// Builds and sends a `DeleteCertificateRequest` call. `send` becomes available once every required parameter is set (`OrderId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct DeleteCertificateRequestBuilder<
-    OrderIdState = ::alibabacloud_runtime::Missing,
-> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    order_id: OrderIdState,
+pub struct DeleteCertificateRequestBuilder<OrderId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    order_id: OrderId_,
 }
 impl DeleteCertificateRequestBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteCertificateRequestBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             order_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<OrderIdState> DeleteCertificateRequestBuilder<OrderIdState> {
+impl<OrderId_> DeleteCertificateRequestBuilder<OrderId_> {
     /// The ID of the certificate application order to delete. CreateCertificateRequest, CreateCertificateWithCsrRequest and CreateCertificateForPackageRequest return it as `OrderId`; ListUserCertificateOrder lists the IDs of existing orders.
     ///
     /// Wire name `OrderId`, 64-bit integer, required. Example: `123451222`.
     pub fn order_id(self, value: i64) -> DeleteCertificateRequestBuilder<i64> {
         DeleteCertificateRequestBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             order_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -200,8 +198,8 @@ impl DeleteCertificateRequestBuilder<i64> {
         DeleteCertificateRequestInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DeleteCertificateRequestInput {
                 order_id: self.order_id,
             },

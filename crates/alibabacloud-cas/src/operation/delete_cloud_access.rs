@@ -83,15 +83,15 @@ impl ::std::error::Error for DeleteCloudAccessError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCloudAccessBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     access_id: ::std::option::Option<::std::string::String>,
 }
 impl DeleteCloudAccessBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteCloudAccessBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             access_id: ::std::option::Option::None,
         }
     }
@@ -116,8 +116,8 @@ impl DeleteCloudAccessBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -126,8 +126,8 @@ impl DeleteCloudAccessBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCloudAccessInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DeleteCloudAccessInput {
                 access_id: self.access_id,
             },

@@ -82,34 +82,34 @@ impl ::std::error::Error for DeleteContactError {}
 /// Builds and sends a `DeleteContact` call. `send` becomes available once every required parameter is set (`ContactId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct DeleteContactBuilder<ContactIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    contact_id: ContactIdState,
+pub struct DeleteContactBuilder<ContactId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    contact_id: ContactId_,
 }
 impl DeleteContactBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteContactBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             contact_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<ContactIdState> DeleteContactBuilder<ContactIdState> {
+impl<ContactId_> DeleteContactBuilder<ContactId_> {
     /// The `ContactId` field.
     ///
     /// Wire name `ContactId`, 64-bit integer, required.
     pub fn contact_id(self, value: i64) -> DeleteContactBuilder<i64> {
         DeleteContactBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             contact_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -118,8 +118,8 @@ impl DeleteContactBuilder<i64> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteContactInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DeleteContactInput {
                 contact_id: self.contact_id,
             },

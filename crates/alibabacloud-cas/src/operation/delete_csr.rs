@@ -82,34 +82,34 @@ impl ::std::error::Error for DeleteCsrError {}
 /// Builds and sends a `DeleteCsr` call. `send` becomes available once every required parameter is set (`CsrId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct DeleteCsrBuilder<CsrIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    csr_id: CsrIdState,
+pub struct DeleteCsrBuilder<CsrId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    csr_id: CsrId_,
 }
 impl DeleteCsrBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteCsrBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             csr_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<CsrIdState> DeleteCsrBuilder<CsrIdState> {
+impl<CsrId_> DeleteCsrBuilder<CsrId_> {
     /// The `CsrId` field.
     ///
     /// Wire name `CsrId`, 64-bit integer, required.
     pub fn csr_id(self, value: i64) -> DeleteCsrBuilder<i64> {
         DeleteCsrBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             csr_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -118,8 +118,8 @@ impl DeleteCsrBuilder<i64> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCsrInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DeleteCsrInput {
                 csr_id: self.csr_id,
             },

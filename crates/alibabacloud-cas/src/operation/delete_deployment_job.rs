@@ -82,34 +82,34 @@ impl ::std::error::Error for DeleteDeploymentJobError {}
 /// Builds and sends a `DeleteDeploymentJob` call. `send` becomes available once every required parameter is set (`JobId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct DeleteDeploymentJobBuilder<JobIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    job_id: JobIdState,
+pub struct DeleteDeploymentJobBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    job_id: JobId_,
 }
 impl DeleteDeploymentJobBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteDeploymentJobBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             job_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<JobIdState> DeleteDeploymentJobBuilder<JobIdState> {
+impl<JobId_> DeleteDeploymentJobBuilder<JobId_> {
     /// The `JobId` field.
     ///
     /// Wire name `JobId`, 64-bit integer, required.
     pub fn job_id(self, value: i64) -> DeleteDeploymentJobBuilder<i64> {
         DeleteDeploymentJobBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             job_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -118,8 +118,8 @@ impl DeleteDeploymentJobBuilder<i64> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteDeploymentJobInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DeleteDeploymentJobInput {
                 job_id: self.job_id,
             },

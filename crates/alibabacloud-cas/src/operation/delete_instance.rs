@@ -87,23 +87,23 @@ impl ::std::error::Error for DeleteInstanceError {}
 /// Builds and sends a `DeleteInstance` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct DeleteInstanceBuilder<InstanceIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+pub struct DeleteInstanceBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     client_token: ::std::option::Option<::std::string::String>,
-    instance_id: InstanceIdState,
+    instance_id: InstanceId_,
 }
 impl DeleteInstanceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteInstanceBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             client_token: ::std::option::Option::None,
             instance_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<InstanceIdState> DeleteInstanceBuilder<InstanceIdState> {
+impl<InstanceId_> DeleteInstanceBuilder<InstanceId_> {
     /// A unique value chosen by the client so that the service can recognise a retried request.
     ///
     /// Wire name `ClientToken`, string.
@@ -130,15 +130,15 @@ impl<InstanceIdState> DeleteInstanceBuilder<InstanceIdState> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DeleteInstanceBuilder<::std::string::String> {
         DeleteInstanceBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             client_token: self.client_token,
             instance_id: value.into(),
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -147,8 +147,8 @@ impl DeleteInstanceBuilder<::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteInstanceInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DeleteInstanceInput {
                 client_token: self.client_token,
                 instance_id: self.instance_id,

@@ -82,21 +82,21 @@ impl ::std::error::Error for DeletePCACertError {}
 /// Builds and sends a `DeletePCACert` call. `send` becomes available once every required parameter is set (`Identifier`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct DeletePCACertBuilder<IdentifierState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    identifier: IdentifierState,
+pub struct DeletePCACertBuilder<Identifier_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    identifier: Identifier_,
 }
 impl DeletePCACertBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeletePCACertBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             identifier: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<IdentifierState> DeletePCACertBuilder<IdentifierState> {
+impl<Identifier_> DeletePCACertBuilder<Identifier_> {
     /// The identifier of the private CA certificate to delete.
     ///
     /// Wire name `Identifier`, string, required.
@@ -105,14 +105,14 @@ impl<IdentifierState> DeletePCACertBuilder<IdentifierState> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DeletePCACertBuilder<::std::string::String> {
         DeletePCACertBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             identifier: value.into(),
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -121,8 +121,8 @@ impl DeletePCACertBuilder<::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeletePCACertInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DeletePCACertInput {
                 identifier: self.identifier,
             },

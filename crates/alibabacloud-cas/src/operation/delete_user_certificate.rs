@@ -87,30 +87,30 @@ impl ::std::error::Error for DeleteUserCertificateError {}
 /// Builds and sends a `DeleteUserCertificate` call. `send` becomes available once every required parameter is set (`CertId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct DeleteUserCertificateBuilder<CertIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    cert_id: CertIdState,
+pub struct DeleteUserCertificateBuilder<CertId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    cert_id: CertId_,
     client_token: ::std::option::Option<::std::string::String>,
 }
 impl DeleteUserCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteUserCertificateBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cert_id: ::alibabacloud_runtime::Missing,
             client_token: ::std::option::Option::None,
         }
     }
 }
-impl<CertIdState> DeleteUserCertificateBuilder<CertIdState> {
+impl<CertId_> DeleteUserCertificateBuilder<CertId_> {
     /// The ID of the certificate to delete.
     ///
     /// Wire name `CertId`, 64-bit integer, required.
     pub fn cert_id(self, value: i64) -> DeleteUserCertificateBuilder<i64> {
         DeleteUserCertificateBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_id: value,
             client_token: self.client_token,
         }
@@ -134,8 +134,8 @@ impl<CertIdState> DeleteUserCertificateBuilder<CertIdState> {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -148,8 +148,8 @@ impl DeleteUserCertificateBuilder<i64> {
         DeleteUserCertificateInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DeleteUserCertificateInput {
                 cert_id: self.cert_id,
                 client_token: self.client_token,

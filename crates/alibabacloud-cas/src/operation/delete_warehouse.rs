@@ -83,15 +83,15 @@ impl ::std::error::Error for DeleteWarehouseError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteWarehouseBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     warehouse_instance_id: ::std::option::Option<::std::string::String>,
 }
 impl DeleteWarehouseBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteWarehouseBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             warehouse_instance_id: ::std::option::Option::None,
         }
     }
@@ -116,8 +116,8 @@ impl DeleteWarehouseBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -126,8 +126,8 @@ impl DeleteWarehouseBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteWarehouseInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DeleteWarehouseInput {
                 warehouse_instance_id: self.warehouse_instance_id,
             },

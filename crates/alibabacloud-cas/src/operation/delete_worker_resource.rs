@@ -88,13 +88,13 @@ impl ::std::error::Error for DeleteWorkerResourceError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteWorkerResourceBuilder<
-    JobIdState = ::alibabacloud_runtime::Missing,
-    WorkerIdState = ::alibabacloud_runtime::Missing,
+    JobId_ = ::alibabacloud_runtime::Missing,
+    WorkerId_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    job_id: JobIdState,
-    worker_id: WorkerIdState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    job_id: JobId_,
+    worker_id: WorkerId_,
 }
 impl DeleteWorkerResourceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -102,21 +102,21 @@ impl DeleteWorkerResourceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteWorkerResourceBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             job_id: ::alibabacloud_runtime::Missing,
             worker_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<JobIdState, WorkerIdState> DeleteWorkerResourceBuilder<JobIdState, WorkerIdState> {
+impl<JobId_, WorkerId_> DeleteWorkerResourceBuilder<JobId_, WorkerId_> {
     /// The ID of the deployment job.
     ///
     /// Wire name `JobId`, 64-bit integer, required.
-    pub fn job_id(self, value: i64) -> DeleteWorkerResourceBuilder<i64, WorkerIdState> {
+    pub fn job_id(self, value: i64) -> DeleteWorkerResourceBuilder<i64, WorkerId_> {
         DeleteWorkerResourceBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             job_id: value,
             worker_id: self.worker_id,
         }
@@ -124,17 +124,17 @@ impl<JobIdState, WorkerIdState> DeleteWorkerResourceBuilder<JobIdState, WorkerId
     /// The ID of the worker to remove.
     ///
     /// Wire name `WorkerId`, 64-bit integer, required.
-    pub fn worker_id(self, value: i64) -> DeleteWorkerResourceBuilder<JobIdState, i64> {
+    pub fn worker_id(self, value: i64) -> DeleteWorkerResourceBuilder<JobId_, i64> {
         DeleteWorkerResourceBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             job_id: self.job_id,
             worker_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -147,8 +147,8 @@ impl DeleteWorkerResourceBuilder<i64, i64> {
         DeleteWorkerResourceInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DeleteWorkerResourceInput {
                 job_id: self.job_id,
                 worker_id: self.worker_id,

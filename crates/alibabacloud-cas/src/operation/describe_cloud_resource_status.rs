@@ -112,15 +112,15 @@ impl ::std::error::Error for DescribeCloudResourceStatusError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeCloudResourceStatusBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     secret_id: ::std::option::Option<::std::string::String>,
 }
 impl DescribeCloudResourceStatusBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeCloudResourceStatusBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             secret_id: ::std::option::Option::None,
         }
     }
@@ -145,8 +145,8 @@ impl DescribeCloudResourceStatusBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -159,8 +159,8 @@ impl DescribeCloudResourceStatusBuilder {
         DescribeCloudResourceStatusInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DescribeCloudResourceStatusInput {
                 secret_id: self.secret_id,
             },

@@ -143,7 +143,9 @@ pub struct DescribeDeploymentJobOutput {
 }
 impl DescribeDeploymentJobOutput {
     /// `EndTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
-    pub fn end_time_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
+    pub fn end_time_as_system_time(
+        &self,
+    ) -> ::std::option::Option<::std::time::SystemTime> {
         ::alibabacloud_runtime::time::from_epoch_millis(
             self.end_time.as_deref()?.trim().parse::<i64>().ok()?,
         )
@@ -161,13 +163,17 @@ impl DescribeDeploymentJobOutput {
         )
     }
     /// `ScheduleTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
-    pub fn schedule_time_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
+    pub fn schedule_time_as_system_time(
+        &self,
+    ) -> ::std::option::Option<::std::time::SystemTime> {
         ::alibabacloud_runtime::time::from_epoch_millis(
             self.schedule_time.as_deref()?.trim().parse::<i64>().ok()?,
         )
     }
     /// `StartTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
-    pub fn start_time_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
+    pub fn start_time_as_system_time(
+        &self,
+    ) -> ::std::option::Option<::std::time::SystemTime> {
         ::alibabacloud_runtime::time::from_epoch_millis(
             self.start_time.as_deref()?.trim().parse::<i64>().ok()?,
         )
@@ -492,34 +498,34 @@ impl ::std::error::Error for DescribeDeploymentJobError {}
 /// Builds and sends a `DescribeDeploymentJob` call. `send` becomes available once every required parameter is set (`JobId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct DescribeDeploymentJobBuilder<JobIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    job_id: JobIdState,
+pub struct DescribeDeploymentJobBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    job_id: JobId_,
 }
 impl DescribeDeploymentJobBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDeploymentJobBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             job_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<JobIdState> DescribeDeploymentJobBuilder<JobIdState> {
+impl<JobId_> DescribeDeploymentJobBuilder<JobId_> {
     /// The `JobId` field.
     ///
     /// Wire name `JobId`, 64-bit integer, required.
     pub fn job_id(self, value: i64) -> DescribeDeploymentJobBuilder<i64> {
         DescribeDeploymentJobBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             job_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -532,8 +538,8 @@ impl DescribeDeploymentJobBuilder<i64> {
         DescribeDeploymentJobInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DescribeDeploymentJobInput {
                 job_id: self.job_id,
             },

@@ -372,15 +372,15 @@ impl ::std::error::Error for DescribeDeploymentJobStatusError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDeploymentJobStatusBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     job_id: ::std::option::Option<i64>,
 }
 impl DescribeDeploymentJobStatusBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDeploymentJobStatusBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             job_id: ::std::option::Option::None,
         }
     }
@@ -399,8 +399,8 @@ impl DescribeDeploymentJobStatusBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -413,8 +413,8 @@ impl DescribeDeploymentJobStatusBuilder {
         DescribeDeploymentJobStatusInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DescribeDeploymentJobStatusInput {
                 job_id: self.job_id,
             },

@@ -255,15 +255,15 @@ impl ::std::error::Error for DescribePackageStateError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePackageStateBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     product_code: ::std::option::Option<ProductCode>,
 }
 impl DescribePackageStateBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribePackageStateBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             product_code: ::std::option::Option::None,
         }
     }
@@ -288,8 +288,8 @@ impl DescribePackageStateBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -302,8 +302,8 @@ impl DescribePackageStateBuilder {
         DescribePackageStateInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DescribePackageStateInput {
                 product_code: self.product_code,
             },

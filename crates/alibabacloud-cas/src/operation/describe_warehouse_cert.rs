@@ -138,15 +138,15 @@ impl ::std::error::Error for DescribeWarehouseCertError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeWarehouseCertBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     cert_identifier: ::std::option::Option<::std::string::String>,
 }
 impl DescribeWarehouseCertBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeWarehouseCertBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cert_identifier: ::std::option::Option::None,
         }
     }
@@ -171,8 +171,8 @@ impl DescribeWarehouseCertBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -185,8 +185,8 @@ impl DescribeWarehouseCertBuilder {
         DescribeWarehouseCertInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             DescribeWarehouseCertInput {
                 cert_identifier: self.cert_identifier,
             },

@@ -198,23 +198,23 @@ impl ::std::error::Error for EncryptError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct EncryptBuilder<
-    AlgorithmState = ::alibabacloud_runtime::Missing,
-    PlaintextState = ::alibabacloud_runtime::Missing,
+    Algorithm_ = ::alibabacloud_runtime::Missing,
+    Plaintext_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    algorithm: AlgorithmState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    algorithm: Algorithm_,
     cert_identifier: ::std::option::Option<::std::string::String>,
     custom_identifier: ::std::option::Option<::std::string::String>,
     message_type: ::std::option::Option<::std::string::String>,
-    plaintext: PlaintextState,
+    plaintext: Plaintext_,
     warehouse_id: ::std::option::Option<i64>,
 }
 impl EncryptBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         EncryptBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             algorithm: ::alibabacloud_runtime::Missing,
             cert_identifier: ::std::option::Option::None,
             custom_identifier: ::std::option::Option::None,
@@ -224,17 +224,17 @@ impl EncryptBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Mis
         }
     }
 }
-impl<AlgorithmState, PlaintextState> EncryptBuilder<AlgorithmState, PlaintextState> {
+impl<Algorithm_, Plaintext_> EncryptBuilder<Algorithm_, Plaintext_> {
     /// The encryption algorithm.
     ///
     /// Wire name `Algorithm`, [`Algorithm`], required.
     pub fn algorithm(
         self,
         value: impl ::std::convert::Into<Algorithm>,
-    ) -> EncryptBuilder<Algorithm, PlaintextState> {
+    ) -> EncryptBuilder<Algorithm, Plaintext_> {
         EncryptBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             algorithm: value.into(),
             cert_identifier: self.cert_identifier,
             custom_identifier: self.custom_identifier,
@@ -303,10 +303,10 @@ impl<AlgorithmState, PlaintextState> EncryptBuilder<AlgorithmState, PlaintextSta
     pub fn plaintext(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> EncryptBuilder<AlgorithmState, ::std::string::String> {
+    ) -> EncryptBuilder<Algorithm_, ::std::string::String> {
         EncryptBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             algorithm: self.algorithm,
             cert_identifier: self.cert_identifier,
             custom_identifier: self.custom_identifier,
@@ -328,8 +328,8 @@ impl<AlgorithmState, PlaintextState> EncryptBuilder<AlgorithmState, PlaintextSta
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -338,8 +338,8 @@ impl EncryptBuilder<Algorithm, ::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, EncryptInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             EncryptInput {
                 algorithm: self.algorithm,
                 cert_identifier: self.cert_identifier,

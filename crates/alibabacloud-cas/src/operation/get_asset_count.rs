@@ -185,21 +185,21 @@ impl ::std::error::Error for GetAssetCountError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetAssetCountBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
 }
 impl GetAssetCountBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetAssetCountBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
         }
     }
 }
 impl GetAssetCountBuilder {
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -207,7 +207,7 @@ impl GetAssetCountBuilder {
     fn into_parts(
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetAssetCountInput) {
-        (self.client, self.options, GetAssetCountInput {})
+        (self._client, self._options, GetAssetCountInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetAssetCountInput {

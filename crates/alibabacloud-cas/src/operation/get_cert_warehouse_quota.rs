@@ -113,21 +113,21 @@ impl ::std::error::Error for GetCertWarehouseQuotaError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCertWarehouseQuotaBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
 }
 impl GetCertWarehouseQuotaBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetCertWarehouseQuotaBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
         }
     }
 }
 impl GetCertWarehouseQuotaBuilder {
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -139,7 +139,7 @@ impl GetCertWarehouseQuotaBuilder {
         ::alibabacloud_runtime::CallOptions,
         GetCertWarehouseQuotaInput,
     ) {
-        (self.client, self.options, GetCertWarehouseQuotaInput {})
+        (self._client, self._options, GetCertWarehouseQuotaInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetCertWarehouseQuotaInput {

@@ -294,35 +294,35 @@ impl ::std::error::Error for GetCertificateDetailError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCertificateDetailBuilder<
-    CertificateIdState = ::alibabacloud_runtime::Missing,
+    CertificateId_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    certificate_id: CertificateIdState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    certificate_id: CertificateId_,
 }
 impl GetCertificateDetailBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetCertificateDetailBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             certificate_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<CertificateIdState> GetCertificateDetailBuilder<CertificateIdState> {
+impl<CertificateId_> GetCertificateDetailBuilder<CertificateId_> {
     /// The ID of the certificate.
     ///
     /// Wire name `CertificateId`, 64-bit integer, required.
     pub fn certificate_id(self, value: i64) -> GetCertificateDetailBuilder<i64> {
         GetCertificateDetailBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             certificate_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -335,8 +335,8 @@ impl GetCertificateDetailBuilder<i64> {
         GetCertificateDetailInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             GetCertificateDetailInput {
                 certificate_id: self.certificate_id,
             },

@@ -102,21 +102,21 @@ impl ::std::error::Error for GetCertificatePackageCountError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCertificatePackageCountBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
 }
 impl GetCertificatePackageCountBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetCertificatePackageCountBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
         }
     }
 }
 impl GetCertificatePackageCountBuilder {
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -128,7 +128,7 @@ impl GetCertificatePackageCountBuilder {
         ::alibabacloud_runtime::CallOptions,
         GetCertificatePackageCountInput,
     ) {
-        (self.client, self.options, GetCertificatePackageCountInput {})
+        (self._client, self._options, GetCertificatePackageCountInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetCertificatePackageCountInput {

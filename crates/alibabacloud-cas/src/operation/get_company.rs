@@ -155,34 +155,34 @@ impl ::std::error::Error for GetCompanyError {}
 /// Builds and sends a `GetCompany` call. `send` becomes available once every required parameter is set (`CompanyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct GetCompanyBuilder<CompanyIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    company_id: CompanyIdState,
+pub struct GetCompanyBuilder<CompanyId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    company_id: CompanyId_,
 }
 impl GetCompanyBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetCompanyBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             company_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<CompanyIdState> GetCompanyBuilder<CompanyIdState> {
+impl<CompanyId_> GetCompanyBuilder<CompanyId_> {
     /// The `CompanyId` field.
     ///
     /// Wire name `CompanyId`, 64-bit integer, required.
     pub fn company_id(self, value: i64) -> GetCompanyBuilder<i64> {
         GetCompanyBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             company_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -191,8 +191,8 @@ impl GetCompanyBuilder<i64> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetCompanyInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             GetCompanyInput {
                 company_id: self.company_id,
             },

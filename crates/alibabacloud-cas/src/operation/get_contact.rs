@@ -139,34 +139,34 @@ impl ::std::error::Error for GetContactError {}
 /// Builds and sends a `GetContact` call. `send` becomes available once every required parameter is set (`ContactId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct GetContactBuilder<ContactIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    contact_id: ContactIdState,
+pub struct GetContactBuilder<ContactId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    contact_id: ContactId_,
 }
 impl GetContactBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetContactBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             contact_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<ContactIdState> GetContactBuilder<ContactIdState> {
+impl<ContactId_> GetContactBuilder<ContactId_> {
     /// The `ContactId` field.
     ///
     /// Wire name `ContactId`, 64-bit integer, required.
     pub fn contact_id(self, value: i64) -> GetContactBuilder<i64> {
         GetContactBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             contact_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -175,8 +175,8 @@ impl GetContactBuilder<i64> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetContactInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             GetContactInput {
                 contact_id: self.contact_id,
             },

@@ -92,34 +92,34 @@ impl ::std::error::Error for GetCsrDetailError {}
 /// Builds and sends a `GetCsrDetail` call. `send` becomes available once every required parameter is set (`CsrId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct GetCsrDetailBuilder<CsrIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    csr_id: CsrIdState,
+pub struct GetCsrDetailBuilder<CsrId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    csr_id: CsrId_,
 }
 impl GetCsrDetailBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetCsrDetailBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             csr_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<CsrIdState> GetCsrDetailBuilder<CsrIdState> {
+impl<CsrId_> GetCsrDetailBuilder<CsrId_> {
     /// The `CsrId` field.
     ///
     /// Wire name `CsrId`, 64-bit integer, required.
     pub fn csr_id(self, value: i64) -> GetCsrDetailBuilder<i64> {
         GetCsrDetailBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             csr_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -128,8 +128,8 @@ impl GetCsrDetailBuilder<i64> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetCsrDetailInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             GetCsrDetailInput {
                 csr_id: self.csr_id,
             },

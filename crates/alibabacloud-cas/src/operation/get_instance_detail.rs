@@ -745,21 +745,21 @@ impl ::std::error::Error for GetInstanceDetailError {}
 /// Builds and sends a `GetInstanceDetail` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct GetInstanceDetailBuilder<InstanceIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceIdState,
+pub struct GetInstanceDetailBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    instance_id: InstanceId_,
 }
 impl GetInstanceDetailBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetInstanceDetailBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             instance_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<InstanceIdState> GetInstanceDetailBuilder<InstanceIdState> {
+impl<InstanceId_> GetInstanceDetailBuilder<InstanceId_> {
     /// The ID of the certificate instance.
     ///
     /// Wire name `InstanceId`, string, required.
@@ -768,14 +768,14 @@ impl<InstanceIdState> GetInstanceDetailBuilder<InstanceIdState> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> GetInstanceDetailBuilder<::std::string::String> {
         GetInstanceDetailBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             instance_id: value.into(),
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -784,8 +784,8 @@ impl GetInstanceDetailBuilder<::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetInstanceDetailInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             GetInstanceDetailInput {
                 instance_id: self.instance_id,
             },

@@ -128,15 +128,15 @@ impl ::std::error::Error for GetInstanceSummaryError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetInstanceSummaryBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     instance_type: ::std::option::Option<::std::string::String>,
 }
 impl GetInstanceSummaryBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetInstanceSummaryBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             instance_type: ::std::option::Option::None,
         }
     }
@@ -161,8 +161,8 @@ impl GetInstanceSummaryBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -171,8 +171,8 @@ impl GetInstanceSummaryBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetInstanceSummaryInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             GetInstanceSummaryInput {
                 instance_type: self.instance_type,
             },

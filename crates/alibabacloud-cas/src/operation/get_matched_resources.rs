@@ -116,10 +116,10 @@ impl ::std::error::Error for GetMatchedResourcesError {}
 /// Builds and sends a `GetMatchedResources` call. `send` becomes available once every required parameter is set (`CertIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct GetMatchedResourcesBuilder<CertIdsState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    cert_ids: CertIdsState,
+pub struct GetMatchedResourcesBuilder<CertIds_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    cert_ids: CertIds_,
     max_results: ::std::option::Option<i32>,
     next_token: ::std::option::Option<::std::string::String>,
     resource_scope: ::std::option::Option<::std::string::String>,
@@ -127,8 +127,8 @@ pub struct GetMatchedResourcesBuilder<CertIdsState = ::alibabacloud_runtime::Mis
 impl GetMatchedResourcesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetMatchedResourcesBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cert_ids: ::alibabacloud_runtime::Missing,
             max_results: ::std::option::Option::None,
             next_token: ::std::option::Option::None,
@@ -136,7 +136,7 @@ impl GetMatchedResourcesBuilder<::alibabacloud_runtime::Missing> {
         }
     }
 }
-impl<CertIdsState> GetMatchedResourcesBuilder<CertIdsState> {
+impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
     /// The IDs of the certificates to match, separated by commas.
     ///
     /// Wire name `CertIds`, string, required.
@@ -145,8 +145,8 @@ impl<CertIdsState> GetMatchedResourcesBuilder<CertIdsState> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> GetMatchedResourcesBuilder<::std::string::String> {
         GetMatchedResourcesBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_ids: value.into(),
             max_results: self.max_results,
             next_token: self.next_token,
@@ -202,8 +202,8 @@ impl<CertIdsState> GetMatchedResourcesBuilder<CertIdsState> {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -212,8 +212,8 @@ impl GetMatchedResourcesBuilder<::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetMatchedResourcesInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             GetMatchedResourcesInput {
                 cert_ids: self.cert_ids,
                 max_results: self.max_results,

@@ -239,21 +239,21 @@ impl ::std::error::Error for GetRiskCountError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetRiskCountBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
 }
 impl GetRiskCountBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetRiskCountBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
         }
     }
 }
 impl GetRiskCountBuilder {
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -261,7 +261,7 @@ impl GetRiskCountBuilder {
     fn into_parts(
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetRiskCountInput) {
-        (self.client, self.options, GetRiskCountInput {})
+        (self._client, self._options, GetRiskCountInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetRiskCountInput {

@@ -97,23 +97,23 @@ impl ::std::error::Error for GetTaskAttributeError {}
 /// Builds and sends a `GetTaskAttribute` call. `send` becomes available once every required parameter is set (`TaskId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct GetTaskAttributeBuilder<TaskIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    task_id: TaskIdState,
+pub struct GetTaskAttributeBuilder<TaskId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    task_id: TaskId_,
     task_type: ::std::option::Option<::std::string::String>,
 }
 impl GetTaskAttributeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetTaskAttributeBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             task_id: ::alibabacloud_runtime::Missing,
             task_type: ::std::option::Option::None,
         }
     }
 }
-impl<TaskIdState> GetTaskAttributeBuilder<TaskIdState> {
+impl<TaskId_> GetTaskAttributeBuilder<TaskId_> {
     /// The ID of the task.
     ///
     /// Wire name `TaskId`, string, required.
@@ -122,8 +122,8 @@ impl<TaskIdState> GetTaskAttributeBuilder<TaskIdState> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> GetTaskAttributeBuilder<::std::string::String> {
         GetTaskAttributeBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             task_id: value.into(),
             task_type: self.task_type,
         }
@@ -147,8 +147,8 @@ impl<TaskIdState> GetTaskAttributeBuilder<TaskIdState> {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -157,8 +157,8 @@ impl GetTaskAttributeBuilder<::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetTaskAttributeInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             GetTaskAttributeInput {
                 task_id: self.task_id,
                 task_type: self.task_type,

@@ -328,25 +328,23 @@ impl ::std::error::Error for GetUserCertificateDetailError {}
 /// Builds and sends a `GetUserCertificateDetail` call. `send` becomes available once every required parameter is set (`CertId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct GetUserCertificateDetailBuilder<
-    CertIdState = ::alibabacloud_runtime::Missing,
-> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+pub struct GetUserCertificateDetailBuilder<CertId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     cert_filter: ::std::option::Option<bool>,
-    cert_id: CertIdState,
+    cert_id: CertId_,
 }
 impl GetUserCertificateDetailBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetUserCertificateDetailBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cert_filter: ::std::option::Option::None,
             cert_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<CertIdState> GetUserCertificateDetailBuilder<CertIdState> {
+impl<CertId_> GetUserCertificateDetailBuilder<CertId_> {
     /// Set to true to leave the certificate content and private key out of the response.
     ///
     /// Wire name `CertFilter`, boolean.
@@ -364,15 +362,15 @@ impl<CertIdState> GetUserCertificateDetailBuilder<CertIdState> {
     /// Wire name `CertId`, 64-bit integer, required.
     pub fn cert_id(self, value: i64) -> GetUserCertificateDetailBuilder<i64> {
         GetUserCertificateDetailBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_filter: self.cert_filter,
             cert_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -385,8 +383,8 @@ impl GetUserCertificateDetailBuilder<i64> {
         GetUserCertificateDetailInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             GetUserCertificateDetailInput {
                 cert_filter: self.cert_filter,
                 cert_id: self.cert_id,

@@ -189,8 +189,8 @@ impl ::std::error::Error for ListAssetCountError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListAssetCountBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     current_page: ::std::option::Option<i64>,
     end_date: ::std::option::Option<i64>,
     show_size: ::std::option::Option<i64>,
@@ -199,8 +199,8 @@ pub struct ListAssetCountBuilder {
 impl ListAssetCountBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListAssetCountBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             current_page: ::std::option::Option::None,
             end_date: ::std::option::Option::None,
             show_size: ::std::option::Option::None,
@@ -258,8 +258,8 @@ impl ListAssetCountBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -268,8 +268,8 @@ impl ListAssetCountBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListAssetCountInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListAssetCountInput {
                 current_page: self.current_page,
                 end_date: self.end_date,

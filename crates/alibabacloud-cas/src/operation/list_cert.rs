@@ -548,8 +548,8 @@ impl ::std::error::Error for ListCertError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCertBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     cert_type: ::std::option::Option<CertType>,
     current_page: ::std::option::Option<i64>,
     identifiers: ::std::option::Option<::std::string::String>,
@@ -562,8 +562,8 @@ pub struct ListCertBuilder {
 impl ListCertBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCertBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cert_type: ::std::option::Option::None,
             current_page: ::std::option::Option::None,
             identifiers: ::std::option::Option::None,
@@ -685,8 +685,8 @@ impl ListCertBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -695,8 +695,8 @@ impl ListCertBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListCertInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListCertInput {
                 cert_type: self.cert_type,
                 current_page: self.current_page,

@@ -274,8 +274,8 @@ impl ::std::error::Error for ListCertWarehouseError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCertWarehouseBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     current_page: ::std::option::Option<i64>,
     instance_id: ::std::option::Option<::std::string::String>,
     name: ::std::option::Option<::std::string::String>,
@@ -285,8 +285,8 @@ pub struct ListCertWarehouseBuilder {
 impl ListCertWarehouseBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCertWarehouseBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             current_page: ::std::option::Option::None,
             instance_id: ::std::option::Option::None,
             name: ::std::option::Option::None,
@@ -369,8 +369,8 @@ impl ListCertWarehouseBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -379,8 +379,8 @@ impl ListCertWarehouseBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListCertWarehouseInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListCertWarehouseInput {
                 current_page: self.current_page,
                 instance_id: self.instance_id,

@@ -426,8 +426,8 @@ impl ::std::error::Error for ListCertificatesError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCertificatesBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     certificate_source: ::std::option::Option<::std::string::String>,
     certificate_status: ::std::option::Option<CertificateStatus>,
     current_page: ::std::option::Option<i32>,
@@ -439,8 +439,8 @@ pub struct ListCertificatesBuilder {
 impl ListCertificatesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCertificatesBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             certificate_source: ::std::option::Option::None,
             certificate_status: ::std::option::Option::None,
             current_page: ::std::option::Option::None,
@@ -567,8 +567,8 @@ impl ListCertificatesBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -577,8 +577,8 @@ impl ListCertificatesBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListCertificatesInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListCertificatesInput {
                 certificate_source: self.certificate_source,
                 certificate_status: self.certificate_status,

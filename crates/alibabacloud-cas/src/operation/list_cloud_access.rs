@@ -159,8 +159,8 @@ impl ::std::error::Error for ListCloudAccessError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCloudAccessBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     cloud_name: ::std::option::Option<::std::string::String>,
     current_page: ::std::option::Option<i32>,
     secret_id: ::std::option::Option<::std::string::String>,
@@ -169,8 +169,8 @@ pub struct ListCloudAccessBuilder {
 impl ListCloudAccessBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCloudAccessBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cloud_name: ::std::option::Option::None,
             current_page: ::std::option::Option::None,
             secret_id: ::std::option::Option::None,
@@ -240,8 +240,8 @@ impl ListCloudAccessBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -250,8 +250,8 @@ impl ListCloudAccessBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListCloudAccessInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListCloudAccessInput {
                 cloud_name: self.cloud_name,
                 current_page: self.current_page,

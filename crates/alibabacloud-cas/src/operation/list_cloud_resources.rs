@@ -293,8 +293,8 @@ impl ::std::error::Error for ListCloudResourcesError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCloudResourcesBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     cert_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     cloud_name: ::std::option::Option<::std::string::String>,
     cloud_product: ::std::option::Option<::std::string::String>,
@@ -306,8 +306,8 @@ pub struct ListCloudResourcesBuilder {
 impl ListCloudResourcesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCloudResourcesBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cert_ids: ::std::option::Option::None,
             cloud_name: ::std::option::Option::None,
             cloud_product: ::std::option::Option::None,
@@ -431,8 +431,8 @@ impl ListCloudResourcesBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -441,8 +441,8 @@ impl ListCloudResourcesBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListCloudResourcesInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListCloudResourcesInput {
                 cert_ids: self.cert_ids,
                 cloud_name: self.cloud_name,

@@ -208,8 +208,8 @@ impl ::std::error::Error for ListCompaniesError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCompaniesBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     company_id: ::std::option::Option<i64>,
     current_page: ::std::option::Option<i32>,
     keyword: ::std::option::Option<::std::string::String>,
@@ -218,8 +218,8 @@ pub struct ListCompaniesBuilder {
 impl ListCompaniesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCompaniesBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             company_id: ::std::option::Option::None,
             current_page: ::std::option::Option::None,
             keyword: ::std::option::Option::None,
@@ -283,8 +283,8 @@ impl ListCompaniesBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -293,8 +293,8 @@ impl ListCompaniesBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListCompaniesInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListCompaniesInput {
                 company_id: self.company_id,
                 current_page: self.current_page,

@@ -187,8 +187,8 @@ impl ::std::error::Error for ListContactError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListContactBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     current_page: ::std::option::Option<i32>,
     keyword: ::std::option::Option<::std::string::String>,
     show_size: ::std::option::Option<i32>,
@@ -196,8 +196,8 @@ pub struct ListContactBuilder {
 impl ListContactBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListContactBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             current_page: ::std::option::Option::None,
             keyword: ::std::option::Option::None,
             show_size: ::std::option::Option::None,
@@ -248,8 +248,8 @@ impl ListContactBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -258,8 +258,8 @@ impl ListContactBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListContactInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListContactInput {
                 current_page: self.current_page,
                 keyword: self.keyword,

@@ -212,8 +212,8 @@ impl ::std::error::Error for ListCsrError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCsrBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     algorithm: ::std::option::Option<::std::string::String>,
     current_page: ::std::option::Option<i64>,
     key_word: ::std::option::Option<::std::string::String>,
@@ -222,8 +222,8 @@ pub struct ListCsrBuilder {
 impl ListCsrBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCsrBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             algorithm: ::std::option::Option::None,
             current_page: ::std::option::Option::None,
             key_word: ::std::option::Option::None,
@@ -293,8 +293,8 @@ impl ListCsrBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -303,8 +303,8 @@ impl ListCsrBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListCsrInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListCsrInput {
                 algorithm: self.algorithm,
                 current_page: self.current_page,

@@ -200,7 +200,9 @@ pub struct DataItem {
 }
 impl DataItem {
     /// `EndTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
-    pub fn end_time_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
+    pub fn end_time_as_system_time(
+        &self,
+    ) -> ::std::option::Option<::std::time::SystemTime> {
         ::alibabacloud_runtime::time::from_epoch_millis(
             self.end_time.as_deref()?.trim().parse::<i64>().ok()?,
         )
@@ -218,13 +220,17 @@ impl DataItem {
         )
     }
     /// `ScheduleTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
-    pub fn schedule_time_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
+    pub fn schedule_time_as_system_time(
+        &self,
+    ) -> ::std::option::Option<::std::time::SystemTime> {
         ::alibabacloud_runtime::time::from_epoch_millis(
             self.schedule_time.as_deref()?.trim().parse::<i64>().ok()?,
         )
     }
     /// `StartTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
-    pub fn start_time_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
+    pub fn start_time_as_system_time(
+        &self,
+    ) -> ::std::option::Option<::std::time::SystemTime> {
         ::alibabacloud_runtime::time::from_epoch_millis(
             self.start_time.as_deref()?.trim().parse::<i64>().ok()?,
         )
@@ -278,8 +284,8 @@ impl ::std::error::Error for ListDeploymentJobError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDeploymentJobBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     cert_id: ::std::option::Option<i64>,
     current_page: ::std::option::Option<i32>,
     instance_id: ::std::option::Option<::std::string::String>,
@@ -290,8 +296,8 @@ pub struct ListDeploymentJobBuilder {
 impl ListDeploymentJobBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListDeploymentJobBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cert_id: ::std::option::Option::None,
             current_page: ::std::option::Option::None,
             instance_id: ::std::option::Option::None,
@@ -393,8 +399,8 @@ impl ListDeploymentJobBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -403,8 +409,8 @@ impl ListDeploymentJobBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListDeploymentJobInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListDeploymentJobInput {
                 cert_id: self.cert_id,
                 current_page: self.current_page,

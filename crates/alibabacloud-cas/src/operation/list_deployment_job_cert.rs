@@ -392,34 +392,34 @@ impl ::std::error::Error for ListDeploymentJobCertError {}
 /// Builds and sends a `ListDeploymentJobCert` call. `send` becomes available once every required parameter is set (`JobId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct ListDeploymentJobCertBuilder<JobIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    job_id: JobIdState,
+pub struct ListDeploymentJobCertBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    job_id: JobId_,
 }
 impl ListDeploymentJobCertBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListDeploymentJobCertBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             job_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<JobIdState> ListDeploymentJobCertBuilder<JobIdState> {
+impl<JobId_> ListDeploymentJobCertBuilder<JobId_> {
     /// The ID of the deployment job.
     ///
     /// Wire name `JobId`, 64-bit integer, required.
     pub fn job_id(self, value: i64) -> ListDeploymentJobCertBuilder<i64> {
         ListDeploymentJobCertBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             job_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -432,8 +432,8 @@ impl ListDeploymentJobCertBuilder<i64> {
         ListDeploymentJobCertInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListDeploymentJobCertInput {
                 job_id: self.job_id,
             },

@@ -240,36 +240,34 @@ impl ::std::error::Error for ListDeploymentJobResourceError {}
 /// Builds and sends a `ListDeploymentJobResource` call. `send` becomes available once every required parameter is set (`JobId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct ListDeploymentJobResourceBuilder<
-    JobIdState = ::alibabacloud_runtime::Missing,
-> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    job_id: JobIdState,
+pub struct ListDeploymentJobResourceBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    job_id: JobId_,
 }
 impl ListDeploymentJobResourceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListDeploymentJobResourceBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             job_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<JobIdState> ListDeploymentJobResourceBuilder<JobIdState> {
+impl<JobId_> ListDeploymentJobResourceBuilder<JobId_> {
     /// The ID of the deployment job.
     ///
     /// Wire name `JobId`, 64-bit integer, required.
     pub fn job_id(self, value: i64) -> ListDeploymentJobResourceBuilder<i64> {
         ListDeploymentJobResourceBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             job_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -282,8 +280,8 @@ impl ListDeploymentJobResourceBuilder<i64> {
         ListDeploymentJobResourceInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListDeploymentJobResourceInput {
                 job_id: self.job_id,
             },

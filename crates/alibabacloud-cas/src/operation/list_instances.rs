@@ -645,8 +645,8 @@ impl ::std::error::Error for ListInstancesError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListInstancesBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     auto_reissue_flag: ::std::option::Option<i64>,
     brand: ::std::option::Option<::std::string::String>,
     certificate_status: ::std::option::Option<CertificateStatus>,
@@ -663,8 +663,8 @@ pub struct ListInstancesBuilder {
 impl ListInstancesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListInstancesBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             auto_reissue_flag: ::std::option::Option::None,
             brand: ::std::option::Option::None,
             certificate_status: ::std::option::Option::None,
@@ -868,8 +868,8 @@ impl ListInstancesBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -878,8 +878,8 @@ impl ListInstancesBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListInstancesInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListInstancesInput {
                 auto_reissue_flag: self.auto_reissue_flag,
                 brand: self.brand,

@@ -178,18 +178,18 @@ impl ::std::error::Error for ListTagKeysError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListTagKeysBuilder<
-    RegionIdState = ::alibabacloud_runtime::Missing,
-    ResourceTypeState = ::alibabacloud_runtime::Missing,
+    RegionId_ = ::alibabacloud_runtime::Missing,
+    ResourceType_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     current_page: ::std::option::Option<i32>,
     max_results: ::std::option::Option<i32>,
     next_token: ::std::option::Option<::std::string::String>,
     page_size: ::std::option::Option<i32>,
-    region_id: RegionIdState,
+    region_id: RegionId_,
     resource_group_id: ::std::option::Option<::std::string::String>,
-    resource_type: ResourceTypeState,
+    resource_type: ResourceType_,
 }
 impl ListTagKeysBuilder<
     ::alibabacloud_runtime::Missing,
@@ -197,8 +197,8 @@ impl ListTagKeysBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListTagKeysBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             current_page: ::std::option::Option::None,
             max_results: ::std::option::Option::None,
             next_token: ::std::option::Option::None,
@@ -209,10 +209,7 @@ impl ListTagKeysBuilder<
         }
     }
 }
-impl<
-    RegionIdState,
-    ResourceTypeState,
-> ListTagKeysBuilder<RegionIdState, ResourceTypeState> {
+impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`, 32-bit integer.
@@ -273,10 +270,10 @@ impl<
     pub fn region_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListTagKeysBuilder<::std::string::String, ResourceTypeState> {
+    ) -> ListTagKeysBuilder<::std::string::String, ResourceType_> {
         ListTagKeysBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             current_page: self.current_page,
             max_results: self.max_results,
             next_token: self.next_token,
@@ -310,10 +307,10 @@ impl<
     pub fn resource_type(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListTagKeysBuilder<RegionIdState, ::std::string::String> {
+    ) -> ListTagKeysBuilder<RegionId_, ::std::string::String> {
         ListTagKeysBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             current_page: self.current_page,
             max_results: self.max_results,
             next_token: self.next_token,
@@ -324,8 +321,8 @@ impl<
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -334,8 +331,8 @@ impl ListTagKeysBuilder<::std::string::String, ::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTagKeysInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListTagKeysInput {
                 current_page: self.current_page,
                 max_results: self.max_results,

@@ -182,16 +182,16 @@ impl ::std::error::Error for ListTagResourcesError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListTagResourcesBuilder<
-    RegionIdState = ::alibabacloud_runtime::Missing,
-    ResourceTypeState = ::alibabacloud_runtime::Missing,
+    RegionId_ = ::alibabacloud_runtime::Missing,
+    ResourceType_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     max_results: ::std::option::Option<i32>,
     next_token: ::std::option::Option<::std::string::String>,
-    region_id: RegionIdState,
+    region_id: RegionId_,
     resource_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    resource_type: ResourceTypeState,
+    resource_type: ResourceType_,
     tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
 }
 impl ListTagResourcesBuilder<
@@ -200,8 +200,8 @@ impl ListTagResourcesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListTagResourcesBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             max_results: ::std::option::Option::None,
             next_token: ::std::option::Option::None,
             region_id: ::alibabacloud_runtime::Missing,
@@ -211,10 +211,7 @@ impl ListTagResourcesBuilder<
         }
     }
 }
-impl<
-    RegionIdState,
-    ResourceTypeState,
-> ListTagResourcesBuilder<RegionIdState, ResourceTypeState> {
+impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_> {
     /// The largest number of entries to return in one call.
     ///
     /// Wire name `MaxResults`, 32-bit integer.
@@ -251,10 +248,10 @@ impl<
     pub fn region_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListTagResourcesBuilder<::std::string::String, ResourceTypeState> {
+    ) -> ListTagResourcesBuilder<::std::string::String, ResourceType_> {
         ListTagResourcesBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             max_results: self.max_results,
             next_token: self.next_token,
             region_id: value.into(),
@@ -284,10 +281,10 @@ impl<
     pub fn resource_type(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListTagResourcesBuilder<RegionIdState, ::std::string::String> {
+    ) -> ListTagResourcesBuilder<RegionId_, ::std::string::String> {
         ListTagResourcesBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             max_results: self.max_results,
             next_token: self.next_token,
             region_id: self.region_id,
@@ -312,8 +309,8 @@ impl<
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -322,8 +319,8 @@ impl ListTagResourcesBuilder<::std::string::String, ::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTagResourcesInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListTagResourcesInput {
                 max_results: self.max_results,
                 next_token: self.next_token,

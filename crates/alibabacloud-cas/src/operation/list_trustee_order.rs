@@ -126,8 +126,8 @@ impl ::std::error::Error for ListTrusteeOrderError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListTrusteeOrderBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     certificate_id: ::std::option::Option<i64>,
     max_results: ::std::option::Option<i32>,
     next_token: ::std::option::Option<::std::string::String>,
@@ -136,8 +136,8 @@ pub struct ListTrusteeOrderBuilder {
 impl ListTrusteeOrderBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListTrusteeOrderBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             certificate_id: ::std::option::Option::None,
             max_results: ::std::option::Option::None,
             next_token: ::std::option::Option::None,
@@ -201,8 +201,8 @@ impl ListTrusteeOrderBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -211,8 +211,8 @@ impl ListTrusteeOrderBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTrusteeOrderInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListTrusteeOrderInput {
                 certificate_id: self.certificate_id,
                 max_results: self.max_results,

@@ -329,11 +329,13 @@ impl CertificateOrderListItem {
         ::alibabacloud_runtime::time::from_epoch_millis(self.buy_date?)
     }
     /// `CertEndTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
-    pub fn cert_end_time_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
+    pub fn cert_end_time_as_system_time(
+        &self,
+    ) -> ::std::option::Option<::std::time::SystemTime> {
         ::alibabacloud_runtime::time::from_epoch_millis(self.cert_end_time?)
     }
     /// `CertStartTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
-    pub fn cert_start_time_time(
+    pub fn cert_start_time_as_system_time(
         &self,
     ) -> ::std::option::Option<::std::time::SystemTime> {
         ::alibabacloud_runtime::time::from_epoch_millis(self.cert_start_time?)
@@ -886,8 +888,8 @@ impl ::std::error::Error for ListUserCertificateOrderError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserCertificateOrderBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     current_page: ::std::option::Option<i64>,
     keyword: ::std::option::Option<::std::string::String>,
     order_type: ::std::option::Option<OrderType>,
@@ -898,8 +900,8 @@ pub struct ListUserCertificateOrderBuilder {
 impl ListUserCertificateOrderBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListUserCertificateOrderBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             current_page: ::std::option::Option::None,
             keyword: ::std::option::Option::None,
             order_type: ::std::option::Option::None,
@@ -995,8 +997,8 @@ impl ListUserCertificateOrderBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -1009,8 +1011,8 @@ impl ListUserCertificateOrderBuilder {
         ListUserCertificateOrderInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListUserCertificateOrderInput {
                 current_page: self.current_page,
                 keyword: self.keyword,

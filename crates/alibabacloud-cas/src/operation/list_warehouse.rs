@@ -148,8 +148,8 @@ impl ::std::error::Error for ListWarehouseError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListWarehouseBuilder {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     max_results: ::std::option::Option<i32>,
     next_token: ::std::option::Option<::std::string::String>,
     warehouse_instance_ids: ::std::option::Option<
@@ -160,8 +160,8 @@ pub struct ListWarehouseBuilder {
 impl ListWarehouseBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListWarehouseBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             max_results: ::std::option::Option::None,
             next_token: ::std::option::Option::None,
             warehouse_instance_ids: ::std::option::Option::None,
@@ -237,8 +237,8 @@ impl ListWarehouseBuilder {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -247,8 +247,8 @@ impl ListWarehouseBuilder {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListWarehouseInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListWarehouseInput {
                 max_results: self.max_results,
                 next_token: self.next_token,

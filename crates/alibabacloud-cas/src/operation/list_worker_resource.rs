@@ -569,20 +569,20 @@ impl ::std::error::Error for ListWorkerResourceError {}
 /// Builds and sends a `ListWorkerResource` call. `send` becomes available once every required parameter is set (`JobId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct ListWorkerResourceBuilder<JobIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+pub struct ListWorkerResourceBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     cloud_product: ::std::option::Option<::std::string::String>,
     current_page: ::std::option::Option<i32>,
-    job_id: JobIdState,
+    job_id: JobId_,
     show_size: ::std::option::Option<i32>,
     status: ::std::option::Option<::std::string::String>,
 }
 impl ListWorkerResourceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListWorkerResourceBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cloud_product: ::std::option::Option::None,
             current_page: ::std::option::Option::None,
             job_id: ::alibabacloud_runtime::Missing,
@@ -591,7 +591,7 @@ impl ListWorkerResourceBuilder<::alibabacloud_runtime::Missing> {
         }
     }
 }
-impl<JobIdState> ListWorkerResourceBuilder<JobIdState> {
+impl<JobId_> ListWorkerResourceBuilder<JobId_> {
     /// List only workers for this cloud product.
     ///
     /// Wire name `CloudProduct`, string.
@@ -627,8 +627,8 @@ impl<JobIdState> ListWorkerResourceBuilder<JobIdState> {
     /// Wire name `JobId`, 64-bit integer, required.
     pub fn job_id(self, value: i64) -> ListWorkerResourceBuilder<i64> {
         ListWorkerResourceBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cloud_product: self.cloud_product,
             current_page: self.current_page,
             job_id: value,
@@ -667,8 +667,8 @@ impl<JobIdState> ListWorkerResourceBuilder<JobIdState> {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -677,8 +677,8 @@ impl ListWorkerResourceBuilder<i64> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListWorkerResourceInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ListWorkerResourceInput {
                 cloud_product: self.cloud_product,
                 current_page: self.current_page,

@@ -98,16 +98,16 @@ impl ::std::error::Error for MoveResourceGroupError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct MoveResourceGroupBuilder<
-    ResourceGroupIdState = ::alibabacloud_runtime::Missing,
-    ResourceIdState = ::alibabacloud_runtime::Missing,
-    ResourceTypeState = ::alibabacloud_runtime::Missing,
+    ResourceGroupId_ = ::alibabacloud_runtime::Missing,
+    ResourceId_ = ::alibabacloud_runtime::Missing,
+    ResourceType_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     region_id: ::std::option::Option<::std::string::String>,
-    resource_group_id: ResourceGroupIdState,
-    resource_id: ResourceIdState,
-    resource_type: ResourceTypeState,
+    resource_group_id: ResourceGroupId_,
+    resource_id: ResourceId_,
+    resource_type: ResourceType_,
 }
 impl MoveResourceGroupBuilder<
     ::alibabacloud_runtime::Missing,
@@ -116,8 +116,8 @@ impl MoveResourceGroupBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         MoveResourceGroupBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             region_id: ::std::option::Option::None,
             resource_group_id: ::alibabacloud_runtime::Missing,
             resource_id: ::alibabacloud_runtime::Missing,
@@ -126,10 +126,10 @@ impl MoveResourceGroupBuilder<
     }
 }
 impl<
-    ResourceGroupIdState,
-    ResourceIdState,
-    ResourceTypeState,
-> MoveResourceGroupBuilder<ResourceGroupIdState, ResourceIdState, ResourceTypeState> {
+    ResourceGroupId_,
+    ResourceId_,
+    ResourceType_,
+> MoveResourceGroupBuilder<ResourceGroupId_, ResourceId_, ResourceType_> {
     /// The region of the resource.
     ///
     /// Wire name `RegionId`, string.
@@ -154,14 +154,10 @@ impl<
     pub fn resource_group_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> MoveResourceGroupBuilder<
-        ::std::string::String,
-        ResourceIdState,
-        ResourceTypeState,
-    > {
+    ) -> MoveResourceGroupBuilder<::std::string::String, ResourceId_, ResourceType_> {
         MoveResourceGroupBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             region_id: self.region_id,
             resource_group_id: value.into(),
             resource_id: self.resource_id,
@@ -175,13 +171,13 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> MoveResourceGroupBuilder<
-        ResourceGroupIdState,
+        ResourceGroupId_,
         ::std::string::String,
-        ResourceTypeState,
+        ResourceType_,
     > {
         MoveResourceGroupBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             region_id: self.region_id,
             resource_group_id: self.resource_group_id,
             resource_id: value.into(),
@@ -194,14 +190,10 @@ impl<
     pub fn resource_type(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> MoveResourceGroupBuilder<
-        ResourceGroupIdState,
-        ResourceIdState,
-        ::std::string::String,
-    > {
+    ) -> MoveResourceGroupBuilder<ResourceGroupId_, ResourceId_, ::std::string::String> {
         MoveResourceGroupBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             region_id: self.region_id,
             resource_group_id: self.resource_group_id,
             resource_id: self.resource_id,
@@ -209,8 +201,8 @@ impl<
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -223,8 +215,8 @@ impl MoveResourceGroupBuilder<
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, MoveResourceGroupInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             MoveResourceGroupInput {
                 region_id: self.region_id,
                 resource_group_id: self.resource_group_id,

@@ -82,21 +82,21 @@ impl ::std::error::Error for RefundInstanceError {}
 /// Builds and sends a `RefundInstance` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct RefundInstanceBuilder<InstanceIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceIdState,
+pub struct RefundInstanceBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    instance_id: InstanceId_,
 }
 impl RefundInstanceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         RefundInstanceBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             instance_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<InstanceIdState> RefundInstanceBuilder<InstanceIdState> {
+impl<InstanceId_> RefundInstanceBuilder<InstanceId_> {
     /// The ID of the certificate instance to refund.
     ///
     /// Wire name `InstanceId`, string, required.
@@ -105,14 +105,14 @@ impl<InstanceIdState> RefundInstanceBuilder<InstanceIdState> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> RefundInstanceBuilder<::std::string::String> {
         RefundInstanceBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             instance_id: value.into(),
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -121,8 +121,8 @@ impl RefundInstanceBuilder<::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RefundInstanceInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             RefundInstanceInput {
                 instance_id: self.instance_id,
             },

@@ -123,26 +123,26 @@ impl ::std::error::Error for RenewCertificateOrderForPackageRequestError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RenewCertificateOrderForPackageRequestBuilder<
-    OrderIdState = ::alibabacloud_runtime::Missing,
+    OrderId_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     csr: ::std::option::Option<::std::string::String>,
-    order_id: OrderIdState,
+    order_id: OrderId_,
     tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
 }
 impl RenewCertificateOrderForPackageRequestBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         RenewCertificateOrderForPackageRequestBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             csr: ::std::option::Option::None,
             order_id: ::alibabacloud_runtime::Missing,
             tags: ::std::option::Option::None,
         }
     }
 }
-impl<OrderIdState> RenewCertificateOrderForPackageRequestBuilder<OrderIdState> {
+impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
     /// A PEM certificate signing request for the renewed certificate.
     ///
     /// Wire name `Csr`, string.
@@ -169,8 +169,8 @@ impl<OrderIdState> RenewCertificateOrderForPackageRequestBuilder<OrderIdState> {
         value: i64,
     ) -> RenewCertificateOrderForPackageRequestBuilder<i64> {
         RenewCertificateOrderForPackageRequestBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             csr: self.csr,
             order_id: value,
             tags: self.tags,
@@ -192,8 +192,8 @@ impl<OrderIdState> RenewCertificateOrderForPackageRequestBuilder<OrderIdState> {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -206,8 +206,8 @@ impl RenewCertificateOrderForPackageRequestBuilder<i64> {
         RenewCertificateOrderForPackageRequestInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             RenewCertificateOrderForPackageRequestInput {
                 csr: self.csr,
                 order_id: self.order_id,

@@ -87,23 +87,23 @@ impl ::std::error::Error for RevokeCertificateError {}
 /// Builds and sends a `RevokeCertificate` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct RevokeCertificateBuilder<InstanceIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+pub struct RevokeCertificateBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     certificate_id: ::std::option::Option<i64>,
-    instance_id: InstanceIdState,
+    instance_id: InstanceId_,
 }
 impl RevokeCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         RevokeCertificateBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             certificate_id: ::std::option::Option::None,
             instance_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<InstanceIdState> RevokeCertificateBuilder<InstanceIdState> {
+impl<InstanceId_> RevokeCertificateBuilder<InstanceId_> {
     /// The ID of the certificate to revoke.
     ///
     /// Wire name `CertificateId`, 64-bit integer.
@@ -124,15 +124,15 @@ impl<InstanceIdState> RevokeCertificateBuilder<InstanceIdState> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> RevokeCertificateBuilder<::std::string::String> {
         RevokeCertificateBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             certificate_id: self.certificate_id,
             instance_id: value.into(),
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -141,8 +141,8 @@ impl RevokeCertificateBuilder<::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RevokeCertificateInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             RevokeCertificateInput {
                 certificate_id: self.certificate_id,
                 instance_id: self.instance_id,

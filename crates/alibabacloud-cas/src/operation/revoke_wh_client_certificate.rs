@@ -83,22 +83,22 @@ impl ::std::error::Error for RevokeWHClientCertificateError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RevokeWHClientCertificateBuilder<
-    IdentifierState = ::alibabacloud_runtime::Missing,
+    Identifier_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    identifier: IdentifierState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    identifier: Identifier_,
 }
 impl RevokeWHClientCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         RevokeWHClientCertificateBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             identifier: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<IdentifierState> RevokeWHClientCertificateBuilder<IdentifierState> {
+impl<Identifier_> RevokeWHClientCertificateBuilder<Identifier_> {
     /// The identifier of the client certificate to revoke.
     ///
     /// Wire name `Identifier`, string, required.
@@ -107,14 +107,14 @@ impl<IdentifierState> RevokeWHClientCertificateBuilder<IdentifierState> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> RevokeWHClientCertificateBuilder<::std::string::String> {
         RevokeWHClientCertificateBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             identifier: value.into(),
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -127,8 +127,8 @@ impl RevokeWHClientCertificateBuilder<::std::string::String> {
         RevokeWHClientCertificateInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             RevokeWHClientCertificateInput {
                 identifier: self.identifier,
             },

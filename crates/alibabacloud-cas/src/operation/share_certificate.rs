@@ -88,13 +88,13 @@ impl ::std::error::Error for ShareCertificateError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ShareCertificateBuilder<
-    CertificateIdState = ::alibabacloud_runtime::Missing,
-    TargetUserIdState = ::alibabacloud_runtime::Missing,
+    CertificateId_ = ::alibabacloud_runtime::Missing,
+    TargetUserId_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    certificate_id: CertificateIdState,
-    target_user_id: TargetUserIdState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    certificate_id: CertificateId_,
+    target_user_id: TargetUserId_,
 }
 impl ShareCertificateBuilder<
     ::alibabacloud_runtime::Missing,
@@ -102,27 +102,27 @@ impl ShareCertificateBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ShareCertificateBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             certificate_id: ::alibabacloud_runtime::Missing,
             target_user_id: ::alibabacloud_runtime::Missing,
         }
     }
 }
 impl<
-    CertificateIdState,
-    TargetUserIdState,
-> ShareCertificateBuilder<CertificateIdState, TargetUserIdState> {
+    CertificateId_,
+    TargetUserId_,
+> ShareCertificateBuilder<CertificateId_, TargetUserId_> {
     /// The ID of the certificate to share.
     ///
     /// Wire name `CertificateId`, 64-bit integer, required.
     pub fn certificate_id(
         self,
         value: i64,
-    ) -> ShareCertificateBuilder<i64, TargetUserIdState> {
+    ) -> ShareCertificateBuilder<i64, TargetUserId_> {
         ShareCertificateBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             certificate_id: value,
             target_user_id: self.target_user_id,
         }
@@ -133,17 +133,17 @@ impl<
     pub fn target_user_id(
         self,
         value: i64,
-    ) -> ShareCertificateBuilder<CertificateIdState, i64> {
+    ) -> ShareCertificateBuilder<CertificateId_, i64> {
         ShareCertificateBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             certificate_id: self.certificate_id,
             target_user_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -152,8 +152,8 @@ impl ShareCertificateBuilder<i64, i64> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ShareCertificateInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             ShareCertificateInput {
                 certificate_id: self.certificate_id,
                 target_user_id: self.target_user_id,

@@ -113,17 +113,17 @@ impl ::std::error::Error for SignError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SignBuilder<
-    MessageState = ::alibabacloud_runtime::Missing,
-    MessageTypeState = ::alibabacloud_runtime::Missing,
-    SigningAlgorithmState = ::alibabacloud_runtime::Missing,
+    Message_ = ::alibabacloud_runtime::Missing,
+    MessageType_ = ::alibabacloud_runtime::Missing,
+    SigningAlgorithm_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     cert_identifier: ::std::option::Option<::std::string::String>,
     custom_identifier: ::std::option::Option<::std::string::String>,
-    message: MessageState,
-    message_type: MessageTypeState,
-    signing_algorithm: SigningAlgorithmState,
+    message: Message_,
+    message_type: MessageType_,
+    signing_algorithm: SigningAlgorithm_,
     warehouse_id: ::std::option::Option<i64>,
 }
 impl SignBuilder<
@@ -133,8 +133,8 @@ impl SignBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SignBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cert_identifier: ::std::option::Option::None,
             custom_identifier: ::std::option::Option::None,
             message: ::alibabacloud_runtime::Missing,
@@ -145,10 +145,10 @@ impl SignBuilder<
     }
 }
 impl<
-    MessageState,
-    MessageTypeState,
-    SigningAlgorithmState,
-> SignBuilder<MessageState, MessageTypeState, SigningAlgorithmState> {
+    Message_,
+    MessageType_,
+    SigningAlgorithm_,
+> SignBuilder<Message_, MessageType_, SigningAlgorithm_> {
     /// The identifier of the certificate whose private key signs.
     ///
     /// Wire name `CertIdentifier`, string.
@@ -191,10 +191,10 @@ impl<
     pub fn message(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SignBuilder<::std::string::String, MessageTypeState, SigningAlgorithmState> {
+    ) -> SignBuilder<::std::string::String, MessageType_, SigningAlgorithm_> {
         SignBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_identifier: self.cert_identifier,
             custom_identifier: self.custom_identifier,
             message: value.into(),
@@ -209,10 +209,10 @@ impl<
     pub fn message_type(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SignBuilder<MessageState, ::std::string::String, SigningAlgorithmState> {
+    ) -> SignBuilder<Message_, ::std::string::String, SigningAlgorithm_> {
         SignBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_identifier: self.cert_identifier,
             custom_identifier: self.custom_identifier,
             message: self.message,
@@ -227,10 +227,10 @@ impl<
     pub fn signing_algorithm(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SignBuilder<MessageState, MessageTypeState, ::std::string::String> {
+    ) -> SignBuilder<Message_, MessageType_, ::std::string::String> {
         SignBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_identifier: self.cert_identifier,
             custom_identifier: self.custom_identifier,
             message: self.message,
@@ -252,8 +252,8 @@ impl<
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -262,8 +262,8 @@ impl SignBuilder<::std::string::String, ::std::string::String, ::std::string::St
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SignInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             SignInput {
                 cert_identifier: self.cert_identifier,
                 custom_identifier: self.custom_identifier,

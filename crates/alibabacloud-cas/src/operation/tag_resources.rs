@@ -118,15 +118,15 @@ impl ::std::error::Error for TagResourcesError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct TagResourcesBuilder<
-    RegionIdState = ::alibabacloud_runtime::Missing,
-    ResourceIdState = ::alibabacloud_runtime::Missing,
-    ResourceTypeState = ::alibabacloud_runtime::Missing,
+    RegionId_ = ::alibabacloud_runtime::Missing,
+    ResourceId_ = ::alibabacloud_runtime::Missing,
+    ResourceType_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionIdState,
-    resource_id: ResourceIdState,
-    resource_type: ResourceTypeState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    region_id: RegionId_,
+    resource_id: ResourceId_,
+    resource_type: ResourceType_,
     tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
 }
 impl TagResourcesBuilder<
@@ -136,8 +136,8 @@ impl TagResourcesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         TagResourcesBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             region_id: ::alibabacloud_runtime::Missing,
             resource_id: ::alibabacloud_runtime::Missing,
             resource_type: ::alibabacloud_runtime::Missing,
@@ -146,20 +146,20 @@ impl TagResourcesBuilder<
     }
 }
 impl<
-    RegionIdState,
-    ResourceIdState,
-    ResourceTypeState,
-> TagResourcesBuilder<RegionIdState, ResourceIdState, ResourceTypeState> {
+    RegionId_,
+    ResourceId_,
+    ResourceType_,
+> TagResourcesBuilder<RegionId_, ResourceId_, ResourceType_> {
     /// The region of the resources.
     ///
     /// Wire name `RegionId`, string, required.
     pub fn region_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> TagResourcesBuilder<::std::string::String, ResourceIdState, ResourceTypeState> {
+    ) -> TagResourcesBuilder<::std::string::String, ResourceId_, ResourceType_> {
         TagResourcesBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             region_id: value.into(),
             resource_id: self.resource_id,
             resource_type: self.resource_type,
@@ -173,13 +173,13 @@ impl<
         self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> TagResourcesBuilder<
-        RegionIdState,
+        RegionId_,
         ::std::vec::Vec<::std::string::String>,
-        ResourceTypeState,
+        ResourceType_,
     > {
         TagResourcesBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             region_id: self.region_id,
             resource_id: value,
             resource_type: self.resource_type,
@@ -192,10 +192,10 @@ impl<
     pub fn resource_type(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> TagResourcesBuilder<RegionIdState, ResourceIdState, ::std::string::String> {
+    ) -> TagResourcesBuilder<RegionId_, ResourceId_, ::std::string::String> {
         TagResourcesBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             region_id: self.region_id,
             resource_id: self.resource_id,
             resource_type: value.into(),
@@ -218,8 +218,8 @@ impl<
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -232,8 +232,8 @@ impl TagResourcesBuilder<
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, TagResourcesInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             TagResourcesInput {
                 region_id: self.region_id,
                 resource_id: self.resource_id,

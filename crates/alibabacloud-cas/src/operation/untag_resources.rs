@@ -103,16 +103,16 @@ impl ::std::error::Error for UntagResourcesError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UntagResourcesBuilder<
-    RegionIdState = ::alibabacloud_runtime::Missing,
-    ResourceIdState = ::alibabacloud_runtime::Missing,
-    ResourceTypeState = ::alibabacloud_runtime::Missing,
+    RegionId_ = ::alibabacloud_runtime::Missing,
+    ResourceId_ = ::alibabacloud_runtime::Missing,
+    ResourceType_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     all: ::std::option::Option<bool>,
-    region_id: RegionIdState,
-    resource_id: ResourceIdState,
-    resource_type: ResourceTypeState,
+    region_id: RegionId_,
+    resource_id: ResourceId_,
+    resource_type: ResourceType_,
     tag_key: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl UntagResourcesBuilder<
@@ -122,8 +122,8 @@ impl UntagResourcesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UntagResourcesBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             all: ::std::option::Option::None,
             region_id: ::alibabacloud_runtime::Missing,
             resource_id: ::alibabacloud_runtime::Missing,
@@ -133,10 +133,10 @@ impl UntagResourcesBuilder<
     }
 }
 impl<
-    RegionIdState,
-    ResourceIdState,
-    ResourceTypeState,
-> UntagResourcesBuilder<RegionIdState, ResourceIdState, ResourceTypeState> {
+    RegionId_,
+    ResourceId_,
+    ResourceType_,
+> UntagResourcesBuilder<RegionId_, ResourceId_, ResourceType_> {
     /// Set to true to remove every tag from the resources.
     ///
     /// Wire name `All`, boolean.
@@ -155,14 +155,10 @@ impl<
     pub fn region_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UntagResourcesBuilder<
-        ::std::string::String,
-        ResourceIdState,
-        ResourceTypeState,
-    > {
+    ) -> UntagResourcesBuilder<::std::string::String, ResourceId_, ResourceType_> {
         UntagResourcesBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             all: self.all,
             region_id: value.into(),
             resource_id: self.resource_id,
@@ -177,13 +173,13 @@ impl<
         self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> UntagResourcesBuilder<
-        RegionIdState,
+        RegionId_,
         ::std::vec::Vec<::std::string::String>,
-        ResourceTypeState,
+        ResourceType_,
     > {
         UntagResourcesBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             all: self.all,
             region_id: self.region_id,
             resource_id: value,
@@ -197,10 +193,10 @@ impl<
     pub fn resource_type(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UntagResourcesBuilder<RegionIdState, ResourceIdState, ::std::string::String> {
+    ) -> UntagResourcesBuilder<RegionId_, ResourceId_, ::std::string::String> {
         UntagResourcesBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             all: self.all,
             region_id: self.region_id,
             resource_id: self.resource_id,
@@ -224,8 +220,8 @@ impl<
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -238,8 +234,8 @@ impl UntagResourcesBuilder<
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UntagResourcesInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             UntagResourcesInput {
                 all: self.all,
                 region_id: self.region_id,

@@ -116,10 +116,10 @@ impl ::std::error::Error for UpdateContactError {}
 /// Builds and sends a `UpdateContact` call. `send` becomes available once every required parameter is set (`ContactId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct UpdateContactBuilder<ContactIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    contact_id: ContactIdState,
+pub struct UpdateContactBuilder<ContactId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    contact_id: ContactId_,
     email: ::std::option::Option<::std::string::String>,
     idcard: ::std::option::Option<::std::string::String>,
     mobile: ::std::option::Option<::std::string::String>,
@@ -129,8 +129,8 @@ pub struct UpdateContactBuilder<ContactIdState = ::alibabacloud_runtime::Missing
 impl UpdateContactBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateContactBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             contact_id: ::alibabacloud_runtime::Missing,
             email: ::std::option::Option::None,
             idcard: ::std::option::Option::None,
@@ -140,14 +140,14 @@ impl UpdateContactBuilder<::alibabacloud_runtime::Missing> {
         }
     }
 }
-impl<ContactIdState> UpdateContactBuilder<ContactIdState> {
+impl<ContactId_> UpdateContactBuilder<ContactId_> {
     /// The ID of the contact to update.
     ///
     /// Wire name `ContactId`, 64-bit integer, required.
     pub fn contact_id(self, value: i64) -> UpdateContactBuilder<i64> {
         UpdateContactBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             contact_id: value,
             email: self.email,
             idcard: self.idcard,
@@ -247,8 +247,8 @@ impl<ContactIdState> UpdateContactBuilder<ContactIdState> {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -257,8 +257,8 @@ impl UpdateContactBuilder<i64> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateContactInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             UpdateContactInput {
                 contact_id: self.contact_id,
                 email: self.email,

@@ -88,32 +88,32 @@ impl ::std::error::Error for UpdateCsrError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateCsrBuilder<
-    CsrIdState = ::alibabacloud_runtime::Missing,
-    KeyState = ::alibabacloud_runtime::Missing,
+    CsrId_ = ::alibabacloud_runtime::Missing,
+    Key_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    csr_id: CsrIdState,
-    key: KeyState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    csr_id: CsrId_,
+    key: Key_,
 }
 impl UpdateCsrBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateCsrBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             csr_id: ::alibabacloud_runtime::Missing,
             key: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<CsrIdState, KeyState> UpdateCsrBuilder<CsrIdState, KeyState> {
+impl<CsrId_, Key_> UpdateCsrBuilder<CsrId_, Key_> {
     /// The ID of the certificate signing request.
     ///
     /// Wire name `CsrId`, 64-bit integer, required.
-    pub fn csr_id(self, value: i64) -> UpdateCsrBuilder<i64, KeyState> {
+    pub fn csr_id(self, value: i64) -> UpdateCsrBuilder<i64, Key_> {
         UpdateCsrBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             csr_id: value,
             key: self.key,
         }
@@ -124,17 +124,17 @@ impl<CsrIdState, KeyState> UpdateCsrBuilder<CsrIdState, KeyState> {
     pub fn key(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateCsrBuilder<CsrIdState, ::std::string::String> {
+    ) -> UpdateCsrBuilder<CsrId_, ::std::string::String> {
         UpdateCsrBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             csr_id: self.csr_id,
             key: value.into(),
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -143,8 +143,8 @@ impl UpdateCsrBuilder<i64, ::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateCsrInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             UpdateCsrInput {
                 csr_id: self.csr_id,
                 key: self.key,

@@ -107,12 +107,12 @@ impl ::std::error::Error for UpdateDeploymentJobError {}
 /// Builds and sends a `UpdateDeploymentJob` call. `send` becomes available once every required parameter is set (`JobId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct UpdateDeploymentJobBuilder<JobIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+pub struct UpdateDeploymentJobBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     cert_ids: ::std::option::Option<::std::string::String>,
     contact_ids: ::std::option::Option<::std::string::String>,
-    job_id: JobIdState,
+    job_id: JobId_,
     name: ::std::option::Option<::std::string::String>,
     resource_ids: ::std::option::Option<::std::string::String>,
     schedule_time: ::std::option::Option<i64>,
@@ -120,8 +120,8 @@ pub struct UpdateDeploymentJobBuilder<JobIdState = ::alibabacloud_runtime::Missi
 impl UpdateDeploymentJobBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateDeploymentJobBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cert_ids: ::std::option::Option::None,
             contact_ids: ::std::option::Option::None,
             job_id: ::alibabacloud_runtime::Missing,
@@ -131,7 +131,7 @@ impl UpdateDeploymentJobBuilder<::alibabacloud_runtime::Missing> {
         }
     }
 }
-impl<JobIdState> UpdateDeploymentJobBuilder<JobIdState> {
+impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
     /// The IDs of the certificates to deploy, separated by commas.
     ///
     /// Wire name `CertIds`, string.
@@ -173,8 +173,8 @@ impl<JobIdState> UpdateDeploymentJobBuilder<JobIdState> {
     /// Wire name `JobId`, 64-bit integer, required.
     pub fn job_id(self, value: i64) -> UpdateDeploymentJobBuilder<i64> {
         UpdateDeploymentJobBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_ids: self.cert_ids,
             contact_ids: self.contact_ids,
             job_id: value,
@@ -232,8 +232,8 @@ impl<JobIdState> UpdateDeploymentJobBuilder<JobIdState> {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -242,8 +242,8 @@ impl UpdateDeploymentJobBuilder<i64> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateDeploymentJobInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             UpdateDeploymentJobInput {
                 cert_ids: self.cert_ids,
                 contact_ids: self.contact_ids,

@@ -93,13 +93,13 @@ impl ::std::error::Error for UpdateDeploymentJobStatusError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDeploymentJobStatusBuilder<
-    JobIdState = ::alibabacloud_runtime::Missing,
-    StatusState = ::alibabacloud_runtime::Missing,
+    JobId_ = ::alibabacloud_runtime::Missing,
+    Status_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    job_id: JobIdState,
-    status: StatusState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    job_id: JobId_,
+    status: Status_,
 }
 impl UpdateDeploymentJobStatusBuilder<
     ::alibabacloud_runtime::Missing,
@@ -107,24 +107,21 @@ impl UpdateDeploymentJobStatusBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateDeploymentJobStatusBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             job_id: ::alibabacloud_runtime::Missing,
             status: ::alibabacloud_runtime::Missing,
         }
     }
 }
-impl<JobIdState, StatusState> UpdateDeploymentJobStatusBuilder<JobIdState, StatusState> {
+impl<JobId_, Status_> UpdateDeploymentJobStatusBuilder<JobId_, Status_> {
     /// The ID of the deployment job.
     ///
     /// Wire name `JobId`, 64-bit integer, required.
-    pub fn job_id(
-        self,
-        value: i64,
-    ) -> UpdateDeploymentJobStatusBuilder<i64, StatusState> {
+    pub fn job_id(self, value: i64) -> UpdateDeploymentJobStatusBuilder<i64, Status_> {
         UpdateDeploymentJobStatusBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             job_id: value,
             status: self.status,
         }
@@ -135,17 +132,17 @@ impl<JobIdState, StatusState> UpdateDeploymentJobStatusBuilder<JobIdState, Statu
     pub fn status(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateDeploymentJobStatusBuilder<JobIdState, ::std::string::String> {
+    ) -> UpdateDeploymentJobStatusBuilder<JobId_, ::std::string::String> {
         UpdateDeploymentJobStatusBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             job_id: self.job_id,
             status: value.into(),
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -158,8 +155,8 @@ impl UpdateDeploymentJobStatusBuilder<i64, ::std::string::String> {
         UpdateDeploymentJobStatusInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             UpdateDeploymentJobStatusInput {
                 job_id: self.job_id,
                 status: self.status,

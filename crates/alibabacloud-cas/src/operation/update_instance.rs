@@ -262,9 +262,9 @@ impl ::std::error::Error for UpdateInstanceError {}
 /// Builds and sends a `UpdateInstance` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct UpdateInstanceBuilder<InstanceIdState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+pub struct UpdateInstanceBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     auto_reissue: ::std::option::Option<::std::string::String>,
     certificate_name: ::std::option::Option<::std::string::String>,
     city: ::std::option::Option<::std::string::String>,
@@ -274,7 +274,7 @@ pub struct UpdateInstanceBuilder<InstanceIdState = ::alibabacloud_runtime::Missi
     csr: ::std::option::Option<::std::string::String>,
     domain: ::std::option::Option<::std::string::String>,
     generate_csr_method: ::std::option::Option<::std::string::String>,
-    instance_id: InstanceIdState,
+    instance_id: InstanceId_,
     key_algorithm: ::std::option::Option<KeyAlgorithm>,
     province: ::std::option::Option<::std::string::String>,
     resource_group_id: ::std::option::Option<::std::string::String>,
@@ -284,8 +284,8 @@ pub struct UpdateInstanceBuilder<InstanceIdState = ::alibabacloud_runtime::Missi
 impl UpdateInstanceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateInstanceBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             auto_reissue: ::std::option::Option::None,
             certificate_name: ::std::option::Option::None,
             city: ::std::option::Option::None,
@@ -304,7 +304,7 @@ impl UpdateInstanceBuilder<::alibabacloud_runtime::Missing> {
         }
     }
 }
-impl<InstanceIdState> UpdateInstanceBuilder<InstanceIdState> {
+impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     /// Whether the certificate is reissued automatically before it expires.
     ///
     /// Wire name `AutoReissue`, string.
@@ -466,8 +466,8 @@ impl<InstanceIdState> UpdateInstanceBuilder<InstanceIdState> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UpdateInstanceBuilder<::std::string::String> {
         UpdateInstanceBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             auto_reissue: self.auto_reissue,
             certificate_name: self.certificate_name,
             city: self.city,
@@ -573,8 +573,8 @@ impl<InstanceIdState> UpdateInstanceBuilder<InstanceIdState> {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -583,8 +583,8 @@ impl UpdateInstanceBuilder<::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateInstanceInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             UpdateInstanceInput {
                 auto_reissue: self.auto_reissue,
                 certificate_name: self.certificate_name,

@@ -98,15 +98,15 @@ impl ::std::error::Error for UpdateWorkerResourceStatusError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateWorkerResourceStatusBuilder<
-    JobIdState = ::alibabacloud_runtime::Missing,
-    StatusState = ::alibabacloud_runtime::Missing,
-    WorkerIdState = ::alibabacloud_runtime::Missing,
+    JobId_ = ::alibabacloud_runtime::Missing,
+    Status_ = ::alibabacloud_runtime::Missing,
+    WorkerId_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    job_id: JobIdState,
-    status: StatusState,
-    worker_id: WorkerIdState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    job_id: JobId_,
+    status: Status_,
+    worker_id: WorkerId_,
 }
 impl UpdateWorkerResourceStatusBuilder<
     ::alibabacloud_runtime::Missing,
@@ -115,8 +115,8 @@ impl UpdateWorkerResourceStatusBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateWorkerResourceStatusBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             job_id: ::alibabacloud_runtime::Missing,
             status: ::alibabacloud_runtime::Missing,
             worker_id: ::alibabacloud_runtime::Missing,
@@ -124,20 +124,20 @@ impl UpdateWorkerResourceStatusBuilder<
     }
 }
 impl<
-    JobIdState,
-    StatusState,
-    WorkerIdState,
-> UpdateWorkerResourceStatusBuilder<JobIdState, StatusState, WorkerIdState> {
+    JobId_,
+    Status_,
+    WorkerId_,
+> UpdateWorkerResourceStatusBuilder<JobId_, Status_, WorkerId_> {
     /// The ID of the deployment job.
     ///
     /// Wire name `JobId`, 64-bit integer, required.
     pub fn job_id(
         self,
         value: i64,
-    ) -> UpdateWorkerResourceStatusBuilder<i64, StatusState, WorkerIdState> {
+    ) -> UpdateWorkerResourceStatusBuilder<i64, Status_, WorkerId_> {
         UpdateWorkerResourceStatusBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             job_id: value,
             status: self.status,
             worker_id: self.worker_id,
@@ -149,14 +149,10 @@ impl<
     pub fn status(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateWorkerResourceStatusBuilder<
-        JobIdState,
-        ::std::string::String,
-        WorkerIdState,
-    > {
+    ) -> UpdateWorkerResourceStatusBuilder<JobId_, ::std::string::String, WorkerId_> {
         UpdateWorkerResourceStatusBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             job_id: self.job_id,
             status: value.into(),
             worker_id: self.worker_id,
@@ -168,18 +164,18 @@ impl<
     pub fn worker_id(
         self,
         value: i64,
-    ) -> UpdateWorkerResourceStatusBuilder<JobIdState, StatusState, i64> {
+    ) -> UpdateWorkerResourceStatusBuilder<JobId_, Status_, i64> {
         UpdateWorkerResourceStatusBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             job_id: self.job_id,
             status: self.status,
             worker_id: value,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -192,8 +188,8 @@ impl UpdateWorkerResourceStatusBuilder<i64, ::std::string::String, i64> {
         UpdateWorkerResourceStatusInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             UpdateWorkerResourceStatusInput {
                 job_id: self.job_id,
                 status: self.status,

@@ -101,25 +101,25 @@ impl ::std::error::Error for UploadCsrError {}
 /// Builds and sends a `UploadCsr` call. `send` becomes available once every required parameter is set (`Csr`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct UploadCsrBuilder<CsrState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    csr: CsrState,
+pub struct UploadCsrBuilder<Csr_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    csr: Csr_,
     key: ::std::option::Option<::std::string::String>,
     name: ::std::option::Option<::std::string::String>,
 }
 impl UploadCsrBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UploadCsrBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             csr: ::alibabacloud_runtime::Missing,
             key: ::std::option::Option::None,
             name: ::std::option::Option::None,
         }
     }
 }
-impl<CsrState> UploadCsrBuilder<CsrState> {
+impl<Csr_> UploadCsrBuilder<Csr_> {
     /// The PEM certificate signing request.
     ///
     /// Wire name `Csr`, string, required.
@@ -128,8 +128,8 @@ impl<CsrState> UploadCsrBuilder<CsrState> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UploadCsrBuilder<::std::string::String> {
         UploadCsrBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             csr: value.into(),
             key: self.key,
             name: self.name,
@@ -172,8 +172,8 @@ impl<CsrState> UploadCsrBuilder<CsrState> {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -182,8 +182,8 @@ impl UploadCsrBuilder<::std::string::String> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadCsrInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             UploadCsrInput {
                 csr: self.csr,
                 key: self.key,

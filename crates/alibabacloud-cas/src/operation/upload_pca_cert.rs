@@ -103,15 +103,15 @@ impl ::std::error::Error for UploadPCACertError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadPCACertBuilder<
-    CertState = ::alibabacloud_runtime::Missing,
-    WarehouseIdState = ::alibabacloud_runtime::Missing,
+    Cert_ = ::alibabacloud_runtime::Missing,
+    WarehouseId_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
-    cert: CertState,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
+    cert: Cert_,
     name: ::std::option::Option<::std::string::String>,
     private_key: ::std::option::Option<::std::string::String>,
-    warehouse_id: WarehouseIdState,
+    warehouse_id: WarehouseId_,
 }
 impl UploadPCACertBuilder<
     ::alibabacloud_runtime::Missing,
@@ -119,8 +119,8 @@ impl UploadPCACertBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UploadPCACertBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cert: ::alibabacloud_runtime::Missing,
             name: ::std::option::Option::None,
             private_key: ::std::option::Option::None,
@@ -128,17 +128,17 @@ impl UploadPCACertBuilder<
         }
     }
 }
-impl<CertState, WarehouseIdState> UploadPCACertBuilder<CertState, WarehouseIdState> {
+impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
     /// The PEM private CA certificate.
     ///
     /// Wire name `Cert`, string, required.
     pub fn cert(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UploadPCACertBuilder<::std::string::String, WarehouseIdState> {
+    ) -> UploadPCACertBuilder<::std::string::String, WarehouseId_> {
         UploadPCACertBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert: value.into(),
             name: self.name,
             private_key: self.private_key,
@@ -184,10 +184,10 @@ impl<CertState, WarehouseIdState> UploadPCACertBuilder<CertState, WarehouseIdSta
     /// The ID of the certificate warehouse to upload into.
     ///
     /// Wire name `WarehouseId`, 64-bit integer, required.
-    pub fn warehouse_id(self, value: i64) -> UploadPCACertBuilder<CertState, i64> {
+    pub fn warehouse_id(self, value: i64) -> UploadPCACertBuilder<Cert_, i64> {
         UploadPCACertBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert: self.cert,
             name: self.name,
             private_key: self.private_key,
@@ -195,8 +195,8 @@ impl<CertState, WarehouseIdState> UploadPCACertBuilder<CertState, WarehouseIdSta
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -205,8 +205,8 @@ impl UploadPCACertBuilder<::std::string::String, i64> {
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadPCACertInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             UploadPCACertInput {
                 cert: self.cert,
                 name: self.name,

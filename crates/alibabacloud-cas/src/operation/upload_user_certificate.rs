@@ -161,15 +161,15 @@ impl ::std::error::Error for UploadUserCertificateError {}
 /// Builds and sends a `UploadUserCertificate` call. `send` becomes available once every required parameter is set (`Name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct UploadUserCertificateBuilder<NameState = ::alibabacloud_runtime::Missing> {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+pub struct UploadUserCertificateBuilder<Name_ = ::alibabacloud_runtime::Missing> {
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     cert: ::std::option::Option<::std::string::String>,
     client_token: ::std::option::Option<::std::string::String>,
     encrypt_cert: ::std::option::Option<::std::string::String>,
     encrypt_private_key: ::std::option::Option<::std::string::String>,
     key: ::std::option::Option<::std::string::String>,
-    name: NameState,
+    name: Name_,
     resource_group_id: ::std::option::Option<::std::string::String>,
     sign_cert: ::std::option::Option<::std::string::String>,
     sign_private_key: ::std::option::Option<::std::string::String>,
@@ -178,8 +178,8 @@ pub struct UploadUserCertificateBuilder<NameState = ::alibabacloud_runtime::Miss
 impl UploadUserCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UploadUserCertificateBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cert: ::std::option::Option::None,
             client_token: ::std::option::Option::None,
             encrypt_cert: ::std::option::Option::None,
@@ -193,7 +193,7 @@ impl UploadUserCertificateBuilder<::alibabacloud_runtime::Missing> {
         }
     }
 }
-impl<NameState> UploadUserCertificateBuilder<NameState> {
+impl<Name_> UploadUserCertificateBuilder<Name_> {
     /// The PEM certificate (for a non-SM2 certificate).
     ///
     /// Wire name `Cert`, string.
@@ -292,8 +292,8 @@ impl<NameState> UploadUserCertificateBuilder<NameState> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UploadUserCertificateBuilder<::std::string::String> {
         UploadUserCertificateBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert: self.cert,
             client_token: self.client_token,
             encrypt_cert: self.encrypt_cert,
@@ -376,8 +376,8 @@ impl<NameState> UploadUserCertificateBuilder<NameState> {
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -390,8 +390,8 @@ impl UploadUserCertificateBuilder<::std::string::String> {
         UploadUserCertificateInput,
     ) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             UploadUserCertificateInput {
                 cert: self.cert,
                 client_token: self.client_token,

@@ -279,19 +279,19 @@ impl ::std::error::Error for VerifyError {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct VerifyBuilder<
-    MessageState = ::alibabacloud_runtime::Missing,
-    MessageTypeState = ::alibabacloud_runtime::Missing,
-    SignatureValueState = ::alibabacloud_runtime::Missing,
-    SigningAlgorithmState = ::alibabacloud_runtime::Missing,
+    Message_ = ::alibabacloud_runtime::Missing,
+    MessageType_ = ::alibabacloud_runtime::Missing,
+    SignatureValue_ = ::alibabacloud_runtime::Missing,
+    SigningAlgorithm_ = ::alibabacloud_runtime::Missing,
 > {
-    client: crate::Client,
-    options: ::alibabacloud_runtime::CallOptions,
+    _client: crate::Client,
+    _options: ::alibabacloud_runtime::CallOptions,
     cert_identifier: ::std::option::Option<::std::string::String>,
     custom_identifier: ::std::option::Option<::std::string::String>,
-    message: MessageState,
-    message_type: MessageTypeState,
-    signature_value: SignatureValueState,
-    signing_algorithm: SigningAlgorithmState,
+    message: Message_,
+    message_type: MessageType_,
+    signature_value: SignatureValue_,
+    signing_algorithm: SigningAlgorithm_,
     warehouse_id: ::std::option::Option<::std::string::String>,
 }
 impl VerifyBuilder<
@@ -302,8 +302,8 @@ impl VerifyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         VerifyBuilder {
-            client,
-            options: ::alibabacloud_runtime::CallOptions::new(),
+            _client: client,
+            _options: ::alibabacloud_runtime::CallOptions::new(),
             cert_identifier: ::std::option::Option::None,
             custom_identifier: ::std::option::Option::None,
             message: ::alibabacloud_runtime::Missing,
@@ -315,16 +315,11 @@ impl VerifyBuilder<
     }
 }
 impl<
-    MessageState,
-    MessageTypeState,
-    SignatureValueState,
-    SigningAlgorithmState,
-> VerifyBuilder<
-    MessageState,
-    MessageTypeState,
-    SignatureValueState,
-    SigningAlgorithmState,
-> {
+    Message_,
+    MessageType_,
+    SignatureValue_,
+    SigningAlgorithm_,
+> VerifyBuilder<Message_, MessageType_, SignatureValue_, SigningAlgorithm_> {
     /// The identifier of the certificate whose public key verifies.
     ///
     /// Wire name `CertIdentifier`, string.
@@ -369,13 +364,13 @@ impl<
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> VerifyBuilder<
         ::std::string::String,
-        MessageTypeState,
-        SignatureValueState,
-        SigningAlgorithmState,
+        MessageType_,
+        SignatureValue_,
+        SigningAlgorithm_,
     > {
         VerifyBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_identifier: self.cert_identifier,
             custom_identifier: self.custom_identifier,
             message: value.into(),
@@ -391,15 +386,10 @@ impl<
     pub fn message_type(
         self,
         value: impl ::std::convert::Into<MessageType>,
-    ) -> VerifyBuilder<
-        MessageState,
-        MessageType,
-        SignatureValueState,
-        SigningAlgorithmState,
-    > {
+    ) -> VerifyBuilder<Message_, MessageType, SignatureValue_, SigningAlgorithm_> {
         VerifyBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_identifier: self.cert_identifier,
             custom_identifier: self.custom_identifier,
             message: self.message,
@@ -416,14 +406,14 @@ impl<
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> VerifyBuilder<
-        MessageState,
-        MessageTypeState,
+        Message_,
+        MessageType_,
         ::std::string::String,
-        SigningAlgorithmState,
+        SigningAlgorithm_,
     > {
         VerifyBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_identifier: self.cert_identifier,
             custom_identifier: self.custom_identifier,
             message: self.message,
@@ -439,15 +429,10 @@ impl<
     pub fn signing_algorithm(
         self,
         value: impl ::std::convert::Into<SigningAlgorithm>,
-    ) -> VerifyBuilder<
-        MessageState,
-        MessageTypeState,
-        SignatureValueState,
-        SigningAlgorithm,
-    > {
+    ) -> VerifyBuilder<Message_, MessageType_, SignatureValue_, SigningAlgorithm> {
         VerifyBuilder {
-            client: self.client,
-            options: self.options,
+            _client: self._client,
+            _options: self._options,
             cert_identifier: self.cert_identifier,
             custom_identifier: self.custom_identifier,
             message: self.message,
@@ -476,8 +461,8 @@ impl<
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
-    pub fn options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self.options = options;
+    pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+        self._options = options;
         self
     }
 }
@@ -491,8 +476,8 @@ impl VerifyBuilder<
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, VerifyInput) {
         (
-            self.client,
-            self.options,
+            self._client,
+            self._options,
             VerifyInput {
                 cert_identifier: self.cert_identifier,
                 custom_identifier: self.custom_identifier,
