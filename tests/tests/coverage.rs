@@ -9,7 +9,10 @@ use serde_json::Value;
 use xtask::ir::{Field, Operation, Ty};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 fn catalog() -> Value {
@@ -26,8 +29,17 @@ fn product() -> xtask::ir::Product {
 }
 
 /// Checks `ty` against a catalog type string (plus `items`/`fields`), recursing into structures.
-fn check_type(op: &Operation, path: &str, ty: &Ty, cat: &Value, type_name: &str, errors: &mut Vec<String>) {
-    let has_values = cat.get("values").is_some_and(|v| v.as_array().is_some_and(|a| !a.is_empty()));
+fn check_type(
+    op: &Operation,
+    path: &str,
+    ty: &Ty,
+    cat: &Value,
+    type_name: &str,
+    errors: &mut Vec<String>,
+) {
+    let has_values = cat
+        .get("values")
+        .is_some_and(|v| v.as_array().is_some_and(|a| !a.is_empty()));
     let ok = match (type_name, ty) {
         ("string", Ty::String) => !has_values,
         ("string", Ty::Enum(_)) => has_values,
@@ -45,7 +57,14 @@ fn check_type(op: &Operation, path: &str, ty: &Ty, cat: &Value, type_name: &str,
         }
         (t, Ty::Map(inner)) if t.starts_with("map<string,") => {
             let item = &t["map<string,".len()..t.len() - 1];
-            check_type(op, &format!("{path}{{}}"), inner, &Value::Null, item, errors);
+            check_type(
+                op,
+                &format!("{path}{{}}"),
+                inner,
+                &Value::Null,
+                item,
+                errors,
+            );
             true
         }
         _ => false,
@@ -55,20 +74,39 @@ fn check_type(op: &Operation, path: &str, ty: &Ty, cat: &Value, type_name: &str,
     }
 }
 
-fn check_struct(op: &Operation, path: &str, name: &str, cat_fields: Option<&Value>, errors: &mut Vec<String>) {
+fn check_struct(
+    op: &Operation,
+    path: &str,
+    name: &str,
+    cat_fields: Option<&Value>,
+    errors: &mut Vec<String>,
+) {
     let Some(def) = op.structs.iter().find(|s| s.name == name) else {
         errors.push(format!("{}: {path}: no structure `{name}`", op.name));
         return;
     };
-    let cat_fields = cat_fields.and_then(Value::as_array).cloned().unwrap_or_default();
+    let cat_fields = cat_fields
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     check_fields(op, path, &def.fields, &cat_fields, false, errors);
 }
 
-fn check_fields(op: &Operation, path: &str, ours: &[Field], cat: &[Value], request: bool, errors: &mut Vec<String>) {
+fn check_fields(
+    op: &Operation,
+    path: &str,
+    ours: &[Field],
+    cat: &[Value],
+    request: bool,
+    errors: &mut Vec<String>,
+) {
     let wanted: Vec<&str> = cat.iter().filter_map(|f| f["name"].as_str()).collect();
     let have: Vec<&str> = ours.iter().map(|f| f.wire.as_str()).collect();
     if wanted != have {
-        errors.push(format!("{}: {path}: catalog fields {wanted:?}, spec fields {have:?}", op.name));
+        errors.push(format!(
+            "{}: {path}: catalog fields {wanted:?}, spec fields {have:?}",
+            op.name
+        ));
         return;
     }
     for (f, c) in ours.iter().zip(cat) {
@@ -93,21 +131,33 @@ fn specs_match_the_reference_catalog_field_by_field() {
     assert_eq!(cat_ops.len(), 87);
     let cat_names: BTreeSet<&str> = cat_ops.iter().filter_map(|o| o["name"].as_str()).collect();
     let spec_names: BTreeSet<&str> = product.operations.iter().map(|o| o.name.as_str()).collect();
-    assert_eq!(cat_names, spec_names, "the spec tree holds exactly the catalog's operations");
+    assert_eq!(
+        cat_names, spec_names,
+        "the spec tree holds exactly the catalog's operations"
+    );
 
     let mut errors = Vec::new();
     let mut paginated = 0;
     for cat in cat_ops {
         let name = cat["name"].as_str().expect("name");
-        let op = product.operations.iter().find(|o| o.name == name).expect("op");
+        let op = product
+            .operations
+            .iter()
+            .find(|o| o.name == name)
+            .expect("op");
         let req = cat["request"].as_array().cloned().unwrap_or_default();
         check_fields(op, "request", &op.input, &req, true, &mut errors);
-        let resp = cat["response"]["fields"].as_array().cloned().unwrap_or_default();
+        let resp = cat["response"]["fields"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         check_fields(op, "response", &op.output, &resp, false, &mut errors);
         if !cat["pagination"].is_null() {
             paginated += 1;
             if op.pagination.is_none() {
-                errors.push(format!("{name}: the catalog pages it, the spec has no pagination"));
+                errors.push(format!(
+                    "{name}: the catalog pages it, the spec has no pagination"
+                ));
             }
         }
         let cat_errors: Vec<&str> = cat["errors"]
@@ -120,7 +170,12 @@ fn specs_match_the_reference_catalog_field_by_field() {
         }
     }
     assert_eq!(paginated, 18, "the catalog has 18 paginated operations");
-    assert!(errors.is_empty(), "{} mismatches:\n{}", errors.len(), errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{} mismatches:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
 }
 
 #[test]
@@ -130,7 +185,12 @@ fn one_generated_module_per_spec() {
     let modules: BTreeSet<String> = std::fs::read_dir(&dir)
         .expect("operation dir")
         .filter_map(|e| e.ok())
-        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".rs")).map(String::from))
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".rs"))
+                .map(String::from)
+        })
         .collect();
     let specs: BTreeSet<String> = product.operations.iter().map(|o| o.snake.clone()).collect();
     assert_eq!(modules, specs);
