@@ -226,7 +226,10 @@ async fn replayed_nonce_is_signature_nonce_used() {
             body: &[],
         };
         let signed = v.signer().sign(&request, &creds, &SigningContext::fresh());
-        let http = reqwest::Client::new();
+        let http = {
+            alibabacloud_cas::runtime::client::install_default_crypto_provider();
+            reqwest::Client::new()
+        };
         let mut statuses = Vec::new();
         let mut last = None;
         for _ in 0..2 {

@@ -1,5 +1,6 @@
 //! Stage 3, dispatch: version and action lookup, then the operations themselves.
 
+use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use base64::Engine as _;
@@ -8,10 +9,21 @@ use serde_json::{Map, Value, json};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::server::Context;
-use crate::state::{AuditEntry, Order, OrderState, ValidateType, epoch_millis};
+use crate::state::{AuditEntry, Order, OrderState, PageCursor, ValidateType, epoch_millis};
 
 /// The product code a create uses when none is given.
 const DEFAULT_PRODUCT_CODE: &str = "digicert-free-1-free";
+
+/// The resource type of certificate application orders in the tag operations.
+pub(crate) const ORDER_RESOURCE_TYPE: &str = "ORDER";
+/// The page size of `ListTagResources` when `MaxResults` is not given.
+const DEFAULT_MAX_RESULTS: i64 = 20;
+/// The largest `MaxResults`.
+const MAX_MAX_RESULTS: i64 = 100;
+/// The most resource ids one tag call takes.
+const MAX_RESOURCE_IDS: usize = 50;
+/// The most tags one tag call takes (`Tag.1` to `Tag.20`).
+const MAX_TAGS: usize = 20;
 
 /// The operations the emulator implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +35,8 @@ enum Operation {
     CancelOrderRequest,
     DeleteCertificateRequest,
     ListUserCertificateOrder,
+    TagResources,
+    ListTagResources,
 }
 
 impl Operation {
@@ -35,6 +49,8 @@ impl Operation {
             "CancelOrderRequest" => Self::CancelOrderRequest,
             "DeleteCertificateRequest" => Self::DeleteCertificateRequest,
             "ListUserCertificateOrder" => Self::ListUserCertificateOrder,
+            "TagResources" => Self::TagResources,
+            "ListTagResources" => Self::ListTagResources,
             _ => return None,
         })
     }
@@ -72,6 +88,8 @@ pub(crate) fn dispatch(ctx: &Context, caller: &Caller) -> Result<Map<String, Val
         Operation::CancelOrderRequest => cancel(ctx, &params, &mut order_id),
         Operation::DeleteCertificateRequest => delete(ctx, &params, &mut order_id),
         Operation::ListUserCertificateOrder => list(ctx, &params),
+        Operation::TagResources => tag_resources(ctx, &params, &mut order_id),
+        Operation::ListTagResources => list_tag_resources(ctx, &params),
     };
     let outcome = match &result {
         Ok(_) => "OK".to_string(),
@@ -115,6 +133,60 @@ impl Params<'_> {
         self.long(name)?.ok_or_else(|| ApiError::missing(name))
     }
 
+    /// The values of a `Name.N` list, ordered by `N`, empty values left out.
+    fn list(&self, name: &str) -> Result<Vec<(u32, &str)>, ApiError> {
+        let prefix = format!("{name}.");
+        let mut out = Vec::new();
+        for (key, value) in self.0 {
+            let Some(index) = key.strip_prefix(&prefix) else {
+                continue;
+            };
+            let n = parse_index(index).ok_or_else(|| {
+                ApiError::invalid(key, "The list index must be a positive integer.")
+            })?;
+            if !value.is_empty() {
+                out.push((n, value.as_str()));
+            }
+        }
+        out.sort_by_key(|(n, _)| *n);
+        Ok(out)
+    }
+
+    /// The `Tag.N.Key` / `Tag.N.Value` pairs, ordered by `N`; a value may be absent.
+    fn tags(&self) -> Result<Vec<(String, Option<String>)>, ApiError> {
+        let mut by_index: BTreeMap<u32, (Option<String>, Option<String>)> = BTreeMap::new();
+        for (key, value) in self.0 {
+            let Some(rest) = key.strip_prefix("Tag.") else {
+                continue;
+            };
+            let (index, field) = rest.split_once('.').ok_or_else(|| {
+                ApiError::invalid(key, "Tags are sent as Tag.N.Key and Tag.N.Value.")
+            })?;
+            let n = parse_index(index).ok_or_else(|| {
+                ApiError::invalid(key, "The list index must be a positive integer.")
+            })?;
+            let entry = by_index.entry(n).or_default();
+            match field {
+                "Key" => entry.0 = Some(value.clone()),
+                "Value" => entry.1 = Some(value.clone()),
+                _ => {
+                    return Err(ApiError::invalid(
+                        key,
+                        "Tags are sent as Tag.N.Key and Tag.N.Value.",
+                    ));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (n, (key, value)) in by_index {
+            let key = key
+                .filter(|k| !k.is_empty())
+                .ok_or_else(|| ApiError::missing(&format!("Tag.{n}.Key")))?;
+            out.push((key, value));
+        }
+        Ok(out)
+    }
+
     /// A value from a documented set.
     fn one_of(
         &self,
@@ -132,6 +204,14 @@ impl Params<'_> {
                 }),
         }
     }
+}
+
+/// `N` of `Name.N`: 1 or more, no sign or leading zero.
+fn parse_index(text: &str) -> Option<u32> {
+    if text.starts_with(['0', '+', '-']) {
+        return None;
+    }
+    text.parse::<u32>().ok().filter(|n| *n >= 1)
 }
 
 fn validate_type(params: &Params<'_>, required: bool) -> Result<ValidateType, ApiError> {
@@ -307,6 +387,7 @@ fn delete(
     match state {
         OrderState::VerifyFail | OrderState::Payed => {
             st.orders.remove(&id);
+            st.tags.remove(&id);
             Ok(Map::new())
         }
         other => Err(ApiError::order_state(other.as_wire())),
@@ -368,6 +449,163 @@ fn list(ctx: &Context, params: &Params<'_>) -> Result<Map<String, Value>, ApiErr
         "CurrentPage": current_page,
         "ShowSize": show_size,
         "TotalCount": total,
+    })))
+}
+
+/// `ResourceType` of the tag operations: only orders can be tagged.
+fn resource_type(params: &Params<'_>) -> Result<(), ApiError> {
+    let value = params.required("ResourceType")?;
+    if value.eq_ignore_ascii_case(ORDER_RESOURCE_TYPE) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "ResourceType",
+            &format!("It must be {ORDER_RESOURCE_TYPE}."),
+        ))
+    }
+}
+
+/// `ResourceId.N` as order ids.
+fn resource_ids(params: &Params<'_>) -> Result<Vec<i64>, ApiError> {
+    let ids = params.list("ResourceId")?;
+    if ids.len() > MAX_RESOURCE_IDS {
+        return Err(ApiError::invalid(
+            "ResourceId",
+            &format!("At most {MAX_RESOURCE_IDS} resources can be given."),
+        ));
+    }
+    ids.into_iter()
+        .map(|(n, v)| {
+            v.parse::<i64>().map_err(|_| {
+                ApiError::invalid(&format!("ResourceId.{n}"), "It must be an order id.")
+            })
+        })
+        .collect()
+}
+
+fn tag_resources(
+    ctx: &Context,
+    params: &Params<'_>,
+    order_id: &mut Option<i64>,
+) -> Result<Map<String, Value>, ApiError> {
+    params.required("RegionId")?;
+    let ids = resource_ids(params)?;
+    if ids.is_empty() {
+        return Err(ApiError::missing("ResourceId.1"));
+    }
+    resource_type(params)?;
+    let tags = params.tags()?;
+    if tags.is_empty() {
+        return Err(ApiError::missing("Tag.1.Key"));
+    }
+    if tags.len() > MAX_TAGS {
+        return Err(ApiError::invalid(
+            "Tag",
+            &format!("At most {MAX_TAGS} tags can be given."),
+        ));
+    }
+    if let [only] = ids.as_slice() {
+        *order_id = Some(*only);
+    }
+    let mut st = ctx.lock();
+    if ids.iter().any(|id| !st.orders.contains_key(id)) {
+        return Err(ApiError::order_not_found());
+    }
+    for id in ids {
+        let bound = st.tags.entry(id).or_default();
+        for (key, value) in &tags {
+            bound.insert(key.clone(), value.clone().unwrap_or_default());
+        }
+    }
+    Ok(Map::new())
+}
+
+fn list_tag_resources(ctx: &Context, params: &Params<'_>) -> Result<Map<String, Value>, ApiError> {
+    let region = params.required("RegionId")?;
+    resource_type(params)?;
+    let mut ids = resource_ids(params)?;
+    ids.sort_unstable();
+    ids.dedup();
+    let mut filters = params.tags()?;
+    filters.sort();
+    let max_results = params.long("MaxResults")?.unwrap_or(DEFAULT_MAX_RESULTS);
+    if !(1..=MAX_MAX_RESULTS).contains(&max_results) {
+        return Err(ApiError::invalid(
+            "MaxResults",
+            &format!("It must be from 1 to {MAX_MAX_RESULTS}."),
+        ));
+    }
+    let page_size = usize::try_from(max_results).unwrap_or(1);
+    // What identifies the query, so that a token is only accepted for the query it came from.
+    let query = serde_json::to_string(&json!([region, ORDER_RESOURCE_TYPE, ids, filters]))
+        .unwrap_or_default();
+
+    let mut st = ctx.lock();
+    let after = match params.get("NextToken") {
+        None => None,
+        Some(token) => {
+            let cursor = st
+                .page_tokens
+                .get(token)
+                .filter(|c| c.query == query)
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "NextToken",
+                        "The token was not issued for this query, or it expired.",
+                    )
+                })?;
+            Some(cursor.after.clone())
+        }
+    };
+    let start = after.as_ref().map_or(i64::MIN, |(id, _)| *id);
+    let mut page: Vec<(i64, &String, &String)> = Vec::with_capacity(page_size + 1);
+    'resources: for (id, bound) in st.tags.range(start..) {
+        if !ids.is_empty() && ids.binary_search(id).is_err() {
+            continue;
+        }
+        let carries_all = filters.iter().all(|(key, value)| {
+            bound
+                .get(key)
+                .is_some_and(|v| value.as_ref().is_none_or(|want| want == v))
+        });
+        if !carries_all {
+            continue;
+        }
+        for (key, value) in bound {
+            if let Some((after_id, after_key)) = &after
+                && (id, key) <= (after_id, after_key)
+            {
+                continue;
+            }
+            page.push((*id, key, value));
+            if page.len() > page_size {
+                break 'resources;
+            }
+        }
+    }
+    let more = page.len() > page_size;
+    page.truncate(page_size);
+    let items: Vec<Value> = page
+        .iter()
+        .map(|(id, key, value)| {
+            json!({
+                "ResourceId": id.to_string(),
+                "ResourceType": ORDER_RESOURCE_TYPE,
+                "TagKey": key,
+                "TagValue": value,
+            })
+        })
+        .collect();
+    let last = page.last().map(|(id, key, _)| (*id, (*key).clone()));
+    drop(page);
+    let next_token = match (more, last) {
+        (true, Some(after)) => st.page_tokens.issue(PageCursor { query, after }),
+        _ => String::new(),
+    };
+    Ok(object(json!({
+        "NextToken": next_token,
+        "MaxResults": max_results,
+        "TagResources": { "TagResource": items },
     })))
 }
 

@@ -10,10 +10,33 @@
 //! It implements the DV certificate application lifecycle:
 //! `CreateCertificateRequest`, `CreateCertificateWithCsrRequest`,
 //! `CreateCertificateForPackageRequest`, `DescribeCertificateState`, `CancelOrderRequest`,
-//! `DeleteCertificateRequest` and `ListUserCertificateOrder`.
+//! `DeleteCertificateRequest` and `ListUserCertificateOrder`; and tags on orders:
+//! `TagResources` and `ListTagResources` (resource type `ORDER`, resource ids are order ids,
+//! paged with opaque `NextToken`s, `MaxResults` 20 by default).
 //!
-//! Every request goes through four separate stages (see `server.rs`):
-//! parse → authenticate → dispatch → respond.
+//! Every request goes through separate stages (see `server.rs`):
+//! parse → authenticate → inject faults → dispatch → respond.
+//!
+//! # Fault injection
+//!
+//! Tests make the emulator misbehave with [`Emulator::inject`]: throttling, 5xx errors, delays,
+//! dropped connections, truncated or malformed bodies, before or after the operation runs,
+//! for the next N requests or a seeded random fraction of them. Faults only strike requests
+//! that passed authentication, so each retry (signed afresh) is judged afresh. The
+//! [`Emulator::audit_log`] lists only operations that were actually executed, so a test can
+//! count how many times a create ran whatever the client saw.
+//!
+//! ```no_run
+//! # async fn demo(emulator: &alibabacloud_cas_emulator::Emulator) {
+//! use alibabacloud_cas_emulator::{Fault, FaultRule, FaultTiming};
+//! // The next create runs, but its answer is lost with the connection.
+//! emulator.inject(
+//!     FaultRule::next_n(1, Fault::CloseBeforeAnswer)
+//!         .for_action("CreateCertificateRequest")
+//!         .timing(FaultTiming::AfterExecution),
+//! );
+//! # }
+//! ```
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -28,7 +51,9 @@
 
 mod auth;
 mod error;
+mod fault;
 mod handlers;
+mod listener;
 mod request;
 mod response;
 mod server;
@@ -42,6 +67,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use fault::{Fault, FaultRule, FaultTiming, FaultTrigger};
 pub use state::{AuditEntry, OrderState};
 
 use server::{Context, Settings};
@@ -167,11 +193,13 @@ impl Emulator {
         let ctx = Context {
             settings: Arc::new(settings),
             state: Arc::new(Mutex::new(state::State::new(config.quota, config.review))),
+            stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
         };
-        let app = server::router(ctx.clone());
+        let app = server::router(ctx.clone())
+            .into_make_service_with_connect_info::<listener::ConnHandle>();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            axum::serve(listener, app)
+            axum::serve(listener::FaultListener(listener), app)
                 .with_graceful_shutdown(async move {
                     // Either an explicit stop or the handle being dropped.
                     let _ = stopped.await;
@@ -229,15 +257,56 @@ impl Emulator {
 
     /// One entry per operation the emulator executed, oldest first.
     ///
-    /// Requests that failed authentication, or named an unknown version or action, never reach
-    /// an operation and are not listed.
+    /// Requests that failed authentication, named an unknown version or action, or were struck
+    /// by a fault before execution never reach an operation and are not listed. A fault after
+    /// execution leaves its entry: the operation ran.
     pub fn audit_log(&self) -> Vec<AuditEntry> {
         self.ctx.lock().audit.clone()
     }
 
+    /// How many applications the resource plan still allows; `None` when there is no plan.
+    pub fn quota(&self) -> Option<u32> {
+        self.ctx.lock().quota
+    }
+
+    /// The tags bound to an order, key → value (empty when none, or no such order).
+    pub fn order_tags(&self, order_id: i64) -> std::collections::BTreeMap<String, String> {
+        self.ctx
+            .lock()
+            .tags
+            .get(&order_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Adds a fault rule after the ones already injected. For each authenticated request, the
+    /// rules are consulted in injection order and the first that matches the action and fires
+    /// decides the fault (see [`Fault`], [`FaultTiming`] and [`FaultTrigger`]).
+    pub fn inject(&self, rule: FaultRule) {
+        tracing::debug!(?rule, "fault rule injected");
+        self.ctx.lock().faults.inject(rule);
+    }
+
+    /// Removes every fault rule; requests are answered normally again.
+    pub fn clear_faults(&self) {
+        self.ctx.lock().faults.clear();
+    }
+
+    /// How many requests passed authentication so far: every attempt of a call counts, whether
+    /// a fault struck it or not. Requests that failed authentication are not counted.
+    pub fn authenticated_requests(&self) -> u64 {
+        self.ctx.lock().authenticated_requests
+    }
+
+    /// How many requests were answered with an injected fault so far.
+    pub fn faults_injected(&self) -> u64 {
+        self.ctx.lock().faults_injected
+    }
+
     /// Stops accepting connections, lets in-flight requests finish (for a few seconds at most)
-    /// and waits for the server task.
+    /// and waits for the server task. Answers held back by [`Fault::Delay`] go out at once.
     pub async fn shutdown(mut self) {
+        self.ctx.stopping.send_replace(true);
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -262,6 +331,7 @@ impl Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         // A handle dropped without `shutdown` still stops its server.
+        self.ctx.stopping.send_replace(true);
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -26,6 +26,22 @@ pub(crate) fn new_request_id() -> String {
 
 /// Builds the HTTP answer; every answer carries `x-acs-request-id`.
 pub(crate) fn respond(request_id: &str, outcome: Result<Map<String, Value>, ApiError>) -> Response {
+    let (status, bytes) = envelope(request_id, outcome);
+    let mut response = Response::new(Body::from(bytes));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, json_content_type());
+    set_request_id(&mut response, request_id);
+    response
+}
+
+/// The HTTP status and the JSON body of the success or error envelope.
+pub(crate) fn envelope(
+    request_id: &str,
+    outcome: Result<Map<String, Value>, ApiError>,
+) -> (u16, Vec<u8>) {
     let (status, body) = match outcome {
         Ok(mut fields) => {
             fields.insert("RequestId".into(), Value::String(request_id.into()));
@@ -50,16 +66,19 @@ pub(crate) fn respond(request_id: &str, outcome: Result<Map<String, Value>, ApiE
             (e.status, Value::Object(fields))
         }
     };
-    let bytes = serde_json::to_vec(&body).unwrap_or_default();
-    let mut response = Response::new(Body::from(bytes));
-    *response.status_mut() =
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    (status, serde_json::to_vec(&body).unwrap_or_default())
+}
+
+/// The content type of JSON answers.
+pub(crate) fn json_content_type() -> HeaderValue {
+    HeaderValue::from_static(CONTENT_TYPE)
+}
+
+/// Sets `x-acs-request-id`.
+pub(crate) fn set_request_id(response: &mut Response, request_id: &str) {
     if let Ok(value) = HeaderValue::from_str(request_id) {
-        headers.insert("x-acs-request-id", value);
+        response.headers_mut().insert("x-acs-request-id", value);
     }
-    response
 }
 
 #[cfg(test)]

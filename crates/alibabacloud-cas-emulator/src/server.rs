@@ -1,7 +1,8 @@
-//! The HTTP server and the request pipeline: parse → authenticate → dispatch → respond.
+//! The HTTP server and the request pipeline:
+//! parse → authenticate → inject faults → dispatch → respond.
 //!
-//! Each stage is its own function, so another stage (such as fault injection) can be slotted in
-//! before dispatch without touching the others.
+//! Each stage is its own function; the fault stage (see `fault.rs`) only sees requests that
+//! passed authentication, and leaves them to the normal dispatch when no rule fires.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -9,13 +10,14 @@ use std::time::{Duration, SystemTime};
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::request::Parts;
 use axum::response::Response;
 use axum::routing::any;
-use serde_json::{Map, Value};
 
+use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::listener::ConnHandle;
 use crate::state;
 
 /// The largest request body read, in bytes.
@@ -34,6 +36,8 @@ pub(crate) struct Settings {
 pub(crate) struct Context {
     pub settings: Arc<Settings>,
     pub state: Arc<Mutex<state::State>>,
+    /// Turns `true` when the emulator starts shutting down, so delayed answers stop waiting.
+    pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Context {
@@ -44,6 +48,15 @@ impl Context {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+
+    /// Waits `delay`; returns `false` when cut short because the emulator is shutting down.
+    pub async fn pause(&self, delay: Duration) -> bool {
+        let mut stopping = self.stopping.subscribe();
+        tokio::select! {
+            () = tokio::time::sleep(delay) => true,
+            _ = stopping.wait_for(|stop| *stop) => false,
+        }
+    }
 }
 
 pub(crate) fn router(ctx: Context) -> Router {
@@ -53,30 +66,49 @@ pub(crate) fn router(ctx: Context) -> Router {
         .with_state(ctx)
 }
 
-async fn handle(State(ctx): State<Context>, request: Request) -> Response {
+async fn handle(
+    State(ctx): State<Context>,
+    ConnectInfo(conn): ConnectInfo<ConnHandle>,
+    request: Request,
+) -> Response {
     let request_id = crate::response::new_request_id();
     let (parts, body) = request.into_parts();
-    let outcome = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(body) => process(&ctx, &parts, body, SystemTime::now()),
+    let caller = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(body) => authenticated(&ctx, &parts, body, SystemTime::now()),
         Err(_) => Err(ApiError::new(
             413,
             "RequestEntityTooLarge",
             format!("The request body could not be read or is larger than {MAX_BODY} bytes."),
         )),
     };
-    crate::response::respond(&request_id, outcome)
+    let caller = match caller {
+        Ok(caller) => caller,
+        Err(e) => return crate::response::respond(&request_id, Err(e)),
+    };
+    let planned = {
+        let mut st = ctx.lock();
+        st.authenticated_requests += 1;
+        let planned = st.faults.pick(caller.action.as_deref());
+        if planned.is_some() {
+            st.faults_injected += 1;
+        }
+        planned
+    };
+    match planned {
+        None => crate::response::respond(&request_id, crate::handlers::dispatch(&ctx, &caller)),
+        Some(planned) => crate::fault::apply(&ctx, &conn, &caller, &request_id, planned).await,
+    }
 }
 
-/// The synchronous part of the pipeline.
-fn process(
+/// Stages 1 and 2: parse and authenticate.
+fn authenticated(
     ctx: &Context,
     parts: &Parts,
     body: Bytes,
     now: SystemTime,
-) -> Result<Map<String, Value>, ApiError> {
+) -> Result<Caller, ApiError> {
     let incoming = crate::request::parse(&parts.method, &parts.uri, &parts.headers, body)?;
-    let caller = crate::auth::authenticate(ctx, &incoming, now)?;
-    crate::handlers::dispatch(ctx, &caller)
+    crate::auth::authenticate(ctx, &incoming, now)
 }
 
 async fn unknown_path() -> Response {

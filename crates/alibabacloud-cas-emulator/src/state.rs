@@ -1,11 +1,13 @@
-//! The in-memory state: orders, quota, review policy, used nonces and the audit log.
+//! The in-memory state: orders, quota, review policy, tags, used nonces, page tokens, fault
+//! rules, counters and the audit log.
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
 use crate::ReviewPolicy;
+use crate::fault::Faults;
 
 /// The state of a certificate application order, as `DescribeCertificateState` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -109,6 +111,16 @@ pub(crate) struct State {
     pub next_cert_id: i64,
     pub nonces: NonceCache,
     pub audit: Vec<AuditEntry>,
+    /// Tags bound to orders (resource type `ORDER`): order id → key → value.
+    pub tags: BTreeMap<i64, BTreeMap<String, String>>,
+    /// The `NextToken`s handed out by `ListTagResources`.
+    pub page_tokens: PageTokens,
+    /// The injected fault rules.
+    pub faults: Faults,
+    /// Requests that passed authentication (each attempt of a call counts).
+    pub authenticated_requests: u64,
+    /// Requests answered with an injected fault.
+    pub faults_injected: u64,
 }
 
 impl State {
@@ -121,6 +133,11 @@ impl State {
             next_cert_id: 20_000_001,
             nonces: NonceCache::default(),
             audit: Vec::new(),
+            tags: BTreeMap::new(),
+            page_tokens: PageTokens::default(),
+            faults: Faults::default(),
+            authenticated_requests: 0,
+            faults_injected: 0,
         }
     }
 
@@ -217,6 +234,46 @@ impl NonceCache {
         self.seen.insert(key.clone());
         self.order.push_back((now + ttl, key));
         true
+    }
+}
+
+/// Where a `ListTagResources` page ended, and the query it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PageCursor {
+    /// The resource type, filters and region of the query, so a token cannot be replayed on
+    /// another query.
+    pub query: String,
+    /// The last `(order id, tag key)` returned; the next page starts after it.
+    pub after: (i64, String),
+}
+
+/// Opaque page tokens: random strings mapped to cursors, the oldest forgotten past a limit.
+#[derive(Debug, Default)]
+pub(crate) struct PageTokens {
+    cursors: HashMap<String, PageCursor>,
+    order: VecDeque<String>,
+}
+
+impl PageTokens {
+    /// How many tokens are remembered.
+    const LIMIT: usize = 10_000;
+
+    /// Hands out a token for `cursor`.
+    pub fn issue(&mut self, cursor: PageCursor) -> String {
+        let token = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+        if self.order.len() >= Self::LIMIT
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.cursors.remove(&oldest);
+        }
+        self.cursors.insert(token.clone(), cursor);
+        self.order.push_back(token.clone());
+        token
+    }
+
+    /// The cursor of a token handed out earlier.
+    pub fn get(&self, token: &str) -> Option<&PageCursor> {
+        self.cursors.get(token)
     }
 }
 

@@ -52,7 +52,10 @@ async fn binary_serves_signed_requests_and_stops_on_ctrl_c() {
     assert_ne!(addr.port(), 0);
 
     let client = common::Client {
-        http: reqwest::Client::new(),
+        http: {
+            alibabacloud_runtime::client::install_default_crypto_provider();
+            reqwest::Client::new()
+        },
         host: addr.to_string(),
         scheme: SignatureVersion::V3,
         key_id: "bin-id".into(),

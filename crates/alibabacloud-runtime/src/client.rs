@@ -46,6 +46,20 @@ impl fmt::Debug for Client {
     }
 }
 
+/// Installs this crate's default TLS crypto provider (rustls with `ring`, under the default
+/// `rustls-ring` feature) as the process-wide default, unless one is installed already.
+///
+/// [`Client::new`] calls it. Call it yourself before building a bare `reqwest::Client` in a
+/// program that also links this crate: with the `rustls-ring` feature, reqwest is built without
+/// a provider of its own and would otherwise panic. Without that feature it does nothing.
+pub fn install_default_crypto_provider() {
+    #[cfg(feature = "rustls-ring")]
+    {
+        // Errors only when a provider is already installed, which is what we want to keep.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
 /// The result of one attempt.
 enum AttemptError<E> {
     Fatal(SdkErrorKind<E>),
@@ -76,11 +90,7 @@ impl Client {
             user_agent.push(' ');
             user_agent.push_str(app);
         }
-        #[cfg(feature = "rustls-ring")]
-        {
-            // Keeps an already installed provider; errors only when one is present.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
+        install_default_crypto_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)

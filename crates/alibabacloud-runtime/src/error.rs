@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use crate::credentials::CredentialsError;
 use crate::operation::OperationError;
+use crate::retry::FailureClass;
 
 /// At most this many bytes of a response body are kept in a [`ResponseError`] snippet.
 pub const SNIPPET_LIMIT: usize = 512;
@@ -409,21 +410,31 @@ impl<E> SdkError<E> {
             _ => None,
         }
     }
-
-    /// True when the request may have reached the service but no answer was read, so the
-    /// caller cannot know whether it was executed (check before re-sending a create).
-    pub fn outcome_unknown(&self) -> bool {
-        match &self.kind {
-            SdkErrorKind::Transport(t) => t.request_may_have_been_sent(),
-            SdkErrorKind::Timeout(t) => t.request_may_have_been_sent(),
-            _ => false,
-        }
-    }
 }
 
 impl<E: OperationError> SdkError<E> {
     fn metadata(&self) -> Option<&ErrorMetadata> {
         self.service_error().map(|e| e.metadata())
+    }
+
+    /// True when the request may have been executed but the answer does not say so, so the
+    /// caller cannot know whether it ran (check before re-sending a create): no answer was read
+    /// after sending (transport failure, timeout); a server-side error that does not say
+    /// whether the operation ran (5xx, `ServiceUnavailable`, `InternalError`; throttling
+    /// proves it did not); or a success or 5xx status whose body could not be read.
+    pub fn outcome_unknown(&self) -> bool {
+        match &self.kind {
+            SdkErrorKind::Transport(t) => t.request_may_have_been_sent(),
+            SdkErrorKind::Timeout(t) => t.request_may_have_been_sent(),
+            SdkErrorKind::Service(e) => {
+                let m = e.metadata();
+                FailureClass::of_service_error(m.code(), m.http_status()) == FailureClass::Transient
+            }
+            SdkErrorKind::Response(r) => {
+                (200..300).contains(&r.http_status()) || r.http_status() >= 500
+            }
+            _ => false,
+        }
     }
 
     /// The service's error code, when it answered with one.
@@ -526,5 +537,53 @@ mod tests {
         let long = vec![b'x'; 5000];
         let e = ErrorMetadata::from_response(500, None, &long).unwrap_err();
         assert!(e.snippet().len() <= SNIPPET_LIMIT + '…'.len_utf8());
+    }
+
+    #[derive(Debug)]
+    struct TestError(ErrorMetadata);
+    impl fmt::Display for TestError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl StdError for TestError {}
+    impl OperationError for TestError {
+        fn from_metadata(metadata: ErrorMetadata) -> Self {
+            Self(metadata)
+        }
+        fn metadata(&self) -> &ErrorMetadata {
+            &self.0
+        }
+    }
+
+    #[test]
+    fn outcome_unknown_when_the_answer_does_not_say() {
+        let service = |status, code| {
+            SdkError::new(
+                SdkErrorKind::Service(TestError(ErrorMetadata::new(status, code, "m"))),
+                1,
+            )
+        };
+        assert!(service(500, "InternalError").outcome_unknown());
+        assert!(service(503, "ServiceUnavailable").outcome_unknown());
+        assert!(!service(400, "Throttling.User").outcome_unknown());
+        assert!(!service(404, "NotFoundOrder").outcome_unknown());
+        let response = |status| {
+            SdkError::<TestError>::new(
+                SdkErrorKind::Response(ResponseError::new(status, b"{", "bad".into())),
+                1,
+            )
+        };
+        assert!(response(200).outcome_unknown());
+        assert!(response(502).outcome_unknown());
+        assert!(!response(403).outcome_unknown());
+        let transport = |sent| {
+            SdkError::<TestError>::new(
+                SdkErrorKind::Transport(TransportError::new("t", None, sent)),
+                1,
+            )
+        };
+        assert!(transport(true).outcome_unknown());
+        assert!(!transport(false).outcome_unknown());
     }
 }

@@ -85,7 +85,10 @@ pub struct Client {
 impl Client {
     pub fn new(emulator: &Emulator, scheme: SignatureVersion) -> Self {
         Self {
-            http: reqwest::Client::new(),
+            http: {
+                alibabacloud_runtime::client::install_default_crypto_provider();
+                reqwest::Client::new()
+            },
             host: emulator.local_addr().to_string(),
             scheme,
             key_id: DEFAULT_ACCESS_KEY_ID.into(),

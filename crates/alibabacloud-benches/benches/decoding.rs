@@ -1,0 +1,176 @@
+//! Decoding answers into the generated types, each beside serde_json into a plain
+//! `#[derive(Deserialize)]` struct with the same fields (strings for the generated enums,
+//! `Option<i64>`/`Option<bool>` for the lenient scalars).
+//!
+//! * `delete_success`: the `DeleteCertificateRequest` success body.
+//! * `error`: an error envelope through `ErrorMetadata::from_response` and the generated
+//!   `DeleteCertificateRequestError::from_metadata`.
+//! * `list_page_100`: a 100-item `ListUserCertificateOrder` page, every item field set.
+//!
+//! `*_client_path` adds what `Client::invoke` does on a success after decoding the output:
+//! a second parse of the whole body for `RequestId` (`error::request_id_from_body`).
+
+use std::hint::black_box;
+
+use alibabacloud_benches::{DELETE_SUCCESS_BODY, ERROR_BODY, criterion_config, list_page_body};
+use alibabacloud_cas::operation::delete_certificate_request::{
+    DeleteCertificateRequestError, DeleteCertificateRequestOutput,
+};
+use alibabacloud_cas::operation::list_user_certificate_order::ListUserCertificateOrderOutput;
+use alibabacloud_runtime::error::request_id_from_body;
+use alibabacloud_runtime::{ErrorMetadata, OperationError};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainDelete {
+    #[serde(rename = "RequestId")]
+    request_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[allow(dead_code)]
+struct PlainError {
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+    host_id: Option<String>,
+    recommend: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[allow(dead_code)]
+struct PlainPage {
+    certificate_order_list: Option<Vec<PlainItem>>,
+    current_page: Option<i64>,
+    request_id: Option<String>,
+    show_size: Option<i64>,
+    total_count: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[allow(dead_code)]
+struct PlainItem {
+    algorithm: Option<String>,
+    aliyun_order_id: Option<i64>,
+    buy_date: Option<i64>,
+    cert_end_time: Option<i64>,
+    cert_start_time: Option<i64>,
+    cert_type: Option<String>,
+    certificate_id: Option<i64>,
+    city: Option<String>,
+    common_name: Option<String>,
+    country: Option<String>,
+    domain: Option<String>,
+    domain_count: Option<i64>,
+    domain_type: Option<String>,
+    end_date: Option<String>,
+    expired: Option<bool>,
+    fingerprint: Option<String>,
+    instance_id: Option<String>,
+    issuer: Option<String>,
+    name: Option<String>,
+    order_id: Option<i64>,
+    org_name: Option<String>,
+    partner_order_id: Option<String>,
+    product_code: Option<String>,
+    product_name: Option<String>,
+    province: Option<String>,
+    resource_group_id: Option<String>,
+    root_brand: Option<String>,
+    sans: Option<String>,
+    serial_no: Option<String>,
+    sha2: Option<String>,
+    source_type: Option<String>,
+    start_date: Option<String>,
+    status: Option<String>,
+    trustee_status: Option<String>,
+    upload: Option<bool>,
+    wild_domain_count: Option<i64>,
+}
+
+fn bench_success(c: &mut Criterion) {
+    let body = DELETE_SUCCESS_BODY.as_bytes();
+    let mut g = c.benchmark_group("decoding/delete_success");
+    g.throughput(Throughput::Bytes(body.len() as u64));
+    g.bench_function("generated", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<DeleteCertificateRequestOutput>(black_box(body))
+                .expect("decodes")
+        })
+    });
+    g.bench_function("generated_client_path", |b| {
+        b.iter(|| {
+            let out = serde_json::from_slice::<DeleteCertificateRequestOutput>(black_box(body))
+                .expect("decodes");
+            (out, request_id_from_body(body))
+        })
+    });
+    g.bench_function("floor_plain_serde", |b| {
+        b.iter(|| serde_json::from_slice::<PlainDelete>(black_box(body)).expect("decodes"))
+    });
+    g.finish();
+}
+
+fn bench_error(c: &mut Criterion) {
+    let body = ERROR_BODY.as_bytes();
+    let err = DeleteCertificateRequestError::from_metadata(
+        ErrorMetadata::from_response(404, None, body).expect("envelope"),
+    );
+    assert!(err.is_not_found_order());
+    let mut g = c.benchmark_group("decoding/error");
+    g.throughput(Throughput::Bytes(body.len() as u64));
+    g.bench_function("generated", |b| {
+        b.iter(|| {
+            let meta = ErrorMetadata::from_response(404, None, black_box(body)).expect("envelope");
+            DeleteCertificateRequestError::from_metadata(meta)
+        })
+    });
+    g.bench_function("floor_plain_serde", |b| {
+        b.iter(|| serde_json::from_slice::<PlainError>(black_box(body)).expect("decodes"))
+    });
+    g.finish();
+}
+
+fn bench_page(c: &mut Criterion) {
+    let body = list_page_body(100);
+    let body = body.as_bytes();
+    let generated: ListUserCertificateOrderOutput =
+        serde_json::from_slice(body).expect("generated decodes");
+    let plain: PlainPage = serde_json::from_slice(body).expect("plain decodes");
+    assert_eq!(
+        generated.certificate_order_list.as_ref().map(Vec::len),
+        plain.certificate_order_list.as_ref().map(Vec::len)
+    );
+    eprintln!("decoding/list_page_100: body {} bytes", body.len());
+    let mut g = c.benchmark_group("decoding/list_page_100");
+    g.throughput(Throughput::Bytes(body.len() as u64));
+    g.bench_function("generated", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<ListUserCertificateOrderOutput>(black_box(body))
+                .expect("decodes")
+        })
+    });
+    g.bench_function("generated_client_path", |b| {
+        b.iter(|| {
+            let out = serde_json::from_slice::<ListUserCertificateOrderOutput>(black_box(body))
+                .expect("decodes");
+            (out, request_id_from_body(body))
+        })
+    });
+    g.bench_function("floor_plain_serde", |b| {
+        b.iter(|| serde_json::from_slice::<PlainPage>(black_box(body)).expect("decodes"))
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = criterion_config();
+    targets = bench_success, bench_error, bench_page
+}
+criterion_main!(benches);
