@@ -24,7 +24,21 @@ fn decode(query: &str) -> Vec<(String, String)> {
 }
 
 fuzz_target!(|input: (Vec<(String, String)>, String)| {
-    let (params, secret) = input;
+    let (mut params, secret) = input;
+    // Business parameters never take the names of V1's common parameters.
+    const COMMON: &[&str] = &[
+        "Action",
+        "Version",
+        "Format",
+        "AccessKeyId",
+        "SignatureMethod",
+        "SignatureVersion",
+        "SignatureNonce",
+        "Timestamp",
+        "SecurityToken",
+        "Signature",
+    ];
+    params.retain(|(k, _)| !COMMON.contains(&k.as_str()));
     let creds = Credentials::new("id", secret.clone());
     let request = SignableRequest {
         method: "POST",

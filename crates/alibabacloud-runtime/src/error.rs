@@ -248,11 +248,16 @@ impl fmt::Display for ResponseError {
 
 impl StdError for ResponseError {}
 
-/// The first [`SNIPPET_LIMIT`] bytes of `body`, cut on a character boundary.
+/// The start of `body` as text: at most [`SNIPPET_LIMIT`] bytes (cut on a character boundary,
+/// invalid UTF-8 shown as U+FFFD), plus `…` when the body was longer.
 pub fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LIMIT)]);
-    let mut s = text.into_owned();
-    if body.len() > SNIPPET_LIMIT {
+    let mut cut = text.len().min(SNIPPET_LIMIT);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut s = text[..cut].to_string();
+    if body.len() > SNIPPET_LIMIT || cut < text.len() {
         s.push('…');
     }
     s
@@ -534,6 +539,9 @@ mod tests {
         let e = ErrorMetadata::from_response(400, None, br#"{"RequestId":"R9"}"#).unwrap_err();
         assert_eq!(e.request_id(), Some("R9"));
         assert!(e.reason().contains("Code"));
+        let invalid = vec![0xFF_u8; 600];
+        let e = ErrorMetadata::from_response(500, None, &invalid).unwrap_err();
+        assert!(e.snippet().len() <= SNIPPET_LIMIT + '…'.len_utf8());
         let long = vec![b'x'; 5000];
         let e = ErrorMetadata::from_response(500, None, &long).unwrap_err();
         assert!(e.snippet().len() <= SNIPPET_LIMIT + '…'.len_utf8());
