@@ -31,6 +31,8 @@ pub struct Received {
     pub headers: Vec<(String, String)>,
     /// The nonce.
     pub nonce: String,
+    /// The STS token: `SecurityToken` (V1) or `x-acs-security-token` (V3).
+    pub security_token: Option<String>,
 }
 
 #[derive(Default)]
@@ -101,6 +103,7 @@ fn verify(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Recei
             params,
             headers: header_pairs,
             nonce: get("SignatureNonce").unwrap_or_default(),
+            security_token: get("SecurityToken"),
         };
     }
     let h = |k: &str| {
@@ -151,6 +154,7 @@ fn verify(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Recei
         params,
         headers: header_pairs,
         nonce: h("x-acs-signature-nonce"),
+        security_token: Some(h("x-acs-security-token")).filter(|t| !t.is_empty()),
     }
 }
 
