@@ -148,8 +148,9 @@ struct Clients {
 }
 
 fn clients(rt: &tokio::runtime::Runtime, addr: SocketAddr) -> Clients {
-    // The SDK clients first: building one installs the rustls crypto provider that reqwest
-    // (built with `rustls-no-provider` by the runtime's feature) needs for any client.
+    // reqwest is built with `rustls-no-provider` by the runtime's feature: bare reqwest clients
+    // need the provider installed first.
+    alibabacloud_runtime::client::install_default_crypto_provider();
     let v3 = loopback_client(addr, SignatureVersion::V3);
     let v1 = loopback_client(addr, SignatureVersion::V1);
     let raw = reqwest::Client::new();

@@ -122,6 +122,8 @@ fn main() {
         .unwrap_or(1000);
     let addr = spawn_fixed_server(DELETE_SUCCESS_BODY);
     let rt = client_runtime();
+    // reqwest is built with `rustls-no-provider`: bare clients need the provider installed.
+    alibabacloud_runtime::client::install_default_crypto_provider();
     let v3 = loopback_client(addr, SignatureVersion::V3);
     let v1 = loopback_client(addr, SignatureVersion::V1);
     let raw = reqwest::Client::new();
