@@ -140,7 +140,7 @@ impl Client {
             request_id = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        let mut params = Params::new();
+        let mut params = Params::with_capacity(16);
         if let Err(e) = input.write_params(&mut params) {
             return Err(SdkError::new(SdkErrorKind::Construction(e), 0));
         }
@@ -269,9 +269,9 @@ impl Client {
             .post(url)
             .header(reqwest::header::USER_AGENT, &inner.user_agent)
             .header(reqwest::header::ACCEPT, "application/json");
-        for (name, value) in &signed.headers {
-            if *name != "host" {
-                request = request.header(*name, value);
+        for (name, value) in signed.headers {
+            if name != "host" {
+                request = request.header(reqwest::header::HeaderName::from_static(name), value);
             }
         }
         sent.store(true, Ordering::Relaxed);
@@ -322,8 +322,8 @@ fn decode<O: Operation>(
     if (200..300).contains(&status) {
         return match serde_json::from_slice::<O::Output>(body) {
             Ok(output) => {
-                if let Some(id) = crate::error::request_id_from_body(body).or(header_request_id) {
-                    span.record("request_id", id.as_str());
+                if let Some(id) = O::output_request_id(&output).or(header_request_id.as_deref()) {
+                    span.record("request_id", id);
                 }
                 tracing::debug!(status, "call succeeded");
                 Ok(output)

@@ -46,8 +46,15 @@ impl fmt::Display for Secret {
 }
 
 /// An access key pair, with a security token when the credentials are temporary (STS).
+///
+/// Cloning is cheap (a reference count): providers hand out a clone for every attempt.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
+    inner: Arc<CredentialsInner>,
+}
+
+#[derive(PartialEq, Eq)]
+struct CredentialsInner {
     access_key_id: String,
     access_key_secret: Secret,
     security_token: Option<Secret>,
@@ -57,12 +64,7 @@ pub struct Credentials {
 impl Credentials {
     /// Long-term credentials: an access key id and its secret.
     pub fn new(access_key_id: impl Into<String>, access_key_secret: impl Into<String>) -> Self {
-        Self {
-            access_key_id: access_key_id.into(),
-            access_key_secret: Secret::new(access_key_secret),
-            security_token: None,
-            expiry: None,
-        }
+        Self::from_parts(access_key_id.into(), access_key_secret.into(), None, None)
     }
 
     /// Temporary STS credentials: an access key pair plus its security token.
@@ -71,46 +73,71 @@ impl Credentials {
         access_key_secret: impl Into<String>,
         security_token: impl Into<String>,
     ) -> Self {
+        Self::from_parts(
+            access_key_id.into(),
+            access_key_secret.into(),
+            Some(security_token.into()),
+            None,
+        )
+    }
+
+    fn from_parts(
+        id: String,
+        secret: String,
+        token: Option<String>,
+        expiry: Option<SystemTime>,
+    ) -> Self {
         Self {
-            security_token: Some(Secret::new(security_token)),
-            ..Self::new(access_key_id, access_key_secret)
+            inner: Arc::new(CredentialsInner {
+                access_key_id: id,
+                access_key_secret: Secret::new(secret),
+                security_token: token.map(Secret::new),
+                expiry,
+            }),
         }
     }
 
     /// Sets when these credentials stop being valid.
-    pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
-        self.expiry = Some(expiry);
-        self
+    pub fn with_expiry(self, expiry: SystemTime) -> Self {
+        let i = &self.inner;
+        Self {
+            inner: Arc::new(CredentialsInner {
+                access_key_id: i.access_key_id.clone(),
+                access_key_secret: i.access_key_secret.clone(),
+                security_token: i.security_token.clone(),
+                expiry: Some(expiry),
+            }),
+        }
     }
 
     /// The access key id (not secret; it appears in every signed request).
     pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
+        &self.inner.access_key_id
     }
 
     /// The access key secret.
     pub fn access_key_secret(&self) -> &Secret {
-        &self.access_key_secret
+        &self.inner.access_key_secret
     }
 
     /// The STS security token, for temporary credentials.
     pub fn security_token(&self) -> Option<&Secret> {
-        self.security_token.as_ref()
+        self.inner.security_token.as_ref()
     }
 
     /// When these credentials expire, if they do.
     pub fn expiry(&self) -> Option<SystemTime> {
-        self.expiry
+        self.inner.expiry
     }
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("access_key_secret", &self.access_key_secret)
-            .field("security_token", &self.security_token)
-            .field("expiry", &self.expiry)
+            .field("access_key_id", &self.inner.access_key_id)
+            .field("access_key_secret", &self.inner.access_key_secret)
+            .field("security_token", &self.inner.security_token)
+            .field("expiry", &self.inner.expiry)
             .finish()
     }
 }

@@ -4,7 +4,7 @@
 //! and an `Unknown(String)` variant, so a value the service adds later still decodes.
 
 /// A generated string enum.
-pub trait StringEnum: From<String> {
+pub trait StringEnum: From<String> + for<'a> From<&'a str> {
     /// The value as the service spells it.
     fn as_str(&self) -> &str;
 }
@@ -15,26 +15,27 @@ where
     D: serde::Deserializer<'de>,
     T: StringEnum,
 {
-    struct V;
-    impl serde::de::Visitor<'_> for V {
-        type Value = String;
+    // Known values are matched on the borrowed text: no allocation unless the value is new.
+    struct V<T>(std::marker::PhantomData<T>);
+    impl<T: StringEnum> serde::de::Visitor<'_> for V<T> {
+        type Value = T;
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("a string")
         }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
-            Ok(v.to_owned())
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            Ok(T::from(v))
         }
-        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<String, E> {
-            Ok(v)
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<T, E> {
+            Ok(T::from(v))
         }
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
-            Ok(v.to_string())
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+            Ok(T::from(v.to_string()))
         }
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
-            Ok(v.to_string())
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+            Ok(T::from(v.to_string()))
         }
     }
-    d.deserialize_any(V).map(T::from)
+    d.deserialize_any(V(std::marker::PhantomData))
 }
 
 /// Serializes a string enum as its wire spelling.

@@ -21,6 +21,12 @@ pub trait Operation: Send + Sync {
     type Error: OperationError;
     /// Writes the business parameters.
     fn write_params(&self, out: &mut Params) -> Result<(), ConstructionError>;
+
+    /// The `RequestId` the decoded output carries, for tracing (saves a second parse).
+    fn output_request_id(output: &Self::Output) -> Option<&str> {
+        let _ = output;
+        None
+    }
 }
 
 /// A generated per-operation error enum.

@@ -16,12 +16,24 @@ pub fn format_timestamp(time: SystemTime) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    // Written digit by digit: this runs on every attempt, and `format!` costs more than the rest.
+    let mut buf = *b"0000-00-00T00:00:00Z";
+    let y = y.clamp(0, 9999) as u64;
+    put_digits(&mut buf[0..4], y);
+    put_digits(&mut buf[5..7], u64::from(m));
+    put_digits(&mut buf[8..10], u64::from(d));
+    put_digits(&mut buf[11..13], rem / 3600);
+    put_digits(&mut buf[14..16], (rem % 3600) / 60);
+    put_digits(&mut buf[17..19], rem % 60);
+    buf.iter().map(|&b| b as char).collect()
+}
+
+/// Writes `value` as zero-padded decimal digits filling `out`.
+fn put_digits(out: &mut [u8], mut value: u64) {
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
 }
 
 /// Parses `YYYY-MM-DDThh:mm:ssZ` (UTC). Returns `None` for anything else.

@@ -101,6 +101,20 @@ fn input_struct(
             (false, _) => quote! { out.write(#wire, &self.#id); },
         }
     });
+    // Tracing records the request id from the decoded output instead of parsing the body twice.
+    let request_id = if op
+        .output
+        .iter()
+        .any(|f| f.wire == "RequestId" && f.ty == Ty::String)
+    {
+        quote! {
+            fn output_request_id(output: &#output) -> ::std::option::Option<&str> {
+                output.request_id.as_deref()
+            }
+        }
+    } else {
+        quote! {}
+    };
     let out_param = if op.input.is_empty() {
         quote! { _out }
     } else {
@@ -124,6 +138,7 @@ fn input_struct(
                 #(#writes)*
                 ::std::result::Result::Ok(())
             }
+            #request_id
         }
     }
 }

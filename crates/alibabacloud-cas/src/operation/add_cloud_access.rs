@@ -34,6 +34,9 @@ impl ::alibabacloud_runtime::Operation for AddCloudAccessInput {
         out.write("SecretKey", &self.secret_key);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &AddCloudAccessOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `AddCloudAccess`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

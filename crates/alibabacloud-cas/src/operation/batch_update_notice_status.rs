@@ -44,6 +44,11 @@ impl ::alibabacloud_runtime::Operation for BatchUpdateNoticeStatusInput {
         out.write("SourceIp", &self.source_ip);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &BatchUpdateNoticeStatusOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `BatchUpdateNoticeStatus`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -26,6 +26,11 @@ impl ::alibabacloud_runtime::Operation for CancelOrderRequestInput {
         out.write("OrderId", &self.order_id);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &CancelOrderRequestOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `CancelOrderRequest`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -58,6 +58,11 @@ impl ::alibabacloud_runtime::Operation for CreateCertificateRequestInput {
         out.write("ValidateType", &self.validate_type);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &CreateCertificateRequestOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `CreateCertificateRequest`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -69,6 +69,9 @@ impl ::alibabacloud_runtime::Operation for CreateCsrInput {
         out.write("Sans", &self.sans);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &CreateCsrOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `CreateCsr`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -29,6 +29,11 @@ impl ::alibabacloud_runtime::Operation for CreateRollbackTaskInput {
         out.write("WorkerId", &self.worker_id);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &CreateRollbackTaskOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `CreateRollbackTask`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]

@@ -34,6 +34,9 @@ impl ::alibabacloud_runtime::Operation for CreateWarehouseInput {
         out.write("Type", &self.r#type);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &CreateWarehouseOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `CreateWarehouse`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -104,6 +104,11 @@ impl ::alibabacloud_runtime::Operation for CreateWHClientCertificateInput {
         out.write("Years", &self.years);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &CreateWHClientCertificateOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `CreateWHClientCertificate`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

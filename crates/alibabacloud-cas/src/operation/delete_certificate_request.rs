@@ -31,6 +31,11 @@ impl ::alibabacloud_runtime::Operation for DeleteCertificateRequestInput {
         out.write("OrderId", &self.order_id);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &DeleteCertificateRequestOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `DeleteCertificateRequest`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 ///

@@ -24,6 +24,9 @@ impl ::alibabacloud_runtime::Operation for DeleteCsrInput {
         out.write("CsrId", &self.csr_id);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &DeleteCsrOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `DeleteCsr`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -29,6 +29,9 @@ impl ::alibabacloud_runtime::Operation for DeleteInstanceInput {
         out.write("InstanceId", &self.instance_id);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &DeleteInstanceOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `DeleteInstance`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

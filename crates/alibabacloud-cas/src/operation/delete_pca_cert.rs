@@ -24,6 +24,9 @@ impl ::alibabacloud_runtime::Operation for DeletePCACertInput {
         out.write("Identifier", &self.identifier);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &DeletePCACertOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `DeletePCACert`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

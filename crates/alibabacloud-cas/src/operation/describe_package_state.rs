@@ -24,6 +24,11 @@ impl ::alibabacloud_runtime::Operation for DescribePackageStateInput {
         out.write("ProductCode", &self.product_code);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &DescribePackageStateOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `DescribePackageState`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

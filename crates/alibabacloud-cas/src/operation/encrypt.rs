@@ -49,6 +49,9 @@ impl ::alibabacloud_runtime::Operation for EncryptInput {
         out.write("WarehouseId", &self.warehouse_id);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &EncryptOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `Encrypt`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -18,6 +18,11 @@ impl ::alibabacloud_runtime::Operation for GetCertificatePackageCountInput {
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &GetCertificatePackageCountOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `GetCertificatePackageCount`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -24,6 +24,9 @@ impl ::alibabacloud_runtime::Operation for GetCompanyInput {
         out.write("CompanyId", &self.company_id);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &GetCompanyOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `GetCompany`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -24,6 +24,9 @@ impl ::alibabacloud_runtime::Operation for GetContactInput {
         out.write("ContactId", &self.contact_id);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &GetContactOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `GetContact`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

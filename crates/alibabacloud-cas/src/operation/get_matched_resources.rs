@@ -39,6 +39,11 @@ impl ::alibabacloud_runtime::Operation for GetMatchedResourcesInput {
         out.write("ResourceScope", &self.resource_scope);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &GetMatchedResourcesOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `GetMatchedResources`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]

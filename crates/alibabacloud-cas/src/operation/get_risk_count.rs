@@ -18,6 +18,9 @@ impl ::alibabacloud_runtime::Operation for GetRiskCountInput {
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &GetRiskCountOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `GetRiskCount`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

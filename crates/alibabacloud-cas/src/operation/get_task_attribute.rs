@@ -29,6 +29,11 @@ impl ::alibabacloud_runtime::Operation for GetTaskAttributeInput {
         out.write("TaskType", &self.task_type);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &GetTaskAttributeOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `GetTaskAttribute`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -29,6 +29,11 @@ impl ::alibabacloud_runtime::Operation for GetUserCertificateDetailInput {
         out.write("CertId", &self.cert_id);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &GetUserCertificateDetailOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `GetUserCertificateDetail`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -39,6 +39,9 @@ impl ::alibabacloud_runtime::Operation for ListAssetCountInput {
         out.write("StartDate", &self.start_date);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &ListAssetCountOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `ListAssetCount`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

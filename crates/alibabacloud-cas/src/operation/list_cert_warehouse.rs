@@ -44,6 +44,11 @@ impl ::alibabacloud_runtime::Operation for ListCertWarehouseInput {
         out.write("Type", &self.r#type);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &ListCertWarehouseOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `ListCertWarehouse`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

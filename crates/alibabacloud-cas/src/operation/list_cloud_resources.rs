@@ -54,6 +54,11 @@ impl ::alibabacloud_runtime::Operation for ListCloudResourcesInput {
         out.write("ShowSize", &self.show_size);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &ListCloudResourcesOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `ListCloudResources`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

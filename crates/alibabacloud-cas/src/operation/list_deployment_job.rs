@@ -49,6 +49,11 @@ impl ::alibabacloud_runtime::Operation for ListDeploymentJobInput {
         out.write("Status", &self.status);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &ListDeploymentJobOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `ListDeploymentJob`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]

@@ -79,6 +79,9 @@ impl ::alibabacloud_runtime::Operation for ListInstancesInput {
         out.write("VersionType", &self.version_type);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &ListInstancesOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `ListInstances`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

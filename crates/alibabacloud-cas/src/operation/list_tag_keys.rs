@@ -54,6 +54,9 @@ impl ::alibabacloud_runtime::Operation for ListTagKeysInput {
         out.write("ResourceType", &self.resource_type);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &ListTagKeysOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `ListTagKeys`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -49,6 +49,11 @@ impl ::alibabacloud_runtime::Operation for ListTagResourcesInput {
         out.write("Tag", &self.tag);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &ListTagResourcesOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `ListTagResources`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

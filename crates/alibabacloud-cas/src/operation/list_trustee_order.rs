@@ -39,6 +39,11 @@ impl ::alibabacloud_runtime::Operation for ListTrusteeOrderInput {
         out.write("OrderId", &self.order_id);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &ListTrusteeOrderOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `ListTrusteeOrder`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -53,6 +53,11 @@ impl ::alibabacloud_runtime::Operation for ListUserCertificateOrderInput {
         out.write("Status", &self.status);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &ListUserCertificateOrderOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `ListUserCertificateOrder`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -41,6 +41,9 @@ impl ::alibabacloud_runtime::Operation for ListWarehouseInput {
         out.push_json("WarehouseTypes", self.warehouse_types.as_ref())?;
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &ListWarehouseOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `ListWarehouse`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -39,6 +39,11 @@ impl ::alibabacloud_runtime::Operation for MoveResourceGroupInput {
         out.write("ResourceType", &self.resource_type);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &MoveResourceGroupOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `MoveResourceGroup`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -24,6 +24,9 @@ impl ::alibabacloud_runtime::Operation for RefundInstanceInput {
         out.write("InstanceId", &self.instance_id);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &RefundInstanceOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `RefundInstance`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -34,6 +34,11 @@ impl ::alibabacloud_runtime::Operation for RenewCertificateOrderForPackageReques
         out.write("Tags", &self.tags);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &RenewCertificateOrderForPackageRequestOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `RenewCertificateOrderForPackageRequest`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -24,6 +24,11 @@ impl ::alibabacloud_runtime::Operation for RevokeWHClientCertificateInput {
         out.write("Identifier", &self.identifier);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &RevokeWHClientCertificateOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `RevokeWHClientCertificate`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -29,6 +29,11 @@ impl ::alibabacloud_runtime::Operation for ShareCertificateInput {
         out.write("TargetUserId", &self.target_user_id);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &ShareCertificateOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `ShareCertificate`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -44,6 +44,9 @@ impl ::alibabacloud_runtime::Operation for UntagResourcesInput {
         out.write("TagKey", &self.tag_key);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &UntagResourcesOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `UntagResources`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

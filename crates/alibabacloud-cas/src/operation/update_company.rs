@@ -84,6 +84,9 @@ impl ::alibabacloud_runtime::Operation for UpdateCompanyInput {
         out.write("Province", &self.province);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &UpdateCompanyOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `UpdateCompany`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

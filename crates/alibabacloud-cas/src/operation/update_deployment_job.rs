@@ -49,6 +49,11 @@ impl ::alibabacloud_runtime::Operation for UpdateDeploymentJobInput {
         out.write("ScheduleTime", &self.schedule_time);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &UpdateDeploymentJobOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `UpdateDeploymentJob`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

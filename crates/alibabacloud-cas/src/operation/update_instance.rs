@@ -94,6 +94,9 @@ impl ::alibabacloud_runtime::Operation for UpdateInstanceInput {
         out.write("ValidationMethod", &self.validation_method);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &UpdateInstanceOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `UpdateInstance`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

@@ -34,6 +34,11 @@ impl ::alibabacloud_runtime::Operation for UpdateWorkerResourceStatusInput {
         out.write("WorkerId", &self.worker_id);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &UpdateWorkerResourceStatusOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `UpdateWorkerResourceStatus`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]

@@ -34,6 +34,9 @@ impl ::alibabacloud_runtime::Operation for UploadCsrInput {
         out.write("Name", &self.name);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &UploadCsrOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `UploadCsr`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

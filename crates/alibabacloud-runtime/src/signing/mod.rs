@@ -75,20 +75,36 @@ impl SigningContext {
     }
 }
 
-/// 32 lowercase hex characters from the operating system's random source.
+/// 32 lowercase hex characters (128 random bits).
+///
+/// A nonce only has to be unique, not secret, so it comes from a fast thread-local generator
+/// (wyrand, via fastrand) seeded once per thread from the operating system, instead of a system
+/// call per request.
 pub fn new_nonce() -> String {
+    thread_local! {
+        static RNG: std::cell::RefCell<fastrand::Rng> = std::cell::RefCell::new(seeded_rng());
+    }
+    let (a, b) = RNG.with(|rng| {
+        let mut rng = rng.borrow_mut();
+        (rng.u64(..), rng.u64(..))
+    });
     let mut bytes = [0u8; 16];
-    if getrandom::fill(&mut bytes).is_err() {
-        // No OS randomness: fall back to a seeded generator plus the clock; still unique enough
-        // for a nonce, which only has to differ between requests.
+    bytes[..8].copy_from_slice(&a.to_le_bytes());
+    bytes[8..].copy_from_slice(&b.to_le_bytes());
+    hex_lower(&bytes)
+}
+
+fn seeded_rng() -> fastrand::Rng {
+    let mut seed = [0u8; 8];
+    if getrandom::fill(&mut seed).is_err() {
+        // No OS randomness: mix the clock into fastrand's own per-thread seed.
         let nanos = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
+            .map(|d| d.as_nanos() as u64)
             .unwrap_or(0);
-        bytes[..8].copy_from_slice(&fastrand::u64(..).to_le_bytes());
-        bytes[8..].copy_from_slice(&(nanos as u64).to_le_bytes());
+        seed = (fastrand::u64(..) ^ nanos).to_le_bytes();
     }
-    hex_lower(&bytes)
+    fastrand::Rng::with_seed(u64::from_le_bytes(seed))
 }
 
 /// Lowercase hex of `bytes`.
@@ -151,7 +167,13 @@ pub fn canonical_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String
         .map(|(k, v)| (k.as_ref(), v.as_ref()))
         .collect();
     sorted.sort_unstable();
-    let mut out = String::with_capacity(sorted.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+    // Room for some escapes up front; most values are plain ASCII.
+    let mut out = String::with_capacity(
+        sorted
+            .iter()
+            .map(|(k, v)| (k.len() + v.len()) * 5 / 4 + 2)
+            .sum(),
+    );
     for (i, (k, v)) in sorted.iter().enumerate() {
         if i > 0 {
             out.push('&');

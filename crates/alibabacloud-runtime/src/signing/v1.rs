@@ -11,11 +11,32 @@ use crate::credentials::Credentials;
 pub struct V1Signer;
 
 /// `METHOD&%2F&encode(canonicalized query)`.
+///
+/// The canonicalized query is already percent-encoded, so encoding it again only has to escape
+/// `%`, `=` and `&`; this is done in one pass without the general encoder.
 pub fn string_to_sign(method: &str, canonicalized_query: &str) -> String {
-    let mut out = String::with_capacity(method.len() + 5 + canonicalized_query.len() * 3 / 2);
+    let mut out = String::with_capacity(method.len() + 5 + canonicalized_query.len() * 5 / 4);
     out.push_str(method);
     out.push_str("&%2F&");
-    crate::encode::percent_encode_into(&mut out, canonicalized_query);
+    let encoded_form = canonicalized_query.bytes().all(|b| {
+        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'%' | b'=' | b'&')
+    });
+    if !encoded_form {
+        // Not an encoded query (a caller passed raw text): use the general encoder.
+        crate::encode::percent_encode_into(&mut out, canonicalized_query);
+        return out;
+    }
+    let mut rest = canonicalized_query;
+    while let Some(i) = rest.find(['%', '=', '&']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'%' => "%25",
+            b'=' => "%3D",
+            _ => "%26",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -32,23 +53,23 @@ pub fn signature(access_key_secret: &str, string_to_sign: &str) -> String {
 }
 
 /// The common parameters V1 adds to the business parameters (everything but `Signature`).
-pub fn common_params(
-    request: &SignableRequest<'_>,
-    credentials: &Credentials,
-    context: &SigningContext,
-) -> Vec<(String, String)> {
-    let mut all = Vec::with_capacity(request.params.len() + 10);
-    all.extend(request.params.iter().cloned());
-    all.push(("Action".into(), request.action.into()));
-    all.push(("Version".into(), request.version.into()));
-    all.push(("Format".into(), "JSON".into()));
-    all.push(("AccessKeyId".into(), credentials.access_key_id().into()));
-    all.push(("SignatureMethod".into(), "HMAC-SHA1".into()));
-    all.push(("SignatureVersion".into(), "1.0".into()));
-    all.push(("SignatureNonce".into(), context.nonce.clone()));
-    all.push(("Timestamp".into(), context.timestamp.clone()));
+pub fn common_params<'a>(
+    request: &SignableRequest<'a>,
+    credentials: &'a Credentials,
+    context: &'a SigningContext,
+) -> Vec<(&'a str, &'a str)> {
+    let mut all: Vec<(&str, &str)> = Vec::with_capacity(request.params.len() + 10);
+    all.extend(request.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    all.push(("Action", request.action));
+    all.push(("Version", request.version));
+    all.push(("Format", "JSON"));
+    all.push(("AccessKeyId", credentials.access_key_id()));
+    all.push(("SignatureMethod", "HMAC-SHA1"));
+    all.push(("SignatureVersion", "1.0"));
+    all.push(("SignatureNonce", context.nonce.as_str()));
+    all.push(("Timestamp", context.timestamp.as_str()));
     if let Some(token) = credentials.security_token() {
-        all.push(("SecurityToken".into(), token.expose().into()));
+        all.push(("SecurityToken", token.expose()));
     }
     all
 }
@@ -74,5 +95,20 @@ impl Signer for V1Signer {
             query,
             headers: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_path_matches_the_general_encoder() {
+        for q in ["", "A=1", "A=a%20b&B=%2A~&C=", "Tag.10.Key=x%26y"] {
+            let mut general = String::from("POST&%2F&");
+            crate::encode::percent_encode_into(&mut general, q);
+            assert_eq!(string_to_sign("POST", q), general, "{q}");
+        }
+        assert_eq!(string_to_sign("GET", "a b"), "GET&%2F&a%20b");
     }
 }

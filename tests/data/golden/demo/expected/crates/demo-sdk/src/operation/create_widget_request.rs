@@ -65,6 +65,11 @@ impl ::alibabacloud_runtime::Operation for CreateWidgetRequestInput {
         out.write("DryRun", &self.dry_run);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(
+        output: &CreateWidgetRequestOutput,
+    ) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `CreateWidgetRequest`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 ///

@@ -34,6 +34,9 @@ impl ::alibabacloud_runtime::Operation for ListWidgetsInput {
         out.write("Keyword", &self.keyword);
         ::std::result::Result::Ok(())
     }
+    fn output_request_id(output: &ListWidgetsOutput) -> ::std::option::Option<&str> {
+        output.request_id.as_deref()
+    }
 }
 /// The decoded answer of `ListWidgets`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
