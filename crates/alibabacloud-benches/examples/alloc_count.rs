@@ -328,10 +328,4 @@ fn main() {
             std::hint::black_box(serde_json::from_str::<Status>("\"ISSUED\"").expect("ok"));
         }),
     );
-    row(
-        "decode: 100-item page, `request_id_from_body` re-parse (client path adds this)",
-        &measure(page_runs, || {
-            std::hint::black_box(alibabacloud_runtime::error::request_id_from_body(page));
-        }),
-    );
 }
