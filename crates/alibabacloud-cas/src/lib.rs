@@ -8,11 +8,11 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! use alibabacloud_cas::{Client, Config};
+//! use alibabacloud_cas::Client;
 //!
 //! // Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET.
 //! let client = Client::new(Client::config().region("cn-hangzhou").build()?)?;
-//! let output = client.add_cloud_access().send().await?;
+//! let output = client.list_asset_count().send().await?;
 //! println!("{output:?}");
 //! # Ok(())
 //! # }

@@ -17,8 +17,19 @@ pub fn percent_encode(input: &str) -> String {
     utf8_percent_encode(input, ENCODE_SET).to_string()
 }
 
+/// Whether `b` is in the unreserved set that stays literal.
+#[inline]
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
 /// Appends the percent-encoding of `input` to `out` without an intermediate allocation.
 pub fn percent_encode_into(out: &mut String, input: &str) {
+    // Most keys and values need no escaping at all: copy them in one go.
+    if input.bytes().all(is_unreserved) {
+        out.push_str(input);
+        return;
+    }
     for chunk in utf8_percent_encode(input, ENCODE_SET) {
         out.push_str(chunk);
     }

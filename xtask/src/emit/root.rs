@@ -24,10 +24,15 @@ pub fn lib_rs(p: &Product) -> TokenStream {
         })
         .collect();
     // The example calls the first operation that needs no parameters, if there is one.
+    // Prefer a read-only listing, then any read-only operation: an example should not change
+    // anything in the reader's account.
+    let no_params = |o: &&crate::ir::Operation| o.input.iter().all(|f| !f.required);
     let call = p
         .operations
         .iter()
-        .find(|o| o.input.iter().all(|f| !f.required))
+        .filter(no_params)
+        .find(|o| o.idempotent && o.name.starts_with("List"))
+        .or_else(|| p.operations.iter().filter(no_params).find(|o| o.idempotent))
         .map(|o| {
             format!(
                 "let output = client.{}().send().await?;\nprintln!(\"{{output:?}}\");\n",
@@ -36,7 +41,7 @@ pub fn lib_rs(p: &Product) -> TokenStream {
         })
         .unwrap_or_default();
     let doc = inner_doc_lines(&format!(
-        "{title} (`{product}` API version {version}).\n\n{summary}\n\nThis crate is generated from `{dir}` by `cargo xtask codegen`. Each operation has one module under [`operation`] with the same shape: `<Op>Input`, `<Op>Output`, `<Op>Error`, `<Op>Builder` and a method on [`Client`]. Signing, credentials, endpoints, retries and decoding live in [`alibabacloud_runtime`].\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{{Client, Config}};\n\n// Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET.\nlet client = Client::new(Client::config().region(\"cn-hangzhou\").build()?)?;\n{call}# Ok(())\n# }}\n```\n\n# Operations\n\n| Operation | What it does |\n|---|---|\n{}",
+        "{title} (`{product}` API version {version}).\n\n{summary}\n\nThis crate is generated from `{dir}` by `cargo xtask codegen`. Each operation has one module under [`operation`] with the same shape: `<Op>Input`, `<Op>Output`, `<Op>Error`, `<Op>Builder` and a method on [`Client`]. Signing, credentials, endpoints, retries and decoding live in [`alibabacloud_runtime`].\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::Client;\n\n// Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET.\nlet client = Client::new(Client::config().region(\"cn-hangzhou\").build()?)?;\n{call}# Ok(())\n# }}\n```\n\n# Operations\n\n| Operation | What it does |\n|---|---|\n{}",
         ops.join("\n"),
         call = call,
         title = s.title,

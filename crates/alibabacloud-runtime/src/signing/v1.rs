@@ -18,25 +18,26 @@ pub fn string_to_sign(method: &str, canonicalized_query: &str) -> String {
     let mut out = String::with_capacity(method.len() + 5 + canonicalized_query.len() * 5 / 4);
     out.push_str(method);
     out.push_str("&%2F&");
-    let encoded_form = canonicalized_query.bytes().all(|b| {
-        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'%' | b'=' | b'&')
-    });
-    if !encoded_form {
-        // Not an encoded query (a caller passed raw text): use the general encoder.
-        crate::encode::percent_encode_into(&mut out, canonicalized_query);
-        return out;
-    }
-    let mut rest = canonicalized_query;
-    while let Some(i) = rest.find(['%', '=', '&']) {
-        out.push_str(&rest[..i]);
-        out.push_str(match rest.as_bytes()[i] {
+    let prefix = out.len();
+    let mut copied = 0;
+    for (i, b) in canonicalized_query.bytes().enumerate() {
+        let escaped = match b {
             b'%' => "%25",
             b'=' => "%3D",
-            _ => "%26",
-        });
-        rest = &rest[i + 1..];
+            b'&' => "%26",
+            b if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') => continue,
+            _ => {
+                // Not an encoded query (a caller passed raw text): use the general encoder.
+                out.truncate(prefix);
+                crate::encode::percent_encode_into(&mut out, canonicalized_query);
+                return out;
+            }
+        };
+        out.push_str(&canonicalized_query[copied..i]);
+        out.push_str(escaped);
+        copied = i + 1;
     }
-    out.push_str(rest);
+    out.push_str(&canonicalized_query[copied..]);
     out
 }
 

@@ -36,16 +36,26 @@ pub fn canonical_request(
     headers: &[(&str, &str)],
     hashed_payload: &str,
 ) -> (String, String) {
-    let mut sorted: Vec<(String, &str)> = headers
+    // Names are usually lowercase already (the signer's are): borrow them then.
+    let mut sorted: Vec<(std::borrow::Cow<'_, str>, &str)> = headers
         .iter()
-        .map(|(n, v)| (n.to_ascii_lowercase(), v.trim()))
+        .map(|(n, v)| {
+            let name = if n.bytes().any(|b| b.is_ascii_uppercase()) {
+                std::borrow::Cow::Owned(n.to_ascii_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(*n)
+            };
+            (name, v.trim())
+        })
         .collect();
     sorted.sort_unstable();
-    let signed_headers = sorted
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(";");
+    let mut signed_headers = String::with_capacity(sorted.iter().map(|(n, _)| n.len() + 1).sum());
+    for (i, (name, _)) in sorted.iter().enumerate() {
+        if i > 0 {
+            signed_headers.push(';');
+        }
+        signed_headers.push_str(name);
+    }
     let mut out = String::with_capacity(256 + canonical_query.len());
     out.push_str(method);
     out.push('\n');

@@ -8,7 +8,7 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! use demo_sdk::{Client, Config};
+//! use demo_sdk::Client;
 //!
 //! // Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET.
 //! let client = Client::new(Client::config().region("cn-hangzhou").build()?)?;
