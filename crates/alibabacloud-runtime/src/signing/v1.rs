@@ -43,14 +43,39 @@ pub fn string_to_sign(method: &str, canonicalized_query: &str) -> String {
 
 /// Base64(HMAC-SHA1(secret + "&", string to sign)).
 pub fn signature(access_key_secret: &str, string_to_sign: &str) -> String {
-    let mut key = String::with_capacity(access_key_secret.len() + 1);
-    key.push_str(access_key_secret);
-    key.push('&');
+    let mut out = [0u8; SIGNATURE_LEN];
+    let len = signature_into(access_key_secret, string_to_sign, &mut out);
+    out[..len].iter().map(|&b| b as char).collect()
+}
+
+/// Base64 of a 20-byte HMAC-SHA1 is 28 characters.
+const SIGNATURE_LEN: usize = 28;
+
+/// Writes the Base64 signature into `out` and returns its length, without allocating when the
+/// secret is of a usual length.
+fn signature_into(
+    access_key_secret: &str,
+    string_to_sign: &str,
+    out: &mut [u8; SIGNATURE_LEN],
+) -> usize {
+    // The key is the secret plus `&`; short secrets are assembled on the stack.
+    let mut stack = [0u8; 128];
+    let heap;
+    let key: &[u8] = if access_key_secret.len() < stack.len() {
+        stack[..access_key_secret.len()].copy_from_slice(access_key_secret.as_bytes());
+        stack[access_key_secret.len()] = b'&';
+        &stack[..=access_key_secret.len()]
+    } else {
+        heap = [access_key_secret.as_bytes(), b"&"].concat();
+        &heap
+    };
     // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(key.as_bytes())
+    let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(key)
         .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
     mac.update(string_to_sign.as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    base64::engine::general_purpose::STANDARD
+        .encode_slice(mac.finalize().into_bytes(), out)
+        .unwrap_or(0)
 }
 
 /// The common parameters V1 adds to the business parameters (everything but `Signature`).
@@ -89,9 +114,18 @@ impl Signer for V1Signer {
         let all = common_params(request, credentials, context);
         let mut query = super::canonical_query(&all);
         let to_sign = string_to_sign(request.method, &query);
-        let sig = signature(credentials.access_key_secret().expose(), &to_sign);
+        let mut sig = [0u8; SIGNATURE_LEN];
+        let len = signature_into(credentials.access_key_secret().expose(), &to_sign, &mut sig);
         query.push_str("&Signature=");
-        crate::encode::percent_encode_into(&mut query, &sig);
+        for &b in &sig[..len] {
+            // Base64 uses `+`, `/` and `=` besides letters and digits.
+            match b {
+                b'+' => query.push_str("%2B"),
+                b'/' => query.push_str("%2F"),
+                b'=' => query.push_str("%3D"),
+                _ => query.push(b as char),
+            }
+        }
         SignedRequest {
             query,
             headers: Vec::new(),
