@@ -226,9 +226,9 @@ pub(crate) async fn apply(
     match planned.fault {
         Fault::Throttling { retry_after } => {
             let mut response = crate::response::respond(request_id, Err(throttled()));
-            if let Some(after) = retry_after
-                && let Ok(value) = HeaderValue::from_str(&after.as_millis().to_string())
-            {
+            let header = retry_after
+                .and_then(|after| HeaderValue::from_str(&after.as_millis().to_string()).ok());
+            if let Some(value) = header {
                 response.headers_mut().insert("x-acs-retry-after", value);
             }
             response

@@ -261,10 +261,10 @@ impl PageTokens {
     /// Hands out a token for `cursor`.
     pub fn issue(&mut self, cursor: PageCursor) -> String {
         let token = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-        if self.order.len() >= Self::LIMIT
-            && let Some(oldest) = self.order.pop_front()
-        {
-            self.cursors.remove(&oldest);
+        if self.order.len() >= Self::LIMIT {
+            if let Some(oldest) = self.order.pop_front() {
+                self.cursors.remove(&oldest);
+            }
         }
         self.cursors.insert(token.clone(), cursor);
         self.order.push_back(token.clone());
