@@ -46,7 +46,7 @@ fn parse_args() -> Result<Args, String> {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn Error>> {
+async fn main() {
     let args = match parse_args() {
         Ok(a) => a,
         Err(message) => {
@@ -54,6 +54,13 @@ async fn main() -> Result<(), Box<dyn Error>> {
             std::process::exit(2);
         }
     };
+    if let Err(e) = run(args).await {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(args: Args) -> Result<(), Box<dyn Error>> {
     // Without --endpoint, start the emulator in this process on a free loopback port.
     let (emulator, config) = match &args.endpoint {
         Some(endpoint) => (None, Client::config().endpoint(endpoint.as_str())),

@@ -206,7 +206,13 @@ impl Client {
             span.record("latency_ms", started.elapsed().as_millis() as u64);
             match outcome {
                 Ok(output) => return Ok(output),
-                Err(AttemptError::Fatal(kind)) => return Err(kind),
+                Err(AttemptError::Fatal(kind)) => {
+                    if matches!(kind, SdkErrorKind::Credentials(_)) {
+                        // Nothing was sent in this attempt: it does not count.
+                        attempts.store(attempt - 1, Ordering::Relaxed);
+                    }
+                    return Err(kind);
+                }
                 Err(AttemptError::Failed {
                     kind,
                     class,

@@ -296,6 +296,15 @@ impl fmt::Display for TransportError {
         f.write_str(&self.message)?;
         if let Some(src) = &self.source {
             write!(f, ": {src}")?;
+            // The innermost cause says what actually happened ("Connection refused").
+            let mut root: &(dyn StdError + 'static) = src.as_ref();
+            while let Some(next) = root.source() {
+                root = next;
+            }
+            let (outer, inner) = (src.to_string(), root.to_string());
+            if inner != outer && !outer.contains(&inner) {
+                write!(f, " ({inner})")?;
+            }
         }
         Ok(())
     }
