@@ -4,6 +4,12 @@
 //! temporary (STS) credentials is honoured mid-retry. The secret and the security token are
 //! never printed: their `Debug` output is redacted.
 
+mod cache;
+mod ecs;
+
+pub use cache::CachingProvider;
+pub use ecs::{DEFAULT_METADATA_ENDPOINT, ENV_ECS_ROLE_NAME, EcsRamRoleProvider};
+
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -266,9 +272,22 @@ impl ChainProvider {
         Self { providers }
     }
 
-    /// The default chain: the environment variables.
+    /// The default chain: the `ALIBABA_CLOUD_*` environment variables, then, when
+    /// `ALIBABA_CLOUD_ECS_METADATA` names the instance's RAM role, that role's credentials
+    /// from the ECS metadata service, cached and refreshed before they expire. (The metadata
+    /// service is only asked when the variable is set, so a laptop never waits on it.)
     pub fn default_chain() -> Self {
-        Self::new(vec![Arc::new(EnvironmentProvider::new())])
+        let mut providers: Vec<Arc<dyn ProvideCredentials>> =
+            vec![Arc::new(EnvironmentProvider::new())];
+        if let Some(role) = std::env::var(ENV_ECS_ROLE_NAME)
+            .ok()
+            .filter(|r| !r.is_empty())
+        {
+            providers.push(Arc::new(CachingProvider::new(EcsRamRoleProvider::new(
+                Some(role),
+            ))));
+        }
+        Self::new(providers)
     }
 }
 

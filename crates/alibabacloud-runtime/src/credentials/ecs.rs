@@ -1,0 +1,170 @@
+//! Temporary credentials of the RAM role attached to an ECS instance, from the instance
+//! metadata service (hardened mode: a session token first, as IMDSv2).
+
+use std::time::Duration;
+
+use super::{Credentials, CredentialsError, CredentialsFuture, ProvideCredentials};
+
+/// Environment variable naming the instance's RAM role; setting it adds this provider to the
+/// default chain.
+pub const ENV_ECS_ROLE_NAME: &str = "ALIBABA_CLOUD_ECS_METADATA";
+
+/// The metadata service every ECS instance reaches.
+pub const DEFAULT_METADATA_ENDPOINT: &str = "http://100.100.100.200";
+
+const TOKEN_TTL_SECONDS: &str = "21600";
+
+/// Fetches the RAM role's STS credentials from the instance metadata service.
+///
+/// Each call asks the service again; wrap it in
+/// [`CachingProvider`](super::CachingProvider) to reuse credentials until shortly before
+/// they expire (the default chain does).
+#[derive(Debug, Clone)]
+pub struct EcsRamRoleProvider {
+    endpoint: String,
+    role_name: Option<String>,
+    timeout: Duration,
+}
+
+#[derive(serde::Deserialize)]
+struct RoleCredentials {
+    #[serde(rename = "Code")]
+    code: Option<String>,
+    #[serde(rename = "AccessKeyId")]
+    access_key_id: Option<String>,
+    #[serde(rename = "AccessKeySecret")]
+    access_key_secret: Option<String>,
+    #[serde(rename = "SecurityToken")]
+    security_token: Option<String>,
+    #[serde(rename = "Expiration")]
+    expiration: Option<String>,
+}
+
+impl EcsRamRoleProvider {
+    /// A provider for `role_name` (or the instance's only role when `None`) on the real
+    /// metadata service, with 1 s time limits.
+    pub fn new(role_name: Option<String>) -> Self {
+        Self {
+            endpoint: DEFAULT_METADATA_ENDPOINT.to_string(),
+            role_name,
+            timeout: Duration::from_secs(1),
+        }
+    }
+
+    /// Uses another metadata endpoint (`http://host:port`), for tests.
+    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = endpoint.into().trim_end_matches('/').to_string();
+        self
+    }
+
+    /// Sets the time limit of each metadata request.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    async fn fetch(&self) -> Result<Credentials, CredentialsError> {
+        let fail = |what: &str, e: &dyn std::fmt::Display| {
+            CredentialsError::new(format!(
+                "ECS metadata service at {}: {what}: {e}",
+                self.endpoint
+            ))
+        };
+        crate::client::install_default_crypto_provider();
+        let http = reqwest::Client::builder()
+            .connect_timeout(self.timeout)
+            .timeout(self.timeout)
+            .build()
+            .map_err(|e| fail("cannot build an HTTP client", &e.without_url()))?;
+        let token = http
+            .put(format!("{}/latest/api/token", self.endpoint))
+            .header("X-aliyun-ecs-metadata-token-ttl-seconds", TOKEN_TTL_SECONDS)
+            .send()
+            .await
+            .map_err(|e| fail("no session token", &e.without_url()))?;
+        if !token.status().is_success() {
+            return Err(fail("no session token", &token.status()));
+        }
+        let token = token
+            .text()
+            .await
+            .map_err(|e| fail("no session token", &e.without_url()))?;
+        let get = |path: String| {
+            http.get(format!(
+                "{}/latest/meta-data/ram/security-credentials/{path}",
+                self.endpoint
+            ))
+            .header("X-aliyun-ecs-metadata-token", token.as_str())
+            .send()
+        };
+        let role = match &self.role_name {
+            Some(r) => r.clone(),
+            None => {
+                let resp = get(String::new())
+                    .await
+                    .map_err(|e| fail("no role", &e.without_url()))?;
+                if !resp.status().is_success() {
+                    return Err(fail("no RAM role attached", &resp.status()));
+                }
+                let text = resp
+                    .text()
+                    .await
+                    .map_err(|e| fail("no role", &e.without_url()))?;
+                text.lines().next().unwrap_or_default().trim().to_string()
+            }
+        };
+        if role.is_empty() || role.contains(['/', '?', '#']) {
+            return Err(fail("invalid role name", &format!("{role:?}")));
+        }
+        let resp = get(role.clone())
+            .await
+            .map_err(|e| fail("no credentials", &e.without_url()))?;
+        if !resp.status().is_success() {
+            return Err(fail(
+                &format!("no credentials for role {role}"),
+                &resp.status(),
+            ));
+        }
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| fail("no credentials", &e.without_url()))?;
+        let parsed: RoleCredentials = serde_json::from_slice(&body)
+            .map_err(|e| fail("the credentials are not the expected JSON", &e))?;
+        if parsed.code.as_deref().is_some_and(|c| c != "Success") {
+            return Err(fail(
+                "the service refused",
+                &parsed.code.unwrap_or_default(),
+            ));
+        }
+        let (Some(id), Some(secret), Some(token)) = (
+            parsed.access_key_id,
+            parsed.access_key_secret,
+            parsed.security_token,
+        ) else {
+            return Err(fail(
+                "incomplete credentials",
+                &"AccessKeyId, AccessKeySecret or SecurityToken missing",
+            ));
+        };
+        let mut creds = Credentials::with_security_token(id, secret, token);
+        if let Some(expiry) = parsed
+            .expiration
+            .as_deref()
+            .and_then(crate::time::parse_timestamp)
+        {
+            creds = creds.with_expiry(expiry);
+        }
+        Ok(creds)
+    }
+}
+
+impl ProvideCredentials for EcsRamRoleProvider {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        Box::pin(self.fetch())
+    }
+
+    fn name(&self) -> &'static str {
+        "ecs-ram-role"
+    }
+}
