@@ -3,6 +3,8 @@
 //! Generated code names everything it uses from outside its module by a fully qualified path
 //! (`::std::option::Option`, `::alibabacloud_runtime::…`), so a spec name can never shadow it.
 
+pub mod builder;
+pub mod extras;
 pub mod operation;
 pub mod root;
 pub mod types;

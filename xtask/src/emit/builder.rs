@@ -1,0 +1,293 @@
+//! The typestate builder of an operation and its `Client` method with a compiling example.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_lines, field_doc, ty_tokens};
+use crate::ir::{Field, Operation, Service, StructDef, Ty};
+use crate::naming::{field_ident, upper_camel};
+
+/// How a builder setter takes its value.
+fn setter_param(ty: &Ty) -> (TokenStream, TokenStream) {
+    match ty {
+        Ty::String | Ty::Enum(_) => {
+            let t = ty_tokens(ty);
+            (
+                quote! { impl ::std::convert::Into<#t> },
+                quote! { value.into() },
+            )
+        }
+        _ => (ty_tokens(ty), quote! { value }),
+    }
+}
+
+fn state_param(f: &Field) -> syn::Ident {
+    // A trailing underscore: no generated type name has one, so no parameter can shadow a type.
+    format_ident!("{}_", upper_camel(&f.wire))
+}
+
+/// The builder type, its setters and `send`/`build` once every required parameter is set.
+pub fn builder_def(
+    op: &Operation,
+    input: &syn::Ident,
+    output: &syn::Ident,
+    error: &syn::Ident,
+    builder: &syn::Ident,
+) -> TokenStream {
+    let required: Vec<&Field> = op.input.iter().filter(|f| f.required).collect();
+    let params: Vec<syn::Ident> = required.iter().map(|f| state_param(f)).collect();
+    let all_ids: Vec<_> = op.input.iter().map(|f| field_ident(&f.wire)).collect();
+    let req_names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
+    let doc = doc_lines(&format!(
+        "Builds and sends a `{}` call. {}",
+        op.name,
+        if required.is_empty() {
+            "It has no required parameters: `send` is always available.".to_string()
+        } else {
+            format!(
+                "`send` becomes available once every required parameter is set ({}); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.",
+                req_names.join(", ")
+            )
+        }
+    ));
+    let struct_fields = op.input.iter().map(|f| {
+        let id = field_ident(&f.wire);
+        if f.required {
+            let p = state_param(f);
+            quote! { #id: #p, }
+        } else {
+            let ty = ty_tokens(&f.ty);
+            quote! { #id: ::std::option::Option<#ty>, }
+        }
+    });
+    let generics_decl = if params.is_empty() {
+        quote! {}
+    } else {
+        quote! { <#(#params = ::alibabacloud_runtime::Missing),*> }
+    };
+    let generics_use = if params.is_empty() {
+        quote! {}
+    } else {
+        quote! { <#(#params),*> }
+    };
+    let generics_impl = generics_use.clone();
+    let missing_all = required
+        .iter()
+        .map(|_| quote! { ::alibabacloud_runtime::Missing });
+    let missing_ty = if params.is_empty() {
+        quote! {}
+    } else {
+        quote! { <#(#missing_all),*> }
+    };
+    let init = op.input.iter().map(|f| {
+        let id = field_ident(&f.wire);
+        if f.required {
+            quote! { #id: ::alibabacloud_runtime::Missing, }
+        } else {
+            quote! { #id: ::std::option::Option::None, }
+        }
+    });
+
+    let setters = op.input.iter().map(|f| {
+        let id = field_ident(&f.wire);
+        let fdoc = doc_lines(&field_doc(f));
+        let (param_ty, conv) = setter_param(&f.ty);
+        if f.required {
+            let target = ty_tokens(&f.ty);
+            let out_params = required.iter().map(|r| {
+                if r.wire == f.wire {
+                    target.clone()
+                } else {
+                    let p = state_param(r);
+                    quote! { #p }
+                }
+            });
+            let moves = all_ids.iter().map(|other| {
+                if *other == id {
+                    quote! { #other: #conv, }
+                } else {
+                    quote! { #other: self.#other, }
+                }
+            });
+            quote! {
+                #fdoc
+                pub fn #id(self, value: #param_ty) -> #builder<#(#out_params),*> {
+                    #builder { _client: self._client, _options: self._options, #(#moves)* }
+                }
+            }
+        } else {
+            let set = format_ident!("set_{}", f.rust);
+            let ty = ty_tokens(&f.ty);
+            let set_doc = format!(" Sets or clears `{}`.", f.wire);
+            quote! {
+                #fdoc
+                pub fn #id(mut self, value: #param_ty) -> Self {
+                    self.#id = ::std::option::Option::Some(#conv);
+                    self
+                }
+                #[doc = #set_doc]
+                pub fn #set(mut self, value: ::std::option::Option<#ty>) -> Self {
+                    self.#id = value;
+                    self
+                }
+            }
+        }
+    });
+    let complete_ty: Vec<TokenStream> = required.iter().map(|f| ty_tokens(&f.ty)).collect();
+    let complete = if complete_ty.is_empty() {
+        quote! {}
+    } else {
+        quote! { <#(#complete_ty),*> }
+    };
+    let build_fields = all_ids.iter().map(|id| quote! { #id: self.#id, });
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a builder does nothing until `send` is called"]
+        pub struct #builder #generics_decl {
+            _client: crate::Client,
+            _options: ::alibabacloud_runtime::CallOptions,
+            #(#struct_fields)*
+        }
+        impl #builder #missing_ty {
+            pub(crate) fn new(client: crate::Client) -> Self {
+                #builder { _client: client, _options: ::alibabacloud_runtime::CallOptions::new(), #(#init)* }
+            }
+        }
+        impl #generics_impl #builder #generics_use {
+            #(#setters)*
+            /// Overrides the client's retry policy and time limits for this call.
+            pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
+                self._options = options;
+                self
+            }
+        }
+        impl #builder #complete {
+            fn into_parts(self) -> (crate::Client, ::alibabacloud_runtime::CallOptions, #input) {
+                (self._client, self._options, #input { #(#build_fields)* })
+            }
+            /// The input this builder describes, without sending it.
+            pub fn build(self) -> #input {
+                self.into_parts().2
+            }
+            /// Sends the call and decodes the answer.
+            pub async fn send(self) -> ::std::result::Result<#output, ::alibabacloud_runtime::SdkError<#error>> {
+                let (client, options, input) = self.into_parts();
+                client.runtime().invoke(&input, &options).await
+            }
+        }
+    }
+}
+
+fn example_expr(ty: &Ty, example: Option<&str>, structs: &[StructDef]) -> String {
+    match ty {
+        Ty::String | Ty::Enum(_) => format!("{:?}", example.unwrap_or("example")),
+        Ty::I32 => example
+            .and_then(|e| e.parse::<i32>().ok())
+            .unwrap_or(1)
+            .to_string(),
+        Ty::I64 => example
+            .and_then(|e| e.parse::<i64>().ok())
+            .unwrap_or(1)
+            .to_string(),
+        Ty::Bool => "true".into(),
+        Ty::F32 | Ty::F64 => "1.0".into(),
+        Ty::Any => "serde_json::json!({})".into(),
+        Ty::List(_) => "vec![]".into(),
+        Ty::Map(_) => "std::collections::BTreeMap::new()".into(),
+        Ty::Struct(n) => {
+            let Some(s) = structs.iter().find(|s| &s.name == n) else {
+                return "Default::default()".into();
+            };
+            let fields: Vec<String> = s
+                .fields
+                .iter()
+                .map(|f| {
+                    let id = field_ident(&f.wire).to_string();
+                    if f.required {
+                        format!(
+                            "{id}: {}",
+                            example_expr(&f.ty, f.example.as_deref(), structs)
+                        )
+                    } else {
+                        format!("{id}: None")
+                    }
+                })
+                .collect();
+            format!("{n} {{ {} }}", fields.join(", "))
+        }
+    }
+}
+
+/// The `Client::<op>()` method.
+pub fn client_method(service: &Service, op: &Operation, builder: &syn::Ident) -> TokenStream {
+    let method = field_ident(&op.name);
+    let krate = service.crate_name.replace('-', "_");
+    let chain: String = op
+        .input
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| {
+            let e = match &f.ty {
+                Ty::Enum(_) => format!(
+                    "{:?}",
+                    f.example
+                        .clone()
+                        .unwrap_or_else(|| first_enum_value(op, &f.ty))
+                ),
+                ty => example_expr(ty, f.example.as_deref(), &op.structs),
+            };
+            format!("\n    .{}({e})", field_ident(&f.wire))
+        })
+        .collect();
+    let uses: Vec<String> = op
+        .input
+        .iter()
+        .filter(|f| f.required)
+        .filter_map(|f| match &f.ty {
+            Ty::Struct(n) => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    let use_line = if uses.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "use {krate}::operation::{}::{{{}}};\n",
+            field_ident(&op.name),
+            uses.join(", ")
+        )
+    };
+    let mut text = op.summary.trim().to_string();
+    if op.deprecated {
+        text.push_str("\n\n**Deprecated** by the service.");
+    }
+    text.push_str(&format!(
+        "\n\nSee the [`{}`](crate::operation::{}) module for the rules, the parameters and the errors.\n\n# Example\n\n```no_run\n# async fn example(client: &{krate}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n{use_line}let output = client\n    .{}(){chain}\n    .send()\n    .await?;\nprintln!(\"{{output:?}}\");\n# Ok(())\n# }}\n```",
+        field_ident(&op.name),
+        field_ident(&op.name),
+        field_ident(&op.name),
+    ));
+    let doc = doc_lines(&text);
+    quote! {
+        impl crate::Client {
+            #doc
+            pub fn #method(&self) -> #builder {
+                #builder::new(self.clone())
+            }
+        }
+    }
+}
+
+fn first_enum_value(op: &Operation, ty: &Ty) -> String {
+    match ty {
+        Ty::Enum(n) => op
+            .enums
+            .iter()
+            .find(|e| &e.name == n)
+            .and_then(|e| e.variants.first())
+            .map(|(_, w)| w.clone())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
