@@ -55,6 +55,24 @@ async fn create(client: &Client, domain: &str) -> i64 {
         .expect("order id")
 }
 
+/// A CSR-based create: the operation whose published error table has the quota codes.
+async fn create_with_csr(
+    client: &Client,
+) -> Result<
+    alibabacloud_cas::operation::create_certificate_with_csr_request::CreateCertificateWithCsrRequestOutput,
+    alibabacloud_cas::SdkError<CsrError>,
+>{
+    client
+        .create_certificate_with_csr_request()
+        .csr("-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----")
+        .email("admin@example.com")
+        .phone("13800000000")
+        .username("Admin")
+        .validate_type("DNS")
+        .send()
+        .await
+}
+
 #[tokio::test]
 async fn create_describe_cancel_delete() {
     for v in SCHEMES {
@@ -151,32 +169,14 @@ async fn typed_errors_for_issued_unknown_and_exhausted() {
         assert_eq!(err.http_status(), Some(404));
 
         emu.set_quota(Some(0));
-        let err = c
-            .create_certificate_with_csr_request()
-            .csr("-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----")
-            .email("admin@example.com")
-            .phone("13800000000")
-            .username("Admin")
-            .validate_type("DNS")
-            .send()
-            .await
-            .expect_err("no quota");
+        let err = create_with_csr(&c).await.expect_err("no quota");
         assert!(
             matches!(err.service_error(), Some(CsrError::NotRemainCount(_))),
             "{err}"
         );
 
         emu.set_quota(None);
-        let err = c
-            .create_certificate_with_csr_request()
-            .csr("-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----")
-            .email("admin@example.com")
-            .phone("13800000000")
-            .username("Admin")
-            .validate_type("DNS")
-            .send()
-            .await
-            .expect_err("no plan");
+        let err = create_with_csr(&c).await.expect_err("no plan");
         assert!(
             matches!(err.service_error(), Some(CsrError::NotFoundPackage(_))),
             "{err}"
