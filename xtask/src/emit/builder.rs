@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_lines, field_doc, ty_tokens};
+use super::{DebugField, doc_lines, field_doc, needs_redacting_debug, redacting_debug, ty_tokens};
 use crate::ir::{Field, Operation, Service, StructDef, Ty};
 use crate::naming::{field_ident, upper_camel};
 
@@ -140,15 +140,40 @@ pub fn builder_def(
         quote! { <#(#complete_ty),*> }
     };
     let build_fields = all_ids.iter().map(|id| quote! { #id: self.#id, });
+    let (derive_debug, debug_impl) = if needs_redacting_debug(&op.input) {
+        let mut fields: Vec<DebugField> = vec![
+            DebugField {
+                ident: format_ident!("_client"),
+                sensitive: false,
+            },
+            DebugField {
+                ident: format_ident!("_options"),
+                sensitive: false,
+            },
+        ];
+        fields.extend(op.input.iter().map(DebugField::of));
+        (
+            quote! {},
+            redacting_debug(
+                &quote! { #builder #generics_use },
+                &builder.to_string(),
+                &params,
+                &fields,
+            ),
+        )
+    } else {
+        (quote! { Debug, }, quote! {})
+    };
     quote! {
         #doc
-        #[derive(Debug, Clone)]
+        #[derive(#derive_debug Clone)]
         #[must_use = "a builder does nothing until `send` is called"]
         pub struct #builder #generics_decl {
             _client: crate::Client,
             _options: ::alibabacloud_runtime::CallOptions,
             #(#struct_fields)*
         }
+        #debug_impl
         impl #builder #missing_ty {
             pub(crate) fn new(client: crate::Client) -> Self {
                 #builder { _client: client, _options: ::alibabacloud_runtime::CallOptions::new(), #(#init)* }
@@ -204,7 +229,9 @@ fn example_expr(ty: &Ty, example: Option<&str>, structs: &[StructDef]) -> String
                 .iter()
                 .map(|f| {
                     let id = field_ident(&f.wire).to_string();
-                    if f.required {
+                    if f.required && f.sensitive {
+                        format!("{id}: \"<secret>\".into()")
+                    } else if f.required {
                         format!(
                             "{id}: {}",
                             example_expr(&f.ty, f.example.as_deref(), structs)
@@ -235,6 +262,7 @@ pub fn client_method(service: &Service, op: &Operation, builder: &syn::Ident) ->
                         .clone()
                         .unwrap_or_else(|| first_enum_value(op, &f.ty))
                 ),
+                _ if f.sensitive => "\"<secret>\"".to_string(),
                 ty => example_expr(ty, f.example.as_deref(), &op.structs),
             };
             format!("\n    .{}({e})", field_ident(&f.wire))
@@ -269,9 +297,11 @@ pub fn client_method(service: &Service, op: &Operation, builder: &syn::Ident) ->
         field_ident(&op.name),
     ));
     let doc = doc_lines(&text);
+    let deprecated = super::deprecated_attr(op.deprecated);
     quote! {
         impl crate::Client {
             #doc
+            #deprecated
             pub fn #method(&self) -> #builder {
                 #builder::new(self.clone())
             }

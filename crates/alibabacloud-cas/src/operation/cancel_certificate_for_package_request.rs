@@ -3,13 +3,14 @@
 //! Cancels a certificate order that was placed against a certificate resource plan.
 //!
 //! Call it with [`Client::cancel_certificate_for_package_request`](crate::Client::cancel_certificate_for_package_request). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `CancelCertificateForPackageRequest`. Build it with the builder that [`Client::cancel_certificate_for_package_request`](crate::Client::cancel_certificate_for_package_request) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CancelCertificateForPackageRequestInput {
     /// The ID of the certificate order to cancel.
     ///
-    /// Wire name `OrderId`, 64-bit integer, required.
+    /// Wire name `OrderId`: 64-bit integer, required.
     pub order_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for CancelCertificateForPackageRequestInput {
@@ -36,7 +37,7 @@ impl ::alibabacloud_runtime::Operation for CancelCertificateForPackageRequestInp
 pub struct CancelCertificateForPackageRequestOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -106,7 +107,7 @@ impl CancelCertificateForPackageRequestBuilder<::alibabacloud_runtime::Missing> 
 impl<OrderId_> CancelCertificateForPackageRequestBuilder<OrderId_> {
     /// The ID of the certificate order to cancel.
     ///
-    /// Wire name `OrderId`, 64-bit integer, required.
+    /// Wire name `OrderId`: 64-bit integer, required.
     pub fn order_id(self, value: i64) -> CancelCertificateForPackageRequestBuilder<i64> {
         CancelCertificateForPackageRequestBuilder {
             _client: self._client,

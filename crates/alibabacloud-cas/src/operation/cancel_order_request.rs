@@ -5,13 +5,14 @@
 //! Only an order that is waiting for review or under review can be cancelled. Cancelling moves it back to the pending-application state (DescribeCertificateState then reports `payed`); it can then be deleted with DeleteCertificateRequest.
 //!
 //! Call it with [`Client::cancel_order_request`](crate::Client::cancel_order_request). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `CancelOrderRequest`. Build it with the builder that [`Client::cancel_order_request`](crate::Client::cancel_order_request) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CancelOrderRequestInput {
     /// The ID of the certificate application order to withdraw.
     ///
-    /// Wire name `OrderId`, 64-bit integer, required.
+    /// Wire name `OrderId`: 64-bit integer, required.
     pub order_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for CancelOrderRequestInput {
@@ -38,7 +39,7 @@ impl ::alibabacloud_runtime::Operation for CancelOrderRequestInput {
 pub struct CancelOrderRequestOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -106,7 +107,7 @@ impl CancelOrderRequestBuilder<::alibabacloud_runtime::Missing> {
 impl<OrderId_> CancelOrderRequestBuilder<OrderId_> {
     /// The ID of the certificate application order to withdraw.
     ///
-    /// Wire name `OrderId`, 64-bit integer, required.
+    /// Wire name `OrderId`: 64-bit integer, required.
     pub fn order_id(self, value: i64) -> CancelOrderRequestBuilder<i64> {
         CancelOrderRequestBuilder {
             _client: self._client,

@@ -7,37 +7,38 @@
 //! Each successful call consumes one certificate from the account's certificate resource plan and returns the ID of the new application order as `OrderId`. Follow the order with DescribeCertificateState; ListUserCertificateOrder lists existing orders.
 //!
 //! Call it with [`Client::create_certificate_with_csr_request`](crate::Client::create_certificate_with_csr_request). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `CreateCertificateWithCsrRequest`. Build it with the builder that [`Client::create_certificate_with_csr_request`](crate::Client::create_certificate_with_csr_request) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateCertificateWithCsrRequestInput {
     /// The PEM certificate signing request; it names the domain.
     ///
-    /// Wire name `Csr`, string, required.
+    /// Wire name `Csr`: string, required.
     pub csr: ::std::string::String,
     /// The applicant's email address.
     ///
-    /// Wire name `Email`, string, required.
+    /// Wire name `Email`: string, required.
     pub email: ::std::string::String,
     /// The applicant's phone number.
     ///
-    /// Wire name `Phone`, string, required.
+    /// Wire name `Phone`: string, required.
     pub phone: ::std::string::String,
     /// The certificate product to apply for.
     ///
-    /// Wire name `ProductCode`, [`ProductCode`]. The service's default: `digicert-free-1-free`.
+    /// Wire name `ProductCode`: [`ProductCode`]. The service's default: `digicert-free-1-free`.
     pub product_code: ::std::option::Option<ProductCode>,
     /// Tags to bind to the new order.
     ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     /// The applicant's name.
     ///
-    /// Wire name `Username`, string, required.
+    /// Wire name `Username`: string, required.
     pub username: ::std::string::String,
     /// How domain ownership is proven: with a DNS record or with a file on the web server.
     ///
-    /// Wire name `ValidateType`, [`ValidateType`], required.
+    /// Wire name `ValidateType`: [`ValidateType`], required.
     pub validate_type: ValidateType,
 }
 impl ::alibabacloud_runtime::Operation for CreateCertificateWithCsrRequestInput {
@@ -70,7 +71,7 @@ impl ::alibabacloud_runtime::Operation for CreateCertificateWithCsrRequestInput 
 pub struct CreateCertificateWithCsrRequestOutput {
     /// The ID of the new certificate application order.
     ///
-    /// Wire name `OrderId`, 64-bit integer.
+    /// Wire name `OrderId`: 64-bit integer.
     #[serde(
         rename = "OrderId",
         default,
@@ -79,21 +80,17 @@ pub struct CreateCertificateWithCsrRequestOutput {
     pub order_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 /// A structure of the operation, at `request[4].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagsItem {
-    /// The `Key` field.
-    ///
-    /// Wire name `Key`, string.
+    /// Wire name `Key`: string.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// The `Value` field.
-    ///
-    /// Wire name `Value`, string.
+    /// Wire name `Value`: string.
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -436,7 +433,7 @@ impl<
 > {
     /// The PEM certificate signing request; it names the domain.
     ///
-    /// Wire name `Csr`, string, required.
+    /// Wire name `Csr`: string, required.
     pub fn csr(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -461,7 +458,7 @@ impl<
     }
     /// The applicant's email address.
     ///
-    /// Wire name `Email`, string, required.
+    /// Wire name `Email`: string, required.
     pub fn email(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -486,7 +483,7 @@ impl<
     }
     /// The applicant's phone number.
     ///
-    /// Wire name `Phone`, string, required.
+    /// Wire name `Phone`: string, required.
     pub fn phone(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -511,7 +508,7 @@ impl<
     }
     /// The certificate product to apply for.
     ///
-    /// Wire name `ProductCode`, [`ProductCode`]. The service's default: `digicert-free-1-free`.
+    /// Wire name `ProductCode`: [`ProductCode`]. The service's default: `digicert-free-1-free`.
     pub fn product_code(
         mut self,
         value: impl ::std::convert::Into<ProductCode>,
@@ -529,7 +526,7 @@ impl<
     }
     /// Tags to bind to the new order.
     ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
         self.tags = ::std::option::Option::Some(value);
         self
@@ -544,7 +541,7 @@ impl<
     }
     /// The applicant's name.
     ///
-    /// Wire name `Username`, string, required.
+    /// Wire name `Username`: string, required.
     pub fn username(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -569,7 +566,7 @@ impl<
     }
     /// How domain ownership is proven: with a DNS record or with a file on the web server.
     ///
-    /// Wire name `ValidateType`, [`ValidateType`], required.
+    /// Wire name `ValidateType`: [`ValidateType`], required.
     pub fn validate_type(
         self,
         value: impl ::std::convert::Into<ValidateType>,

@@ -3,49 +3,50 @@
 //! Has the service generate a key pair and a certificate signing request for it.
 //!
 //! Call it with [`Client::create_csr`](crate::Client::create_csr). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `CreateCsr`. Build it with the builder that [`Client::create_csr`](crate::Client::create_csr) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateCsrInput {
     /// The key algorithm of the key pair to generate.
     ///
-    /// Wire name `Algorithm`, string, required.
+    /// Wire name `Algorithm`: string, required.
     pub algorithm: ::std::string::String,
     /// The common name (main domain) to put in the request.
     ///
-    /// Wire name `CommonName`, string, required.
+    /// Wire name `CommonName`: string, required.
     pub common_name: ::std::string::String,
     /// The organization name to put in the request.
     ///
-    /// Wire name `CorpName`, string.
+    /// Wire name `CorpName`: string.
     pub corp_name: ::std::option::Option<::std::string::String>,
     /// The two-letter country code to put in the request.
     ///
-    /// Wire name `CountryCode`, string, required.
+    /// Wire name `CountryCode`: string, required.
     pub country_code: ::std::string::String,
     /// The organizational unit to put in the request.
     ///
-    /// Wire name `Department`, string.
+    /// Wire name `Department`: string.
     pub department: ::std::option::Option<::std::string::String>,
     /// The key length in bits.
     ///
-    /// Wire name `KeySize`, 32-bit integer, required.
+    /// Wire name `KeySize`: 32-bit integer, required.
     pub key_size: i32,
     /// The city to put in the request.
     ///
-    /// Wire name `Locality`, string, required.
+    /// Wire name `Locality`: string, required.
     pub locality: ::std::string::String,
     /// A display name for the request.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     pub name: ::std::option::Option<::std::string::String>,
     /// The province or state to put in the request.
     ///
-    /// Wire name `Province`, string, required.
+    /// Wire name `Province`: string, required.
     pub province: ::std::string::String,
     /// Additional domain names, separated by commas.
     ///
-    /// Wire name `Sans`, string.
+    /// Wire name `Sans`: string.
     pub sans: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for CreateCsrInput {
@@ -77,14 +78,10 @@ impl ::alibabacloud_runtime::Operation for CreateCsrInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCsrOutput {
-    /// The `Csr` field.
-    ///
-    /// Wire name `Csr`, string.
+    /// Wire name `Csr`: string.
     #[serde(rename = "Csr", default)]
     pub csr: ::std::option::Option<::std::string::String>,
-    /// The `CsrId` field.
-    ///
-    /// Wire name `CsrId`, 64-bit integer.
+    /// Wire name `CsrId`: 64-bit integer.
     #[serde(
         rename = "CsrId",
         default,
@@ -93,7 +90,7 @@ pub struct CreateCsrOutput {
     pub csr_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -207,7 +204,7 @@ impl<
 > {
     /// The key algorithm of the key pair to generate.
     ///
-    /// Wire name `Algorithm`, string, required.
+    /// Wire name `Algorithm`: string, required.
     pub fn algorithm(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -236,7 +233,7 @@ impl<
     }
     /// The common name (main domain) to put in the request.
     ///
-    /// Wire name `CommonName`, string, required.
+    /// Wire name `CommonName`: string, required.
     pub fn common_name(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -265,7 +262,7 @@ impl<
     }
     /// The organization name to put in the request.
     ///
-    /// Wire name `CorpName`, string.
+    /// Wire name `CorpName`: string.
     pub fn corp_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -283,7 +280,7 @@ impl<
     }
     /// The two-letter country code to put in the request.
     ///
-    /// Wire name `CountryCode`, string, required.
+    /// Wire name `CountryCode`: string, required.
     pub fn country_code(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -312,7 +309,7 @@ impl<
     }
     /// The organizational unit to put in the request.
     ///
-    /// Wire name `Department`, string.
+    /// Wire name `Department`: string.
     pub fn department(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -330,7 +327,7 @@ impl<
     }
     /// The key length in bits.
     ///
-    /// Wire name `KeySize`, 32-bit integer, required.
+    /// Wire name `KeySize`: 32-bit integer, required.
     pub fn key_size(
         self,
         value: i32,
@@ -359,7 +356,7 @@ impl<
     }
     /// The city to put in the request.
     ///
-    /// Wire name `Locality`, string, required.
+    /// Wire name `Locality`: string, required.
     pub fn locality(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -388,7 +385,7 @@ impl<
     }
     /// A display name for the request.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -406,7 +403,7 @@ impl<
     }
     /// The province or state to put in the request.
     ///
-    /// Wire name `Province`, string, required.
+    /// Wire name `Province`: string, required.
     pub fn province(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -435,7 +432,7 @@ impl<
     }
     /// Additional domain names, separated by commas.
     ///
-    /// Wire name `Sans`, string.
+    /// Wire name `Sans`: string.
     pub fn sans(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

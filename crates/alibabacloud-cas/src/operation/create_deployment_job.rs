@@ -3,33 +3,34 @@
 //! Creates a job that deploys certificates to cloud resources.
 //!
 //! Call it with [`Client::create_deployment_job`](crate::Client::create_deployment_job). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `CreateDeploymentJob`. Build it with the builder that [`Client::create_deployment_job`](crate::Client::create_deployment_job) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateDeploymentJobInput {
     /// The IDs of the certificates to deploy, separated by commas.
     ///
-    /// Wire name `CertIds`, string, required.
+    /// Wire name `CertIds`: string, required.
     pub cert_ids: ::std::string::String,
     /// The IDs of the contacts to notify, separated by commas.
     ///
-    /// Wire name `ContactIds`, string, required.
+    /// Wire name `ContactIds`: string, required.
     pub contact_ids: ::std::string::String,
     /// The kind of deployment job.
     ///
-    /// Wire name `JobType`, string, required.
+    /// Wire name `JobType`: string, required.
     pub job_type: ::std::string::String,
     /// A display name for the job.
     ///
-    /// Wire name `Name`, string, required.
+    /// Wire name `Name`: string, required.
     pub name: ::std::string::String,
     /// The IDs of the cloud resources to deploy to, separated by commas.
     ///
-    /// Wire name `ResourceIds`, string, required.
+    /// Wire name `ResourceIds`: string, required.
     pub resource_ids: ::std::string::String,
     /// When the job should run, as a timestamp; leave it out to run it without a schedule.
     ///
-    /// Wire name `ScheduleTime`, 64-bit integer.
+    /// Wire name `ScheduleTime`: 64-bit integer.
     pub schedule_time: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for CreateDeploymentJobInput {
@@ -59,9 +60,7 @@ impl ::alibabacloud_runtime::Operation for CreateDeploymentJobInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDeploymentJobOutput {
-    /// The `JobId` field.
-    ///
-    /// Wire name `JobId`, 64-bit integer.
+    /// Wire name `JobId`: 64-bit integer.
     #[serde(
         rename = "JobId",
         default,
@@ -70,7 +69,7 @@ pub struct CreateDeploymentJobOutput {
     pub job_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -166,7 +165,7 @@ impl<
 > CreateDeploymentJobBuilder<CertIds_, ContactIds_, JobType_, Name_, ResourceIds_> {
     /// The IDs of the certificates to deploy, separated by commas.
     ///
-    /// Wire name `CertIds`, string, required.
+    /// Wire name `CertIds`: string, required.
     pub fn cert_ids(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -190,7 +189,7 @@ impl<
     }
     /// The IDs of the contacts to notify, separated by commas.
     ///
-    /// Wire name `ContactIds`, string, required.
+    /// Wire name `ContactIds`: string, required.
     pub fn contact_ids(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -214,7 +213,7 @@ impl<
     }
     /// The kind of deployment job.
     ///
-    /// Wire name `JobType`, string, required.
+    /// Wire name `JobType`: string, required.
     pub fn job_type(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -238,7 +237,7 @@ impl<
     }
     /// A display name for the job.
     ///
-    /// Wire name `Name`, string, required.
+    /// Wire name `Name`: string, required.
     pub fn name(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -262,7 +261,7 @@ impl<
     }
     /// The IDs of the cloud resources to deploy to, separated by commas.
     ///
-    /// Wire name `ResourceIds`, string, required.
+    /// Wire name `ResourceIds`: string, required.
     pub fn resource_ids(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -286,7 +285,7 @@ impl<
     }
     /// When the job should run, as a timestamp; leave it out to run it without a schedule.
     ///
-    /// Wire name `ScheduleTime`, 64-bit integer.
+    /// Wire name `ScheduleTime`: 64-bit integer.
     pub fn schedule_time(mut self, value: i64) -> Self {
         self.schedule_time = ::std::option::Option::Some(value);
         self

@@ -3,33 +3,34 @@
 //! Decrypts ciphertext with the private key of a certificate that the service holds.
 //!
 //! Call it with [`Client::decrypt`](crate::Client::decrypt). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `Decrypt`. Build it with the builder that [`Client::decrypt`](crate::Client::decrypt) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DecryptInput {
     /// The encryption algorithm the ciphertext was produced with.
     ///
-    /// Wire name `Algorithm`, [`Algorithm`], required.
+    /// Wire name `Algorithm`: [`Algorithm`], required.
     pub algorithm: Algorithm,
     /// The identifier of the certificate whose private key decrypts.
     ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// The ciphertext, Base64-encoded.
     ///
-    /// Wire name `CiphertextBlob`, string, required.
+    /// Wire name `CiphertextBlob`: string, required.
     pub ciphertext_blob: ::std::string::String,
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
     ///
-    /// Wire name `CustomIdentifier`, string.
+    /// Wire name `CustomIdentifier`: string.
     pub custom_identifier: ::std::option::Option<::std::string::String>,
     /// How the returned plaintext is encoded.
     ///
-    /// Wire name `MessageType`, string.
+    /// Wire name `MessageType`: string.
     pub message_type: ::std::option::Option<::std::string::String>,
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer.
+    /// Wire name `WarehouseId`: 64-bit integer.
     pub warehouse_id: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for DecryptInput {
@@ -54,24 +55,29 @@ impl ::alibabacloud_runtime::Operation for DecryptInput {
     }
 }
 /// The decoded answer of `Decrypt`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DecryptOutput {
-    /// The `CertIdentifier` field.
-    ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
-    /// The `Plaintext` field.
-    ///
-    /// Wire name `Plaintext`, string.
+    /// Wire name `Plaintext`: string, secret (redacted in `Debug`).
     #[serde(rename = "Plaintext", default)]
     pub plaintext: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for DecryptOutput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DecryptOutput")
+            .field("cert_identifier", &self.cert_identifier)
+            .field("plaintext", &::std::format_args!("** redacted **"))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 /// The documented values of `request[0]`: `RSAES_OAEP_SHA_1`, `RSAES_OAEP_SHA_256`, `SM2PKE`.
 ///
@@ -230,7 +236,7 @@ impl DecryptBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Mis
 impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
     /// The encryption algorithm the ciphertext was produced with.
     ///
-    /// Wire name `Algorithm`, [`Algorithm`], required.
+    /// Wire name `Algorithm`: [`Algorithm`], required.
     pub fn algorithm(
         self,
         value: impl ::std::convert::Into<Algorithm>,
@@ -248,7 +254,7 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
     }
     /// The identifier of the certificate whose private key decrypts.
     ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     pub fn cert_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -266,7 +272,7 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
     }
     /// The ciphertext, Base64-encoded.
     ///
-    /// Wire name `CiphertextBlob`, string, required.
+    /// Wire name `CiphertextBlob`: string, required.
     pub fn ciphertext_blob(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -284,7 +290,7 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
     }
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
     ///
-    /// Wire name `CustomIdentifier`, string.
+    /// Wire name `CustomIdentifier`: string.
     pub fn custom_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -302,7 +308,7 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
     }
     /// How the returned plaintext is encoded.
     ///
-    /// Wire name `MessageType`, string.
+    /// Wire name `MessageType`: string.
     pub fn message_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -320,7 +326,7 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
     }
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer.
+    /// Wire name `WarehouseId`: 64-bit integer.
     pub fn warehouse_id(mut self, value: i64) -> Self {
         self.warehouse_id = ::std::option::Option::Some(value);
         self

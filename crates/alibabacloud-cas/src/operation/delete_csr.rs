@@ -3,13 +3,12 @@
 //! Deletes a certificate signing request and any private key stored with it.
 //!
 //! Call it with [`Client::delete_csr`](crate::Client::delete_csr). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `DeleteCsr`. Build it with the builder that [`Client::delete_csr`](crate::Client::delete_csr) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeleteCsrInput {
-    /// The `CsrId` field.
-    ///
-    /// Wire name `CsrId`, 64-bit integer, required.
+    /// Wire name `CsrId`: 64-bit integer, required.
     pub csr_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for DeleteCsrInput {
@@ -34,7 +33,7 @@ impl ::alibabacloud_runtime::Operation for DeleteCsrInput {
 pub struct DeleteCsrOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -100,9 +99,7 @@ impl DeleteCsrBuilder<::alibabacloud_runtime::Missing> {
     }
 }
 impl<CsrId_> DeleteCsrBuilder<CsrId_> {
-    /// The `CsrId` field.
-    ///
-    /// Wire name `CsrId`, 64-bit integer, required.
+    /// Wire name `CsrId`: 64-bit integer, required.
     pub fn csr_id(self, value: i64) -> DeleteCsrBuilder<i64> {
         DeleteCsrBuilder {
             _client: self._client,

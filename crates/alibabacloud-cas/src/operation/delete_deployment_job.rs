@@ -3,13 +3,12 @@
 //! Deletes a deployment job.
 //!
 //! Call it with [`Client::delete_deployment_job`](crate::Client::delete_deployment_job). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `DeleteDeploymentJob`. Build it with the builder that [`Client::delete_deployment_job`](crate::Client::delete_deployment_job) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeleteDeploymentJobInput {
-    /// The `JobId` field.
-    ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub job_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for DeleteDeploymentJobInput {
@@ -36,7 +35,7 @@ impl ::alibabacloud_runtime::Operation for DeleteDeploymentJobInput {
 pub struct DeleteDeploymentJobOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -102,9 +101,7 @@ impl DeleteDeploymentJobBuilder<::alibabacloud_runtime::Missing> {
     }
 }
 impl<JobId_> DeleteDeploymentJobBuilder<JobId_> {
-    /// The `JobId` field.
-    ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub fn job_id(self, value: i64) -> DeleteDeploymentJobBuilder<i64> {
         DeleteDeploymentJobBuilder {
             _client: self._client,

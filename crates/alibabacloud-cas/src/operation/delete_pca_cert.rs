@@ -3,13 +3,14 @@
 //! Deletes a private CA certificate from a certificate warehouse.
 //!
 //! Call it with [`Client::delete_pca_cert`](crate::Client::delete_pca_cert). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `DeletePCACert`. Build it with the builder that [`Client::delete_pca_cert`](crate::Client::delete_pca_cert) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeletePCACertInput {
     /// The identifier of the private CA certificate to delete.
     ///
-    /// Wire name `Identifier`, string, required.
+    /// Wire name `Identifier`: string, required.
     pub identifier: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for DeletePCACertInput {
@@ -34,7 +35,7 @@ impl ::alibabacloud_runtime::Operation for DeletePCACertInput {
 pub struct DeletePCACertOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -102,7 +103,7 @@ impl DeletePCACertBuilder<::alibabacloud_runtime::Missing> {
 impl<Identifier_> DeletePCACertBuilder<Identifier_> {
     /// The identifier of the private CA certificate to delete.
     ///
-    /// Wire name `Identifier`, string, required.
+    /// Wire name `Identifier`: string, required.
     pub fn identifier(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

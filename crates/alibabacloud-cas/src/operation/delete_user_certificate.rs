@@ -2,18 +2,19 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Deletes a certificate from the account's certificate list.
 //!
-//! Call it with [`Client::delete_user_certificate`](crate::Client::delete_user_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//! Call it with [`Client::delete_user_certificate`](crate::Client::delete_user_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it. When `ClientToken` is left unset, the SDK sends a fresh UUID, the same on every retry of one call, so the service runs the call at most once.
+#![allow(deprecated)]
 /// The parameters of `DeleteUserCertificate`. Build it with the builder that [`Client::delete_user_certificate`](crate::Client::delete_user_certificate) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeleteUserCertificateInput {
     /// The ID of the certificate to delete.
     ///
-    /// Wire name `CertId`, 64-bit integer, required.
+    /// Wire name `CertId`: 64-bit integer, required.
     pub cert_id: i64,
     /// A unique value chosen by the client so that the service can recognise a retried request.
     ///
-    /// Wire name `ClientToken`, string.
+    /// Wire name `ClientToken`: string.
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for DeleteUserCertificateInput {
@@ -26,7 +27,12 @@ impl ::alibabacloud_runtime::Operation for DeleteUserCertificateInput {
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
         out.write("CertId", &self.cert_id);
-        out.write("ClientToken", &self.client_token);
+        match &self.client_token {
+            ::std::option::Option::Some(token) => out.write("ClientToken", token),
+            ::std::option::Option::None => {
+                out.push("ClientToken", ::alibabacloud_runtime::idempotency_token())
+            }
+        }
         ::std::result::Result::Ok(())
     }
     fn output_request_id(
@@ -41,7 +47,7 @@ impl ::alibabacloud_runtime::Operation for DeleteUserCertificateInput {
 pub struct DeleteUserCertificateOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -111,7 +117,7 @@ impl DeleteUserCertificateBuilder<::alibabacloud_runtime::Missing> {
 impl<CertId_> DeleteUserCertificateBuilder<CertId_> {
     /// The ID of the certificate to delete.
     ///
-    /// Wire name `CertId`, 64-bit integer, required.
+    /// Wire name `CertId`: 64-bit integer, required.
     pub fn cert_id(self, value: i64) -> DeleteUserCertificateBuilder<i64> {
         DeleteUserCertificateBuilder {
             _client: self._client,
@@ -122,7 +128,7 @@ impl<CertId_> DeleteUserCertificateBuilder<CertId_> {
     }
     /// A unique value chosen by the client so that the service can recognise a retried request.
     ///
-    /// Wire name `ClientToken`, string.
+    /// Wire name `ClientToken`: string.
     pub fn client_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

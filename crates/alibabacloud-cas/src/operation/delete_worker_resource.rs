@@ -3,17 +3,18 @@
 //! Removes one worker, that is one target resource, from a deployment job.
 //!
 //! Call it with [`Client::delete_worker_resource`](crate::Client::delete_worker_resource). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `DeleteWorkerResource`. Build it with the builder that [`Client::delete_worker_resource`](crate::Client::delete_worker_resource) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeleteWorkerResourceInput {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub job_id: i64,
     /// The ID of the worker to remove.
     ///
-    /// Wire name `WorkerId`, 64-bit integer, required.
+    /// Wire name `WorkerId`: 64-bit integer, required.
     pub worker_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for DeleteWorkerResourceInput {
@@ -41,7 +42,7 @@ impl ::alibabacloud_runtime::Operation for DeleteWorkerResourceInput {
 pub struct DeleteWorkerResourceOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -117,7 +118,7 @@ impl DeleteWorkerResourceBuilder<
 impl<JobId_, WorkerId_> DeleteWorkerResourceBuilder<JobId_, WorkerId_> {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub fn job_id(self, value: i64) -> DeleteWorkerResourceBuilder<i64, WorkerId_> {
         DeleteWorkerResourceBuilder {
             _client: self._client,
@@ -128,7 +129,7 @@ impl<JobId_, WorkerId_> DeleteWorkerResourceBuilder<JobId_, WorkerId_> {
     }
     /// The ID of the worker to remove.
     ///
-    /// Wire name `WorkerId`, 64-bit integer, required.
+    /// Wire name `WorkerId`: 64-bit integer, required.
     pub fn worker_id(self, value: i64) -> DeleteWorkerResourceBuilder<JobId_, i64> {
         DeleteWorkerResourceBuilder {
             _client: self._client,

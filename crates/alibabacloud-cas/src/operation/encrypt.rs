@@ -3,34 +3,47 @@
 //! Encrypts data with the public key of a certificate that the service holds.
 //!
 //! Call it with [`Client::encrypt`](crate::Client::encrypt). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `Encrypt`. Build it with the builder that [`Client::encrypt`](crate::Client::encrypt) returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EncryptInput {
     /// The encryption algorithm.
     ///
-    /// Wire name `Algorithm`, [`Algorithm`], required.
+    /// Wire name `Algorithm`: [`Algorithm`], required.
     pub algorithm: Algorithm,
     /// The identifier of the certificate whose public key encrypts.
     ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
     ///
-    /// Wire name `CustomIdentifier`, string.
+    /// Wire name `CustomIdentifier`: string.
     pub custom_identifier: ::std::option::Option<::std::string::String>,
     /// How `Plaintext` is encoded.
     ///
-    /// Wire name `MessageType`, string.
+    /// Wire name `MessageType`: string.
     pub message_type: ::std::option::Option<::std::string::String>,
     /// The data to encrypt.
     ///
-    /// Wire name `Plaintext`, string, required.
+    /// Wire name `Plaintext`: string, required, secret (redacted in `Debug`).
     pub plaintext: ::std::string::String,
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer.
+    /// Wire name `WarehouseId`: 64-bit integer.
     pub warehouse_id: ::std::option::Option<i64>,
+}
+impl ::std::fmt::Debug for EncryptInput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EncryptInput")
+            .field("algorithm", &self.algorithm)
+            .field("cert_identifier", &self.cert_identifier)
+            .field("custom_identifier", &self.custom_identifier)
+            .field("message_type", &self.message_type)
+            .field("plaintext", &::std::format_args!("** redacted **"))
+            .field("warehouse_id", &self.warehouse_id)
+            .finish()
+    }
 }
 impl ::alibabacloud_runtime::Operation for EncryptInput {
     const ACTION: &'static str = "Encrypt";
@@ -57,19 +70,15 @@ impl ::alibabacloud_runtime::Operation for EncryptInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EncryptOutput {
-    /// The `CertIdentifier` field.
-    ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
-    /// The `CiphertextBlob` field.
-    ///
-    /// Wire name `CiphertextBlob`, string.
+    /// Wire name `CiphertextBlob`: string.
     #[serde(rename = "CiphertextBlob", default)]
     pub ciphertext_blob: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -198,7 +207,7 @@ impl ::std::fmt::Display for EncryptError {
 }
 impl ::std::error::Error for EncryptError {}
 /// Builds and sends a `Encrypt` call. `send` becomes available once every required parameter is set (`Algorithm`, `Plaintext`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct EncryptBuilder<
     Algorithm_ = ::alibabacloud_runtime::Missing,
@@ -212,6 +221,21 @@ pub struct EncryptBuilder<
     message_type: ::std::option::Option<::std::string::String>,
     plaintext: Plaintext_,
     warehouse_id: ::std::option::Option<i64>,
+}
+impl<Algorithm_: ::std::fmt::Debug, Plaintext_: ::std::fmt::Debug> ::std::fmt::Debug
+for EncryptBuilder<Algorithm_, Plaintext_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EncryptBuilder")
+            .field("_client", &self._client)
+            .field("_options", &self._options)
+            .field("algorithm", &self.algorithm)
+            .field("cert_identifier", &self.cert_identifier)
+            .field("custom_identifier", &self.custom_identifier)
+            .field("message_type", &self.message_type)
+            .field("plaintext", &::std::format_args!("** redacted **"))
+            .field("warehouse_id", &self.warehouse_id)
+            .finish()
+    }
 }
 impl EncryptBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
@@ -230,7 +254,7 @@ impl EncryptBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Mis
 impl<Algorithm_, Plaintext_> EncryptBuilder<Algorithm_, Plaintext_> {
     /// The encryption algorithm.
     ///
-    /// Wire name `Algorithm`, [`Algorithm`], required.
+    /// Wire name `Algorithm`: [`Algorithm`], required.
     pub fn algorithm(
         self,
         value: impl ::std::convert::Into<Algorithm>,
@@ -248,7 +272,7 @@ impl<Algorithm_, Plaintext_> EncryptBuilder<Algorithm_, Plaintext_> {
     }
     /// The identifier of the certificate whose public key encrypts.
     ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     pub fn cert_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -266,7 +290,7 @@ impl<Algorithm_, Plaintext_> EncryptBuilder<Algorithm_, Plaintext_> {
     }
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
     ///
-    /// Wire name `CustomIdentifier`, string.
+    /// Wire name `CustomIdentifier`: string.
     pub fn custom_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -284,7 +308,7 @@ impl<Algorithm_, Plaintext_> EncryptBuilder<Algorithm_, Plaintext_> {
     }
     /// How `Plaintext` is encoded.
     ///
-    /// Wire name `MessageType`, string.
+    /// Wire name `MessageType`: string.
     pub fn message_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -302,7 +326,7 @@ impl<Algorithm_, Plaintext_> EncryptBuilder<Algorithm_, Plaintext_> {
     }
     /// The data to encrypt.
     ///
-    /// Wire name `Plaintext`, string, required.
+    /// Wire name `Plaintext`: string, required, secret (redacted in `Debug`).
     pub fn plaintext(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -320,7 +344,7 @@ impl<Algorithm_, Plaintext_> EncryptBuilder<Algorithm_, Plaintext_> {
     }
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer.
+    /// Wire name `WarehouseId`: 64-bit integer.
     pub fn warehouse_id(mut self, value: i64) -> Self {
         self.warehouse_id = ::std::option::Option::Some(value);
         self
@@ -380,7 +404,7 @@ impl crate::Client {
     /// let output = client
     ///     .encrypt()
     ///     .algorithm("RSAES_OAEP_SHA_1")
-    ///     .plaintext("example")
+    ///     .plaintext("<secret>")
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -3,6 +3,7 @@
 //! Returns the account's certificate warehouse quotas and how much of them is in use.
 //!
 //! Call it with [`Client::get_cert_warehouse_quota`](crate::Client::get_cert_warehouse_quota). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `GetCertWarehouseQuota`. Build it with the builder that [`Client::get_cert_warehouse_quota`](crate::Client::get_cert_warehouse_quota) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -28,18 +29,14 @@ impl ::alibabacloud_runtime::Operation for GetCertWarehouseQuotaInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCertWarehouseQuotaOutput {
-    /// The `AppTotalQuota` field.
-    ///
-    /// Wire name `AppTotalQuota`, 64-bit integer.
+    /// Wire name `AppTotalQuota`: 64-bit integer.
     #[serde(
         rename = "AppTotalQuota",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub app_total_quota: ::std::option::Option<i64>,
-    /// The `AppUseCount` field.
-    ///
-    /// Wire name `AppUseCount`, 64-bit integer.
+    /// Wire name `AppUseCount`: 64-bit integer.
     #[serde(
         rename = "AppUseCount",
         default,
@@ -48,21 +45,17 @@ pub struct GetCertWarehouseQuotaOutput {
     pub app_use_count: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `TotalQuota` field.
-    ///
-    /// Wire name `TotalQuota`, 64-bit integer.
+    /// Wire name `TotalQuota`: 64-bit integer.
     #[serde(
         rename = "TotalQuota",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub total_quota: ::std::option::Option<i64>,
-    /// The `UseCount` field.
-    ///
-    /// Wire name `UseCount`, 64-bit integer.
+    /// Wire name `UseCount`: 64-bit integer.
     #[serde(
         rename = "UseCount",
         default,

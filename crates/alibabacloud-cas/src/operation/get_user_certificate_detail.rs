@@ -3,17 +3,18 @@
 //! Returns the details of a certificate in the account, optionally with its content and private key.
 //!
 //! Call it with [`Client::get_user_certificate_detail`](crate::Client::get_user_certificate_detail). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `GetUserCertificateDetail`. Build it with the builder that [`Client::get_user_certificate_detail`](crate::Client::get_user_certificate_detail) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GetUserCertificateDetailInput {
     /// Set to true to leave the certificate content and private key out of the response.
     ///
-    /// Wire name `CertFilter`, boolean.
+    /// Wire name `CertFilter`: boolean.
     pub cert_filter: ::std::option::Option<bool>,
     /// The ID of the certificate.
     ///
-    /// Wire name `CertId`, 64-bit integer, required.
+    /// Wire name `CertId`: 64-bit integer, required.
     pub cert_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for GetUserCertificateDetailInput {
@@ -36,234 +37,199 @@ impl ::alibabacloud_runtime::Operation for GetUserCertificateDetailInput {
     }
 }
 /// The decoded answer of `GetUserCertificateDetail`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetUserCertificateDetailOutput {
-    /// The `Algorithm` field.
-    ///
-    /// Wire name `Algorithm`, string.
+    /// Wire name `Algorithm`: string.
     #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<::std::string::String>,
-    /// The `BuyInAliyun` field.
-    ///
-    /// Wire name `BuyInAliyun`, boolean. Documented values: `true`, `false`.
+    /// Wire name `BuyInAliyun`: boolean. Documented values: `true`, `false`.
     #[serde(
         rename = "BuyInAliyun",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub buy_in_aliyun: ::std::option::Option<bool>,
-    /// The `Cert` field.
-    ///
-    /// Wire name `Cert`, string.
+    /// Wire name `Cert`: string.
     #[serde(rename = "Cert", default)]
     pub cert: ::std::option::Option<::std::string::String>,
-    /// The `CertChain` field.
-    ///
-    /// Wire name `CertChain`, list of [`CertChainItem`].
+    /// Wire name `CertChain`: list of [`CertChainItem`].
     #[serde(rename = "CertChain", default)]
     pub cert_chain: ::std::option::Option<::std::vec::Vec<CertChainItem>>,
-    /// The `CertIdentifier` field.
-    ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
-    /// The `CertSha2` field.
-    ///
-    /// Wire name `CertSha2`, string.
+    /// Wire name `CertSha2`: string.
     #[serde(rename = "CertSha2", default)]
     pub cert_sha2: ::std::option::Option<::std::string::String>,
-    /// The `City` field.
-    ///
-    /// Wire name `City`, string.
+    /// Wire name `City`: string.
     #[serde(rename = "City", default)]
     pub city: ::std::option::Option<::std::string::String>,
-    /// The `Common` field.
-    ///
-    /// Wire name `Common`, string.
+    /// Wire name `Common`: string.
     #[serde(rename = "Common", default)]
     pub common: ::std::option::Option<::std::string::String>,
-    /// The `Country` field.
-    ///
-    /// Wire name `Country`, string.
+    /// Wire name `Country`: string.
     #[serde(rename = "Country", default)]
     pub country: ::std::option::Option<::std::string::String>,
-    /// The `EncryptCert` field.
-    ///
-    /// Wire name `EncryptCert`, string.
+    /// Wire name `EncryptCert`: string.
     #[serde(rename = "EncryptCert", default)]
     pub encrypt_cert: ::std::option::Option<::std::string::String>,
-    /// The `EncryptPrivateKey` field.
-    ///
-    /// Wire name `EncryptPrivateKey`, string.
+    /// Wire name `EncryptPrivateKey`: string, secret (redacted in `Debug`).
     #[serde(rename = "EncryptPrivateKey", default)]
     pub encrypt_private_key: ::std::option::Option<::std::string::String>,
-    /// The `EndDate` field.
-    ///
-    /// Wire name `EndDate`, string.
+    /// Wire name `EndDate`: string.
     #[serde(rename = "EndDate", default)]
     pub end_date: ::std::option::Option<::std::string::String>,
-    /// The `Expired` field.
-    ///
-    /// Wire name `Expired`, boolean. Documented values: `true`, `false`.
+    /// Wire name `Expired`: boolean. Documented values: `true`, `false`.
     #[serde(
         rename = "Expired",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub expired: ::std::option::Option<bool>,
-    /// The `Fingerprint` field.
-    ///
-    /// Wire name `Fingerprint`, string.
+    /// Wire name `Fingerprint`: string.
     #[serde(rename = "Fingerprint", default)]
     pub fingerprint: ::std::option::Option<::std::string::String>,
-    /// The `Id` field.
-    ///
-    /// Wire name `Id`, 64-bit integer.
+    /// Wire name `Id`: 64-bit integer.
     #[serde(
         rename = "Id",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub id: ::std::option::Option<i64>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `Issuer` field.
-    ///
-    /// Wire name `Issuer`, string.
+    /// Wire name `Issuer`: string.
     #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
-    /// The `Key` field.
-    ///
-    /// Wire name `Key`, string.
+    /// Wire name `Key`: string.
     #[serde(rename = "Key", default)]
     pub key: ::std::option::Option<::std::string::String>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `NotAfter` field.
-    ///
-    /// Wire name `NotAfter`, 64-bit integer.
+    /// Wire name `NotAfter`: 64-bit integer.
     #[serde(
         rename = "NotAfter",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_after: ::std::option::Option<i64>,
-    /// The `NotBefore` field.
-    ///
-    /// Wire name `NotBefore`, 64-bit integer.
+    /// Wire name `NotBefore`: 64-bit integer.
     #[serde(
         rename = "NotBefore",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_before: ::std::option::Option<i64>,
-    /// The `OrderId` field.
-    ///
-    /// Wire name `OrderId`, 64-bit integer.
+    /// Wire name `OrderId`: 64-bit integer.
     #[serde(
         rename = "OrderId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub order_id: ::std::option::Option<i64>,
-    /// The `OrgName` field.
-    ///
-    /// Wire name `OrgName`, string.
+    /// Wire name `OrgName`: string.
     #[serde(rename = "OrgName", default)]
     pub org_name: ::std::option::Option<::std::string::String>,
-    /// The `Province` field.
-    ///
-    /// Wire name `Province`, string.
+    /// Wire name `Province`: string.
     #[serde(rename = "Province", default)]
     pub province: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ResourceGroupId` field.
-    ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     #[serde(rename = "ResourceGroupId", default)]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// The `Sans` field.
-    ///
-    /// Wire name `Sans`, string.
+    /// Wire name `Sans`: string.
     #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::string::String>,
-    /// The `SerialNo` field.
-    ///
-    /// Wire name `SerialNo`, string.
+    /// Wire name `SerialNo`: string.
     #[serde(rename = "SerialNo", default)]
     pub serial_no: ::std::option::Option<::std::string::String>,
-    /// The `Sha2` field.
-    ///
-    /// Wire name `Sha2`, string.
+    /// Wire name `Sha2`: string.
     #[serde(rename = "Sha2", default)]
     pub sha2: ::std::option::Option<::std::string::String>,
-    /// The `SignCert` field.
-    ///
-    /// Wire name `SignCert`, string.
+    /// Wire name `SignCert`: string.
     #[serde(rename = "SignCert", default)]
     pub sign_cert: ::std::option::Option<::std::string::String>,
-    /// The `SignPrivateKey` field.
-    ///
-    /// Wire name `SignPrivateKey`, string.
+    /// Wire name `SignPrivateKey`: string, secret (redacted in `Debug`).
     #[serde(rename = "SignPrivateKey", default)]
     pub sign_private_key: ::std::option::Option<::std::string::String>,
-    /// The `StartDate` field.
-    ///
-    /// Wire name `StartDate`, string.
+    /// Wire name `StartDate`: string.
     #[serde(rename = "StartDate", default)]
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// The `Tags` field.
-    ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     #[serde(rename = "Tags", default)]
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+}
+impl ::std::fmt::Debug for GetUserCertificateDetailOutput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetUserCertificateDetailOutput")
+            .field("algorithm", &self.algorithm)
+            .field("buy_in_aliyun", &self.buy_in_aliyun)
+            .field("cert", &self.cert)
+            .field("cert_chain", &self.cert_chain)
+            .field("cert_identifier", &self.cert_identifier)
+            .field("cert_sha2", &self.cert_sha2)
+            .field("city", &self.city)
+            .field("common", &self.common)
+            .field("country", &self.country)
+            .field("encrypt_cert", &self.encrypt_cert)
+            .field("encrypt_private_key", &::std::format_args!("** redacted **"))
+            .field("end_date", &self.end_date)
+            .field("expired", &self.expired)
+            .field("fingerprint", &self.fingerprint)
+            .field("id", &self.id)
+            .field("instance_id", &self.instance_id)
+            .field("issuer", &self.issuer)
+            .field("key", &self.key)
+            .field("name", &self.name)
+            .field("not_after", &self.not_after)
+            .field("not_before", &self.not_before)
+            .field("order_id", &self.order_id)
+            .field("org_name", &self.org_name)
+            .field("province", &self.province)
+            .field("request_id", &self.request_id)
+            .field("resource_group_id", &self.resource_group_id)
+            .field("sans", &self.sans)
+            .field("serial_no", &self.serial_no)
+            .field("sha2", &self.sha2)
+            .field("sign_cert", &self.sign_cert)
+            .field("sign_private_key", &::std::format_args!("** redacted **"))
+            .field("start_date", &self.start_date)
+            .field("tags", &self.tags)
+            .finish()
+    }
 }
 /// A structure of the operation, at `response.fields[3].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CertChainItem {
-    /// The `CommonName` field.
-    ///
-    /// Wire name `CommonName`, string.
+    /// Wire name `CommonName`: string.
     #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
-    /// The `IssuerCommonName` field.
-    ///
-    /// Wire name `IssuerCommonName`, string.
+    /// Wire name `IssuerCommonName`: string.
     #[serde(rename = "IssuerCommonName", default)]
     pub issuer_common_name: ::std::option::Option<::std::string::String>,
-    /// The `NotAfter` field.
-    ///
-    /// Wire name `NotAfter`, 64-bit integer.
+    /// Wire name `NotAfter`: 64-bit integer.
     #[serde(
         rename = "NotAfter",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_after: ::std::option::Option<i64>,
-    /// The `NotBefore` field.
-    ///
-    /// Wire name `NotBefore`, 64-bit integer.
+    /// Wire name `NotBefore`: 64-bit integer.
     #[serde(
         rename = "NotBefore",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_before: ::std::option::Option<i64>,
-    /// The `RemainDay` field.
-    ///
-    /// Wire name `RemainDay`, 32-bit integer.
+    /// Wire name `RemainDay`: 32-bit integer.
     #[serde(
         rename = "RemainDay",
         default,
@@ -275,14 +241,10 @@ pub struct CertChainItem {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagsItem {
-    /// The `TagKey` field.
-    ///
-    /// Wire name `TagKey`, string.
+    /// Wire name `TagKey`: string.
     #[serde(rename = "TagKey", default)]
     pub tag_key: ::std::option::Option<::std::string::String>,
-    /// The `TagValue` field.
-    ///
-    /// Wire name `TagValue`, string.
+    /// Wire name `TagValue`: string.
     #[serde(rename = "TagValue", default)]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
@@ -352,7 +314,7 @@ impl GetUserCertificateDetailBuilder<::alibabacloud_runtime::Missing> {
 impl<CertId_> GetUserCertificateDetailBuilder<CertId_> {
     /// Set to true to leave the certificate content and private key out of the response.
     ///
-    /// Wire name `CertFilter`, boolean.
+    /// Wire name `CertFilter`: boolean.
     pub fn cert_filter(mut self, value: bool) -> Self {
         self.cert_filter = ::std::option::Option::Some(value);
         self
@@ -364,7 +326,7 @@ impl<CertId_> GetUserCertificateDetailBuilder<CertId_> {
     }
     /// The ID of the certificate.
     ///
-    /// Wire name `CertId`, 64-bit integer, required.
+    /// Wire name `CertId`: 64-bit integer, required.
     pub fn cert_id(self, value: i64) -> GetUserCertificateDetailBuilder<i64> {
         GetUserCertificateDetailBuilder {
             _client: self._client,

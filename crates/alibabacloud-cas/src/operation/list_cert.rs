@@ -3,41 +3,42 @@
 //! Lists the certificates held in certificate warehouses.
 //!
 //! Call it with [`Client::list_cert`](crate::Client::list_cert). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `ListCert`. Build it with the builder that [`Client::list_cert`](crate::Client::list_cert) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListCertInput {
     /// List only CA certificates or only end-entity certificates.
     ///
-    /// Wire name `CertType`, [`CertType`].
+    /// Wire name `CertType`: [`CertType`].
     pub cert_type: ::std::option::Option<CertType>,
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer.
     pub current_page: ::std::option::Option<i64>,
     /// List only the certificates with these identifiers, separated by commas.
     ///
-    /// Wire name `Identifiers`, string.
+    /// Wire name `Identifiers`: string.
     pub identifiers: ::std::option::Option<::std::string::String>,
     /// Text matched against certificate names, domains and subject alternative names.
     ///
-    /// Wire name `KeyWord`, string.
+    /// Wire name `KeyWord`: string.
     pub key_word: ::std::option::Option<::std::string::String>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer.
     pub show_size: ::std::option::Option<i64>,
     /// List only certificates from this source.
     ///
-    /// Wire name `SourceType`, [`SourceType`].
+    /// Wire name `SourceType`: [`SourceType`].
     pub source_type: ::std::option::Option<SourceType>,
     /// List only certificates in this state.
     ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`].
     pub status: ::std::option::Option<Status>,
     /// List only certificates in this certificate warehouse.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer.
+    /// Wire name `WarehouseId`: 64-bit integer.
     pub warehouse_id: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for ListCertInput {
@@ -67,14 +68,10 @@ impl ::alibabacloud_runtime::Operation for ListCertInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCertOutput {
-    /// The `CertList` field.
-    ///
-    /// Wire name `CertList`, list of [`CertListItem`].
+    /// Wire name `CertList`: list of [`CertListItem`].
     #[serde(rename = "CertList", default)]
     pub cert_list: ::std::option::Option<::std::vec::Vec<CertListItem>>,
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer.
     #[serde(
         rename = "CurrentPage",
         default,
@@ -83,21 +80,17 @@ pub struct ListCertOutput {
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i64>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
@@ -106,100 +99,91 @@ pub struct ListCertOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CertListItem {
-    /// The `AfterDate` field.
-    ///
-    /// Wire name `AfterDate`, 64-bit integer. Milliseconds since the Unix epoch.
+    /// Wire name `AfterDate`: 64-bit integer. Milliseconds since the Unix epoch.
     #[serde(
         rename = "AfterDate",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub after_date: ::std::option::Option<i64>,
-    /// The `Algorithm` field.
-    ///
-    /// Wire name `Algorithm`, [`Algorithm`].
+    /// Wire name `Algorithm`: [`Algorithm`].
     #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<Algorithm>,
-    /// The `BeforeDate` field.
-    ///
-    /// Wire name `BeforeDate`, 64-bit integer. Milliseconds since the Unix epoch.
+    /// Wire name `BeforeDate`: 64-bit integer. Milliseconds since the Unix epoch.
     #[serde(
         rename = "BeforeDate",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub before_date: ::std::option::Option<i64>,
-    /// The `CertType` field.
-    ///
-    /// Wire name `CertType`, [`CertType`].
+    /// Wire name `CertType`: [`CertType`].
     #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<CertType>,
-    /// The `CommonName` field.
-    ///
-    /// Wire name `CommonName`, string.
+    /// Wire name `CommonName`: string.
     #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
-    /// The `ExistPrivateKey` field.
-    ///
-    /// Wire name `ExistPrivateKey`, boolean. Documented values: `true`, `false`.
+    /// Wire name `ExistPrivateKey`: boolean, secret (redacted in `Debug`). Documented values: `true`, `false`.
     #[serde(
         rename = "ExistPrivateKey",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub exist_private_key: ::std::option::Option<bool>,
-    /// The `Identifier` field.
-    ///
-    /// Wire name `Identifier`, string.
+    /// Wire name `Identifier`: string.
     #[serde(rename = "Identifier", default)]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /// The `Issuer` field.
-    ///
-    /// Wire name `Issuer`, string.
+    /// Wire name `Issuer`: string.
     #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
-    /// The `Sans` field.
-    ///
-    /// Wire name `Sans`, string.
+    /// Wire name `Sans`: string.
     #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::string::String>,
-    /// The `SerialNo` field.
-    ///
-    /// Wire name `SerialNo`, string.
+    /// Wire name `SerialNo`: string.
     #[serde(rename = "SerialNo", default)]
     pub serial_no: ::std::option::Option<::std::string::String>,
-    /// The `SignAlgorithm` field.
-    ///
-    /// Wire name `SignAlgorithm`, string.
+    /// Wire name `SignAlgorithm`: string.
     #[serde(rename = "SignAlgorithm", default)]
     pub sign_algorithm: ::std::option::Option<::std::string::String>,
-    /// The `SourceType` field.
-    ///
-    /// Wire name `SourceType`, [`SourceType`].
+    /// Wire name `SourceType`: [`SourceType`].
     #[serde(rename = "SourceType", default)]
     pub source_type: ::std::option::Option<SourceType>,
-    /// The `Status` field.
-    ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`].
     #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
-    /// The `WhId` field.
-    ///
-    /// Wire name `WhId`, 64-bit integer.
+    /// Wire name `WhId`: 64-bit integer.
     #[serde(
         rename = "WhId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub wh_id: ::std::option::Option<i64>,
-    /// The `WhInstanceId` field.
-    ///
-    /// Wire name `WhInstanceId`, string.
+    /// Wire name `WhInstanceId`: string.
     #[serde(rename = "WhInstanceId", default)]
     pub wh_instance_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for CertListItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CertListItem")
+            .field("after_date", &self.after_date)
+            .field("algorithm", &self.algorithm)
+            .field("before_date", &self.before_date)
+            .field("cert_type", &self.cert_type)
+            .field("common_name", &self.common_name)
+            .field("exist_private_key", &::std::format_args!("** redacted **"))
+            .field("identifier", &self.identifier)
+            .field("issuer", &self.issuer)
+            .field("sans", &self.sans)
+            .field("serial_no", &self.serial_no)
+            .field("sign_algorithm", &self.sign_algorithm)
+            .field("source_type", &self.source_type)
+            .field("status", &self.status)
+            .field("wh_id", &self.wh_id)
+            .field("wh_instance_id", &self.wh_instance_id)
+            .finish()
+    }
 }
 impl CertListItem {
     /// `AfterDate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
@@ -581,7 +565,7 @@ impl ListCertBuilder {
 impl ListCertBuilder {
     /// List only CA certificates or only end-entity certificates.
     ///
-    /// Wire name `CertType`, [`CertType`].
+    /// Wire name `CertType`: [`CertType`].
     pub fn cert_type(mut self, value: impl ::std::convert::Into<CertType>) -> Self {
         self.cert_type = ::std::option::Option::Some(value.into());
         self
@@ -593,7 +577,7 @@ impl ListCertBuilder {
     }
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer.
     pub fn current_page(mut self, value: i64) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -605,7 +589,7 @@ impl ListCertBuilder {
     }
     /// List only the certificates with these identifiers, separated by commas.
     ///
-    /// Wire name `Identifiers`, string.
+    /// Wire name `Identifiers`: string.
     pub fn identifiers(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -623,7 +607,7 @@ impl ListCertBuilder {
     }
     /// Text matched against certificate names, domains and subject alternative names.
     ///
-    /// Wire name `KeyWord`, string.
+    /// Wire name `KeyWord`: string.
     pub fn key_word(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -641,7 +625,7 @@ impl ListCertBuilder {
     }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer.
     pub fn show_size(mut self, value: i64) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self
@@ -653,7 +637,7 @@ impl ListCertBuilder {
     }
     /// List only certificates from this source.
     ///
-    /// Wire name `SourceType`, [`SourceType`].
+    /// Wire name `SourceType`: [`SourceType`].
     pub fn source_type(mut self, value: impl ::std::convert::Into<SourceType>) -> Self {
         self.source_type = ::std::option::Option::Some(value.into());
         self
@@ -665,7 +649,7 @@ impl ListCertBuilder {
     }
     /// List only certificates in this state.
     ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`].
     pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
@@ -677,7 +661,7 @@ impl ListCertBuilder {
     }
     /// List only certificates in this certificate warehouse.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer.
+    /// Wire name `WarehouseId`: 64-bit integer.
     pub fn warehouse_id(mut self, value: i64) -> Self {
         self.warehouse_id = ::std::option::Option::Some(value);
         self

@@ -3,29 +3,30 @@
 //! Lists the account's certificate warehouses.
 //!
 //! Call it with [`Client::list_cert_warehouse`](crate::Client::list_cert_warehouse). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `ListCertWarehouse`. Build it with the builder that [`Client::list_cert_warehouse`](crate::Client::list_cert_warehouse) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListCertWarehouseInput {
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer.
     pub current_page: ::std::option::Option<i64>,
     /// List only the warehouse with this instance ID.
     ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// List only warehouses with this name.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     pub name: ::std::option::Option<::std::string::String>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer.
     pub show_size: ::std::option::Option<i64>,
     /// List only warehouses of this kind.
     ///
-    /// Wire name `Type`, [`Type`].
+    /// Wire name `Type`: [`Type`].
     pub r#type: ::std::option::Option<Type>,
 }
 impl ::alibabacloud_runtime::Operation for ListCertWarehouseInput {
@@ -54,16 +55,12 @@ impl ::alibabacloud_runtime::Operation for ListCertWarehouseInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCertWarehouseOutput {
-    /// The `CertWarehouseList` field.
-    ///
-    /// Wire name `CertWarehouseList`, list of [`CertWarehouseListItem`].
+    /// Wire name `CertWarehouseList`: list of [`CertWarehouseListItem`].
     #[serde(rename = "CertWarehouseList", default)]
     pub cert_warehouse_list: ::std::option::Option<
         ::std::vec::Vec<CertWarehouseListItem>,
     >,
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer.
     #[serde(
         rename = "CurrentPage",
         default,
@@ -72,21 +69,17 @@ pub struct ListCertWarehouseOutput {
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i64>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
@@ -98,56 +91,40 @@ pub struct ListCertWarehouseOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CertWarehouseListItem {
-    /// The `EndTime` field.
-    ///
-    /// Wire name `EndTime`, 64-bit integer.
+    /// Wire name `EndTime`: 64-bit integer.
     #[serde(
         rename = "EndTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub end_time: ::std::option::Option<i64>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `IsExpired` field.
-    ///
-    /// Wire name `IsExpired`, boolean. Documented values: `true`, `false`.
+    /// Wire name `IsExpired`: boolean. Documented values: `true`, `false`.
     #[serde(
         rename = "IsExpired",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub is_expired: ::std::option::Option<bool>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `PcaInstanceId` field.
-    ///
-    /// Wire name `PcaInstanceId`, string.
+    /// Wire name `PcaInstanceId`: string.
     #[serde(rename = "PcaInstanceId", default)]
     pub pca_instance_id: ::std::option::Option<::std::string::String>,
-    /// The `Qps` field.
-    ///
-    /// Wire name `Qps`, 64-bit integer.
+    /// Wire name `Qps`: 64-bit integer.
     #[serde(
         rename = "Qps",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub qps: ::std::option::Option<i64>,
-    /// The `Type` field.
-    ///
-    /// Wire name `Type`, [`Type`].
+    /// Wire name `Type`: [`Type`].
     #[serde(rename = "Type", default)]
     pub r#type: ::std::option::Option<Type>,
-    /// The `WhId` field.
-    ///
-    /// Wire name `WhId`, 64-bit integer.
+    /// Wire name `WhId`: 64-bit integer.
     #[serde(
         rename = "WhId",
         default,
@@ -303,7 +280,7 @@ impl ListCertWarehouseBuilder {
 impl ListCertWarehouseBuilder {
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer.
     pub fn current_page(mut self, value: i64) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -315,7 +292,7 @@ impl ListCertWarehouseBuilder {
     }
     /// List only the warehouse with this instance ID.
     ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     pub fn instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -333,7 +310,7 @@ impl ListCertWarehouseBuilder {
     }
     /// List only warehouses with this name.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -351,7 +328,7 @@ impl ListCertWarehouseBuilder {
     }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer.
     pub fn show_size(mut self, value: i64) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self
@@ -363,7 +340,7 @@ impl ListCertWarehouseBuilder {
     }
     /// List only warehouses of this kind.
     ///
-    /// Wire name `Type`, [`Type`].
+    /// Wire name `Type`: [`Type`].
     pub fn r#type(mut self, value: impl ::std::convert::Into<Type>) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self

@@ -3,25 +3,26 @@
 //! Lists the stored access credentials for accounts on other cloud providers.
 //!
 //! Call it with [`Client::list_cloud_access`](crate::Client::list_cloud_access). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `ListCloudAccess`. Build it with the builder that [`Client::list_cloud_access`](crate::Client::list_cloud_access) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListCloudAccessInput {
     /// List only credentials for this cloud provider.
     ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string.
     pub cloud_name: ::std::option::Option<::std::string::String>,
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub current_page: ::std::option::Option<i32>,
     /// List only credentials with this access key ID.
     ///
-    /// Wire name `SecretId`, string.
+    /// Wire name `SecretId`: string.
     pub secret_id: ::std::option::Option<::std::string::String>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub show_size: ::std::option::Option<i32>,
 }
 impl ::alibabacloud_runtime::Operation for ListCloudAccessInput {
@@ -47,14 +48,10 @@ impl ::alibabacloud_runtime::Operation for ListCloudAccessInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCloudAccessOutput {
-    /// The `CloudAccessList` field.
-    ///
-    /// Wire name `CloudAccessList`, list of [`CloudAccessListItem`].
+    /// Wire name `CloudAccessList`: list of [`CloudAccessListItem`].
     #[serde(rename = "CloudAccessList", default)]
     pub cloud_access_list: ::std::option::Option<::std::vec::Vec<CloudAccessListItem>>,
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     #[serde(
         rename = "CurrentPage",
         default,
@@ -63,21 +60,17 @@ pub struct ListCloudAccessOutput {
     pub current_page: ::std::option::Option<i32>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i32>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 32-bit integer.
+    /// Wire name `TotalCount`: 32-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
@@ -89,28 +82,20 @@ pub struct ListCloudAccessOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudAccessListItem {
-    /// The `AccessId` field.
-    ///
-    /// Wire name `AccessId`, 64-bit integer.
+    /// Wire name `AccessId`: 64-bit integer.
     #[serde(
         rename = "AccessId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub access_id: ::std::option::Option<i64>,
-    /// The `CloudName` field.
-    ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string.
     #[serde(rename = "CloudName", default)]
     pub cloud_name: ::std::option::Option<::std::string::String>,
-    /// The `SecretId` field.
-    ///
-    /// Wire name `SecretId`, string.
+    /// Wire name `SecretId`: string.
     #[serde(rename = "SecretId", default)]
     pub secret_id: ::std::option::Option<::std::string::String>,
-    /// The `ServiceStatus` field.
-    ///
-    /// Wire name `ServiceStatus`, string.
+    /// Wire name `ServiceStatus`: string.
     #[serde(rename = "ServiceStatus", default)]
     pub service_status: ::std::option::Option<::std::string::String>,
 }
@@ -184,7 +169,7 @@ impl ListCloudAccessBuilder {
 impl ListCloudAccessBuilder {
     /// List only credentials for this cloud provider.
     ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string.
     pub fn cloud_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -202,7 +187,7 @@ impl ListCloudAccessBuilder {
     }
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub fn current_page(mut self, value: i32) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -214,7 +199,7 @@ impl ListCloudAccessBuilder {
     }
     /// List only credentials with this access key ID.
     ///
-    /// Wire name `SecretId`, string.
+    /// Wire name `SecretId`: string.
     pub fn secret_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -232,7 +217,7 @@ impl ListCloudAccessBuilder {
     }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub fn show_size(mut self, value: i32) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self

@@ -3,37 +3,38 @@
 //! Lists the cloud resources, on Alibaba Cloud and connected clouds, to which certificates can be deployed.
 //!
 //! Call it with [`Client::list_cloud_resources`](crate::Client::list_cloud_resources). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `ListCloudResources`. Build it with the builder that [`Client::list_cloud_resources`](crate::Client::list_cloud_resources) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListCloudResourcesInput {
     /// List only resources that use these certificates; sent as one JSON-encoded string.
     ///
-    /// Wire name `CertIds`, list of 64-bit integer, sent as one JSON string.
+    /// Wire name `CertIds`: list of 64-bit integer, sent as one JSON string.
     pub cert_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     /// List only resources of this cloud provider.
     ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string.
     pub cloud_name: ::std::option::Option<::std::string::String>,
     /// List only resources of this cloud product.
     ///
-    /// Wire name `CloudProduct`, string.
+    /// Wire name `CloudProduct`: string.
     pub cloud_product: ::std::option::Option<::std::string::String>,
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub current_page: ::std::option::Option<i32>,
     /// Text matched against resource domains and IDs.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string.
     pub keyword: ::std::option::Option<::std::string::String>,
     /// List only resources reached through the cloud account with this access key ID.
     ///
-    /// Wire name `SecretId`, string.
+    /// Wire name `SecretId`: string.
     pub secret_id: ::std::option::Option<::std::string::String>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub show_size: ::std::option::Option<i32>,
 }
 impl ::alibabacloud_runtime::Operation for ListCloudResourcesInput {
@@ -64,37 +65,29 @@ impl ::alibabacloud_runtime::Operation for ListCloudResourcesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCloudResourcesOutput {
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     #[serde(
         rename = "CurrentPage",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub current_page: ::std::option::Option<i32>,
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, list of [`DataItem`].
+    /// Wire name `Data`: list of [`DataItem`].
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i32>,
-    /// The `Total` field.
-    ///
-    /// Wire name `Total`, 64-bit integer.
+    /// Wire name `Total`: 64-bit integer.
     #[serde(
         rename = "Total",
         default,
@@ -106,129 +99,87 @@ pub struct ListCloudResourcesOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataItem {
-    /// The `CertEndTime` field.
-    ///
-    /// Wire name `CertEndTime`, string.
+    /// Wire name `CertEndTime`: string.
     #[serde(rename = "CertEndTime", default)]
     pub cert_end_time: ::std::option::Option<::std::string::String>,
-    /// The `CertId` field.
-    ///
-    /// Wire name `CertId`, 64-bit integer.
+    /// Wire name `CertId`: 64-bit integer.
     #[serde(
         rename = "CertId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub cert_id: ::std::option::Option<i64>,
-    /// The `CertName` field.
-    ///
-    /// Wire name `CertName`, string.
+    /// Wire name `CertName`: string.
     #[serde(rename = "CertName", default)]
     pub cert_name: ::std::option::Option<::std::string::String>,
-    /// The `CertStartTime` field.
-    ///
-    /// Wire name `CertStartTime`, string.
+    /// Wire name `CertStartTime`: string.
     #[serde(rename = "CertStartTime", default)]
     pub cert_start_time: ::std::option::Option<::std::string::String>,
-    /// The `CloudAccessId` field.
-    ///
-    /// Wire name `CloudAccessId`, string.
+    /// Wire name `CloudAccessId`: string.
     #[serde(rename = "CloudAccessId", default)]
     pub cloud_access_id: ::std::option::Option<::std::string::String>,
-    /// The `CloudName` field.
-    ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string.
     #[serde(rename = "CloudName", default)]
     pub cloud_name: ::std::option::Option<::std::string::String>,
-    /// The `CloudProduct` field.
-    ///
-    /// Wire name `CloudProduct`, string.
+    /// Wire name `CloudProduct`: string.
     #[serde(rename = "CloudProduct", default)]
     pub cloud_product: ::std::option::Option<::std::string::String>,
-    /// The `CloudRegion` field.
-    ///
-    /// Wire name `CloudRegion`, string.
+    /// Wire name `CloudRegion`: string.
     #[serde(rename = "CloudRegion", default)]
     pub cloud_region: ::std::option::Option<::std::string::String>,
-    /// The `DefaultResource` field.
-    ///
-    /// Wire name `DefaultResource`, 32-bit integer. Documented values: `1`, `0`.
+    /// Wire name `DefaultResource`: 32-bit integer. Documented values: `1`, `0`.
     #[serde(
         rename = "DefaultResource",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub default_resource: ::std::option::Option<i32>,
-    /// The `Domain` field.
-    ///
-    /// Wire name `Domain`, string.
+    /// Wire name `Domain`: string.
     #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// The `EnableHttps` field.
-    ///
-    /// Wire name `EnableHttps`, 32-bit integer. Documented values: `1`, `0`.
+    /// Wire name `EnableHttps`: 32-bit integer. Documented values: `1`, `0`.
     #[serde(
         rename = "EnableHttps",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub enable_https: ::std::option::Option<i32>,
-    /// The `GmtCreate` field.
-    ///
-    /// Wire name `GmtCreate`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtCreate`: string. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtCreate", default)]
     pub gmt_create: ::std::option::Option<::std::string::String>,
-    /// The `GmtModified` field.
-    ///
-    /// Wire name `GmtModified`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtModified`: string. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtModified", default)]
     pub gmt_modified: ::std::option::Option<::std::string::String>,
-    /// The `Id` field.
-    ///
-    /// Wire name `Id`, 64-bit integer.
+    /// Wire name `Id`: 64-bit integer.
     #[serde(
         rename = "Id",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub id: ::std::option::Option<i64>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `ListenerId` field.
-    ///
-    /// Wire name `ListenerId`, string.
+    /// Wire name `ListenerId`: string.
     #[serde(rename = "ListenerId", default)]
     pub listener_id: ::std::option::Option<::std::string::String>,
-    /// The `ListenerPort` field.
-    ///
-    /// Wire name `ListenerPort`, string.
+    /// Wire name `ListenerPort`: string.
     #[serde(rename = "ListenerPort", default)]
     pub listener_port: ::std::option::Option<::std::string::String>,
-    /// The `RegionId` field.
-    ///
-    /// Wire name `RegionId`, string.
+    /// Wire name `RegionId`: string.
     #[serde(rename = "RegionId", default)]
     pub region_id: ::std::option::Option<::std::string::String>,
-    /// The `Status` field.
-    ///
-    /// Wire name `Status`, string.
+    /// Wire name `Status`: string.
     #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<::std::string::String>,
-    /// The `UseSsl` field.
-    ///
-    /// Wire name `UseSsl`, 32-bit integer. Documented values: `1`, `0`.
+    /// Wire name `UseSsl`: 32-bit integer. Documented values: `1`, `0`.
     #[serde(
         rename = "UseSsl",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub use_ssl: ::std::option::Option<i32>,
-    /// The `UserId` field.
-    ///
-    /// Wire name `UserId`, 64-bit integer.
+    /// Wire name `UserId`: 64-bit integer.
     #[serde(
         rename = "UserId",
         default,
@@ -326,7 +277,7 @@ impl ListCloudResourcesBuilder {
 impl ListCloudResourcesBuilder {
     /// List only resources that use these certificates; sent as one JSON-encoded string.
     ///
-    /// Wire name `CertIds`, list of 64-bit integer, sent as one JSON string.
+    /// Wire name `CertIds`: list of 64-bit integer, sent as one JSON string.
     pub fn cert_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
         self.cert_ids = ::std::option::Option::Some(value);
         self
@@ -341,7 +292,7 @@ impl ListCloudResourcesBuilder {
     }
     /// List only resources of this cloud provider.
     ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string.
     pub fn cloud_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -359,7 +310,7 @@ impl ListCloudResourcesBuilder {
     }
     /// List only resources of this cloud product.
     ///
-    /// Wire name `CloudProduct`, string.
+    /// Wire name `CloudProduct`: string.
     pub fn cloud_product(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -377,7 +328,7 @@ impl ListCloudResourcesBuilder {
     }
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub fn current_page(mut self, value: i32) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -389,7 +340,7 @@ impl ListCloudResourcesBuilder {
     }
     /// Text matched against resource domains and IDs.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string.
     pub fn keyword(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -407,7 +358,7 @@ impl ListCloudResourcesBuilder {
     }
     /// List only resources reached through the cloud account with this access key ID.
     ///
-    /// Wire name `SecretId`, string.
+    /// Wire name `SecretId`: string.
     pub fn secret_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -425,7 +376,7 @@ impl ListCloudResourcesBuilder {
     }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub fn show_size(mut self, value: i32) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self

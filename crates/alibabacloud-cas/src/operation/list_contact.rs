@@ -3,21 +3,22 @@
 //! Lists the account's notification contacts.
 //!
 //! Call it with [`Client::list_contact`](crate::Client::list_contact). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `ListContact`. Build it with the builder that [`Client::list_contact`](crate::Client::list_contact) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListContactInput {
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub current_page: ::std::option::Option<i32>,
     /// Text matched against contact names, emails and phone numbers.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string.
     pub keyword: ::std::option::Option<::std::string::String>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub show_size: ::std::option::Option<i32>,
 }
 impl ::alibabacloud_runtime::Operation for ListContactInput {
@@ -42,42 +43,32 @@ impl ::alibabacloud_runtime::Operation for ListContactInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListContactOutput {
-    /// The `ContactList` field.
-    ///
-    /// Wire name `ContactList`, list of [`ContactListItem`].
+    /// Wire name `ContactList`: list of [`ContactListItem`].
     #[serde(rename = "ContactList", default)]
     pub contact_list: ::std::option::Option<::std::vec::Vec<ContactListItem>>,
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     #[serde(
         rename = "CurrentPage",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub current_page: ::std::option::Option<i32>,
-    /// The `Keyword` field.
-    ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string.
     #[serde(rename = "Keyword", default)]
     pub keyword: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i32>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
@@ -89,56 +80,42 @@ pub struct ListContactOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContactListItem {
-    /// The `ContactId` field.
-    ///
-    /// Wire name `ContactId`, 64-bit integer.
+    /// Wire name `ContactId`: 64-bit integer.
     #[serde(
         rename = "ContactId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub contact_id: ::std::option::Option<i64>,
-    /// The `Email` field.
-    ///
-    /// Wire name `Email`, string.
+    /// Wire name `Email`: string.
     #[serde(rename = "Email", default)]
     pub email: ::std::option::Option<::std::string::String>,
-    /// The `EmailStatus` field.
-    ///
-    /// Wire name `EmailStatus`, 32-bit integer.
+    /// Wire name `EmailStatus`: 32-bit integer.
     #[serde(
         rename = "EmailStatus",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub email_status: ::std::option::Option<i32>,
-    /// The `Mobile` field.
-    ///
-    /// Wire name `Mobile`, string.
+    /// Wire name `Mobile`: string.
     #[serde(rename = "Mobile", default)]
     pub mobile: ::std::option::Option<::std::string::String>,
-    /// The `MobileStatus` field.
-    ///
-    /// Wire name `MobileStatus`, 32-bit integer.
+    /// Wire name `MobileStatus`: 32-bit integer.
     #[serde(
         rename = "MobileStatus",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub mobile_status: ::std::option::Option<i32>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `WebhookList` field.
-    ///
-    /// Wire name `WebhookList`, list of string.
+    /// Wire name `WebhookList`: list of string.
     #[serde(rename = "WebhookList", default)]
     pub webhook_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The webhook addresses, as a JSON-encoded string.
     ///
-    /// Wire name `Webhooks`, string.
+    /// Wire name `Webhooks`: string.
     #[serde(rename = "Webhooks", default)]
     pub webhooks: ::std::option::Option<::std::string::String>,
 }
@@ -210,7 +187,7 @@ impl ListContactBuilder {
 impl ListContactBuilder {
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub fn current_page(mut self, value: i32) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -222,7 +199,7 @@ impl ListContactBuilder {
     }
     /// Text matched against contact names, emails and phone numbers.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string.
     pub fn keyword(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -240,7 +217,7 @@ impl ListContactBuilder {
     }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub fn show_size(mut self, value: i32) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self

@@ -3,25 +3,26 @@
 //! Lists the account's certificate signing requests.
 //!
 //! Call it with [`Client::list_csr`](crate::Client::list_csr). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `ListCsr`. Build it with the builder that [`Client::list_csr`](crate::Client::list_csr) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListCsrInput {
     /// List only requests with this key algorithm.
     ///
-    /// Wire name `Algorithm`, string.
+    /// Wire name `Algorithm`: string.
     pub algorithm: ::std::option::Option<::std::string::String>,
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer.
     pub current_page: ::std::option::Option<i64>,
     /// Text matched against request names and domains.
     ///
-    /// Wire name `KeyWord`, string.
+    /// Wire name `KeyWord`: string.
     pub key_word: ::std::option::Option<::std::string::String>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer.
     pub show_size: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for ListCsrInput {
@@ -47,14 +48,10 @@ impl ::alibabacloud_runtime::Operation for ListCsrInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCsrOutput {
-    /// The `CsrList` field.
-    ///
-    /// Wire name `CsrList`, list of [`CsrListItem`].
+    /// Wire name `CsrList`: list of [`CsrListItem`].
     #[serde(rename = "CsrList", default)]
     pub csr_list: ::std::option::Option<::std::vec::Vec<CsrListItem>>,
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer.
     #[serde(
         rename = "CurrentPage",
         default,
@@ -63,21 +60,17 @@ pub struct ListCsrOutput {
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i64>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
@@ -86,86 +79,79 @@ pub struct ListCsrOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CsrListItem {
-    /// The `Algorithm` field.
-    ///
-    /// Wire name `Algorithm`, string.
+    /// Wire name `Algorithm`: string.
     #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<::std::string::String>,
-    /// The `CommonName` field.
-    ///
-    /// Wire name `CommonName`, string.
+    /// Wire name `CommonName`: string.
     #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
-    /// The `CorpName` field.
-    ///
-    /// Wire name `CorpName`, string.
+    /// Wire name `CorpName`: string.
     #[serde(rename = "CorpName", default)]
     pub corp_name: ::std::option::Option<::std::string::String>,
-    /// The `CountryCode` field.
-    ///
-    /// Wire name `CountryCode`, string.
+    /// Wire name `CountryCode`: string.
     #[serde(rename = "CountryCode", default)]
     pub country_code: ::std::option::Option<::std::string::String>,
-    /// The `CsrId` field.
-    ///
-    /// Wire name `CsrId`, 64-bit integer.
+    /// Wire name `CsrId`: 64-bit integer.
     #[serde(
         rename = "CsrId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub csr_id: ::std::option::Option<i64>,
-    /// The `Department` field.
-    ///
-    /// Wire name `Department`, string.
+    /// Wire name `Department`: string.
     #[serde(rename = "Department", default)]
     pub department: ::std::option::Option<::std::string::String>,
-    /// The `HasPrivateKey` field.
-    ///
-    /// Wire name `HasPrivateKey`, boolean.
+    /// Wire name `HasPrivateKey`: boolean, secret (redacted in `Debug`).
     #[serde(
         rename = "HasPrivateKey",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub has_private_key: ::std::option::Option<bool>,
-    /// The `KeySha2` field.
-    ///
-    /// Wire name `KeySha2`, string.
+    /// Wire name `KeySha2`: string.
     #[serde(rename = "KeySha2", default)]
     pub key_sha2: ::std::option::Option<::std::string::String>,
-    /// The `KeySize` field.
-    ///
-    /// Wire name `KeySize`, 32-bit integer.
+    /// Wire name `KeySize`: 32-bit integer.
     #[serde(
         rename = "KeySize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub key_size: ::std::option::Option<i32>,
-    /// The `Locality` field.
-    ///
-    /// Wire name `Locality`, string.
+    /// Wire name `Locality`: string.
     #[serde(rename = "Locality", default)]
     pub locality: ::std::option::Option<::std::string::String>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `Province` field.
-    ///
-    /// Wire name `Province`, string.
+    /// Wire name `Province`: string.
     #[serde(rename = "Province", default)]
     pub province: ::std::option::Option<::std::string::String>,
-    /// The `Sans` field.
-    ///
-    /// Wire name `Sans`, string.
+    /// Wire name `Sans`: string.
     #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for CsrListItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CsrListItem")
+            .field("algorithm", &self.algorithm)
+            .field("common_name", &self.common_name)
+            .field("corp_name", &self.corp_name)
+            .field("country_code", &self.country_code)
+            .field("csr_id", &self.csr_id)
+            .field("department", &self.department)
+            .field("has_private_key", &::std::format_args!("** redacted **"))
+            .field("key_sha2", &self.key_sha2)
+            .field("key_size", &self.key_size)
+            .field("locality", &self.locality)
+            .field("name", &self.name)
+            .field("province", &self.province)
+            .field("sans", &self.sans)
+            .finish()
+    }
 }
 /// The errors `ListCsr` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,7 +223,7 @@ impl ListCsrBuilder {
 impl ListCsrBuilder {
     /// List only requests with this key algorithm.
     ///
-    /// Wire name `Algorithm`, string.
+    /// Wire name `Algorithm`: string.
     pub fn algorithm(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -255,7 +241,7 @@ impl ListCsrBuilder {
     }
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer.
     pub fn current_page(mut self, value: i64) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -267,7 +253,7 @@ impl ListCsrBuilder {
     }
     /// Text matched against request names and domains.
     ///
-    /// Wire name `KeyWord`, string.
+    /// Wire name `KeyWord`: string.
     pub fn key_word(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -285,7 +271,7 @@ impl ListCsrBuilder {
     }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer.
     pub fn show_size(mut self, value: i64) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self

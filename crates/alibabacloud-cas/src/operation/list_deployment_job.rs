@@ -3,33 +3,34 @@
 //! Lists the account's deployment jobs.
 //!
 //! Call it with [`Client::list_deployment_job`](crate::Client::list_deployment_job). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `ListDeploymentJob`. Build it with the builder that [`Client::list_deployment_job`](crate::Client::list_deployment_job) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListDeploymentJobInput {
     /// List only jobs that deploy this certificate.
     ///
-    /// Wire name `CertId`, 64-bit integer.
+    /// Wire name `CertId`: 64-bit integer.
     pub cert_id: ::std::option::Option<i64>,
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub current_page: ::std::option::Option<i32>,
     /// List only jobs of this certificate instance.
     ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// List only jobs of this kind.
     ///
-    /// Wire name `JobType`, string.
+    /// Wire name `JobType`: string.
     pub job_type: ::std::option::Option<::std::string::String>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub show_size: ::std::option::Option<i32>,
     /// List only jobs in this state.
     ///
-    /// Wire name `Status`, string.
+    /// Wire name `Status`: string.
     pub status: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for ListDeploymentJobInput {
@@ -59,37 +60,29 @@ impl ::alibabacloud_runtime::Operation for ListDeploymentJobInput {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDeploymentJobOutput {
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     #[serde(
         rename = "CurrentPage",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub current_page: ::std::option::Option<i32>,
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, list of [`DataItem`].
+    /// Wire name `Data`: list of [`DataItem`].
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i32>,
-    /// The `Total` field.
-    ///
-    /// Wire name `Total`, 64-bit integer.
+    /// Wire name `Total`: 64-bit integer.
     #[serde(
         rename = "Total",
         default,
@@ -101,101 +94,67 @@ pub struct ListDeploymentJobOutput {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataItem {
-    /// The `CertDomain` field.
-    ///
-    /// Wire name `CertDomain`, string.
+    /// Wire name `CertDomain`: string.
     #[serde(rename = "CertDomain", default)]
     pub cert_domain: ::std::option::Option<::std::string::String>,
-    /// The `CertType` field.
-    ///
-    /// Wire name `CertType`, string.
+    /// Wire name `CertType`: string.
     #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<::std::string::String>,
-    /// The `Certificates` field.
-    ///
-    /// Wire name `Certificates`, any JSON value.
+    /// Wire name `Certificates`: any JSON value.
     #[serde(rename = "Certificates", default)]
     pub certificates: ::std::option::Option<::serde_json::Value>,
-    /// The `Del` field.
-    ///
-    /// Wire name `Del`, 32-bit integer.
+    /// Wire name `Del`: 32-bit integer.
     #[serde(
         rename = "Del",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub del: ::std::option::Option<i32>,
-    /// The `EndTime` field.
-    ///
-    /// Wire name `EndTime`, string. Milliseconds since the Unix epoch.
+    /// Wire name `EndTime`: string. Milliseconds since the Unix epoch.
     #[serde(rename = "EndTime", default)]
     pub end_time: ::std::option::Option<::std::string::String>,
-    /// The `GmtCreate` field.
-    ///
-    /// Wire name `GmtCreate`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtCreate`: string. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtCreate", default)]
     pub gmt_create: ::std::option::Option<::std::string::String>,
-    /// The `GmtModified` field.
-    ///
-    /// Wire name `GmtModified`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtModified`: string. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtModified", default)]
     pub gmt_modified: ::std::option::Option<::std::string::String>,
-    /// The `Id` field.
-    ///
-    /// Wire name `Id`, 64-bit integer.
+    /// Wire name `Id`: 64-bit integer.
     #[serde(
         rename = "Id",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub id: ::std::option::Option<i64>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `JobType` field.
-    ///
-    /// Wire name `JobType`, string.
+    /// Wire name `JobType`: string.
     #[serde(rename = "JobType", default)]
     pub job_type: ::std::option::Option<::std::string::String>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `ProductName` field.
-    ///
-    /// Wire name `ProductName`, string.
+    /// Wire name `ProductName`: string.
     #[serde(rename = "ProductName", default)]
     pub product_name: ::std::option::Option<::std::string::String>,
-    /// The `Rollback` field.
-    ///
-    /// Wire name `Rollback`, 32-bit integer.
+    /// Wire name `Rollback`: 32-bit integer.
     #[serde(
         rename = "Rollback",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub rollback: ::std::option::Option<i32>,
-    /// The `ScheduleTime` field.
-    ///
-    /// Wire name `ScheduleTime`, string. Milliseconds since the Unix epoch.
+    /// Wire name `ScheduleTime`: string. Milliseconds since the Unix epoch.
     #[serde(rename = "ScheduleTime", default)]
     pub schedule_time: ::std::option::Option<::std::string::String>,
-    /// The `StartTime` field.
-    ///
-    /// Wire name `StartTime`, string. Milliseconds since the Unix epoch.
+    /// Wire name `StartTime`: string. Milliseconds since the Unix epoch.
     #[serde(rename = "StartTime", default)]
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// The `Status` field.
-    ///
-    /// Wire name `Status`, string.
+    /// Wire name `Status`: string.
     #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<::std::string::String>,
-    /// The `UserId` field.
-    ///
-    /// Wire name `UserId`, 64-bit integer.
+    /// Wire name `UserId`: 64-bit integer.
     #[serde(
         rename = "UserId",
         default,
@@ -315,7 +274,7 @@ impl ListDeploymentJobBuilder {
 impl ListDeploymentJobBuilder {
     /// List only jobs that deploy this certificate.
     ///
-    /// Wire name `CertId`, 64-bit integer.
+    /// Wire name `CertId`: 64-bit integer.
     pub fn cert_id(mut self, value: i64) -> Self {
         self.cert_id = ::std::option::Option::Some(value);
         self
@@ -327,7 +286,7 @@ impl ListDeploymentJobBuilder {
     }
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub fn current_page(mut self, value: i32) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -339,7 +298,7 @@ impl ListDeploymentJobBuilder {
     }
     /// List only jobs of this certificate instance.
     ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     pub fn instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -357,7 +316,7 @@ impl ListDeploymentJobBuilder {
     }
     /// List only jobs of this kind.
     ///
-    /// Wire name `JobType`, string.
+    /// Wire name `JobType`: string.
     pub fn job_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -375,7 +334,7 @@ impl ListDeploymentJobBuilder {
     }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub fn show_size(mut self, value: i32) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self
@@ -387,7 +346,7 @@ impl ListDeploymentJobBuilder {
     }
     /// List only jobs in this state.
     ///
-    /// Wire name `Status`, string.
+    /// Wire name `Status`: string.
     pub fn status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

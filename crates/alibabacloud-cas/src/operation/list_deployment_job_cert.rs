@@ -3,13 +3,14 @@
 //! Lists the certificates that a deployment job deploys.
 //!
 //! Call it with [`Client::list_deployment_job_cert`](crate::Client::list_deployment_job_cert). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `ListDeploymentJobCert`. Build it with the builder that [`Client::list_deployment_job_cert`](crate::Client::list_deployment_job_cert) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListDeploymentJobCertInput {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub job_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for ListDeploymentJobCertInput {
@@ -34,14 +35,12 @@ impl ::alibabacloud_runtime::Operation for ListDeploymentJobCertInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDeploymentJobCertOutput {
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, list of [`DataItem`].
+    /// Wire name `Data`: list of [`DataItem`].
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -49,98 +48,70 @@ pub struct ListDeploymentJobCertOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataItem {
-    /// The `Algorithm` field.
-    ///
-    /// Wire name `Algorithm`, string.
+    /// Wire name `Algorithm`: string.
     #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<::std::string::String>,
-    /// The `CertId` field.
-    ///
-    /// Wire name `CertId`, 64-bit integer.
+    /// Wire name `CertId`: 64-bit integer.
     #[serde(
         rename = "CertId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub cert_id: ::std::option::Option<i64>,
-    /// The `CertInstanceId` field.
-    ///
-    /// Wire name `CertInstanceId`, string.
+    /// Wire name `CertInstanceId`: string.
     #[serde(rename = "CertInstanceId", default)]
     pub cert_instance_id: ::std::option::Option<::std::string::String>,
-    /// The `CertName` field.
-    ///
-    /// Wire name `CertName`, string.
+    /// Wire name `CertName`: string.
     #[serde(rename = "CertName", default)]
     pub cert_name: ::std::option::Option<::std::string::String>,
-    /// The `CertOrderType` field.
-    ///
-    /// Wire name `CertOrderType`, [`CertOrderType`].
+    /// Wire name `CertOrderType`: [`CertOrderType`].
     #[serde(rename = "CertOrderType", default)]
     pub cert_order_type: ::std::option::Option<CertOrderType>,
-    /// The `CertType` field.
-    ///
-    /// Wire name `CertType`, string.
+    /// Wire name `CertType`: string.
     #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<::std::string::String>,
-    /// The `CommonName` field.
-    ///
-    /// Wire name `CommonName`, string.
+    /// Wire name `CommonName`: string.
     #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
-    /// The `IsTrustee` field.
-    ///
-    /// Wire name `IsTrustee`, boolean. Documented values: `true`, `false`.
+    /// Wire name `IsTrustee`: boolean. Documented values: `true`, `false`.
     #[serde(
         rename = "IsTrustee",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub is_trustee: ::std::option::Option<bool>,
-    /// The `Month` field.
-    ///
-    /// Wire name `Month`, 32-bit integer.
+    /// Wire name `Month`: 32-bit integer.
     #[serde(
         rename = "Month",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub month: ::std::option::Option<i32>,
-    /// The `NotAfterTime` field.
-    ///
-    /// Wire name `NotAfterTime`, 64-bit integer.
+    /// Wire name `NotAfterTime`: 64-bit integer.
     #[serde(
         rename = "NotAfterTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_after_time: ::std::option::Option<i64>,
-    /// The `NotBeforeTime` field.
-    ///
-    /// Wire name `NotBeforeTime`, 64-bit integer.
+    /// Wire name `NotBeforeTime`: 64-bit integer.
     #[serde(
         rename = "NotBeforeTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_before_time: ::std::option::Option<i64>,
-    /// The `OrderId` field.
-    ///
-    /// Wire name `OrderId`, 64-bit integer.
+    /// Wire name `OrderId`: 64-bit integer.
     #[serde(
         rename = "OrderId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub order_id: ::std::option::Option<i64>,
-    /// The `Sans` field.
-    ///
-    /// Wire name `Sans`, list of string.
+    /// Wire name `Sans`: list of string.
     #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The `StatusCode` field.
-    ///
-    /// Wire name `StatusCode`, [`StatusCode`].
+    /// Wire name `StatusCode`: [`StatusCode`].
     #[serde(rename = "StatusCode", default)]
     pub status_code: ::std::option::Option<StatusCode>,
 }
@@ -414,7 +385,7 @@ impl ListDeploymentJobCertBuilder<::alibabacloud_runtime::Missing> {
 impl<JobId_> ListDeploymentJobCertBuilder<JobId_> {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub fn job_id(self, value: i64) -> ListDeploymentJobCertBuilder<i64> {
         ListDeploymentJobCertBuilder {
             _client: self._client,

@@ -3,13 +3,14 @@
 //! Lists the cloud resources that a deployment job targets.
 //!
 //! Call it with [`Client::list_deployment_job_resource`](crate::Client::list_deployment_job_resource). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `ListDeploymentJobResource`. Build it with the builder that [`Client::list_deployment_job_resource`](crate::Client::list_deployment_job_resource) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListDeploymentJobResourceInput {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub job_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for ListDeploymentJobResourceInput {
@@ -34,14 +35,12 @@ impl ::alibabacloud_runtime::Operation for ListDeploymentJobResourceInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDeploymentJobResourceOutput {
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, list of [`DataItem`].
+    /// Wire name `Data`: list of [`DataItem`].
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -49,134 +48,90 @@ pub struct ListDeploymentJobResourceOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataItem {
-    /// The `CertEndTime` field.
-    ///
-    /// Wire name `CertEndTime`, string.
+    /// Wire name `CertEndTime`: string.
     #[serde(rename = "CertEndTime", default)]
     pub cert_end_time: ::std::option::Option<::std::string::String>,
-    /// The `CertId` field.
-    ///
-    /// Wire name `CertId`, 64-bit integer.
+    /// Wire name `CertId`: 64-bit integer.
     #[serde(
         rename = "CertId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub cert_id: ::std::option::Option<i64>,
-    /// The `CertName` field.
-    ///
-    /// Wire name `CertName`, string.
+    /// Wire name `CertName`: string.
     #[serde(rename = "CertName", default)]
     pub cert_name: ::std::option::Option<::std::string::String>,
-    /// The `CertStartTime` field.
-    ///
-    /// Wire name `CertStartTime`, string.
+    /// Wire name `CertStartTime`: string.
     #[serde(rename = "CertStartTime", default)]
     pub cert_start_time: ::std::option::Option<::std::string::String>,
-    /// The `CloudAccessId` field.
-    ///
-    /// Wire name `CloudAccessId`, string.
+    /// Wire name `CloudAccessId`: string.
     #[serde(rename = "CloudAccessId", default)]
     pub cloud_access_id: ::std::option::Option<::std::string::String>,
-    /// The `CloudName` field.
-    ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string.
     #[serde(rename = "CloudName", default)]
     pub cloud_name: ::std::option::Option<::std::string::String>,
-    /// The `CloudProduct` field.
-    ///
-    /// Wire name `CloudProduct`, string.
+    /// Wire name `CloudProduct`: string.
     #[serde(rename = "CloudProduct", default)]
     pub cloud_product: ::std::option::Option<::std::string::String>,
-    /// The `CloudRegion` field.
-    ///
-    /// Wire name `CloudRegion`, string.
+    /// Wire name `CloudRegion`: string.
     #[serde(rename = "CloudRegion", default)]
     pub cloud_region: ::std::option::Option<::std::string::String>,
-    /// The `DefaultResource` field.
-    ///
-    /// Wire name `DefaultResource`, 32-bit integer.
+    /// Wire name `DefaultResource`: 32-bit integer.
     #[serde(
         rename = "DefaultResource",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub default_resource: ::std::option::Option<i32>,
-    /// The `Domain` field.
-    ///
-    /// Wire name `Domain`, string.
+    /// Wire name `Domain`: string.
     #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// The `EnableHttps` field.
-    ///
-    /// Wire name `EnableHttps`, 32-bit integer.
+    /// Wire name `EnableHttps`: 32-bit integer.
     #[serde(
         rename = "EnableHttps",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub enable_https: ::std::option::Option<i32>,
-    /// The `GmtCreate` field.
-    ///
-    /// Wire name `GmtCreate`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtCreate`: string. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtCreate", default)]
     pub gmt_create: ::std::option::Option<::std::string::String>,
-    /// The `GmtModified` field.
-    ///
-    /// Wire name `GmtModified`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtModified`: string. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtModified", default)]
     pub gmt_modified: ::std::option::Option<::std::string::String>,
-    /// The `Id` field.
-    ///
-    /// Wire name `Id`, 64-bit integer.
+    /// Wire name `Id`: 64-bit integer.
     #[serde(
         rename = "Id",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub id: ::std::option::Option<i64>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `ListenerId` field.
-    ///
-    /// Wire name `ListenerId`, string.
+    /// Wire name `ListenerId`: string.
     #[serde(rename = "ListenerId", default)]
     pub listener_id: ::std::option::Option<::std::string::String>,
-    /// The `ListenerPort` field.
-    ///
-    /// Wire name `ListenerPort`, string.
+    /// Wire name `ListenerPort`: string.
     #[serde(rename = "ListenerPort", default)]
     pub listener_port: ::std::option::Option<::std::string::String>,
-    /// The `RegionId` field.
-    ///
-    /// Wire name `RegionId`, string.
+    /// Wire name `RegionId`: string.
     #[serde(rename = "RegionId", default)]
     pub region_id: ::std::option::Option<::std::string::String>,
-    /// The `Remark` field.
-    ///
-    /// Wire name `Remark`, string.
+    /// Wire name `Remark`: string.
     #[serde(rename = "Remark", default)]
     pub remark: ::std::option::Option<::std::string::String>,
-    /// The `Status` field.
-    ///
-    /// Wire name `Status`, string.
+    /// Wire name `Status`: string.
     #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<::std::string::String>,
-    /// The `UseSsl` field.
-    ///
-    /// Wire name `UseSsl`, 32-bit integer.
+    /// Wire name `UseSsl`: 32-bit integer.
     #[serde(
         rename = "UseSsl",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub use_ssl: ::std::option::Option<i32>,
-    /// The `UserId` field.
-    ///
-    /// Wire name `UserId`, 64-bit integer.
+    /// Wire name `UserId`: 64-bit integer.
     #[serde(
         rename = "UserId",
         default,
@@ -262,7 +217,7 @@ impl ListDeploymentJobResourceBuilder<::alibabacloud_runtime::Missing> {
 impl<JobId_> ListDeploymentJobResourceBuilder<JobId_> {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub fn job_id(self, value: i64) -> ListDeploymentJobResourceBuilder<i64> {
         ListDeploymentJobResourceBuilder {
             _client: self._client,

@@ -7,33 +7,34 @@
 //! Results are paged: `CurrentPage` is the 1-based page number and `ShowSize` the number of entries per page; `TotalCount` in the response gives the total number of entries.
 //!
 //! Call it with [`Client::list_user_certificate_order`](crate::Client::list_user_certificate_order). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `ListUserCertificateOrder`. Build it with the builder that [`Client::list_user_certificate_order`](crate::Client::list_user_certificate_order) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListUserCertificateOrderInput {
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer.
     pub current_page: ::std::option::Option<i64>,
     /// Text matched against domains and resource IDs.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string.
     pub keyword: ::std::option::Option<::std::string::String>,
     /// What to list: certificates (`CERT`, `UPLOAD`) or orders (`CPACK`, `BUY`).
     ///
-    /// Wire name `OrderType`, [`OrderType`]. The service's default: `CPACK`.
+    /// Wire name `OrderType`: [`OrderType`]. The service's default: `CPACK`.
     pub order_type: ::std::option::Option<OrderType>,
     /// List only entries in this resource group.
     ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer.
     pub show_size: ::std::option::Option<i64>,
     /// List only entries in this state.
     ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`].
     pub status: ::std::option::Option<Status>,
 }
 impl ::alibabacloud_runtime::Operation for ListUserCertificateOrderInput {
@@ -63,16 +64,12 @@ impl ::alibabacloud_runtime::Operation for ListUserCertificateOrderInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListUserCertificateOrderOutput {
-    /// The `CertificateOrderList` field.
-    ///
-    /// Wire name `CertificateOrderList`, list of [`CertificateOrderListItem`].
+    /// Wire name `CertificateOrderList`: list of [`CertificateOrderListItem`].
     #[serde(rename = "CertificateOrderList", default)]
     pub certificate_order_list: ::std::option::Option<
         ::std::vec::Vec<CertificateOrderListItem>,
     >,
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer.
     #[serde(
         rename = "CurrentPage",
         default,
@@ -81,21 +78,17 @@ pub struct ListUserCertificateOrderOutput {
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i64>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
@@ -107,220 +100,148 @@ pub struct ListUserCertificateOrderOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CertificateOrderListItem {
-    /// The `Algorithm` field.
-    ///
-    /// Wire name `Algorithm`, string.
+    /// Wire name `Algorithm`: string.
     #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<::std::string::String>,
-    /// The `AliyunOrderId` field.
-    ///
-    /// Wire name `AliyunOrderId`, 64-bit integer.
+    /// Wire name `AliyunOrderId`: 64-bit integer.
     #[serde(
         rename = "AliyunOrderId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub aliyun_order_id: ::std::option::Option<i64>,
-    /// The `BuyDate` field.
-    ///
-    /// Wire name `BuyDate`, 64-bit integer. Milliseconds since the Unix epoch.
+    /// Wire name `BuyDate`: 64-bit integer. Milliseconds since the Unix epoch.
     #[serde(
         rename = "BuyDate",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub buy_date: ::std::option::Option<i64>,
-    /// The `CertEndTime` field.
-    ///
-    /// Wire name `CertEndTime`, 64-bit integer. Milliseconds since the Unix epoch.
+    /// Wire name `CertEndTime`: 64-bit integer. Milliseconds since the Unix epoch.
     #[serde(
         rename = "CertEndTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub cert_end_time: ::std::option::Option<i64>,
-    /// The `CertStartTime` field.
-    ///
-    /// Wire name `CertStartTime`, 64-bit integer. Milliseconds since the Unix epoch.
+    /// Wire name `CertStartTime`: 64-bit integer. Milliseconds since the Unix epoch.
     #[serde(
         rename = "CertStartTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub cert_start_time: ::std::option::Option<i64>,
-    /// The `CertType` field.
-    ///
-    /// Wire name `CertType`, [`CertType`].
+    /// Wire name `CertType`: [`CertType`].
     #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<CertType>,
-    /// The `CertificateId` field.
-    ///
-    /// Wire name `CertificateId`, 64-bit integer.
+    /// Wire name `CertificateId`: 64-bit integer.
     #[serde(
         rename = "CertificateId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub certificate_id: ::std::option::Option<i64>,
-    /// The `City` field.
-    ///
-    /// Wire name `City`, string.
+    /// Wire name `City`: string.
     #[serde(rename = "City", default)]
     pub city: ::std::option::Option<::std::string::String>,
-    /// The `CommonName` field.
-    ///
-    /// Wire name `CommonName`, string.
+    /// Wire name `CommonName`: string.
     #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
-    /// The `Country` field.
-    ///
-    /// Wire name `Country`, string.
+    /// Wire name `Country`: string.
     #[serde(rename = "Country", default)]
     pub country: ::std::option::Option<::std::string::String>,
-    /// The `Domain` field.
-    ///
-    /// Wire name `Domain`, string.
+    /// Wire name `Domain`: string.
     #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// The `DomainCount` field.
-    ///
-    /// Wire name `DomainCount`, 64-bit integer.
+    /// Wire name `DomainCount`: 64-bit integer.
     #[serde(
         rename = "DomainCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub domain_count: ::std::option::Option<i64>,
-    /// The `DomainType` field.
-    ///
-    /// Wire name `DomainType`, [`DomainType`].
+    /// Wire name `DomainType`: [`DomainType`].
     #[serde(rename = "DomainType", default)]
     pub domain_type: ::std::option::Option<DomainType>,
-    /// The `EndDate` field.
-    ///
-    /// Wire name `EndDate`, string.
+    /// Wire name `EndDate`: string.
     #[serde(rename = "EndDate", default)]
     pub end_date: ::std::option::Option<::std::string::String>,
-    /// The `Expired` field.
-    ///
-    /// Wire name `Expired`, boolean.
+    /// Wire name `Expired`: boolean.
     #[serde(
         rename = "Expired",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub expired: ::std::option::Option<bool>,
-    /// The `Fingerprint` field.
-    ///
-    /// Wire name `Fingerprint`, string.
+    /// Wire name `Fingerprint`: string.
     #[serde(rename = "Fingerprint", default)]
     pub fingerprint: ::std::option::Option<::std::string::String>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `Issuer` field.
-    ///
-    /// Wire name `Issuer`, string.
+    /// Wire name `Issuer`: string.
     #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `OrderId` field.
-    ///
-    /// Wire name `OrderId`, 64-bit integer.
+    /// Wire name `OrderId`: 64-bit integer.
     #[serde(
         rename = "OrderId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub order_id: ::std::option::Option<i64>,
-    /// The `OrgName` field.
-    ///
-    /// Wire name `OrgName`, string.
+    /// Wire name `OrgName`: string.
     #[serde(rename = "OrgName", default)]
     pub org_name: ::std::option::Option<::std::string::String>,
-    /// The `PartnerOrderId` field.
-    ///
-    /// Wire name `PartnerOrderId`, string.
+    /// Wire name `PartnerOrderId`: string.
     #[serde(rename = "PartnerOrderId", default)]
     pub partner_order_id: ::std::option::Option<::std::string::String>,
-    /// The `ProductCode` field.
-    ///
-    /// Wire name `ProductCode`, string.
+    /// Wire name `ProductCode`: string.
     #[serde(rename = "ProductCode", default)]
     pub product_code: ::std::option::Option<::std::string::String>,
-    /// The `ProductName` field.
-    ///
-    /// Wire name `ProductName`, string.
+    /// Wire name `ProductName`: string.
     #[serde(rename = "ProductName", default)]
     pub product_name: ::std::option::Option<::std::string::String>,
-    /// The `Province` field.
-    ///
-    /// Wire name `Province`, string.
+    /// Wire name `Province`: string.
     #[serde(rename = "Province", default)]
     pub province: ::std::option::Option<::std::string::String>,
-    /// The `ResourceGroupId` field.
-    ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     #[serde(rename = "ResourceGroupId", default)]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// The `RootBrand` field.
-    ///
-    /// Wire name `RootBrand`, string.
+    /// Wire name `RootBrand`: string.
     #[serde(rename = "RootBrand", default)]
     pub root_brand: ::std::option::Option<::std::string::String>,
-    /// The `Sans` field.
-    ///
-    /// Wire name `Sans`, string.
+    /// Wire name `Sans`: string.
     #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::string::String>,
-    /// The `SerialNo` field.
-    ///
-    /// Wire name `SerialNo`, string.
+    /// Wire name `SerialNo`: string.
     #[serde(rename = "SerialNo", default)]
     pub serial_no: ::std::option::Option<::std::string::String>,
-    /// The `Sha2` field.
-    ///
-    /// Wire name `Sha2`, string.
+    /// Wire name `Sha2`: string.
     #[serde(rename = "Sha2", default)]
     pub sha2: ::std::option::Option<::std::string::String>,
-    /// The `SourceType` field.
-    ///
-    /// Wire name `SourceType`, [`SourceType`].
+    /// Wire name `SourceType`: [`SourceType`].
     #[serde(rename = "SourceType", default)]
     pub source_type: ::std::option::Option<SourceType>,
-    /// The `StartDate` field.
-    ///
-    /// Wire name `StartDate`, string.
+    /// Wire name `StartDate`: string.
     #[serde(rename = "StartDate", default)]
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// The `Status` field.
-    ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`].
     #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
-    /// The `TrusteeStatus` field.
-    ///
-    /// Wire name `TrusteeStatus`, [`TrusteeStatus`].
+    /// Wire name `TrusteeStatus`: [`TrusteeStatus`].
     #[serde(rename = "TrusteeStatus", default)]
     pub trustee_status: ::std::option::Option<TrusteeStatus>,
-    /// The `Upload` field.
-    ///
-    /// Wire name `Upload`, boolean.
+    /// Wire name `Upload`: boolean.
     #[serde(
         rename = "Upload",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub upload: ::std::option::Option<bool>,
-    /// The `WildDomainCount` field.
-    ///
-    /// Wire name `WildDomainCount`, 64-bit integer.
+    /// Wire name `WildDomainCount`: 64-bit integer.
     #[serde(
         rename = "WildDomainCount",
         default,
@@ -919,7 +840,7 @@ impl ListUserCertificateOrderBuilder {
 impl ListUserCertificateOrderBuilder {
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer.
     pub fn current_page(mut self, value: i64) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -931,7 +852,7 @@ impl ListUserCertificateOrderBuilder {
     }
     /// Text matched against domains and resource IDs.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string.
     pub fn keyword(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -949,7 +870,7 @@ impl ListUserCertificateOrderBuilder {
     }
     /// What to list: certificates (`CERT`, `UPLOAD`) or orders (`CPACK`, `BUY`).
     ///
-    /// Wire name `OrderType`, [`OrderType`]. The service's default: `CPACK`.
+    /// Wire name `OrderType`: [`OrderType`]. The service's default: `CPACK`.
     pub fn order_type(mut self, value: impl ::std::convert::Into<OrderType>) -> Self {
         self.order_type = ::std::option::Option::Some(value.into());
         self
@@ -961,7 +882,7 @@ impl ListUserCertificateOrderBuilder {
     }
     /// List only entries in this resource group.
     ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     pub fn resource_group_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -979,7 +900,7 @@ impl ListUserCertificateOrderBuilder {
     }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer.
     pub fn show_size(mut self, value: i64) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self
@@ -991,7 +912,7 @@ impl ListUserCertificateOrderBuilder {
     }
     /// List only entries in this state.
     ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`].
     pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self

@@ -3,29 +3,30 @@
 //! Lists the workers of a deployment job, one per target resource.
 //!
 //! Call it with [`Client::list_worker_resource`](crate::Client::list_worker_resource). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `ListWorkerResource`. Build it with the builder that [`Client::list_worker_resource`](crate::Client::list_worker_resource) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListWorkerResourceInput {
     /// List only workers for this cloud product.
     ///
-    /// Wire name `CloudProduct`, string.
+    /// Wire name `CloudProduct`: string.
     pub cloud_product: ::std::option::Option<::std::string::String>,
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub current_page: ::std::option::Option<i32>,
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub job_id: i64,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub show_size: ::std::option::Option<i32>,
     /// List only workers in this state.
     ///
-    /// Wire name `Status`, string.
+    /// Wire name `Status`: string.
     pub status: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for ListWorkerResourceInput {
@@ -54,37 +55,29 @@ impl ::alibabacloud_runtime::Operation for ListWorkerResourceInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListWorkerResourceOutput {
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     #[serde(
         rename = "CurrentPage",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub current_page: ::std::option::Option<i32>,
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, list of [`DataItem`].
+    /// Wire name `Data`: list of [`DataItem`].
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i32>,
-    /// The `Total` field.
-    ///
-    /// Wire name `Total`, 64-bit integer.
+    /// Wire name `Total`: 64-bit integer.
     #[serde(
         rename = "Total",
         default,
@@ -96,151 +89,105 @@ pub struct ListWorkerResourceOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataItem {
-    /// The `CertDomain` field.
-    ///
-    /// Wire name `CertDomain`, string.
+    /// Wire name `CertDomain`: string.
     #[serde(rename = "CertDomain", default)]
     pub cert_domain: ::std::option::Option<::std::string::String>,
-    /// The `CertId` field.
-    ///
-    /// Wire name `CertId`, 64-bit integer.
+    /// Wire name `CertId`: 64-bit integer.
     #[serde(
         rename = "CertId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub cert_id: ::std::option::Option<i64>,
-    /// The `CertInstanceId` field.
-    ///
-    /// Wire name `CertInstanceId`, string.
+    /// Wire name `CertInstanceId`: string.
     #[serde(rename = "CertInstanceId", default)]
     pub cert_instance_id: ::std::option::Option<::std::string::String>,
-    /// The `CertName` field.
-    ///
-    /// Wire name `CertName`, string.
+    /// Wire name `CertName`: string.
     #[serde(rename = "CertName", default)]
     pub cert_name: ::std::option::Option<::std::string::String>,
-    /// The `CloudName` field.
-    ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string.
     #[serde(rename = "CloudName", default)]
     pub cloud_name: ::std::option::Option<::std::string::String>,
-    /// The `CloudProduct` field.
-    ///
-    /// Wire name `CloudProduct`, [`CloudProduct`].
+    /// Wire name `CloudProduct`: [`CloudProduct`].
     #[serde(rename = "CloudProduct", default)]
     pub cloud_product: ::std::option::Option<CloudProduct>,
-    /// The `CloudRegion` field.
-    ///
-    /// Wire name `CloudRegion`, string.
+    /// Wire name `CloudRegion`: string.
     #[serde(rename = "CloudRegion", default)]
     pub cloud_region: ::std::option::Option<::std::string::String>,
-    /// The `DefaultResource` field.
-    ///
-    /// Wire name `DefaultResource`, boolean. Documented values: `true`, `false`.
+    /// Wire name `DefaultResource`: boolean. Documented values: `true`, `false`.
     #[serde(
         rename = "DefaultResource",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub default_resource: ::std::option::Option<bool>,
-    /// The `GmtCreate` field.
-    ///
-    /// Wire name `GmtCreate`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtCreate`: string. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtCreate", default)]
     pub gmt_create: ::std::option::Option<::std::string::String>,
-    /// The `GmtModified` field.
-    ///
-    /// Wire name `GmtModified`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtModified`: string. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtModified", default)]
     pub gmt_modified: ::std::option::Option<::std::string::String>,
-    /// The `Id` field.
-    ///
-    /// Wire name `Id`, 64-bit integer.
+    /// Wire name `Id`: 64-bit integer.
     #[serde(
         rename = "Id",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub id: ::std::option::Option<i64>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `JobId` field.
-    ///
-    /// Wire name `JobId`, 64-bit integer.
+    /// Wire name `JobId`: 64-bit integer.
     #[serde(
         rename = "JobId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub job_id: ::std::option::Option<i64>,
-    /// The `ListenerId` field.
-    ///
-    /// Wire name `ListenerId`, string.
+    /// Wire name `ListenerId`: string.
     #[serde(rename = "ListenerId", default)]
     pub listener_id: ::std::option::Option<::std::string::String>,
-    /// The `NamespaceId` field.
-    ///
-    /// Wire name `NamespaceId`, string.
+    /// Wire name `NamespaceId`: string.
     #[serde(rename = "NamespaceId", default)]
     pub namespace_id: ::std::option::Option<::std::string::String>,
-    /// The `OrderId` field.
-    ///
-    /// Wire name `OrderId`, 64-bit integer.
+    /// Wire name `OrderId`: 64-bit integer.
     #[serde(
         rename = "OrderId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub order_id: ::std::option::Option<i64>,
-    /// The `Port` field.
-    ///
-    /// Wire name `Port`, 32-bit integer.
+    /// Wire name `Port`: 32-bit integer.
     #[serde(
         rename = "Port",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub port: ::std::option::Option<i32>,
-    /// The `RegionId` field.
-    ///
-    /// Wire name `RegionId`, string.
+    /// Wire name `RegionId`: string.
     #[serde(rename = "RegionId", default)]
     pub region_id: ::std::option::Option<::std::string::String>,
-    /// The `ResourceCertId` field.
-    ///
-    /// Wire name `ResourceCertId`, 64-bit integer.
+    /// Wire name `ResourceCertId`: 64-bit integer.
     #[serde(
         rename = "ResourceCertId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub resource_cert_id: ::std::option::Option<i64>,
-    /// The `ResourceDomain` field.
-    ///
-    /// Wire name `ResourceDomain`, string.
+    /// Wire name `ResourceDomain`: string.
     #[serde(rename = "ResourceDomain", default)]
     pub resource_domain: ::std::option::Option<::std::string::String>,
-    /// The `ResourceId` field.
-    ///
-    /// Wire name `ResourceId`, 64-bit integer.
+    /// Wire name `ResourceId`: 64-bit integer.
     #[serde(
         rename = "ResourceId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub resource_id: ::std::option::Option<i64>,
-    /// The `Status` field.
-    ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`].
     #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
-    /// The `UserId` field.
-    ///
-    /// Wire name `UserId`, 64-bit integer.
+    /// Wire name `UserId`: 64-bit integer.
     #[serde(
         rename = "UserId",
         default,
@@ -599,7 +546,7 @@ impl ListWorkerResourceBuilder<::alibabacloud_runtime::Missing> {
 impl<JobId_> ListWorkerResourceBuilder<JobId_> {
     /// List only workers for this cloud product.
     ///
-    /// Wire name `CloudProduct`, string.
+    /// Wire name `CloudProduct`: string.
     pub fn cloud_product(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -617,7 +564,7 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
     }
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub fn current_page(mut self, value: i32) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -629,7 +576,7 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
     }
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub fn job_id(self, value: i64) -> ListWorkerResourceBuilder<i64> {
         ListWorkerResourceBuilder {
             _client: self._client,
@@ -643,7 +590,7 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
     }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub fn show_size(mut self, value: i32) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self
@@ -655,7 +602,7 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
     }
     /// List only workers in this state.
     ///
-    /// Wire name `Status`, string.
+    /// Wire name `Status`: string.
     pub fn status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3,25 +3,26 @@
 //! Moves a resource into another resource group.
 //!
 //! Call it with [`Client::move_resource_group`](crate::Client::move_resource_group). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `MoveResourceGroup`. Build it with the builder that [`Client::move_resource_group`](crate::Client::move_resource_group) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MoveResourceGroupInput {
     /// The region of the resource.
     ///
-    /// Wire name `RegionId`, string.
+    /// Wire name `RegionId`: string.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group to move the resource into.
     ///
-    /// Wire name `ResourceGroupId`, string, required.
+    /// Wire name `ResourceGroupId`: string, required.
     pub resource_group_id: ::std::string::String,
     /// The ID of the resource to move.
     ///
-    /// Wire name `ResourceId`, string, required.
+    /// Wire name `ResourceId`: string, required.
     pub resource_id: ::std::string::String,
     /// The type of the resource.
     ///
-    /// Wire name `ResourceType`, string, required.
+    /// Wire name `ResourceType`: string, required.
     pub resource_type: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for MoveResourceGroupInput {
@@ -51,7 +52,7 @@ impl ::alibabacloud_runtime::Operation for MoveResourceGroupInput {
 pub struct MoveResourceGroupOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -137,7 +138,7 @@ impl<
 > MoveResourceGroupBuilder<ResourceGroupId_, ResourceId_, ResourceType_> {
     /// The region of the resource.
     ///
-    /// Wire name `RegionId`, string.
+    /// Wire name `RegionId`: string.
     pub fn region_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -155,7 +156,7 @@ impl<
     }
     /// The ID of the resource group to move the resource into.
     ///
-    /// Wire name `ResourceGroupId`, string, required.
+    /// Wire name `ResourceGroupId`: string, required.
     pub fn resource_group_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -171,7 +172,7 @@ impl<
     }
     /// The ID of the resource to move.
     ///
-    /// Wire name `ResourceId`, string, required.
+    /// Wire name `ResourceId`: string, required.
     pub fn resource_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -191,7 +192,7 @@ impl<
     }
     /// The type of the resource.
     ///
-    /// Wire name `ResourceType`, string, required.
+    /// Wire name `ResourceType`: string, required.
     pub fn resource_type(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

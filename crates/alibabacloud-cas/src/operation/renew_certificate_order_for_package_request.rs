@@ -3,21 +3,22 @@
 //! Renews a certificate order from a certificate resource plan and returns the new order's ID.
 //!
 //! Call it with [`Client::renew_certificate_order_for_package_request`](crate::Client::renew_certificate_order_for_package_request). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `RenewCertificateOrderForPackageRequest`. Build it with the builder that [`Client::renew_certificate_order_for_package_request`](crate::Client::renew_certificate_order_for_package_request) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RenewCertificateOrderForPackageRequestInput {
     /// A PEM certificate signing request for the renewed certificate.
     ///
-    /// Wire name `Csr`, string.
+    /// Wire name `Csr`: string.
     pub csr: ::std::option::Option<::std::string::String>,
     /// The ID of the order to renew.
     ///
-    /// Wire name `OrderId`, 64-bit integer, required.
+    /// Wire name `OrderId`: 64-bit integer, required.
     pub order_id: i64,
     /// Tags to bind to the new order.
     ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
 }
 impl ::alibabacloud_runtime::Operation for RenewCertificateOrderForPackageRequestInput {
@@ -46,7 +47,7 @@ impl ::alibabacloud_runtime::Operation for RenewCertificateOrderForPackageReques
 pub struct RenewCertificateOrderForPackageRequestOutput {
     /// The ID of the new certificate order.
     ///
-    /// Wire name `OrderId`, 64-bit integer.
+    /// Wire name `OrderId`: 64-bit integer.
     #[serde(
         rename = "OrderId",
         default,
@@ -55,21 +56,17 @@ pub struct RenewCertificateOrderForPackageRequestOutput {
     pub order_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 /// A structure of the operation, at `request[2].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagsItem {
-    /// The `Key` field.
-    ///
-    /// Wire name `Key`, string.
+    /// Wire name `Key`: string.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// The `Value` field.
-    ///
-    /// Wire name `Value`, string.
+    /// Wire name `Value`: string.
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -150,7 +147,7 @@ impl RenewCertificateOrderForPackageRequestBuilder<::alibabacloud_runtime::Missi
 impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
     /// A PEM certificate signing request for the renewed certificate.
     ///
-    /// Wire name `Csr`, string.
+    /// Wire name `Csr`: string.
     pub fn csr(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -168,7 +165,7 @@ impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
     }
     /// The ID of the order to renew.
     ///
-    /// Wire name `OrderId`, 64-bit integer, required.
+    /// Wire name `OrderId`: 64-bit integer, required.
     pub fn order_id(
         self,
         value: i64,
@@ -183,7 +180,7 @@ impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
     }
     /// Tags to bind to the new order.
     ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
         self.tags = ::std::option::Option::Some(value);
         self

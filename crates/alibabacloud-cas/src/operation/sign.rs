@@ -3,33 +3,34 @@
 //! Signs a message with the private key of a certificate that the service holds.
 //!
 //! Call it with [`Client::sign`](crate::Client::sign). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `Sign`. Build it with the builder that [`Client::sign`](crate::Client::sign) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SignInput {
     /// The identifier of the certificate whose private key signs.
     ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
     ///
-    /// Wire name `CustomIdentifier`, string.
+    /// Wire name `CustomIdentifier`: string.
     pub custom_identifier: ::std::option::Option<::std::string::String>,
     /// The data to sign, or its digest.
     ///
-    /// Wire name `Message`, string, required.
+    /// Wire name `Message`: string, required.
     pub message: ::std::string::String,
     /// Whether `Message` is the raw data or a precomputed digest.
     ///
-    /// Wire name `MessageType`, string, required.
+    /// Wire name `MessageType`: string, required.
     pub message_type: ::std::string::String,
     /// The signature algorithm.
     ///
-    /// Wire name `SigningAlgorithm`, string, required.
+    /// Wire name `SigningAlgorithm`: string, required.
     pub signing_algorithm: ::std::string::String,
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer.
+    /// Wire name `WarehouseId`: 64-bit integer.
     pub warehouse_id: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for SignInput {
@@ -59,12 +60,10 @@ impl ::alibabacloud_runtime::Operation for SignInput {
 pub struct SignOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `Signature` field.
-    ///
-    /// Wire name `Signature`, string.
+    /// Wire name `Signature`: string.
     #[serde(rename = "Signature", default)]
     pub signature: ::std::option::Option<::std::string::String>,
 }
@@ -154,7 +153,7 @@ impl<
 > SignBuilder<Message_, MessageType_, SigningAlgorithm_> {
     /// The identifier of the certificate whose private key signs.
     ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     pub fn cert_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -172,7 +171,7 @@ impl<
     }
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
     ///
-    /// Wire name `CustomIdentifier`, string.
+    /// Wire name `CustomIdentifier`: string.
     pub fn custom_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -190,7 +189,7 @@ impl<
     }
     /// The data to sign, or its digest.
     ///
-    /// Wire name `Message`, string, required.
+    /// Wire name `Message`: string, required.
     pub fn message(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -208,7 +207,7 @@ impl<
     }
     /// Whether `Message` is the raw data or a precomputed digest.
     ///
-    /// Wire name `MessageType`, string, required.
+    /// Wire name `MessageType`: string, required.
     pub fn message_type(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -226,7 +225,7 @@ impl<
     }
     /// The signature algorithm.
     ///
-    /// Wire name `SigningAlgorithm`, string, required.
+    /// Wire name `SigningAlgorithm`: string, required.
     pub fn signing_algorithm(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -244,7 +243,7 @@ impl<
     }
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer.
+    /// Wire name `WarehouseId`: 64-bit integer.
     pub fn warehouse_id(mut self, value: i64) -> Self {
         self.warehouse_id = ::std::option::Option::Some(value);
         self

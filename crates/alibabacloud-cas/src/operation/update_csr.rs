@@ -3,17 +3,18 @@
 //! Stores the private key that belongs to an existing certificate signing request.
 //!
 //! Call it with [`Client::update_csr`](crate::Client::update_csr). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `UpdateCsr`. Build it with the builder that [`Client::update_csr`](crate::Client::update_csr) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UpdateCsrInput {
     /// The ID of the certificate signing request.
     ///
-    /// Wire name `CsrId`, 64-bit integer, required.
+    /// Wire name `CsrId`: 64-bit integer, required.
     pub csr_id: i64,
     /// The PEM private key that belongs to the request.
     ///
-    /// Wire name `Key`, string, required.
+    /// Wire name `Key`: string, required.
     pub key: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for UpdateCsrInput {
@@ -39,7 +40,7 @@ impl ::alibabacloud_runtime::Operation for UpdateCsrInput {
 pub struct UpdateCsrOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -112,7 +113,7 @@ impl UpdateCsrBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::M
 impl<CsrId_, Key_> UpdateCsrBuilder<CsrId_, Key_> {
     /// The ID of the certificate signing request.
     ///
-    /// Wire name `CsrId`, 64-bit integer, required.
+    /// Wire name `CsrId`: 64-bit integer, required.
     pub fn csr_id(self, value: i64) -> UpdateCsrBuilder<i64, Key_> {
         UpdateCsrBuilder {
             _client: self._client,
@@ -123,7 +124,7 @@ impl<CsrId_, Key_> UpdateCsrBuilder<CsrId_, Key_> {
     }
     /// The PEM private key that belongs to the request.
     ///
-    /// Wire name `Key`, string, required.
+    /// Wire name `Key`: string, required.
     pub fn key(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3,33 +3,34 @@
 //! Changes the settings of a deployment job.
 //!
 //! Call it with [`Client::update_deployment_job`](crate::Client::update_deployment_job). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `UpdateDeploymentJob`. Build it with the builder that [`Client::update_deployment_job`](crate::Client::update_deployment_job) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UpdateDeploymentJobInput {
     /// The IDs of the certificates to deploy, separated by commas.
     ///
-    /// Wire name `CertIds`, string.
+    /// Wire name `CertIds`: string.
     pub cert_ids: ::std::option::Option<::std::string::String>,
     /// The IDs of the contacts to notify, separated by commas.
     ///
-    /// Wire name `ContactIds`, string.
+    /// Wire name `ContactIds`: string.
     pub contact_ids: ::std::option::Option<::std::string::String>,
     /// The ID of the deployment job to change.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub job_id: i64,
     /// A new display name for the job.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     pub name: ::std::option::Option<::std::string::String>,
     /// The IDs of the cloud resources to deploy to, separated by commas.
     ///
-    /// Wire name `ResourceIds`, string.
+    /// Wire name `ResourceIds`: string.
     pub resource_ids: ::std::option::Option<::std::string::String>,
     /// When the job should run, as a timestamp.
     ///
-    /// Wire name `ScheduleTime`, 64-bit integer.
+    /// Wire name `ScheduleTime`: 64-bit integer.
     pub schedule_time: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for UpdateDeploymentJobInput {
@@ -61,7 +62,7 @@ impl ::alibabacloud_runtime::Operation for UpdateDeploymentJobInput {
 pub struct UpdateDeploymentJobOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -139,7 +140,7 @@ impl UpdateDeploymentJobBuilder<::alibabacloud_runtime::Missing> {
 impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
     /// The IDs of the certificates to deploy, separated by commas.
     ///
-    /// Wire name `CertIds`, string.
+    /// Wire name `CertIds`: string.
     pub fn cert_ids(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -157,7 +158,7 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
     }
     /// The IDs of the contacts to notify, separated by commas.
     ///
-    /// Wire name `ContactIds`, string.
+    /// Wire name `ContactIds`: string.
     pub fn contact_ids(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -175,7 +176,7 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
     }
     /// The ID of the deployment job to change.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub fn job_id(self, value: i64) -> UpdateDeploymentJobBuilder<i64> {
         UpdateDeploymentJobBuilder {
             _client: self._client,
@@ -190,7 +191,7 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
     }
     /// A new display name for the job.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -208,7 +209,7 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
     }
     /// The IDs of the cloud resources to deploy to, separated by commas.
     ///
-    /// Wire name `ResourceIds`, string.
+    /// Wire name `ResourceIds`: string.
     pub fn resource_ids(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -226,7 +227,7 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
     }
     /// When the job should run, as a timestamp.
     ///
-    /// Wire name `ScheduleTime`, 64-bit integer.
+    /// Wire name `ScheduleTime`: 64-bit integer.
     pub fn schedule_time(mut self, value: i64) -> Self {
         self.schedule_time = ::std::option::Option::Some(value);
         self

@@ -3,17 +3,18 @@
 //! Changes the state of a deployment job.
 //!
 //! Call it with [`Client::update_deployment_job_status`](crate::Client::update_deployment_job_status). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `UpdateDeploymentJobStatus`. Build it with the builder that [`Client::update_deployment_job_status`](crate::Client::update_deployment_job_status) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UpdateDeploymentJobStatusInput {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub job_id: i64,
     /// The state to move the job to.
     ///
-    /// Wire name `Status`, string, required.
+    /// Wire name `Status`: string, required.
     pub status: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for UpdateDeploymentJobStatusInput {
@@ -39,14 +40,12 @@ impl ::alibabacloud_runtime::Operation for UpdateDeploymentJobStatusInput {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateDeploymentJobStatusOutput {
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, any JSON value.
+    /// Wire name `Data`: any JSON value.
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::serde_json::Value>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -122,7 +121,7 @@ impl UpdateDeploymentJobStatusBuilder<
 impl<JobId_, Status_> UpdateDeploymentJobStatusBuilder<JobId_, Status_> {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub fn job_id(self, value: i64) -> UpdateDeploymentJobStatusBuilder<i64, Status_> {
         UpdateDeploymentJobStatusBuilder {
             _client: self._client,
@@ -133,7 +132,7 @@ impl<JobId_, Status_> UpdateDeploymentJobStatusBuilder<JobId_, Status_> {
     }
     /// The state to move the job to.
     ///
-    /// Wire name `Status`, string, required.
+    /// Wire name `Status`: string, required.
     pub fn status(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

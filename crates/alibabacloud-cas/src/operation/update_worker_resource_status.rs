@@ -3,21 +3,22 @@
 //! Changes the state of one worker of a deployment job.
 //!
 //! Call it with [`Client::update_worker_resource_status`](crate::Client::update_worker_resource_status). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `UpdateWorkerResourceStatus`. Build it with the builder that [`Client::update_worker_resource_status`](crate::Client::update_worker_resource_status) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UpdateWorkerResourceStatusInput {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub job_id: i64,
     /// The state to move the worker to.
     ///
-    /// Wire name `Status`, string, required.
+    /// Wire name `Status`: string, required.
     pub status: ::std::string::String,
     /// The ID of the worker.
     ///
-    /// Wire name `WorkerId`, 64-bit integer, required.
+    /// Wire name `WorkerId`: 64-bit integer, required.
     pub worker_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for UpdateWorkerResourceStatusInput {
@@ -44,14 +45,12 @@ impl ::alibabacloud_runtime::Operation for UpdateWorkerResourceStatusInput {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateWorkerResourceStatusOutput {
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, any JSON value.
+    /// Wire name `Data`: any JSON value.
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::serde_json::Value>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -135,7 +134,7 @@ impl<
 > UpdateWorkerResourceStatusBuilder<JobId_, Status_, WorkerId_> {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub fn job_id(
         self,
         value: i64,
@@ -150,7 +149,7 @@ impl<
     }
     /// The state to move the worker to.
     ///
-    /// Wire name `Status`, string, required.
+    /// Wire name `Status`: string, required.
     pub fn status(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -165,7 +164,7 @@ impl<
     }
     /// The ID of the worker.
     ///
-    /// Wire name `WorkerId`, 64-bit integer, required.
+    /// Wire name `WorkerId`: 64-bit integer, required.
     pub fn worker_id(
         self,
         value: i64,

@@ -3,21 +3,22 @@
 //! Uploads an existing certificate signing request, optionally with its private key.
 //!
 //! Call it with [`Client::upload_csr`](crate::Client::upload_csr). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `UploadCsr`. Build it with the builder that [`Client::upload_csr`](crate::Client::upload_csr) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UploadCsrInput {
     /// The PEM certificate signing request.
     ///
-    /// Wire name `Csr`, string, required.
+    /// Wire name `Csr`: string, required.
     pub csr: ::std::string::String,
     /// The PEM private key that belongs to the request.
     ///
-    /// Wire name `Key`, string.
+    /// Wire name `Key`: string.
     pub key: ::std::option::Option<::std::string::String>,
     /// A display name for the request.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for UploadCsrInput {
@@ -42,9 +43,7 @@ impl ::alibabacloud_runtime::Operation for UploadCsrInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadCsrOutput {
-    /// The `CsrId` field.
-    ///
-    /// Wire name `CsrId`, 64-bit integer.
+    /// Wire name `CsrId`: 64-bit integer.
     #[serde(
         rename = "CsrId",
         default,
@@ -53,7 +52,7 @@ pub struct UploadCsrOutput {
     pub csr_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -125,7 +124,7 @@ impl UploadCsrBuilder<::alibabacloud_runtime::Missing> {
 impl<Csr_> UploadCsrBuilder<Csr_> {
     /// The PEM certificate signing request.
     ///
-    /// Wire name `Csr`, string, required.
+    /// Wire name `Csr`: string, required.
     pub fn csr(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -140,7 +139,7 @@ impl<Csr_> UploadCsrBuilder<Csr_> {
     }
     /// The PEM private key that belongs to the request.
     ///
-    /// Wire name `Key`, string.
+    /// Wire name `Key`: string.
     pub fn key(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -158,7 +157,7 @@ impl<Csr_> UploadCsrBuilder<Csr_> {
     }
     /// A display name for the request.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -2,51 +2,68 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Uploads a certificate and its private key into the account.
 //!
-//! Call it with [`Client::upload_user_certificate`](crate::Client::upload_user_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//! Call it with [`Client::upload_user_certificate`](crate::Client::upload_user_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it. When `ClientToken` is left unset, the SDK sends a fresh UUID, the same on every retry of one call, so the service runs the call at most once.
+#![allow(deprecated)]
 /// The parameters of `UploadUserCertificate`. Build it with the builder that [`Client::upload_user_certificate`](crate::Client::upload_user_certificate) returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UploadUserCertificateInput {
     /// The PEM certificate (for a non-SM2 certificate).
     ///
-    /// Wire name `Cert`, string.
+    /// Wire name `Cert`: string.
     pub cert: ::std::option::Option<::std::string::String>,
     /// A unique value chosen by the client so that the service can recognise a retried request.
     ///
-    /// Wire name `ClientToken`, string.
+    /// Wire name `ClientToken`: string.
     pub client_token: ::std::option::Option<::std::string::String>,
     /// The PEM SM2 encryption certificate.
     ///
-    /// Wire name `EncryptCert`, string.
+    /// Wire name `EncryptCert`: string.
     pub encrypt_cert: ::std::option::Option<::std::string::String>,
     /// The PEM private key of the SM2 encryption certificate.
     ///
-    /// Wire name `EncryptPrivateKey`, string.
+    /// Wire name `EncryptPrivateKey`: string, secret (redacted in `Debug`).
     pub encrypt_private_key: ::std::option::Option<::std::string::String>,
     /// The PEM private key of `Cert`.
     ///
-    /// Wire name `Key`, string.
+    /// Wire name `Key`: string.
     pub key: ::std::option::Option<::std::string::String>,
     /// A display name for the certificate.
     ///
-    /// Wire name `Name`, string, required.
+    /// Wire name `Name`: string, required.
     pub name: ::std::string::String,
     /// The ID of the resource group to put the certificate in.
     ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The PEM SM2 signing certificate.
     ///
-    /// Wire name `SignCert`, string.
+    /// Wire name `SignCert`: string.
     pub sign_cert: ::std::option::Option<::std::string::String>,
     /// The PEM private key of the SM2 signing certificate.
     ///
-    /// Wire name `SignPrivateKey`, string.
+    /// Wire name `SignPrivateKey`: string, secret (redacted in `Debug`).
     pub sign_private_key: ::std::option::Option<::std::string::String>,
     /// Tags to bind to the certificate.
     ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+}
+impl ::std::fmt::Debug for UploadUserCertificateInput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UploadUserCertificateInput")
+            .field("cert", &self.cert)
+            .field("client_token", &self.client_token)
+            .field("encrypt_cert", &self.encrypt_cert)
+            .field("encrypt_private_key", &::std::format_args!("** redacted **"))
+            .field("key", &self.key)
+            .field("name", &self.name)
+            .field("resource_group_id", &self.resource_group_id)
+            .field("sign_cert", &self.sign_cert)
+            .field("sign_private_key", &::std::format_args!("** redacted **"))
+            .field("tags", &self.tags)
+            .finish()
+    }
 }
 impl ::alibabacloud_runtime::Operation for UploadUserCertificateInput {
     const ACTION: &'static str = "UploadUserCertificate";
@@ -58,7 +75,12 @@ impl ::alibabacloud_runtime::Operation for UploadUserCertificateInput {
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
         out.write("Cert", &self.cert);
-        out.write("ClientToken", &self.client_token);
+        match &self.client_token {
+            ::std::option::Option::Some(token) => out.write("ClientToken", token),
+            ::std::option::Option::None => {
+                out.push("ClientToken", ::alibabacloud_runtime::idempotency_token())
+            }
+        }
         out.write("EncryptCert", &self.encrypt_cert);
         out.write("EncryptPrivateKey", &self.encrypt_private_key);
         out.write("Key", &self.key);
@@ -79,9 +101,7 @@ impl ::alibabacloud_runtime::Operation for UploadUserCertificateInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadUserCertificateOutput {
-    /// The `CertId` field.
-    ///
-    /// Wire name `CertId`, 64-bit integer.
+    /// Wire name `CertId`: 64-bit integer.
     #[serde(
         rename = "CertId",
         default,
@@ -90,26 +110,20 @@ pub struct UploadUserCertificateOutput {
     pub cert_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ResourceId` field.
-    ///
-    /// Wire name `ResourceId`, string.
+    /// Wire name `ResourceId`: string.
     #[serde(rename = "ResourceId", default)]
     pub resource_id: ::std::option::Option<::std::string::String>,
 }
 /// A structure of the operation, at `request[9].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagsItem {
-    /// The `Key` field.
-    ///
-    /// Wire name `Key`, string.
+    /// Wire name `Key`: string.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// The `Value` field.
-    ///
-    /// Wire name `Value`, string.
+    /// Wire name `Value`: string.
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -164,7 +178,7 @@ impl ::std::fmt::Display for UploadUserCertificateError {
 }
 impl ::std::error::Error for UploadUserCertificateError {}
 /// Builds and sends a `UploadUserCertificate` call. `send` becomes available once every required parameter is set (`Name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadUserCertificateBuilder<Name_ = ::alibabacloud_runtime::Missing> {
     _client: crate::Client,
@@ -179,6 +193,25 @@ pub struct UploadUserCertificateBuilder<Name_ = ::alibabacloud_runtime::Missing>
     sign_cert: ::std::option::Option<::std::string::String>,
     sign_private_key: ::std::option::Option<::std::string::String>,
     tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+}
+impl<Name_: ::std::fmt::Debug> ::std::fmt::Debug
+for UploadUserCertificateBuilder<Name_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UploadUserCertificateBuilder")
+            .field("_client", &self._client)
+            .field("_options", &self._options)
+            .field("cert", &self.cert)
+            .field("client_token", &self.client_token)
+            .field("encrypt_cert", &self.encrypt_cert)
+            .field("encrypt_private_key", &::std::format_args!("** redacted **"))
+            .field("key", &self.key)
+            .field("name", &self.name)
+            .field("resource_group_id", &self.resource_group_id)
+            .field("sign_cert", &self.sign_cert)
+            .field("sign_private_key", &::std::format_args!("** redacted **"))
+            .field("tags", &self.tags)
+            .finish()
+    }
 }
 impl UploadUserCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
@@ -201,7 +234,7 @@ impl UploadUserCertificateBuilder<::alibabacloud_runtime::Missing> {
 impl<Name_> UploadUserCertificateBuilder<Name_> {
     /// The PEM certificate (for a non-SM2 certificate).
     ///
-    /// Wire name `Cert`, string.
+    /// Wire name `Cert`: string.
     pub fn cert(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -219,7 +252,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// A unique value chosen by the client so that the service can recognise a retried request.
     ///
-    /// Wire name `ClientToken`, string.
+    /// Wire name `ClientToken`: string.
     pub fn client_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -237,7 +270,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// The PEM SM2 encryption certificate.
     ///
-    /// Wire name `EncryptCert`, string.
+    /// Wire name `EncryptCert`: string.
     pub fn encrypt_cert(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -255,7 +288,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// The PEM private key of the SM2 encryption certificate.
     ///
-    /// Wire name `EncryptPrivateKey`, string.
+    /// Wire name `EncryptPrivateKey`: string, secret (redacted in `Debug`).
     pub fn encrypt_private_key(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -273,7 +306,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// The PEM private key of `Cert`.
     ///
-    /// Wire name `Key`, string.
+    /// Wire name `Key`: string.
     pub fn key(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -291,7 +324,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// A display name for the certificate.
     ///
-    /// Wire name `Name`, string, required.
+    /// Wire name `Name`: string, required.
     pub fn name(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -313,7 +346,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// The ID of the resource group to put the certificate in.
     ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     pub fn resource_group_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -331,7 +364,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// The PEM SM2 signing certificate.
     ///
-    /// Wire name `SignCert`, string.
+    /// Wire name `SignCert`: string.
     pub fn sign_cert(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -349,7 +382,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// The PEM private key of the SM2 signing certificate.
     ///
-    /// Wire name `SignPrivateKey`, string.
+    /// Wire name `SignPrivateKey`: string, secret (redacted in `Debug`).
     pub fn sign_private_key(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -367,7 +400,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// Tags to bind to the certificate.
     ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
         self.tags = ::std::option::Option::Some(value);
         self

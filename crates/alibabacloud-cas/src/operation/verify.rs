@@ -3,37 +3,38 @@
 //! Checks a signature over a message with the public key of a certificate that the service holds.
 //!
 //! Call it with [`Client::verify`](crate::Client::verify). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `Verify`. Build it with the builder that [`Client::verify`](crate::Client::verify) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VerifyInput {
     /// The identifier of the certificate whose public key verifies.
     ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
     ///
-    /// Wire name `CustomIdentifier`, string.
+    /// Wire name `CustomIdentifier`: string.
     pub custom_identifier: ::std::option::Option<::std::string::String>,
     /// The signed data, or its digest.
     ///
-    /// Wire name `Message`, string, required.
+    /// Wire name `Message`: string, required.
     pub message: ::std::string::String,
     /// Whether `Message` is the raw data or a precomputed digest.
     ///
-    /// Wire name `MessageType`, [`MessageType`], required. The service's default: `RAW`.
+    /// Wire name `MessageType`: [`MessageType`], required. The service's default: `RAW`.
     pub message_type: MessageType,
     /// The signature to check, Base64-encoded.
     ///
-    /// Wire name `SignatureValue`, string, required.
+    /// Wire name `SignatureValue`: string, required.
     pub signature_value: ::std::string::String,
     /// The signature algorithm.
     ///
-    /// Wire name `SigningAlgorithm`, [`SigningAlgorithm`], required.
+    /// Wire name `SigningAlgorithm`: [`SigningAlgorithm`], required.
     pub signing_algorithm: SigningAlgorithm,
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, string.
+    /// Wire name `WarehouseId`: string.
     pub warehouse_id: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for VerifyInput {
@@ -64,12 +65,10 @@ impl ::alibabacloud_runtime::Operation for VerifyInput {
 pub struct VerifyOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `SignatureValid` field.
-    ///
-    /// Wire name `SignatureValid`, boolean. Documented values: `true`, `false`.
+    /// Wire name `SignatureValid`: boolean. Documented values: `true`, `false`.
     #[serde(
         rename = "SignatureValid",
         default,
@@ -325,7 +324,7 @@ impl<
 > VerifyBuilder<Message_, MessageType_, SignatureValue_, SigningAlgorithm_> {
     /// The identifier of the certificate whose public key verifies.
     ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     pub fn cert_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -343,7 +342,7 @@ impl<
     }
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
     ///
-    /// Wire name `CustomIdentifier`, string.
+    /// Wire name `CustomIdentifier`: string.
     pub fn custom_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -361,7 +360,7 @@ impl<
     }
     /// The signed data, or its digest.
     ///
-    /// Wire name `Message`, string, required.
+    /// Wire name `Message`: string, required.
     pub fn message(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -385,7 +384,7 @@ impl<
     }
     /// Whether `Message` is the raw data or a precomputed digest.
     ///
-    /// Wire name `MessageType`, [`MessageType`], required. The service's default: `RAW`.
+    /// Wire name `MessageType`: [`MessageType`], required. The service's default: `RAW`.
     pub fn message_type(
         self,
         value: impl ::std::convert::Into<MessageType>,
@@ -404,7 +403,7 @@ impl<
     }
     /// The signature to check, Base64-encoded.
     ///
-    /// Wire name `SignatureValue`, string, required.
+    /// Wire name `SignatureValue`: string, required.
     pub fn signature_value(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -428,7 +427,7 @@ impl<
     }
     /// The signature algorithm.
     ///
-    /// Wire name `SigningAlgorithm`, [`SigningAlgorithm`], required.
+    /// Wire name `SigningAlgorithm`: [`SigningAlgorithm`], required.
     pub fn signing_algorithm(
         self,
         value: impl ::std::convert::Into<SigningAlgorithm>,
@@ -447,7 +446,7 @@ impl<
     }
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, string.
+    /// Wire name `WarehouseId`: string.
     pub fn warehouse_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
