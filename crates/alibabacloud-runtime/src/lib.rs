@@ -33,6 +33,7 @@ pub mod retry;
 pub mod signing;
 pub mod time;
 pub mod waiter;
+mod wire;
 
 pub use client::Client;
 pub use config::{CallOptions, Config, ConfigBuilder};
