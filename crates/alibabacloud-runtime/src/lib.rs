@@ -10,7 +10,8 @@
 //! * [`endpoint`]: explicit endpoints, per-product endpoint maps and the regional fallback;
 //! * [`client`]: the HTTP transport (reqwest, one pooled connection set per client), retries,
 //!   timeouts and tracing;
-//! * [`error`]: the error model that generated per-operation error enums plug into.
+//! * [`error`]: the error model that generated per-operation error enums plug into;
+//! * [`idempotency`]: fresh `ClientToken` values ([`idempotency_token`]), one per logical call.
 //!
 //! Generated product crates (such as `alibabacloud-cas`) contain only declarative code: request
 //! and response types, error enums and thin client methods that call [`client::Client::invoke`].
@@ -32,6 +33,7 @@ pub mod retry;
 pub mod signing;
 pub mod time;
 pub mod waiter;
+mod wire;
 
 pub use client::Client;
 pub use config::{CallOptions, Config, ConfigBuilder};
@@ -39,7 +41,7 @@ pub use credentials::{Credentials, ProvideCredentials};
 pub use endpoint::{Endpoint, EndpointRules, ServiceInfo};
 pub use error::{ErrorMetadata, SdkError};
 pub use idempotency::idempotency_token;
-pub use operation::{Missing, Operation, OperationError};
+pub use operation::{Auth, Missing, Operation, OperationError};
 pub use params::{Params, ToParam};
 pub use retry::RetryConfig;
 pub use signing::SignatureVersion;
