@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Keys that are never facts: the importer keeps whatever the spec has there.
 pub const HAND_WRITTEN_KEYS: &[&str] = &[
@@ -159,7 +159,7 @@ fn get_path<'a>(v: &'a Value, segments: &[Segment]) -> Option<&'a Value> {
     Some(cur)
 }
 
-fn parent_mut<'a>(v: &'a mut Value, segments: &[Segment]) -> Option<&'a mut Map<String, Value>> {
+fn node_mut<'a>(v: &'a mut Value, segments: &[Segment]) -> Option<&'a mut Value> {
     let mut cur = v;
     for s in segments {
         cur = match (s, cur) {
@@ -174,31 +174,68 @@ fn parent_mut<'a>(v: &'a mut Value, segments: &[Segment]) -> Option<&'a mut Map<
             _ => return None,
         };
     }
-    cur.as_object_mut()
+    Some(cur)
 }
 
-/// Keeps the spec's value at `path` in `merged` (or its absence). `false` when the path does
-/// not lead anywhere in the merged spec any more.
+/// Keeps the spec's value at `path` in `merged` (or its absence): a key's value, or a whole
+/// named element (a field the metadata lacks is put back where the spec has it). `false`
+/// when the path does not lead anywhere in either spec.
 pub fn keep_deliberate(merged: &mut Value, existing: &Value, path: &str) -> bool {
     let Some(segments) = parse_path(path) else {
         return false;
     };
-    let Some((Segment::Key(last), parents)) = segments.split_last() else {
+    let Some((last, parents)) = segments.split_last() else {
         return false;
     };
     let keep = get_path(existing, &segments).cloned();
-    let Some(parent) = parent_mut(merged, parents) else {
+    let Some(parent) = node_mut(merged, parents) else {
         return false;
     };
-    match keep {
-        Some(v) => {
-            parent.insert(last.clone(), v);
+    match (last, parent) {
+        (Segment::Key(k), Value::Object(map)) => {
+            match keep {
+                Some(v) => {
+                    map.insert(k.clone(), v);
+                }
+                None => {
+                    map.remove(k);
+                }
+            }
+            true
         }
-        None => {
-            parent.remove(last);
+        (Segment::Id(id), Value::Array(items)) => {
+            let present = items
+                .iter()
+                .enumerate()
+                .position(|(i, item)| identity(item, i) == *id);
+            match (keep, present) {
+                (None, None) => false,
+                (None, Some(pos)) => {
+                    items.remove(pos);
+                    true
+                }
+                (Some(v), Some(pos)) => {
+                    items[pos] = v;
+                    true
+                }
+                (Some(v), None) => {
+                    // Where the spec has it, so the order of fields stays the spec's.
+                    let at = get_path(existing, parents)
+                        .and_then(Value::as_array)
+                        .and_then(|old| {
+                            old.iter()
+                                .enumerate()
+                                .position(|(i, item)| identity(item, i) == *id)
+                        })
+                        .unwrap_or(items.len())
+                        .min(items.len());
+                    items.insert(at, v);
+                    true
+                }
+            }
         }
+        _ => false,
     }
-    true
 }
 
 /// One difference between a committed spec and what the metadata gives.
@@ -219,9 +256,16 @@ pub fn differences(spec: &Value, metadata: &Value) -> Vec<Difference> {
     let mut paths: Vec<&String> = a.keys().chain(b.keys()).collect();
     paths.sort();
     paths.dedup();
+    // An absent `required` means `false`.
+    let same = |p: &str, x: Option<&Value>, y: Option<&Value>| {
+        x == y
+            || (p.ends_with(".required")
+                && x.is_none_or(|v| *v == Value::Bool(false))
+                && y.is_none_or(|v| *v == Value::Bool(false)))
+    };
     paths
         .into_iter()
-        .filter(|p| a.get(*p) != b.get(*p))
+        .filter(|p| !same(p, a.get(*p), b.get(*p)))
         .map(|p| Difference {
             path: p.clone(),
             spec: a.get(p).cloned(),
@@ -289,6 +333,11 @@ mod tests {
         assert!(keep_deliberate(&mut merged, &existing, "request[OrderId].type"));
         assert_eq!(merged, existing);
         assert!(!keep_deliberate(&mut merged, &existing, "request[Nope].type"));
+        // A field the metadata lacks comes back at its place.
+        let existing = json!({"request": [{"name": "A"}, {"name": "Ours"}, {"name": "B"}]});
+        let mut merged = json!({"request": [{"name": "A"}, {"name": "B"}]});
+        assert!(keep_deliberate(&mut merged, &existing, "request[Ours]"));
+        assert_eq!(merged, existing);
         assert!(covered_by("request[A].fields[B].type", "request[A]"));
         assert!(!covered_by("request[AB].type", "request[A]"));
     }

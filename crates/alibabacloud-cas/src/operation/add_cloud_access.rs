@@ -3,6 +3,8 @@
 //! Stores access credentials for an account on another cloud provider so that its resources can be managed from this service.
 //!
 //! Call it with [`Client::add_cloud_access`](crate::Client::add_cloud_access). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/AddCloudAccess>.
 #![allow(deprecated)]
 /// The parameters of `AddCloudAccess`. Build it with the builder that [`Client::add_cloud_access`](crate::Client::add_cloud_access) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Submits the application of a certificate instance whose details have been filled in.
 //!
 //! Call it with [`Client::apply_certificate`](crate::Client::apply_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ApplyCertificate>.
 #![allow(deprecated)]
 /// The parameters of `ApplyCertificate`. Build it with the builder that [`Client::apply_certificate`](crate::Client::apply_certificate) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

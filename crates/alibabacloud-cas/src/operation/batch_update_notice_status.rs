@@ -3,6 +3,8 @@
 //! Sets the status of several notifications in one call.
 //!
 //! Call it with [`Client::batch_update_notice_status`](crate::Client::batch_update_notice_status). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/BatchUpdateNoticeStatus>.
 #![allow(deprecated)]
 /// The parameters of `BatchUpdateNoticeStatus`. Build it with the builder that [`Client::batch_update_notice_status`](crate::Client::batch_update_notice_status) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Cancels the pending application of a certificate instance.
 //!
 //! Call it with [`Client::cancel_pending_certificate`](crate::Client::cancel_pending_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CancelPendingCertificate>.
 #![allow(deprecated)]
 /// The parameters of `CancelPendingCertificate`. Build it with the builder that [`Client::cancel_pending_certificate`](crate::Client::cancel_pending_certificate) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Creates a company profile to use in organization-validated certificate applications.
 //!
 //! Call it with [`Client::create_company`](crate::Client::create_company). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CreateCompany>.
 #![allow(deprecated)]
 /// The parameters of `CreateCompany`. Build it with the builder that [`Client::create_company`](crate::Client::create_company) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Creates a contact who receives certificate notifications.
 //!
 //! Call it with [`Client::create_contact`](crate::Client::create_contact). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CreateContact>.
 #![allow(deprecated)]
 /// The parameters of `CreateContact`. Build it with the builder that [`Client::create_contact`](crate::Client::create_contact) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Creates a task that rolls back what a deployment job did on one of its workers.
 //!
 //! Call it with [`Client::create_rollback_task`](crate::Client::create_rollback_task). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CreateRollbackTask>.
 #![allow(deprecated)]
 /// The parameters of `CreateRollbackTask`. Build it with the builder that [`Client::create_rollback_task`](crate::Client::create_rollback_task) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Creates a certificate warehouse.
 //!
 //! Call it with [`Client::create_warehouse`](crate::Client::create_warehouse). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CreateWarehouse>.
 #![allow(deprecated)]
 /// The parameters of `CreateWarehouse`. Build it with the builder that [`Client::create_warehouse`](crate::Client::create_warehouse) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Issues a client certificate signed by a private CA certificate held in a certificate warehouse.
 //!
 //! Call it with [`Client::create_wh_client_certificate`](crate::Client::create_wh_client_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CreateWHClientCertificate>.
 #![allow(deprecated)]
 /// The parameters of `CreateWHClientCertificate`. Build it with the builder that [`Client::create_wh_client_certificate`](crate::Client::create_wh_client_certificate) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,6 +10,8 @@
 //! An order in any other state is refused with `OrderStateError`.
 //!
 //! Call it with [`Client::delete_certificate_request`](crate::Client::delete_certificate_request). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteCertificateRequest>.
 #![allow(deprecated)]
 /// The parameters of `DeleteCertificateRequest`. Build it with the builder that [`Client::delete_certificate_request`](crate::Client::delete_certificate_request) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

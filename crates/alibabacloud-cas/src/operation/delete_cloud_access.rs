@@ -3,6 +3,8 @@
 //! Deletes stored access credentials for an account on another cloud provider.
 //!
 //! Call it with [`Client::delete_cloud_access`](crate::Client::delete_cloud_access). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteCloudAccess>.
 #![allow(deprecated)]
 /// The parameters of `DeleteCloudAccess`. Build it with the builder that [`Client::delete_cloud_access`](crate::Client::delete_cloud_access) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

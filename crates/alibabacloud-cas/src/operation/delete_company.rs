@@ -3,6 +3,8 @@
 //! Deletes a company profile.
 //!
 //! Call it with [`Client::delete_company`](crate::Client::delete_company). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteCompany>.
 #![allow(deprecated)]
 /// The parameters of `DeleteCompany`. Build it with the builder that [`Client::delete_company`](crate::Client::delete_company) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Deletes a notification contact.
 //!
 //! Call it with [`Client::delete_contact`](crate::Client::delete_contact). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteContact>.
 #![allow(deprecated)]
 /// The parameters of `DeleteContact`. Build it with the builder that [`Client::delete_contact`](crate::Client::delete_contact) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

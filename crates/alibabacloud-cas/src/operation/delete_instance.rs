@@ -3,6 +3,8 @@
 //! Deletes a certificate instance.
 //!
 //! Call it with [`Client::delete_instance`](crate::Client::delete_instance). It is not idempotent: the SDK re-sends it only when the service provably did not execute it. When `ClientToken` is left unset, the SDK sends a fresh UUID, the same on every retry of one call, so the service runs the call at most once.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteInstance>.
 #![allow(deprecated)]
 /// The parameters of `DeleteInstance`. Build it with the builder that [`Client::delete_instance`](crate::Client::delete_instance) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

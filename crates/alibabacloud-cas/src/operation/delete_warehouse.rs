@@ -3,6 +3,8 @@
 //! Deletes a certificate warehouse.
 //!
 //! Call it with [`Client::delete_warehouse`](crate::Client::delete_warehouse). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteWarehouse>.
 #![allow(deprecated)]
 /// The parameters of `DeleteWarehouse`. Build it with the builder that [`Client::delete_warehouse`](crate::Client::delete_warehouse) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Returns the details of a certificate held in a certificate warehouse.
 //!
 //! Call it with [`Client::describe_warehouse_cert`](crate::Client::describe_warehouse_cert). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DescribeWarehouseCert>.
 #![allow(deprecated)]
 /// The parameters of `DescribeWarehouseCert`. Build it with the builder that [`Client::describe_warehouse_cert`](crate::Client::describe_warehouse_cert) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Returns counts of the account's certificates and certificate assets on Alibaba Cloud and other clouds.
 //!
 //! Call it with [`Client::get_asset_count`](crate::Client::get_asset_count). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetAssetCount>.
 #![allow(deprecated)]
 /// The parameters of `GetAssetCount`. Build it with the builder that [`Client::get_asset_count`](crate::Client::get_asset_count) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Returns the details of a certificate, including its chain and tags.
 //!
 //! Call it with [`Client::get_certificate_detail`](crate::Client::get_certificate_detail). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetCertificateDetail>.
 #![allow(deprecated)]
 /// The parameters of `GetCertificateDetail`. Build it with the builder that [`Client::get_certificate_detail`](crate::Client::get_certificate_detail) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

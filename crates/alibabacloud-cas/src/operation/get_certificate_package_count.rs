@@ -3,6 +3,8 @@
 //! Returns the account's certificate quota counts, broken down by product and by purpose.
 //!
 //! Call it with [`Client::get_certificate_package_count`](crate::Client::get_certificate_package_count). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetCertificatePackageCount>.
 #![allow(deprecated)]
 /// The parameters of `GetCertificatePackageCount`. Build it with the builder that [`Client::get_certificate_package_count`](crate::Client::get_certificate_package_count) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

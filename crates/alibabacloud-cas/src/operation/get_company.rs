@@ -3,6 +3,8 @@
 //! Returns a company profile.
 //!
 //! Call it with [`Client::get_company`](crate::Client::get_company). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetCompany>.
 #![allow(deprecated)]
 /// The parameters of `GetCompany`. Build it with the builder that [`Client::get_company`](crate::Client::get_company) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Returns a notification contact.
 //!
 //! Call it with [`Client::get_contact`](crate::Client::get_contact). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetContact>.
 #![allow(deprecated)]
 /// The parameters of `GetContact`. Build it with the builder that [`Client::get_contact`](crate::Client::get_contact) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

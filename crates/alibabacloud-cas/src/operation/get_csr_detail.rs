@@ -3,12 +3,14 @@
 //! Returns a certificate signing request and its stored private key.
 //!
 //! Call it with [`Client::get_csr_detail`](crate::Client::get_csr_detail). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetCsrDetail>.
 #![allow(deprecated)]
 /// The parameters of `GetCsrDetail`. Build it with the builder that [`Client::get_csr_detail`](crate::Client::get_csr_detail) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GetCsrDetailInput {
-    /// Wire name `CsrId`: 64-bit integer, required.
+    /// Wire name `CsrId`: 64-bit integer, required. Example: `3924`.
     pub csr_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for GetCsrDetailInput {
@@ -28,10 +30,20 @@ impl ::alibabacloud_runtime::Operation for GetCsrDetailInput {
     }
 }
 /// The decoded answer of `GetCsrDetail`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "Csr": "-----BEGIN CERTIFICATE REQUEST-----   ...... -----END CERTIFICATE REQUEST-----",
+///   "PrivateKey": "** redacted **",
+///   "RequestId": "08F45EA0-66A7-4504-9B31-3589F5CE308D"
+/// }
+/// ```
 #[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCsrDetailOutput {
-    /// Wire name `Csr`: string.
+    /// Wire name `Csr`: string. Example: `-----BEGIN CERTIFICATE REQUEST-----   ...... -----END CERTIFICATE REQUEST-----`.
     #[serde(rename = "Csr", default)]
     pub csr: ::std::option::Option<::std::string::String>,
     /// Wire name `PrivateKey`: string, secret (redacted in `Debug`).
@@ -39,7 +51,7 @@ pub struct GetCsrDetailOutput {
     pub private_key: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`: string.
+    /// Wire name `RequestId`: string. Example: `08F45EA0-66A7-4504-9B31-3589F5CE308D`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -114,7 +126,7 @@ impl GetCsrDetailBuilder<::alibabacloud_runtime::Missing> {
     }
 }
 impl<CsrId_> GetCsrDetailBuilder<CsrId_> {
-    /// Wire name `CsrId`: 64-bit integer, required.
+    /// Wire name `CsrId`: 64-bit integer, required. Example: `3924`.
     pub fn csr_id(self, value: i64) -> GetCsrDetailBuilder<i64> {
         GetCsrDetailBuilder {
             _client: self._client,
@@ -166,7 +178,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .get_csr_detail()
-    ///     .csr_id(1)
+    ///     .csr_id(3924)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -3,6 +3,8 @@
 //! Returns the details of a certificate instance, including its application data and the certificate it produced.
 //!
 //! Call it with [`Client::get_instance_detail`](crate::Client::get_instance_detail). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetInstanceDetail>.
 #![allow(deprecated)]
 /// The parameters of `GetInstanceDetail`. Build it with the builder that [`Client::get_instance_detail`](crate::Client::get_instance_detail) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Counts the account's certificate instances by state.
 //!
 //! Call it with [`Client::get_instance_summary`](crate::Client::get_instance_summary). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetInstanceSummary>.
 #![allow(deprecated)]
 /// The parameters of `GetInstanceSummary`. Build it with the builder that [`Client::get_instance_summary`](crate::Client::get_instance_summary) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Finds the cloud resources that match the given certificates.
 //!
 //! Call it with [`Client::get_matched_resources`](crate::Client::get_matched_resources). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetMatchedResources>.
 #![allow(deprecated)]
 /// The parameters of `GetMatchedResources`. Build it with the builder that [`Client::get_matched_resources`](crate::Client::get_matched_resources) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Counts the account's certificate risks, such as expired, soon-to-expire or undeployed certificates.
 //!
 //! Call it with [`Client::get_risk_count`](crate::Client::get_risk_count). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetRiskCount>.
 #![allow(deprecated)]
 /// The parameters of `GetRiskCount`. Build it with the builder that [`Client::get_risk_count`](crate::Client::get_risk_count) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Returns the state and message of an asynchronous task.
 //!
 //! Call it with [`Client::get_task_attribute`](crate::Client::get_task_attribute). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetTaskAttribute>.
 #![allow(deprecated)]
 /// The parameters of `GetTaskAttribute`. Build it with the builder that [`Client::get_task_attribute`](crate::Client::get_task_attribute) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

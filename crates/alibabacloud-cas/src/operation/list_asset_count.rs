@@ -3,6 +3,8 @@
 //! Lists per-day counts of certificate assets over a date range.
 //!
 //! Call it with [`Client::list_asset_count`](crate::Client::list_asset_count). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListAssetCount>.
 #![allow(deprecated)]
 /// The parameters of `ListAssetCount`. Build it with the builder that [`Client::list_asset_count`](crate::Client::list_asset_count) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

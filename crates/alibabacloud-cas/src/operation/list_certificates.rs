@@ -3,6 +3,8 @@
 //! Lists the account's certificates.
 //!
 //! Call it with [`Client::list_certificates`](crate::Client::list_certificates). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListCertificates>.
 #![allow(deprecated)]
 /// The parameters of `ListCertificates`. Build it with the builder that [`Client::list_certificates`](crate::Client::list_certificates) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Lists the account's company profiles.
 //!
 //! Call it with [`Client::list_companies`](crate::Client::list_companies). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListCompanies>.
 #![allow(deprecated)]
 /// The parameters of `ListCompanies`. Build it with the builder that [`Client::list_companies`](crate::Client::list_companies) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Lists the account's certificate instances.
 //!
 //! Call it with [`Client::list_instances`](crate::Client::list_instances). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListInstances>.
 #![allow(deprecated)]
 /// The parameters of `ListInstances`. Build it with the builder that [`Client::list_instances`](crate::Client::list_instances) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

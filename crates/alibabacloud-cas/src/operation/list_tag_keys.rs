@@ -3,6 +3,8 @@
 //! Lists the tag keys in use on resources of a given type.
 //!
 //! Call it with [`Client::list_tag_keys`](crate::Client::list_tag_keys). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListTagKeys>.
 #![allow(deprecated)]
 /// The parameters of `ListTagKeys`. Build it with the builder that [`Client::list_tag_keys`](crate::Client::list_tag_keys) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

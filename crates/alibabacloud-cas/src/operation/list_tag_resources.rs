@@ -3,6 +3,8 @@
 //! Lists the tags bound to resources.
 //!
 //! Call it with [`Client::list_tag_resources`](crate::Client::list_tag_resources). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListTagResources>.
 #![allow(deprecated)]
 /// The parameters of `ListTagResources`. Build it with the builder that [`Client::list_tag_resources`](crate::Client::list_tag_resources) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Lists certificate hosting orders.
 //!
 //! Call it with [`Client::list_trustee_order`](crate::Client::list_trustee_order). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListTrusteeOrder>.
 #![allow(deprecated)]
 /// The parameters of `ListTrusteeOrder`. Build it with the builder that [`Client::list_trustee_order`](crate::Client::list_trustee_order) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Lists certificate warehouses, optionally filtered by ID or type.
 //!
 //! Call it with [`Client::list_warehouse`](crate::Client::list_warehouse). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListWarehouse>.
 #![allow(deprecated)]
 /// The parameters of `ListWarehouse`. Build it with the builder that [`Client::list_warehouse`](crate::Client::list_warehouse) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Requests a refund for a certificate instance.
 //!
 //! Call it with [`Client::refund_instance`](crate::Client::refund_instance). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/RefundInstance>.
 #![allow(deprecated)]
 /// The parameters of `RefundInstance`. Build it with the builder that [`Client::refund_instance`](crate::Client::refund_instance) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Revokes the certificate issued for a certificate instance.
 //!
 //! Call it with [`Client::revoke_certificate`](crate::Client::revoke_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/RevokeCertificate>.
 #![allow(deprecated)]
 /// The parameters of `RevokeCertificate`. Build it with the builder that [`Client::revoke_certificate`](crate::Client::revoke_certificate) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Revokes a client certificate issued from a certificate warehouse.
 //!
 //! Call it with [`Client::revoke_wh_client_certificate`](crate::Client::revoke_wh_client_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/RevokeWHClientCertificate>.
 #![allow(deprecated)]
 /// The parameters of `RevokeWHClientCertificate`. Build it with the builder that [`Client::revoke_wh_client_certificate`](crate::Client::revoke_wh_client_certificate) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! Shares a certificate with another Alibaba Cloud account.
 //!
 //! Call it with [`Client::share_certificate`](crate::Client::share_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ShareCertificate>.
 #![allow(deprecated)]
 /// The parameters of `ShareCertificate`. Build it with the builder that [`Client::share_certificate`](crate::Client::share_certificate) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

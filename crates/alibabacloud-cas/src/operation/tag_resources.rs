@@ -3,6 +3,8 @@
 //! Binds tags to resources.
 //!
 //! Call it with [`Client::tag_resources`](crate::Client::tag_resources). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/TagResources>.
 #![allow(deprecated)]
 /// The parameters of `TagResources`. Build it with the builder that [`Client::tag_resources`](crate::Client::tag_resources) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

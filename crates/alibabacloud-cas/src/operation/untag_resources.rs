@@ -3,6 +3,8 @@
 //! Removes tags from resources.
 //!
 //! Call it with [`Client::untag_resources`](crate::Client::untag_resources). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UntagResources>.
 #![allow(deprecated)]
 /// The parameters of `UntagResources`. Build it with the builder that [`Client::untag_resources`](crate::Client::untag_resources) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

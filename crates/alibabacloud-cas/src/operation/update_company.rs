@@ -3,6 +3,8 @@
 //! Replaces the details of a company profile.
 //!
 //! Call it with [`Client::update_company`](crate::Client::update_company). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UpdateCompany>.
 #![allow(deprecated)]
 /// The parameters of `UpdateCompany`. Build it with the builder that [`Client::update_company`](crate::Client::update_company) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

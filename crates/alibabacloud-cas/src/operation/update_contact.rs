@@ -3,6 +3,8 @@
 //! Changes the details of a notification contact.
 //!
 //! Call it with [`Client::update_contact`](crate::Client::update_contact). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UpdateContact>.
 #![allow(deprecated)]
 /// The parameters of `UpdateContact`. Build it with the builder that [`Client::update_contact`](crate::Client::update_contact) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

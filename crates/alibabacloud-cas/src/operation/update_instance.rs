@@ -3,6 +3,8 @@
 //! Changes the application details of a certificate instance.
 //!
 //! Call it with [`Client::update_instance`](crate::Client::update_instance). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UpdateInstance>.
 #![allow(deprecated)]
 /// The parameters of `UpdateInstance`. Build it with the builder that [`Client::update_instance`](crate::Client::update_instance) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

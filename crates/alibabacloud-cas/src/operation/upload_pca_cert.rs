@@ -3,6 +3,8 @@
 //! Uploads a private CA certificate, optionally with its private key, into a certificate warehouse.
 //!
 //! Call it with [`Client::upload_pca_cert`](crate::Client::upload_pca_cert). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UploadPCACert>.
 #![allow(deprecated)]
 /// The parameters of `UploadPCACert`. Build it with the builder that [`Client::upload_pca_cert`](crate::Client::upload_pca_cert) returns.
 #[derive(Clone, PartialEq, Eq)]
