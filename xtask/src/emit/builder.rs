@@ -218,8 +218,12 @@ fn example_expr(ty: &Ty, example: Option<&str>, structs: &[StructDef]) -> String
         Ty::Bool => "true".into(),
         Ty::F32 | Ty::F64 => "1.0".into(),
         Ty::Any => "serde_json::json!({})".into(),
-        Ty::List(_) => "vec![]".into(),
-        Ty::Map(_) => "std::collections::BTreeMap::new()".into(),
+        // One item, so that a required list is not sent empty (an empty list sends nothing).
+        Ty::List(inner) => format!("vec![{}]", item_expr(inner, structs)),
+        Ty::Map(inner) => format!(
+            "std::collections::BTreeMap::from([(String::from(\"key\"), {})])",
+            item_expr(inner, structs)
+        ),
         Ty::Struct(n) => {
             let Some(s) = structs.iter().find(|s| &s.name == n) else {
                 return "Default::default()".into();
@@ -234,7 +238,7 @@ fn example_expr(ty: &Ty, example: Option<&str>, structs: &[StructDef]) -> String
                     } else if f.required {
                         format!(
                             "{id}: {}",
-                            example_expr(&f.ty, f.example.as_deref(), structs)
+                            item_expr_with(&f.ty, f.example.as_deref(), structs)
                         )
                     } else {
                         format!("{id}: None")
@@ -246,10 +250,21 @@ fn example_expr(ty: &Ty, example: Option<&str>, structs: &[StructDef]) -> String
     }
 }
 
-/// The `Client::<op>()` method.
-pub fn client_method(service: &Service, op: &Operation, builder: &syn::Ident) -> TokenStream {
-    let method = field_ident(&op.name);
-    let krate = service.crate_name.replace('-', "_");
+/// An example value in a position that takes the type itself (not `impl Into`).
+fn item_expr(ty: &Ty, structs: &[StructDef]) -> String {
+    item_expr_with(ty, None, structs)
+}
+
+fn item_expr_with(ty: &Ty, example: Option<&str>, structs: &[StructDef]) -> String {
+    match ty {
+        Ty::String | Ty::Enum(_) => format!("{}.into()", example_expr(ty, example, structs)),
+        _ => example_expr(ty, example, structs),
+    }
+}
+
+/// The setter calls of an example call with every required parameter set
+/// (`\n    .order_id(123)`), and the structure names the call needs in scope.
+pub fn required_call_chain(op: &Operation) -> (String, Vec<String>) {
     let chain: String = op
         .input
         .iter()
@@ -268,15 +283,29 @@ pub fn client_method(service: &Service, op: &Operation, builder: &syn::Ident) ->
             format!("\n    .{}({e})", field_ident(&f.wire))
         })
         .collect();
-    let uses: Vec<String> = op
+    let mut uses: Vec<String> = op
         .input
         .iter()
         .filter(|f| f.required)
         .filter_map(|f| match &f.ty {
             Ty::Struct(n) => Some(n.clone()),
+            Ty::List(inner) => match &**inner {
+                Ty::Struct(n) => Some(n.clone()),
+                _ => None,
+            },
             _ => None,
         })
         .collect();
+    uses.sort();
+    uses.dedup();
+    (chain, uses)
+}
+
+/// The `Client::<op>()` method.
+pub fn client_method(service: &Service, op: &Operation, builder: &syn::Ident) -> TokenStream {
+    let method = field_ident(&op.name);
+    let krate = service.crate_name.replace('-', "_");
+    let (chain, uses) = required_call_chain(op);
     let use_line = if uses.is_empty() {
         String::new()
     } else {

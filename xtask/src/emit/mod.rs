@@ -4,6 +4,7 @@
 //! (`::std::option::Option`, `::alibabacloud_runtime::…`), so a spec name can never shadow it.
 
 pub mod builder;
+pub mod every_operation;
 pub mod extras;
 pub mod operation;
 pub mod root;

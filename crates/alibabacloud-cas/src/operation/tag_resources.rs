@@ -271,7 +271,7 @@ impl crate::Client {
     /// let output = client
     ///     .tag_resources()
     ///     .region_id("example")
-    ///     .resource_id(vec![])
+    ///     .resource_id(vec!["example".into()])
     ///     .resource_type("example")
     ///     .send()
     ///     .await?;

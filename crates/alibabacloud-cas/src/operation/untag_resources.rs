@@ -278,7 +278,7 @@ impl crate::Client {
     /// let output = client
     ///     .untag_resources()
     ///     .region_id("example")
-    ///     .resource_id(vec![])
+    ///     .resource_id(vec!["example".into()])
     ///     .resource_type("example")
     ///     .send()
     ///     .await?;
