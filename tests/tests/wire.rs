@@ -451,3 +451,99 @@ async fn retries_resend_the_same_body_and_client_token_with_a_fresh_signature() 
         server.stop().await;
     }
 }
+
+const CAS: alibabacloud_runtime::ServiceInfo = alibabacloud_runtime::ServiceInfo {
+    product: "cas",
+    version: "2020-04-07",
+    sdk_name: "wire-tests",
+    sdk_version: "0",
+    endpoints: alibabacloud_runtime::EndpointRules {
+        default_host: "cas.aliyuncs.com",
+        default_host_regions: &[],
+        regional_hosts: &[],
+        fallback_template: "cas.{region}.aliyuncs.com",
+    },
+};
+
+/// `CreateCertificateRequest` with every parameter in the form body.
+struct FormCreate;
+impl Operation for FormCreate {
+    const ACTION: &'static str = "CreateCertificateRequest";
+    const IDEMPOTENT: bool = false;
+    type Output = serde_json::Value;
+    type Error = AnyError;
+    fn write_params(&self, _out: &mut Params) -> Result<(), ConstructionError> {
+        Ok(())
+    }
+    fn write_form(&self, out: &mut Params) -> Result<(), ConstructionError> {
+        out.write("Domain", "form.example.com");
+        out.write("Email", "admin+form@example.com");
+        out.write("Phone", "13800000000");
+        out.write("Username", "Form Admin");
+        out.write("ValidateType", "DNS");
+        Ok(())
+    }
+}
+
+/// `DescribeCertificateState` with `OrderId` in the form body.
+struct FormDescribe(i64);
+impl Operation for FormDescribe {
+    const ACTION: &'static str = "DescribeCertificateState";
+    const IDEMPOTENT: bool = true;
+    type Output = serde_json::Value;
+    type Error = AnyError;
+    fn write_params(&self, _out: &mut Params) -> Result<(), ConstructionError> {
+        Ok(())
+    }
+    fn write_form(&self, out: &mut Params) -> Result<(), ConstructionError> {
+        out.write("OrderId", &self.0);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_emulator_verifies_and_reads_form_bodies_from_the_client() {
+    use alibabacloud_cas_emulator::{
+        DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, EmulatorConfig,
+    };
+    for version in SCHEMES {
+        let emu = Emulator::start(
+            EmulatorConfig::default(),
+            "127.0.0.1:0".parse().expect("addr"),
+        )
+        .await
+        .expect("emulator starts");
+        let config = Config::builder()
+            .endpoint(emu.endpoint())
+            .credentials(Credentials::new(
+                DEFAULT_ACCESS_KEY_ID,
+                DEFAULT_ACCESS_KEY_SECRET,
+            ))
+            .signature_version(version)
+            .retry(RetryConfig::disabled())
+            .build()
+            .expect("config");
+        let client = Client::new(CAS, config).expect("client");
+        let created = client
+            .invoke(&FormCreate, &CallOptions::new())
+            .await
+            .expect("the form create verifies and runs");
+        let order_id = created["OrderId"].as_i64().expect("an order id");
+        let state = client
+            .invoke(&FormDescribe(order_id), &CallOptions::new())
+            .await
+            .expect("the form describe verifies and runs");
+        assert_eq!(state["Type"], "domain_verify", "{version:?}: {state}");
+        assert_eq!(state["Domain"], "form.example.com", "{version:?}: {state}");
+        let err = client
+            .invoke(&FormDescribe(order_id + 1000), &CallOptions::new())
+            .await
+            .expect_err("no such order");
+        assert_eq!(
+            err.code(),
+            Some("NotFoundOrder"),
+            "{version:?}: the form OrderId was read"
+        );
+        emu.shutdown().await;
+    }
+}
