@@ -3,6 +3,7 @@
 //! Checks that the service answers.
 //!
 //! Call it with [`Client::ping`](crate::Client::ping). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `Ping`. Build it with the builder that [`Client::ping`](crate::Client::ping) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
