@@ -89,4 +89,7 @@ impl alibabacloud_sts::runtime::ProvideCredentials for NoCredentials {
             ))
         })
     }
+    fn name(&self) -> &'static str {
+        "none"
+    }
 }
