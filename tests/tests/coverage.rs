@@ -117,7 +117,10 @@ fn check_fields(
         return;
     }
     for f in ours {
-        let Some(c) = cat.iter().find(|c| c["name"].as_str() == Some(f.wire.as_str())) else {
+        let Some(c) = cat
+            .iter()
+            .find(|c| c["name"].as_str() == Some(f.wire.as_str()))
+        else {
             continue;
         };
         let p = format!("{path}.{}", f.wire);

@@ -161,7 +161,9 @@ fn hand_written_parts_survive_a_re_import_and_changed_facts_are_updated() {
     assert!(!run(&root.0, &[], &meta_path).failed);
 
     // Hand-written additions.
-    let spec_path = root.0.join("api-specs/demo/operations/DescribeWidgets.json");
+    let spec_path = root
+        .0
+        .join("api-specs/demo/operations/DescribeWidgets.json");
     let mut spec = read_json(&spec_path);
     spec["summary"] = json!("Lists the widgets of a region.");
     spec["description"] = json!("Our own usage notes.");
@@ -169,7 +171,8 @@ fn hand_written_parts_survive_a_re_import_and_changed_facts_are_updated() {
     spec["waiters"] = json!([{
         "name": "WidgetsListed", "field": "RequestId", "success": ["REQ-1"], "failure": []
     }]);
-    spec["pagination"] = json!({"style": "page", "page_number": "PageNumber", "page_size": "PageSize"});
+    spec["pagination"] =
+        json!({"style": "page", "page_number": "PageNumber", "page_size": "PageSize"});
     spec["deliberate"] = json!([{"path": "request[RegionId].example", "reason": "ours is better"}]);
     {
         let region = field(&mut spec["request"], "RegionId");
@@ -198,15 +201,24 @@ fn hand_written_parts_survive_a_re_import_and_changed_facts_are_updated() {
     assert_eq!(after["description"], "Our own usage notes.");
     assert_eq!(after["idempotent"], false);
     assert_eq!(after["waiters"], spec["waiters"]);
-    assert_eq!(after["pagination"], spec["pagination"], "a hand-written paginator wins");
+    assert_eq!(
+        after["pagination"], spec["pagination"],
+        "a hand-written paginator wins"
+    );
     assert_eq!(after["deliberate"], spec["deliberate"]);
-    assert_eq!(after["errors"][0]["description"], "Our words on a bad region.");
+    assert_eq!(
+        after["errors"][0]["description"],
+        "Our words on a bad region."
+    );
     {
         let region = field(&mut after["request"], "RegionId");
         assert_eq!(region["description"], "Where the widgets are.");
         assert_eq!(region["example"], "cn-beijing", "a deliberate value stays");
     }
-    assert_eq!(field(&mut after["request"], "Tag")["type_name"], "WidgetTag");
+    assert_eq!(
+        field(&mut after["request"], "Tag")["type_name"],
+        "WidgetTag"
+    );
     assert_eq!(field(&mut after["request"], "Type")["sensitive"], true);
     // Changed facts are updated.
     assert_eq!(field(&mut after["request"], "PageNumber")["type"], "long");
@@ -256,10 +268,19 @@ fn operations_only_in_the_specs_are_kept_unless_pruned_and_versions_never_mix() 
     );
     let kept = run(&root.0, &[], &metadata);
     assert!(ops.join("OldWidget.json").is_file());
-    assert!(kept.lines.iter().any(|l| l.contains("1 kept without metadata")));
+    assert!(
+        kept.lines
+            .iter()
+            .any(|l| l.contains("1 kept without metadata"))
+    );
     let pruned = run(&root.0, &["--prune"], &metadata);
     assert!(!ops.join("OldWidget.json").exists());
-    assert!(pruned.lines.iter().any(|l| l.contains("0 changed, 3 unchanged, 1 removed")));
+    assert!(
+        pruned
+            .lines
+            .iter()
+            .any(|l| l.contains("0 changed, 3 unchanged, 1 removed"))
+    );
 
     // Another version of the same product is refused, unless a folder is named.
     let mut newer = read_json(&metadata);
@@ -270,7 +291,9 @@ fn operations_only_in_the_specs_are_kept_unless_pruned_and_versions_never_mix() 
     assert!(refused.failed);
     assert_eq!(
         lines(&refused, &newer_path),
-        ["error: newer.json: at `info.version`: api-specs/demo holds API version 2024-01-01, the metadata is version 2025-06-30: one version per folder. To keep both, import into another folder with `--folder demo-20250630` (crate alibabacloud-demo-20250630)"]
+        [
+            "error: newer.json: at `info.version`: api-specs/demo holds API version 2024-01-01, the metadata is version 2025-06-30: one version per folder. To keep both, import into another folder with `--folder demo-20250630` (crate alibabacloud-demo-20250630)"
+        ]
     );
     let beside = run(&root.0, &["--folder", "demo-20250630"], &newer_path);
     assert!(!beside.failed, "{:?}", beside.lines);
@@ -357,8 +380,8 @@ fn every_imported_product_matches_its_metadata_field_by_field() {
     let mut errors = Vec::new();
     for (file, specs) in imported_products() {
         let metadata = read_json(&file);
-        let product = xtask::codegen::load_product(&workspace(), &specs)
-            .unwrap_or_else(|e| panic!("{e:?}"));
+        let product =
+            xtask::codegen::load_product(&workspace(), &specs).unwrap_or_else(|e| panic!("{e:?}"));
         let schemas = metadata["components"]["schemas"].clone();
         for (action, op_meta) in metadata["apis"].as_object().expect("apis") {
             let Some(op) = product.operations.iter().find(|o| o.name == *action) else {
@@ -408,8 +431,8 @@ fn check_product_auth(product: &Product, metadata: &Value, errors: &mut Vec<Stri
             .filter_map(Value::as_object)
             .flat_map(|o| o.keys().map(String::as_str))
             .collect();
-        let anonymous = !names.contains("AK")
-            && (names.contains("Anonymous") || names.contains("ARS_OIDC"));
+        let anonymous =
+            !names.contains("AK") && (names.contains("Anonymous") || names.contains("ARS_OIDC"));
         if anonymous != (op.auth == xtask::spec::Auth::Anonymous) {
             errors.push(format!("{}: auth differs from {names:?}", op.name));
         }
@@ -468,7 +491,10 @@ impl Check<'_> {
             || p["schema"]["docRequired"].as_bool().unwrap_or(false);
         *self.checked += 1;
         if required != f.required {
-            self.fail(&format!("{path}.required"), format!("required {required} vs {}", f.required));
+            self.fail(
+                &format!("{path}.required"),
+                format!("required {required} vs {}", f.required),
+            );
         }
         let json_style = p["style"].as_str() == Some("json")
             && matches!(schema["type"].as_str(), Some("object" | "array" | "any"));
@@ -538,7 +564,9 @@ impl Check<'_> {
                 self.ty(&format!("{path}.values"), inner, &values);
                 true
             }
-            ("object", _, Ty::Any) => schema["properties"].as_object().is_none_or(|p| p.is_empty()),
+            ("object", _, Ty::Any) => schema["properties"]
+                .as_object()
+                .is_none_or(|p| p.is_empty()),
             ("object", _, Ty::Struct(name)) => {
                 let fields = self
                     .op

@@ -22,7 +22,10 @@ fn assumed_credentials_decode_and_their_secrets_never_print() {
     let shown = format!("{out:?}");
     assert!(!shown.contains("secret-that-must-not-print"), "{shown}");
     assert!(!shown.contains("token-that-must-not-print"), "{shown}");
-    assert!(shown.contains("STS.L4aBSCSJVMuKg5U1****"), "the key id is not a secret");
+    assert!(
+        shown.contains("STS.L4aBSCSJVMuKg5U1****"),
+        "the key id is not a secret"
+    );
     assert!(shown.contains("** redacted **"));
     // The runtime's `Credentials` (re-exported at the crate root) is another type.
     let runtime = Credentials::new("id", "secret");
@@ -84,9 +87,11 @@ struct NoCredentials;
 impl alibabacloud_sts::runtime::ProvideCredentials for NoCredentials {
     fn provide_credentials(&self) -> alibabacloud_sts::runtime::credentials::CredentialsFuture<'_> {
         Box::pin(async {
-            Err(alibabacloud_sts::runtime::credentials::CredentialsError::new(
-                "no credentials in this test",
-            ))
+            Err(
+                alibabacloud_sts::runtime::credentials::CredentialsError::new(
+                    "no credentials in this test",
+                ),
+            )
         })
     }
     fn name(&self) -> &'static str {

@@ -273,7 +273,12 @@ fn error_enum(service: &Service, op: &Operation, error: &syn::Ident) -> TokenStr
     let platform = if common.is_empty() {
         "`Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`".to_string()
     } else {
-        common.iter().take(4).cloned().collect::<Vec<_>>().join(", ")
+        common
+            .iter()
+            .take(4)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let doc = doc_lines(&format!(
         "The errors `{}` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as {platform}, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.",

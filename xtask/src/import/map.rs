@@ -570,7 +570,10 @@ fn error_codes(op: Node<'_>) -> Result<Vec<ErrorSpec>, Problem> {
         if base.is_empty() {
             return Err(Problem::new(
                 format!("{}.errorCodes", op.path()),
-                format!("unsupported error code `{}`: no letters or digits to name a variant after", r.code),
+                format!(
+                    "unsupported error code `{}`: no letters or digits to name a variant after",
+                    r.code
+                ),
             ));
         }
         if variants.contains_key(&base) {
