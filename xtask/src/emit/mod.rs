@@ -184,6 +184,9 @@ pub fn field_doc(f: &crate::ir::Field) -> String {
         crate::spec::Location::Query => {}
         crate::spec::Location::Form => doc.push_str(", sent in the form body"),
         crate::spec::Location::Header => doc.push_str(", sent as an HTTP header"),
+        crate::spec::Location::Path => doc.push_str(", sent in the request path"),
+        crate::spec::Location::Body => doc.push_str(", sent as a key of the JSON body"),
+        crate::spec::Location::Payload => doc.push_str(", sent as the whole JSON body"),
     }
     if f.required {
         doc.push_str(", required");

@@ -11,6 +11,7 @@ pub mod map;
 pub mod merge;
 pub mod node;
 pub mod paging;
+pub mod roa;
 pub mod service;
 
 use std::collections::BTreeMap;
@@ -145,15 +146,24 @@ pub fn read_metadata(text: &str, folder: Option<&str>) -> Result<Imported, Probl
     root.object()?;
     let info = root.need("info")?;
     let style = info.node().need_str("style")?;
-    if style != "RPC" {
-        return Err(Problem::new(
-            format!("{}.style", info.path),
-            format!("unsupported API style `{style}`: only RPC products can be imported"),
-        ));
-    }
+    let roa = match style {
+        "RPC" => false,
+        "ROA" => true,
+        _ => {
+            return Err(Problem::new(
+                format!("{}.style", info.path),
+                format!(
+                    "unsupported API style `{style}`: only RPC and ROA products can be imported"
+                ),
+            ));
+        }
+    };
     let product = info.node().need_str("product")?;
     let version = info.node().need_str("version")?;
-    let service = service::service(product, version, root, folder)?;
+    let mut service = service::service(product, version, root, folder)?;
+    if roa {
+        service.style = Some(crate::spec::ApiStyle::Roa);
+    }
     let components = root.get("components");
     let schemas = map::Schemas {
         by_name: match &components {
@@ -167,7 +177,7 @@ pub fn read_metadata(text: &str, folder: Option<&str>) -> Result<Imported, Probl
     let mut notes = Vec::new();
     let apis = root.need("apis")?;
     for (action, op) in apis.node().entries_of()? {
-        let mapped = map::operation(action, op.node(), &schemas);
+        let mapped = map::operation(action, op.node(), &schemas, roa);
         // Notes are kept for refused operations too: they explain what was seen on the way.
         notes.extend(std::mem::take(&mut *schemas.notes.borrow_mut()));
         match mapped {
