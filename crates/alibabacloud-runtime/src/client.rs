@@ -145,6 +145,9 @@ impl Client {
             Ok(parts) => parts,
             Err(e) => return Err(SdkError::new(SdkErrorKind::Construction(e), 0)),
         };
+        if let Err(e) = crate::roa::check_scheme::<O>(self.inner.config.signature_version) {
+            return Err(SdkError::new(SdkErrorKind::Construction(e), 0));
+        }
         let attempts = AtomicU32::new(0);
         let sent = AtomicBool::new(false);
         let operation_timeout = options
@@ -256,9 +259,10 @@ impl Client {
         };
         // A fresh nonce and timestamp for every attempt.
         let context = SigningContext::fresh();
+        let method = O::ROUTE.map_or(crate::roa::Method::Post, |r| r.method);
         let signable = SignableRequest {
-            method: "POST",
-            path: "/",
+            method: method.as_str(),
+            path: parts.path(),
             host: &inner.authority,
             action: O::ACTION,
             version: inner.service.version,
@@ -271,15 +275,19 @@ impl Client {
             credentials.as_ref(),
             &context,
         );
-        let mut url = String::with_capacity(inner.base_url.len() + 1 + signed.query.len());
+        let path = parts.path();
+        let mut url =
+            String::with_capacity(inner.base_url.len() + path.len() + 1 + signed.query.len());
+        // `base_url` ends with the `/` that starts every path.
         url.push_str(&inner.base_url);
+        url.push_str(path.strip_prefix('/').unwrap_or(path));
         if !signed.query.is_empty() {
             url.push('?');
             url.push_str(&signed.query);
         }
         let mut request = inner
             .http
-            .post(url)
+            .request(method.to_reqwest(), url)
             .header(reqwest::header::USER_AGENT, &inner.user_agent)
             .header(reqwest::header::ACCEPT, "application/json");
         for (name, value) in signed.headers {
@@ -346,7 +354,12 @@ fn decode<O: Operation>(
 ) -> Result<O::Output, AttemptError<O::Error>> {
     let span = tracing::Span::current();
     if (200..300).contains(&status) {
-        return match serde_json::from_slice::<O::Output>(body) {
+        let decoded = if O::ROUTE.is_some() && body.iter().all(u8::is_ascii_whitespace) {
+            crate::roa::decode_blank::<O::Output>()
+        } else {
+            serde_json::from_slice::<O::Output>(body)
+        };
+        return match decoded {
             Ok(output) => {
                 if let Some(id) = O::output_request_id(&output).or(header_request_id.as_deref()) {
                     span.record("request_id", id);

@@ -29,18 +29,39 @@ pub struct ErrorMetadata {
     body: String,
 }
 
+/// The error body: RPC products spell the keys `Code`, `Message`, `RequestId`; ROA products
+/// `code`, `message`, `requestId`. Both spellings are read (separately, so a body that carries
+/// both is not a duplicate-key error); the upper camel one wins when both are set.
 #[derive(serde::Deserialize)]
 struct ErrorEnvelope {
-    #[serde(rename = "Code", alias = "code")]
+    #[serde(rename = "Code")]
     code: Option<serde_json::Value>,
-    #[serde(rename = "Message", alias = "message")]
+    #[serde(rename = "code")]
+    code_lower: Option<serde_json::Value>,
+    #[serde(rename = "Message")]
     message: Option<String>,
-    #[serde(rename = "RequestId", alias = "requestId")]
+    #[serde(rename = "message")]
+    message_lower: Option<String>,
+    #[serde(rename = "RequestId")]
     request_id: Option<String>,
-    #[serde(rename = "HostId", alias = "hostId")]
+    #[serde(rename = "requestId")]
+    request_id_lower: Option<String>,
+    #[serde(rename = "HostId")]
     host_id: Option<String>,
+    #[serde(rename = "hostId")]
+    host_id_lower: Option<String>,
     #[serde(rename = "Recommend")]
     recommend: Option<String>,
+    #[serde(rename = "recommend")]
+    recommend_lower: Option<String>,
+}
+
+fn code_text(v: Option<serde_json::Value>) -> Option<String> {
+    match v {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 /// Reads `RequestId` from a JSON body, if there is one.
@@ -84,10 +105,9 @@ impl ErrorMetadata {
         let envelope: ErrorEnvelope = serde_json::from_slice(body).map_err(|e| {
             ResponseError::new(http_status, body, format!("error body is not JSON: {e}"))
         })?;
-        let code = match envelope.code {
-            Some(serde_json::Value::String(s)) if !s.is_empty() => s,
-            Some(serde_json::Value::Number(n)) => n.to_string(),
-            _ => {
+        let code = match code_text(envelope.code).or_else(|| code_text(envelope.code_lower)) {
+            Some(code) => code,
+            None => {
                 return Err(ResponseError::new(
                     http_status,
                     body,
@@ -98,10 +118,13 @@ impl ErrorMetadata {
         Ok(Self {
             http_status,
             code,
-            message: envelope.message.unwrap_or_default(),
-            request_id: envelope.request_id,
-            host_id: envelope.host_id,
-            recommend: envelope.recommend,
+            message: envelope
+                .message
+                .or(envelope.message_lower)
+                .unwrap_or_default(),
+            request_id: envelope.request_id.or(envelope.request_id_lower),
+            host_id: envelope.host_id.or(envelope.host_id_lower),
+            recommend: envelope.recommend.or(envelope.recommend_lower),
             retry_after,
             body: String::from_utf8_lossy(body).into_owned(),
         })
@@ -537,6 +560,22 @@ mod tests {
             m.to_string(),
             "NotFoundOrder: gone (HTTP 404, request id R1)"
         );
+    }
+
+    /// ROA products spell the keys in lower camel case; a body may even carry both spellings.
+    #[test]
+    fn parses_the_lower_camel_case_envelope() {
+        let body = br#"{"code":"ErrorClusterNotFound","message":"no cluster","requestId":"R2","status":404}"#;
+        let m = ErrorMetadata::from_response(404, None, body).unwrap();
+        assert_eq!(m.code(), "ErrorClusterNotFound");
+        assert_eq!(m.message(), "no cluster");
+        assert_eq!(m.request_id(), Some("R2"));
+        let both = br#"{"code":"c","Code":"C","message":"m","Message":"M","requestId":"r","RequestId":"R"}"#;
+        let m = ErrorMetadata::from_response(400, None, both).unwrap();
+        assert_eq!((m.code(), m.message(), m.request_id()), ("C", "M", Some("R")));
+        let empty_upper = br#"{"Code":"","code":"lower"}"#;
+        let m = ErrorMetadata::from_response(400, None, empty_upper).unwrap();
+        assert_eq!(m.code(), "lower");
     }
 
     #[test]

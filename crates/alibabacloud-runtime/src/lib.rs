@@ -11,7 +11,8 @@
 //! * [`client`]: the HTTP transport (reqwest, one pooled connection set per client), retries,
 //!   timeouts and tracing;
 //! * [`error`]: the error model that generated per-operation error enums plug into;
-//! * [`idempotency`]: fresh `ClientToken` values ([`idempotency_token`]), one per logical call.
+//! * [`idempotency`]: fresh `ClientToken` values ([`idempotency_token`]), one per logical call;
+//! * [`roa`]: resource-oriented (ROA) operations: method, path template, JSON body.
 //!
 //! Generated product crates (such as `alibabacloud-cas`) contain only declarative code: request
 //! and response types, error enums and thin client methods that call [`client::Client::invoke`].
@@ -30,6 +31,7 @@ pub mod operation;
 pub mod paginate;
 pub mod params;
 pub mod retry;
+pub mod roa;
 pub mod signing;
 pub mod time;
 pub mod waiter;
