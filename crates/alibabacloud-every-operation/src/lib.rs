@@ -7,6 +7,8 @@
 pub mod harness;
 /// `cas` 2020-04-07.
 pub mod cas;
+/// `cs` 2015-12-15.
+pub mod cs;
 /// `sts` 2015-04-01.
 pub mod sts;
 /// Every product.
@@ -17,6 +19,13 @@ pub const PRODUCTS: &[harness::Product] = &[
         cases: cas::CASES,
         call: cas::call,
         decode: ::alibabacloud_cas::decode_output,
+    },
+    harness::Product {
+        code: "cs",
+        version: "2015-12-15",
+        cases: cs::CASES,
+        call: cs::call,
+        decode: ::alibabacloud_cs::decode_output,
     },
     harness::Product {
         code: "sts",

@@ -23,6 +23,10 @@ fn setter_param(ty: &Ty) -> (TokenStream, TokenStream) {
 
 fn state_param(f: &Field) -> syn::Ident {
     // A trailing underscore: no generated type name has one, so no parameter can shadow a type.
+    // A field renamed to avoid a collision (`cluster_id_2`) is named after its Rust name.
+    if f.rust != crate::naming::snake_case(&f.wire) {
+        return format_ident!("{}_", upper_camel(&f.rust));
+    }
     format_ident!("{}_", upper_camel(&f.wire))
 }
 
@@ -95,7 +99,7 @@ pub fn builder_def(
         if f.required {
             let target = ty_tokens(&f.ty);
             let out_params = required.iter().map(|r| {
-                if r.wire == f.wire {
+                if r.rust == f.rust {
                     target.clone()
                 } else {
                     let p = state_param(r);

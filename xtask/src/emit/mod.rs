@@ -7,6 +7,7 @@ pub mod builder;
 pub mod every_operation;
 pub mod extras;
 pub mod operation;
+pub mod roa;
 pub mod root;
 pub mod types;
 

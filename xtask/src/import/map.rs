@@ -75,7 +75,12 @@ pub fn operation(
     }
     for (p_path, f) in mapped {
         // The same parameter listed twice (ECS does this with `RegionId`) is one parameter.
-        if let Some(prev) = request.iter_mut().find(|x| x.name == f.name) {
+        // A body key may share its name with a path or query parameter: another parameter.
+        let is_body = |x: &FieldSpec| x.location == Some(Location::Body);
+        if let Some(prev) = request
+            .iter_mut()
+            .find(|x| x.name == f.name && is_body(x) == is_body(&f))
+        {
             if prev.location != f.location || prev.ty != f.ty {
                 return Err(Problem::new(
                     p_path,

@@ -453,7 +453,9 @@ fn lower_fields(
     top_level_request: bool,
 ) -> Vec<Field> {
     let mut out = Vec::new();
-    let mut wires: BTreeSet<&str> = BTreeSet::new();
+    // Keyed by (is a JSON body key, wire name): a body key may share its name with a path or
+    // query parameter.
+    let mut wires: BTreeSet<(bool, &str)> = BTreeSet::new();
     let mut rusts: BTreeMap<String, &str> = BTreeMap::new();
     for (i, f) in fields.iter().enumerate() {
         let p = format!("{path}[{i}]");
@@ -467,7 +469,7 @@ fn lower_fields(
             );
             continue;
         }
-        if !wires.insert(&f.name) {
+        if !wires.insert((f.location == Some(Location::Body), &f.name)) {
             ctx.err(format!("{p}.name"), format!("duplicate field `{}`", f.name));
             continue;
         }
