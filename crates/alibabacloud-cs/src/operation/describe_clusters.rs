@@ -43,42 +43,39 @@ impl ::alibabacloud_runtime::Operation for DescribeClustersInput {
 /// A success body looks like this:
 ///
 /// ```json
-/// {
-///   "RequestId": "348D4C9C-9105-4A1B-A86E-B58F0F875575",
-///   "clusters": [
-///     {
-///       "cluster_id": "cb95aa626a47740afbf6aa099b650****",
-///       "cluster_type": "Kubernetes",
-///       "created": "2019-11-25T15:50:20+08:00",
-///       "current_version": "1.14.8-aliyun.1",
-///       "data_disk_category": "cloud",
-///       "data_disk_size": 0,
-///       "deletion_protection": true,
-///       "docker_version": "18.09.2",
-///       "external_loadbalancer_id": "lb-2ze3buguz3gx9920z****",
-///       "master_url": "\"{\\\"api_server_endpoint\\\":\\\"https://47.93.xx.xxx:6443https://mirana.cs-cn-beijing.aliyuncs.com:4243https://192.xxx.x.xx:6443\\\"}\",   \"external_loadbalancer_id\": \"lb-2ze3buguz3gx9920z****\"",
-///       "meta_data": "***",
-///       "name": "my-test-Kubernetes-cluster",
-///       "network_mode": "vpc",
-///       "region_id": "cn-beijing",
-///       "resource_group_id": "rg-acfmyvw3wjm****",
-///       "security_group_id": "sg-2zedf74ifulatvx0****",
-///       "size": 4,
-///       "state": "running",
-///       "tags": [
-///         {
-///           "key": "2",
-///           "value": "3"
-///         }
-///       ],
-///       "updated": "2020-01-13T23:01:03+08:00",
-///       "vpc_id": "vpc-2zecuu62b9zw7a7qn****",
-///       "vswitch_cidr": "\"26\"",
-///       "vswitch_id": "vsw-2zete8s4qocqg0mf6****",
-///       "zone_id": "cn-beijing-a"
-///     }
-///   ]
-/// }
+/// [
+///   {
+///     "cluster_id": "cb95aa626a47740afbf6aa099b650****",
+///     "cluster_type": "Kubernetes",
+///     "created": "2019-11-25T15:50:20+08:00",
+///     "current_version": "1.14.8-aliyun.1",
+///     "data_disk_category": "cloud",
+///     "data_disk_size": 0,
+///     "deletion_protection": true,
+///     "docker_version": "18.09.2",
+///     "external_loadbalancer_id": "lb-2ze3buguz3gx9920z****",
+///     "master_url": "\"{\\\"api_server_endpoint\\\":\\\"https://47.93.xx.xxx:6443https://mirana.cs-cn-beijing.aliyuncs.com:4243https://192.xxx.x.xx:6443\\\"}\",   \"external_loadbalancer_id\": \"lb-2ze3buguz3gx9920z****\"",
+///     "meta_data": "***",
+///     "name": "my-test-Kubernetes-cluster",
+///     "network_mode": "vpc",
+///     "region_id": "cn-beijing",
+///     "resource_group_id": "rg-acfmyvw3wjm****",
+///     "security_group_id": "sg-2zedf74ifulatvx0****",
+///     "size": 4,
+///     "state": "running",
+///     "tags": [
+///       {
+///         "key": "2",
+///         "value": "3"
+///       }
+///     ],
+///     "updated": "2020-01-13T23:01:03+08:00",
+///     "vpc_id": "vpc-2zecuu62b9zw7a7qn****",
+///     "vswitch_cidr": "\"26\"",
+///     "vswitch_id": "vsw-2zete8s4qocqg0mf6****",
+///     "zone_id": "cn-beijing-a"
+///   }
+/// ]
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[serde(transparent)]
