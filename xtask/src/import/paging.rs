@@ -4,6 +4,9 @@
 //!   `NextToken`. The page size is `MaxResults` when the request has it.
 //! * **Page numbers**: otherwise, the request has an integer page number (`PageNumber`, or
 //!   `CurrentPage`) and an integer page size (`PageSize`, or `ShowSize`).
+//! * ROA products spell the same names in snake case or lower camel case (`next_token`,
+//!   `nextToken`, `max_results`, `maxResults`, `page_number`, `pageNumber`, `page_num`,
+//!   `page_size`, `pageSize`); those count too.
 //! * The total is the response's integer `TotalCount` (or `Total`), when present.
 //! * The items are the one array reachable from the response's top level through objects only
 //!   (`Instances.Instance`); when there is none, or more than one, the paginator yields whole
@@ -29,19 +32,30 @@ pub fn detect(op: &OperationSpec) -> Option<PaginationSpec> {
         .find(|n| find(resp, n, INTEGERS).is_some())
         .map(|n| n.to_string());
     let items = item_path(resp);
-    if find(req, "NextToken", STRING).is_some() && find(resp, "NextToken", STRING).is_some() {
-        return Some(PaginationSpec::Token {
-            input_token: "NextToken".into(),
-            output_token: "NextToken".into(),
-            page_size: find(req, "MaxResults", INTEGERS).map(|f| f.name.clone()),
-            total,
-            items,
-        });
+    for token in ["NextToken", "next_token", "nextToken"] {
+        if find(req, token, STRING).is_some() && find(resp, token, STRING).is_some() {
+            return Some(PaginationSpec::Token {
+                input_token: token.into(),
+                output_token: token.into(),
+                page_size: ["MaxResults", "max_results", "maxResults"]
+                    .iter()
+                    .find_map(|n| find(req, n, INTEGERS))
+                    .map(|f| f.name.clone()),
+                total,
+                items,
+            });
+        }
     }
-    let page_number = ["PageNumber", "CurrentPage"]
-        .iter()
-        .find_map(|n| find(req, n, INTEGERS))?;
-    let page_size = ["PageSize", "ShowSize"]
+    let page_number = [
+        "PageNumber",
+        "CurrentPage",
+        "page_number",
+        "pageNumber",
+        "page_num",
+    ]
+    .iter()
+    .find_map(|n| find(req, n, INTEGERS))?;
+    let page_size = ["PageSize", "ShowSize", "page_size", "pageSize"]
         .iter()
         .find_map(|n| find(req, n, INTEGERS))?;
     Some(PaginationSpec::Page {

@@ -329,3 +329,39 @@ impl crate::Client {
         DescribeClusterEventsBuilder::new(self.clone())
     }
 }
+impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClusterEventsInput {
+    type Item = EventsItem;
+    fn page_number(&self) -> ::std::option::Option<i64> {
+        self.page_number
+    }
+    fn set_page_number(&mut self, page: i64) {
+        self.page_number = ::std::option::Option::Some(page);
+    }
+    fn page_size(&self) -> ::std::option::Option<i64> {
+        self.page_size
+    }
+    fn total(output: &DescribeClusterEventsOutput) -> ::std::option::Option<i64> {
+        ::std::option::Option::None
+    }
+    fn item_count(output: &DescribeClusterEventsOutput) -> usize {
+        output.events.as_ref().map_or(0, |v| v.len())
+    }
+    fn into_items(output: DescribeClusterEventsOutput) -> ::std::vec::Vec<EventsItem> {
+        output.events.unwrap_or_default()
+    }
+}
+impl DescribeClusterEventsBuilder<::std::string::String> {
+    /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
+    pub fn into_paginator(
+        self,
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
+        DescribeClusterEventsInput,
+    > {
+        let (client, options, input) = self.into_parts();
+        ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
+            client.runtime().clone(),
+            input,
+            options,
+        )
+    }
+}

@@ -302,3 +302,41 @@ impl crate::Client {
         DescribeClusterTasksBuilder::new(self.clone())
     }
 }
+impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClusterTasksInput {
+    type Item = TasksItem;
+    fn page_number(&self) -> ::std::option::Option<i64> {
+        self.page_number.map(i64::from)
+    }
+    fn set_page_number(&mut self, page: i64) {
+        self.page_number = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+    }
+    fn page_size(&self) -> ::std::option::Option<i64> {
+        self.page_size.map(i64::from)
+    }
+    fn total(output: &DescribeClusterTasksOutput) -> ::std::option::Option<i64> {
+        ::std::option::Option::None
+    }
+    fn item_count(output: &DescribeClusterTasksOutput) -> usize {
+        output.tasks.as_ref().map_or(0, |v| v.len())
+    }
+    fn into_items(output: DescribeClusterTasksOutput) -> ::std::vec::Vec<TasksItem> {
+        output.tasks.unwrap_or_default()
+    }
+}
+impl DescribeClusterTasksBuilder<::std::string::String> {
+    /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
+    pub fn into_paginator(
+        self,
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
+        DescribeClusterTasksInput,
+    > {
+        let (client, options, input) = self.into_parts();
+        ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
+            client.runtime().clone(),
+            input,
+            options,
+        )
+    }
+}

@@ -694,3 +694,37 @@ impl crate::Client {
         DescribeClustersV1Builder::new(self.clone())
     }
 }
+impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClustersV1Input {
+    type Item = ClustersItem;
+    fn page_number(&self) -> ::std::option::Option<i64> {
+        self.page_number
+    }
+    fn set_page_number(&mut self, page: i64) {
+        self.page_number = ::std::option::Option::Some(page);
+    }
+    fn page_size(&self) -> ::std::option::Option<i64> {
+        self.page_size
+    }
+    fn total(output: &DescribeClustersV1Output) -> ::std::option::Option<i64> {
+        ::std::option::Option::None
+    }
+    fn item_count(output: &DescribeClustersV1Output) -> usize {
+        output.clusters.as_ref().map_or(0, |v| v.len())
+    }
+    fn into_items(output: DescribeClustersV1Output) -> ::std::vec::Vec<ClustersItem> {
+        output.clusters.unwrap_or_default()
+    }
+}
+impl DescribeClustersV1Builder {
+    /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
+    pub fn into_paginator(
+        self,
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeClustersV1Input> {
+        let (client, options, input) = self.into_parts();
+        ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
+            client.runtime().clone(),
+            input,
+            options,
+        )
+    }
+}

@@ -329,3 +329,39 @@ impl crate::Client {
         DescribeEventsForRegionBuilder::new(self.clone())
     }
 }
+impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeEventsForRegionInput {
+    type Item = EventsItem;
+    fn page_number(&self) -> ::std::option::Option<i64> {
+        self.page_number
+    }
+    fn set_page_number(&mut self, page: i64) {
+        self.page_number = ::std::option::Option::Some(page);
+    }
+    fn page_size(&self) -> ::std::option::Option<i64> {
+        self.page_size
+    }
+    fn total(output: &DescribeEventsForRegionOutput) -> ::std::option::Option<i64> {
+        ::std::option::Option::None
+    }
+    fn item_count(output: &DescribeEventsForRegionOutput) -> usize {
+        output.events.as_ref().map_or(0, |v| v.len())
+    }
+    fn into_items(output: DescribeEventsForRegionOutput) -> ::std::vec::Vec<EventsItem> {
+        output.events.unwrap_or_default()
+    }
+}
+impl DescribeEventsForRegionBuilder<::std::string::String> {
+    /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
+    pub fn into_paginator(
+        self,
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
+        DescribeEventsForRegionInput,
+    > {
+        let (client, options, input) = self.into_parts();
+        ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
+            client.runtime().clone(),
+            input,
+            options,
+        )
+    }
+}

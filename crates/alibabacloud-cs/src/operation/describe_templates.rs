@@ -292,3 +292,37 @@ impl crate::Client {
         DescribeTemplatesBuilder::new(self.clone())
     }
 }
+impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeTemplatesInput {
+    type Item = TemplatesItem;
+    fn page_number(&self) -> ::std::option::Option<i64> {
+        self.page_num
+    }
+    fn set_page_number(&mut self, page: i64) {
+        self.page_num = ::std::option::Option::Some(page);
+    }
+    fn page_size(&self) -> ::std::option::Option<i64> {
+        self.page_size
+    }
+    fn total(output: &DescribeTemplatesOutput) -> ::std::option::Option<i64> {
+        ::std::option::Option::None
+    }
+    fn item_count(output: &DescribeTemplatesOutput) -> usize {
+        output.templates.as_ref().map_or(0, |v| v.len())
+    }
+    fn into_items(output: DescribeTemplatesOutput) -> ::std::vec::Vec<TemplatesItem> {
+        output.templates.unwrap_or_default()
+    }
+}
+impl DescribeTemplatesBuilder {
+    /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
+    pub fn into_paginator(
+        self,
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeTemplatesInput> {
+        let (client, options, input) = self.into_parts();
+        ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
+            client.runtime().clone(),
+            input,
+            options,
+        )
+    }
+}

@@ -484,3 +484,35 @@ impl crate::Client {
         GetClusterInspectReportDetailBuilder::new(self.clone())
     }
 }
+impl ::alibabacloud_runtime::paginate::TokenPaged
+for GetClusterInspectReportDetailInput {
+    type Item = CheckItemResultsItem;
+    fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
+        self.next_token = token;
+    }
+    fn next_token(
+        output: &GetClusterInspectReportDetailOutput,
+    ) -> ::std::option::Option<&str> {
+        output.next_token.as_deref()
+    }
+    fn into_items(
+        output: GetClusterInspectReportDetailOutput,
+    ) -> ::std::vec::Vec<CheckItemResultsItem> {
+        output.check_item_results.unwrap_or_default()
+    }
+}
+impl GetClusterInspectReportDetailBuilder<::std::string::String, ::std::string::String> {
+    /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
+    pub fn into_paginator(
+        self,
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
+        GetClusterInspectReportDetailInput,
+    > {
+        let (client, options, input) = self.into_parts();
+        ::alibabacloud_runtime::paginate::TokenPaginator::new(
+            client.runtime().clone(),
+            input,
+            options,
+        )
+    }
+}

@@ -304,3 +304,34 @@ impl crate::Client {
         ListClusterInspectReportsBuilder::new(self.clone())
     }
 }
+impl ::alibabacloud_runtime::paginate::TokenPaged for ListClusterInspectReportsInput {
+    type Item = ReportsItem;
+    fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
+        self.next_token = token;
+    }
+    fn next_token(
+        output: &ListClusterInspectReportsOutput,
+    ) -> ::std::option::Option<&str> {
+        output.next_token.as_deref()
+    }
+    fn into_items(
+        output: ListClusterInspectReportsOutput,
+    ) -> ::std::vec::Vec<ReportsItem> {
+        output.reports.unwrap_or_default()
+    }
+}
+impl ListClusterInspectReportsBuilder<::std::string::String> {
+    /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
+    pub fn into_paginator(
+        self,
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
+        ListClusterInspectReportsInput,
+    > {
+        let (client, options, input) = self.into_parts();
+        ::alibabacloud_runtime::paginate::TokenPaginator::new(
+            client.runtime().clone(),
+            input,
+            options,
+        )
+    }
+}

@@ -341,3 +341,32 @@ impl crate::Client {
         ListTagResourcesBuilder::new(self.clone())
     }
 }
+impl ::alibabacloud_runtime::paginate::TokenPaged for ListTagResourcesInput {
+    type Item = TagResourceItem;
+    fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
+        self.next_token = token;
+    }
+    fn next_token(output: &ListTagResourcesOutput) -> ::std::option::Option<&str> {
+        output.next_token.as_deref()
+    }
+    fn into_items(output: ListTagResourcesOutput) -> ::std::vec::Vec<TagResourceItem> {
+        output.tag_resources.and_then(|v| v.tag_resource).unwrap_or_default()
+    }
+}
+impl ListTagResourcesBuilder<
+    ::std::vec::Vec<::std::string::String>,
+    ::std::string::String,
+    ::std::string::String,
+> {
+    /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
+    pub fn into_paginator(
+        self,
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTagResourcesInput> {
+        let (client, options, input) = self.into_parts();
+        ::alibabacloud_runtime::paginate::TokenPaginator::new(
+            client.runtime().clone(),
+            input,
+            options,
+        )
+    }
+}

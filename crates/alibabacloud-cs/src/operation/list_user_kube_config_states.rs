@@ -281,3 +281,43 @@ impl crate::Client {
         ListUserKubeConfigStatesBuilder::new(self.clone())
     }
 }
+impl ::alibabacloud_runtime::paginate::PageNumbered for ListUserKubeConfigStatesInput {
+    type Item = StatesItem;
+    fn page_number(&self) -> ::std::option::Option<i64> {
+        self.page_number.map(i64::from)
+    }
+    fn set_page_number(&mut self, page: i64) {
+        self.page_number = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+    }
+    fn page_size(&self) -> ::std::option::Option<i64> {
+        self.page_size.map(i64::from)
+    }
+    fn total(output: &ListUserKubeConfigStatesOutput) -> ::std::option::Option<i64> {
+        ::std::option::Option::None
+    }
+    fn item_count(output: &ListUserKubeConfigStatesOutput) -> usize {
+        output.states.as_ref().map_or(0, |v| v.len())
+    }
+    fn into_items(
+        output: ListUserKubeConfigStatesOutput,
+    ) -> ::std::vec::Vec<StatesItem> {
+        output.states.unwrap_or_default()
+    }
+}
+impl ListUserKubeConfigStatesBuilder<::std::string::String> {
+    /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
+    pub fn into_paginator(
+        self,
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
+        ListUserKubeConfigStatesInput,
+    > {
+        let (client, options, input) = self.into_parts();
+        ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
+            client.runtime().clone(),
+            input,
+            options,
+        )
+    }
+}
