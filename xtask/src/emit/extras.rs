@@ -102,7 +102,7 @@ pub fn paginator_impl(
                     let id = field_ident(&t.rust);
                     widen(t, quote! { output.#id })
                 }
-                None => quote! { ::std::option::Option::None },
+                None => quote! { let _ = output; ::std::option::Option::None },
             };
             let count = items_access(items);
             let take = take_items(items);

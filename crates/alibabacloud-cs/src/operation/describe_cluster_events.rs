@@ -341,6 +341,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClusterEventsInp
         self.page_size
     }
     fn total(output: &DescribeClusterEventsOutput) -> ::std::option::Option<i64> {
+        let _ = output;
         ::std::option::Option::None
     }
     fn item_count(output: &DescribeClusterEventsOutput) -> usize {

@@ -316,6 +316,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClusterTasksInpu
         self.page_size.map(i64::from)
     }
     fn total(output: &DescribeClusterTasksOutput) -> ::std::option::Option<i64> {
+        let _ = output;
         ::std::option::Option::None
     }
     fn item_count(output: &DescribeClusterTasksOutput) -> usize {

@@ -587,6 +587,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClustersForRegio
         self.page_size
     }
     fn total(output: &DescribeClustersForRegionOutput) -> ::std::option::Option<i64> {
+        let _ = output;
         ::std::option::Option::None
     }
     fn item_count(output: &DescribeClustersForRegionOutput) -> usize {

@@ -706,6 +706,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClustersV1Input 
         self.page_size
     }
     fn total(output: &DescribeClustersV1Output) -> ::std::option::Option<i64> {
+        let _ = output;
         ::std::option::Option::None
     }
     fn item_count(output: &DescribeClustersV1Output) -> usize {

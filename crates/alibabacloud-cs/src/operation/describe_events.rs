@@ -332,6 +332,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeEventsInput {
         self.page_size
     }
     fn total(output: &DescribeEventsOutput) -> ::std::option::Option<i64> {
+        let _ = output;
         ::std::option::Option::None
     }
     fn item_count(output: &DescribeEventsOutput) -> usize {

@@ -341,6 +341,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeEventsForRegionI
         self.page_size
     }
     fn total(output: &DescribeEventsForRegionOutput) -> ::std::option::Option<i64> {
+        let _ = output;
         ::std::option::Option::None
     }
     fn item_count(output: &DescribeEventsForRegionOutput) -> usize {

@@ -304,6 +304,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeTemplatesInput {
         self.page_size
     }
     fn total(output: &DescribeTemplatesOutput) -> ::std::option::Option<i64> {
+        let _ = output;
         ::std::option::Option::None
     }
     fn item_count(output: &DescribeTemplatesOutput) -> usize {

@@ -313,6 +313,7 @@ for ListClusterKubeconfigStatesInput {
         self.page_size.map(i64::from)
     }
     fn total(output: &ListClusterKubeconfigStatesOutput) -> ::std::option::Option<i64> {
+        let _ = output;
         ::std::option::Option::None
     }
     fn item_count(output: &ListClusterKubeconfigStatesOutput) -> usize {

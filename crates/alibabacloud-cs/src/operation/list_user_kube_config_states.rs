@@ -295,6 +295,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListUserKubeConfigStates
         self.page_size.map(i64::from)
     }
     fn total(output: &ListUserKubeConfigStatesOutput) -> ::std::option::Option<i64> {
+        let _ = output;
         ::std::option::Option::None
     }
     fn item_count(output: &ListUserKubeConfigStatesOutput) -> usize {
