@@ -94,9 +94,10 @@ async fn every_operation_of_every_product_signs_sends_and_decodes() {
                     ));
                 }
                 if roa && !request.body.is_empty() {
-                    let json = request.headers.iter().any(|(n, v)| {
-                        n == "content-type" && v.starts_with("application/json")
-                    });
+                    let json = request
+                        .headers
+                        .iter()
+                        .any(|(n, v)| n == "content-type" && v.starts_with("application/json"));
                     if !json || serde_json::from_slice::<serde_json::Value>(&request.body).is_err()
                     {
                         failures.push(format!(
@@ -131,7 +132,11 @@ async fn every_operation_of_every_product_signs_sends_and_decodes() {
         .find(|p| p.code == "cs")
         .expect("the cs product is in the harness");
     assert_eq!(cs.cases.len(), 129, "every cs operation is a case");
-    assert!(cs.cases.iter().all(|c| c.path.starts_with('/') && c.path != "/"));
+    assert!(
+        cs.cases
+            .iter()
+            .all(|c| c.path.starts_with('/') && c.path != "/")
+    );
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",

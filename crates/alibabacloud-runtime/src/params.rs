@@ -192,7 +192,10 @@ mod tests {
     #[test]
     fn simple_lists_are_comma_joined() {
         let mut p = Params::new();
-        p.push_joined("ClusterIds", Some(&["c1".to_string(), "c2".to_string()][..]));
+        p.push_joined(
+            "ClusterIds",
+            Some(&["c1".to_string(), "c2".to_string()][..]),
+        );
         p.push_joined::<i64>("Empty", Some(&[]));
         p.push_joined::<i64>("Unset", None);
         p.push_joined("Numbers", Some(&[1i64, 2][..]));

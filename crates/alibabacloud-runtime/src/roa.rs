@@ -114,7 +114,9 @@ pub struct JsonBody {
 }
 
 fn encode_error(key: &str, e: serde_json::Error) -> ConstructionError {
-    ConstructionError::new(format!("body parameter `{key}` cannot be encoded as JSON: {e}"))
+    ConstructionError::new(format!(
+        "body parameter `{key}` cannot be encoded as JSON: {e}"
+    ))
 }
 
 impl JsonBody {

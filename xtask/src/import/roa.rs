@@ -64,5 +64,11 @@ pub fn body_fields(p: Node<'_>, schemas: &Schemas<'_>) -> Result<Vec<FieldSpec>,
         }
         return Ok(fields);
     }
-    Ok(vec![field(name, shape, None, Some(Location::Payload), true)])
+    Ok(vec![field(
+        name,
+        shape,
+        None,
+        Some(Location::Payload),
+        true,
+    )])
 }

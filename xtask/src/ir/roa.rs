@@ -10,7 +10,9 @@ use crate::spec::{ApiStyle, HttpMethod, Location, OperationSpec};
 /// The placeholders of a path template (`/a/{X}/b` → `[X]`), or what is wrong with it.
 pub fn placeholders(template: &str) -> Result<Vec<&str>, String> {
     if !template.starts_with('/') {
-        return Err(format!("the path template `{template}` does not start with `/`"));
+        return Err(format!(
+            "the path template `{template}` does not start with `/`"
+        ));
     }
     if template.contains(['?', '#']) {
         return Err(format!(
@@ -21,11 +23,15 @@ pub fn placeholders(template: &str) -> Result<Vec<&str>, String> {
     let mut rest = template;
     while let Some(open) = rest.find(['{', '}']) {
         if rest.as_bytes()[open] == b'}' {
-            return Err(format!("the path template `{template}` has an unmatched `}}`"));
+            return Err(format!(
+                "the path template `{template}` has an unmatched `}}`"
+            ));
         }
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else {
-            return Err(format!("the path template `{template}` has an unmatched `{{`"));
+            return Err(format!(
+                "the path template `{template}` has an unmatched `{{`"
+            ));
         };
         let name = &after[..close];
         if name.is_empty() || name.contains('{') {
@@ -113,11 +119,17 @@ pub(super) fn check_route(
         }
     }
     let Some(method) = op.method else {
-        ctx.err("", "missing key `method`: an ROA operation needs its HTTP method");
+        ctx.err(
+            "",
+            "missing key `method`: an ROA operation needs its HTTP method",
+        );
         return None;
     };
     let Some(path) = &op.path else {
-        ctx.err("", "missing key `path`: an ROA operation needs its path template");
+        ctx.err(
+            "",
+            "missing key `path`: an ROA operation needs its path template",
+        );
         return None;
     };
     let names = match placeholders(path) {

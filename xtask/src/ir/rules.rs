@@ -27,7 +27,10 @@ pub fn idempotent_by_rule(action: &str, has_client_token: bool) -> bool {
 /// are not.
 pub fn idempotent_by_method(method: crate::spec::HttpMethod) -> bool {
     use crate::spec::HttpMethod;
-    matches!(method, HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete)
+    matches!(
+        method,
+        HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete
+    )
 }
 
 /// The wire name of the idempotency token parameter.
