@@ -397,10 +397,18 @@ fn every_imported_product_matches_its_metadata_field_by_field() {
                 checked: &mut checked,
             };
             for p in op_meta["parameters"].as_array().into_iter().flatten() {
-                ctx.parameter(p);
+                if op.route.is_some() && p["in"] == "body" {
+                    ctx.roa_body(p);
+                } else {
+                    ctx.parameter(p);
+                }
             }
             let success = &op_meta["responses"]["200"]["schema"];
-            ctx.members("response.fields", &op.output, success);
+            match &op.output_payload {
+                // An ROA answer whose top level is not an object.
+                Some(ty) => ctx.ty("response.payload", ty, success),
+                None => ctx.members("response.fields", &op.output, success),
+            }
             ctx.error_codes(action, op_meta);
         }
         check_product_auth(&product, &metadata, &mut errors);
@@ -479,16 +487,74 @@ impl Check<'_> {
         }
     }
 
+    /// An ROA `in: body` parameter: an object's properties are `in: body` parameters named by
+    /// their keys; any other body is one `in: payload` parameter.
+    fn roa_body(&mut self, p: &Value) {
+        use xtask::spec::Location;
+        let schema = self.resolve(&p["schema"]).clone();
+        let props = schema["properties"].as_object().filter(|m| !m.is_empty());
+        let Some(props) = props.filter(|_| schema["type"] == "object") else {
+            let name = p["name"].as_str().unwrap_or_default();
+            let path = format!("request[{name}]");
+            match self
+                .op
+                .input
+                .iter()
+                .find(|f| f.wire == name && f.location == Location::Payload)
+            {
+                None => self.fail(&path, "missing from the generated input".into()),
+                Some(f) => {
+                    *self.checked += 1;
+                    let f = f.clone();
+                    self.ty(&path, &f.ty, &schema);
+                }
+            }
+            return;
+        };
+        for (name, member) in props {
+            let path = format!("request[body:{name}]");
+            let Some(f) = self
+                .op
+                .input
+                .iter()
+                .find(|f| f.wire == *name && f.location == Location::Body)
+                .cloned()
+            else {
+                self.fail(&path, "missing from the generated input".into());
+                continue;
+            };
+            *self.checked += 1;
+            let member = self.resolve(member).clone();
+            let required = member["required"].as_bool().unwrap_or(false)
+                || member["docRequired"].as_bool().unwrap_or(false);
+            if required != f.required {
+                self.fail(
+                    &format!("{path}.required"),
+                    format!("required {required} vs {}", f.required),
+                );
+            }
+            self.ty(&path, &f.ty, &member);
+        }
+    }
+
     fn parameter(&mut self, p: &Value) {
+        use xtask::spec::Location;
         let name = p["name"].as_str().unwrap_or_default();
         let path = format!("request[{name}]");
-        let Some(f) = self.op.input.iter().find(|f| f.wire == name) else {
+        let Some(f) = self
+            .op
+            .input
+            .iter()
+            .find(|f| f.wire == name && f.location != Location::Body)
+        else {
             self.fail(&path, "missing from the generated input".into());
             return;
         };
         let schema = self.resolve(&p["schema"]).clone();
+        // A path parameter is required even where the metadata forgets to say so.
         let required = p["schema"]["required"].as_bool().unwrap_or(false)
-            || p["schema"]["docRequired"].as_bool().unwrap_or(false);
+            || p["schema"]["docRequired"].as_bool().unwrap_or(false)
+            || p["in"] == "path";
         *self.checked += 1;
         if required != f.required {
             self.fail(
@@ -501,9 +567,19 @@ impl Check<'_> {
         if json_style != f.json {
             self.fail(&format!("{path}.style"), "json style differs".into());
         }
-        let form = matches!(p["in"].as_str(), Some("formData" | "body"));
-        if form != (f.location == xtask::spec::Location::Form) {
+        let expected = match p["in"].as_str() {
+            Some("formData" | "body") if self.op.route.is_none() => Some(Location::Form),
+            Some("query") => Some(Location::Query),
+            Some("header") => Some(Location::Header),
+            Some("path") => Some(Location::Path),
+            _ => None,
+        };
+        if expected != Some(f.location) {
             self.fail(&format!("{path}.in"), "location differs".into());
+        }
+        let simple = p["style"].as_str() == Some("simple") && schema["type"] == "array";
+        if simple != f.simple {
+            self.fail(&format!("{path}.style"), "simple style differs".into());
         }
         self.ty(&path, &f.ty, &schema);
     }
@@ -528,7 +604,10 @@ impl Check<'_> {
         let t = schema["type"].as_str().unwrap_or_default();
         let format = schema["format"].as_str();
         let ok = match (t, format, ty) {
-            ("string", _, Ty::String) => schema["enum"].is_null(),
+            // An empty value set is no value set.
+            ("string", _, Ty::String) => schema["enum"].as_array().is_none_or(|e| e.is_empty()),
+            // A `$ref` to a schema the file does not define is imported as `any`.
+            ("", _, Ty::Any) => schema["$ref"].is_string(),
             ("string", _, Ty::Enum(name)) => {
                 let wanted: Vec<String> = schema["enum"]
                     .as_array()
