@@ -136,6 +136,64 @@ fn golden_import_of_the_fixture_and_a_second_import_changes_nothing() {
     assert!(!check.failed, "{:?}", check.lines);
 }
 
+/// An ROA product: methods and path templates, path parameters (required even when the
+/// metadata forgets), an object body whose keys become `in: body` parameters (one of them
+/// sharing its name with the path parameter), an array body (`in: payload`), a comma-joined
+/// query list, a header, whole-array and empty answers, the first of two methods, paging by
+/// snake_case names, and refusals (a form body, a malformed template).
+#[test]
+fn golden_import_of_an_roa_fixture() {
+    let case = data().join("import/golden/roa");
+    let metadata = case.join("api-docs.json");
+    let root = TempRoot::new("golden-roa");
+    let report = run(&root.0, &[], &metadata);
+    assert!(!report.failed, "{:?}", report.lines);
+    let produced = files_under(&root.0.join("api-specs"));
+    let expected_dir = case.join("expected/api-specs");
+    let report_path = case.join("expected/report.txt");
+    let report_text = lines(&report, &metadata).join("\n") + "\n";
+    if update_golden() {
+        let _ = fs::remove_dir_all(&expected_dir);
+        for (rel, text) in &produced {
+            let p = expected_dir.join(rel);
+            fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            fs::write(p, text).expect("write");
+        }
+        fs::write(&report_path, &report_text).expect("write report");
+    }
+    assert_eq!(
+        produced,
+        files_under(&expected_dir),
+        "import output differs (UPDATE_GOLDEN=1 accepts a deliberate change)"
+    );
+    assert_eq!(
+        report_text,
+        fs::read_to_string(&report_path).expect("report")
+    );
+    let product = xtask::codegen::load_product(&root.0, &root.0.join("api-specs/kube"))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(product.operations.len(), 5);
+    let op = |name: &str| {
+        product
+            .operations
+            .iter()
+            .find(|o| o.name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let route = |name: &str| {
+        let r = op(name).route.clone().expect("an ROA route");
+        (r.method.as_str(), r.path)
+    };
+    assert_eq!(route("CreateWidgets"), ("POST", "/widgets".to_string()));
+    assert!(!op("CreateWidgets").idempotent);
+    assert!(op("UpdateWidget").idempotent && op("DeleteWidget").idempotent);
+    assert!(op("DeleteWidget").input[0].required);
+    assert!(op("CreateWidgets").output_payload.is_some());
+    assert!(op("ListWidgets").pagination.is_some());
+    let again = run(&root.0, &["--check"], &metadata);
+    assert!(!again.failed, "{:?}", again.lines);
+}
+
 fn read_json(p: &Path) -> Value {
     serde_json::from_str(&fs::read_to_string(p).expect("read")).expect("json")
 }
