@@ -16,7 +16,7 @@ use crate::error::{
 };
 use crate::operation::{Operation, OperationError};
 use crate::params::Params;
-use crate::redact::{Redactor, SignatureCopy};
+use crate::redact::{Redactor, SignatureCopy, bounded_redacted};
 use crate::retry::FailureClass;
 use crate::retry_quota::RetryBucket;
 use crate::signing::{SignableRequest, SigningContext};
@@ -347,13 +347,13 @@ impl Client {
         let header_request_id = headers
             .get("x-acs-request-id")
             .and_then(|v| v.to_str().ok())
-            .map(|id| crate::text::bounded(id, ID_LIMIT));
+            .map(|id| bounded_redacted(id, ID_LIMIT, Some(&redactor)));
         if (300..400).contains(&status) {
             let location = headers.get(reqwest::header::LOCATION);
             let host = location.and_then(|l| location_host(&inner.base_url, l.as_bytes()));
-            let mut redirect =
+            let host = host.map(|h| bounded_redacted(&h, ID_LIMIT, Some(&redactor)));
+            let redirect =
                 RedirectError::new(status, host.as_deref(), header_request_id.as_deref());
-            redirect.redact_with(&redactor);
             tracing::debug!(status, "redirect refused");
             return Err(AttemptError::Fatal(SdkErrorKind::Redirect(redirect)));
         }
@@ -366,9 +366,8 @@ impl Client {
                     ),
                     None => format!("the body is longer than the limit of {cap} bytes"),
                 };
-                let mut error =
-                    ResponseError::new(status, &[], reason).or_request_id(header_request_id);
-                error.redact_with(&redactor);
+                let error = ResponseError::new_redacted(status, &[], &reason, &redactor)
+                    .or_request_id(header_request_id);
                 return Err(AttemptError::Fatal(SdkErrorKind::Response(error)));
             }
             Err(BodyError::Transport(e)) => {
@@ -433,20 +432,15 @@ fn decode<O: Operation>(
                 Ok(output)
             }
             Err(e) => {
-                let mut error = ResponseError::new(
-                    status,
-                    body,
-                    format!("cannot decode the {} output: {e}", O::ACTION),
-                )
-                .or_request_id(header_request_id);
-                error.redact_with(redactor);
+                let reason = format!("cannot decode the {} output: {e}", O::ACTION);
+                let error = ResponseError::new_redacted(status, body, &reason, redactor)
+                    .or_request_id(header_request_id);
                 Err(AttemptError::Fatal(SdkErrorKind::Response(error)))
             }
         };
     }
-    match ErrorMetadata::from_response(status, retry_after, body) {
-        Ok(mut meta) => {
-            meta.redact_with(redactor);
+    match ErrorMetadata::from_response_redacted(status, retry_after, body, redactor) {
+        Ok(meta) => {
             if let Some(id) = meta.request_id() {
                 span.record("request_id", id);
             }
@@ -460,8 +454,7 @@ fn decode<O: Operation>(
             })
         }
         Err(malformed) => {
-            let mut malformed = malformed.or_request_id(header_request_id);
-            malformed.redact_with(redactor);
+            let malformed = malformed.or_request_id(header_request_id);
             let class = if status >= 500 {
                 FailureClass::Transient
             } else {
@@ -481,9 +474,15 @@ fn transport_failure<E>(e: reqwest::Error, sent: &AtomicBool, config: &Config) -
     let e = e.without_url();
     if e.is_builder() {
         sent.store(false, Ordering::Relaxed);
-        return AttemptError::Fatal(SdkErrorKind::Construction(ConstructionError::new(
-            "the HTTP request could not be built; nothing was sent",
-        )));
+        // The innermost cause says what was wrong ("uri too long"); it never holds the URL.
+        let mut root: &(dyn std::error::Error + 'static) = &e;
+        while let Some(next) = root.source() {
+            root = next;
+        }
+        return AttemptError::Fatal(SdkErrorKind::Construction(ConstructionError::new(format!(
+            "the HTTP request could not be built ({}); nothing was sent",
+            crate::text::Escaped(&root.to_string())
+        ))));
     }
     let not_sent = e.is_connect();
     if not_sent {

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crate::credentials::CredentialsError;
 use crate::operation::OperationError;
-use crate::redact::Redactor;
+use crate::redact::{REDACTION_MARGIN, Redactor, bounded_redacted};
 use crate::retry::FailureClass;
 use crate::text::{BoundedText, Escaped, bounded, bounded_lossy, prefix};
 
@@ -41,30 +41,41 @@ pub struct ErrorMetadata {
     body: String,
 }
 
+/// What is read of each envelope field before redaction; cut to its limit afterwards.
+const READ_CODE: usize = CODE_LIMIT + REDACTION_MARGIN;
+const READ_MESSAGE: usize = MESSAGE_LIMIT + REDACTION_MARGIN;
+const READ_ID: usize = ID_LIMIT + REDACTION_MARGIN;
+const READ_RECOMMEND: usize = RECOMMEND_LIMIT + REDACTION_MARGIN;
+
 /// The error envelope. Every field is read as bounded text, so a huge or oddly typed field
 /// never costs more than its limit (see [`crate::text::BoundedText`]).
 #[derive(serde::Deserialize)]
 struct ErrorEnvelope {
     #[serde(rename = "Code", alias = "code", default)]
-    code: BoundedText<CODE_LIMIT>,
+    code: BoundedText<READ_CODE>,
     #[serde(rename = "Message", alias = "message", default)]
-    message: BoundedText<MESSAGE_LIMIT>,
+    message: BoundedText<READ_MESSAGE>,
     #[serde(rename = "RequestId", alias = "requestId", default)]
-    request_id: BoundedText<ID_LIMIT>,
+    request_id: BoundedText<READ_ID>,
     #[serde(rename = "HostId", alias = "hostId", default)]
-    host_id: BoundedText<ID_LIMIT>,
+    host_id: BoundedText<READ_ID>,
     #[serde(rename = "Recommend", default)]
-    recommend: BoundedText<RECOMMEND_LIMIT>,
+    recommend: BoundedText<READ_RECOMMEND>,
 }
 
 /// Reads `RequestId` from a JSON body, if there is one (at most [`ID_LIMIT`] bytes of it).
 pub fn request_id_from_body(body: &[u8]) -> Option<String> {
+    request_id_from(body, None)
+}
+
+fn request_id_from(body: &[u8], redactor: Option<&Redactor<'_>>) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct OnlyId {
         #[serde(rename = "RequestId", alias = "requestId", default)]
-        request_id: BoundedText<ID_LIMIT>,
+        request_id: BoundedText<READ_ID>,
     }
-    serde_json::from_slice::<OnlyId>(body).ok()?.request_id.0
+    let id = serde_json::from_slice::<OnlyId>(body).ok()?.request_id.0?;
+    Some(bounded_redacted(&id, ID_LIMIT, redactor))
 }
 
 impl ErrorMetadata {
@@ -95,28 +106,54 @@ impl ErrorMetadata {
         retry_after: Option<Duration>,
         body: &[u8],
     ) -> Result<Self, ResponseError> {
+        Self::parse(http_status, retry_after, body, None)
+    }
+
+    /// [`ErrorMetadata::from_response`], with every secret `redactor` knows removed from
+    /// every field (and from the [`ResponseError`] when the body is not an envelope) before
+    /// the fields are cut to their limits.
+    pub fn from_response_redacted(
+        http_status: u16,
+        retry_after: Option<Duration>,
+        body: &[u8],
+        redactor: &Redactor<'_>,
+    ) -> Result<Self, ResponseError> {
+        Self::parse(http_status, retry_after, body, Some(redactor))
+    }
+
+    fn parse(
+        http_status: u16,
+        retry_after: Option<Duration>,
+        body: &[u8],
+        redactor: Option<&Redactor<'_>>,
+    ) -> Result<Self, ResponseError> {
         let envelope: ErrorEnvelope = serde_json::from_slice(body).map_err(|e| {
-            ResponseError::new(http_status, body, format!("error body is not JSON: {e}"))
+            let reason = format!("error body is not JSON: {e}");
+            ResponseError::build(http_status, body, &reason, redactor)
         })?;
         let code = match envelope.code.0 {
             Some(code) if !code.is_empty() => code,
             _ => {
-                return Err(ResponseError::new(
+                return Err(ResponseError::build(
                     http_status,
                     body,
-                    "error body has no `Code`".to_string(),
+                    "error body has no `Code`",
+                    redactor,
                 ));
             }
         };
+        let keep =
+            |text: Option<String>, limit| text.map(|t| bounded_redacted(&t, limit, redactor));
+        let body_window = bounded_lossy(body, ERROR_BODY_LIMIT + REDACTION_MARGIN);
         Ok(Self {
             http_status,
-            code,
-            message: envelope.message.0.unwrap_or_default(),
-            request_id: envelope.request_id.0,
-            host_id: envelope.host_id.0,
-            recommend: envelope.recommend.0,
+            code: bounded_redacted(&code, CODE_LIMIT, redactor),
+            message: keep(envelope.message.0, MESSAGE_LIMIT).unwrap_or_default(),
+            request_id: keep(envelope.request_id.0, ID_LIMIT),
+            host_id: keep(envelope.host_id.0, ID_LIMIT),
+            recommend: keep(envelope.recommend.0, RECOMMEND_LIMIT),
             retry_after,
-            body: bounded_lossy(body, ERROR_BODY_LIMIT),
+            body: bounded_redacted(&body_window, ERROR_BODY_LIMIT, redactor),
         })
     }
 
@@ -217,16 +254,27 @@ impl ResponseError {
     /// Describes a body that could not be decoded. The reason is kept up to
     /// [`MESSAGE_LIMIT`] bytes (a decoder's message may quote the body).
     pub fn new(http_status: u16, body: &[u8], reason: String) -> Self {
-        let reason = if reason.len() > MESSAGE_LIMIT {
-            bounded(&reason, MESSAGE_LIMIT)
-        } else {
-            reason
-        };
+        Self::build(http_status, body, &reason, None)
+    }
+
+    /// [`ResponseError::new`], with every secret `redactor` knows removed from the snippet,
+    /// the reason and the request id before they are cut to their limits.
+    pub fn new_redacted(
+        http_status: u16,
+        body: &[u8],
+        reason: &str,
+        redactor: &Redactor<'_>,
+    ) -> Self {
+        Self::build(http_status, body, reason, Some(redactor))
+    }
+
+    fn build(http_status: u16, body: &[u8], reason: &str, redactor: Option<&Redactor<'_>>) -> Self {
+        let window = bounded_lossy(body, SNIPPET_LIMIT + REDACTION_MARGIN);
         Self {
             http_status,
-            request_id: request_id_from_body(body),
-            snippet: snippet(body),
-            reason,
+            request_id: request_id_from(body, redactor),
+            snippet: bounded_redacted(&window, SNIPPET_LIMIT, redactor),
+            reason: bounded_redacted(reason, MESSAGE_LIMIT, redactor),
         }
     }
 

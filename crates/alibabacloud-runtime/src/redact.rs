@@ -13,6 +13,29 @@ use crate::credentials::Credentials;
 /// What a secret is replaced with.
 pub const REDACTED: &str = "** redacted **";
 
+/// How far past a length limit text is redacted before it is cut, so that a secret that
+/// straddles the limit is redacted whole instead of leaving its first characters behind.
+/// Covers an encoded secret of this many bytes (an STS token, percent-encoded twice).
+pub const REDACTION_MARGIN: usize = 16 * 1024;
+
+/// At most `limit` bytes of `text` (see [`crate::text::bounded`]), with every secret
+/// `redactor` knows redacted first.
+pub fn bounded_redacted(text: &str, limit: usize, redactor: Option<&Redactor<'_>>) -> String {
+    match redactor {
+        None => crate::text::bounded(text, limit),
+        Some(r) => {
+            let window = crate::text::prefix(text, limit.saturating_add(REDACTION_MARGIN));
+            let mut kept = window.to_owned();
+            r.redact(&mut kept);
+            let mut out = crate::text::bounded(&kept, limit);
+            if window.len() < text.len() && !out.ends_with('…') {
+                out.push('…');
+            }
+            out
+        }
+    }
+}
+
 /// The signature of one request, copied without a heap allocation so that it can be redacted
 /// from the answer after the request itself was handed to the transport.
 #[derive(Clone, Copy)]
