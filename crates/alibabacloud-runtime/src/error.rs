@@ -714,6 +714,42 @@ mod tests {
         assert!(e.snippet().len() <= SNIPPET_LIMIT + '…'.len_utf8());
     }
 
+    #[test]
+    fn a_secret_straddling_a_limit_is_redacted_whole() {
+        let token = "STS.token-value/with+chars=";
+        let r = Redactor::of_strings(["", token, ""]);
+        let echo = crate::encode::percent_encode(token);
+        let message = format!("{}{echo}", "x".repeat(MESSAGE_LIMIT - 5));
+        let body = serde_json::json!({ "Code": "C", "Message": message, "RequestId": token });
+        let body = body.to_string();
+        let m = ErrorMetadata::from_response_redacted(400, None, body.as_bytes(), &r).unwrap();
+        assert!(m.message().len() <= MESSAGE_LIMIT + 3);
+        assert!(
+            !m.message().contains("STS"),
+            "no prefix of the token is left"
+        );
+        assert_eq!(m.request_id(), Some(crate::redact::REDACTED));
+        assert!(!m.body().contains("STS"));
+        let body = format!("{}{token}", "y".repeat(SNIPPET_LIMIT - 4));
+        let e = ResponseError::new_redacted(200, body.as_bytes(), token, &r);
+        assert!(!e.snippet().contains("STS") && !e.reason().contains("STS"));
+        // Without a redactor the same text is only cut.
+        let e = ResponseError::new(200, body.as_bytes(), String::new());
+        assert!(e.snippet().ends_with("STS.…"), "{}", e.snippet());
+    }
+
+    #[test]
+    fn display_is_bounded_and_escaped() {
+        let m =
+            ErrorMetadata::new(400, "Code\r\nX", "line1\nline2\u{1b}[31m").with_request_id("R\n1");
+        assert_eq!(
+            m.to_string(),
+            "Code\\r\\nX: line1\\nline2\\u{1b}[31m (HTTP 400, request id R\\n1)"
+        );
+        let long = ErrorMetadata::new(400, "C", "m".repeat(10 * MESSAGE_LIMIT));
+        assert!(long.to_string().len() < MESSAGE_LIMIT + 64);
+    }
+
     #[derive(Debug)]
     struct TestError(ErrorMetadata);
     impl fmt::Display for TestError {
