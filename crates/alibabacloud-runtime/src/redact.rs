@@ -124,13 +124,16 @@ impl std::fmt::Debug for Redactor<'_> {
 }
 
 impl<'a> Redactor<'a> {
-    /// Redacts the access key secret and security token of `credentials` and `signature`.
-    pub fn new(credentials: &'a Credentials, signature: &'a [u8]) -> Self {
+    /// Redacts the access key secret and security token of `credentials` (none for an
+    /// anonymous request) and `signature`.
+    pub fn new(credentials: Option<&'a Credentials>, signature: &'a [u8]) -> Self {
         Self {
             secrets: [
-                credentials.access_key_secret().expose().as_bytes(),
                 credentials
-                    .security_token()
+                    .map(|c| c.access_key_secret().expose().as_bytes())
+                    .unwrap_or_default(),
+                credentials
+                    .and_then(|c| c.security_token())
                     .map(|t| t.expose().as_bytes())
                     .unwrap_or_default(),
                 signature,
