@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crate::credentials::CredentialsError;
 use crate::operation::OperationError;
-use crate::redact::{REDACTION_MARGIN, Redactor, bounded_redacted};
+use crate::redact::{REDACTION_MARGIN, Redactor, bounded_redacted, keep_redacted};
 use crate::retry::FailureClass;
 use crate::text::{BoundedText, Escaped, bounded, bounded_lossy, prefix};
 
@@ -75,7 +75,7 @@ fn request_id_from(body: &[u8], redactor: Option<&Redactor<'_>>) -> Option<Strin
         request_id: BoundedText<READ_ID>,
     }
     let id = serde_json::from_slice::<OnlyId>(body).ok()?.request_id.0?;
-    Some(bounded_redacted(&id, ID_LIMIT, redactor))
+    Some(keep_redacted(id, ID_LIMIT, redactor))
 }
 
 impl ErrorMetadata {
@@ -142,18 +142,17 @@ impl ErrorMetadata {
                 ));
             }
         };
-        let keep =
-            |text: Option<String>, limit| text.map(|t| bounded_redacted(&t, limit, redactor));
+        let keep = |text: Option<String>, limit| text.map(|t| keep_redacted(t, limit, redactor));
         let body_window = bounded_lossy(body, ERROR_BODY_LIMIT + REDACTION_MARGIN);
         Ok(Self {
             http_status,
-            code: bounded_redacted(&code, CODE_LIMIT, redactor),
+            code: keep_redacted(code, CODE_LIMIT, redactor),
             message: keep(envelope.message.0, MESSAGE_LIMIT).unwrap_or_default(),
             request_id: keep(envelope.request_id.0, ID_LIMIT),
             host_id: keep(envelope.host_id.0, ID_LIMIT),
             recommend: keep(envelope.recommend.0, RECOMMEND_LIMIT),
             retry_after,
-            body: bounded_redacted(&body_window, ERROR_BODY_LIMIT, redactor),
+            body: keep_redacted(body_window, ERROR_BODY_LIMIT, redactor),
         })
     }
 
@@ -273,7 +272,7 @@ impl ResponseError {
         Self {
             http_status,
             request_id: request_id_from(body, redactor),
-            snippet: bounded_redacted(&window, SNIPPET_LIMIT, redactor),
+            snippet: keep_redacted(window, SNIPPET_LIMIT, redactor),
             reason: bounded_redacted(reason, MESSAGE_LIMIT, redactor),
         }
     }
