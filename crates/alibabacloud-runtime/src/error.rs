@@ -584,7 +584,10 @@ impl<E: OperationError> SdkError<E> {
     /// caller cannot know whether it ran (check before re-sending a create): no answer was read
     /// after sending (transport failure, timeout); a server-side error that does not say
     /// whether the operation ran (5xx, `ServiceUnavailable`, `InternalError`; throttling
-    /// proves it did not); or a success or 5xx status whose body could not be read.
+    /// proves it did not); or a success or 5xx status whose body could not be read (a body
+    /// over the size cap included). False for a redirect (the answer did not come from the
+    /// API, which never redirects), a construction or credentials error (nothing was sent) and
+    /// a 4xx.
     pub fn outcome_unknown(&self) -> bool {
         match &self.kind {
             SdkErrorKind::Transport(t) => t.request_may_have_been_sent(),
