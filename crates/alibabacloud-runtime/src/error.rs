@@ -734,7 +734,10 @@ mod tests {
         assert_eq!(m.request_id(), Some("R2"));
         let both = br#"{"code":"c","Code":"C","message":"m","Message":"M","requestId":"r","RequestId":"R"}"#;
         let m = ErrorMetadata::from_response(400, None, both).unwrap();
-        assert_eq!((m.code(), m.message(), m.request_id()), ("C", "M", Some("R")));
+        assert_eq!(
+            (m.code(), m.message(), m.request_id()),
+            ("C", "M", Some("R"))
+        );
         let empty_upper = br#"{"Code":"","code":"lower"}"#;
         let m = ErrorMetadata::from_response(400, None, empty_upper).unwrap();
         assert_eq!(m.code(), "lower");
