@@ -208,6 +208,11 @@ pub fn field_doc(f: &crate::ir::Field) -> String {
         doc.push_str(&format!(" The service's default: `{d}`."));
     }
     if let (Some(e), false) = (&f.example, f.sensitive) {
+        // Control characters in a metadata example (a tab, a trailing newline) are shown escaped.
+        let e = e
+            .replace('\t', "\\t")
+            .replace('\n', "\\n")
+            .replace('\r', "\\r");
         doc.push_str(&format!(" Example: `{e}`."));
     }
     if f.epoch_millis {

@@ -125,9 +125,7 @@ pub struct GetUserCertificateDetailOutput {
     /// Wire name `Country`: string. Example: `CN`.
     #[serde(rename = "Country", default)]
     pub country: ::std::option::Option<::std::string::String>,
-    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----
-    /// MIICDzCCA***
-    /// -----END CERTIFICATE-----`.
+    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----\nMIICDzCCA***\n-----END CERTIFICATE-----`.
     #[serde(rename = "EncryptCert", default)]
     pub encrypt_cert: ::std::option::Option<::std::string::String>,
     /// Wire name `EncryptPrivateKey`: string, secret (redacted in `Debug`).
@@ -209,10 +207,7 @@ pub struct GetUserCertificateDetailOutput {
     /// Wire name `Sha2`: string. Example: `840707695D5EE41323102DDC2CB4924AA561012FBDC4E1A6324147119ED3C339`.
     #[serde(rename = "Sha2", default)]
     pub sha2: ::std::option::Option<::std::string::String>,
-    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----
-    /// MIICDzCCAbagAw****
-    /// -----END CERTIFICATE-----
-    /// `.
+    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----\nMIICDzCCAbagAw****\n-----END CERTIFICATE-----\n`.
     #[serde(rename = "SignCert", default)]
     pub sign_cert: ::std::option::Option<::std::string::String>,
     /// Wire name `SignPrivateKey`: string, secret (redacted in `Debug`).

@@ -162,8 +162,7 @@ pub struct DataItem {
     /// Wire name `CloudProduct`: string. Example: `ALB`.
     #[serde(rename = "CloudProduct", default)]
     pub cloud_product: ::std::option::Option<::std::string::String>,
-    /// Wire name `CloudRegion`: string. Example: `cn-hangzhou
-    /// `.
+    /// Wire name `CloudRegion`: string. Example: `cn-hangzhou\n`.
     #[serde(rename = "CloudRegion", default)]
     pub cloud_region: ::std::option::Option<::std::string::String>,
     /// Wire name `DefaultResource`: 32-bit integer. Documented values: `1`, `0`. Example: `0`.

@@ -194,8 +194,7 @@ pub struct CertificateOrderListItem {
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub certificate_id: ::std::option::Option<i64>,
-    /// Wire name `City`: string. Example: `Hangzhou
-    /// `.
+    /// Wire name `City`: string. Example: `Hangzhou\n`.
     #[serde(rename = "City", default)]
     pub city: ::std::option::Option<::std::string::String>,
     /// Wire name `CommonName`: string. Example: `aliyun.com`.
@@ -246,8 +245,7 @@ pub struct CertificateOrderListItem {
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub order_id: ::std::option::Option<i64>,
-    /// Wire name `OrgName`: string. Example: `Alibaba Cloud
-    /// `.
+    /// Wire name `OrgName`: string. Example: `Alibaba Cloud\n`.
     #[serde(rename = "OrgName", default)]
     pub org_name: ::std::option::Option<::std::string::String>,
     /// Wire name `PartnerOrderId`: string. Example: `ca-123456`.
@@ -259,8 +257,7 @@ pub struct CertificateOrderListItem {
     /// Wire name `ProductName`: string. Example: `CFCA`.
     #[serde(rename = "ProductName", default)]
     pub product_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `Province`: string. Example: `Zhejiang
-    /// `.
+    /// Wire name `Province`: string. Example: `Zhejiang\n`.
     #[serde(rename = "Province", default)]
     pub province: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-ae******4wia`.

@@ -10,11 +10,9 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CleanClusterUserPermissionsInput {
-    /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c5b5e80b0b64a4bf6939d2d8fbbc5****
-    /// `.
+    /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c5b5e80b0b64a4bf6939d2d8fbbc5****\n`.
     pub cluster_id: ::std::string::String,
-    /// Wire name `Uid`: string, sent in the request path, required. Example: `2xxxxxxxxxxxxxxxxxx
-    /// `.
+    /// Wire name `Uid`: string, sent in the request path, required. Example: `2xxxxxxxxxxxxxxxxxx\n`.
     pub uid: ::std::string::String,
     /// Wire name `Force`: boolean. Example: `false`.
     pub force: ::std::option::Option<bool>,
@@ -126,8 +124,7 @@ impl CleanClusterUserPermissionsBuilder<
     }
 }
 impl<ClusterId_, Uid_> CleanClusterUserPermissionsBuilder<ClusterId_, Uid_> {
-    /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c5b5e80b0b64a4bf6939d2d8fbbc5****
-    /// `.
+    /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c5b5e80b0b64a4bf6939d2d8fbbc5****\n`.
     pub fn cluster_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -140,8 +137,7 @@ impl<ClusterId_, Uid_> CleanClusterUserPermissionsBuilder<ClusterId_, Uid_> {
             force: self.force,
         }
     }
-    /// Wire name `Uid`: string, sent in the request path, required. Example: `2xxxxxxxxxxxxxxxxxx
-    /// `.
+    /// Wire name `Uid`: string, sent in the request path, required. Example: `2xxxxxxxxxxxxxxxxxx\n`.
     pub fn uid(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -116,8 +116,7 @@ pub struct CreateClusterInput {
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
     pub instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `ip_stack`: [`IpStack`], sent as a key of the JSON body. The service's default: `ipv4`. Example: `Optional value: ipv4 (Single stack) or ipv6 (Dual Stack)
-    /// Default value: IPV4`.
+    /// Wire name `ip_stack`: [`IpStack`], sent as a key of the JSON body. The service's default: `ipv4`. Example: `Optional value: ipv4 (Single stack) or ipv6 (Dual Stack)\nDefault value: IPV4`.
     pub ip_stack: ::std::option::Option<IpStack>,
     /// Wire name `is_enterprise_security_group`: boolean, sent as a key of the JSON body. Example: `true`.
     pub is_enterprise_security_group: ::std::option::Option<bool>,
@@ -234,7 +233,7 @@ pub struct CreateClusterInput {
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
     pub node_name_mode: ::std::option::Option<::std::string::String>,
-    /// Wire name `node_port_range`: string, sent as a key of the JSON body. Example: `30000~32767	`.
+    /// Wire name `node_port_range`: string, sent as a key of the JSON body. Example: `30000~32767\t`.
     ///
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
@@ -819,19 +818,16 @@ pub struct ControlPlaneConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cpu_policy: ::std::option::Option<::std::string::String>,
-    /// Wire name `deploymentset_id`: string. Example: `ds-bp10b35imuam5amw****
-    /// `.
+    /// Wire name `deploymentset_id`: string. Example: `ds-bp10b35imuam5amw****\n`.
     #[serde(
         rename = "deploymentset_id",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub deploymentset_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `image_id`: string. Example: `aliyun_3_x64_20G_alibase_20240819.vhd
-    /// `.
+    /// Wire name `image_id`: string. Example: `aliyun_3_x64_20G_alibase_20240819.vhd\n`.
     #[serde(rename = "image_id", skip_serializing_if = "::std::option::Option::is_none")]
     pub image_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `image_type`: string. Example: `AliyunLinux3
-    /// `.
+    /// Wire name `image_type`: string. Example: `AliyunLinux3\n`.
     #[serde(
         rename = "image_type",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -858,8 +854,7 @@ pub struct ControlPlaneConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub login_password: ::std::option::Option<::std::string::String>,
-    /// Wire name `node_port_range`: string. Example: `30000-32767
-    /// `.
+    /// Wire name `node_port_range`: string. Example: `30000-32767\n`.
     #[serde(
         rename = "node_port_range",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -922,8 +917,7 @@ pub struct ControlPlaneConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub system_disk_size: ::std::option::Option<i64>,
-    /// Wire name `system_disk_snapshot_policy_id`: string. Example: `sp-2zej1nogjvovnz4z****
-    /// `.
+    /// Wire name `system_disk_snapshot_policy_id`: string. Example: `sp-2zej1nogjvovnz4z****\n`.
     #[serde(
         rename = "system_disk_snapshot_policy_id",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3483,8 +3477,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         self.instances = value;
         self
     }
-    /// Wire name `ip_stack`: [`IpStack`], sent as a key of the JSON body. The service's default: `ipv4`. Example: `Optional value: ipv4 (Single stack) or ipv6 (Dual Stack)
-    /// Default value: IPV4`.
+    /// Wire name `ip_stack`: [`IpStack`], sent as a key of the JSON body. The service's default: `ipv4`. Example: `Optional value: ipv4 (Single stack) or ipv6 (Dual Stack)\nDefault value: IPV4`.
     pub fn ip_stack(mut self, value: impl ::std::convert::Into<IpStack>) -> Self {
         self.ip_stack = ::std::option::Option::Some(value.into());
         self
@@ -3994,7 +3987,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         self.node_name_mode = value;
         self
     }
-    /// Wire name `node_port_range`: string, sent as a key of the JSON body. Example: `30000~32767	`.
+    /// Wire name `node_port_range`: string, sent as a key of the JSON body. Example: `30000~32767\t`.
     ///
     /// **Deprecated** by the service.
     pub fn node_port_range(

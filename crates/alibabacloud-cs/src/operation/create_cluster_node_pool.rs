@@ -368,8 +368,7 @@ pub struct AutoRepairPolicy {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub approval_required: ::std::option::Option<bool>,
-    /// Wire name `restart_node`: boolean. Example: `true
-    /// `.
+    /// Wire name `restart_node`: boolean. Example: `true\n`.
     #[serde(
         rename = "restart_node",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -385,8 +384,7 @@ impl ::alibabacloud_runtime::ToParam for AutoRepairPolicy {
 /// A structure of the operation, at `request[10].fields[3]` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct AutoUpgradePolicy {
-    /// Wire name `auto_upgrade_kubelet`: boolean. Example: `true
-    /// `.
+    /// Wire name `auto_upgrade_kubelet`: boolean. Example: `true\n`.
     #[serde(
         rename = "auto_upgrade_kubelet",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -498,8 +496,7 @@ pub struct Management {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub auto_repair_policy: ::std::option::Option<AutoRepairPolicy>,
-    /// Wire name `auto_upgrade`: boolean. Example: `true
-    /// `.
+    /// Wire name `auto_upgrade`: boolean. Example: `true\n`.
     #[serde(
         rename = "auto_upgrade",
         skip_serializing_if = "::std::option::Option::is_none"

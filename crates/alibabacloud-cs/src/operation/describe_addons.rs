@@ -12,7 +12,7 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DescribeAddonsInput {
-    /// Wire name `region`: string, required. Example: `cn-beijing	`.
+    /// Wire name `region`: string, required. Example: `cn-beijing\t`.
     pub region: ::std::string::String,
     /// Wire name `cluster_type`: string. Example: `kubernetes`.
     pub cluster_type: ::std::option::Option<::std::string::String>,
@@ -196,7 +196,7 @@ impl DescribeAddonsBuilder<::alibabacloud_runtime::Missing> {
     }
 }
 impl<Region_> DescribeAddonsBuilder<Region_> {
-    /// Wire name `region`: string, required. Example: `cn-beijing	`.
+    /// Wire name `region`: string, required. Example: `cn-beijing\t`.
     pub fn region(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

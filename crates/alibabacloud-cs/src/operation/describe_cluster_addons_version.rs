@@ -92,8 +92,7 @@ pub struct BodyItem {
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub exist: ::std::option::Option<bool>,
-    /// Wire name `message`: string. Example: `Addons that detect node failures and report to event center.
-    /// `.
+    /// Wire name `message`: string. Example: `Addons that detect node failures and report to event center.\n`.
     #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `next_version`: string. Example: `1.2.1`.

@@ -559,8 +559,7 @@ pub struct KubernetesConfig {
     /// Wire name `node_name_mode`: string. Example: `customized,test.,5,.com`.
     #[serde(rename = "node_name_mode", default)]
     pub node_name_mode: ::std::option::Option<::std::string::String>,
-    /// Wire name `pre_user_data`: string. Example: `dGhpcyBpcyBhIGV4YW1wbGU
-    /// `.
+    /// Wire name `pre_user_data`: string. Example: `dGhpcyBpcyBhIGV4YW1wbGU\n`.
     #[serde(rename = "pre_user_data", default)]
     pub pre_user_data: ::std::option::Option<::std::string::String>,
     /// Wire name `runtime`: string. Example: `docker`.

@@ -12,8 +12,7 @@
 pub struct DescribeClusterNodePoolsInput {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `cc0f87de0b8fb403f86e10e204f83****`.
     pub cluster_id: ::std::string::String,
-    /// Wire name `NodepoolName`: string. Example: `nodepool-test
-    /// `.
+    /// Wire name `NodepoolName`: string. Example: `nodepool-test\n`.
     pub nodepool_name: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeClusterNodePoolsInput {
@@ -1718,8 +1717,7 @@ impl<ClusterId_> DescribeClusterNodePoolsBuilder<ClusterId_> {
             nodepool_name: self.nodepool_name,
         }
     }
-    /// Wire name `NodepoolName`: string. Example: `nodepool-test
-    /// `.
+    /// Wire name `NodepoolName`: string. Example: `nodepool-test\n`.
     pub fn nodepool_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

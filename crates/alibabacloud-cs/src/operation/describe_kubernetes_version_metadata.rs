@@ -143,10 +143,7 @@ pub struct RuntimesItem {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BodyItem {
-    /// Wire name `capabilities`: any JSON value. Example: `{
-    ///       "AnyAZ": true,
-    ///       "ChargeType": "PostPaid"
-    /// }`.
+    /// Wire name `capabilities`: any JSON value. Example: `{\n      "AnyAZ": true,\n      "ChargeType": "PostPaid"\n}`.
     #[serde(rename = "capabilities", default)]
     pub capabilities: ::std::option::Option<::serde_json::Value>,
     /// Wire name `creatable`: boolean. Example: `true`.
@@ -162,11 +159,7 @@ pub struct BodyItem {
     /// Wire name `images`: list of [`ImagesItem`].
     #[serde(rename = "images", default)]
     pub images: ::std::option::Option<::std::vec::Vec<ImagesItem>>,
-    /// Wire name `meta_data`: any JSON value. Example: `{
-    ///       "KubernetesVersion": "1.31.1-aliyun.1",
-    ///       "SubClass": "default",
-    ///       "ServiceCIDR": ""
-    /// }`.
+    /// Wire name `meta_data`: any JSON value. Example: `{\n      "KubernetesVersion": "1.31.1-aliyun.1",\n      "SubClass": "default",\n      "ServiceCIDR": ""\n}`.
     #[serde(rename = "meta_data", default)]
     pub meta_data: ::std::option::Option<::serde_json::Value>,
     /// Wire name `release_date`: string. Example: `2023-04-30T00:00:00Z`.

@@ -192,8 +192,7 @@ pub struct StagesItem {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Target {
-    /// Wire name `id`: string. Example: `c78592bfe92244365b3c3ad47f1de****
-    /// `.
+    /// Wire name `id`: string. Example: `c78592bfe92244365b3c3ad47f1de****\n`.
     #[serde(rename = "id", default)]
     pub id: ::std::option::Option<::std::string::String>,
     /// Wire name `type`: string. Example: `cluster`.

@@ -56,8 +56,7 @@ pub struct GetClusterAuditProjectOutput {
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub audit_enabled: ::std::option::Option<bool>,
-    /// Wire name `sls_project_name`: string. Example: `k8s-log-cad1230511cbb4db4a488e58518******
-    /// `.
+    /// Wire name `sls_project_name`: string. Example: `k8s-log-cad1230511cbb4db4a488e58518******\n`.
     #[serde(rename = "sls_project_name", default)]
     pub sls_project_name: ::std::option::Option<::std::string::String>,
 }

@@ -12,8 +12,7 @@
 pub struct GetClusterDiagnosisResultInput {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `c8155823d057948c69a****`.
     pub cluster_id: ::std::string::String,
-    /// Wire name `diagnosis_id`: string, sent in the request path, required. Example: `6f719f23098240818eb26fe3a37d****
-    /// `.
+    /// Wire name `diagnosis_id`: string, sent in the request path, required. Example: `6f719f23098240818eb26fe3a37d****\n`.
     pub diagnosis_id: ::std::string::String,
     /// Wire name `language`: string. Example: `zh_CN`.
     pub language: ::std::option::Option<::std::string::String>,
@@ -187,8 +186,7 @@ impl<
             language: self.language,
         }
     }
-    /// Wire name `diagnosis_id`: string, sent in the request path, required. Example: `6f719f23098240818eb26fe3a37d****
-    /// `.
+    /// Wire name `diagnosis_id`: string, sent in the request path, required. Example: `6f719f23098240818eb26fe3a37d****\n`.
     pub fn diagnosis_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -110,8 +110,7 @@ pub struct StatesItem {
     /// Wire name `cert_state`: string. Example: `Unissued`.
     #[serde(rename = "cert_state", default)]
     pub cert_state: ::std::option::Option<::std::string::String>,
-    /// Wire name `cluster_id`: string. Example: `c5b5e80b0b64a4bf6939d2d8fbbc5****
-    /// `.
+    /// Wire name `cluster_id`: string. Example: `c5b5e80b0b64a4bf6939d2d8fbbc5****\n`.
     #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_name`: string. Example: `cluster-demo`.

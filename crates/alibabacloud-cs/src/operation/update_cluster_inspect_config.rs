@@ -18,8 +18,7 @@ pub struct UpdateClusterInspectConfigInput {
     >,
     /// Wire name `enabled`: boolean, sent as a key of the JSON body. Example: `true`.
     pub enabled: ::std::option::Option<bool>,
-    /// Wire name `scheduleTime`: string, sent as a key of the JSON body. Example: `FREQ=DAILY;BYHOUR=10;BYMINUTE=15
-    /// `.
+    /// Wire name `scheduleTime`: string, sent as a key of the JSON body. Example: `FREQ=DAILY;BYHOUR=10;BYMINUTE=15\n`.
     pub schedule_time: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for UpdateClusterInspectConfigInput {
@@ -180,8 +179,7 @@ impl<ClusterId_> UpdateClusterInspectConfigBuilder<ClusterId_> {
         self.enabled = value;
         self
     }
-    /// Wire name `scheduleTime`: string, sent as a key of the JSON body. Example: `FREQ=DAILY;BYHOUR=10;BYMINUTE=15
-    /// `.
+    /// Wire name `scheduleTime`: string, sent as a key of the JSON body. Example: `FREQ=DAILY;BYHOUR=10;BYMINUTE=15\n`.
     pub fn schedule_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

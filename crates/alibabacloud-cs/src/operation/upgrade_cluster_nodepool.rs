@@ -94,8 +94,7 @@ pub struct UpgradeClusterNodepoolOutput {
 /// A structure of the operation, at `request[5]` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct RollingPolicy {
-    /// Wire name `batch_interval`: 32-bit integer. The service's default: `0`. Example: `5 minutes
-    /// `.
+    /// Wire name `batch_interval`: 32-bit integer. The service's default: `0`. Example: `5 minutes\n`.
     #[serde(
         rename = "batch_interval",
         skip_serializing_if = "::std::option::Option::is_none"
