@@ -227,7 +227,7 @@ async fn replayed_nonce_is_signature_nonce_used() {
         };
         let signed = v.signer().sign(&request, &creds, &SigningContext::fresh());
         let http = {
-            alibabacloud_cas::runtime::client::install_default_crypto_provider();
+            alibabacloud_cas::runtime::tls::install_default_crypto_provider();
             reqwest::Client::new()
         };
         let mut statuses = Vec::new();

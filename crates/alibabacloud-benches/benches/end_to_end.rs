@@ -150,7 +150,7 @@ struct Clients {
 fn clients(rt: &tokio::runtime::Runtime, addr: SocketAddr) -> Clients {
     // reqwest is built with `rustls-no-provider` by the runtime's feature: bare reqwest clients
     // need the provider installed first.
-    alibabacloud_runtime::client::install_default_crypto_provider();
+    alibabacloud_runtime::tls::install_default_crypto_provider();
     let v3 = loopback_client(addr, SignatureVersion::V3);
     let v1 = loopback_client(addr, SignatureVersion::V1);
     let raw = reqwest::Client::new();

@@ -123,7 +123,7 @@ fn main() {
     let addr = spawn_fixed_server(DELETE_SUCCESS_BODY);
     let rt = client_runtime();
     // reqwest is built with `rustls-no-provider`: bare clients need the provider installed.
-    alibabacloud_runtime::client::install_default_crypto_provider();
+    alibabacloud_runtime::tls::install_default_crypto_provider();
     let v3 = loopback_client(addr, SignatureVersion::V3);
     let v1 = loopback_client(addr, SignatureVersion::V1);
     let raw = reqwest::Client::new();

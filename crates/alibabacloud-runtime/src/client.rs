@@ -9,10 +9,11 @@ use tracing::Instrument as _;
 
 use crate::config::{CallOptions, Config, ConfigError};
 use crate::endpoint::{Endpoint, ServiceInfo};
+use crate::error::OperationError;
 use crate::error::{
     ErrorMetadata, ResponseError, SdkError, SdkErrorKind, TimeoutError, TimeoutKind, TransportError,
 };
-use crate::operation::{Operation, OperationError};
+use crate::operation::Operation;
 use crate::params::Params;
 use crate::retry::FailureClass;
 use crate::signing::{SignableRequest, SigningContext};
@@ -46,20 +47,6 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Installs this crate's default TLS crypto provider (rustls with `ring`, under the default
-/// `rustls-ring` feature) as the process-wide default, unless one is installed already.
-///
-/// [`Client::new`] calls it. Call it yourself before building a bare `reqwest::Client` in a
-/// program that also links this crate: with the `rustls-ring` feature, reqwest is built without
-/// a provider of its own and would otherwise panic. Without that feature it does nothing.
-pub fn install_default_crypto_provider() {
-    #[cfg(feature = "rustls-ring")]
-    {
-        // Errors only when a provider is already installed, which is what we want to keep.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
-}
-
 /// The result of one attempt.
 enum AttemptError<E> {
     Fatal(SdkErrorKind<E>),
@@ -80,7 +67,7 @@ impl Client {
         );
         let mut user_agent = format!(
             "alibabacloud-rust-sdk/{} {}/{} ({}; {})",
-            crate::RUNTIME_VERSION,
+            env!("CARGO_PKG_VERSION"), // = crate::RUNTIME_VERSION, without importing the crate root
             service.sdk_name,
             service.sdk_version,
             std::env::consts::OS,
@@ -90,7 +77,7 @@ impl Client {
             user_agent.push(' ');
             user_agent.push_str(app);
         }
-        install_default_crypto_provider();
+        crate::tls::install_default_crypto_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)

@@ -30,14 +30,15 @@ pub mod params;
 pub mod retry;
 pub mod signing;
 pub mod time;
+pub mod tls;
 pub mod waiter;
 
 pub use client::Client;
 pub use config::{CallOptions, Config, ConfigBuilder};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use endpoint::{Endpoint, EndpointRules, ServiceInfo};
-pub use error::{ErrorMetadata, SdkError};
-pub use operation::{Missing, Operation, OperationError};
+pub use error::{ErrorMetadata, OperationError, SdkError};
+pub use operation::{Missing, Operation};
 pub use params::{Params, ToParam};
 pub use retry::RetryConfig;
 pub use signing::SignatureVersion;

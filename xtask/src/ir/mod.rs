@@ -8,6 +8,7 @@ use std::fmt;
 
 mod lower;
 mod refs;
+mod scope;
 
 pub use lower::lower_product;
 

@@ -86,7 +86,7 @@ impl Client {
     pub fn new(emulator: &Emulator, scheme: SignatureVersion) -> Self {
         Self {
             http: {
-                alibabacloud_runtime::client::install_default_crypto_provider();
+                alibabacloud_runtime::tls::install_default_crypto_provider();
                 reqwest::Client::new()
             },
             host: emulator.local_addr().to_string(),

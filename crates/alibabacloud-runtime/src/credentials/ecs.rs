@@ -70,7 +70,7 @@ impl EcsRamRoleProvider {
                 self.endpoint
             ))
         };
-        crate::client::install_default_crypto_provider();
+        crate::tls::install_default_crypto_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(self.timeout)
             .timeout(self.timeout)
