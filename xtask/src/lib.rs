@@ -7,3 +7,4 @@ pub mod emit;
 pub mod ir;
 pub mod naming;
 pub mod spec;
+pub mod workspace;

@@ -1,6 +1,5 @@
 //! `cargo xtask codegen [--check]`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]\n\n  codegen          regenerate the product crates from api-specs/\n  codegen --check  fail when a committed generated file differs from what the specs give";
@@ -20,11 +19,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // xtask lives one level below the workspace root.
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
+    // Found at run time, so a binary shared between checkouts works on the invoking one.
+    let root = match xtask::workspace::root() {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     match xtask::codegen::run(&root, check) {
         Ok(lines) => {
             for l in lines {
