@@ -5,9 +5,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use alibabacloud_cas::{Client, Credentials, SignatureVersion};
-use alibabacloud_cas_emulator::{
-    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, EmulatorConfig,
-};
+use alibabacloud_cas_emulator::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, EmulatorConfig};
 
 const TOKEN: &str = "STS.super-secret-security-token";
 
@@ -54,12 +52,7 @@ fn nothing_secret_in_trace_logs_debug_or_errors() {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let emu = Emulator::start(
-            EmulatorConfig::default(),
-            "127.0.0.1:0".parse().expect("addr"),
-        )
-        .await
-        .expect("emulator");
+        let emu = crate::support::emulator::start(EmulatorConfig::default()).await;
         let mut shown = String::new();
         for (version, secret) in [
             (SignatureVersion::V1, DEFAULT_ACCESS_KEY_SECRET),

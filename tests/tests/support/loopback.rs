@@ -1,8 +1,6 @@
 //! A loopback test server that recomputes the signature of exactly what it received (V1 or
 //! V3), records the decoded parameters, and answers with queued responses.
 
-#![allow(dead_code)]
-
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

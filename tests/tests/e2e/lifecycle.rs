@@ -14,45 +14,15 @@ use alibabacloud_cas_emulator::{
 };
 use futures::TryStreamExt;
 
+use crate::support::emulator;
+
 const SCHEMES: [SignatureVersion; 2] = [SignatureVersion::V1, SignatureVersion::V3];
 
-async fn emulator() -> Emulator {
-    Emulator::start(
-        EmulatorConfig::default(),
-        "127.0.0.1:0".parse().expect("addr"),
-    )
-    .await
-    .expect("emulator starts")
-}
-
-fn client_with(emu: &Emulator, version: SignatureVersion, secret: &str) -> Client {
-    let config = Client::config()
-        .endpoint(emu.endpoint())
-        .credentials(Credentials::new(DEFAULT_ACCESS_KEY_ID, secret))
-        .signature_version(version)
-        .retry(RetryConfig::disabled())
-        .build()
-        .expect("config");
-    Client::new(config).expect("client")
-}
-
+/// A client for `emu` that signs with `version` and never retries.
 fn client(emu: &Emulator, version: SignatureVersion) -> Client {
-    client_with(emu, version, DEFAULT_ACCESS_KEY_SECRET)
-}
-
-async fn create(client: &Client, domain: &str) -> i64 {
-    client
-        .create_certificate_request()
-        .domain(domain)
-        .email("admin@example.com")
-        .phone("13800000000")
-        .username("Admin")
-        .validate_type("DNS")
-        .send()
-        .await
-        .expect("create")
-        .order_id
-        .expect("order id")
+    emulator::client(emu, |c| {
+        c.signature_version(version).retry(RetryConfig::disabled())
+    })
 }
 
 /// A CSR-based create: the operation whose published error table has the quota codes.
@@ -76,9 +46,9 @@ async fn create_with_csr(
 #[tokio::test]
 async fn create_describe_cancel_delete() {
     for v in SCHEMES {
-        let emu = emulator().await;
+        let emu = emulator::start(EmulatorConfig::default()).await;
         let c = client(&emu, v);
-        let id = create(&c, "www.example.com").await;
+        let id = emulator::order(&c, "www.example.com").await;
         let state = c
             .describe_certificate_state()
             .order_id(id)
@@ -114,9 +84,9 @@ async fn create_describe_cancel_delete() {
 #[tokio::test]
 async fn create_review_fails_delete() {
     for v in SCHEMES {
-        let emu = emulator().await;
+        let emu = emulator::start(EmulatorConfig::default()).await;
         let c = client(&emu, v);
-        let id = create(&c, "fail.example.com").await;
+        let id = emulator::order(&c, "fail.example.com").await;
         assert!(emu.finish_review(id, ReviewOutcome::Reject));
         let state = c
             .describe_certificate_state()
@@ -138,9 +108,9 @@ async fn create_review_fails_delete() {
 #[tokio::test]
 async fn typed_errors_for_issued_unknown_and_exhausted() {
     for v in SCHEMES {
-        let emu = emulator().await;
+        let emu = emulator::start(EmulatorConfig::default()).await;
         let c = client(&emu, v);
-        let id = create(&c, "issued.example.com").await;
+        let id = emulator::order(&c, "issued.example.com").await;
         assert!(emu.finish_review(id, ReviewOutcome::Approve));
         assert_eq!(emu.order_state(id), Some(OrderState::Certificate));
 
@@ -188,8 +158,12 @@ async fn typed_errors_for_issued_unknown_and_exhausted() {
 #[tokio::test]
 async fn wrong_secret_is_signature_does_not_match_in_the_catch_all() {
     for v in SCHEMES {
-        let emu = emulator().await;
-        let c = client_with(&emu, v, "wrong-secret");
+        let emu = emulator::start(EmulatorConfig::default()).await;
+        let c = emulator::client(&emu, |c| {
+            c.credentials(Credentials::new(DEFAULT_ACCESS_KEY_ID, "wrong-secret"))
+                .signature_version(v)
+                .retry(RetryConfig::disabled())
+        });
         let err = c
             .delete_certificate_request()
             .order_id(1)
@@ -212,7 +186,7 @@ async fn replayed_nonce_is_signature_nonce_used() {
     use alibabacloud_cas::runtime::signing::{SignableRequest, SigningContext};
     use alibabacloud_cas::runtime::{ErrorMetadata, OperationError};
     for v in SCHEMES {
-        let emu = emulator().await;
+        let emu = emulator::start(EmulatorConfig::default()).await;
         let creds = Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET);
         let params = vec![("OrderId".to_string(), "42".to_string())];
         let host = emu.local_addr().to_string();
@@ -260,11 +234,11 @@ async fn replayed_nonce_is_signature_nonce_used() {
 #[tokio::test]
 async fn list_user_certificate_order_pages_without_loss_or_repeats() {
     for v in SCHEMES {
-        let emu = emulator().await;
+        let emu = emulator::start(EmulatorConfig::default()).await;
         let c = client(&emu, v);
         let mut created = Vec::new();
         for i in 0..9 {
-            created.push(create(&c, &format!("host{i}.example.com")).await);
+            created.push(emulator::order(&c, &format!("host{i}.example.com")).await);
         }
         let pages: Vec<_> = c
             .list_user_certificate_order()
@@ -305,13 +279,13 @@ async fn list_user_certificate_order_pages_without_loss_or_repeats() {
 
 #[tokio::test]
 async fn waiter_reaches_issued_and_fails_fast_on_verify_fail() {
-    let emu = emulator().await;
+    let emu = emulator::start(EmulatorConfig::default()).await;
     let c = client(&emu, SignatureVersion::V3);
     emu.set_review_policy(ReviewPolicy::Automatic {
         approve: true,
         after_polls: 1,
     });
-    let id = create(&c, "wait.example.com").await;
+    let id = emulator::order(&c, "wait.example.com").await;
     let out = c
         .describe_certificate_state()
         .order_id(id)
@@ -325,7 +299,7 @@ async fn waiter_reaches_issued_and_fails_fast_on_verify_fail() {
         approve: false,
         after_polls: 0,
     });
-    let id = create(&c, "reject.example.com").await;
+    let id = emulator::order(&c, "reject.example.com").await;
     let err = c
         .describe_certificate_state()
         .order_id(id)
@@ -341,7 +315,7 @@ async fn waiter_reaches_issued_and_fails_fast_on_verify_fail() {
     }
 
     emu.set_review_policy(ReviewPolicy::Manual);
-    let id = create(&c, "slow.example.com").await;
+    let id = emulator::order(&c, "slow.example.com").await;
     let err = c
         .describe_certificate_state()
         .order_id(id)

@@ -1,0 +1,20 @@
+//! Tests of the runtime through the real transport: signing known answers and edge cases,
+//! decoding and typed errors against a loopback server, paginator edges, credentials, secrets
+//! kept out of logs, and property tests.
+
+mod support;
+
+#[path = "runtime/delete_certificate_loopback.rs"]
+mod delete_certificate_loopback;
+#[path = "runtime/ecs_credentials.rs"]
+mod ecs_credentials;
+#[path = "runtime/paginator_edges.rs"]
+mod paginator_edges;
+#[path = "runtime/properties.rs"]
+mod properties;
+#[path = "runtime/secrets.rs"]
+mod secrets;
+#[path = "runtime/signing_edge_cases.rs"]
+mod signing_edge_cases;
+#[path = "runtime/signing_known_answers.rs"]
+mod signing_known_answers;
