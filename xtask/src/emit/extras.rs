@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::builder::complete_bounds;
 use super::{doc_lines, ty_tokens};
 use crate::ir::{Field, Operation, Pagination, Ty};
 use crate::naming::field_ident;
@@ -71,17 +72,7 @@ pub fn paginator_impl(
     output: &syn::Ident,
 ) -> TokenStream {
     let builder = format_ident!("{}Builder", op.name);
-    let required: Vec<TokenStream> = op
-        .input
-        .iter()
-        .filter(|f| f.required)
-        .map(|f| ty_tokens(&f.ty))
-        .collect();
-    let complete = if required.is_empty() {
-        quote! {}
-    } else {
-        quote! { <#(#required),*> }
-    };
+    let (generics, bounds) = complete_bounds(op);
     match p {
         Pagination::Page {
             page_number,
@@ -116,9 +107,9 @@ pub fn paginator_impl(
                     fn item_count(output: &#output) -> usize { #count.map_or(0, |v| v.len()) }
                     fn into_items(output: #output) -> ::std::vec::Vec<#item> { #take }
                 }
-                impl #builder #complete {
+                impl #generics #builder #generics {
                     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
-                    pub fn into_paginator(self) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<#input> {
+                    pub fn into_paginator(self) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<#input> #bounds {
                         let (client, options, input) = self.into_parts();
                         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(client.runtime().clone(), input, options)
                     }
@@ -144,9 +135,9 @@ pub fn paginator_impl(
                     fn next_token(output: &#output) -> ::std::option::Option<&str> { output.#ot.as_deref() }
                     fn into_items(output: #output) -> ::std::vec::Vec<#item> { #take }
                 }
-                impl #builder #complete {
+                impl #generics #builder #generics {
                     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
-                    pub fn into_paginator(self) -> ::alibabacloud_runtime::paginate::TokenPaginator<#input> {
+                    pub fn into_paginator(self) -> ::alibabacloud_runtime::paginate::TokenPaginator<#input> #bounds {
                         let (client, options, input) = self.into_parts();
                         ::alibabacloud_runtime::paginate::TokenPaginator::new(client.runtime().clone(), input, options)
                     }
@@ -163,17 +154,7 @@ pub fn waiters(
     output: &syn::Ident,
     error: &syn::Ident,
 ) -> TokenStream {
-    let required: Vec<TokenStream> = op
-        .input
-        .iter()
-        .filter(|f| f.required)
-        .map(|f| ty_tokens(&f.ty))
-        .collect();
-    let complete = if required.is_empty() {
-        quote! {}
-    } else {
-        quote! { <#(#required),*> }
-    };
+    let (generics, bounds) = complete_bounds(op);
     let methods = op.waiters.iter().map(|w| {
         let method = format_ident!("wait_until_{}", crate::naming::snake_case(&w.name));
         let field = field_ident(&w.field.wire);
@@ -197,7 +178,7 @@ pub fn waiters(
             pub async fn #method(
                 self,
                 max_wait: ::std::time::Duration,
-            ) -> ::std::result::Result<#output, ::alibabacloud_runtime::waiter::WaiterError<#error>> {
+            ) -> ::std::result::Result<#output, ::alibabacloud_runtime::waiter::WaiterError<#error>> #bounds {
                 let (client, options, input) = self.into_parts();
                 let config = ::alibabacloud_runtime::waiter::WaiterConfig::new(
                     ::std::time::Duration::from_millis(#min),
@@ -219,7 +200,7 @@ pub fn waiters(
         return quote! {};
     }
     quote! {
-        impl #builder #complete {
+        impl #generics #builder #generics {
             #(#methods)*
         }
     }

@@ -319,7 +319,7 @@ impl ::std::fmt::Display for CreateCertificateRequestError {
     }
 }
 impl ::std::error::Error for CreateCertificateRequestError {}
-/// Builds and sends a `CreateCertificateRequest` call. `send` becomes available once every required parameter is set (`Domain`, `Email`, `Phone`, `Username`, `ValidateType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateCertificateRequest` call. `send` and `build` compile once every required parameter is set (`Domain`, `Email`, `Phone`, `Username`, `ValidateType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCertificateRequestBuilder<
@@ -531,36 +531,60 @@ impl<
         self
     }
 }
-impl CreateCertificateRequestBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ValidateType,
-> {
+impl<
+    Domain_,
+    Email_,
+    Phone_,
+    Username_,
+    ValidateType_,
+> CreateCertificateRequestBuilder<Domain_, Email_, Phone_, Username_, ValidateType_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateCertificateRequestInput,
-    ) {
+    )
+    where
+        Domain_: self::required::Domain<::std::string::String>,
+        Email_: self::required::Email<::std::string::String>,
+        Phone_: self::required::Phone<::std::string::String>,
+        Username_: self::required::Username<::std::string::String>,
+        ValidateType_: self::required::ValidateType<ValidateType>,
+    {
         (
             self._client,
             self._options,
             CreateCertificateRequestInput {
-                domain: self.domain,
-                email: self.email,
-                phone: self.phone,
+                domain: <Domain_ as self::required::Domain<
+                    ::std::string::String,
+                >>::into_value(self.domain),
+                email: <Email_ as self::required::Email<
+                    ::std::string::String,
+                >>::into_value(self.email),
+                phone: <Phone_ as self::required::Phone<
+                    ::std::string::String,
+                >>::into_value(self.phone),
                 product_code: self.product_code,
                 tags: self.tags,
-                username: self.username,
-                validate_type: self.validate_type,
+                username: <Username_ as self::required::Username<
+                    ::std::string::String,
+                >>::into_value(self.username),
+                validate_type: <ValidateType_ as self::required::ValidateType<
+                    ValidateType,
+                >>::into_value(self.validate_type),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateCertificateRequestInput {
+    pub fn build(self) -> CreateCertificateRequestInput
+    where
+        Domain_: self::required::Domain<::std::string::String>,
+        Email_: self::required::Email<::std::string::String>,
+        Phone_: self::required::Phone<::std::string::String>,
+        Username_: self::required::Username<::std::string::String>,
+        ValidateType_: self::required::ValidateType<ValidateType>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -569,9 +593,94 @@ impl CreateCertificateRequestBuilder<
     ) -> ::std::result::Result<
         CreateCertificateRequestOutput,
         ::alibabacloud_runtime::SdkError<CreateCertificateRequestError>,
-    > {
+    >
+    where
+        Domain_: self::required::Domain<::std::string::String>,
+        Email_: self::required::Email<::std::string::String>,
+        Phone_: self::required::Phone<::std::string::String>,
+        Username_: self::required::Username<::std::string::String>,
+        ValidateType_: self::required::ValidateType<ValidateType>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateCertificateRequestBuilder`](crate::operation::create_certificate_request::CreateCertificateRequestBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Domain` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCertificateRequest` needs its required parameter `Domain`",
+        label = "`Domain` is not set",
+        note = "set it with `.domain(…)` before this call"
+    )]
+    pub trait Domain<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Email` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCertificateRequest` needs its required parameter `Email`",
+        label = "`Email` is not set",
+        note = "set it with `.email(…)` before this call"
+    )]
+    pub trait Email<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Phone` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCertificateRequest` needs its required parameter `Phone`",
+        label = "`Phone` is not set",
+        note = "set it with `.phone(…)` before this call"
+    )]
+    pub trait Phone<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Username` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCertificateRequest` needs its required parameter `Username`",
+        label = "`Username` is not set",
+        note = "set it with `.username(…)` before this call"
+    )]
+    pub trait Username<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ValidateType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCertificateRequest` needs its required parameter `ValidateType`",
+        label = "`ValidateType` is not set",
+        note = "set it with `.validate_type(…)` before this call"
+    )]
+    pub trait ValidateType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Domain<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Email<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Phone<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Username<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ValidateType<ValidateType> for ValidateType {
+    fn into_value(self) -> ValidateType {
+        self
     }
 }
 impl crate::Client {

@@ -262,7 +262,7 @@ impl ::std::fmt::Display for UpdateInstanceError {
     }
 }
 impl ::std::error::Error for UpdateInstanceError {}
-/// Builds and sends a `UpdateInstance` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateInstance` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateInstanceBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
@@ -581,10 +581,13 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         self
     }
 }
-impl UpdateInstanceBuilder<::std::string::String> {
+impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateInstanceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateInstanceInput)
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
@@ -598,7 +601,9 @@ impl UpdateInstanceBuilder<::std::string::String> {
                 csr: self.csr,
                 domain: self.domain,
                 generate_csr_method: self.generate_csr_method,
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 key_algorithm: self.key_algorithm,
                 province: self.province,
                 resource_group_id: self.resource_group_id,
@@ -608,7 +613,10 @@ impl UpdateInstanceBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateInstanceInput {
+    pub fn build(self) -> UpdateInstanceInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -617,9 +625,30 @@ impl UpdateInstanceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UpdateInstanceOutput,
         ::alibabacloud_runtime::SdkError<UpdateInstanceError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateInstanceBuilder`](crate::operation::update_instance::UpdateInstanceBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateInstance` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -99,7 +99,7 @@ impl ::std::fmt::Display for UpdateWorkerResourceStatusError {
     }
 }
 impl ::std::error::Error for UpdateWorkerResourceStatusError {}
-/// Builds and sends a `UpdateWorkerResourceStatus` call. `send` becomes available once every required parameter is set (`JobId`, `Status`, `WorkerId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateWorkerResourceStatus` call. `send` and `build` compile once every required parameter is set (`JobId`, `Status`, `WorkerId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateWorkerResourceStatusBuilder<
@@ -184,26 +184,44 @@ impl<
         self
     }
 }
-impl UpdateWorkerResourceStatusBuilder<i64, ::std::string::String, i64> {
+impl<
+    JobId_,
+    Status_,
+    WorkerId_,
+> UpdateWorkerResourceStatusBuilder<JobId_, Status_, WorkerId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UpdateWorkerResourceStatusInput,
-    ) {
+    )
+    where
+        JobId_: self::required::JobId<i64>,
+        Status_: self::required::Status<::std::string::String>,
+        WorkerId_: self::required::WorkerId<i64>,
+    {
         (
             self._client,
             self._options,
             UpdateWorkerResourceStatusInput {
-                job_id: self.job_id,
-                status: self.status,
-                worker_id: self.worker_id,
+                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
+                status: <Status_ as self::required::Status<
+                    ::std::string::String,
+                >>::into_value(self.status),
+                worker_id: <WorkerId_ as self::required::WorkerId<
+                    i64,
+                >>::into_value(self.worker_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateWorkerResourceStatusInput {
+    pub fn build(self) -> UpdateWorkerResourceStatusInput
+    where
+        JobId_: self::required::JobId<i64>,
+        Status_: self::required::Status<::std::string::String>,
+        WorkerId_: self::required::WorkerId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -212,9 +230,62 @@ impl UpdateWorkerResourceStatusBuilder<i64, ::std::string::String, i64> {
     ) -> ::std::result::Result<
         UpdateWorkerResourceStatusOutput,
         ::alibabacloud_runtime::SdkError<UpdateWorkerResourceStatusError>,
-    > {
+    >
+    where
+        JobId_: self::required::JobId<i64>,
+        Status_: self::required::Status<::std::string::String>,
+        WorkerId_: self::required::WorkerId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateWorkerResourceStatusBuilder`](crate::operation::update_worker_resource_status::UpdateWorkerResourceStatusBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateWorkerResourceStatus` needs its required parameter `JobId`",
+        label = "`JobId` is not set",
+        note = "set it with `.job_id(…)` before this call"
+    )]
+    pub trait JobId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Status` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateWorkerResourceStatus` needs its required parameter `Status`",
+        label = "`Status` is not set",
+        note = "set it with `.status(…)` before this call"
+    )]
+    pub trait Status<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `WorkerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateWorkerResourceStatus` needs its required parameter `WorkerId`",
+        label = "`WorkerId` is not set",
+        note = "set it with `.worker_id(…)` before this call"
+    )]
+    pub trait WorkerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::JobId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
+    }
+}
+impl self::required::Status<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::WorkerId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {
