@@ -6,7 +6,7 @@ use std::time::Duration;
 use alibabacloud_cas::operation::create_certificate_with_csr_request::CreateCertificateWithCsrRequestError as CsrError;
 use alibabacloud_cas::operation::delete_certificate_request::DeleteCertificateRequestError as DeleteError;
 use alibabacloud_cas::operation::describe_certificate_state::Type as OrderType;
-use alibabacloud_cas::runtime::waiter::WaiterError;
+use alibabacloud_cas::runtime::waiter::{WaitOptions, WaiterError};
 use alibabacloud_cas::{Client, Credentials, RetryConfig, SignatureVersion};
 use alibabacloud_cas_emulator::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, EmulatorConfig, OrderState,
@@ -289,7 +289,9 @@ async fn waiter_reaches_issued_and_fails_fast_on_verify_fail() {
     let out = c
         .describe_certificate_state()
         .order_id(id)
-        .wait_until_certificate_issued(Duration::from_secs(60))
+        .wait_until_certificate_issued(
+            WaitOptions::new(Duration::from_secs(60)).with_min_delay(Duration::from_millis(10)),
+        )
         .await
         .expect("issued");
     assert_eq!(out.r#type, Some(OrderType::Certificate));
@@ -323,5 +325,45 @@ async fn waiter_reaches_issued_and_fails_fast_on_verify_fail() {
         .await
         .expect_err("times out");
     assert!(matches!(err, WaiterError::TimedOut { .. }), "{err}");
+    emu.shutdown().await;
+}
+
+/// The delays between polls are the caller's choice per call: with the spec's (2 s at first)
+/// a wait of 3 s polls at most three times, so an order decided on the fourth poll times out;
+/// with 5 ms delays the same wait reaches the decision.
+#[tokio::test]
+async fn waiter_delays_are_chosen_per_call() {
+    let emu = emulator::start(EmulatorConfig::default()).await;
+    let c = client(&emu, SignatureVersion::V3);
+    emu.set_review_policy(ReviewPolicy::Automatic {
+        approve: true,
+        after_polls: 3,
+    });
+    let max_wait = Duration::from_secs(3);
+
+    let id = emulator::order(&c, "default-delays.example.com").await;
+    let err = c
+        .describe_certificate_state()
+        .order_id(id)
+        .wait_until_certificate_issued(max_wait)
+        .await
+        .expect_err("the spec's delays are too long for four polls in 3 s");
+    match err {
+        WaiterError::TimedOut { polls, .. } => assert!(polls <= 3, "{polls} polls"),
+        other => panic!("expected TimedOut, got {other}"),
+    }
+
+    let id = emulator::order(&c, "short-delays.example.com").await;
+    let out = c
+        .describe_certificate_state()
+        .order_id(id)
+        .wait_until_certificate_issued(
+            WaitOptions::new(max_wait)
+                .with_min_delay(Duration::from_millis(5))
+                .with_max_delay(Duration::from_millis(5)),
+        )
+        .await
+        .expect("issued on the fourth poll");
+    assert_eq!(out.r#type, Some(OrderType::Certificate));
     emu.shutdown().await;
 }

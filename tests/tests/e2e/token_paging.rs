@@ -181,14 +181,14 @@ async fn concurrent_changes_and_retried_pages_lose_nothing() {
     let (ids, expected) = tagged_orders(&c).await;
 
     // Tags added while paging: what existed throughout is listed exactly once.
-    let mut pages = Box::pin(
-        c.list_tag_resources()
-            .region_id(REGION)
-            .resource_type(ORDER)
-            .max_results(4)
-            .into_paginator()
-            .pages(),
-    );
+    // The streams are Unpin: no pinning before `next()`.
+    let mut pages = c
+        .list_tag_resources()
+        .region_id(REGION)
+        .resource_type(ORDER)
+        .max_results(4)
+        .into_paginator()
+        .pages();
     let mut items = Vec::new();
     let mut n = 0;
     while let Some(page) = pages.next().await {
@@ -271,14 +271,13 @@ async fn tokens_the_service_did_not_issue_are_rejected() {
     assert!(err.message().unwrap_or("").contains("NextToken"), "{err}");
 
     // Through the paginator: the error is the first item, and the stream ends there.
-    let mut items = Box::pin(
-        c.list_tag_resources()
-            .region_id(REGION)
-            .resource_type(ORDER)
-            .next_token("garbage")
-            .into_paginator()
-            .items(),
-    );
+    let mut items = c
+        .list_tag_resources()
+        .region_id(REGION)
+        .resource_type(ORDER)
+        .next_token("garbage")
+        .into_paginator()
+        .items();
     let first = items.next().await.expect("one item");
     assert_eq!(
         first.expect_err("bad token").code(),

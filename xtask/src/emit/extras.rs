@@ -166,7 +166,7 @@ pub fn waiters(
         let failure = &w.failure;
         let (min, max, total) = (w.min_delay_ms, w.max_delay_ms, w.max_wait_ms);
         let doc = doc_lines(&format!(
-            "{}\n\nPolls `{}` until `{}` is {}; stops with [`WaiterError::Failed`](::alibabacloud_runtime::waiter::WaiterError::Failed) as soon as it is {}, and with [`WaiterError::TimedOut`](::alibabacloud_runtime::waiter::WaiterError::TimedOut) after `max_wait`. Delays grow from {min} ms to {max} ms with jitter. The spec suggests a `max_wait` of {total} ms.",
+            "{}\n\nPolls `{}` until `{}` is {}; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is {}, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](::std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from {min} ms to {max} ms with jitter. The spec suggests a `max_wait` of {total} ms.",
             w.description.as_deref().unwrap_or("Waits for a state."),
             op.name,
             w.field.wire,
@@ -177,13 +177,12 @@ pub fn waiters(
             #doc
             pub async fn #method(
                 self,
-                max_wait: ::std::time::Duration,
+                wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,
             ) -> ::std::result::Result<#output, ::alibabacloud_runtime::waiter::WaiterError<#error>> #bounds {
                 let (client, options, input) = self.into_parts();
-                let config = ::alibabacloud_runtime::waiter::WaiterConfig::new(
+                let config = wait.into().config(
                     ::std::time::Duration::from_millis(#min),
                     ::std::time::Duration::from_millis(#max),
-                    max_wait,
                 );
                 ::alibabacloud_runtime::waiter::wait(client.runtime(), &input, &options, config, |output: &#output| {
                     let value = #value;

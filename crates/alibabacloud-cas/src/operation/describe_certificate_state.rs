@@ -508,10 +508,10 @@ impl crate::Client {
 impl<OrderId_> DescribeCertificateStateBuilder<OrderId_> {
     /// Waits until the order's certificate is issued.
     ///
-    /// Polls `DescribeCertificateState` until `Type` is `certificate`; stops with [`WaiterError::Failed`](::alibabacloud_runtime::waiter::WaiterError::Failed) as soon as it is `verify_fail`, and with [`WaiterError::TimedOut`](::alibabacloud_runtime::waiter::WaiterError::TimedOut) after `max_wait`. Delays grow from 2000 ms to 30000 ms with jitter. The spec suggests a `max_wait` of 600000 ms.
+    /// Polls `DescribeCertificateState` until `Type` is `certificate`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is `verify_fail`, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](::std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 2000 ms to 30000 ms with jitter. The spec suggests a `max_wait` of 600000 ms.
     pub async fn wait_until_certificate_issued(
         self,
-        max_wait: ::std::time::Duration,
+        wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,
     ) -> ::std::result::Result<
         DescribeCertificateStateOutput,
         ::alibabacloud_runtime::waiter::WaiterError<DescribeCertificateStateError>,
@@ -520,11 +520,12 @@ impl<OrderId_> DescribeCertificateStateBuilder<OrderId_> {
         OrderId_: self::required::OrderId<i64>,
     {
         let (client, options, input) = self.into_parts();
-        let config = ::alibabacloud_runtime::waiter::WaiterConfig::new(
-            ::std::time::Duration::from_millis(2000u64),
-            ::std::time::Duration::from_millis(30000u64),
-            max_wait,
-        );
+        let config = wait
+            .into()
+            .config(
+                ::std::time::Duration::from_millis(2000u64),
+                ::std::time::Duration::from_millis(30000u64),
+            );
         ::alibabacloud_runtime::waiter::wait(
                 client.runtime(),
                 &input,

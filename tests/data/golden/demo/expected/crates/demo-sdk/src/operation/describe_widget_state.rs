@@ -302,10 +302,10 @@ impl crate::Client {
 impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
     /// Waits until the widget is ready.
     ///
-    /// Polls `DescribeWidgetState` until `Status` is `ready`; stops with [`WaiterError::Failed`](::alibabacloud_runtime::waiter::WaiterError::Failed) as soon as it is `failed`, and with [`WaiterError::TimedOut`](::alibabacloud_runtime::waiter::WaiterError::TimedOut) after `max_wait`. Delays grow from 1000 ms to 10000 ms with jitter. The spec suggests a `max_wait` of 60000 ms.
+    /// Polls `DescribeWidgetState` until `Status` is `ready`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is `failed`, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](::std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 1000 ms to 10000 ms with jitter. The spec suggests a `max_wait` of 60000 ms.
     pub async fn wait_until_widget_ready(
         self,
-        max_wait: ::std::time::Duration,
+        wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,
     ) -> ::std::result::Result<
         DescribeWidgetStateOutput,
         ::alibabacloud_runtime::waiter::WaiterError<DescribeWidgetStateError>,
@@ -314,11 +314,12 @@ impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
         WidgetId_: self::required::WidgetId<i64>,
     {
         let (client, options, input) = self.into_parts();
-        let config = ::alibabacloud_runtime::waiter::WaiterConfig::new(
-            ::std::time::Duration::from_millis(1000u64),
-            ::std::time::Duration::from_millis(10000u64),
-            max_wait,
-        );
+        let config = wait
+            .into()
+            .config(
+                ::std::time::Duration::from_millis(1000u64),
+                ::std::time::Duration::from_millis(10000u64),
+            );
         ::alibabacloud_runtime::waiter::wait(
                 client.runtime(),
                 &input,
