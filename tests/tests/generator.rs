@@ -6,6 +6,8 @@ mod support;
 
 #[path = "generator/coverage.rs"]
 mod coverage;
+#[path = "generator/doc_links.rs"]
+mod doc_links;
 #[path = "generator/freshness.rs"]
 mod freshness;
 #[path = "generator/golden.rs"]

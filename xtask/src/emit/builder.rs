@@ -86,8 +86,7 @@ fn required_module(op: &Operation, builder: &syn::Ident) -> TokenStream {
         }
     });
     let doc = doc_lines(&format!(
-        "The required parameters of [`{builder}`](crate::operation::{}::{builder}): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.",
-        field_ident(&op.name)
+        "The required parameters of [`{builder}`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset."
     ));
     quote! {
         #doc

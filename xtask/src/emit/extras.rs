@@ -166,7 +166,7 @@ pub fn waiters(
         let failure = &w.failure;
         let (min, max, total) = (w.min_delay_ms, w.max_delay_ms, w.max_wait_ms);
         let doc = doc_lines(&format!(
-            "{}\n\nPolls `{}` until `{}` is {}; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is {}, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](::std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from {min} ms to {max} ms with jitter. The spec suggests a `max_wait` of {total} ms.",
+            "{}\n\nPolls `{}` until `{}` is {}; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is {}, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from {min} ms to {max} ms with jitter. The spec suggests a `max_wait` of {total} ms.",
             w.description.as_deref().unwrap_or("Waits for a state."),
             op.name,
             w.field.wire,

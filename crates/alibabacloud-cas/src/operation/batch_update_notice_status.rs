@@ -347,7 +347,7 @@ impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`BatchUpdateNoticeStatusBuilder`](crate::operation::batch_update_notice_status::BatchUpdateNoticeStatusBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`BatchUpdateNoticeStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `Ids` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

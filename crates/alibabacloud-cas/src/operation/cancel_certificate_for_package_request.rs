@@ -162,7 +162,7 @@ impl<OrderId_> CancelCertificateForPackageRequestBuilder<OrderId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`CancelCertificateForPackageRequestBuilder`](crate::operation::cancel_certificate_for_package_request::CancelCertificateForPackageRequestBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CancelCertificateForPackageRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `OrderId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -284,7 +284,7 @@ impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`CreateContactBuilder`](crate::operation::create_contact::CreateContactBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `Mobile` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

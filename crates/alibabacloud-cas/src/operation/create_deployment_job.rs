@@ -371,7 +371,7 @@ impl<
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`CreateDeploymentJobBuilder`](crate::operation::create_deployment_job::CreateDeploymentJobBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateDeploymentJobBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `CertIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

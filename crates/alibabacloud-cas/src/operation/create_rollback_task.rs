@@ -190,7 +190,7 @@ impl<JobId_, WorkerId_> CreateRollbackTaskBuilder<JobId_, WorkerId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`CreateRollbackTaskBuilder`](crate::operation::create_rollback_task::CreateRollbackTaskBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateRollbackTaskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -674,7 +674,7 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`CreateWHClientCertificateBuilder`](crate::operation::create_wh_client_certificate::CreateWHClientCertificateBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateWHClientCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `ParentIdentifier` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -384,7 +384,7 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`DecryptBuilder`](crate::operation::decrypt::DecryptBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DecryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

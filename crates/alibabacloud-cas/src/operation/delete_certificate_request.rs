@@ -236,7 +236,7 @@ impl<OrderId_> DeleteCertificateRequestBuilder<OrderId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`DeleteCertificateRequestBuilder`](crate::operation::delete_certificate_request::DeleteCertificateRequestBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteCertificateRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `OrderId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

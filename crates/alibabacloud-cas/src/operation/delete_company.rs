@@ -154,7 +154,7 @@ impl<CompanyId_> DeleteCompanyBuilder<CompanyId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`DeleteCompanyBuilder`](crate::operation::delete_company::DeleteCompanyBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteCompanyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `CompanyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

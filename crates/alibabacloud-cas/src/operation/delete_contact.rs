@@ -154,7 +154,7 @@ impl<ContactId_> DeleteContactBuilder<ContactId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`DeleteContactBuilder`](crate::operation::delete_contact::DeleteContactBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `ContactId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -154,7 +154,7 @@ impl<JobId_> DeleteDeploymentJobBuilder<JobId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`DeleteDeploymentJobBuilder`](crate::operation::delete_deployment_job::DeleteDeploymentJobBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteDeploymentJobBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -157,7 +157,7 @@ impl<Identifier_> DeletePCACertBuilder<Identifier_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`DeletePCACertBuilder`](crate::operation::delete_pca_cert::DeletePCACertBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeletePCACertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `Identifier` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

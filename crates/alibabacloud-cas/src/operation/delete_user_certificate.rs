@@ -183,7 +183,7 @@ impl<CertId_> DeleteUserCertificateBuilder<CertId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`DeleteUserCertificateBuilder`](crate::operation::delete_user_certificate::DeleteUserCertificateBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteUserCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `CertId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

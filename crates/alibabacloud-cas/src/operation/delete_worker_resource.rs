@@ -185,7 +185,7 @@ impl<JobId_, WorkerId_> DeleteWorkerResourceBuilder<JobId_, WorkerId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`DeleteWorkerResourceBuilder`](crate::operation::delete_worker_resource::DeleteWorkerResourceBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteWorkerResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -465,7 +465,7 @@ impl<OrderId_> DescribeCertificateStateBuilder<OrderId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`DescribeCertificateStateBuilder`](crate::operation::describe_certificate_state::DescribeCertificateStateBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeCertificateStateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `OrderId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
@@ -508,7 +508,7 @@ impl crate::Client {
 impl<OrderId_> DescribeCertificateStateBuilder<OrderId_> {
     /// Waits until the order's certificate is issued.
     ///
-    /// Polls `DescribeCertificateState` until `Type` is `certificate`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is `verify_fail`, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](::std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 2000 ms to 30000 ms with jitter. The spec suggests a `max_wait` of 600000 ms.
+    /// Polls `DescribeCertificateState` until `Type` is `certificate`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is `verify_fail`, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 2000 ms to 30000 ms with jitter. The spec suggests a `max_wait` of 600000 ms.
     pub async fn wait_until_certificate_issued(
         self,
         wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,

@@ -570,7 +570,7 @@ impl<JobId_> DescribeDeploymentJobBuilder<JobId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`DescribeDeploymentJobBuilder`](crate::operation::describe_deployment_job::DescribeDeploymentJobBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeDeploymentJobBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -369,7 +369,7 @@ impl<CertificateId_> GetCertificateDetailBuilder<CertificateId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`GetCertificateDetailBuilder`](crate::operation::get_certificate_detail::GetCertificateDetailBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetCertificateDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

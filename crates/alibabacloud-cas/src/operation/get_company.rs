@@ -227,7 +227,7 @@ impl<CompanyId_> GetCompanyBuilder<CompanyId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`GetCompanyBuilder`](crate::operation::get_company::GetCompanyBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetCompanyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `CompanyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -211,7 +211,7 @@ impl<ContactId_> GetContactBuilder<ContactId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`GetContactBuilder`](crate::operation::get_contact::GetContactBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `ContactId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

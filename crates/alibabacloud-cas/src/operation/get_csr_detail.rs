@@ -162,7 +162,7 @@ impl<CsrId_> GetCsrDetailBuilder<CsrId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`GetCsrDetailBuilder`](crate::operation::get_csr_detail::GetCsrDetailBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetCsrDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `CsrId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -253,7 +253,7 @@ impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`GetMatchedResourcesBuilder`](crate::operation::get_matched_resources::GetMatchedResourcesBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetMatchedResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `CertIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -196,7 +196,7 @@ impl<TaskId_> GetTaskAttributeBuilder<TaskId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`GetTaskAttributeBuilder`](crate::operation::get_task_attribute::GetTaskAttributeBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetTaskAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `TaskId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

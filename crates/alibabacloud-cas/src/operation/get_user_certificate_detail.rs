@@ -422,7 +422,7 @@ impl<CertId_> GetUserCertificateDetailBuilder<CertId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`GetUserCertificateDetailBuilder`](crate::operation::get_user_certificate_detail::GetUserCertificateDetailBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetUserCertificateDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `CertId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

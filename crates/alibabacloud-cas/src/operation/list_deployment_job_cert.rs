@@ -464,7 +464,7 @@ impl<JobId_> ListDeploymentJobCertBuilder<JobId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`ListDeploymentJobCertBuilder`](crate::operation::list_deployment_job_cert::ListDeploymentJobCertBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListDeploymentJobCertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

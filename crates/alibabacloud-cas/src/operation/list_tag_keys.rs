@@ -378,7 +378,7 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`ListTagKeysBuilder`](crate::operation::list_tag_keys::ListTagKeysBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListTagKeysBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -367,7 +367,7 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`ListTagResourcesBuilder`](crate::operation::list_tag_resources::ListTagResourcesBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListTagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

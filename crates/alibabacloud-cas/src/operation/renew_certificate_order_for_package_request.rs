@@ -246,7 +246,7 @@ impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`RenewCertificateOrderForPackageRequestBuilder`](crate::operation::renew_certificate_order_for_package_request::RenewCertificateOrderForPackageRequestBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RenewCertificateOrderForPackageRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `OrderId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -180,7 +180,7 @@ impl<InstanceId_> RevokeCertificateBuilder<InstanceId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`RevokeCertificateBuilder`](crate::operation::revoke_certificate::RevokeCertificateBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RevokeCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -165,7 +165,7 @@ impl<Identifier_> RevokeWHClientCertificateBuilder<Identifier_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`RevokeWHClientCertificateBuilder`](crate::operation::revoke_wh_client_certificate::RevokeWHClientCertificateBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RevokeWHClientCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `Identifier` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

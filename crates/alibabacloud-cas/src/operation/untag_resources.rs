@@ -284,7 +284,7 @@ impl<
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`UntagResourcesBuilder`](crate::operation::untag_resources::UntagResourcesBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UntagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

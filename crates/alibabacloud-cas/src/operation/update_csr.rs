@@ -183,7 +183,7 @@ impl<CsrId_, Key_> UpdateCsrBuilder<CsrId_, Key_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`UpdateCsrBuilder`](crate::operation::update_csr::UpdateCsrBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `CsrId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -197,7 +197,7 @@ impl<JobId_, Status_> UpdateDeploymentJobStatusBuilder<JobId_, Status_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`UpdateDeploymentJobStatusBuilder`](crate::operation::update_deployment_job_status::UpdateDeploymentJobStatusBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateDeploymentJobStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

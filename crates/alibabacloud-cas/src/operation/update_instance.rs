@@ -633,7 +633,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`UpdateInstanceBuilder`](crate::operation::update_instance::UpdateInstanceBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -240,7 +240,7 @@ impl<
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`UpdateWorkerResourceStatusBuilder`](crate::operation::update_worker_resource_status::UpdateWorkerResourceStatusBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateWorkerResourceStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

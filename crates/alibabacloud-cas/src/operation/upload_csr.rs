@@ -220,7 +220,7 @@ impl<Csr_> UploadCsrBuilder<Csr_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`UploadCsrBuilder`](crate::operation::upload_csr::UploadCsrBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UploadCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `Csr` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

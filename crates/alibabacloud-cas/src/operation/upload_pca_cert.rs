@@ -249,7 +249,7 @@ impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`UploadPCACertBuilder`](crate::operation::upload_pca_cert::UploadPCACertBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UploadPCACertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `Cert` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

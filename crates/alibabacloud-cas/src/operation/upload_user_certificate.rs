@@ -433,7 +433,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`UploadUserCertificateBuilder`](crate::operation::upload_user_certificate::UploadUserCertificateBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UploadUserCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

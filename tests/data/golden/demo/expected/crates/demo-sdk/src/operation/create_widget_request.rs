@@ -579,7 +579,7 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`CreateWidgetRequestBuilder`](crate::operation::create_widget_request::CreateWidgetRequestBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateWidgetRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(

@@ -259,7 +259,7 @@ impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
         client.runtime().invoke(&input, &options).await
     }
 }
-/// The required parameters of [`DescribeWidgetStateBuilder`](crate::operation::describe_widget_state::DescribeWidgetStateBuilder): `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeWidgetStateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
 pub mod required {
     /// Implemented by the type of `WidgetId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
@@ -302,7 +302,7 @@ impl crate::Client {
 impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
     /// Waits until the widget is ready.
     ///
-    /// Polls `DescribeWidgetState` until `Status` is `ready`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is `failed`, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](::std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 1000 ms to 10000 ms with jitter. The spec suggests a `max_wait` of 60000 ms.
+    /// Polls `DescribeWidgetState` until `Status` is `ready`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is `failed`, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 1000 ms to 10000 ms with jitter. The spec suggests a `max_wait` of 60000 ms.
     pub async fn wait_until_widget_ready(
         self,
         wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,
