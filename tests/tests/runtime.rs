@@ -18,3 +18,5 @@ mod secrets;
 mod signing_edge_cases;
 #[path = "runtime/signing_known_answers.rs"]
 mod signing_known_answers;
+#[path = "runtime/wire.rs"]
+mod wire;

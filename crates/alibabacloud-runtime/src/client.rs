@@ -13,10 +13,10 @@ use crate::error::OperationError;
 use crate::error::{
     ErrorMetadata, ResponseError, SdkError, SdkErrorKind, TimeoutError, TimeoutKind, TransportError,
 };
-use crate::operation::Operation;
-use crate::params::Params;
+use crate::operation::{Auth, Operation};
 use crate::retry::FailureClass;
 use crate::signing::{SignableRequest, SigningContext};
+use crate::wire::RequestParts;
 
 /// A client for one product: one pooled HTTP client, one configuration.
 ///
@@ -127,16 +127,17 @@ impl Client {
             request_id = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        let mut params = Params::with_capacity(16);
-        if let Err(e) = input.write_params(&mut params) {
-            return Err(SdkError::new(SdkErrorKind::Construction(e), 0));
-        }
+        // Written once per call: every attempt sends the same parameters (and ClientToken).
+        let parts = match RequestParts::of(input) {
+            Ok(parts) => parts,
+            Err(e) => return Err(SdkError::new(SdkErrorKind::Construction(e), 0)),
+        };
         let attempts = AtomicU32::new(0);
         let sent = AtomicBool::new(false);
         let operation_timeout = options
             .operation_timeout
             .or(self.inner.config.operation_timeout);
-        let call = self.call_loop::<O>(&params, options, &attempts, &sent);
+        let call = self.call_loop::<O>(&parts, options, &attempts, &sent);
         let result = match operation_timeout {
             None => call.instrument(span).await,
             Some(limit) => match tokio::time::timeout(limit, call.instrument(span)).await {
@@ -153,7 +154,7 @@ impl Client {
 
     async fn call_loop<O: Operation>(
         &self,
-        params: &Params,
+        parts: &RequestParts,
         options: &CallOptions,
         attempts: &AtomicU32,
         sent: &AtomicBool,
@@ -169,9 +170,9 @@ impl Client {
             attempts.store(attempt, Ordering::Relaxed);
             tracing::Span::current().record("attempt", attempt);
             let outcome = match attempt_timeout {
-                None => self.attempt::<O>(params, sent).await,
+                None => self.attempt::<O>(parts, sent).await,
                 Some(limit) => {
-                    match tokio::time::timeout(limit, self.attempt::<O>(params, sent)).await {
+                    match tokio::time::timeout(limit, self.attempt::<O>(parts, sent)).await {
                         Ok(r) => r,
                         Err(_) => Err(AttemptError::Failed {
                             kind: SdkErrorKind::Timeout(TimeoutError::new(
@@ -224,16 +225,22 @@ impl Client {
 
     async fn attempt<O: Operation>(
         &self,
-        params: &Params,
+        parts: &RequestParts,
         sent: &AtomicBool,
     ) -> Result<O::Output, AttemptError<O::Error>> {
         let inner = &*self.inner;
-        let credentials = inner
-            .config
-            .credentials
-            .provide_credentials()
-            .await
-            .map_err(|e| AttemptError::Fatal(SdkErrorKind::Credentials(e)))?;
+        // Anonymous operations resolve no credentials at all.
+        let credentials = match O::AUTH {
+            Auth::Signed => Some(
+                inner
+                    .config
+                    .credentials
+                    .provide_credentials()
+                    .await
+                    .map_err(|e| AttemptError::Fatal(SdkErrorKind::Credentials(e)))?,
+            ),
+            Auth::Anonymous => None,
+        };
         // A fresh nonce and timestamp for every attempt.
         let context = SigningContext::fresh();
         let signable = SignableRequest {
@@ -242,15 +249,15 @@ impl Client {
             host: &inner.authority,
             action: O::ACTION,
             version: inner.service.version,
-            params: params.entries(),
-            body: &[],
+            params: parts.params.entries(),
+            body: parts.body(),
         };
-        let signed =
-            inner
-                .config
-                .signature_version
-                .signer()
-                .sign(&signable, &credentials, &context);
+        let signed = inner.config.signature_version.signer().sign_with(
+            &signable,
+            &parts.extras(),
+            credentials.as_ref(),
+            &context,
+        );
         let mut url = String::with_capacity(inner.base_url.len() + 1 + signed.query.len());
         url.push_str(&inner.base_url);
         if !signed.query.is_empty() {
@@ -266,6 +273,13 @@ impl Client {
             if name != "host" {
                 request = request.header(reqwest::header::HeaderName::from_static(name), value);
             }
+        }
+        for (name, value) in parts.header_values() {
+            request = request.header(name.clone(), value.clone());
+        }
+        if !parts.body().is_empty() {
+            // A cheap reference-counted clone: the body is encoded once per call.
+            request = request.body(parts.body().clone());
         }
         sent.store(true, Ordering::Relaxed);
         let response = request
@@ -300,7 +314,13 @@ impl Client {
         })?;
         let span = tracing::Span::current();
         span.record("http_status", status);
-        decode::<O>(status, retry_after, header_request_id, &body, &credentials)
+        decode::<O>(
+            status,
+            retry_after,
+            header_request_id,
+            &body,
+            credentials.as_ref(),
+        )
     }
 }
 
@@ -309,7 +329,7 @@ fn decode<O: Operation>(
     retry_after: Option<Duration>,
     header_request_id: Option<String>,
     body: &[u8],
-    credentials: &crate::credentials::Credentials,
+    credentials: Option<&crate::credentials::Credentials>,
 ) -> Result<O::Output, AttemptError<O::Error>> {
     let span = tracing::Span::current();
     if (200..300).contains(&status) {
@@ -333,9 +353,11 @@ fn decode<O: Operation>(
     }
     match ErrorMetadata::from_response(status, retry_after, body) {
         Ok(mut meta) => {
-            meta.redact(credentials.access_key_secret().expose());
-            if let Some(token) = credentials.security_token() {
-                meta.redact(token.expose());
+            if let Some(credentials) = credentials {
+                meta.redact(credentials.access_key_secret().expose());
+                if let Some(token) = credentials.security_token() {
+                    meta.redact(token.expose());
+                }
             }
             if let Some(id) = meta.request_id() {
                 span.record("request_id", id);

@@ -3,7 +3,9 @@
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 
-use super::{SignableRequest, SignatureVersion, SignedRequest, Signer, SigningContext};
+use super::{
+    RequestExtras, SignableRequest, SignatureVersion, SignedRequest, Signer, SigningContext,
+};
 use crate::credentials::Credentials;
 
 /// The V1 signer.
@@ -86,18 +88,31 @@ pub fn common_params<'a>(
 ) -> Vec<(&'a str, &'a str)> {
     let mut all: Vec<(&str, &str)> = Vec::with_capacity(request.params.len() + 10);
     all.extend(request.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    push_common(&mut all, request, Some(credentials), context);
+    all
+}
+
+/// Appends the common parameters; without credentials (an anonymous operation) only `Action`,
+/// `Version`, `Format`, `SignatureNonce` and `Timestamp`, as the official SDKs send them.
+fn push_common<'a>(
+    all: &mut Vec<(&'a str, &'a str)>,
+    request: &SignableRequest<'a>,
+    credentials: Option<&'a Credentials>,
+    context: &'a SigningContext,
+) {
     all.push(("Action", request.action));
     all.push(("Version", request.version));
     all.push(("Format", "JSON"));
-    all.push(("AccessKeyId", credentials.access_key_id()));
-    all.push(("SignatureMethod", "HMAC-SHA1"));
-    all.push(("SignatureVersion", "1.0"));
     all.push(("SignatureNonce", context.nonce.as_str()));
     all.push(("Timestamp", context.timestamp.as_str()));
-    if let Some(token) = credentials.security_token() {
-        all.push(("SecurityToken", token.expose()));
+    if let Some(credentials) = credentials {
+        all.push(("AccessKeyId", credentials.access_key_id()));
+        all.push(("SignatureMethod", "HMAC-SHA1"));
+        all.push(("SignatureVersion", "1.0"));
+        if let Some(token) = credentials.security_token() {
+            all.push(("SecurityToken", token.expose()));
+        }
     }
-    all
 }
 
 impl Signer for V1Signer {
@@ -105,15 +120,32 @@ impl Signer for V1Signer {
         SignatureVersion::V1
     }
 
-    fn sign(
+    fn sign_with(
         &self,
         request: &SignableRequest<'_>,
-        credentials: &Credentials,
+        extras: &RequestExtras<'_>,
+        credentials: Option<&Credentials>,
         context: &SigningContext,
     ) -> SignedRequest {
-        let all = common_params(request, credentials, context);
+        let mut all: Vec<(&str, &str)> =
+            Vec::with_capacity(request.params.len() + extras.form.len() + 10);
+        all.extend(request.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        push_common(&mut all, request, credentials, context);
         let mut query = super::canonical_query(&all);
-        let to_sign = string_to_sign(request.method, &query);
+        let headers = match extras.content_type {
+            Some(content_type) => vec![("content-type", content_type.to_string())],
+            None => Vec::new(),
+        };
+        let Some(credentials) = credentials else {
+            return SignedRequest { query, headers };
+        };
+        // Form parameters travel in the body but are signed together with the query.
+        let to_sign = if extras.form.is_empty() {
+            string_to_sign(request.method, &query)
+        } else {
+            all.extend(extras.form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            string_to_sign(request.method, &super::canonical_query(&all))
+        };
         let mut sig = [0u8; SIGNATURE_LEN];
         let len = signature_into(credentials.access_key_secret().expose(), &to_sign, &mut sig);
         query.push_str("&Signature=");
@@ -126,10 +158,7 @@ impl Signer for V1Signer {
                 _ => query.push(b as char),
             }
         }
-        SignedRequest {
-            query,
-            headers: Vec::new(),
-        }
+        SignedRequest { query, headers }
     }
 }
 
