@@ -77,8 +77,8 @@ impl Client {
             user_agent.push(' ');
             user_agent.push_str(app);
         }
-        crate::tls::install_default_crypto_provider();
-        let http = reqwest::Client::builder()
+        let http = crate::tls::http_client_builder()
+            .map_err(ConfigError::Http)?
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
             .pool_idle_timeout(Duration::from_secs(90))

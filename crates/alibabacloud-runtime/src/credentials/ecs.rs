@@ -70,8 +70,8 @@ impl EcsRamRoleProvider {
                 self.endpoint
             ))
         };
-        crate::tls::install_default_crypto_provider();
-        let http = reqwest::Client::builder()
+        let http = crate::tls::http_client_builder()
+            .map_err(|e| fail("cannot build an HTTP client", &e))?
             .connect_timeout(self.timeout)
             .timeout(self.timeout)
             .build()
