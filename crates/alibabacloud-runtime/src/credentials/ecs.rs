@@ -125,10 +125,12 @@ impl EcsRamRoleProvider {
                 &resp.status(),
             ));
         }
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| fail("no credentials", &e.without_url()))?;
+        // The body holds the secret and the token: wipe it once parsed.
+        let body = zeroize::Zeroizing::new(Vec::from(
+            resp.bytes()
+                .await
+                .map_err(|e| fail("no credentials", &e.without_url()))?,
+        ));
         let parsed: RoleCredentials = serde_json::from_slice(&body)
             .map_err(|e| fail("the credentials are not the expected JSON", &e))?;
         if parsed.code.as_deref().is_some_and(|c| c != "Success") {

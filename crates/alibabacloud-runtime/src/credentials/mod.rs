@@ -23,9 +23,20 @@ pub const ENV_ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
 /// Environment variable holding the STS security token, for temporary credentials.
 pub const ENV_SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
 
-/// A string that must never be printed: its `Debug` and `Display` show `** redacted **`.
+/// A string that must never be printed: its `Debug` and `Display` show `** redacted **`, and
+/// its memory is overwritten with zeros when it is dropped.
+///
+/// Only this value's own buffer is wiped: copies the caller keeps, and transient copies in HTTP
+/// buffers and signed headers, are not.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        // Zeroes the whole allocated capacity, with writes the compiler may not elide.
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
 
 impl Secret {
     /// Wraps a secret value.
