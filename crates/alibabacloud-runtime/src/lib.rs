@@ -15,7 +15,17 @@
 //!
 //! Generated product crates (such as `alibabacloud-cas`) contain only declarative code: request
 //! and response types, error enums and thin client methods that call [`client::Client::invoke`].
+//!
+//! # TLS features
+//!
+//! * `rustls-ring` (default): rustls with the `ring` crypto provider, configured per client;
+//!   nothing is installed process-wide (see [`tls`]).
+//! * `rustls-aws-lc-rs`: rustls with the `aws-lc-rs` crypto provider.
+//! * `native-tls`: the platform's TLS library (OpenSSL on Linux).
+//!
+//! Without any of them the client speaks plain HTTP only (for a local emulator).
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod client;
 pub mod config;

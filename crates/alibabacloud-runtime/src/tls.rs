@@ -35,18 +35,17 @@ fn ring_client_config() -> Result<rustls::ClientConfig, String> {
 }
 
 /// Installs rustls with `ring` as the process-wide default crypto provider, unless one is
-/// installed already. Without the `rustls-ring` feature it does nothing.
+/// installed already.
 ///
 /// The runtime never calls it: its clients carry their own TLS configuration. It is for
 /// programs that also build bare `reqwest` clients, which, with the `rustls-ring` feature,
 /// need a process default provider (an application that installs its own provider does not
 /// need this).
+#[cfg(feature = "rustls-ring")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rustls-ring")))]
 pub fn install_default_crypto_provider() {
-    #[cfg(feature = "rustls-ring")]
-    {
-        // Errors only when a provider is already installed, which is what we want to keep.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
+    // Errors only when a provider is already installed, which is what we want to keep.
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 #[cfg(all(test, feature = "rustls-ring"))]
