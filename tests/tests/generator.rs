@@ -12,6 +12,8 @@ mod doc_links;
 mod freshness;
 #[path = "generator/golden.rs"]
 mod golden;
+#[path = "generator/import.rs"]
+mod import;
 #[path = "generator/spec_errors.rs"]
 mod spec_errors;
 #[path = "generator/spec_properties.rs"]

@@ -8,6 +8,8 @@ mod support;
 mod delete_certificate_loopback;
 #[path = "runtime/ecs_credentials.rs"]
 mod ecs_credentials;
+#[path = "runtime/every_operation.rs"]
+mod every_operation;
 #[path = "runtime/paginator_edges.rs"]
 mod paginator_edges;
 #[path = "runtime/properties.rs"]
@@ -18,5 +20,7 @@ mod secrets;
 mod signing_edge_cases;
 #[path = "runtime/signing_known_answers.rs"]
 mod signing_known_answers;
+#[path = "runtime/sts.rs"]
+mod sts;
 #[path = "runtime/wire.rs"]
 mod wire;

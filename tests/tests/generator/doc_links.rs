@@ -54,7 +54,7 @@ fn the_scan_finds_an_absolute_path_link() {
 }
 
 #[test]
-fn generated_doc_links_are_not_absolute_paths() {
+fn doc_links_are_not_absolute_paths() {
     let tests_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     rust_files(
