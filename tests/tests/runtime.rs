@@ -1,6 +1,6 @@
 //! Tests of the runtime through the real transport: signing known answers and edge cases,
-//! decoding and typed errors against a loopback server, paginator edges, credentials, secrets
-//! kept out of logs, and property tests.
+//! decoding and typed errors against a loopback server, paginator edges, credentials, and
+//! property tests. (That secrets stay out of logs is `secrets.rs`, a binary of its own.)
 
 mod support;
 
@@ -14,8 +14,6 @@ mod every_operation;
 mod paginator_edges;
 #[path = "runtime/properties.rs"]
 mod properties;
-#[path = "runtime/secrets.rs"]
-mod secrets;
 #[path = "runtime/signing_edge_cases.rs"]
 mod signing_edge_cases;
 #[path = "runtime/signing_known_answers.rs"]

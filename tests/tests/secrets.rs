@@ -1,5 +1,11 @@
 //! No access key secret, security token or signature appears in logs (captured at TRACE
 //! level), in `Debug`/`Display` of the client, its configuration, the credentials, or errors.
+//!
+//! A binary of its own: it captures logs with a thread-scoped subscriber, and `tracing` caches
+//! each callsite's interest process-wide from the first thread that reaches it, so a test
+//! running beside it without a subscriber could switch the call span off for the whole process.
+
+mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
