@@ -16,6 +16,11 @@ pub const DEFAULT_MAX_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
 pub const API_VERSION: &str = "2020-04-07";
 /// The `HostId` every error body carries.
 pub const HOST_ID: &str = "cas.aliyuncs.com";
+/// How long a client may take to send a request head (and how long an idle connection stays
+/// open) by default.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many entries the audit log keeps by default; older ones are dropped first.
+pub const DEFAULT_AUDIT_LOG_LIMIT: usize = 100_000;
 
 /// How the emulator configures itself at start.
 #[derive(Clone)]
@@ -29,6 +34,11 @@ pub struct EmulatorConfig {
     pub max_clock_skew: Duration,
     /// How certificate applications get reviewed.
     pub review: ReviewPolicy,
+    /// How long a client may take to send a request head; a connection that sends nothing
+    /// (or stays idle between requests) that long is closed.
+    pub header_read_timeout: Duration,
+    /// How many entries [`crate::Emulator::audit_log`] keeps; the oldest are dropped first.
+    pub audit_log_limit: usize,
 }
 
 impl Default for EmulatorConfig {
@@ -41,6 +51,8 @@ impl Default for EmulatorConfig {
             quota: Some(DEFAULT_QUOTA),
             max_clock_skew: DEFAULT_MAX_CLOCK_SKEW,
             review: ReviewPolicy::Manual,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            audit_log_limit: DEFAULT_AUDIT_LOG_LIMIT,
         }
     }
 }
@@ -60,6 +72,8 @@ impl fmt::Debug for EmulatorConfig {
             .field("quota", &self.quota)
             .field("max_clock_skew", &self.max_clock_skew)
             .field("review", &self.review)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("audit_log_limit", &self.audit_log_limit)
             .finish()
     }
 }

@@ -61,6 +61,7 @@ mod request;
 mod response;
 mod server;
 mod state;
+mod tags;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -71,8 +72,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    API_VERSION, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_CLOCK_SKEW,
-    DEFAULT_QUOTA, EmulatorConfig, HOST_ID, ReviewOutcome, ReviewPolicy,
+    API_VERSION, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_AUDIT_LOG_LIMIT,
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_QUOTA, EmulatorConfig, HOST_ID,
+    ReviewOutcome, ReviewPolicy,
 };
 pub use fault::{Fault, FaultRule, FaultTiming, FaultTrigger};
 pub use state::{AuditEntry, OrderState};
@@ -111,20 +113,22 @@ impl Emulator {
         };
         let ctx = Context {
             settings: Arc::new(settings),
-            state: Arc::new(Mutex::new(state::State::new(config.quota, config.review))),
+            state: Arc::new(Mutex::new(state::State::new(
+                config.quota,
+                config.review,
+                config.audit_log_limit,
+            ))),
             stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
         };
-        let app = server::router(ctx.clone())
-            .into_make_service_with_connect_info::<listener::ConnHandle>();
+        let app = server::router(ctx.clone());
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener::FaultListener(listener), app)
-                .with_graceful_shutdown(async move {
-                    // Either an explicit stop or the handle being dropped.
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        // Either an explicit stop or the handle being dropped stops the loop.
+        let task = tokio::spawn(listener::serve(
+            listener,
+            app,
+            config.header_read_timeout,
+            stopped,
+        ));
         tracing::info!(%addr, "cas emulator listening");
         Ok(Emulator {
             addr,
@@ -174,13 +178,25 @@ impl Emulator {
         self.ctx.lock().orders.get(&order_id).map(|o| o.state)
     }
 
-    /// One entry per operation the emulator executed, oldest first.
+    /// One entry per operation the emulator executed, oldest first (the most recent
+    /// [`EmulatorConfig::audit_log_limit`] of them).
     ///
     /// Requests that failed authentication, named an unknown version or action, or were struck
     /// by a fault before execution never reach an operation and are not listed. A fault after
     /// execution leaves its entry: the operation ran.
     pub fn audit_log(&self) -> Vec<AuditEntry> {
-        self.ctx.lock().audit.clone()
+        self.ctx.lock().audit.iter().cloned().collect()
+    }
+
+    /// How many audit log entries were dropped because the log was full.
+    pub fn audit_log_dropped(&self) -> u64 {
+        self.ctx.lock().audit_dropped
+    }
+
+    /// How many nonces the emulator remembers right now (each is forgotten once its request's
+    /// timestamp has left the accepted window).
+    pub fn remembered_nonces(&self) -> usize {
+        self.ctx.lock().nonces.len()
     }
 
     /// How many applications the resource plan still allows; `None` when there is no plan.

@@ -27,6 +27,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod body;
 pub mod client;
 pub mod config;
 pub mod credentials;
@@ -39,8 +40,11 @@ pub mod idempotency;
 pub mod operation;
 pub mod paginate;
 pub mod params;
+pub mod redact;
 pub mod retry;
+pub mod retry_quota;
 pub mod signing;
+pub mod text;
 pub mod time;
 pub mod tls;
 pub mod waiter;
@@ -55,6 +59,7 @@ pub use idempotency::idempotency_token;
 pub use operation::{Auth, Missing, Operation};
 pub use params::{Params, ToParam};
 pub use retry::RetryConfig;
+pub use retry_quota::RetryQuota;
 pub use signing::SignatureVersion;
 
 /// The version of this runtime, as sent in the `User-Agent` header.
