@@ -18,6 +18,9 @@
 //!   another). The ratio to the floor is taken within each round and the median reported, so
 //!   slow drifts of the machine cancel out.
 //!
+//! For a profiler, `-- profile VARIANT [CALLS]` runs only one variant (`floor-v3`, `sdk-v3`,
+//! `floor-v1`, `sdk-v1`, `default-v1`) with 64 in flight, after a warm-up.
+//!
 //! Run: `cargo bench -p alibabacloud-benches --bench cpu_per_call -- [ROUNDS] [CALLS]`
 //! (defaults: 31 rounds of 1024 calls per variant and concurrency; short batches, so the two
 //! sides of each ratio run close together in time).
@@ -97,6 +100,17 @@ mod linux {
     ];
 
     impl Variant {
+        fn from_name(name: &str) -> Option<Self> {
+            Some(match name {
+                "floor-v3" => Variant::FloorV3,
+                "sdk-v3" => Variant::SdkV3,
+                "floor-v1" => Variant::FloorV1,
+                "sdk-v1" => Variant::SdkV1,
+                "default-v1" => Variant::DefaultClientV1,
+                _ => return None,
+            })
+        }
+
         fn label(self) -> &'static str {
             match self {
                 Variant::FloorV3 => "floor: raw reqwest, the SDK's V3 request",
@@ -257,6 +271,11 @@ mod linux {
             .filter(|a| !a.starts_with('-'))
             .filter_map(|a| a.parse().ok())
             .collect();
+        let args: Vec<String> = std::env::args().collect();
+        let profile = args
+            .iter()
+            .position(|a| a == "profile")
+            .map(|i| args.get(i + 1).and_then(|n| Variant::from_name(n)));
         let rounds = numbers.first().copied().unwrap_or(31).max(1);
         let calls = numbers.get(1).copied().unwrap_or(1024).max(64);
 
@@ -287,6 +306,25 @@ mod linux {
             replay_v3: Replay::new(addr, &seen_v3),
             replay_v1: Replay::new(addr, &seen_v1),
         });
+
+        if let Some(variant) = profile {
+            let Some(variant) = variant else {
+                eprintln!(
+                    "profile needs a variant: floor-v3, sdk-v3, floor-v1, sdk-v1, default-v1"
+                );
+                std::process::exit(2);
+            };
+            let calls = numbers.first().copied().unwrap_or(20_000).max(64);
+            batch(&rt, &ctx, variant, 1024, 64, server_clock);
+            let s = batch(&rt, &ctx, variant, calls, 64, server_clock);
+            println!(
+                "{}: {calls} calls, 64 in flight: client CPU {:.2} µs/call, {:.1} allocations/call",
+                variant.label(),
+                s.client_cpu_us,
+                s.allocations
+            );
+            return;
+        }
 
         println!("# cpu_per_call: client CPU time and allocations per call");
         println!();

@@ -139,7 +139,7 @@ fn main() {
                 host: &authority,
                 action: "DeleteCertificateRequest",
                 version: VERSION,
-                params: &one,
+                params: &Params::from_pairs(&one),
                 body: &[],
             },
             &credentials(),
@@ -211,7 +211,7 @@ fn main() {
         host: HOST,
         action: "DeleteCertificateRequest",
         version: VERSION,
-        params: params.entries(),
+        params: &params,
         body: &[],
     };
     let creds = credentials();
@@ -273,7 +273,7 @@ fn main() {
     let flat = flatten();
     let create_request = SignableRequest {
         action: "CreateCertificateRequest",
-        params: flat.entries(),
+        params: &flat,
         ..request
     };
     row(

@@ -15,7 +15,7 @@ use crate::error::{
 use crate::operation::{Operation, OperationError};
 use crate::params::Params;
 use crate::retry::FailureClass;
-use crate::signing::{SignableRequest, SigningContext};
+use crate::signing::{AttemptContext, SignableRequest, SignatureOutput};
 
 /// A client for one product: one pooled HTTP client, one configuration.
 ///
@@ -32,7 +32,8 @@ struct Inner {
     endpoint: Endpoint,
     base_url: String,
     authority: String,
-    user_agent: String,
+    /// Built once; each request shares it (a reference count, no copy).
+    user_agent: reqwest::header::HeaderValue,
 }
 
 impl fmt::Debug for Client {
@@ -90,6 +91,8 @@ impl Client {
             user_agent.push(' ');
             user_agent.push_str(app);
         }
+        let user_agent = reqwest::header::HeaderValue::from_str(&user_agent)
+            .map_err(|_| ConfigError::Http("the app name cannot be sent in a header".into()))?;
         install_default_crypto_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
@@ -144,6 +147,8 @@ impl Client {
         if let Err(e) = input.write_params(&mut params) {
             return Err(SdkError::new(SdkErrorKind::Construction(e), 0));
         }
+        // Sorted once here, signed without sorting on every attempt.
+        params.sort();
         let attempts = AtomicU32::new(0);
         let sent = AtomicBool::new(false);
         let operation_timeout = options
@@ -241,44 +246,58 @@ impl Client {
         sent: &AtomicBool,
     ) -> Result<O::Output, AttemptError<O::Error>> {
         let inner = &*self.inner;
-        let credentials = inner
-            .config
-            .credentials
-            .provide_credentials()
-            .await
-            .map_err(|e| AttemptError::Fatal(SdkErrorKind::Credentials(e)))?;
+        let provider = &inner.config.credentials;
+        let credentials = match provider.credentials_now() {
+            Some(credentials) => credentials,
+            None => provider
+                .provide_credentials()
+                .await
+                .map_err(|e| AttemptError::Fatal(SdkErrorKind::Credentials(e)))?,
+        };
         // A fresh nonce and timestamp for every attempt.
-        let context = SigningContext::fresh();
+        let context = AttemptContext::fresh();
         let signable = SignableRequest {
             method: "POST",
             path: "/",
             host: &inner.authority,
             action: O::ACTION,
             version: inner.service.version,
-            params: params.entries(),
+            params,
             body: &[],
         };
-        let signed =
-            inner
-                .config
-                .signature_version
-                .signer()
-                .sign(&signable, &credentials, &context);
-        let mut url = String::with_capacity(inner.base_url.len() + 1 + signed.query.len());
+        // The signer appends the query to the URL buffer and writes every header value into one
+        // text, which all the header values then share.
+        let mut url = String::with_capacity(inner.base_url.len() + 64 + params.text_len() * 2);
         url.push_str(&inner.base_url);
-        if !signed.query.is_empty() {
-            url.push('?');
-            url.push_str(&signed.query);
+        url.push('?');
+        let mut signed = SignatureOutput::with_prefix(url);
+        inner.config.signature_version.signer().sign_into(
+            &signable,
+            &credentials,
+            context.timestamp(),
+            context.nonce(),
+            &mut signed,
+        );
+        let (mut url, header_text, headers) = signed.into_parts();
+        if url.ends_with('?') {
+            url.pop();
         }
         let mut request = inner
             .http
             .post(url)
-            .header(reqwest::header::USER_AGENT, &inner.user_agent)
-            .header(reqwest::header::ACCEPT, "application/json");
-        for (name, value) in signed.headers {
-            if name != "host" {
-                request = request.header(reqwest::header::HeaderName::from_static(name), value);
+            .header(reqwest::header::USER_AGENT, inner.user_agent.clone())
+            .header(
+                reqwest::header::ACCEPT,
+                reqwest::header::HeaderValue::from_static("application/json"),
+            );
+        let header_text = bytes::Bytes::from(header_text);
+        for (name, range) in headers.iter() {
+            if name == "host" {
+                continue;
             }
+            let value = reqwest::header::HeaderValue::from_maybe_shared(header_text.slice(range))
+                .map_err(|_| unsendable_header(name))?;
+            request = request.header(signed_header_name(name)?, value);
         }
         sent.store(true, Ordering::Relaxed);
         let response = request
@@ -315,6 +334,35 @@ impl Client {
         span.record("http_status", status);
         decode::<O>(status, retry_after, header_request_id, &body, &credentials)
     }
+}
+
+/// The name of a header a signer wrote, without parsing the common ones.
+fn signed_header_name<E>(
+    name: &'static str,
+) -> Result<reqwest::header::HeaderName, AttemptError<E>> {
+    use reqwest::header::HeaderName;
+    const NAMES: [HeaderName; 8] = [
+        HeaderName::from_static("x-acs-action"),
+        HeaderName::from_static("x-acs-version"),
+        HeaderName::from_static("x-acs-date"),
+        HeaderName::from_static("x-acs-signature-nonce"),
+        HeaderName::from_static("x-acs-content-sha256"),
+        HeaderName::from_static("x-acs-security-token"),
+        HeaderName::from_static("authorization"),
+        HeaderName::from_static("host"),
+    ];
+    if let Some(known) = NAMES.iter().find(|n| n.as_str() == name) {
+        return Ok(known.clone());
+    }
+    HeaderName::from_bytes(name.as_bytes()).map_err(|_| unsendable_header(name))
+}
+
+fn unsendable_header<E>(name: &str) -> AttemptError<E> {
+    AttemptError::Fatal(SdkErrorKind::Construction(
+        crate::error::ConstructionError::new(format!(
+            "the signed header `{name}` cannot be sent in an HTTP request"
+        )),
+    ))
 }
 
 fn decode<O: Operation>(

@@ -60,6 +60,12 @@ impl<P: ProvideCredentials> ProvideCredentials for CachingProvider<P> {
         })
     }
 
+    fn credentials_now(&self) -> Option<Credentials> {
+        // Only when nobody is refreshing right now and the cached set is fresh.
+        let cached = self.cached.try_lock().ok()?;
+        cached.as_ref().filter(|c| self.fresh_enough(c)).cloned()
+    }
+
     fn name(&self) -> &'static str {
         self.inner.name()
     }

@@ -3,7 +3,7 @@
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 
-use super::{SignableRequest, SignatureVersion, SignedRequest, Signer, SigningContext};
+use super::{Chunked, SignableRequest, SignatureOutput, SignatureVersion, Signer, SigningContext};
 use crate::credentials::Credentials;
 
 /// The V1 signer.
@@ -58,7 +58,13 @@ fn signature_into(
     string_to_sign: &str,
     out: &mut [u8; SIGNATURE_LEN],
 ) -> usize {
-    // The key is the secret plus `&`; short secrets are assembled on the stack.
+    let mut mac = keyed_mac(access_key_secret);
+    mac.update(string_to_sign.as_bytes());
+    finish_into(mac, out)
+}
+
+/// HMAC-SHA1 keyed with the secret plus `&`; short secrets are assembled on the stack.
+fn keyed_mac(access_key_secret: &str) -> Hmac<sha1::Sha1> {
     let mut stack = [0u8; 128];
     let heap;
     let key: &[u8] = if access_key_secret.len() < stack.len() {
@@ -70,9 +76,12 @@ fn signature_into(
         &heap
     };
     // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    mac.update(string_to_sign.as_bytes());
+    <Hmac<sha1::Sha1> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"))
+}
+
+/// Base64 of the MAC into `out`; returns the length.
+fn finish_into(mac: Hmac<sha1::Sha1>, out: &mut [u8; SIGNATURE_LEN]) -> usize {
     base64::engine::general_purpose::STANDARD
         .encode_slice(mac.finalize().into_bytes(), out)
         .unwrap_or(0)
@@ -85,7 +94,7 @@ pub fn common_params<'a>(
     context: &'a SigningContext,
 ) -> Vec<(&'a str, &'a str)> {
     let mut all: Vec<(&str, &str)> = Vec::with_capacity(request.params.len() + 10);
-    all.extend(request.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    all.extend(request.params.entries());
     all.push(("Action", request.action));
     all.push(("Version", request.version));
     all.push(("Format", "JSON"));
@@ -100,22 +109,83 @@ pub fn common_params<'a>(
     all
 }
 
+/// The common parameters in sorted order (key, then value), borrowed, on the stack.
+fn sorted_common_params<'a>(
+    request: &SignableRequest<'a>,
+    credentials: &'a Credentials,
+    timestamp: &'a str,
+    nonce: &'a str,
+) -> ([(&'a str, &'a str); 9], usize) {
+    let mut all = [("", ""); 9];
+    let mut n = 0;
+    let mut push = |k: &'a str, v: &'a str| {
+        all[n] = (k, v);
+        n += 1;
+    };
+    // Byte order of the keys: `AccessKeyId` < `Action` < `Format` < `SecurityToken` <
+    // `SignatureMethod` < `SignatureNonce` < `SignatureVersion` < `Timestamp` < `Version`.
+    push("AccessKeyId", credentials.access_key_id());
+    push("Action", request.action);
+    push("Format", "JSON");
+    if let Some(token) = credentials.security_token() {
+        push("SecurityToken", token.expose());
+    }
+    push("SignatureMethod", "HMAC-SHA1");
+    push("SignatureNonce", nonce);
+    push("SignatureVersion", "1.0");
+    push("Timestamp", timestamp);
+    push("Version", request.version);
+    (all, n)
+}
+
 impl Signer for V1Signer {
     fn version(&self) -> SignatureVersion {
         SignatureVersion::V1
     }
 
-    fn sign(
+    /// Writes the canonical query (business and common parameters, sorted) and then
+    /// `&Signature=…` into `out`'s query buffer; V1 sends no headers. The string to sign is
+    /// escaped straight into the HMAC through a stack buffer, never assembled.
+    fn sign_into(
         &self,
         request: &SignableRequest<'_>,
         credentials: &Credentials,
-        context: &SigningContext,
-    ) -> SignedRequest {
-        let all = common_params(request, credentials, context);
-        let mut query = super::canonical_query(&all);
-        let to_sign = string_to_sign(request.method, &query);
+        timestamp: &str,
+        nonce: &str,
+        out: &mut SignatureOutput,
+    ) {
+        let (common, n) = sorted_common_params(request, credentials, timestamp, nonce);
+        let query_start = out.query_buf().len();
+        super::write_canonical_query(out.query_buf(), request.params, &common[..n]);
+
+        let mut mac = keyed_mac(credentials.access_key_secret().expose());
+        {
+            let query = out.query_buf().get(query_start..).unwrap_or_default();
+            let mut to_sign = Chunked::new(|data: &[u8]| mac.update(data));
+            to_sign.push(request.method.as_bytes());
+            to_sign.push(b"&%2F&");
+            // The query is encoded already: encoding it again only escapes `%`, `=` and `&`.
+            let bytes = query.as_bytes();
+            let mut copied = 0;
+            for (i, &b) in bytes.iter().enumerate() {
+                let escaped: &[u8] = match b {
+                    b'%' => b"%25",
+                    b'=' => b"%3D",
+                    b'&' => b"%26",
+                    _ => continue,
+                };
+                to_sign.push(&bytes[copied..i]);
+                to_sign.push(escaped);
+                copied = i + 1;
+            }
+            to_sign.push(&bytes[copied..]);
+            to_sign.flush();
+        }
         let mut sig = [0u8; SIGNATURE_LEN];
-        let len = signature_into(credentials.access_key_secret().expose(), &to_sign, &mut sig);
+        let len = finish_into(mac, &mut sig);
+
+        let query = out.query_buf();
+        query.reserve(11 + 3 * SIGNATURE_LEN);
         query.push_str("&Signature=");
         for &b in &sig[..len] {
             // Base64 uses `+`, `/` and `=` besides letters and digits.
@@ -125,10 +195,6 @@ impl Signer for V1Signer {
                 b'=' => query.push_str("%3D"),
                 _ => query.push(b as char),
             }
-        }
-        SignedRequest {
-            query,
-            headers: Vec::new(),
         }
     }
 }

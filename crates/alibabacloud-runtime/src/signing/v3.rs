@@ -3,7 +3,9 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::{SignableRequest, SignatureVersion, SignedRequest, Signer, SigningContext, hex_lower};
+use super::{
+    Chunked, SignableRequest, SignatureOutput, SignatureVersion, Signer, hex_into, hex_lower,
+};
 use crate::credentials::Credentials;
 
 /// The algorithm name that starts the string to sign and the `Authorization` header.
@@ -96,46 +98,125 @@ pub fn authorization(access_key_id: &str, signed_headers: &str, signature: &str)
     )
 }
 
+/// The signed headers without and with a security token, in canonical (sorted) order.
+const SIGNED_HEADERS: &str =
+    "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version";
+const SIGNED_HEADERS_WITH_TOKEN: &str = "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;x-acs-signature-nonce;x-acs-version";
+
 impl Signer for V3Signer {
     fn version(&self) -> SignatureVersion {
         SignatureVersion::V3
     }
 
-    fn sign(
+    /// Writes the canonical query into `out`'s query buffer and the headers (`host`,
+    /// `x-acs-action`, `x-acs-version`, `x-acs-date`, `x-acs-signature-nonce`,
+    /// `x-acs-content-sha256`, `x-acs-security-token` for STS credentials, `authorization`) into
+    /// its header text. The canonical request is hashed as it is produced, through a stack
+    /// buffer, never assembled; the hashes and the signature are hex-encoded on the stack.
+    fn sign_into(
         &self,
         request: &SignableRequest<'_>,
         credentials: &Credentials,
-        context: &SigningContext,
-    ) -> SignedRequest {
-        let query = super::canonical_query(request.params);
-        let hashed_payload = sha256_hex(request.body);
-        let mut headers: Vec<(&'static str, String)> = vec![
-            ("host", request.host.to_string()),
-            ("x-acs-action", request.action.to_string()),
-            ("x-acs-version", request.version.to_string()),
-            ("x-acs-date", context.timestamp.clone()),
-            ("x-acs-signature-nonce", context.nonce.clone()),
-            ("x-acs-content-sha256", hashed_payload.clone()),
-        ];
-        if let Some(token) = credentials.security_token() {
-            headers.push(("x-acs-security-token", token.expose().to_string()));
+        timestamp: &str,
+        nonce: &str,
+        out: &mut SignatureOutput,
+    ) {
+        let query_start = out.query_buf().len();
+        super::write_canonical_query(out.query_buf(), request.params, &[]);
+
+        let mut payload_hash = [0u8; 64];
+        if request.body.is_empty() {
+            payload_hash.copy_from_slice(EMPTY_BODY_SHA256.as_bytes());
+        } else {
+            hex_into(&Sha256::digest(request.body), &mut payload_hash);
         }
-        let to_sign: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        let (canonical, signed_headers) = canonical_request(
-            request.method,
-            request.path,
-            &query,
-            &to_sign,
-            &hashed_payload,
+        let payload_hash = std::str::from_utf8(&payload_hash).unwrap_or_default();
+        let token = credentials.security_token().map(|t| t.expose());
+        let id = credentials.access_key_id();
+        let signed_headers = if token.is_some() {
+            SIGNED_HEADERS_WITH_TOKEN
+        } else {
+            SIGNED_HEADERS
+        };
+
+        out.reserve_values(
+            request.host.len()
+                + request.action.len()
+                + request.version.len()
+                + timestamp.len()
+                + nonce.len()
+                + payload_hash.len()
+                + token.map_or(0, str::len)
+                + ALGORITHM.len()
+                + id.len()
+                + signed_headers.len()
+                + 64
+                + 40,
         );
-        let sig = signature(
-            credentials.access_key_secret().expose(),
-            &string_to_sign(&canonical),
-        );
-        headers.push((
-            "authorization",
-            authorization(credentials.access_key_id(), &signed_headers, &sig),
-        ));
-        SignedRequest { query, headers }
+        out.push_header("host", request.host);
+        out.push_header("x-acs-action", request.action);
+        out.push_header("x-acs-version", request.version);
+        out.push_header("x-acs-date", timestamp);
+        out.push_header("x-acs-signature-nonce", nonce);
+        out.push_header("x-acs-content-sha256", payload_hash);
+        if let Some(token) = token {
+            out.push_header("x-acs-security-token", token);
+        }
+
+        let mut hasher = Sha256::new();
+        {
+            let query = out.query_buf().get(query_start..).unwrap_or_default();
+            let mut canonical = Chunked::new(|data: &[u8]| hasher.update(data));
+            for piece in [request.method, "\n", request.path, "\n", query, "\n"] {
+                canonical.push(piece.as_bytes());
+            }
+            // Names in sorted order; values trimmed.
+            let mut line = |name: &str, value: &str| {
+                for piece in [name, ":", value.trim(), "\n"] {
+                    canonical.push(piece.as_bytes());
+                }
+            };
+            line("host", request.host);
+            line("x-acs-action", request.action);
+            line("x-acs-content-sha256", payload_hash);
+            line("x-acs-date", timestamp);
+            if let Some(token) = token {
+                line("x-acs-security-token", token);
+            }
+            line("x-acs-signature-nonce", nonce);
+            line("x-acs-version", request.version);
+            for piece in ["\n", signed_headers, "\n", payload_hash] {
+                canonical.push(piece.as_bytes());
+            }
+            canonical.flush();
+        }
+
+        // The string to sign, `ACS3-HMAC-SHA256\n` + hex(SHA-256(canonical request)).
+        let mut to_sign = [0u8; ALGORITHM.len() + 1 + 64];
+        to_sign[..ALGORITHM.len()].copy_from_slice(ALGORITHM.as_bytes());
+        to_sign[ALGORITHM.len()] = b'\n';
+        hex_into(&hasher.finalize(), &mut to_sign[ALGORITHM.len() + 1..]);
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(
+            credentials.access_key_secret().expose().as_bytes(),
+        )
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(&to_sign);
+        let mut signature = [0u8; 64];
+        hex_into(&mac.finalize().into_bytes(), &mut signature);
+        let signature = std::str::from_utf8(&signature).unwrap_or_default();
+
+        out.push_header_with("authorization", |text| {
+            for piece in [
+                ALGORITHM,
+                " Credential=",
+                id,
+                ",SignedHeaders=",
+                signed_headers,
+                ",Signature=",
+                signature,
+            ] {
+                text.push_str(piece);
+            }
+        });
     }
 }
