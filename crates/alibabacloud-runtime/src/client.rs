@@ -307,13 +307,13 @@ impl Client {
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
-            .get("x-acs-retry-after")
+            .get(names::X_ACS_RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_millis);
         let header_request_id = response
             .headers()
-            .get("x-acs-request-id")
+            .get(names::X_ACS_REQUEST_ID)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let body = response.bytes().await.map_err(|e| {
@@ -336,25 +336,34 @@ impl Client {
     }
 }
 
+/// Header names, built at compile time: using them parses nothing.
+mod names {
+    use reqwest::header::HeaderName;
+    pub const X_ACS_ACTION: HeaderName = HeaderName::from_static("x-acs-action");
+    pub const X_ACS_VERSION: HeaderName = HeaderName::from_static("x-acs-version");
+    pub const X_ACS_DATE: HeaderName = HeaderName::from_static("x-acs-date");
+    pub const X_ACS_SIGNATURE_NONCE: HeaderName = HeaderName::from_static("x-acs-signature-nonce");
+    pub const X_ACS_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-acs-content-sha256");
+    pub const X_ACS_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-security-token");
+    pub const X_ACS_RETRY_AFTER: HeaderName = HeaderName::from_static("x-acs-retry-after");
+    pub const X_ACS_REQUEST_ID: HeaderName = HeaderName::from_static("x-acs-request-id");
+}
+
 /// The name of a header a signer wrote, without parsing the common ones.
 fn signed_header_name<E>(
     name: &'static str,
 ) -> Result<reqwest::header::HeaderName, AttemptError<E>> {
-    use reqwest::header::HeaderName;
-    const NAMES: [HeaderName; 8] = [
-        HeaderName::from_static("x-acs-action"),
-        HeaderName::from_static("x-acs-version"),
-        HeaderName::from_static("x-acs-date"),
-        HeaderName::from_static("x-acs-signature-nonce"),
-        HeaderName::from_static("x-acs-content-sha256"),
-        HeaderName::from_static("x-acs-security-token"),
-        HeaderName::from_static("authorization"),
-        HeaderName::from_static("host"),
-    ];
-    if let Some(known) = NAMES.iter().find(|n| n.as_str() == name) {
-        return Ok(known.clone());
-    }
-    HeaderName::from_bytes(name.as_bytes()).map_err(|_| unsendable_header(name))
+    Ok(match name {
+        "x-acs-action" => names::X_ACS_ACTION,
+        "x-acs-version" => names::X_ACS_VERSION,
+        "x-acs-date" => names::X_ACS_DATE,
+        "x-acs-signature-nonce" => names::X_ACS_SIGNATURE_NONCE,
+        "x-acs-content-sha256" => names::X_ACS_CONTENT_SHA256,
+        "x-acs-security-token" => names::X_ACS_SECURITY_TOKEN,
+        "authorization" => reqwest::header::AUTHORIZATION,
+        other => reqwest::header::HeaderName::from_bytes(other.as_bytes())
+            .map_err(|_| unsendable_header(other))?,
+    })
 }
 
 fn unsendable_header<E>(name: &str) -> AttemptError<E> {

@@ -201,6 +201,28 @@ impl<F: FnMut(&[u8])> Chunked<F> {
         self.len += data.len();
     }
 
+    /// Pushes the encoding of an already percent-encoded query as V1's string to sign needs
+    /// it: only `%`, `=` and `&` are escaped again.
+    pub(crate) fn push_reencoded_query(&mut self, query: &[u8]) {
+        for &b in query {
+            if self.len + 3 > self.buf.len() {
+                self.flush();
+            }
+            let escaped: &[u8; 3] = match b {
+                b'%' => b"%25",
+                b'=' => b"%3D",
+                b'&' => b"%26",
+                _ => {
+                    self.buf[self.len] = b;
+                    self.len += 1;
+                    continue;
+                }
+            };
+            self.buf[self.len..self.len + 3].copy_from_slice(escaped);
+            self.len += 3;
+        }
+    }
+
     pub(crate) fn flush(&mut self) {
         if self.len > 0 {
             (self.sink)(&self.buf[..self.len]);

@@ -165,20 +165,7 @@ impl Signer for V1Signer {
             to_sign.push(request.method.as_bytes());
             to_sign.push(b"&%2F&");
             // The query is encoded already: encoding it again only escapes `%`, `=` and `&`.
-            let bytes = query.as_bytes();
-            let mut copied = 0;
-            for (i, &b) in bytes.iter().enumerate() {
-                let escaped: &[u8] = match b {
-                    b'%' => b"%25",
-                    b'=' => b"%3D",
-                    b'&' => b"%26",
-                    _ => continue,
-                };
-                to_sign.push(&bytes[copied..i]);
-                to_sign.push(escaped);
-                copied = i + 1;
-            }
-            to_sign.push(&bytes[copied..]);
+            to_sign.push_reencoded_query(query.as_bytes());
             to_sign.flush();
         }
         let mut sig = [0u8; SIGNATURE_LEN];

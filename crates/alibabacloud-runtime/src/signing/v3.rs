@@ -170,21 +170,21 @@ impl Signer for V3Signer {
             for piece in [request.method, "\n", request.path, "\n", query, "\n"] {
                 canonical.push(piece.as_bytes());
             }
-            // Names in sorted order; values trimmed.
+            // Names in sorted order; values trimmed (the hash, date and nonce have no spaces).
             let mut line = |name: &str, value: &str| {
-                for piece in [name, ":", value.trim(), "\n"] {
+                for piece in [name, ":", value, "\n"] {
                     canonical.push(piece.as_bytes());
                 }
             };
-            line("host", request.host);
-            line("x-acs-action", request.action);
+            line("host", request.host.trim());
+            line("x-acs-action", request.action.trim());
             line("x-acs-content-sha256", payload_hash);
-            line("x-acs-date", timestamp);
+            line("x-acs-date", timestamp.trim());
             if let Some(token) = token {
-                line("x-acs-security-token", token);
+                line("x-acs-security-token", token.trim());
             }
-            line("x-acs-signature-nonce", nonce);
-            line("x-acs-version", request.version);
+            line("x-acs-signature-nonce", nonce.trim());
+            line("x-acs-version", request.version.trim());
             for piece in ["\n", signed_headers, "\n", payload_hash] {
                 canonical.push(piece.as_bytes());
             }
