@@ -12,10 +12,10 @@ use crate::endpoint::{Endpoint, ServiceInfo};
 use crate::error::{
     ErrorMetadata, ResponseError, SdkError, SdkErrorKind, TimeoutError, TimeoutKind, TransportError,
 };
-use crate::operation::{Operation, OperationError};
-use crate::params::Params;
+use crate::operation::{Auth, Operation, OperationError};
 use crate::retry::FailureClass;
 use crate::signing::{AttemptContext, SignableRequest, SignatureOutput};
+use crate::wire::RequestParts;
 
 /// A client for one product: one pooled HTTP client, one configuration.
 ///
@@ -143,18 +143,17 @@ impl Client {
             request_id = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        let mut params = Params::with_capacity(16);
-        if let Err(e) = input.write_params(&mut params) {
-            return Err(SdkError::new(SdkErrorKind::Construction(e), 0));
-        }
-        // Sorted once here, signed without sorting on every attempt.
-        params.sort();
+        // Written once per call: every attempt sends the same parameters (and ClientToken).
+        let parts = match RequestParts::of(input) {
+            Ok(parts) => parts,
+            Err(e) => return Err(SdkError::new(SdkErrorKind::Construction(e), 0)),
+        };
         let attempts = AtomicU32::new(0);
         let sent = AtomicBool::new(false);
         let operation_timeout = options
             .operation_timeout
             .or(self.inner.config.operation_timeout);
-        let call = self.call_loop::<O>(&params, options, &attempts, &sent);
+        let call = self.call_loop::<O>(&parts, options, &attempts, &sent);
         let result = match operation_timeout {
             None => call.instrument(span).await,
             Some(limit) => match tokio::time::timeout(limit, call.instrument(span)).await {
@@ -171,7 +170,7 @@ impl Client {
 
     async fn call_loop<O: Operation>(
         &self,
-        params: &Params,
+        parts: &RequestParts,
         options: &CallOptions,
         attempts: &AtomicU32,
         sent: &AtomicBool,
@@ -187,9 +186,9 @@ impl Client {
             attempts.store(attempt, Ordering::Relaxed);
             tracing::Span::current().record("attempt", attempt);
             let outcome = match attempt_timeout {
-                None => self.attempt::<O>(params, sent).await,
+                None => self.attempt::<O>(parts, sent).await,
                 Some(limit) => {
-                    match tokio::time::timeout(limit, self.attempt::<O>(params, sent)).await {
+                    match tokio::time::timeout(limit, self.attempt::<O>(parts, sent)).await {
                         Ok(r) => r,
                         Err(_) => Err(AttemptError::Failed {
                             kind: SdkErrorKind::Timeout(TimeoutError::new(
@@ -242,17 +241,22 @@ impl Client {
 
     async fn attempt<O: Operation>(
         &self,
-        params: &Params,
+        parts: &RequestParts,
         sent: &AtomicBool,
     ) -> Result<O::Output, AttemptError<O::Error>> {
         let inner = &*self.inner;
+        // Anonymous operations resolve no credentials at all. Credentials at hand (fixed, or
+        // cached and fresh) are taken without boxing a future.
         let provider = &inner.config.credentials;
-        let credentials = match provider.credentials_now() {
-            Some(credentials) => credentials,
-            None => provider
-                .provide_credentials()
-                .await
-                .map_err(|e| AttemptError::Fatal(SdkErrorKind::Credentials(e)))?,
+        let credentials = match O::AUTH {
+            Auth::Signed => Some(match provider.credentials_now() {
+                Some(credentials) => credentials,
+                None => provider
+                    .provide_credentials()
+                    .await
+                    .map_err(|e| AttemptError::Fatal(SdkErrorKind::Credentials(e)))?,
+            }),
+            Auth::Anonymous => None,
         };
         // A fresh nonce and timestamp for every attempt.
         let context = AttemptContext::fresh();
@@ -262,18 +266,20 @@ impl Client {
             host: &inner.authority,
             action: O::ACTION,
             version: inner.service.version,
-            params,
-            body: &[],
+            params: &parts.params,
+            body: parts.body(),
         };
         // The signer appends the query to the URL buffer and writes every header value into one
         // text, which all the header values then share.
-        let mut url = String::with_capacity(inner.base_url.len() + 64 + params.text_len() * 2);
+        let mut url =
+            String::with_capacity(inner.base_url.len() + 64 + parts.params.text_len() * 2);
         url.push_str(&inner.base_url);
         url.push('?');
         let mut signed = SignatureOutput::with_prefix(url);
         inner.config.signature_version.signer().sign_into(
             &signable,
-            &credentials,
+            &parts.extras(),
+            credentials.as_ref(),
             context.timestamp(),
             context.nonce(),
             &mut signed,
@@ -298,6 +304,13 @@ impl Client {
             let value = reqwest::header::HeaderValue::from_maybe_shared(header_text.slice(range))
                 .map_err(|_| unsendable_header(name))?;
             request = request.header(signed_header_name(name)?, value);
+        }
+        for (name, value) in parts.header_values() {
+            request = request.header(name.clone(), value.clone());
+        }
+        if !parts.body().is_empty() {
+            // A cheap reference-counted clone: the body is encoded once per call.
+            request = request.body(parts.body().clone());
         }
         sent.store(true, Ordering::Relaxed);
         let response = request
@@ -332,7 +345,13 @@ impl Client {
         })?;
         let span = tracing::Span::current();
         span.record("http_status", status);
-        decode::<O>(status, retry_after, header_request_id, &body, &credentials)
+        decode::<O>(
+            status,
+            retry_after,
+            header_request_id,
+            &body,
+            credentials.as_ref(),
+        )
     }
 }
 
@@ -361,6 +380,7 @@ fn signed_header_name<E>(
         "x-acs-content-sha256" => names::X_ACS_CONTENT_SHA256,
         "x-acs-security-token" => names::X_ACS_SECURITY_TOKEN,
         "authorization" => reqwest::header::AUTHORIZATION,
+        "content-type" => reqwest::header::CONTENT_TYPE,
         other => reqwest::header::HeaderName::from_bytes(other.as_bytes())
             .map_err(|_| unsendable_header(other))?,
     })
@@ -379,7 +399,7 @@ fn decode<O: Operation>(
     retry_after: Option<Duration>,
     header_request_id: Option<String>,
     body: &[u8],
-    credentials: &crate::credentials::Credentials,
+    credentials: Option<&crate::credentials::Credentials>,
 ) -> Result<O::Output, AttemptError<O::Error>> {
     let span = tracing::Span::current();
     if (200..300).contains(&status) {
@@ -403,9 +423,11 @@ fn decode<O: Operation>(
     }
     match ErrorMetadata::from_response(status, retry_after, body) {
         Ok(mut meta) => {
-            meta.redact(credentials.access_key_secret().expose());
-            if let Some(token) = credentials.security_token() {
-                meta.redact(token.expose());
+            if let Some(credentials) = credentials {
+                meta.redact(credentials.access_key_secret().expose());
+                if let Some(token) = credentials.security_token() {
+                    meta.redact(token.expose());
+                }
             }
             if let Some(id) = meta.request_id() {
                 span.record("request_id", id);

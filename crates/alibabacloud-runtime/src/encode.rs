@@ -2,6 +2,7 @@
 //!
 //! Only `A-Z a-z 0-9 - _ . ~` stay literal; every other UTF-8 byte becomes `%XX` with
 //! uppercase hex. So a space is `%20` (never `+`), `*` is `%2A` and `~` stays `~`.
+//! Form bodies ([`form_urlencode`]) are the one exception: there a space is `+`.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -58,6 +59,45 @@ pub fn percent_encode_into(out: &mut String, input: &str) {
     }
 }
 
+/// The MIME type of a form body.
+pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// Encodes `pairs` as an `application/x-www-form-urlencoded` body, as the official SDKs do:
+/// pairs sorted by key in byte order (the order of equal keys kept), `key=value` joined with
+/// `&`, only `A-Z a-z 0-9 - _ . ~` literal, a space as `+`, every other UTF-8 byte as `%XX`
+/// with uppercase hex. Empty when there are no pairs.
+pub fn form_urlencode(pairs: &[(String, String)]) -> String {
+    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out = String::with_capacity(
+        sorted
+            .iter()
+            .map(|(k, v)| (k.len() + v.len()) * 5 / 4 + 2)
+            .sum(),
+    );
+    for (i, (k, v)) in sorted.into_iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        form_encode_into(&mut out, k);
+        out.push('=');
+        form_encode_into(&mut out, v);
+    }
+    out
+}
+
+/// Appends the form encoding of `input` (a space becomes `+`) to `out`.
+fn form_encode_into(out: &mut String, input: &str) {
+    if input.bytes().all(|b| UNRESERVED[b as usize]) {
+        out.push_str(input);
+        return;
+    }
+    // The encoder yields runs of literal text or one `%XX` per encoded byte.
+    for chunk in utf8_percent_encode(input, ENCODE_SET) {
+        out.push_str(if chunk == "%20" { "+" } else { chunk });
+    }
+}
+
 /// Decodes a percent-encoded string; `None` when the bytes are not valid UTF-8.
 ///
 /// A `+` is kept as a literal `+`: Alibaba Cloud never encodes a space as `+`.
@@ -103,6 +143,30 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn form_bodies_sort_and_use_plus_for_space() {
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        assert_eq!(form_urlencode(&[]), "");
+        assert_eq!(
+            form_urlencode(&pairs(&[
+                ("Tag.2.Key", "b"),
+                ("Name", "a b+c*d~e/f=g&h"),
+                ("Tag.10.Key", "é"),
+                ("A", ""),
+            ])),
+            "A=&Name=a+b%2Bc%2Ad~e%2Ff%3Dg%26h&Tag.10.Key=%C3%A9&Tag.2.Key=b"
+        );
+        // The order of equal keys is kept.
+        assert_eq!(
+            form_urlencode(&pairs(&[("K", "2"), ("J", "x"), ("K", "1")])),
+            "J=x&K=2&K=1"
+        );
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //! * [`endpoint`]: explicit endpoints, per-product endpoint maps and the regional fallback;
 //! * [`client`]: the HTTP transport (reqwest, one pooled connection set per client), retries,
 //!   timeouts and tracing;
-//! * [`error`]: the error model that generated per-operation error enums plug into.
+//! * [`error`]: the error model that generated per-operation error enums plug into;
+//! * [`idempotency`]: fresh `ClientToken` values ([`idempotency_token`]), one per logical call.
 //!
 //! Generated product crates (such as `alibabacloud-cas`) contain only declarative code: request
 //! and response types, error enums and thin client methods that call [`client::Client::invoke`].
@@ -24,6 +25,7 @@ pub mod encode;
 pub mod endpoint;
 pub mod enums;
 pub mod error;
+pub mod idempotency;
 pub mod operation;
 pub mod paginate;
 pub mod params;
@@ -31,13 +33,15 @@ pub mod retry;
 pub mod signing;
 pub mod time;
 pub mod waiter;
+mod wire;
 
 pub use client::Client;
 pub use config::{CallOptions, Config, ConfigBuilder};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use endpoint::{Endpoint, EndpointRules, ServiceInfo};
 pub use error::{ErrorMetadata, SdkError};
-pub use operation::{Missing, Operation, OperationError};
+pub use idempotency::idempotency_token;
+pub use operation::{Auth, Missing, Operation, OperationError};
 pub use params::{Params, ToParam};
 pub use retry::RetryConfig;
 pub use signing::SignatureVersion;

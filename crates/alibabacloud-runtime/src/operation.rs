@@ -15,18 +15,61 @@ pub trait Operation: Send + Sync {
     const ACTION: &'static str;
     /// Whether re-sending the request after it may have reached the service is safe.
     const IDEMPOTENT: bool;
+    /// How requests of this operation are authenticated (default: signed with the access key).
+    const AUTH: crate::operation::Auth = crate::operation::Auth::Signed;
     /// The decoded success body.
     type Output: DeserializeOwned + Send;
     /// The operation's error enum.
     type Error: OperationError;
-    /// Writes the business parameters.
+    /// Writes the business parameters that travel in the query string (metadata `in: query`).
     fn write_params(&self, out: &mut Params) -> Result<(), ConstructionError>;
+
+    /// Writes the parameters that travel in the `application/x-www-form-urlencoded` POST body
+    /// (metadata `in: formData` / `in: body`). Same flattening rules as `write_params`.
+    fn write_form(
+        &self,
+        out: &mut crate::params::Params,
+    ) -> Result<(), crate::error::ConstructionError> {
+        let _ = out;
+        Ok(())
+    }
+
+    /// Writes the parameters that travel as HTTP headers (metadata `in: header`): key = header
+    /// name.
+    fn write_headers(
+        &self,
+        out: &mut crate::params::Params,
+    ) -> Result<(), crate::error::ConstructionError> {
+        let _ = out;
+        Ok(())
+    }
 
     /// The `RequestId` the decoded output carries, for tracing (saves a second parse).
     fn output_request_id(output: &Self::Output) -> Option<&str> {
         let _ = output;
         None
     }
+}
+
+/// How the requests of an operation are authenticated.
+///
+/// The service's metadata lists the accepted schemes of each operation (`security`); the
+/// generator maps them onto this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Auth {
+    /// Signed with the access key (metadata security `AK`): V1 or V3, as the client is
+    /// configured, with the security token when the credentials are temporary.
+    #[default]
+    Signed,
+    /// Sent unsigned (metadata security `Anonymous` or `ARS_OIDC`, such as STS
+    /// `AssumeRoleWithOIDC` and `AssumeRoleWithSAML`, whose proof of identity is a parameter).
+    ///
+    /// The request carries no `AccessKeyId`, no signature and no security token, and the
+    /// client resolves no credentials at all: a client with none configured can call it.
+    /// The scheme's other common parameters (action, version, timestamp, nonce and, under V3,
+    /// the body hash) are still sent, as the official SDKs do.
+    Anonymous,
 }
 
 /// A generated per-operation error enum.

@@ -34,8 +34,11 @@ struct Entry {
 
 impl Params {
     /// An empty parameter list.
-    pub fn new() -> Self {
-        Self::default()
+    pub const fn new() -> Self {
+        Self {
+            text: String::new(),
+            entries: Vec::new(),
+        }
     }
 
     /// An empty parameter list with room for `n` entries (and their text, at a typical length).

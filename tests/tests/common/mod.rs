@@ -1,5 +1,6 @@
 //! A loopback test server that recomputes the signature of exactly what it received (V1 or
-//! V3), records the decoded parameters, and answers with queued responses.
+//! V3, form body included), records the decoded parameters, and answers with queued responses.
+//! Unsigned requests are answered only for the actions declared anonymous.
 
 #![allow(dead_code)]
 
@@ -25,8 +26,14 @@ pub struct Received {
     pub signature_ok: bool,
     /// The action (from `Action` or `x-acs-action`).
     pub action: String,
-    /// Decoded business parameters (common V1 parameters removed), sorted.
+    /// Decoded business parameters from the query (common V1 parameters removed), sorted.
     pub params: Vec<(String, String)>,
+    /// Decoded parameters from an `application/x-www-form-urlencoded` body, sorted.
+    pub form: Vec<(String, String)>,
+    /// Whether the request carried no credential material at all: no `AccessKeyId`,
+    /// `Signature`, `SignatureMethod`, `SecurityToken`, `authorization`,
+    /// `x-acs-security-token` or `x-acs-accesskey-id`.
+    pub anonymous: bool,
     /// Lowercase header names.
     pub headers: Vec<(String, String)>,
     /// The nonce.
@@ -39,6 +46,7 @@ pub struct Received {
 struct Shared {
     received: Vec<Received>,
     responses: VecDeque<(u16, String)>,
+    anonymous_actions: Vec<String>,
 }
 
 pub struct LoopbackServer {
@@ -62,29 +70,71 @@ const V1_COMMON: &[&str] = &[
 ];
 
 fn decode_query(raw: &str) -> Vec<(String, String)> {
+    decode_pairs(raw, false)
+}
+
+/// Splits `a=1&b=2` and percent-decodes both sides; `plus_is_space` for form bodies.
+fn decode_pairs(raw: &str, plus_is_space: bool) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        let s = if plus_is_space {
+            s.replace('+', " ")
+        } else {
+            s.to_string()
+        };
+        percent_decode(&s).expect("utf-8")
+    };
     raw.split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (
-                percent_decode(k).expect("utf-8 key"),
-                percent_decode(v).expect("utf-8 value"),
-            )
+            (decode(k), decode(v))
         })
         .collect()
 }
 
+/// The parameters of an `application/x-www-form-urlencoded` body, sorted.
+fn decode_form(headers: &HeaderMap, body: &[u8]) -> Vec<(String, String)> {
+    let is_form = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Vec::new();
+    }
+    let mut form = decode_pairs(std::str::from_utf8(body).expect("utf-8 form body"), true);
+    form.sort();
+    form
+}
+
 fn verify(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Received {
     let all = decode_query(uri.query().unwrap_or(""));
+    let form = decode_form(headers, body);
     let header_pairs: Vec<(String, String)> = headers
         .iter()
         .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
         .collect();
     let get = |k: &str| all.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let anonymous = [
+        "AccessKeyId",
+        "Signature",
+        "SignatureMethod",
+        "SecurityToken",
+    ]
+    .iter()
+    .all(|k| get(k).is_none())
+        && [
+            "authorization",
+            "x-acs-security-token",
+            "x-acs-accesskey-id",
+        ]
+        .iter()
+        .all(|h| headers.get(*h).is_none());
     if let Some(sig) = get("Signature") {
+        // Form parameters are signed together with the query ones.
         let unsigned: Vec<(String, String)> = all
             .iter()
             .filter(|(k, _)| k != "Signature")
+            .chain(form.iter())
             .cloned()
             .collect();
         let sts = v1::string_to_sign(method.as_str(), &canonical_query(&unsigned));
@@ -101,9 +151,42 @@ fn verify(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Recei
             signature_ok: ok,
             action: get("Action").unwrap_or_default(),
             params,
+            form,
+            anonymous,
             headers: header_pairs,
             nonce: get("SignatureNonce").unwrap_or_default(),
             security_token: get("SecurityToken"),
+        };
+    }
+    if anonymous {
+        let v3 = headers.contains_key("x-acs-action");
+        let h = |k: &str| {
+            headers
+                .get(k)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let mut params: Vec<(String, String)> = all
+            .iter()
+            .filter(|(k, _)| v3 || !V1_COMMON.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        params.sort();
+        return Received {
+            scheme: if v3 { "V3" } else { "V1" },
+            signature_ok: false,
+            action: if v3 { h("x-acs-action") } else { get("Action") }.unwrap_or_default(),
+            params,
+            form,
+            anonymous,
+            headers: header_pairs,
+            nonce: if v3 {
+                h("x-acs-signature-nonce")
+            } else {
+                get("SignatureNonce")
+            }
+            .unwrap_or_default(),
+            security_token: None,
         };
     }
     let h = |k: &str| {
@@ -144,7 +227,13 @@ fn verify(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Recei
         && v3::signature(ACCESS_KEY_SECRET, &v3::string_to_sign(&canonical)) == signature
         && h("x-acs-content-sha256") == v3::sha256_hex(body)
         && names.contains(&"host")
-        && names.contains(&"x-acs-signature-nonce");
+        && names.contains(&"x-acs-signature-nonce")
+        // The server requires every x-acs-* header, and content-type with a body, to be signed.
+        && headers
+            .keys()
+            .filter(|n| n.as_str().starts_with("x-acs-"))
+            .all(|n| names.contains(&n.as_str()))
+        && (body.is_empty() || names.contains(&"content-type"));
     let mut params = all;
     params.sort();
     Received {
@@ -152,6 +241,8 @@ fn verify(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Recei
         signature_ok: ok,
         action: h("x-acs-action"),
         params,
+        form,
+        anonymous,
         headers: header_pairs,
         nonce: h("x-acs-signature-nonce"),
         security_token: Some(h("x-acs-security-token")).filter(|t| !t.is_empty()),
@@ -169,7 +260,9 @@ impl LoopbackServer {
                 async move {
                     let received = verify(&method, &uri, &headers, &body);
                     let mut shared = state.lock().expect("lock");
-                    let ok = received.signature_ok;
+                    let ok = received.signature_ok
+                        || (received.anonymous
+                            && shared.anonymous_actions.contains(&received.action));
                     shared.received.push(received);
                     let (status, body) = if ok {
                         shared
@@ -219,6 +312,16 @@ impl LoopbackServer {
             .expect("lock")
             .responses
             .push_back((status, body.to_string()));
+    }
+
+    /// Answers unsigned requests for `action`, as the service does for its anonymous
+    /// operations; any other unsigned request gets `SignatureDoesNotMatch`.
+    pub fn allow_anonymous(&self, action: &str) {
+        self.shared
+            .lock()
+            .expect("lock")
+            .anonymous_actions
+            .push(action.to_string());
     }
 
     pub fn received(&self) -> Vec<Received> {

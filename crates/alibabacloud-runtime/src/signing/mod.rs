@@ -54,8 +54,38 @@ pub struct SignableRequest<'a> {
     /// The business parameters, unencoded and in any order (sorted ones, see [`Params::sort`],
     /// are signed without an extra allocation).
     pub params: &'a Params,
-    /// The request body (empty for every `cas` operation).
+    /// The request body: empty, or the encoded form body whose parameters are in
+    /// [`RequestExtras::form`] (empty for every `cas` operation).
     pub body: &'a [u8],
+}
+
+/// What a request carries besides its query parameters: the form body's parameters, the body's
+/// content type and the operation's header parameters.
+///
+/// [`Signer::sign`] signs a request with none of them; [`Signer::sign_with`] takes them.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestExtras<'a> {
+    /// The parameters encoded in [`SignableRequest::body`], unencoded. V1 signs them together
+    /// with the query parameters; V3 covers them through the body hash.
+    pub form: &'a Params,
+    /// The body's `content-type`, when there is a body. Both schemes return it among the
+    /// headers to send; V3 signs it.
+    pub content_type: Option<&'static str>,
+    /// The operation's header parameters, lowercase names. V3 signs the `x-acs-*` ones (as the
+    /// official SDKs do); the caller sends them all.
+    pub headers: &'a Params,
+}
+
+static NO_PARAMS: Params = Params::new();
+
+impl Default for RequestExtras<'_> {
+    fn default() -> Self {
+        Self {
+            form: &NO_PARAMS,
+            content_type: None,
+            headers: &NO_PARAMS,
+        }
+    }
 }
 
 /// The per-attempt values that make each signature unique.
@@ -246,7 +276,8 @@ pub struct SignatureOutput {
 /// header text.
 #[derive(Clone, Copy, Default)]
 pub struct HeaderList {
-    items: [(&'static str, usize, usize); 8],
+    /// The most a signer writes is 9 (V3 with a body and a security token).
+    items: [(&'static str, usize, usize); 12],
     len: usize,
 }
 
@@ -317,11 +348,13 @@ impl SignatureOutput {
         let start = self.values.len();
         write(&mut self.values);
         let end = self.values.len();
-        if let Some(slot) = self.headers.items.get_mut(self.headers.len) {
-            *slot = (name, start, end);
-            self.headers.len += 1;
-        } else {
-            self.values.truncate(start);
+        match self.headers.items.get_mut(self.headers.len) {
+            Some(slot) => {
+                *slot = (name, start, end);
+                self.headers.len += 1;
+            }
+            // Unreachable with this crate's signers (see `HeaderList::items`).
+            None => unreachable!("a signer wrote more headers than HeaderList holds"),
         }
     }
 
@@ -375,28 +408,53 @@ pub trait Signer: Send + Sync + fmt::Debug {
     /// Which scheme this is.
     fn version(&self) -> SignatureVersion;
 
-    /// Signs `request` with `credentials` at `timestamp` with `nonce`, writing the query and the
-    /// headers into `out`. This is what the client calls on every attempt; it allocates nothing
-    /// beyond growing `out`'s buffers.
+    /// Signs `request` with its form body and header parameters (`extras`) and `credentials`
+    /// (`None` for an anonymous operation, see [`Signer::sign_with`]) at `timestamp` with
+    /// `nonce`, writing the query and the headers into `out`. This is what the client calls on
+    /// every attempt; for a request without form or signed header parameters it allocates
+    /// nothing beyond growing `out`'s buffers.
     fn sign_into(
         &self,
         request: &SignableRequest<'_>,
-        credentials: &Credentials,
+        extras: &RequestExtras<'_>,
+        credentials: Option<&Credentials>,
         timestamp: &str,
         nonce: &str,
         out: &mut SignatureOutput,
     );
 
-    /// Signs `request` with `credentials`, using the nonce and timestamp in `context`.
+    /// Signs `request`, whose parameters all travel in the query, with `credentials`, using
+    /// the nonce and timestamp in `context`.
     fn sign(
         &self,
         request: &SignableRequest<'_>,
         credentials: &Credentials,
         context: &SigningContext,
     ) -> SignedRequest {
+        self.sign_with(
+            request,
+            &RequestExtras::default(),
+            Some(credentials),
+            context,
+        )
+    }
+
+    /// Signs `request` with its form body and header parameters (`extras`).
+    ///
+    /// With `credentials` `None` the request is prepared for an anonymous operation: the
+    /// scheme's common parameters (action, version, timestamp, nonce, and the body hash under
+    /// V3) but no access key id, no signature and no security token.
+    fn sign_with(
+        &self,
+        request: &SignableRequest<'_>,
+        extras: &RequestExtras<'_>,
+        credentials: Option<&Credentials>,
+        context: &SigningContext,
+    ) -> SignedRequest {
         let mut out = SignatureOutput::new();
         self.sign_into(
             request,
+            extras,
             credentials,
             &context.timestamp,
             &context.nonce,
@@ -501,6 +559,124 @@ mod tests {
             ("B", "y"),
         ]);
         assert_eq!(q, "B=y&Tag.10.Key=a&Tag.2.Key=b&a=x");
+    }
+
+    fn owned(list: &[(&str, &str)]) -> Params {
+        Params::from_pairs(list)
+    }
+
+    /// A form body, a query parameter and two header parameters, signed with both schemes; the
+    /// expected values were computed independently (Python `hashlib`/`hmac`/`urllib`, following
+    /// the algorithm as written down, the form body being Python's `urlencode` of the sorted
+    /// pairs, as the official Python SDK builds it).
+    #[test]
+    fn form_body_and_header_known_answers() {
+        let params = owned(&[("RegionId", "cn-hangzhou")]);
+        let form = owned(&[
+            ("RoleArn", "acs:ram::123456789012****:role/a b"),
+            ("DurationSeconds", "3600"),
+        ]);
+        let headers = owned(&[("x-acs-trace", "abc"), ("x-custom", "zzz")]);
+        let body = crate::encode::form_urlencode(&form.clone().into_entries());
+        let request = SignableRequest {
+            method: "POST",
+            path: "/",
+            host: "sts.aliyuncs.com",
+            action: "AssumeRole",
+            version: "2015-04-01",
+            params: &params,
+            body: body.as_bytes(),
+        };
+        let extras = RequestExtras {
+            form: &form,
+            content_type: Some(crate::encode::FORM_CONTENT_TYPE),
+            headers: &headers,
+        };
+        let creds = Credentials::new("testid", "testsecret");
+        let context = SigningContext {
+            timestamp: "2026-12-07T06:00:00Z".into(),
+            nonce: "3156853299f313e23d1673dc12e1703d".into(),
+        };
+
+        let v3 = v3::V3Signer.sign_with(&request, &extras, Some(&creds), &context);
+        assert_eq!(v3.query, "RegionId=cn-hangzhou");
+        let header = |signed: &SignedRequest, name: &str| {
+            signed
+                .headers
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            header(&v3, "authorization").as_deref(),
+            Some(
+                "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=content-type;host;x-acs-action;\
+                 x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-trace;x-acs-version,\
+                 Signature=1e1d52e1b07c66c8749c7f16a5b458c1410c88ca3ba253f265315464daa66484"
+            )
+        );
+        assert_eq!(
+            header(&v3, "content-type").as_deref(),
+            Some("application/x-www-form-urlencoded")
+        );
+        // Header parameters are the caller's to send; the signer only signs them.
+        assert_eq!(header(&v3, "x-acs-trace"), None);
+
+        let v1 = v1::V1Signer.sign_with(&request, &extras, Some(&creds), &context);
+        assert_eq!(
+            v1.query,
+            "AccessKeyId=testid&Action=AssumeRole&Format=JSON&RegionId=cn-hangzhou&\
+             SignatureMethod=HMAC-SHA1&SignatureNonce=3156853299f313e23d1673dc12e1703d&\
+             SignatureVersion=1.0&Timestamp=2026-12-07T06%3A00%3A00Z&Version=2015-04-01&\
+             Signature=tzMRtqYaLnPAZ6vzFNeNrEkZH7Q%3D"
+        );
+        assert_eq!(
+            v1.headers,
+            vec![(
+                "content-type",
+                "application/x-www-form-urlencoded".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn anonymous_requests_carry_no_key_signature_or_token() {
+        let params = owned(&[("RoleArn", "r")]);
+        let request = SignableRequest {
+            method: "POST",
+            path: "/",
+            host: "sts.aliyuncs.com",
+            action: "AssumeRoleWithOIDC",
+            version: "2015-04-01",
+            params: &params,
+            body: &[],
+        };
+        let context = SigningContext {
+            timestamp: "2026-12-07T06:00:00Z".into(),
+            nonce: "n1".into(),
+        };
+        let extras = RequestExtras::default();
+        let v1 = v1::V1Signer.sign_with(&request, &extras, None, &context);
+        assert_eq!(
+            v1.query,
+            "Action=AssumeRoleWithOIDC&Format=JSON&RoleArn=r&SignatureNonce=n1&\
+             Timestamp=2026-12-07T06%3A00%3A00Z&Version=2015-04-01"
+        );
+        assert!(v1.headers.is_empty());
+        let v3 = v3::V3Signer.sign_with(&request, &extras, None, &context);
+        assert_eq!(v3.query, "RoleArn=r");
+        let names: Vec<&str> = v3.headers.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            [
+                "host",
+                "x-acs-action",
+                "x-acs-version",
+                "x-acs-date",
+                "x-acs-signature-nonce",
+                "x-acs-content-sha256"
+            ]
+        );
     }
 
     #[test]

@@ -3,8 +3,12 @@
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 
-use super::{Chunked, SignableRequest, SignatureOutput, SignatureVersion, Signer, SigningContext};
+use super::{
+    Chunked, RequestExtras, SignableRequest, SignatureOutput, SignatureVersion, Signer,
+    SigningContext,
+};
 use crate::credentials::Credentials;
+use crate::params::Params;
 
 /// The V1 signer.
 #[derive(Debug, Clone, Copy, Default)]
@@ -95,24 +99,39 @@ pub fn common_params<'a>(
 ) -> Vec<(&'a str, &'a str)> {
     let mut all: Vec<(&str, &str)> = Vec::with_capacity(request.params.len() + 10);
     all.extend(request.params.entries());
-    all.push(("Action", request.action));
-    all.push(("Version", request.version));
-    all.push(("Format", "JSON"));
-    all.push(("AccessKeyId", credentials.access_key_id()));
-    all.push(("SignatureMethod", "HMAC-SHA1"));
-    all.push(("SignatureVersion", "1.0"));
-    all.push(("SignatureNonce", context.nonce.as_str()));
-    all.push(("Timestamp", context.timestamp.as_str()));
-    if let Some(token) = credentials.security_token() {
-        all.push(("SecurityToken", token.expose()));
-    }
+    push_common(&mut all, request, Some(credentials), context);
     all
 }
 
-/// The common parameters in sorted order (key, then value), borrowed, on the stack.
+/// Appends the common parameters; without credentials (an anonymous operation) only `Action`,
+/// `Version`, `Format`, `SignatureNonce` and `Timestamp`, as the official SDKs send them.
+fn push_common<'a>(
+    all: &mut Vec<(&'a str, &'a str)>,
+    request: &SignableRequest<'a>,
+    credentials: Option<&'a Credentials>,
+    context: &'a SigningContext,
+) {
+    all.push(("Action", request.action));
+    all.push(("Version", request.version));
+    all.push(("Format", "JSON"));
+    all.push(("SignatureNonce", context.nonce.as_str()));
+    all.push(("Timestamp", context.timestamp.as_str()));
+    if let Some(credentials) = credentials {
+        all.push(("AccessKeyId", credentials.access_key_id()));
+        all.push(("SignatureMethod", "HMAC-SHA1"));
+        all.push(("SignatureVersion", "1.0"));
+        if let Some(token) = credentials.security_token() {
+            all.push(("SecurityToken", token.expose()));
+        }
+    }
+}
+
+/// The common parameters in sorted order (key, then value), borrowed, on the stack. Without
+/// credentials (an anonymous operation) only `Action`, `Format`, `SignatureNonce`,
+/// `Timestamp` and `Version`.
 fn sorted_common_params<'a>(
     request: &SignableRequest<'a>,
-    credentials: &'a Credentials,
+    credentials: Option<&'a Credentials>,
     timestamp: &'a str,
     nonce: &'a str,
 ) -> ([(&'a str, &'a str); 9], usize) {
@@ -124,15 +143,22 @@ fn sorted_common_params<'a>(
     };
     // Byte order of the keys: `AccessKeyId` < `Action` < `Format` < `SecurityToken` <
     // `SignatureMethod` < `SignatureNonce` < `SignatureVersion` < `Timestamp` < `Version`.
-    push("AccessKeyId", credentials.access_key_id());
+    let token = credentials.and_then(|c| c.security_token());
+    if let Some(credentials) = credentials {
+        push("AccessKeyId", credentials.access_key_id());
+    }
     push("Action", request.action);
     push("Format", "JSON");
-    if let Some(token) = credentials.security_token() {
+    if let Some(token) = token {
         push("SecurityToken", token.expose());
     }
-    push("SignatureMethod", "HMAC-SHA1");
+    if credentials.is_some() {
+        push("SignatureMethod", "HMAC-SHA1");
+    }
     push("SignatureNonce", nonce);
-    push("SignatureVersion", "1.0");
+    if credentials.is_some() {
+        push("SignatureVersion", "1.0");
+    }
     push("Timestamp", timestamp);
     push("Version", request.version);
     (all, n)
@@ -144,12 +170,15 @@ impl Signer for V1Signer {
     }
 
     /// Writes the canonical query (business and common parameters, sorted) and then
-    /// `&Signature=…` into `out`'s query buffer; V1 sends no headers. The string to sign is
-    /// escaped straight into the HMAC through a stack buffer, never assembled.
+    /// `&Signature=…` into `out`'s query buffer; V1 sends no headers but the body's
+    /// `content-type`. The string to sign is escaped straight into the HMAC through a stack
+    /// buffer, never assembled. Form parameters are signed with the query (an extra buffer);
+    /// an anonymous request gets neither key nor signature.
     fn sign_into(
         &self,
         request: &SignableRequest<'_>,
-        credentials: &Credentials,
+        extras: &RequestExtras<'_>,
+        credentials: Option<&Credentials>,
         timestamp: &str,
         nonce: &str,
         out: &mut SignatureOutput,
@@ -157,15 +186,31 @@ impl Signer for V1Signer {
         let (common, n) = sorted_common_params(request, credentials, timestamp, nonce);
         let query_start = out.query_buf().len();
         super::write_canonical_query(out.query_buf(), request.params, &common[..n]);
+        if let Some(content_type) = extras.content_type {
+            out.push_header("content-type", content_type);
+        }
+        let Some(credentials) = credentials else {
+            return;
+        };
 
         let mut mac = keyed_mac(credentials.access_key_secret().expose());
         {
-            let query = out.query_buf().get(query_start..).unwrap_or_default();
             let mut to_sign = Chunked::new(|data: &[u8]| mac.update(data));
             to_sign.push(request.method.as_bytes());
             to_sign.push(b"&%2F&");
             // The query is encoded already: encoding it again only escapes `%`, `=` and `&`.
-            to_sign.push_reencoded_query(query.as_bytes());
+            if extras.form.is_empty() {
+                let query = out.query_buf().get(query_start..).unwrap_or_default();
+                to_sign.push_reencoded_query(query.as_bytes());
+            } else {
+                // Form parameters travel in the body but are signed together with the query.
+                let mut all: Vec<(&str, &str)> = request.params.entries().collect();
+                all.extend(extras.form.entries());
+                let all = Params::from_pairs(&all);
+                let mut signed_query = String::new();
+                super::write_canonical_query(&mut signed_query, &all, &common[..n]);
+                to_sign.push_reencoded_query(signed_query.as_bytes());
+            }
             to_sign.flush();
         }
         let mut sig = [0u8; SIGNATURE_LEN];

@@ -4,7 +4,8 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use super::{
-    Chunked, SignableRequest, SignatureOutput, SignatureVersion, Signer, hex_into, hex_lower,
+    Chunked, RequestExtras, SignableRequest, SignatureOutput, SignatureVersion, Signer, hex_into,
+    hex_lower,
 };
 use crate::credentials::Credentials;
 
@@ -98,10 +99,23 @@ pub fn authorization(access_key_id: &str, signed_headers: &str, signature: &str)
     )
 }
 
-/// The signed headers without and with a security token, in canonical (sorted) order.
-const SIGNED_HEADERS: &str =
-    "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version";
-const SIGNED_HEADERS_WITH_TOKEN: &str = "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;x-acs-signature-nonce;x-acs-version";
+/// The signed headers of a request without `x-acs-*` header parameters, in canonical (sorted)
+/// order, without and with a body `content-type` and a security token.
+macro_rules! signed_headers {
+    ($($token:literal)?) => {
+        concat!(
+            "host;x-acs-action;x-acs-content-sha256;x-acs-date;",
+            $($token,)?
+            "x-acs-signature-nonce;x-acs-version"
+        )
+    };
+}
+const SIGNED_HEADERS: [&str; 4] = [
+    signed_headers!(),
+    signed_headers!("x-acs-security-token;"),
+    concat!("content-type;", signed_headers!()),
+    concat!("content-type;", signed_headers!("x-acs-security-token;")),
+];
 
 impl Signer for V3Signer {
     fn version(&self) -> SignatureVersion {
@@ -110,18 +124,20 @@ impl Signer for V3Signer {
 
     /// Writes the canonical query into `out`'s query buffer and the headers (`host`,
     /// `x-acs-action`, `x-acs-version`, `x-acs-date`, `x-acs-signature-nonce`,
-    /// `x-acs-content-sha256`, `x-acs-security-token` for STS credentials, `authorization`) into
-    /// its header text. The canonical request is hashed as it is produced, through a stack
-    /// buffer, never assembled; the hashes and the signature are hex-encoded on the stack.
+    /// `x-acs-content-sha256`, the body's `content-type`, `x-acs-security-token` for STS
+    /// credentials, `authorization`) into its header text. Without `x-acs-*` header parameters
+    /// the canonical request is hashed as it is produced, through a stack buffer, never
+    /// assembled; the hashes and the signature are hex-encoded on the stack. An anonymous
+    /// request (no credentials) gets no token and no `authorization`.
     fn sign_into(
         &self,
         request: &SignableRequest<'_>,
-        credentials: &Credentials,
+        extras: &RequestExtras<'_>,
+        credentials: Option<&Credentials>,
         timestamp: &str,
         nonce: &str,
         out: &mut SignatureOutput,
     ) {
-        let query_start = out.query_buf().len();
         super::write_canonical_query(out.query_buf(), request.params, &[]);
 
         let mut payload_hash = [0u8; 64];
@@ -131,13 +147,10 @@ impl Signer for V3Signer {
             hex_into(&Sha256::digest(request.body), &mut payload_hash);
         }
         let payload_hash = std::str::from_utf8(&payload_hash).unwrap_or_default();
-        let token = credentials.security_token().map(|t| t.expose());
-        let id = credentials.access_key_id();
-        let signed_headers = if token.is_some() {
-            SIGNED_HEADERS_WITH_TOKEN
-        } else {
-            SIGNED_HEADERS
-        };
+        let token = credentials
+            .and_then(|c| c.security_token())
+            .map(|t| t.expose());
+        let id = credentials.map_or("", |c| c.access_key_id());
 
         out.reserve_values(
             request.host.len()
@@ -146,10 +159,11 @@ impl Signer for V3Signer {
                 + timestamp.len()
                 + nonce.len()
                 + payload_hash.len()
+                + extras.content_type.map_or(0, str::len)
                 + token.map_or(0, str::len)
                 + ALGORITHM.len()
                 + id.len()
-                + signed_headers.len()
+                + SIGNED_HEADERS[3].len()
                 + 64
                 + 40,
         );
@@ -159,37 +173,63 @@ impl Signer for V3Signer {
         out.push_header("x-acs-date", timestamp);
         out.push_header("x-acs-signature-nonce", nonce);
         out.push_header("x-acs-content-sha256", payload_hash);
+        if let Some(content_type) = extras.content_type {
+            out.push_header("content-type", content_type);
+        }
+        let Some(credentials) = credentials else {
+            return;
+        };
         if let Some(token) = token {
             out.push_header("x-acs-security-token", token);
         }
 
         let mut hasher = Sha256::new();
-        {
-            let query = out.query_buf().get(query_start..).unwrap_or_default();
-            let mut canonical = Chunked::new(|data: &[u8]| hasher.update(data));
-            for piece in [request.method, "\n", request.path, "\n", query, "\n"] {
-                canonical.push(piece.as_bytes());
-            }
-            // Names in sorted order; values trimmed (the hash, date and nonce have no spaces).
-            let mut line = |name: &str, value: &str| {
-                for piece in [name, ":", value, "\n"] {
+        let signed_headers: std::borrow::Cow<'static, str> =
+            if extras.headers.entries().any(|(n, _)| is_acs_header(n)) {
+                // `x-acs-*` header parameters are signed too: the general (allocating) path.
+                let mut to_sign: Vec<(&str, &str)> = out.headers().collect();
+                to_sign.extend(extras.headers.entries().filter(|(n, _)| is_acs_header(n)));
+                let (canonical, signed_headers) = canonical_request(
+                    request.method,
+                    request.path,
+                    out.query(),
+                    &to_sign,
+                    payload_hash,
+                );
+                hasher.update(canonical.as_bytes());
+                signed_headers.into()
+            } else {
+                let signed_headers = SIGNED_HEADERS
+                    [usize::from(token.is_some()) + 2 * usize::from(extras.content_type.is_some())];
+                let query = out.query();
+                let mut canonical = Chunked::new(|data: &[u8]| hasher.update(data));
+                for piece in [request.method, "\n", request.path, "\n", query, "\n"] {
                     canonical.push(piece.as_bytes());
                 }
+                // Names in sorted order; values trimmed (the hash has no spaces).
+                let mut line = |name: &str, value: &str| {
+                    for piece in [name, ":", value, "\n"] {
+                        canonical.push(piece.as_bytes());
+                    }
+                };
+                if let Some(content_type) = extras.content_type {
+                    line("content-type", content_type.trim());
+                }
+                line("host", request.host.trim());
+                line("x-acs-action", request.action.trim());
+                line("x-acs-content-sha256", payload_hash);
+                line("x-acs-date", timestamp.trim());
+                if let Some(token) = token {
+                    line("x-acs-security-token", token.trim());
+                }
+                line("x-acs-signature-nonce", nonce.trim());
+                line("x-acs-version", request.version.trim());
+                for piece in ["\n", signed_headers, "\n", payload_hash] {
+                    canonical.push(piece.as_bytes());
+                }
+                canonical.flush();
+                signed_headers.into()
             };
-            line("host", request.host.trim());
-            line("x-acs-action", request.action.trim());
-            line("x-acs-content-sha256", payload_hash);
-            line("x-acs-date", timestamp.trim());
-            if let Some(token) = token {
-                line("x-acs-security-token", token.trim());
-            }
-            line("x-acs-signature-nonce", nonce.trim());
-            line("x-acs-version", request.version.trim());
-            for piece in ["\n", signed_headers, "\n", payload_hash] {
-                canonical.push(piece.as_bytes());
-            }
-            canonical.flush();
-        }
 
         // The string to sign, `ACS3-HMAC-SHA256\n` + hex(SHA-256(canonical request)).
         let mut to_sign = [0u8; ALGORITHM.len() + 1 + 64];
@@ -211,12 +251,54 @@ impl Signer for V3Signer {
                 " Credential=",
                 id,
                 ",SignedHeaders=",
-                signed_headers,
+                &signed_headers,
                 ",Signature=",
                 signature,
             ] {
                 text.push_str(piece);
             }
         });
+    }
+}
+
+/// Whether `name` starts with `x-acs-`, in any case: those headers are always signed.
+pub fn is_acs_header(name: &str) -> bool {
+    name.len() >= 6 && name.as_bytes()[..6].eq_ignore_ascii_case(b"x-acs-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The body hash of a form body is the SHA-256 of exactly the encoded bytes sent.
+    #[test]
+    fn form_body_hash_known_answer() {
+        let form = vec![
+            (
+                "RoleArn".to_string(),
+                "acs:ram::123456789012****:role/a b".to_string(),
+            ),
+            ("DurationSeconds".to_string(), "3600".to_string()),
+        ];
+        let body = crate::encode::form_urlencode(&form);
+        assert_eq!(
+            body,
+            "DurationSeconds=3600&RoleArn=acs%3Aram%3A%3A123456789012%2A%2A%2A%2A%3Arole%2Fa+b"
+        );
+        // sha256sum of the line above, computed independently (printf '%s' BODY | sha256sum).
+        assert_eq!(sha256_hex(body.as_bytes()), FORM_BODY_SHA256);
+        assert_eq!(sha256_hex(b""), EMPTY_BODY_SHA256);
+    }
+
+    const FORM_BODY_SHA256: &str =
+        "32f186364c84b297ae0b320d1a9f9173cebcb9407b43f527b6ed72f1d440599f";
+
+    #[test]
+    fn acs_headers() {
+        assert!(is_acs_header("x-acs-foo"));
+        assert!(is_acs_header("X-Acs-Foo"));
+        assert!(!is_acs_header("x-acs"));
+        assert!(!is_acs_header("content-type"));
+        assert!(!is_acs_header("é-acs-foo"));
     }
 }
