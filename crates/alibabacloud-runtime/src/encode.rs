@@ -33,6 +33,12 @@ static UNRESERVED: [bool; 256] = {
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
+/// Whether `b` stays literal (`A-Z a-z 0-9 - _ . ~`).
+#[inline]
+pub(crate) fn is_unreserved(b: u8) -> bool {
+    UNRESERVED[b as usize]
+}
+
 /// Appends the percent-encoding of `input` to `out` without an intermediate allocation.
 ///
 /// Runs of literal bytes are copied in one go; every other byte becomes `%XX`.

@@ -164,6 +164,62 @@ fn sorted_common_params<'a>(
     (all, n)
 }
 
+/// Appends the canonical query of `params` and `common` to `query` and, in the same pass, its
+/// percent-encoding (what the string to sign holds after `METHOD&%2F&`) to `to_sign`.
+fn write_query_and_string_to_sign<F: FnMut(&[u8])>(
+    query: &mut String,
+    to_sign: &mut Chunked<F>,
+    params: &Params,
+    common: &[(&str, &str)],
+) {
+    let extra_len: usize = common.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    query.reserve(params.text_len() * 5 / 4 + params.len() * 2 + extra_len * 5 / 4);
+    let mut first = true;
+    super::for_each_sorted(params, common, |k, v| {
+        if !first {
+            query.push('&');
+            to_sign.push(b"%26");
+        }
+        first = false;
+        encode_twice(query, to_sign, k);
+        query.push('=');
+        to_sign.push(b"%3D");
+        encode_twice(query, to_sign, v);
+    });
+}
+
+/// Percent-encodes `input` into `query` and encodes that once more into `to_sign`: a literal
+/// byte is the same in both, any other byte is `%XX` in the query and `%25XX` in the string to
+/// sign.
+fn encode_twice<F: FnMut(&[u8])>(query: &mut String, to_sign: &mut Chunked<F>, input: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = input.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if crate::encode::is_unreserved(b) {
+            continue;
+        }
+        if run < i {
+            let literal = &bytes[run..i];
+            // A run of unreserved bytes is ASCII.
+            query.push_str(std::str::from_utf8(literal).unwrap_or_default());
+            to_sign.push(literal);
+        }
+        let hi = HEX[(b >> 4) as usize];
+        let lo = HEX[(b & 0xf) as usize];
+        query.push('%');
+        query.push(hi as char);
+        query.push(lo as char);
+        to_sign.push(&[b'%', b'2', b'5', hi, lo]);
+        run = i + 1;
+    }
+    if run < bytes.len() {
+        let literal = &bytes[run..];
+        query.push_str(std::str::from_utf8(literal).unwrap_or_default());
+        to_sign.push(literal);
+    }
+}
+
 impl Signer for V1Signer {
     fn version(&self) -> SignatureVersion {
         SignatureVersion::V1
@@ -184,12 +240,12 @@ impl Signer for V1Signer {
         out: &mut SignatureOutput,
     ) {
         let (common, n) = sorted_common_params(request, credentials, timestamp, nonce);
-        let query_start = out.query_buf().len();
-        super::write_canonical_query(out.query_buf(), request.params, &common[..n]);
+        let common = &common[..n];
         if let Some(content_type) = extras.content_type {
             out.push_header("content-type", content_type);
         }
         let Some(credentials) = credentials else {
+            super::write_canonical_query(out.query_buf(), request.params, common);
             return;
         };
 
@@ -198,17 +254,23 @@ impl Signer for V1Signer {
             let mut to_sign = Chunked::new(|data: &[u8]| mac.update(data));
             to_sign.push(request.method.as_bytes());
             to_sign.push(b"&%2F&");
-            // The query is encoded already: encoding it again only escapes `%`, `=` and `&`.
             if extras.form.is_empty() {
-                let query = out.query_buf().get(query_start..).unwrap_or_default();
-                to_sign.push_reencoded_query(query.as_bytes());
+                // One pass writes the query and its encoding again into the string to sign.
+                write_query_and_string_to_sign(
+                    out.query_buf(),
+                    &mut to_sign,
+                    request.params,
+                    common,
+                );
             } else {
+                super::write_canonical_query(out.query_buf(), request.params, common);
                 // Form parameters travel in the body but are signed together with the query.
                 let mut all: Vec<(&str, &str)> = request.params.entries().collect();
                 all.extend(extras.form.entries());
                 let all = Params::from_pairs(&all);
                 let mut signed_query = String::new();
-                super::write_canonical_query(&mut signed_query, &all, &common[..n]);
+                super::write_canonical_query(&mut signed_query, &all, common);
+                // The query is encoded already: encoding it again only escapes `%`, `=` and `&`.
                 to_sign.push_reencoded_query(signed_query.as_bytes());
             }
             to_sign.flush();
