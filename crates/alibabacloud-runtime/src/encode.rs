@@ -50,8 +50,9 @@ pub fn percent_encode_into(out: &mut String, input: &str) {
             continue;
         }
         if run < i {
-            // A run of unreserved bytes is ASCII.
-            out.push_str(std::str::from_utf8(&bytes[run..i]).unwrap_or_default());
+            // A run of unreserved bytes is ASCII, so it starts and ends on character
+            // boundaries: `get` checks two bytes instead of decoding the run.
+            out.push_str(input.get(run..i).unwrap_or_default());
         }
         out.push('%');
         out.push(HEX_UPPER[(b >> 4) as usize] as char);
@@ -61,7 +62,7 @@ pub fn percent_encode_into(out: &mut String, input: &str) {
     if run == 0 {
         out.push_str(input);
     } else if run < bytes.len() {
-        out.push_str(std::str::from_utf8(&bytes[run..]).unwrap_or_default());
+        out.push_str(input.get(run..).unwrap_or_default());
     }
 }
 

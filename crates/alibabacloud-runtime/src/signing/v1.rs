@@ -200,10 +200,11 @@ fn encode_twice<F: FnMut(&[u8])>(query: &mut String, to_sign: &mut Chunked<F>, i
             continue;
         }
         if run < i {
-            let literal = &bytes[run..i];
-            // A run of unreserved bytes is ASCII.
-            query.push_str(std::str::from_utf8(literal).unwrap_or_default());
-            to_sign.push(literal);
+            // A run of unreserved bytes is ASCII, so it starts and ends on character
+            // boundaries: `get` checks two bytes instead of decoding the run.
+            let literal = input.get(run..i).unwrap_or_default();
+            query.push_str(literal);
+            to_sign.push(literal.as_bytes());
         }
         let hi = HEX[(b >> 4) as usize];
         let lo = HEX[(b & 0xf) as usize];
@@ -214,9 +215,9 @@ fn encode_twice<F: FnMut(&[u8])>(query: &mut String, to_sign: &mut Chunked<F>, i
         run = i + 1;
     }
     if run < bytes.len() {
-        let literal = &bytes[run..];
-        query.push_str(std::str::from_utf8(literal).unwrap_or_default());
-        to_sign.push(literal);
+        let literal = input.get(run..).unwrap_or_default();
+        query.push_str(literal);
+        to_sign.push(literal.as_bytes());
     }
 }
 
