@@ -107,6 +107,27 @@ pub fn generate_product(p: &Product) -> Result<Files, String> {
     Ok(files)
 }
 
+/// The shared every-operation harness crate (see [`emit::every_operation`]).
+pub fn generate_every_operation(products: &[Product]) -> Result<Files, String> {
+    let dir = PathBuf::from(emit::every_operation::CRATE_DIR);
+    let mut files = Files::new();
+    files.insert(
+        dir.join("Cargo.toml"),
+        emit::every_operation::cargo_toml(products),
+    );
+    files.insert(
+        dir.join("src/lib.rs"),
+        emit::render("api-specs/", emit::every_operation::lib_rs(products))?,
+    );
+    for p in products {
+        files.insert(
+            dir.join(format!("src/{}.rs", p.service.product)),
+            emit::render(&p.spec_dir, emit::every_operation::product_rs(p)?)?,
+        );
+    }
+    Ok(files)
+}
+
 /// Loads every product under `<root>/api-specs` and generates all files.
 pub fn generate_all(root: &Path) -> Result<(Files, Vec<PathBuf>), Vec<String>> {
     let specs = root.join("api-specs");
@@ -119,6 +140,7 @@ pub fn generate_all(root: &Path) -> Result<(Files, Vec<PathBuf>), Vec<String>> {
     let mut all = Files::new();
     let mut crate_dirs = Vec::new();
     let mut errors = Vec::new();
+    let mut products = Vec::new();
     for dir in dirs {
         match load_product(root, &dir) {
             Ok(p) => {
@@ -127,8 +149,15 @@ pub fn generate_all(root: &Path) -> Result<(Files, Vec<PathBuf>), Vec<String>> {
                     Ok(files) => all.extend(files),
                     Err(e) => errors.push(e),
                 }
+                products.push(p);
             }
             Err(es) => errors.extend(es.iter().map(|e| e.to_string())),
+        }
+    }
+    if errors.is_empty() && !products.is_empty() {
+        match generate_every_operation(&products) {
+            Ok(files) => all.extend(files),
+            Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() {
@@ -149,6 +178,19 @@ fn stale_files(root: &Path, files: &Files, crate_dirs: &[PathBuf]) -> Vec<PathBu
                 if !files.contains_key(&rel) {
                     stale.push(rel);
                 }
+            }
+        }
+    }
+    // The harness crate: every `src/*.rs` is generated but the hand-written ones.
+    let harness = PathBuf::from(emit::every_operation::CRATE_DIR).join("src");
+    if let Ok(rd) = fs::read_dir(root.join(&harness)) {
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            let rel = harness.join(&name);
+            if !files.contains_key(&rel)
+                && !emit::every_operation::HAND_WRITTEN.contains(&name.as_str())
+            {
+                stale.push(rel);
             }
         }
     }

@@ -5,14 +5,14 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// `api-specs/<product>/service.json`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSpec {
     /// Editor hint; ignored.
-    #[serde(rename = "$schema", default)]
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Product code.
     pub product: String,
@@ -30,15 +30,20 @@ pub struct ServiceSpec {
     /// Endpoint map.
     pub endpoints: EndpointsSpec,
     /// Platform-wide error codes.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub common_errors: Vec<ErrorSpec>,
     /// The emulator crate the product crate's examples use, if any.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emulator_crate: Option<String>,
+    /// The official API reference of this product version, without a trailing slash
+    /// (`https://api.aliyun.com/api/Sts/2015-04-01`); operation docs link to
+    /// `<api_reference>/<Action>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_reference: Option<String>,
 }
 
 /// A signature scheme name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Signature {
     /// HMAC-SHA1.
@@ -48,81 +53,126 @@ pub enum Signature {
 }
 
 /// The endpoint map.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointsSpec {
     /// Host without a region or for mapped regions.
     pub default_host: String,
     /// Regions served by the default host.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub default_host_regions: Vec<String>,
     /// Regions with their own host.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub regional_hosts: BTreeMap<String, String>,
     /// Template for other regions, with `{region}`.
     pub fallback: String,
 }
 
 /// One error code row.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorSpec {
     /// The code.
     pub code: String,
+    /// The variant name, when the code's own collides with another code's after case
+    /// conversion (`InvalidVpc.NotFound` beside `InvalidVPC.NotFound`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
     /// Its HTTP status.
     pub http_status: u16,
     /// What it means.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 /// `api-specs/<product>/operations/<Action>.json`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OperationSpec {
     /// Editor hint; ignored.
-    #[serde(rename = "$schema", default)]
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// The Action.
     pub name: String,
-    /// One sentence.
-    pub summary: String,
+    /// One sentence in our own words (hand-written; imported operations get a mechanical one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
     /// Usage rules.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Safe to re-send.
-    pub idempotent: bool,
+    /// Safe to re-send. Absent: the idempotency rule decides (see `ir::rules`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotent: Option<bool>,
+    /// How requests are authenticated (absent: signed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<Auth>,
     /// Deprecated by the service.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
     /// Request parameters.
     pub request: Vec<FieldSpec>,
     /// Response shape.
     pub response: ResponseSpec,
     /// Error table.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ErrorSpec>,
     /// Pagination.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<PaginationSpec>,
     /// Waiters.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waiters: Vec<WaiterSpec>,
+    /// Places where this spec deliberately differs from the official metadata; `cargo xtask
+    /// import` keeps the spec's value there and `--check` lists them without failing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deliberate: Vec<DeliberateSpec>,
+}
+
+/// A recorded, deliberate difference from the official metadata.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliberateSpec {
+    /// The spec path, as `cargo xtask import --check` prints it (`request[OrderId].type`).
+    pub path: String,
+    /// Why the spec is right and the metadata is not.
+    pub reason: String,
+}
+
+/// How an operation's requests are authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Auth {
+    /// Signed with the caller's access key (metadata security `AK`).
+    Signed,
+    /// Sent without signature or access key (metadata `Anonymous`, `ARS_OIDC`).
+    Anonymous,
+}
+
+/// Where a request parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Location {
+    /// The query string (metadata `in: query`; the default).
+    Query,
+    /// The `application/x-www-form-urlencoded` body (metadata `in: formData` or `in: body`).
+    Form,
+    /// An HTTP header named after the parameter (metadata `in: header`).
+    Header,
 }
 
 /// The response.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseSpec {
     /// Top-level fields.
     pub fields: Vec<FieldSpec>,
     /// A success body.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<serde_json::Value>,
 }
 
 /// The wire types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TypeName {
     /// Text.
@@ -148,7 +198,7 @@ pub enum TypeName {
 }
 
 /// How a structured request parameter travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub enum Style {
     /// `Name.1.Key` flattening (the default).
     #[serde(rename = "repeatList")]
@@ -162,7 +212,7 @@ pub enum Style {
 }
 
 /// A named field (request parameter, response field or structure member).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     /// Exact wire name.
@@ -171,74 +221,94 @@ pub struct FieldSpec {
     #[serde(rename = "type")]
     pub ty: TypeName,
     /// Required (request side).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// How it travels.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<Style>,
+    /// Where it travels (request parameters only; absent: the query).
+    #[serde(rename = "in", default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// A secret (hand-written; absent: the sensitive-name rule decides). Redacted in `Debug`
+    /// and never shown in doc examples.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive: Option<bool>,
+    /// The Rust type name of the structure or enum generated for this field (hand-written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+    /// The Rust field name, when the wire name's snake case collides with a sibling's
+    /// (`key` beside `Key`). The importer sets it by rule; a hand-written one is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust_name: Option<String>,
     /// What it is.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// An example value.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<String>,
     /// The service's default.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     /// Members, for objects.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldSpec>>,
     /// Item type, for arrays.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<TypeSpec>>,
     /// Value type, for maps.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Box<TypeSpec>>,
     /// Documented value set.
-    #[serde(rename = "enum", default)]
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
     pub enum_values: Option<Vec<String>>,
     /// Special format.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<Format>,
     /// Deprecated.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
 }
 
 /// An anonymous type (array items, map values).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TypeSpec {
     /// Wire type.
     #[serde(rename = "type")]
     pub ty: TypeName,
     /// Members, for objects.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldSpec>>,
     /// Item type, for arrays.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<TypeSpec>>,
     /// Value type, for maps.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Box<TypeSpec>>,
     /// Documented value set.
-    #[serde(rename = "enum", default)]
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
     pub enum_values: Option<Vec<String>>,
     /// Special format.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<Format>,
 }
 
 /// Special string formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub enum Format {
-    /// Milliseconds since the Unix epoch.
+    /// Milliseconds since the Unix epoch (hand-written; the metadata does not say it).
     #[serde(rename = "epoch_millis")]
     EpochMillis,
+    /// An ISO 8601 time, kept as text (metadata `format: iso8601`).
+    #[serde(rename = "iso8601")]
+    Iso8601,
+    /// Base64 text (metadata `format: byte`).
+    #[serde(rename = "byte")]
+    Byte,
 }
 
 /// Pagination.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(tag = "style", deny_unknown_fields)]
 pub enum PaginationSpec {
     /// Page number and size.
@@ -249,10 +319,10 @@ pub enum PaginationSpec {
         /// Request field with the page size.
         page_size: String,
         /// Response field with the total count.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         total: Option<String>,
         /// Response field with the items.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         items: Option<String>,
     },
     /// Continuation token.
@@ -263,25 +333,25 @@ pub enum PaginationSpec {
         /// Response field with the next token.
         output_token: String,
         /// Request field with the page size.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         page_size: Option<String>,
         /// Response field with the total count.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         total: Option<String>,
         /// Response field with the items.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         items: Option<String>,
     },
 }
 
 /// A waiter.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct WaiterSpec {
     /// UpperCamel name.
     pub name: String,
     /// What it waits for.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Polled top-level response field.
     pub field: String,
@@ -290,12 +360,12 @@ pub struct WaiterSpec {
     /// Values that end the wait with a failure.
     pub failure: Vec<String>,
     /// First delay.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_delay_ms: Option<u64>,
     /// Longest delay.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_delay_ms: Option<u64>,
     /// Default total wait.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_wait_ms: Option<u64>,
 }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_lines, field_doc, ty_tokens};
+use super::{DebugField, doc_lines, field_doc, needs_redacting_debug, redacting_debug, ty_tokens};
 use crate::ir::{Field, Operation, Service, StructDef, Ty};
 use crate::naming::{field_ident, upper_camel};
 
@@ -36,7 +36,7 @@ pub fn builder_def(
 ) -> TokenStream {
     let required: Vec<&Field> = op.input.iter().filter(|f| f.required).collect();
     let params: Vec<syn::Ident> = required.iter().map(|f| state_param(f)).collect();
-    let all_ids: Vec<_> = op.input.iter().map(|f| field_ident(&f.wire)).collect();
+    let all_ids: Vec<_> = op.input.iter().map(|f| field_ident(&f.rust)).collect();
     let req_names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
     let doc = doc_lines(&format!(
         "Builds and sends a `{}` call. {}",
@@ -51,7 +51,7 @@ pub fn builder_def(
         }
     ));
     let struct_fields = op.input.iter().map(|f| {
-        let id = field_ident(&f.wire);
+        let id = field_ident(&f.rust);
         if f.required {
             let p = state_param(f);
             quote! { #id: #p, }
@@ -80,7 +80,7 @@ pub fn builder_def(
         quote! { <#(#missing_all),*> }
     };
     let init = op.input.iter().map(|f| {
-        let id = field_ident(&f.wire);
+        let id = field_ident(&f.rust);
         if f.required {
             quote! { #id: ::alibabacloud_runtime::Missing, }
         } else {
@@ -89,7 +89,7 @@ pub fn builder_def(
     });
 
     let setters = op.input.iter().map(|f| {
-        let id = field_ident(&f.wire);
+        let id = field_ident(&f.rust);
         let fdoc = doc_lines(&field_doc(f));
         let (param_ty, conv) = setter_param(&f.ty);
         if f.required {
@@ -140,15 +140,40 @@ pub fn builder_def(
         quote! { <#(#complete_ty),*> }
     };
     let build_fields = all_ids.iter().map(|id| quote! { #id: self.#id, });
+    let (derive_debug, debug_impl) = if needs_redacting_debug(&op.input) {
+        let mut fields: Vec<DebugField> = vec![
+            DebugField {
+                ident: format_ident!("_client"),
+                sensitive: false,
+            },
+            DebugField {
+                ident: format_ident!("_options"),
+                sensitive: false,
+            },
+        ];
+        fields.extend(op.input.iter().map(DebugField::of));
+        (
+            quote! {},
+            redacting_debug(
+                &quote! { #builder #generics_use },
+                &builder.to_string(),
+                &params,
+                &fields,
+            ),
+        )
+    } else {
+        (quote! { Debug, }, quote! {})
+    };
     quote! {
         #doc
-        #[derive(Debug, Clone)]
+        #[derive(#derive_debug Clone)]
         #[must_use = "a builder does nothing until `send` is called"]
         pub struct #builder #generics_decl {
             _client: crate::Client,
             _options: ::alibabacloud_runtime::CallOptions,
             #(#struct_fields)*
         }
+        #debug_impl
         impl #builder #missing_ty {
             pub(crate) fn new(client: crate::Client) -> Self {
                 #builder { _client: client, _options: ::alibabacloud_runtime::CallOptions::new(), #(#init)* }
@@ -193,8 +218,12 @@ fn example_expr(ty: &Ty, example: Option<&str>, structs: &[StructDef]) -> String
         Ty::Bool => "true".into(),
         Ty::F32 | Ty::F64 => "1.0".into(),
         Ty::Any => "serde_json::json!({})".into(),
-        Ty::List(_) => "vec![]".into(),
-        Ty::Map(_) => "std::collections::BTreeMap::new()".into(),
+        // One item, so that a required list is not sent empty (an empty list sends nothing).
+        Ty::List(inner) => format!("vec![{}]", item_expr(inner, structs)),
+        Ty::Map(inner) => format!(
+            "std::collections::BTreeMap::from([(String::from(\"key\"), {})])",
+            item_expr(inner, structs)
+        ),
         Ty::Struct(n) => {
             let Some(s) = structs.iter().find(|s| &s.name == n) else {
                 return "Default::default()".into();
@@ -203,11 +232,13 @@ fn example_expr(ty: &Ty, example: Option<&str>, structs: &[StructDef]) -> String
                 .fields
                 .iter()
                 .map(|f| {
-                    let id = field_ident(&f.wire).to_string();
-                    if f.required {
+                    let id = field_ident(&f.rust).to_string();
+                    if f.required && f.sensitive {
+                        format!("{id}: \"<secret>\".into()")
+                    } else if f.required {
                         format!(
                             "{id}: {}",
-                            example_expr(&f.ty, f.example.as_deref(), structs)
+                            item_expr_with(&f.ty, f.example.as_deref(), structs)
                         )
                     } else {
                         format!("{id}: None")
@@ -219,10 +250,21 @@ fn example_expr(ty: &Ty, example: Option<&str>, structs: &[StructDef]) -> String
     }
 }
 
-/// The `Client::<op>()` method.
-pub fn client_method(service: &Service, op: &Operation, builder: &syn::Ident) -> TokenStream {
-    let method = field_ident(&op.name);
-    let krate = service.crate_name.replace('-', "_");
+/// An example value in a position that takes the type itself (not `impl Into`).
+fn item_expr(ty: &Ty, structs: &[StructDef]) -> String {
+    item_expr_with(ty, None, structs)
+}
+
+fn item_expr_with(ty: &Ty, example: Option<&str>, structs: &[StructDef]) -> String {
+    match ty {
+        Ty::String | Ty::Enum(_) => format!("{}.into()", example_expr(ty, example, structs)),
+        _ => example_expr(ty, example, structs),
+    }
+}
+
+/// The setter calls of an example call with every required parameter set
+/// (`\n    .order_id(123)`), and the structure names the call needs in scope.
+pub fn required_call_chain(op: &Operation) -> (String, Vec<String>) {
     let chain: String = op
         .input
         .iter()
@@ -235,20 +277,35 @@ pub fn client_method(service: &Service, op: &Operation, builder: &syn::Ident) ->
                         .clone()
                         .unwrap_or_else(|| first_enum_value(op, &f.ty))
                 ),
+                _ if f.sensitive => "\"<secret>\"".to_string(),
                 ty => example_expr(ty, f.example.as_deref(), &op.structs),
             };
-            format!("\n    .{}({e})", field_ident(&f.wire))
+            format!("\n    .{}({e})", field_ident(&f.rust))
         })
         .collect();
-    let uses: Vec<String> = op
+    let mut uses: Vec<String> = op
         .input
         .iter()
         .filter(|f| f.required)
         .filter_map(|f| match &f.ty {
             Ty::Struct(n) => Some(n.clone()),
+            Ty::List(inner) => match &**inner {
+                Ty::Struct(n) => Some(n.clone()),
+                _ => None,
+            },
             _ => None,
         })
         .collect();
+    uses.sort();
+    uses.dedup();
+    (chain, uses)
+}
+
+/// The `Client::<op>()` method.
+pub fn client_method(service: &Service, op: &Operation, builder: &syn::Ident) -> TokenStream {
+    let method = field_ident(&op.name);
+    let krate = service.crate_name.replace('-', "_");
+    let (chain, uses) = required_call_chain(op);
     let use_line = if uses.is_empty() {
         String::new()
     } else {
@@ -269,9 +326,11 @@ pub fn client_method(service: &Service, op: &Operation, builder: &syn::Ident) ->
         field_ident(&op.name),
     ));
     let doc = doc_lines(&text);
+    let deprecated = super::deprecated_attr(op.deprecated);
     quote! {
         impl crate::Client {
             #doc
+            #deprecated
             pub fn #method(&self) -> #builder {
                 #builder::new(self.clone())
             }

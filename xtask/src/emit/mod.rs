@@ -4,6 +4,7 @@
 //! (`::std::option::Option`, `::alibabacloud_runtime::…`), so a spec name can never shadow it.
 
 pub mod builder;
+pub mod every_operation;
 pub mod extras;
 pub mod operation;
 pub mod root;
@@ -56,6 +57,61 @@ pub fn inner_doc_lines(text: &str) -> TokenStream {
         quote! { #![doc = #l] }
     });
     quote! { #(#lines)* }
+}
+
+/// A field as `Debug` shows it.
+pub struct DebugField {
+    /// The Rust field.
+    pub ident: syn::Ident,
+    /// Whether its value is a secret.
+    pub sensitive: bool,
+}
+
+impl DebugField {
+    /// The `Debug` view of an IR field.
+    pub fn of(f: &crate::ir::Field) -> Self {
+        DebugField {
+            ident: crate::naming::field_ident(&f.rust),
+            sensitive: f.sensitive,
+        }
+    }
+}
+
+/// Whether a type needs a hand-rolled, redacting `Debug` instead of `#[derive(Debug)]`.
+pub fn needs_redacting_debug(fields: &[crate::ir::Field]) -> bool {
+    fields.iter().any(|f| f.sensitive)
+}
+
+/// A `Debug` implementation that prints `** redacted **` for every secret field.
+/// `ty` is the type with its generic arguments; `bounds` are the impl's generic parameters
+/// (each must be `Debug`).
+pub fn redacting_debug(
+    ty: &TokenStream,
+    name: &str,
+    bounds: &[syn::Ident],
+    fields: &[DebugField],
+) -> TokenStream {
+    let rows = fields.iter().map(|f| {
+        let id = &f.ident;
+        let label = id.to_string().trim_start_matches("r#").to_string();
+        if f.sensitive {
+            quote! { .field(#label, &::std::format_args!("** redacted **")) }
+        } else {
+            quote! { .field(#label, &self.#id) }
+        }
+    });
+    let generics = if bounds.is_empty() {
+        quote! {}
+    } else {
+        quote! { <#(#bounds: ::std::fmt::Debug),*> }
+    };
+    quote! {
+        impl #generics ::std::fmt::Debug for #ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#name) #(#rows)* .finish()
+            }
+        }
+    }
 }
 
 /// The Rust type of `ty` (without `Option`).
@@ -111,18 +167,29 @@ pub fn ty_is_eq(ty: &Ty, structs: &[crate::ir::StructDef]) -> bool {
     }
 }
 
-/// The documentation of a field: description, wire name, type, example and value sets.
+/// The documentation of a field: our description when there is one, then the mechanical
+/// facts (wire name, type, where it travels, required, value set, default, example).
 pub fn field_doc(f: &crate::ir::Field) -> String {
     let mut doc = match &f.description {
-        Some(d) => d.trim().to_string(),
-        None => format!("The `{}` field.", f.wire),
+        Some(d) => format!("{}\n\nWire name `{}`: {}", d.trim(), f.wire, ty_doc(&f.ty)),
+        None => format!("Wire name `{}`: {}", f.wire, ty_doc(&f.ty)),
     };
-    doc.push_str(&format!("\n\nWire name `{}`, {}", f.wire, ty_doc(&f.ty)));
+    if let Some(note) = f.format_note {
+        doc.push_str(&format!(" ({note})"));
+    }
     if f.json {
         doc.push_str(", sent as one JSON string");
     }
+    match f.location {
+        crate::spec::Location::Query => {}
+        crate::spec::Location::Form => doc.push_str(", sent in the form body"),
+        crate::spec::Location::Header => doc.push_str(", sent as an HTTP header"),
+    }
     if f.required {
         doc.push_str(", required");
+    }
+    if f.sensitive {
+        doc.push_str(", secret (redacted in `Debug`)");
     }
     doc.push('.');
     if !f.documented_values.is_empty() {
@@ -136,7 +203,7 @@ pub fn field_doc(f: &crate::ir::Field) -> String {
     if let Some(d) = &f.default {
         doc.push_str(&format!(" The service's default: `{d}`."));
     }
-    if let Some(e) = &f.example {
+    if let (Some(e), false) = (&f.example, f.sensitive) {
         doc.push_str(&format!(" Example: `{e}`."));
     }
     if f.epoch_millis {
@@ -146,4 +213,13 @@ pub fn field_doc(f: &crate::ir::Field) -> String {
         doc.push_str("\n\n**Deprecated** by the service.");
     }
     doc
+}
+
+/// `#[deprecated]` for a field or an operation the service deprecated.
+pub fn deprecated_attr(deprecated: bool) -> TokenStream {
+    if deprecated {
+        quote! { #[deprecated(note = "deprecated by the service")] }
+    } else {
+        quote! {}
+    }
 }

@@ -8,9 +8,13 @@ use quote::{format_ident, quote};
 use super::builder::{builder_def, client_method};
 use super::extras::{paginator_impl, waiters};
 use super::types::{enum_def, response_field, struct_def, time_accessors};
-use super::{doc_lines, field_doc, inner_doc_lines, ty_is_eq, ty_tokens};
-use crate::ir::{Operation, Service, Ty};
+use super::{
+    DebugField, deprecated_attr, doc_lines, field_doc, inner_doc_lines, needs_redacting_debug,
+    redacting_debug, ty_is_eq, ty_tokens,
+};
+use crate::ir::{Field, Operation, Service, Ty};
 use crate::naming::field_ident;
+use crate::spec::{Auth, Location};
 
 /// The whole module of one operation.
 pub fn operation_module(service: &Service, op: &Operation) -> TokenStream {
@@ -35,6 +39,18 @@ pub fn operation_module(service: &Service, op: &Operation) -> TokenStream {
             "It is not idempotent: the SDK re-sends it only when the service provably did not execute it."
         }
     ));
+    if op.fills_client_token {
+        module_doc.push_str(" When `ClientToken` is left unset, the SDK sends a fresh UUID, the same on every retry of one call, so the service runs the call at most once.");
+    }
+    if op.auth == Auth::Anonymous {
+        module_doc.push_str("\n\nIt is sent **unsigned**: the request carries no access key, signature or security token, and the client needs no credentials for it.");
+    }
+    if let Some(url) = &op.reference_url {
+        module_doc.push_str(&format!("\n\nOfficial API reference: <{url}>."));
+    }
+    if op.deprecated {
+        module_doc.push_str("\n\n**Deprecated** by the service.");
+    }
     let module_doc = inner_doc_lines(&module_doc);
 
     let input_def = input_struct(op, &input, &output, &error);
@@ -52,6 +68,7 @@ pub fn operation_module(service: &Service, op: &Operation) -> TokenStream {
 
     quote! {
         #module_doc
+        #![allow(deprecated)]
         #input_def
         #output_def
         #(#structs)*
@@ -84,25 +101,68 @@ fn input_struct(
     };
     let fields = op.input.iter().map(|f| {
         let doc = doc_lines(&field_doc(f));
-        let id = field_ident(&f.wire);
+        let deprecated = deprecated_attr(f.deprecated);
+        let id = field_ident(&f.rust);
         let ty = ty_tokens(&f.ty);
         if f.required {
-            quote! { #doc pub #id: #ty, }
+            quote! { #doc #deprecated pub #id: #ty, }
         } else {
-            quote! { #doc pub #id: ::std::option::Option<#ty>, }
+            quote! { #doc #deprecated pub #id: ::std::option::Option<#ty>, }
         }
     });
-    let writes = op.input.iter().map(|f| {
-        let id = field_ident(&f.wire);
-        let wire = &f.wire;
-        match (f.json, f.required) {
-            (true, true) => {
-                quote! { out.push_json(#wire, ::std::option::Option::Some(&self.#id))?; }
+    let writes_in = |location: Location| -> Vec<TokenStream> {
+        op.input
+            .iter()
+            .filter(|f| f.location == location)
+            .map(|f| param_write(op, f))
+            .collect()
+    };
+    let query_writes = writes_in(Location::Query);
+    let form_writes = writes_in(Location::Form);
+    let header_writes = writes_in(Location::Header);
+    let write_fn = |name: TokenStream, writes: &[TokenStream]| {
+        let out_param = if writes.is_empty() {
+            quote! { _out }
+        } else {
+            quote! { out }
+        };
+        quote! {
+            fn #name(
+                &self,
+                #out_param: &mut ::alibabacloud_runtime::Params,
+            ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
+                #(#writes)*
+                ::std::result::Result::Ok(())
             }
-            (true, false) => quote! { out.push_json(#wire, self.#id.as_ref())?; },
-            (false, _) => quote! { out.write(#wire, &self.#id); },
         }
-    });
+    };
+    let write_params = write_fn(quote! { write_params }, &query_writes);
+    let write_form = if form_writes.is_empty() {
+        quote! {}
+    } else {
+        write_fn(quote! { write_form }, &form_writes)
+    };
+    let write_headers = if header_writes.is_empty() {
+        quote! {}
+    } else {
+        write_fn(quote! { write_headers }, &header_writes)
+    };
+    let auth = match op.auth {
+        Auth::Signed => quote! {},
+        Auth::Anonymous => quote! {
+            const AUTH: ::alibabacloud_runtime::operation::Auth =
+                ::alibabacloud_runtime::operation::Auth::Anonymous;
+        },
+    };
+    let (derive_debug, debug_impl) = if needs_redacting_debug(&op.input) {
+        let fields: Vec<DebugField> = op.input.iter().map(DebugField::of).collect();
+        (
+            quote! {},
+            redacting_debug(&quote! { #input }, &input.to_string(), &[], &fields),
+        )
+    } else {
+        (quote! { Debug, }, quote! {})
+    };
     // Tracing records the request id from the decoded output instead of parsing the body twice.
     let request_id = if op
         .output
@@ -117,31 +177,48 @@ fn input_struct(
     } else {
         quote! {}
     };
-    let out_param = if op.input.is_empty() {
-        quote! { _out }
-    } else {
-        quote! { out }
-    };
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq #eq)]
+        #[derive(#derive_debug Clone, PartialEq #eq)]
         #[non_exhaustive]
         pub struct #input { #(#fields)* }
+        #debug_impl
 
         impl ::alibabacloud_runtime::Operation for #input {
             const ACTION: &'static str = #action;
             const IDEMPOTENT: bool = #idempotent;
+            #auth
             type Output = #output;
             type Error = #error;
-            fn write_params(
-                &self,
-                #out_param: &mut ::alibabacloud_runtime::Params,
-            ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-                #(#writes)*
-                ::std::result::Result::Ok(())
-            }
+            #write_params
+            #write_form
+            #write_headers
             #request_id
         }
+    }
+}
+
+/// How one top-level parameter is written into its `Params` list.
+fn param_write(op: &Operation, f: &Field) -> TokenStream {
+    let id = field_ident(&f.rust);
+    let wire = &f.wire;
+    if op.fills_client_token && f.wire == crate::ir::rules::CLIENT_TOKEN {
+        // One fresh token per call: `write_*` runs once per call, not per attempt.
+        return quote! {
+            match &self.#id {
+                ::std::option::Option::Some(token) => out.write(#wire, token),
+                ::std::option::Option::None => {
+                    out.push(#wire, ::alibabacloud_runtime::idempotency_token())
+                }
+            }
+        };
+    }
+    match (f.json, f.required) {
+        (true, true) => {
+            quote! { out.push_json(#wire, ::std::option::Option::Some(&self.#id))?; }
+        }
+        (true, false) => quote! { out.push_json(#wire, self.#id.as_ref())?; },
+        (false, _) => quote! { out.write(#wire, &self.#id); },
     }
 }
 
@@ -162,6 +239,15 @@ fn output_struct(op: &Operation, output: &syn::Ident) -> TokenStream {
         quote! {}
     };
     let fields = op.output.iter().map(response_field);
+    let (derive_debug, debug_impl) = if needs_redacting_debug(&op.output) {
+        let fields: Vec<DebugField> = op.output.iter().map(DebugField::of).collect();
+        (
+            quote! {},
+            redacting_debug(&quote! { #output }, &output.to_string(), &[], &fields),
+        )
+    } else {
+        (quote! { Debug, }, quote! {})
+    };
     let accessors = time_accessors(&op.output);
     let impl_block = if accessors.is_empty() {
         quote! {}
@@ -170,9 +256,10 @@ fn output_struct(op: &Operation, output: &syn::Ident) -> TokenStream {
     };
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq #eq, Default, ::serde::Deserialize)]
+        #[derive(#derive_debug Clone, PartialEq #eq, Default, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #output { #(#fields)* }
+        #debug_impl
         #impl_block
     }
 }
@@ -183,22 +270,27 @@ fn error_enum(service: &Service, op: &Operation, error: &syn::Ident) -> TokenStr
         .iter()
         .map(|e| format!("`{}`", e.code))
         .collect();
-    let doc = doc_lines(&format!(
-        "The errors `{}` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as {}, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.",
-        op.name,
+    let platform = if common.is_empty() {
+        "`Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`".to_string()
+    } else {
         common
             .iter()
             .take(4)
             .cloned()
             .collect::<Vec<_>>()
             .join(", ")
+    };
+    let doc = doc_lines(&format!(
+        "The errors `{}` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as {platform}, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.",
+        op.name,
     ));
     let variants = op.errors.iter().map(|e| {
         let id = format_ident!("{}", e.variant);
+        let statuses: Vec<String> = e.http_statuses.iter().map(u16::to_string).collect();
         let d = doc_lines(&format!(
             "`{}` (HTTP {}): {}",
             e.code,
-            e.http_status,
+            statuses.join(", "),
             e.description
                 .as_deref()
                 .unwrap_or("no description published.")

@@ -3,7 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_lines, field_doc, ty_is_eq, ty_tokens};
+use super::{
+    DebugField, deprecated_attr, doc_lines, field_doc, needs_redacting_debug, redacting_debug,
+    ty_is_eq, ty_tokens,
+};
 use crate::ir::{EnumDef, Field, Side, StructDef, Ty};
 use crate::naming::field_ident;
 
@@ -25,11 +28,13 @@ pub fn de_attr(f: &Field) -> TokenStream {
 pub fn response_field(f: &Field) -> TokenStream {
     let doc = doc_lines(&field_doc(f));
     let attr = de_attr(f);
-    let id = field_ident(&f.wire);
+    let id = field_ident(&f.rust);
     let ty = ty_tokens(&f.ty);
+    let deprecated = deprecated_attr(f.deprecated);
     quote! {
         #doc
         #attr
+        #deprecated
         pub #id: ::std::option::Option<#ty>,
     }
 }
@@ -40,7 +45,7 @@ pub fn time_accessors(fields: &[Field]) -> Vec<TokenStream> {
         .iter()
         .filter(|f| f.epoch_millis)
         .map(|f| {
-            let id = field_ident(&f.wire);
+            let id = field_ident(&f.rust);
             let acc = if f.rust.ends_with("time") {
                 format_ident!("{}_as_system_time", f.rust)
             } else {
@@ -73,6 +78,15 @@ pub fn struct_def(s: &StructDef, all: &[StructDef]) -> TokenStream {
     } else {
         quote! {}
     };
+    let (derive_debug, debug_impl) = if needs_redacting_debug(&s.fields) {
+        let fields: Vec<DebugField> = s.fields.iter().map(DebugField::of).collect();
+        (
+            quote! {},
+            redacting_debug(&quote! { #name }, &s.name, &[], &fields),
+        )
+    } else {
+        (quote! { Debug, }, quote! {})
+    };
     match s.side {
         Side::Response => {
             let fields = s.fields.iter().map(response_field);
@@ -84,9 +98,10 @@ pub fn struct_def(s: &StructDef, all: &[StructDef]) -> TokenStream {
             };
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq #eq, Default, ::serde::Deserialize)]
+                #[derive(#derive_debug Clone, PartialEq #eq, Default, ::serde::Deserialize)]
                 #[non_exhaustive]
                 pub struct #name { #(#fields)* }
+                #debug_impl
                 #impl_block
             }
         }
@@ -99,28 +114,31 @@ pub fn struct_def(s: &StructDef, all: &[StructDef]) -> TokenStream {
             };
             let fields = s.fields.iter().map(|f| {
                 let doc = doc_lines(&field_doc(f));
-                let id = field_ident(&f.wire);
+                let deprecated = deprecated_attr(f.deprecated);
+                let id = field_ident(&f.rust);
                 let ty = ty_tokens(&f.ty);
                 let wire = &f.wire;
                 if f.required {
-                    quote! { #doc #[serde(rename = #wire)] pub #id: #ty, }
+                    quote! { #doc #deprecated #[serde(rename = #wire)] pub #id: #ty, }
                 } else {
                     quote! {
                         #doc
+                        #deprecated
                         #[serde(rename = #wire, skip_serializing_if = "::std::option::Option::is_none")]
                         pub #id: ::std::option::Option<#ty>,
                     }
                 }
             });
             let writes = s.fields.iter().map(|f| {
-                let id = field_ident(&f.wire);
+                let id = field_ident(&f.rust);
                 let wire = &f.wire;
                 quote! { out.write_member(key, #wire, &self.#id); }
             });
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq #eq #default, ::serde::Serialize)]
+                #[derive(#derive_debug Clone, PartialEq #eq #default, ::serde::Serialize)]
                 pub struct #name { #(#fields)* }
+                #debug_impl
                 impl ::alibabacloud_runtime::ToParam for #name {
                     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
                         #(#writes)*

@@ -3,11 +3,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::refs::{check_builder_methods, lower_pagination, lower_waiter};
+use super::rules;
 use super::{
     EnumDef, ErrorCode, Field, Operation, Product, Service, Side, SpecError, StructDef, Ty,
 };
 use crate::naming::{snake_case, upper_camel};
-use crate::spec::{self, FieldSpec, Format, OperationSpec, ServiceSpec, Style, TypeName, TypeSpec};
+use crate::spec::{
+    self, Auth, FieldSpec, Format, Location, OperationSpec, ServiceSpec, Style, TypeName, TypeSpec,
+};
 
 /// Methods every generated `Client` has; an operation may not take their names.
 const RESERVED_CLIENT_METHODS: &[&str] = &["config", "new", "from_env", "runtime", "clone", "fmt"];
@@ -113,7 +116,7 @@ pub fn lower_product(
                 ),
             );
         }
-        if let Some(op) = lower_operation(&mut ctx, &file, op) {
+        if let Some(op) = lower_operation(&mut ctx, &file, service.api_reference.as_deref(), op) {
             lowered.push(op);
         }
     }
@@ -144,6 +147,7 @@ fn lower_service(ctx: &mut Ctx<'_>, s: ServiceSpec) -> Service {
         endpoints: s.endpoints,
         common_errors,
         emulator_crate: s.emulator_crate,
+        api_reference: s.api_reference,
     }
 }
 
@@ -153,11 +157,22 @@ fn lower_errors(
     rows: &[spec::ErrorSpec],
     as_variants: bool,
 ) -> Vec<ErrorCode> {
-    let mut out = Vec::new();
+    let mut out: Vec<ErrorCode> = Vec::new();
     let mut variants: BTreeMap<String, String> = BTreeMap::new();
     for (i, e) in rows.iter().enumerate() {
-        let variant = upper_camel(&e.code);
         let p = format!("{path}[{i}].code");
+        if let Some(v) = e
+            .variant
+            .as_deref()
+            .filter(|v| v.is_empty() || upper_camel(v) != *v)
+        {
+            ctx.err(
+                format!("{path}[{i}].variant"),
+                format!("`{v}` is not an UpperCamelCase variant name"),
+            );
+            continue;
+        }
+        let variant = e.variant.clone().unwrap_or_else(|| upper_camel(&e.code));
         if e.code.trim().is_empty() {
             ctx.err(&p, "the error code is empty");
             continue;
@@ -181,24 +196,33 @@ fn lower_errors(
         if as_variants && variant == "Unhandled" {
             ctx.err(&p, "`Unhandled` is reserved for the catch-all variant");
         }
-        if let Some(prev) = variants.insert(variant.clone(), e.code.clone()) {
-            if prev == e.code {
+        // The same code under another HTTP status is one variant with several statuses.
+        if let Some(existing) = out.iter_mut().find(|x| x.code == e.code) {
+            if existing.http_statuses.contains(&e.http_status) {
                 ctx.err(&p, format!("duplicate error code `{}`", e.code));
             } else {
-                ctx.err(
-                    &p,
-                    format!(
-                        "error codes `{prev}` and `{}` both map to the variant `{variant}`",
-                        e.code
-                    ),
-                );
+                existing.http_statuses.push(e.http_status);
+                existing.http_statuses.sort_unstable();
+                if existing.description.is_none() {
+                    existing.description = e.description.clone();
+                }
             }
+            continue;
+        }
+        if let Some(prev) = variants.insert(variant.clone(), e.code.clone()) {
+            ctx.err(
+                &p,
+                format!(
+                    "error codes `{prev}` and `{}` both map to the variant `{variant}`",
+                    e.code
+                ),
+            );
             continue;
         }
         out.push(ErrorCode {
             code: e.code.clone(),
             variant,
-            http_status: e.http_status,
+            http_statuses: vec![e.http_status],
             description: e.description.clone(),
         });
     }
@@ -271,9 +295,14 @@ fn unreachable_name(base: &str) -> String {
     format!("{base}Overflow")
 }
 
-fn lower_operation(ctx: &mut Ctx<'_>, file: &str, op: OperationSpec) -> Option<Operation> {
+fn lower_operation(
+    ctx: &mut Ctx<'_>,
+    file: &str,
+    api_reference: Option<&str>,
+    op: OperationSpec,
+) -> Option<Operation> {
     let n = upper_camel(&op.name);
-    if op.summary.trim().is_empty() {
+    if op.summary.as_deref().is_some_and(|s| s.trim().is_empty()) {
         ctx.err("summary", "the summary is empty");
     }
     let mut types = Types {
@@ -323,18 +352,41 @@ fn lower_operation(ctx: &mut Ctx<'_>, file: &str, op: OperationSpec) -> Option<O
         .enumerate()
         .filter_map(|(i, w)| lower_waiter(ctx, i, w, &output, &types))
         .collect();
-    let response_example = op
-        .response
-        .example
-        .as_ref()
-        .and_then(|v| serde_json::to_string_pretty(v).ok());
+    let client_token = input
+        .iter()
+        .find(|f| f.wire == rules::CLIENT_TOKEN && f.ty == Ty::String);
+    let fills_client_token = client_token.is_some_and(|f| !f.required);
+    let idempotent = op
+        .idempotent
+        .unwrap_or_else(|| rules::idempotent_by_rule(&op.name, client_token.is_some()));
+    let summary = op.summary.clone().unwrap_or_else(|| {
+        format!(
+            "Calls `{}`. No description of our own yet: see the official API reference.",
+            op.name
+        )
+    });
+    // Secrets never appear in docs, not even the metadata's made-up ones.
+    let secret_keys: BTreeSet<&str> = output
+        .iter()
+        .chain(types.structs.iter().flat_map(|s| s.fields.iter()))
+        .filter(|f| f.sensitive)
+        .map(|f| f.wire.as_str())
+        .collect();
+    let response_example = op.response.example.as_ref().and_then(|v| {
+        let mut v = v.clone();
+        redact_example(&mut v, &secret_keys);
+        serde_json::to_string_pretty(&v).ok()
+    });
     Some(Operation {
+        reference_url: api_reference.map(|r| format!("{r}/{}", op.name)),
         snake: snake_case(&op.name),
         name: op.name,
         source: file.to_string(),
-        summary: op.summary,
+        summary,
         description: op.description,
-        idempotent: op.idempotent,
+        idempotent,
+        auth: op.auth.unwrap_or(Auth::Signed),
+        fills_client_token,
         deprecated: op.deprecated,
         input,
         output,
@@ -345,6 +397,27 @@ fn lower_operation(ctx: &mut Ctx<'_>, file: &str, op: OperationSpec) -> Option<O
         waiters,
         response_example,
     })
+}
+
+/// Replaces the value of every key in `secret_keys`, at any depth, with a redaction mark.
+fn redact_example(v: &mut serde_json::Value, secret_keys: &BTreeSet<&str>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                if secret_keys.contains(k.as_str()) && !child.is_null() {
+                    *child = serde_json::Value::String("** redacted **".into());
+                } else {
+                    redact_example(child, secret_keys);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for child in items {
+                redact_example(child, secret_keys);
+            }
+        }
+        _ => {}
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -376,7 +449,18 @@ fn lower_fields(
             ctx.err(format!("{p}.name"), format!("duplicate field `{}`", f.name));
             continue;
         }
-        let rust = snake_case(&f.name);
+        if let Some(r) = f
+            .rust_name
+            .as_deref()
+            .filter(|r| r.is_empty() || snake_case(r) != *r)
+        {
+            ctx.err(
+                format!("{p}.rust_name"),
+                format!("`{r}` is not a snake_case field name"),
+            );
+            continue;
+        }
+        let rust = f.rust_name.clone().unwrap_or_else(|| snake_case(&f.name));
         if let Some(other) = rusts.insert(rust.clone(), &f.name) {
             ctx.err(
                 format!("{p}.name"),
@@ -397,6 +481,12 @@ fn lower_fields(
                 "`style` applies only to object, array and map parameters",
             );
         }
+        if f.location.is_some() && !(side == Side::Request && top_level_request) {
+            ctx.err(
+                format!("{p}.in"),
+                "`in` applies only to top-level request parameters",
+            );
+        }
         if f.style.is_some() && side == Side::Response {
             ctx.err(
                 format!("{p}.style"),
@@ -411,7 +501,22 @@ fn lower_fields(
             enum_values: f.enum_values.clone(),
             format: f.format,
         };
-        let Some(ty) = lower_type(ctx, types, &p, parent, &f.name, &shape, side, false) else {
+        let naming = TypeNaming {
+            field_name: &f.name,
+            is_item: false,
+            type_name: f.type_name.as_deref(),
+        };
+        if let Some(t) = f
+            .type_name
+            .as_deref()
+            .filter(|t| t.is_empty() || upper_camel(t) != *t)
+        {
+            ctx.err(
+                format!("{p}.type_name"),
+                format!("`{t}` is not an UpperCamelCase type name"),
+            );
+        }
+        let Some(ty) = lower_type(ctx, types, &p, parent, naming, &shape, side) else {
             continue;
         };
         let documented_values = match (&ty, &f.enum_values) {
@@ -430,22 +535,46 @@ fn lower_fields(
             documented_values,
             epoch_millis: f.format == Some(Format::EpochMillis),
             deprecated: f.deprecated,
+            location: f.location.unwrap_or(Location::Query),
+            // Only text can be a secret: `ExistPrivateKey` is a boolean about one.
+            sensitive: f
+                .sensitive
+                .unwrap_or_else(|| f.ty == TypeName::String && rules::sensitive_by_rule(&f.name)),
+            format_note: match f.format {
+                Some(Format::Iso8601) => Some("an ISO 8601 time"),
+                Some(Format::Byte) => Some("Base64 text"),
+                _ => None,
+            },
         });
     }
     out
 }
 
-#[allow(clippy::too_many_arguments)]
+/// How the type generated for a field is named.
+#[derive(Clone, Copy)]
+struct TypeNaming<'a> {
+    /// The field's wire name.
+    field_name: &'a str,
+    /// Whether this is the item (or value) type of a list (or map).
+    is_item: bool,
+    /// A hand-written name, which wins.
+    type_name: Option<&'a str>,
+}
+
 fn lower_type(
     ctx: &mut Ctx<'_>,
     types: &mut Types,
     path: &str,
     parent: &str,
-    field_name: &str,
+    naming: TypeNaming<'_>,
     t: &TypeSpec,
     side: Side,
-    is_item: bool,
 ) -> Option<Ty> {
+    let TypeNaming {
+        field_name,
+        is_item,
+        type_name,
+    } = naming;
     let misplaced = |ctx: &mut Ctx<'_>, key: &str, present: bool| {
         if present {
             ctx.err(
@@ -463,16 +592,22 @@ fn lower_type(
     if t.ty != TypeName::Map {
         misplaced(ctx, "values", t.values.is_some());
     }
-    if t.format.is_some() && !matches!(t.ty, TypeName::String | TypeName::Long) {
+    if t.format == Some(Format::EpochMillis) && !matches!(t.ty, TypeName::String | TypeName::Long) {
         ctx.err(
             format!("{path}.format"),
             "`epoch_millis` applies only to string and long fields",
         );
     }
-    let base = if is_item {
-        format!("{}Item", upper_camel(field_name))
-    } else {
-        upper_camel(field_name)
+    if matches!(t.format, Some(Format::Iso8601 | Format::Byte)) && t.ty != TypeName::String {
+        ctx.err(
+            format!("{path}.format"),
+            "`iso8601` and `byte` apply only to string fields",
+        );
+    }
+    let base = match type_name {
+        Some(name) => name.to_string(),
+        None if is_item => format!("{}Item", upper_camel(field_name)),
+        None => upper_camel(field_name),
     };
     Some(match t.ty {
         TypeName::String => match &t.enum_values {
@@ -554,10 +689,12 @@ fn lower_type(
                 types,
                 &format!("{path}.items"),
                 parent,
-                field_name,
+                TypeNaming {
+                    is_item: true,
+                    ..naming
+                },
                 items,
                 side,
-                true,
             )?;
             Ty::List(Box::new(inner))
         }
@@ -571,10 +708,12 @@ fn lower_type(
                 types,
                 &format!("{path}.values"),
                 parent,
-                field_name,
+                TypeNaming {
+                    is_item: true,
+                    ..naming
+                },
                 values,
                 side,
-                true,
             )?;
             Ty::Map(Box::new(inner))
         }

@@ -8,10 +8,11 @@ use std::fmt;
 
 mod lower;
 mod refs;
+pub mod rules;
 
 pub use lower::lower_product;
 
-use crate::spec::{self, Signature};
+use crate::spec::{self, Auth, Location, Signature};
 
 /// A spec problem, naming the file and the JSON path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +67,8 @@ pub struct Service {
     pub common_errors: Vec<ErrorCode>,
     /// Emulator crate for examples.
     pub emulator_crate: Option<String>,
+    /// The official API reference of this product version, if known.
+    pub api_reference: Option<String>,
 }
 
 /// A resolved type.
@@ -127,6 +130,12 @@ pub struct Field {
     pub epoch_millis: bool,
     /// Deprecated.
     pub deprecated: bool,
+    /// Where it travels (request side).
+    pub location: Location,
+    /// A secret: redacted in `Debug`, never shown in examples.
+    pub sensitive: bool,
+    /// Documentation-only format note (`iso8601`, `byte`).
+    pub format_note: Option<&'static str>,
 }
 
 /// Which side a generated structure lives on.
@@ -169,8 +178,8 @@ pub struct ErrorCode {
     pub code: String,
     /// The variant name.
     pub variant: String,
-    /// HTTP status.
-    pub http_status: u16,
+    /// HTTP statuses the code is listed under, ascending (at least one).
+    pub http_statuses: Vec<u16>,
     /// Meaning.
     pub description: Option<String>,
 }
@@ -232,12 +241,18 @@ pub struct Operation {
     pub source: String,
     /// Module / method name.
     pub snake: String,
-    /// One sentence.
+    /// One sentence (our own words, or a mechanical one).
     pub summary: String,
     /// Usage rules.
     pub description: Option<String>,
     /// Safe to re-send.
     pub idempotent: bool,
+    /// How requests are authenticated.
+    pub auth: Auth,
+    /// Whether an unset `ClientToken` is filled with a fresh UUID per call.
+    pub fills_client_token: bool,
+    /// The operation's page in the official API reference.
+    pub reference_url: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
     /// Request parameters.

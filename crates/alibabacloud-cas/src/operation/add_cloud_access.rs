@@ -3,21 +3,24 @@
 //! Stores access credentials for an account on another cloud provider so that its resources can be managed from this service.
 //!
 //! Call it with [`Client::add_cloud_access`](crate::Client::add_cloud_access). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/AddCloudAccess>.
+#![allow(deprecated)]
 /// The parameters of `AddCloudAccess`. Build it with the builder that [`Client::add_cloud_access`](crate::Client::add_cloud_access) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AddCloudAccessInput {
     /// The other cloud provider whose account the credentials belong to.
     ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string.
     pub cloud_name: ::std::option::Option<::std::string::String>,
     /// The access key ID of the account on the other cloud.
     ///
-    /// Wire name `SecretId`, string.
+    /// Wire name `SecretId`: string.
     pub secret_id: ::std::option::Option<::std::string::String>,
     /// The secret that goes with `SecretId`.
     ///
-    /// Wire name `SecretKey`, string.
+    /// Wire name `SecretKey`: string.
     pub secret_key: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for AddCloudAccessInput {
@@ -44,7 +47,7 @@ impl ::alibabacloud_runtime::Operation for AddCloudAccessInput {
 pub struct AddCloudAccessOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -116,7 +119,7 @@ impl AddCloudAccessBuilder {
 impl AddCloudAccessBuilder {
     /// The other cloud provider whose account the credentials belong to.
     ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string.
     pub fn cloud_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -134,7 +137,7 @@ impl AddCloudAccessBuilder {
     }
     /// The access key ID of the account on the other cloud.
     ///
-    /// Wire name `SecretId`, string.
+    /// Wire name `SecretId`: string.
     pub fn secret_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -152,7 +155,7 @@ impl AddCloudAccessBuilder {
     }
     /// The secret that goes with `SecretId`.
     ///
-    /// Wire name `SecretKey`, string.
+    /// Wire name `SecretKey`: string.
     pub fn secret_key(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3,13 +3,16 @@
 //! Submits the application of a certificate instance whose details have been filled in.
 //!
 //! Call it with [`Client::apply_certificate`](crate::Client::apply_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ApplyCertificate>.
+#![allow(deprecated)]
 /// The parameters of `ApplyCertificate`. Build it with the builder that [`Client::apply_certificate`](crate::Client::apply_certificate) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ApplyCertificateInput {
     /// The ID of the certificate instance whose application is submitted.
     ///
-    /// Wire name `InstanceId`, string, required.
+    /// Wire name `InstanceId`: string, required.
     pub instance_id: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for ApplyCertificateInput {
@@ -36,7 +39,7 @@ impl ::alibabacloud_runtime::Operation for ApplyCertificateInput {
 pub struct ApplyCertificateOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -104,7 +107,7 @@ impl ApplyCertificateBuilder<::alibabacloud_runtime::Missing> {
 impl<InstanceId_> ApplyCertificateBuilder<InstanceId_> {
     /// The ID of the certificate instance whose application is submitted.
     ///
-    /// Wire name `InstanceId`, string, required.
+    /// Wire name `InstanceId`: string, required.
     pub fn instance_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3,29 +3,32 @@
 //! Sets the status of several notifications in one call.
 //!
 //! Call it with [`Client::batch_update_notice_status`](crate::Client::batch_update_notice_status). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/BatchUpdateNoticeStatus>.
+#![allow(deprecated)]
 /// The parameters of `BatchUpdateNoticeStatus`. Build it with the builder that [`Client::batch_update_notice_status`](crate::Client::batch_update_notice_status) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BatchUpdateNoticeStatusInput {
     /// The IDs of the notifications to update, separated by commas.
     ///
-    /// Wire name `Ids`, string, required.
+    /// Wire name `Ids`: string, required.
     pub ids: ::std::string::String,
     /// The language of returned messages.
     ///
-    /// Wire name `Lang`, [`Lang`].
+    /// Wire name `Lang`: [`Lang`].
     pub lang: ::std::option::Option<Lang>,
     /// The business category the notifications belong to.
     ///
-    /// Wire name `NoticeBiz`, string.
+    /// Wire name `NoticeBiz`: string.
     pub notice_biz: ::std::option::Option<::std::string::String>,
     /// The status to give the notifications.
     ///
-    /// Wire name `NoticeStatus`, string, required.
+    /// Wire name `NoticeStatus`: string, required.
     pub notice_status: ::std::string::String,
     /// The IP address of the caller.
     ///
-    /// Wire name `SourceIp`, string.
+    /// Wire name `SourceIp`: string.
     pub source_ip: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for BatchUpdateNoticeStatusInput {
@@ -56,7 +59,7 @@ impl ::alibabacloud_runtime::Operation for BatchUpdateNoticeStatusInput {
 pub struct BatchUpdateNoticeStatusOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -210,7 +213,7 @@ impl BatchUpdateNoticeStatusBuilder<
 impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
     /// The IDs of the notifications to update, separated by commas.
     ///
-    /// Wire name `Ids`, string, required.
+    /// Wire name `Ids`: string, required.
     pub fn ids(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -227,7 +230,7 @@ impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
     }
     /// The language of returned messages.
     ///
-    /// Wire name `Lang`, [`Lang`].
+    /// Wire name `Lang`: [`Lang`].
     pub fn lang(mut self, value: impl ::std::convert::Into<Lang>) -> Self {
         self.lang = ::std::option::Option::Some(value.into());
         self
@@ -239,7 +242,7 @@ impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
     }
     /// The business category the notifications belong to.
     ///
-    /// Wire name `NoticeBiz`, string.
+    /// Wire name `NoticeBiz`: string.
     pub fn notice_biz(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -257,7 +260,7 @@ impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
     }
     /// The status to give the notifications.
     ///
-    /// Wire name `NoticeStatus`, string, required.
+    /// Wire name `NoticeStatus`: string, required.
     pub fn notice_status(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -274,7 +277,7 @@ impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
     }
     /// The IP address of the caller.
     ///
-    /// Wire name `SourceIp`, string.
+    /// Wire name `SourceIp`: string.
     pub fn source_ip(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3,13 +3,16 @@
 //! Cancels a certificate order that was placed against a certificate resource plan.
 //!
 //! Call it with [`Client::cancel_certificate_for_package_request`](crate::Client::cancel_certificate_for_package_request). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CancelCertificateForPackageRequest>.
+#![allow(deprecated)]
 /// The parameters of `CancelCertificateForPackageRequest`. Build it with the builder that [`Client::cancel_certificate_for_package_request`](crate::Client::cancel_certificate_for_package_request) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CancelCertificateForPackageRequestInput {
     /// The ID of the certificate order to cancel.
     ///
-    /// Wire name `OrderId`, 64-bit integer, required.
+    /// Wire name `OrderId`: 64-bit integer, required. Example: `123451222`.
     pub order_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for CancelCertificateForPackageRequestInput {
@@ -31,12 +34,20 @@ impl ::alibabacloud_runtime::Operation for CancelCertificateForPackageRequestInp
     }
 }
 /// The decoded answer of `CancelCertificateForPackageRequest`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "RequestId": "CBF1E9B7-D6A0-4E9E-AD3E-2B47E6C2837D"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelCertificateForPackageRequestOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `082FAB35-6AB9-4FD5-8750-D36673548E76`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -106,7 +117,7 @@ impl CancelCertificateForPackageRequestBuilder<::alibabacloud_runtime::Missing> 
 impl<OrderId_> CancelCertificateForPackageRequestBuilder<OrderId_> {
     /// The ID of the certificate order to cancel.
     ///
-    /// Wire name `OrderId`, 64-bit integer, required.
+    /// Wire name `OrderId`: 64-bit integer, required. Example: `123451222`.
     pub fn order_id(self, value: i64) -> CancelCertificateForPackageRequestBuilder<i64> {
         CancelCertificateForPackageRequestBuilder {
             _client: self._client,
@@ -162,7 +173,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .cancel_certificate_for_package_request()
-    ///     .order_id(1)
+    ///     .order_id(123451222)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -5,13 +5,16 @@
 //! Only an order that is waiting for review or under review can be cancelled. Cancelling moves it back to the pending-application state (DescribeCertificateState then reports `payed`); it can then be deleted with DeleteCertificateRequest.
 //!
 //! Call it with [`Client::cancel_order_request`](crate::Client::cancel_order_request). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CancelOrderRequest>.
+#![allow(deprecated)]
 /// The parameters of `CancelOrderRequest`. Build it with the builder that [`Client::cancel_order_request`](crate::Client::cancel_order_request) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CancelOrderRequestInput {
     /// The ID of the certificate application order to withdraw.
     ///
-    /// Wire name `OrderId`, 64-bit integer, required.
+    /// Wire name `OrderId`: 64-bit integer, required. Example: `123451222`.
     pub order_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for CancelOrderRequestInput {
@@ -33,12 +36,20 @@ impl ::alibabacloud_runtime::Operation for CancelOrderRequestInput {
     }
 }
 /// The decoded answer of `CancelOrderRequest`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "RequestId": "082FAB35-6AB9-4FD5-8750-D36673548E76"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelOrderRequestOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `082FAB35-6AB9-4FD5-8750-D36673548E76`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -106,7 +117,7 @@ impl CancelOrderRequestBuilder<::alibabacloud_runtime::Missing> {
 impl<OrderId_> CancelOrderRequestBuilder<OrderId_> {
     /// The ID of the certificate application order to withdraw.
     ///
-    /// Wire name `OrderId`, 64-bit integer, required.
+    /// Wire name `OrderId`: 64-bit integer, required. Example: `123451222`.
     pub fn order_id(self, value: i64) -> CancelOrderRequestBuilder<i64> {
         CancelOrderRequestBuilder {
             _client: self._client,
@@ -158,7 +169,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .cancel_order_request()
-    ///     .order_id(1)
+    ///     .order_id(123451222)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -3,13 +3,16 @@
 //! Cancels the pending application of a certificate instance.
 //!
 //! Call it with [`Client::cancel_pending_certificate`](crate::Client::cancel_pending_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CancelPendingCertificate>.
+#![allow(deprecated)]
 /// The parameters of `CancelPendingCertificate`. Build it with the builder that [`Client::cancel_pending_certificate`](crate::Client::cancel_pending_certificate) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CancelPendingCertificateInput {
     /// The ID of the certificate instance whose pending application is cancelled.
     ///
-    /// Wire name `InstanceId`, string, required.
+    /// Wire name `InstanceId`: string, required.
     pub instance_id: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for CancelPendingCertificateInput {
@@ -36,7 +39,7 @@ impl ::alibabacloud_runtime::Operation for CancelPendingCertificateInput {
 pub struct CancelPendingCertificateOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -106,7 +109,7 @@ impl CancelPendingCertificateBuilder<::alibabacloud_runtime::Missing> {
 impl<InstanceId_> CancelPendingCertificateBuilder<InstanceId_> {
     /// The ID of the certificate instance whose pending application is cancelled.
     ///
-    /// Wire name `InstanceId`, string, required.
+    /// Wire name `InstanceId`: string, required.
     pub fn instance_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

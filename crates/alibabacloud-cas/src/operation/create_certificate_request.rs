@@ -7,38 +7,41 @@
 //! Each successful call consumes one certificate from the account's certificate resource plan and returns the ID of the new application order as `OrderId`. Follow the order with DescribeCertificateState; ListUserCertificateOrder lists existing orders.
 //!
 //! Call it with [`Client::create_certificate_request`](crate::Client::create_certificate_request). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CreateCertificateRequest>.
+#![allow(deprecated)]
 /// The parameters of `CreateCertificateRequest`. Build it with the builder that [`Client::create_certificate_request`](crate::Client::create_certificate_request) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateCertificateRequestInput {
-    /// The domain name the certificate is for.
-    ///
-    /// Wire name `Domain`, string, required.
-    pub domain: ::std::string::String,
-    /// The applicant's email address.
-    ///
-    /// Wire name `Email`, string, required.
-    pub email: ::std::string::String,
-    /// The applicant's phone number.
-    ///
-    /// Wire name `Phone`, string, required.
-    pub phone: ::std::string::String,
     /// The certificate product to apply for.
     ///
-    /// Wire name `ProductCode`, [`ProductCode`]. The service's default: `digicert-free-1-free`.
+    /// Wire name `ProductCode`: [`ProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
     pub product_code: ::std::option::Option<ProductCode>,
-    /// Tags to bind to the new order.
-    ///
-    /// Wire name `Tags`, list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     /// The applicant's name.
     ///
-    /// Wire name `Username`, string, required.
+    /// Wire name `Username`: string, required. Example: `Tom`.
     pub username: ::std::string::String,
+    /// The applicant's phone number.
+    ///
+    /// Wire name `Phone`: string, required. Example: `1390000****`.
+    pub phone: ::std::string::String,
+    /// The applicant's email address.
+    ///
+    /// Wire name `Email`: string, required. Example: `username@example.com`.
+    pub email: ::std::string::String,
+    /// The domain name the certificate is for.
+    ///
+    /// Wire name `Domain`: string, required. Example: `www.aliyundoc.com`.
+    pub domain: ::std::string::String,
     /// How domain ownership is proven: with a DNS record or with a file on the web server.
     ///
-    /// Wire name `ValidateType`, [`ValidateType`], required.
+    /// Wire name `ValidateType`: [`ValidateType`], required. Example: `DNS`.
     pub validate_type: ValidateType,
+    /// Tags to bind to the new order.
+    ///
+    /// Wire name `Tags`: list of [`TagsItem`].
+    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
 }
 impl ::alibabacloud_runtime::Operation for CreateCertificateRequestInput {
     const ACTION: &'static str = "CreateCertificateRequest";
@@ -49,13 +52,13 @@ impl ::alibabacloud_runtime::Operation for CreateCertificateRequestInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-        out.write("Domain", &self.domain);
-        out.write("Email", &self.email);
-        out.write("Phone", &self.phone);
         out.write("ProductCode", &self.product_code);
-        out.write("Tags", &self.tags);
         out.write("Username", &self.username);
+        out.write("Phone", &self.phone);
+        out.write("Email", &self.email);
+        out.write("Domain", &self.domain);
         out.write("ValidateType", &self.validate_type);
+        out.write("Tags", &self.tags);
         ::std::result::Result::Ok(())
     }
     fn output_request_id(
@@ -65,12 +68,21 @@ impl ::alibabacloud_runtime::Operation for CreateCertificateRequestInput {
     }
 }
 /// The decoded answer of `CreateCertificateRequest`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "OrderId": 98987582437920960,
+///   "RequestId": "CBF1E9B7-D6A0-4E9E-AD3E-2B47E6C2837D"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCertificateRequestOutput {
     /// The ID of the new certificate application order.
     ///
-    /// Wire name `OrderId`, 64-bit integer.
+    /// Wire name `OrderId`: 64-bit integer. Example: `98987582437920968`.
     #[serde(
         rename = "OrderId",
         default,
@@ -79,21 +91,17 @@ pub struct CreateCertificateRequestOutput {
     pub order_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `CBF1E9B7-D6A0-4E9E-AD3E-2B47E6C2837D`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure of the operation, at `request[6].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagsItem {
-    /// The `Key` field.
-    ///
-    /// Wire name `Key`, string.
+    /// Wire name `Key`: string. Example: `acs:rm:rgId`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// The `Value` field.
-    ///
-    /// Wire name `Value`, string.
+    /// Wire name `Value`: string. Example: `test`.
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -103,7 +111,7 @@ impl ::alibabacloud_runtime::ToParam for TagsItem {
         out.write_member(key, "Value", &self.value);
     }
 }
-/// The documented values of `request[3]`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`.
+/// The documented values of `request[0]`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -203,7 +211,7 @@ impl ::alibabacloud_runtime::ToParam for ProductCode {
         out.push(key, self.as_str());
     }
 }
-/// The documented values of `request[6]`: `DNS`, `FILE`.
+/// The documented values of `request[5]`: `DNS`, `FILE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -319,25 +327,25 @@ impl ::std::fmt::Display for CreateCertificateRequestError {
     }
 }
 impl ::std::error::Error for CreateCertificateRequestError {}
-/// Builds and sends a `CreateCertificateRequest` call. `send` becomes available once every required parameter is set (`Domain`, `Email`, `Phone`, `Username`, `ValidateType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateCertificateRequest` call. `send` becomes available once every required parameter is set (`Username`, `Phone`, `Email`, `Domain`, `ValidateType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCertificateRequestBuilder<
-    Domain_ = ::alibabacloud_runtime::Missing,
-    Email_ = ::alibabacloud_runtime::Missing,
-    Phone_ = ::alibabacloud_runtime::Missing,
     Username_ = ::alibabacloud_runtime::Missing,
+    Phone_ = ::alibabacloud_runtime::Missing,
+    Email_ = ::alibabacloud_runtime::Missing,
+    Domain_ = ::alibabacloud_runtime::Missing,
     ValidateType_ = ::alibabacloud_runtime::Missing,
 > {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
-    domain: Domain_,
-    email: Email_,
-    phone: Phone_,
     product_code: ::std::option::Option<ProductCode>,
-    tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     username: Username_,
+    phone: Phone_,
+    email: Email_,
+    domain: Domain_,
     validate_type: ValidateType_,
+    tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
 }
 impl CreateCertificateRequestBuilder<
     ::alibabacloud_runtime::Missing,
@@ -350,101 +358,26 @@ impl CreateCertificateRequestBuilder<
         CreateCertificateRequestBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
-            domain: ::alibabacloud_runtime::Missing,
-            email: ::alibabacloud_runtime::Missing,
-            phone: ::alibabacloud_runtime::Missing,
             product_code: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
             username: ::alibabacloud_runtime::Missing,
+            phone: ::alibabacloud_runtime::Missing,
+            email: ::alibabacloud_runtime::Missing,
+            domain: ::alibabacloud_runtime::Missing,
             validate_type: ::alibabacloud_runtime::Missing,
+            tags: ::std::option::Option::None,
         }
     }
 }
 impl<
-    Domain_,
-    Email_,
-    Phone_,
     Username_,
+    Phone_,
+    Email_,
+    Domain_,
     ValidateType_,
-> CreateCertificateRequestBuilder<Domain_, Email_, Phone_, Username_, ValidateType_> {
-    /// The domain name the certificate is for.
-    ///
-    /// Wire name `Domain`, string, required.
-    pub fn domain(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateCertificateRequestBuilder<
-        ::std::string::String,
-        Email_,
-        Phone_,
-        Username_,
-        ValidateType_,
-    > {
-        CreateCertificateRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            domain: value.into(),
-            email: self.email,
-            phone: self.phone,
-            product_code: self.product_code,
-            tags: self.tags,
-            username: self.username,
-            validate_type: self.validate_type,
-        }
-    }
-    /// The applicant's email address.
-    ///
-    /// Wire name `Email`, string, required.
-    pub fn email(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateCertificateRequestBuilder<
-        Domain_,
-        ::std::string::String,
-        Phone_,
-        Username_,
-        ValidateType_,
-    > {
-        CreateCertificateRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            domain: self.domain,
-            email: value.into(),
-            phone: self.phone,
-            product_code: self.product_code,
-            tags: self.tags,
-            username: self.username,
-            validate_type: self.validate_type,
-        }
-    }
-    /// The applicant's phone number.
-    ///
-    /// Wire name `Phone`, string, required.
-    pub fn phone(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateCertificateRequestBuilder<
-        Domain_,
-        Email_,
-        ::std::string::String,
-        Username_,
-        ValidateType_,
-    > {
-        CreateCertificateRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            domain: self.domain,
-            email: self.email,
-            phone: value.into(),
-            product_code: self.product_code,
-            tags: self.tags,
-            username: self.username,
-            validate_type: self.validate_type,
-        }
-    }
+> CreateCertificateRequestBuilder<Username_, Phone_, Email_, Domain_, ValidateType_> {
     /// The certificate product to apply for.
     ///
-    /// Wire name `ProductCode`, [`ProductCode`]. The service's default: `digicert-free-1-free`.
+    /// Wire name `ProductCode`: [`ProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
     pub fn product_code(
         mut self,
         value: impl ::std::convert::Into<ProductCode>,
@@ -460,9 +393,134 @@ impl<
         self.product_code = value;
         self
     }
+    /// The applicant's name.
+    ///
+    /// Wire name `Username`: string, required. Example: `Tom`.
+    pub fn username(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> CreateCertificateRequestBuilder<
+        ::std::string::String,
+        Phone_,
+        Email_,
+        Domain_,
+        ValidateType_,
+    > {
+        CreateCertificateRequestBuilder {
+            _client: self._client,
+            _options: self._options,
+            product_code: self.product_code,
+            username: value.into(),
+            phone: self.phone,
+            email: self.email,
+            domain: self.domain,
+            validate_type: self.validate_type,
+            tags: self.tags,
+        }
+    }
+    /// The applicant's phone number.
+    ///
+    /// Wire name `Phone`: string, required. Example: `1390000****`.
+    pub fn phone(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> CreateCertificateRequestBuilder<
+        Username_,
+        ::std::string::String,
+        Email_,
+        Domain_,
+        ValidateType_,
+    > {
+        CreateCertificateRequestBuilder {
+            _client: self._client,
+            _options: self._options,
+            product_code: self.product_code,
+            username: self.username,
+            phone: value.into(),
+            email: self.email,
+            domain: self.domain,
+            validate_type: self.validate_type,
+            tags: self.tags,
+        }
+    }
+    /// The applicant's email address.
+    ///
+    /// Wire name `Email`: string, required. Example: `username@example.com`.
+    pub fn email(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> CreateCertificateRequestBuilder<
+        Username_,
+        Phone_,
+        ::std::string::String,
+        Domain_,
+        ValidateType_,
+    > {
+        CreateCertificateRequestBuilder {
+            _client: self._client,
+            _options: self._options,
+            product_code: self.product_code,
+            username: self.username,
+            phone: self.phone,
+            email: value.into(),
+            domain: self.domain,
+            validate_type: self.validate_type,
+            tags: self.tags,
+        }
+    }
+    /// The domain name the certificate is for.
+    ///
+    /// Wire name `Domain`: string, required. Example: `www.aliyundoc.com`.
+    pub fn domain(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> CreateCertificateRequestBuilder<
+        Username_,
+        Phone_,
+        Email_,
+        ::std::string::String,
+        ValidateType_,
+    > {
+        CreateCertificateRequestBuilder {
+            _client: self._client,
+            _options: self._options,
+            product_code: self.product_code,
+            username: self.username,
+            phone: self.phone,
+            email: self.email,
+            domain: value.into(),
+            validate_type: self.validate_type,
+            tags: self.tags,
+        }
+    }
+    /// How domain ownership is proven: with a DNS record or with a file on the web server.
+    ///
+    /// Wire name `ValidateType`: [`ValidateType`], required. Example: `DNS`.
+    pub fn validate_type(
+        self,
+        value: impl ::std::convert::Into<ValidateType>,
+    ) -> CreateCertificateRequestBuilder<
+        Username_,
+        Phone_,
+        Email_,
+        Domain_,
+        ValidateType,
+    > {
+        CreateCertificateRequestBuilder {
+            _client: self._client,
+            _options: self._options,
+            product_code: self.product_code,
+            username: self.username,
+            phone: self.phone,
+            email: self.email,
+            domain: self.domain,
+            validate_type: value.into(),
+            tags: self.tags,
+        }
+    }
     /// Tags to bind to the new order.
     ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
         self.tags = ::std::option::Option::Some(value);
         self
@@ -474,56 +532,6 @@ impl<
     ) -> Self {
         self.tags = value;
         self
-    }
-    /// The applicant's name.
-    ///
-    /// Wire name `Username`, string, required.
-    pub fn username(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateCertificateRequestBuilder<
-        Domain_,
-        Email_,
-        Phone_,
-        ::std::string::String,
-        ValidateType_,
-    > {
-        CreateCertificateRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            domain: self.domain,
-            email: self.email,
-            phone: self.phone,
-            product_code: self.product_code,
-            tags: self.tags,
-            username: value.into(),
-            validate_type: self.validate_type,
-        }
-    }
-    /// How domain ownership is proven: with a DNS record or with a file on the web server.
-    ///
-    /// Wire name `ValidateType`, [`ValidateType`], required.
-    pub fn validate_type(
-        self,
-        value: impl ::std::convert::Into<ValidateType>,
-    ) -> CreateCertificateRequestBuilder<
-        Domain_,
-        Email_,
-        Phone_,
-        Username_,
-        ValidateType,
-    > {
-        CreateCertificateRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            domain: self.domain,
-            email: self.email,
-            phone: self.phone,
-            product_code: self.product_code,
-            tags: self.tags,
-            username: self.username,
-            validate_type: value.into(),
-        }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
@@ -549,13 +557,13 @@ impl CreateCertificateRequestBuilder<
             self._client,
             self._options,
             CreateCertificateRequestInput {
-                domain: self.domain,
-                email: self.email,
-                phone: self.phone,
                 product_code: self.product_code,
-                tags: self.tags,
                 username: self.username,
+                phone: self.phone,
+                email: self.email,
+                domain: self.domain,
                 validate_type: self.validate_type,
+                tags: self.tags,
             },
         )
     }
@@ -585,10 +593,10 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .create_certificate_request()
-    ///     .domain("example")
-    ///     .email("example")
-    ///     .phone("example")
-    ///     .username("example")
+    ///     .username("Tom")
+    ///     .phone("1390000****")
+    ///     .email("username@example.com")
+    ///     .domain("www.aliyundoc.com")
     ///     .validate_type("DNS")
     ///     .send()
     ///     .await?;

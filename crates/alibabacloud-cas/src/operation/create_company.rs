@@ -3,57 +3,44 @@
 //! Creates a company profile to use in organization-validated certificate applications.
 //!
 //! Call it with [`Client::create_company`](crate::Client::create_company). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CreateCompany>.
+#![allow(deprecated)]
 /// The parameters of `CreateCompany`. Build it with the builder that [`Client::create_company`](crate::Client::create_company) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateCompanyInput {
-    /// The `City` field.
-    ///
-    /// Wire name `City`, string, required.
+    /// Wire name `City`: string, required.
     pub city: ::std::string::String,
-    /// The `CompanyAddress` field.
-    ///
-    /// Wire name `CompanyAddress`, string, required.
+    /// Wire name `CompanyAddress`: string, required.
     pub company_address: ::std::string::String,
     /// The company's official registration number.
     ///
-    /// Wire name `CompanyCode`, string, required.
+    /// Wire name `CompanyCode`: string, required.
     pub company_code: ::std::string::String,
-    /// The `CompanyEmail` field.
-    ///
-    /// Wire name `CompanyEmail`, string.
+    /// Wire name `CompanyEmail`: string.
     pub company_email: ::std::option::Option<::std::string::String>,
-    /// The `CompanyName` field.
-    ///
-    /// Wire name `CompanyName`, string, required.
+    /// Wire name `CompanyName`: string, required.
     pub company_name: ::std::string::String,
-    /// The `CompanyPhone` field.
-    ///
-    /// Wire name `CompanyPhone`, string, required.
+    /// Wire name `CompanyPhone`: string, required.
     pub company_phone: ::std::string::String,
     /// A numeric code for the kind of organization.
     ///
-    /// Wire name `CompanyType`, 32-bit integer, required.
+    /// Wire name `CompanyType`: 32-bit integer, required.
     pub company_type: i32,
     /// The two-letter code of the company's country.
     ///
-    /// Wire name `CountryCode`, string, required.
+    /// Wire name `CountryCode`: string, required.
     pub country_code: ::std::string::String,
-    /// The `Department` field.
-    ///
-    /// Wire name `Department`, string.
+    /// Wire name `Department`: string.
     pub department: ::std::option::Option<::std::string::String>,
     /// The language the profile is written in.
     ///
-    /// Wire name `Lang`, string, required.
+    /// Wire name `Lang`: string, required.
     pub lang: ::std::string::String,
-    /// The `PostCode` field.
-    ///
-    /// Wire name `PostCode`, string, required.
+    /// Wire name `PostCode`: string, required.
     pub post_code: ::std::string::String,
-    /// The `Province` field.
-    ///
-    /// Wire name `Province`, string, required.
+    /// Wire name `Province`: string, required.
     pub province: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for CreateCompanyInput {
@@ -87,9 +74,7 @@ impl ::alibabacloud_runtime::Operation for CreateCompanyInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCompanyOutput {
-    /// The `CompanyId` field.
-    ///
-    /// Wire name `CompanyId`, 64-bit integer.
+    /// Wire name `CompanyId`: 64-bit integer.
     #[serde(
         rename = "CompanyId",
         default,
@@ -98,7 +83,7 @@ pub struct CreateCompanyOutput {
     pub company_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -230,9 +215,7 @@ impl<
     PostCode_,
     Province_,
 > {
-    /// The `City` field.
-    ///
-    /// Wire name `City`, string, required.
+    /// Wire name `City`: string, required.
     pub fn city(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -265,9 +248,7 @@ impl<
             province: self.province,
         }
     }
-    /// The `CompanyAddress` field.
-    ///
-    /// Wire name `CompanyAddress`, string, required.
+    /// Wire name `CompanyAddress`: string, required.
     pub fn company_address(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -302,7 +283,7 @@ impl<
     }
     /// The company's official registration number.
     ///
-    /// Wire name `CompanyCode`, string, required.
+    /// Wire name `CompanyCode`: string, required.
     pub fn company_code(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -335,9 +316,7 @@ impl<
             province: self.province,
         }
     }
-    /// The `CompanyEmail` field.
-    ///
-    /// Wire name `CompanyEmail`, string.
+    /// Wire name `CompanyEmail`: string.
     pub fn company_email(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -353,9 +332,7 @@ impl<
         self.company_email = value;
         self
     }
-    /// The `CompanyName` field.
-    ///
-    /// Wire name `CompanyName`, string, required.
+    /// Wire name `CompanyName`: string, required.
     pub fn company_name(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -388,9 +365,7 @@ impl<
             province: self.province,
         }
     }
-    /// The `CompanyPhone` field.
-    ///
-    /// Wire name `CompanyPhone`, string, required.
+    /// Wire name `CompanyPhone`: string, required.
     pub fn company_phone(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -425,7 +400,7 @@ impl<
     }
     /// A numeric code for the kind of organization.
     ///
-    /// Wire name `CompanyType`, 32-bit integer, required.
+    /// Wire name `CompanyType`: 32-bit integer, required.
     pub fn company_type(
         self,
         value: i32,
@@ -460,7 +435,7 @@ impl<
     }
     /// The two-letter code of the company's country.
     ///
-    /// Wire name `CountryCode`, string, required.
+    /// Wire name `CountryCode`: string, required.
     pub fn country_code(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -493,9 +468,7 @@ impl<
             province: self.province,
         }
     }
-    /// The `Department` field.
-    ///
-    /// Wire name `Department`, string.
+    /// Wire name `Department`: string.
     pub fn department(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -513,7 +486,7 @@ impl<
     }
     /// The language the profile is written in.
     ///
-    /// Wire name `Lang`, string, required.
+    /// Wire name `Lang`: string, required.
     pub fn lang(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -546,9 +519,7 @@ impl<
             province: self.province,
         }
     }
-    /// The `PostCode` field.
-    ///
-    /// Wire name `PostCode`, string, required.
+    /// Wire name `PostCode`: string, required.
     pub fn post_code(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -581,9 +552,7 @@ impl<
             province: self.province,
         }
     }
-    /// The `Province` field.
-    ///
-    /// Wire name `Province`, string, required.
+    /// Wire name `Province`: string, required.
     pub fn province(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

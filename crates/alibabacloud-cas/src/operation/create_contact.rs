@@ -3,29 +3,28 @@
 //! Creates a contact who receives certificate notifications.
 //!
 //! Call it with [`Client::create_contact`](crate::Client::create_contact). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CreateContact>.
+#![allow(deprecated)]
 /// The parameters of `CreateContact`. Build it with the builder that [`Client::create_contact`](crate::Client::create_contact) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateContactInput {
-    /// The `Email` field.
-    ///
-    /// Wire name `Email`, string.
+    /// Wire name `Email`: string.
     pub email: ::std::option::Option<::std::string::String>,
     /// The contact's identity card number.
     ///
-    /// Wire name `Idcard`, string.
+    /// Wire name `Idcard`: string.
     pub idcard: ::std::option::Option<::std::string::String>,
     /// The contact's mobile phone number.
     ///
-    /// Wire name `Mobile`, string, required.
+    /// Wire name `Mobile`: string, required.
     pub mobile: ::std::string::String,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string, required.
+    /// Wire name `Name`: string, required.
     pub name: ::std::string::String,
     /// Webhook addresses that receive notifications, as one JSON-encoded string.
     ///
-    /// Wire name `Webhooks`, string.
+    /// Wire name `Webhooks`: string.
     pub webhooks: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for CreateContactInput {
@@ -52,9 +51,7 @@ impl ::alibabacloud_runtime::Operation for CreateContactInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateContactOutput {
-    /// The `ContactId` field.
-    ///
-    /// Wire name `ContactId`, 64-bit integer.
+    /// Wire name `ContactId`: 64-bit integer.
     #[serde(
         rename = "ContactId",
         default,
@@ -63,7 +60,7 @@ pub struct CreateContactOutput {
     pub contact_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -143,9 +140,7 @@ impl CreateContactBuilder<
     }
 }
 impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
-    /// The `Email` field.
-    ///
-    /// Wire name `Email`, string.
+    /// Wire name `Email`: string.
     pub fn email(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -163,7 +158,7 @@ impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
     }
     /// The contact's identity card number.
     ///
-    /// Wire name `Idcard`, string.
+    /// Wire name `Idcard`: string.
     pub fn idcard(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -181,7 +176,7 @@ impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
     }
     /// The contact's mobile phone number.
     ///
-    /// Wire name `Mobile`, string, required.
+    /// Wire name `Mobile`: string, required.
     pub fn mobile(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -196,9 +191,7 @@ impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
             webhooks: self.webhooks,
         }
     }
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string, required.
+    /// Wire name `Name`: string, required.
     pub fn name(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -215,7 +208,7 @@ impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
     }
     /// Webhook addresses that receive notifications, as one JSON-encoded string.
     ///
-    /// Wire name `Webhooks`, string.
+    /// Wire name `Webhooks`: string.
     pub fn webhooks(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3,50 +3,53 @@
 //! Has the service generate a key pair and a certificate signing request for it.
 //!
 //! Call it with [`Client::create_csr`](crate::Client::create_csr). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CreateCsr>.
+#![allow(deprecated)]
 /// The parameters of `CreateCsr`. Build it with the builder that [`Client::create_csr`](crate::Client::create_csr) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateCsrInput {
+    /// The key length in bits.
+    ///
+    /// Wire name `KeySize`: 32-bit integer, required. Example: `2048`.
+    pub key_size: i32,
     /// The key algorithm of the key pair to generate.
     ///
-    /// Wire name `Algorithm`, string, required.
+    /// Wire name `Algorithm`: string, required. Example: `RSA`.
     pub algorithm: ::std::string::String,
     /// The common name (main domain) to put in the request.
     ///
-    /// Wire name `CommonName`, string, required.
+    /// Wire name `CommonName`: string, required. Example: `123.com`.
     pub common_name: ::std::string::String,
-    /// The organization name to put in the request.
-    ///
-    /// Wire name `CorpName`, string.
-    pub corp_name: ::std::option::Option<::std::string::String>,
-    /// The two-letter country code to put in the request.
-    ///
-    /// Wire name `CountryCode`, string, required.
-    pub country_code: ::std::string::String,
-    /// The organizational unit to put in the request.
-    ///
-    /// Wire name `Department`, string.
-    pub department: ::std::option::Option<::std::string::String>,
-    /// The key length in bits.
-    ///
-    /// Wire name `KeySize`, 32-bit integer, required.
-    pub key_size: i32,
-    /// The city to put in the request.
-    ///
-    /// Wire name `Locality`, string, required.
-    pub locality: ::std::string::String,
-    /// A display name for the request.
-    ///
-    /// Wire name `Name`, string.
-    pub name: ::std::option::Option<::std::string::String>,
-    /// The province or state to put in the request.
-    ///
-    /// Wire name `Province`, string, required.
-    pub province: ::std::string::String,
     /// Additional domain names, separated by commas.
     ///
-    /// Wire name `Sans`, string.
+    /// Wire name `Sans`: string. Example: `www.example.com,www.aliyundoc.com`.
     pub sans: ::std::option::Option<::std::string::String>,
+    /// The two-letter country code to put in the request.
+    ///
+    /// Wire name `CountryCode`: string, required. Example: `CN`.
+    pub country_code: ::std::string::String,
+    /// The province or state to put in the request.
+    ///
+    /// Wire name `Province`: string, required. Example: `Beijing`.
+    pub province: ::std::string::String,
+    /// The city to put in the request.
+    ///
+    /// Wire name `Locality`: string, required. Example: `Beijing`.
+    pub locality: ::std::string::String,
+    /// The organization name to put in the request.
+    ///
+    /// Wire name `CorpName`: string. Example: `aly`.
+    pub corp_name: ::std::option::Option<::std::string::String>,
+    /// A display name for the request.
+    ///
+    /// Wire name `Name`: string. Example: `csr-123`.
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The organizational unit to put in the request.
+    ///
+    /// Wire name `Department`: string. Example: `IT`.
+    pub department: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for CreateCsrInput {
     const ACTION: &'static str = "CreateCsr";
@@ -57,16 +60,16 @@ impl ::alibabacloud_runtime::Operation for CreateCsrInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
+        out.write("KeySize", &self.key_size);
         out.write("Algorithm", &self.algorithm);
         out.write("CommonName", &self.common_name);
-        out.write("CorpName", &self.corp_name);
-        out.write("CountryCode", &self.country_code);
-        out.write("Department", &self.department);
-        out.write("KeySize", &self.key_size);
-        out.write("Locality", &self.locality);
-        out.write("Name", &self.name);
-        out.write("Province", &self.province);
         out.write("Sans", &self.sans);
+        out.write("CountryCode", &self.country_code);
+        out.write("Province", &self.province);
+        out.write("Locality", &self.locality);
+        out.write("CorpName", &self.corp_name);
+        out.write("Name", &self.name);
+        out.write("Department", &self.department);
         ::std::result::Result::Ok(())
     }
     fn output_request_id(output: &CreateCsrOutput) -> ::std::option::Option<&str> {
@@ -74,17 +77,23 @@ impl ::alibabacloud_runtime::Operation for CreateCsrInput {
     }
 }
 /// The decoded answer of `CreateCsr`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "Csr": "-----BEGIN CERTIFICATE REQUEST----- ...... -----END CERTIFICATE REQUEST-----",
+///   "CsrId": 3365,
+///   "RequestId": "12345678-1234-1234-1234-123456789ABC"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCsrOutput {
-    /// The `Csr` field.
-    ///
-    /// Wire name `Csr`, string.
+    /// Wire name `Csr`: string. Example: `-----BEGIN CERTIFICATE REQUEST----- ...... -----END CERTIFICATE REQUEST-----`.
     #[serde(rename = "Csr", default)]
     pub csr: ::std::option::Option<::std::string::String>,
-    /// The `CsrId` field.
-    ///
-    /// Wire name `CsrId`, 64-bit integer.
+    /// Wire name `CsrId`: 64-bit integer. Example: `3365`.
     #[serde(
         rename = "CsrId",
         default,
@@ -93,7 +102,7 @@ pub struct CreateCsrOutput {
     pub csr_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `12345678-1234-1234-1234-123456789ABC`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -141,29 +150,29 @@ impl ::std::fmt::Display for CreateCsrError {
     }
 }
 impl ::std::error::Error for CreateCsrError {}
-/// Builds and sends a `CreateCsr` call. `send` becomes available once every required parameter is set (`Algorithm`, `CommonName`, `CountryCode`, `KeySize`, `Locality`, `Province`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateCsr` call. `send` becomes available once every required parameter is set (`KeySize`, `Algorithm`, `CommonName`, `CountryCode`, `Province`, `Locality`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCsrBuilder<
+    KeySize_ = ::alibabacloud_runtime::Missing,
     Algorithm_ = ::alibabacloud_runtime::Missing,
     CommonName_ = ::alibabacloud_runtime::Missing,
     CountryCode_ = ::alibabacloud_runtime::Missing,
-    KeySize_ = ::alibabacloud_runtime::Missing,
-    Locality_ = ::alibabacloud_runtime::Missing,
     Province_ = ::alibabacloud_runtime::Missing,
+    Locality_ = ::alibabacloud_runtime::Missing,
 > {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
+    key_size: KeySize_,
     algorithm: Algorithm_,
     common_name: CommonName_,
-    corp_name: ::std::option::Option<::std::string::String>,
-    country_code: CountryCode_,
-    department: ::std::option::Option<::std::string::String>,
-    key_size: KeySize_,
-    locality: Locality_,
-    name: ::std::option::Option<::std::string::String>,
-    province: Province_,
     sans: ::std::option::Option<::std::string::String>,
+    country_code: CountryCode_,
+    province: Province_,
+    locality: Locality_,
+    corp_name: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    department: ::std::option::Option<::std::string::String>,
 }
 impl CreateCsrBuilder<
     ::alibabacloud_runtime::Missing,
@@ -177,265 +186,124 @@ impl CreateCsrBuilder<
         CreateCsrBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
+            key_size: ::alibabacloud_runtime::Missing,
             algorithm: ::alibabacloud_runtime::Missing,
             common_name: ::alibabacloud_runtime::Missing,
-            corp_name: ::std::option::Option::None,
-            country_code: ::alibabacloud_runtime::Missing,
-            department: ::std::option::Option::None,
-            key_size: ::alibabacloud_runtime::Missing,
-            locality: ::alibabacloud_runtime::Missing,
-            name: ::std::option::Option::None,
-            province: ::alibabacloud_runtime::Missing,
             sans: ::std::option::Option::None,
+            country_code: ::alibabacloud_runtime::Missing,
+            province: ::alibabacloud_runtime::Missing,
+            locality: ::alibabacloud_runtime::Missing,
+            corp_name: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            department: ::std::option::Option::None,
         }
     }
 }
 impl<
+    KeySize_,
     Algorithm_,
     CommonName_,
     CountryCode_,
-    KeySize_,
-    Locality_,
     Province_,
+    Locality_,
 > CreateCsrBuilder<
+    KeySize_,
     Algorithm_,
     CommonName_,
     CountryCode_,
-    KeySize_,
-    Locality_,
     Province_,
+    Locality_,
 > {
-    /// The key algorithm of the key pair to generate.
-    ///
-    /// Wire name `Algorithm`, string, required.
-    pub fn algorithm(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateCsrBuilder<
-        ::std::string::String,
-        CommonName_,
-        CountryCode_,
-        KeySize_,
-        Locality_,
-        Province_,
-    > {
-        CreateCsrBuilder {
-            _client: self._client,
-            _options: self._options,
-            algorithm: value.into(),
-            common_name: self.common_name,
-            corp_name: self.corp_name,
-            country_code: self.country_code,
-            department: self.department,
-            key_size: self.key_size,
-            locality: self.locality,
-            name: self.name,
-            province: self.province,
-            sans: self.sans,
-        }
-    }
-    /// The common name (main domain) to put in the request.
-    ///
-    /// Wire name `CommonName`, string, required.
-    pub fn common_name(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateCsrBuilder<
-        Algorithm_,
-        ::std::string::String,
-        CountryCode_,
-        KeySize_,
-        Locality_,
-        Province_,
-    > {
-        CreateCsrBuilder {
-            _client: self._client,
-            _options: self._options,
-            algorithm: self.algorithm,
-            common_name: value.into(),
-            corp_name: self.corp_name,
-            country_code: self.country_code,
-            department: self.department,
-            key_size: self.key_size,
-            locality: self.locality,
-            name: self.name,
-            province: self.province,
-            sans: self.sans,
-        }
-    }
-    /// The organization name to put in the request.
-    ///
-    /// Wire name `CorpName`, string.
-    pub fn corp_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.corp_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `CorpName`.
-    pub fn set_corp_name(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.corp_name = value;
-        self
-    }
-    /// The two-letter country code to put in the request.
-    ///
-    /// Wire name `CountryCode`, string, required.
-    pub fn country_code(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateCsrBuilder<
-        Algorithm_,
-        CommonName_,
-        ::std::string::String,
-        KeySize_,
-        Locality_,
-        Province_,
-    > {
-        CreateCsrBuilder {
-            _client: self._client,
-            _options: self._options,
-            algorithm: self.algorithm,
-            common_name: self.common_name,
-            corp_name: self.corp_name,
-            country_code: value.into(),
-            department: self.department,
-            key_size: self.key_size,
-            locality: self.locality,
-            name: self.name,
-            province: self.province,
-            sans: self.sans,
-        }
-    }
-    /// The organizational unit to put in the request.
-    ///
-    /// Wire name `Department`, string.
-    pub fn department(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.department = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `Department`.
-    pub fn set_department(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.department = value;
-        self
-    }
     /// The key length in bits.
     ///
-    /// Wire name `KeySize`, 32-bit integer, required.
+    /// Wire name `KeySize`: 32-bit integer, required. Example: `2048`.
     pub fn key_size(
         self,
         value: i32,
     ) -> CreateCsrBuilder<
-        Algorithm_,
-        CommonName_,
-        CountryCode_,
         i32,
-        Locality_,
+        Algorithm_,
+        CommonName_,
+        CountryCode_,
         Province_,
+        Locality_,
     > {
         CreateCsrBuilder {
             _client: self._client,
             _options: self._options,
-            algorithm: self.algorithm,
-            common_name: self.common_name,
-            corp_name: self.corp_name,
-            country_code: self.country_code,
-            department: self.department,
             key_size: value,
-            locality: self.locality,
-            name: self.name,
-            province: self.province,
+            algorithm: self.algorithm,
+            common_name: self.common_name,
             sans: self.sans,
+            country_code: self.country_code,
+            province: self.province,
+            locality: self.locality,
+            corp_name: self.corp_name,
+            name: self.name,
+            department: self.department,
         }
     }
-    /// The city to put in the request.
+    /// The key algorithm of the key pair to generate.
     ///
-    /// Wire name `Locality`, string, required.
-    pub fn locality(
+    /// Wire name `Algorithm`: string, required. Example: `RSA`.
+    pub fn algorithm(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCsrBuilder<
-        Algorithm_,
-        CommonName_,
-        CountryCode_,
         KeySize_,
         ::std::string::String,
+        CommonName_,
+        CountryCode_,
         Province_,
+        Locality_,
     > {
         CreateCsrBuilder {
             _client: self._client,
             _options: self._options,
-            algorithm: self.algorithm,
-            common_name: self.common_name,
-            corp_name: self.corp_name,
-            country_code: self.country_code,
-            department: self.department,
             key_size: self.key_size,
-            locality: value.into(),
-            name: self.name,
-            province: self.province,
+            algorithm: value.into(),
+            common_name: self.common_name,
             sans: self.sans,
+            country_code: self.country_code,
+            province: self.province,
+            locality: self.locality,
+            corp_name: self.corp_name,
+            name: self.name,
+            department: self.department,
         }
     }
-    /// A display name for the request.
+    /// The common name (main domain) to put in the request.
     ///
-    /// Wire name `Name`, string.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.name = value;
-        self
-    }
-    /// The province or state to put in the request.
-    ///
-    /// Wire name `Province`, string, required.
-    pub fn province(
+    /// Wire name `CommonName`: string, required. Example: `123.com`.
+    pub fn common_name(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCsrBuilder<
-        Algorithm_,
-        CommonName_,
-        CountryCode_,
         KeySize_,
-        Locality_,
+        Algorithm_,
         ::std::string::String,
+        CountryCode_,
+        Province_,
+        Locality_,
     > {
         CreateCsrBuilder {
             _client: self._client,
             _options: self._options,
-            algorithm: self.algorithm,
-            common_name: self.common_name,
-            corp_name: self.corp_name,
-            country_code: self.country_code,
-            department: self.department,
             key_size: self.key_size,
-            locality: self.locality,
-            name: self.name,
-            province: value.into(),
+            algorithm: self.algorithm,
+            common_name: value.into(),
             sans: self.sans,
+            country_code: self.country_code,
+            province: self.province,
+            locality: self.locality,
+            corp_name: self.corp_name,
+            name: self.name,
+            department: self.department,
         }
     }
     /// Additional domain names, separated by commas.
     ///
-    /// Wire name `Sans`, string.
+    /// Wire name `Sans`: string. Example: `www.example.com,www.aliyundoc.com`.
     pub fn sans(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -451,6 +319,147 @@ impl<
         self.sans = value;
         self
     }
+    /// The two-letter country code to put in the request.
+    ///
+    /// Wire name `CountryCode`: string, required. Example: `CN`.
+    pub fn country_code(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> CreateCsrBuilder<
+        KeySize_,
+        Algorithm_,
+        CommonName_,
+        ::std::string::String,
+        Province_,
+        Locality_,
+    > {
+        CreateCsrBuilder {
+            _client: self._client,
+            _options: self._options,
+            key_size: self.key_size,
+            algorithm: self.algorithm,
+            common_name: self.common_name,
+            sans: self.sans,
+            country_code: value.into(),
+            province: self.province,
+            locality: self.locality,
+            corp_name: self.corp_name,
+            name: self.name,
+            department: self.department,
+        }
+    }
+    /// The province or state to put in the request.
+    ///
+    /// Wire name `Province`: string, required. Example: `Beijing`.
+    pub fn province(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> CreateCsrBuilder<
+        KeySize_,
+        Algorithm_,
+        CommonName_,
+        CountryCode_,
+        ::std::string::String,
+        Locality_,
+    > {
+        CreateCsrBuilder {
+            _client: self._client,
+            _options: self._options,
+            key_size: self.key_size,
+            algorithm: self.algorithm,
+            common_name: self.common_name,
+            sans: self.sans,
+            country_code: self.country_code,
+            province: value.into(),
+            locality: self.locality,
+            corp_name: self.corp_name,
+            name: self.name,
+            department: self.department,
+        }
+    }
+    /// The city to put in the request.
+    ///
+    /// Wire name `Locality`: string, required. Example: `Beijing`.
+    pub fn locality(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> CreateCsrBuilder<
+        KeySize_,
+        Algorithm_,
+        CommonName_,
+        CountryCode_,
+        Province_,
+        ::std::string::String,
+    > {
+        CreateCsrBuilder {
+            _client: self._client,
+            _options: self._options,
+            key_size: self.key_size,
+            algorithm: self.algorithm,
+            common_name: self.common_name,
+            sans: self.sans,
+            country_code: self.country_code,
+            province: self.province,
+            locality: value.into(),
+            corp_name: self.corp_name,
+            name: self.name,
+            department: self.department,
+        }
+    }
+    /// The organization name to put in the request.
+    ///
+    /// Wire name `CorpName`: string. Example: `aly`.
+    pub fn corp_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.corp_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `CorpName`.
+    pub fn set_corp_name(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.corp_name = value;
+        self
+    }
+    /// A display name for the request.
+    ///
+    /// Wire name `Name`: string. Example: `csr-123`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `Name`.
+    pub fn set_name(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.name = value;
+        self
+    }
+    /// The organizational unit to put in the request.
+    ///
+    /// Wire name `Department`: string. Example: `IT`.
+    pub fn department(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.department = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `Department`.
+    pub fn set_department(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.department = value;
+        self
+    }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
         self._options = options;
@@ -458,10 +467,10 @@ impl<
     }
 }
 impl CreateCsrBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
     i32,
+    ::std::string::String,
+    ::std::string::String,
+    ::std::string::String,
     ::std::string::String,
     ::std::string::String,
 > {
@@ -472,16 +481,16 @@ impl CreateCsrBuilder<
             self._client,
             self._options,
             CreateCsrInput {
+                key_size: self.key_size,
                 algorithm: self.algorithm,
                 common_name: self.common_name,
-                corp_name: self.corp_name,
-                country_code: self.country_code,
-                department: self.department,
-                key_size: self.key_size,
-                locality: self.locality,
-                name: self.name,
-                province: self.province,
                 sans: self.sans,
+                country_code: self.country_code,
+                province: self.province,
+                locality: self.locality,
+                corp_name: self.corp_name,
+                name: self.name,
+                department: self.department,
             },
         )
     }
@@ -511,12 +520,12 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .create_csr()
-    ///     .algorithm("example")
-    ///     .common_name("example")
-    ///     .country_code("example")
-    ///     .key_size(1)
-    ///     .locality("example")
-    ///     .province("example")
+    ///     .key_size(2048)
+    ///     .algorithm("RSA")
+    ///     .common_name("123.com")
+    ///     .country_code("CN")
+    ///     .province("Beijing")
+    ///     .locality("Beijing")
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

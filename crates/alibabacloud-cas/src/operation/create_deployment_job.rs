@@ -3,33 +3,36 @@
 //! Creates a job that deploys certificates to cloud resources.
 //!
 //! Call it with [`Client::create_deployment_job`](crate::Client::create_deployment_job). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CreateDeploymentJob>.
+#![allow(deprecated)]
 /// The parameters of `CreateDeploymentJob`. Build it with the builder that [`Client::create_deployment_job`](crate::Client::create_deployment_job) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateDeploymentJobInput {
-    /// The IDs of the certificates to deploy, separated by commas.
-    ///
-    /// Wire name `CertIds`, string, required.
-    pub cert_ids: ::std::string::String,
-    /// The IDs of the contacts to notify, separated by commas.
-    ///
-    /// Wire name `ContactIds`, string, required.
-    pub contact_ids: ::std::string::String,
-    /// The kind of deployment job.
-    ///
-    /// Wire name `JobType`, string, required.
-    pub job_type: ::std::string::String,
     /// A display name for the job.
     ///
-    /// Wire name `Name`, string, required.
+    /// Wire name `Name`: string, required. Example: `jobName`.
     pub name: ::std::string::String,
+    /// The kind of deployment job.
+    ///
+    /// Wire name `JobType`: string, required. Example: `user`.
+    pub job_type: ::std::string::String,
+    /// The IDs of the certificates to deploy, separated by commas.
+    ///
+    /// Wire name `CertIds`: string, required. Example: `12342649,12304338,12067351,9957285`.
+    pub cert_ids: ::std::string::String,
     /// The IDs of the cloud resources to deploy to, separated by commas.
     ///
-    /// Wire name `ResourceIds`, string, required.
+    /// Wire name `ResourceIds`: string, required. Example: `6591316,6585549,6190248,5811894,5775176,5772504`.
     pub resource_ids: ::std::string::String,
+    /// The IDs of the contacts to notify, separated by commas.
+    ///
+    /// Wire name `ContactIds`: string, required. Example: `1,2`.
+    pub contact_ids: ::std::string::String,
     /// When the job should run, as a timestamp; leave it out to run it without a schedule.
     ///
-    /// Wire name `ScheduleTime`, 64-bit integer.
+    /// Wire name `ScheduleTime`: 64-bit integer. Example: `1706613560008`.
     pub schedule_time: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for CreateDeploymentJobInput {
@@ -41,11 +44,11 @@ impl ::alibabacloud_runtime::Operation for CreateDeploymentJobInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-        out.write("CertIds", &self.cert_ids);
-        out.write("ContactIds", &self.contact_ids);
-        out.write("JobType", &self.job_type);
         out.write("Name", &self.name);
+        out.write("JobType", &self.job_type);
+        out.write("CertIds", &self.cert_ids);
         out.write("ResourceIds", &self.resource_ids);
+        out.write("ContactIds", &self.contact_ids);
         out.write("ScheduleTime", &self.schedule_time);
         ::std::result::Result::Ok(())
     }
@@ -56,12 +59,19 @@ impl ::alibabacloud_runtime::Operation for CreateDeploymentJobInput {
     }
 }
 /// The decoded answer of `CreateDeploymentJob`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "JobId": 8888,
+///   "RequestId": "15C66C7B-671A-4297-9187-2C4477247A74"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDeploymentJobOutput {
-    /// The `JobId` field.
-    ///
-    /// Wire name `JobId`, 64-bit integer.
+    /// Wire name `JobId`: 64-bit integer. Example: `8888`.
     #[serde(
         rename = "JobId",
         default,
@@ -70,7 +80,7 @@ pub struct CreateDeploymentJobOutput {
     pub job_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -118,23 +128,23 @@ impl ::std::fmt::Display for CreateDeploymentJobError {
     }
 }
 impl ::std::error::Error for CreateDeploymentJobError {}
-/// Builds and sends a `CreateDeploymentJob` call. `send` becomes available once every required parameter is set (`CertIds`, `ContactIds`, `JobType`, `Name`, `ResourceIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateDeploymentJob` call. `send` becomes available once every required parameter is set (`Name`, `JobType`, `CertIds`, `ResourceIds`, `ContactIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDeploymentJobBuilder<
-    CertIds_ = ::alibabacloud_runtime::Missing,
-    ContactIds_ = ::alibabacloud_runtime::Missing,
-    JobType_ = ::alibabacloud_runtime::Missing,
     Name_ = ::alibabacloud_runtime::Missing,
+    JobType_ = ::alibabacloud_runtime::Missing,
+    CertIds_ = ::alibabacloud_runtime::Missing,
     ResourceIds_ = ::alibabacloud_runtime::Missing,
+    ContactIds_ = ::alibabacloud_runtime::Missing,
 > {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
-    cert_ids: CertIds_,
-    contact_ids: ContactIds_,
-    job_type: JobType_,
     name: Name_,
+    job_type: JobType_,
+    cert_ids: CertIds_,
     resource_ids: ResourceIds_,
+    contact_ids: ContactIds_,
     schedule_time: ::std::option::Option<i64>,
 }
 impl CreateDeploymentJobBuilder<
@@ -148,145 +158,145 @@ impl CreateDeploymentJobBuilder<
         CreateDeploymentJobBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
-            cert_ids: ::alibabacloud_runtime::Missing,
-            contact_ids: ::alibabacloud_runtime::Missing,
-            job_type: ::alibabacloud_runtime::Missing,
             name: ::alibabacloud_runtime::Missing,
+            job_type: ::alibabacloud_runtime::Missing,
+            cert_ids: ::alibabacloud_runtime::Missing,
             resource_ids: ::alibabacloud_runtime::Missing,
+            contact_ids: ::alibabacloud_runtime::Missing,
             schedule_time: ::std::option::Option::None,
         }
     }
 }
 impl<
-    CertIds_,
-    ContactIds_,
-    JobType_,
     Name_,
+    JobType_,
+    CertIds_,
     ResourceIds_,
-> CreateDeploymentJobBuilder<CertIds_, ContactIds_, JobType_, Name_, ResourceIds_> {
-    /// The IDs of the certificates to deploy, separated by commas.
+    ContactIds_,
+> CreateDeploymentJobBuilder<Name_, JobType_, CertIds_, ResourceIds_, ContactIds_> {
+    /// A display name for the job.
     ///
-    /// Wire name `CertIds`, string, required.
-    pub fn cert_ids(
+    /// Wire name `Name`: string, required. Example: `jobName`.
+    pub fn name(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDeploymentJobBuilder<
         ::std::string::String,
-        ContactIds_,
         JobType_,
-        Name_,
-        ResourceIds_,
-    > {
-        CreateDeploymentJobBuilder {
-            _client: self._client,
-            _options: self._options,
-            cert_ids: value.into(),
-            contact_ids: self.contact_ids,
-            job_type: self.job_type,
-            name: self.name,
-            resource_ids: self.resource_ids,
-            schedule_time: self.schedule_time,
-        }
-    }
-    /// The IDs of the contacts to notify, separated by commas.
-    ///
-    /// Wire name `ContactIds`, string, required.
-    pub fn contact_ids(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateDeploymentJobBuilder<
         CertIds_,
-        ::std::string::String,
-        JobType_,
-        Name_,
         ResourceIds_,
+        ContactIds_,
     > {
         CreateDeploymentJobBuilder {
             _client: self._client,
             _options: self._options,
-            cert_ids: self.cert_ids,
-            contact_ids: value.into(),
+            name: value.into(),
             job_type: self.job_type,
-            name: self.name,
+            cert_ids: self.cert_ids,
             resource_ids: self.resource_ids,
+            contact_ids: self.contact_ids,
             schedule_time: self.schedule_time,
         }
     }
     /// The kind of deployment job.
     ///
-    /// Wire name `JobType`, string, required.
+    /// Wire name `JobType`: string, required. Example: `user`.
     pub fn job_type(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDeploymentJobBuilder<
-        CertIds_,
-        ContactIds_,
-        ::std::string::String,
         Name_,
+        ::std::string::String,
+        CertIds_,
         ResourceIds_,
+        ContactIds_,
     > {
         CreateDeploymentJobBuilder {
             _client: self._client,
             _options: self._options,
-            cert_ids: self.cert_ids,
-            contact_ids: self.contact_ids,
-            job_type: value.into(),
             name: self.name,
+            job_type: value.into(),
+            cert_ids: self.cert_ids,
             resource_ids: self.resource_ids,
+            contact_ids: self.contact_ids,
             schedule_time: self.schedule_time,
         }
     }
-    /// A display name for the job.
+    /// The IDs of the certificates to deploy, separated by commas.
     ///
-    /// Wire name `Name`, string, required.
-    pub fn name(
+    /// Wire name `CertIds`: string, required. Example: `12342649,12304338,12067351,9957285`.
+    pub fn cert_ids(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDeploymentJobBuilder<
-        CertIds_,
-        ContactIds_,
+        Name_,
         JobType_,
         ::std::string::String,
         ResourceIds_,
+        ContactIds_,
     > {
         CreateDeploymentJobBuilder {
             _client: self._client,
             _options: self._options,
-            cert_ids: self.cert_ids,
-            contact_ids: self.contact_ids,
+            name: self.name,
             job_type: self.job_type,
-            name: value.into(),
+            cert_ids: value.into(),
             resource_ids: self.resource_ids,
+            contact_ids: self.contact_ids,
             schedule_time: self.schedule_time,
         }
     }
     /// The IDs of the cloud resources to deploy to, separated by commas.
     ///
-    /// Wire name `ResourceIds`, string, required.
+    /// Wire name `ResourceIds`: string, required. Example: `6591316,6585549,6190248,5811894,5775176,5772504`.
     pub fn resource_ids(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDeploymentJobBuilder<
-        CertIds_,
-        ContactIds_,
-        JobType_,
         Name_,
+        JobType_,
+        CertIds_,
+        ::std::string::String,
+        ContactIds_,
+    > {
+        CreateDeploymentJobBuilder {
+            _client: self._client,
+            _options: self._options,
+            name: self.name,
+            job_type: self.job_type,
+            cert_ids: self.cert_ids,
+            resource_ids: value.into(),
+            contact_ids: self.contact_ids,
+            schedule_time: self.schedule_time,
+        }
+    }
+    /// The IDs of the contacts to notify, separated by commas.
+    ///
+    /// Wire name `ContactIds`: string, required. Example: `1,2`.
+    pub fn contact_ids(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> CreateDeploymentJobBuilder<
+        Name_,
+        JobType_,
+        CertIds_,
+        ResourceIds_,
         ::std::string::String,
     > {
         CreateDeploymentJobBuilder {
             _client: self._client,
             _options: self._options,
-            cert_ids: self.cert_ids,
-            contact_ids: self.contact_ids,
-            job_type: self.job_type,
             name: self.name,
-            resource_ids: value.into(),
+            job_type: self.job_type,
+            cert_ids: self.cert_ids,
+            resource_ids: self.resource_ids,
+            contact_ids: value.into(),
             schedule_time: self.schedule_time,
         }
     }
     /// When the job should run, as a timestamp; leave it out to run it without a schedule.
     ///
-    /// Wire name `ScheduleTime`, 64-bit integer.
+    /// Wire name `ScheduleTime`: 64-bit integer. Example: `1706613560008`.
     pub fn schedule_time(mut self, value: i64) -> Self {
         self.schedule_time = ::std::option::Option::Some(value);
         self
@@ -316,11 +326,11 @@ impl CreateDeploymentJobBuilder<
             self._client,
             self._options,
             CreateDeploymentJobInput {
-                cert_ids: self.cert_ids,
-                contact_ids: self.contact_ids,
-                job_type: self.job_type,
                 name: self.name,
+                job_type: self.job_type,
+                cert_ids: self.cert_ids,
                 resource_ids: self.resource_ids,
+                contact_ids: self.contact_ids,
                 schedule_time: self.schedule_time,
             },
         )
@@ -351,11 +361,11 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .create_deployment_job()
-    ///     .cert_ids("example")
-    ///     .contact_ids("example")
-    ///     .job_type("example")
-    ///     .name("example")
-    ///     .resource_ids("example")
+    ///     .name("jobName")
+    ///     .job_type("user")
+    ///     .cert_ids("12342649,12304338,12067351,9957285")
+    ///     .resource_ids("6591316,6585549,6190248,5811894,5775176,5772504")
+    ///     .contact_ids("1,2")
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -3,17 +3,20 @@
 //! Creates a task that rolls back what a deployment job did on one of its workers.
 //!
 //! Call it with [`Client::create_rollback_task`](crate::Client::create_rollback_task). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CreateRollbackTask>.
+#![allow(deprecated)]
 /// The parameters of `CreateRollbackTask`. Build it with the builder that [`Client::create_rollback_task`](crate::Client::create_rollback_task) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateRollbackTaskInput {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub job_id: i64,
     /// The ID of the worker whose deployment is rolled back.
     ///
-    /// Wire name `WorkerId`, 64-bit integer, required.
+    /// Wire name `WorkerId`: 64-bit integer, required.
     pub worker_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for CreateRollbackTaskInput {
@@ -39,14 +42,12 @@ impl ::alibabacloud_runtime::Operation for CreateRollbackTaskInput {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateRollbackTaskOutput {
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, any JSON value.
+    /// Wire name `Data`: any JSON value.
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::serde_json::Value>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -122,7 +123,7 @@ impl CreateRollbackTaskBuilder<
 impl<JobId_, WorkerId_> CreateRollbackTaskBuilder<JobId_, WorkerId_> {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required.
     pub fn job_id(self, value: i64) -> CreateRollbackTaskBuilder<i64, WorkerId_> {
         CreateRollbackTaskBuilder {
             _client: self._client,
@@ -133,7 +134,7 @@ impl<JobId_, WorkerId_> CreateRollbackTaskBuilder<JobId_, WorkerId_> {
     }
     /// The ID of the worker whose deployment is rolled back.
     ///
-    /// Wire name `WorkerId`, 64-bit integer, required.
+    /// Wire name `WorkerId`: 64-bit integer, required.
     pub fn worker_id(self, value: i64) -> CreateRollbackTaskBuilder<JobId_, i64> {
         CreateRollbackTaskBuilder {
             _client: self._client,

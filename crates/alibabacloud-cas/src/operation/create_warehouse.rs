@@ -3,21 +3,24 @@
 //! Creates a certificate warehouse.
 //!
 //! Call it with [`Client::create_warehouse`](crate::Client::create_warehouse). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/CreateWarehouse>.
+#![allow(deprecated)]
 /// The parameters of `CreateWarehouse`. Build it with the builder that [`Client::create_warehouse`](crate::Client::create_warehouse) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateWarehouseInput {
     /// The business scenario the warehouse serves.
     ///
-    /// Wire name `Biz`, string.
+    /// Wire name `Biz`: string.
     pub biz: ::std::option::Option<::std::string::String>,
     /// A display name for the warehouse.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     pub name: ::std::option::Option<::std::string::String>,
     /// The kind of warehouse.
     ///
-    /// Wire name `Type`, string.
+    /// Wire name `Type`: string.
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for CreateWarehouseInput {
@@ -44,12 +47,10 @@ impl ::alibabacloud_runtime::Operation for CreateWarehouseInput {
 pub struct CreateWarehouseOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `WarehouseInstanceId` field.
-    ///
-    /// Wire name `WarehouseInstanceId`, string.
+    /// Wire name `WarehouseInstanceId`: string.
     #[serde(rename = "WarehouseInstanceId", default)]
     pub warehouse_instance_id: ::std::option::Option<::std::string::String>,
 }
@@ -121,7 +122,7 @@ impl CreateWarehouseBuilder {
 impl CreateWarehouseBuilder {
     /// The business scenario the warehouse serves.
     ///
-    /// Wire name `Biz`, string.
+    /// Wire name `Biz`: string.
     pub fn biz(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -139,7 +140,7 @@ impl CreateWarehouseBuilder {
     }
     /// A display name for the warehouse.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -157,7 +158,7 @@ impl CreateWarehouseBuilder {
     }
     /// The kind of warehouse.
     ///
-    /// Wire name `Type`, string.
+    /// Wire name `Type`: string.
     pub fn r#type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

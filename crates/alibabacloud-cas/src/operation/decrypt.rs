@@ -3,33 +3,36 @@
 //! Decrypts ciphertext with the private key of a certificate that the service holds.
 //!
 //! Call it with [`Client::decrypt`](crate::Client::decrypt). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/Decrypt>.
+#![allow(deprecated)]
 /// The parameters of `Decrypt`. Build it with the builder that [`Client::decrypt`](crate::Client::decrypt) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DecryptInput {
-    /// The encryption algorithm the ciphertext was produced with.
-    ///
-    /// Wire name `Algorithm`, [`Algorithm`], required.
-    pub algorithm: Algorithm,
     /// The identifier of the certificate whose private key decrypts.
     ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string. Example: `12345678-1234-1234-1234-12345678****`.
     pub cert_identifier: ::std::option::Option<::std::string::String>,
+    /// The encryption algorithm the ciphertext was produced with.
+    ///
+    /// Wire name `Algorithm`: [`Algorithm`], required. Example: `RSAESOAEPSHA_1`.
+    pub algorithm: Algorithm,
     /// The ciphertext, Base64-encoded.
     ///
-    /// Wire name `CiphertextBlob`, string, required.
+    /// Wire name `CiphertextBlob`: string, required. Example: `ZOyIygCyaOW6Gj****MlNKiuyjfzw=`.
     pub ciphertext_blob: ::std::string::String,
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
     ///
-    /// Wire name `CustomIdentifier`, string.
+    /// Wire name `CustomIdentifier`: string.
     pub custom_identifier: ::std::option::Option<::std::string::String>,
     /// How the returned plaintext is encoded.
     ///
-    /// Wire name `MessageType`, string.
+    /// Wire name `MessageType`: string. Example: `Base64`.
     pub message_type: ::std::option::Option<::std::string::String>,
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer.
+    /// Wire name `WarehouseId`: 64-bit integer.
     pub warehouse_id: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for DecryptInput {
@@ -41,8 +44,8 @@ impl ::alibabacloud_runtime::Operation for DecryptInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-        out.write("Algorithm", &self.algorithm);
         out.write("CertIdentifier", &self.cert_identifier);
+        out.write("Algorithm", &self.algorithm);
         out.write("CiphertextBlob", &self.ciphertext_blob);
         out.write("CustomIdentifier", &self.custom_identifier);
         out.write("MessageType", &self.message_type);
@@ -54,26 +57,41 @@ impl ::alibabacloud_runtime::Operation for DecryptInput {
     }
 }
 /// The decoded answer of `Decrypt`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "CertIdentifier": "1ef1da5f-38ed-69b3-****-037781890265",
+///   "Plaintext": "** redacted **",
+///   "RequestId": "5979d897-d69f-4fc9-87dd-f3bb73c40b80"
+/// }
+/// ```
+#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DecryptOutput {
-    /// The `CertIdentifier` field.
-    ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string. Example: `12345678-1234-1234-1234-12345678****`.
     #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
-    /// The `Plaintext` field.
-    ///
-    /// Wire name `Plaintext`, string.
+    /// Wire name `Plaintext`: string, secret (redacted in `Debug`).
     #[serde(rename = "Plaintext", default)]
     pub plaintext: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `5979d897-d69f-4fc9-87dd-f3bb73c40b80`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
-/// The documented values of `request[0]`: `RSAES_OAEP_SHA_1`, `RSAES_OAEP_SHA_256`, `SM2PKE`.
+impl ::std::fmt::Debug for DecryptOutput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DecryptOutput")
+            .field("cert_identifier", &self.cert_identifier)
+            .field("plaintext", &::std::format_args!("** redacted **"))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+/// The documented values of `request[1]`: `RSAES_OAEP_SHA_1`, `RSAES_OAEP_SHA_256`, `SM2PKE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -206,8 +224,8 @@ pub struct DecryptBuilder<
 > {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
-    algorithm: Algorithm_,
     cert_identifier: ::std::option::Option<::std::string::String>,
+    algorithm: Algorithm_,
     ciphertext_blob: CiphertextBlob_,
     custom_identifier: ::std::option::Option<::std::string::String>,
     message_type: ::std::option::Option<::std::string::String>,
@@ -218,8 +236,8 @@ impl DecryptBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Mis
         DecryptBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
-            algorithm: ::alibabacloud_runtime::Missing,
             cert_identifier: ::std::option::Option::None,
+            algorithm: ::alibabacloud_runtime::Missing,
             ciphertext_blob: ::alibabacloud_runtime::Missing,
             custom_identifier: ::std::option::Option::None,
             message_type: ::std::option::Option::None,
@@ -228,27 +246,9 @@ impl DecryptBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Mis
     }
 }
 impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
-    /// The encryption algorithm the ciphertext was produced with.
-    ///
-    /// Wire name `Algorithm`, [`Algorithm`], required.
-    pub fn algorithm(
-        self,
-        value: impl ::std::convert::Into<Algorithm>,
-    ) -> DecryptBuilder<Algorithm, CiphertextBlob_> {
-        DecryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            algorithm: value.into(),
-            cert_identifier: self.cert_identifier,
-            ciphertext_blob: self.ciphertext_blob,
-            custom_identifier: self.custom_identifier,
-            message_type: self.message_type,
-            warehouse_id: self.warehouse_id,
-        }
-    }
     /// The identifier of the certificate whose private key decrypts.
     ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string. Example: `12345678-1234-1234-1234-12345678****`.
     pub fn cert_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -264,9 +264,27 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
         self.cert_identifier = value;
         self
     }
+    /// The encryption algorithm the ciphertext was produced with.
+    ///
+    /// Wire name `Algorithm`: [`Algorithm`], required. Example: `RSAESOAEPSHA_1`.
+    pub fn algorithm(
+        self,
+        value: impl ::std::convert::Into<Algorithm>,
+    ) -> DecryptBuilder<Algorithm, CiphertextBlob_> {
+        DecryptBuilder {
+            _client: self._client,
+            _options: self._options,
+            cert_identifier: self.cert_identifier,
+            algorithm: value.into(),
+            ciphertext_blob: self.ciphertext_blob,
+            custom_identifier: self.custom_identifier,
+            message_type: self.message_type,
+            warehouse_id: self.warehouse_id,
+        }
+    }
     /// The ciphertext, Base64-encoded.
     ///
-    /// Wire name `CiphertextBlob`, string, required.
+    /// Wire name `CiphertextBlob`: string, required. Example: `ZOyIygCyaOW6Gj****MlNKiuyjfzw=`.
     pub fn ciphertext_blob(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -274,8 +292,8 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
         DecryptBuilder {
             _client: self._client,
             _options: self._options,
-            algorithm: self.algorithm,
             cert_identifier: self.cert_identifier,
+            algorithm: self.algorithm,
             ciphertext_blob: value.into(),
             custom_identifier: self.custom_identifier,
             message_type: self.message_type,
@@ -284,7 +302,7 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
     }
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
     ///
-    /// Wire name `CustomIdentifier`, string.
+    /// Wire name `CustomIdentifier`: string.
     pub fn custom_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -302,7 +320,7 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
     }
     /// How the returned plaintext is encoded.
     ///
-    /// Wire name `MessageType`, string.
+    /// Wire name `MessageType`: string. Example: `Base64`.
     pub fn message_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -320,7 +338,7 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
     }
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer.
+    /// Wire name `WarehouseId`: 64-bit integer.
     pub fn warehouse_id(mut self, value: i64) -> Self {
         self.warehouse_id = ::std::option::Option::Some(value);
         self
@@ -344,8 +362,8 @@ impl DecryptBuilder<Algorithm, ::std::string::String> {
             self._client,
             self._options,
             DecryptInput {
-                algorithm: self.algorithm,
                 cert_identifier: self.cert_identifier,
+                algorithm: self.algorithm,
                 ciphertext_blob: self.ciphertext_blob,
                 custom_identifier: self.custom_identifier,
                 message_type: self.message_type,
@@ -379,8 +397,8 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .decrypt()
-    ///     .algorithm("RSAES_OAEP_SHA_1")
-    ///     .ciphertext_blob("example")
+    ///     .algorithm("RSAESOAEPSHA_1")
+    ///     .ciphertext_blob("ZOyIygCyaOW6Gj****MlNKiuyjfzw=")
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -10,13 +10,16 @@
 //! An order in any other state is refused with `OrderStateError`.
 //!
 //! Call it with [`Client::delete_certificate_request`](crate::Client::delete_certificate_request). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteCertificateRequest>.
+#![allow(deprecated)]
 /// The parameters of `DeleteCertificateRequest`. Build it with the builder that [`Client::delete_certificate_request`](crate::Client::delete_certificate_request) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeleteCertificateRequestInput {
     /// The ID of the certificate application order to delete. CreateCertificateRequest, CreateCertificateWithCsrRequest and CreateCertificateForPackageRequest return it as `OrderId`; ListUserCertificateOrder lists the IDs of existing orders.
     ///
-    /// Wire name `OrderId`, 64-bit integer, required. Example: `123451222`.
+    /// Wire name `OrderId`: 64-bit integer, required. Example: `123451222`.
     pub order_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for DeleteCertificateRequestInput {
@@ -51,7 +54,7 @@ impl ::alibabacloud_runtime::Operation for DeleteCertificateRequestInput {
 pub struct DeleteCertificateRequestOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string. Example: `082FAB35-6AB9-4FD5-8750-D36673548E76`.
+    /// Wire name `RequestId`: string. Example: `082FAB35-6AB9-4FD5-8750-D36673548E76`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -180,7 +183,7 @@ impl DeleteCertificateRequestBuilder<::alibabacloud_runtime::Missing> {
 impl<OrderId_> DeleteCertificateRequestBuilder<OrderId_> {
     /// The ID of the certificate application order to delete. CreateCertificateRequest, CreateCertificateWithCsrRequest and CreateCertificateForPackageRequest return it as `OrderId`; ListUserCertificateOrder lists the IDs of existing orders.
     ///
-    /// Wire name `OrderId`, 64-bit integer, required. Example: `123451222`.
+    /// Wire name `OrderId`: 64-bit integer, required. Example: `123451222`.
     pub fn order_id(self, value: i64) -> DeleteCertificateRequestBuilder<i64> {
         DeleteCertificateRequestBuilder {
             _client: self._client,

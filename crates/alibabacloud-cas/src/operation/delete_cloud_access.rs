@@ -3,13 +3,16 @@
 //! Deletes stored access credentials for an account on another cloud provider.
 //!
 //! Call it with [`Client::delete_cloud_access`](crate::Client::delete_cloud_access). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteCloudAccess>.
+#![allow(deprecated)]
 /// The parameters of `DeleteCloudAccess`. Build it with the builder that [`Client::delete_cloud_access`](crate::Client::delete_cloud_access) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeleteCloudAccessInput {
     /// The ID of the stored credentials to delete.
     ///
-    /// Wire name `AccessId`, string.
+    /// Wire name `AccessId`: string.
     pub access_id: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for DeleteCloudAccessInput {
@@ -36,7 +39,7 @@ impl ::alibabacloud_runtime::Operation for DeleteCloudAccessInput {
 pub struct DeleteCloudAccessOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -104,7 +107,7 @@ impl DeleteCloudAccessBuilder {
 impl DeleteCloudAccessBuilder {
     /// The ID of the stored credentials to delete.
     ///
-    /// Wire name `AccessId`, string.
+    /// Wire name `AccessId`: string.
     pub fn access_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

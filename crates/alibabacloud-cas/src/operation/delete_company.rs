@@ -3,13 +3,14 @@
 //! Deletes a company profile.
 //!
 //! Call it with [`Client::delete_company`](crate::Client::delete_company). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteCompany>.
+#![allow(deprecated)]
 /// The parameters of `DeleteCompany`. Build it with the builder that [`Client::delete_company`](crate::Client::delete_company) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeleteCompanyInput {
-    /// The `CompanyId` field.
-    ///
-    /// Wire name `CompanyId`, 64-bit integer, required.
+    /// Wire name `CompanyId`: 64-bit integer, required.
     pub company_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for DeleteCompanyInput {
@@ -34,7 +35,7 @@ impl ::alibabacloud_runtime::Operation for DeleteCompanyInput {
 pub struct DeleteCompanyOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -100,9 +101,7 @@ impl DeleteCompanyBuilder<::alibabacloud_runtime::Missing> {
     }
 }
 impl<CompanyId_> DeleteCompanyBuilder<CompanyId_> {
-    /// The `CompanyId` field.
-    ///
-    /// Wire name `CompanyId`, 64-bit integer, required.
+    /// Wire name `CompanyId`: 64-bit integer, required.
     pub fn company_id(self, value: i64) -> DeleteCompanyBuilder<i64> {
         DeleteCompanyBuilder {
             _client: self._client,

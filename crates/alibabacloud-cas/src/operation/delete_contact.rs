@@ -3,13 +3,14 @@
 //! Deletes a notification contact.
 //!
 //! Call it with [`Client::delete_contact`](crate::Client::delete_contact). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteContact>.
+#![allow(deprecated)]
 /// The parameters of `DeleteContact`. Build it with the builder that [`Client::delete_contact`](crate::Client::delete_contact) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeleteContactInput {
-    /// The `ContactId` field.
-    ///
-    /// Wire name `ContactId`, 64-bit integer, required.
+    /// Wire name `ContactId`: 64-bit integer, required.
     pub contact_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for DeleteContactInput {
@@ -34,7 +35,7 @@ impl ::alibabacloud_runtime::Operation for DeleteContactInput {
 pub struct DeleteContactOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -100,9 +101,7 @@ impl DeleteContactBuilder<::alibabacloud_runtime::Missing> {
     }
 }
 impl<ContactId_> DeleteContactBuilder<ContactId_> {
-    /// The `ContactId` field.
-    ///
-    /// Wire name `ContactId`, 64-bit integer, required.
+    /// Wire name `ContactId`: 64-bit integer, required.
     pub fn contact_id(self, value: i64) -> DeleteContactBuilder<i64> {
         DeleteContactBuilder {
             _client: self._client,

@@ -3,13 +3,14 @@
 //! Deletes a certificate signing request and any private key stored with it.
 //!
 //! Call it with [`Client::delete_csr`](crate::Client::delete_csr). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteCsr>.
+#![allow(deprecated)]
 /// The parameters of `DeleteCsr`. Build it with the builder that [`Client::delete_csr`](crate::Client::delete_csr) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeleteCsrInput {
-    /// The `CsrId` field.
-    ///
-    /// Wire name `CsrId`, 64-bit integer, required.
+    /// Wire name `CsrId`: 64-bit integer, required. Example: `3013`.
     pub csr_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for DeleteCsrInput {
@@ -29,12 +30,20 @@ impl ::alibabacloud_runtime::Operation for DeleteCsrInput {
     }
 }
 /// The decoded answer of `DeleteCsr`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "RequestId": "D3F1FA43-1C26-50A2-8F0F-7A03851DBB46"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteCsrOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `D3F1FA43-1C26-50A2-8F0F-7A03851DBB46`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -100,9 +109,7 @@ impl DeleteCsrBuilder<::alibabacloud_runtime::Missing> {
     }
 }
 impl<CsrId_> DeleteCsrBuilder<CsrId_> {
-    /// The `CsrId` field.
-    ///
-    /// Wire name `CsrId`, 64-bit integer, required.
+    /// Wire name `CsrId`: 64-bit integer, required. Example: `3013`.
     pub fn csr_id(self, value: i64) -> DeleteCsrBuilder<i64> {
         DeleteCsrBuilder {
             _client: self._client,
@@ -154,7 +161,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .delete_csr()
-    ///     .csr_id(1)
+    ///     .csr_id(3013)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -3,13 +3,14 @@
 //! Deletes a deployment job.
 //!
 //! Call it with [`Client::delete_deployment_job`](crate::Client::delete_deployment_job). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteDeploymentJob>.
+#![allow(deprecated)]
 /// The parameters of `DeleteDeploymentJob`. Build it with the builder that [`Client::delete_deployment_job`](crate::Client::delete_deployment_job) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeleteDeploymentJobInput {
-    /// The `JobId` field.
-    ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
     pub job_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for DeleteDeploymentJobInput {
@@ -31,12 +32,20 @@ impl ::alibabacloud_runtime::Operation for DeleteDeploymentJobInput {
     }
 }
 /// The decoded answer of `DeleteDeploymentJob`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "RequestId": "15C66C7B-671A-4297-9187-2C4477247A74"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDeploymentJobOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -102,9 +111,7 @@ impl DeleteDeploymentJobBuilder<::alibabacloud_runtime::Missing> {
     }
 }
 impl<JobId_> DeleteDeploymentJobBuilder<JobId_> {
-    /// The `JobId` field.
-    ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
     pub fn job_id(self, value: i64) -> DeleteDeploymentJobBuilder<i64> {
         DeleteDeploymentJobBuilder {
             _client: self._client,
@@ -156,7 +163,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .delete_deployment_job()
-    ///     .job_id(1)
+    ///     .job_id(8888)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -2,18 +2,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Deletes a certificate instance.
 //!
-//! Call it with [`Client::delete_instance`](crate::Client::delete_instance). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//! Call it with [`Client::delete_instance`](crate::Client::delete_instance). It is not idempotent: the SDK re-sends it only when the service provably did not execute it. When `ClientToken` is left unset, the SDK sends a fresh UUID, the same on every retry of one call, so the service runs the call at most once.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteInstance>.
+#![allow(deprecated)]
 /// The parameters of `DeleteInstance`. Build it with the builder that [`Client::delete_instance`](crate::Client::delete_instance) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeleteInstanceInput {
     /// A unique value chosen by the client so that the service can recognise a retried request.
     ///
-    /// Wire name `ClientToken`, string.
+    /// Wire name `ClientToken`: string.
     pub client_token: ::std::option::Option<::std::string::String>,
     /// The ID of the certificate instance to delete.
     ///
-    /// Wire name `InstanceId`, string, required.
+    /// Wire name `InstanceId`: string, required.
     pub instance_id: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for DeleteInstanceInput {
@@ -25,7 +28,12 @@ impl ::alibabacloud_runtime::Operation for DeleteInstanceInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-        out.write("ClientToken", &self.client_token);
+        match &self.client_token {
+            ::std::option::Option::Some(token) => out.write("ClientToken", token),
+            ::std::option::Option::None => {
+                out.push("ClientToken", ::alibabacloud_runtime::idempotency_token())
+            }
+        }
         out.write("InstanceId", &self.instance_id);
         ::std::result::Result::Ok(())
     }
@@ -39,7 +47,7 @@ impl ::alibabacloud_runtime::Operation for DeleteInstanceInput {
 pub struct DeleteInstanceOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -109,7 +117,7 @@ impl DeleteInstanceBuilder<::alibabacloud_runtime::Missing> {
 impl<InstanceId_> DeleteInstanceBuilder<InstanceId_> {
     /// A unique value chosen by the client so that the service can recognise a retried request.
     ///
-    /// Wire name `ClientToken`, string.
+    /// Wire name `ClientToken`: string.
     pub fn client_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -127,7 +135,7 @@ impl<InstanceId_> DeleteInstanceBuilder<InstanceId_> {
     }
     /// The ID of the certificate instance to delete.
     ///
-    /// Wire name `InstanceId`, string, required.
+    /// Wire name `InstanceId`: string, required.
     pub fn instance_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3,13 +3,16 @@
 //! Deletes a private CA certificate from a certificate warehouse.
 //!
 //! Call it with [`Client::delete_pca_cert`](crate::Client::delete_pca_cert). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeletePCACert>.
+#![allow(deprecated)]
 /// The parameters of `DeletePCACert`. Build it with the builder that [`Client::delete_pca_cert`](crate::Client::delete_pca_cert) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeletePCACertInput {
     /// The identifier of the private CA certificate to delete.
     ///
-    /// Wire name `Identifier`, string, required.
+    /// Wire name `Identifier`: string, required. Example: `ccaf0c629c2be1e2ab`.
     pub identifier: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for DeletePCACertInput {
@@ -29,12 +32,20 @@ impl ::alibabacloud_runtime::Operation for DeletePCACertInput {
     }
 }
 /// The decoded answer of `DeletePCACert`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "RequestId": "15C66C7B-671A-4297-9187-2C4477247A74"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeletePCACertOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -102,7 +113,7 @@ impl DeletePCACertBuilder<::alibabacloud_runtime::Missing> {
 impl<Identifier_> DeletePCACertBuilder<Identifier_> {
     /// The identifier of the private CA certificate to delete.
     ///
-    /// Wire name `Identifier`, string, required.
+    /// Wire name `Identifier`: string, required. Example: `ccaf0c629c2be1e2ab`.
     pub fn identifier(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -157,7 +168,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .delete_pca_cert()
-    ///     .identifier("example")
+    ///     .identifier("ccaf0c629c2be1e2ab")
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -2,18 +2,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Deletes a certificate from the account's certificate list.
 //!
-//! Call it with [`Client::delete_user_certificate`](crate::Client::delete_user_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//! Call it with [`Client::delete_user_certificate`](crate::Client::delete_user_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it. When `ClientToken` is left unset, the SDK sends a fresh UUID, the same on every retry of one call, so the service runs the call at most once.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteUserCertificate>.
+#![allow(deprecated)]
 /// The parameters of `DeleteUserCertificate`. Build it with the builder that [`Client::delete_user_certificate`](crate::Client::delete_user_certificate) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeleteUserCertificateInput {
     /// The ID of the certificate to delete.
     ///
-    /// Wire name `CertId`, 64-bit integer, required.
+    /// Wire name `CertId`: 64-bit integer, required. Example: `7562353`.
     pub cert_id: i64,
     /// A unique value chosen by the client so that the service can recognise a retried request.
     ///
-    /// Wire name `ClientToken`, string.
+    /// Wire name `ClientToken`: string.
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for DeleteUserCertificateInput {
@@ -26,7 +29,12 @@ impl ::alibabacloud_runtime::Operation for DeleteUserCertificateInput {
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
         out.write("CertId", &self.cert_id);
-        out.write("ClientToken", &self.client_token);
+        match &self.client_token {
+            ::std::option::Option::Some(token) => out.write("ClientToken", token),
+            ::std::option::Option::None => {
+                out.push("ClientToken", ::alibabacloud_runtime::idempotency_token())
+            }
+        }
         ::std::result::Result::Ok(())
     }
     fn output_request_id(
@@ -36,12 +44,20 @@ impl ::alibabacloud_runtime::Operation for DeleteUserCertificateInput {
     }
 }
 /// The decoded answer of `DeleteUserCertificate`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "RequestId": "3E50D480-9765-5CFD-9650-9BACCECA5135"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteUserCertificateOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `3E50D480-9765-5CFD-9650-9BACCECA5135`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -111,7 +127,7 @@ impl DeleteUserCertificateBuilder<::alibabacloud_runtime::Missing> {
 impl<CertId_> DeleteUserCertificateBuilder<CertId_> {
     /// The ID of the certificate to delete.
     ///
-    /// Wire name `CertId`, 64-bit integer, required.
+    /// Wire name `CertId`: 64-bit integer, required. Example: `7562353`.
     pub fn cert_id(self, value: i64) -> DeleteUserCertificateBuilder<i64> {
         DeleteUserCertificateBuilder {
             _client: self._client,
@@ -122,7 +138,7 @@ impl<CertId_> DeleteUserCertificateBuilder<CertId_> {
     }
     /// A unique value chosen by the client so that the service can recognise a retried request.
     ///
-    /// Wire name `ClientToken`, string.
+    /// Wire name `ClientToken`: string.
     pub fn client_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -187,7 +203,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .delete_user_certificate()
-    ///     .cert_id(1)
+    ///     .cert_id(7562353)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

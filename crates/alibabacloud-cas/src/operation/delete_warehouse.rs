@@ -3,13 +3,16 @@
 //! Deletes a certificate warehouse.
 //!
 //! Call it with [`Client::delete_warehouse`](crate::Client::delete_warehouse). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteWarehouse>.
+#![allow(deprecated)]
 /// The parameters of `DeleteWarehouse`. Build it with the builder that [`Client::delete_warehouse`](crate::Client::delete_warehouse) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeleteWarehouseInput {
     /// The ID of the warehouse to delete.
     ///
-    /// Wire name `WarehouseInstanceId`, string.
+    /// Wire name `WarehouseInstanceId`: string.
     pub warehouse_instance_id: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for DeleteWarehouseInput {
@@ -34,7 +37,7 @@ impl ::alibabacloud_runtime::Operation for DeleteWarehouseInput {
 pub struct DeleteWarehouseOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -102,7 +105,7 @@ impl DeleteWarehouseBuilder {
 impl DeleteWarehouseBuilder {
     /// The ID of the warehouse to delete.
     ///
-    /// Wire name `WarehouseInstanceId`, string.
+    /// Wire name `WarehouseInstanceId`: string.
     pub fn warehouse_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

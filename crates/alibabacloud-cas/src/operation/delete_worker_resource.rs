@@ -3,17 +3,20 @@
 //! Removes one worker, that is one target resource, from a deployment job.
 //!
 //! Call it with [`Client::delete_worker_resource`](crate::Client::delete_worker_resource). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DeleteWorkerResource>.
+#![allow(deprecated)]
 /// The parameters of `DeleteWorkerResource`. Build it with the builder that [`Client::delete_worker_resource`](crate::Client::delete_worker_resource) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeleteWorkerResourceInput {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
     pub job_id: i64,
     /// The ID of the worker to remove.
     ///
-    /// Wire name `WorkerId`, 64-bit integer, required.
+    /// Wire name `WorkerId`: 64-bit integer, required. Example: `13`.
     pub worker_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for DeleteWorkerResourceInput {
@@ -36,12 +39,20 @@ impl ::alibabacloud_runtime::Operation for DeleteWorkerResourceInput {
     }
 }
 /// The decoded answer of `DeleteWorkerResource`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "RequestId": "EA69E364-5CBB-50E8-BF09-E8CAA396A4F8"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteWorkerResourceOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `EA69E364-5CBB-50E8-BF09-E8CAA396A4F8`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -117,7 +128,7 @@ impl DeleteWorkerResourceBuilder<
 impl<JobId_, WorkerId_> DeleteWorkerResourceBuilder<JobId_, WorkerId_> {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
     pub fn job_id(self, value: i64) -> DeleteWorkerResourceBuilder<i64, WorkerId_> {
         DeleteWorkerResourceBuilder {
             _client: self._client,
@@ -128,7 +139,7 @@ impl<JobId_, WorkerId_> DeleteWorkerResourceBuilder<JobId_, WorkerId_> {
     }
     /// The ID of the worker to remove.
     ///
-    /// Wire name `WorkerId`, 64-bit integer, required.
+    /// Wire name `WorkerId`: 64-bit integer, required. Example: `13`.
     pub fn worker_id(self, value: i64) -> DeleteWorkerResourceBuilder<JobId_, i64> {
         DeleteWorkerResourceBuilder {
             _client: self._client,
@@ -186,8 +197,8 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .delete_worker_resource()
-    ///     .job_id(1)
-    ///     .worker_id(1)
+    ///     .job_id(8888)
+    ///     .worker_id(13)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -14,13 +14,16 @@
 //! The `CertificateIssued` waiter polls this operation until `Type` is `certificate`.
 //!
 //! Call it with [`Client::describe_certificate_state`](crate::Client::describe_certificate_state). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DescribeCertificateState>.
+#![allow(deprecated)]
 /// The parameters of `DescribeCertificateState`. Build it with the builder that [`Client::describe_certificate_state`](crate::Client::describe_certificate_state) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DescribeCertificateStateInput {
     /// The ID of the certificate application order, as returned by the create operations.
     ///
-    /// Wire name `OrderId`, 64-bit integer, required.
+    /// Wire name `OrderId`: 64-bit integer, required. Example: `123451222`.
     pub order_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for DescribeCertificateStateInput {
@@ -42,69 +45,100 @@ impl ::alibabacloud_runtime::Operation for DescribeCertificateStateInput {
     }
 }
 /// The decoded answer of `DescribeCertificateState`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "CertId": "111111",
+///   "Certificate": "-----BEGIN CERTIFICATE----- …… -----END CERTIFICATE-----",
+///   "Content": "http://example.com/.well-known/pki-validation/fileauth.txt",
+///   "Domain": "www.example.com",
+///   "PrivateKey": "** redacted **",
+///   "RecordDomain": "_dnsauth",
+///   "RecordType": "TXT",
+///   "RecordValue": "20200420000000223erigacv46uhaubchcm0o7spxi7i2isvjq59mlx9lucnkqcy",
+///   "RequestId": "082FAB35-6AB9-4FD5-8750-D36673548E76",
+///   "Type": "domain_verify",
+///   "Uri": "/.well-known/pki-validation/fileauth.txt",
+///   "ValidateType": "FILE"
+/// }
+/// ```
+#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeCertificateStateOutput {
-    /// The `CertId` field.
-    ///
-    /// Wire name `CertId`, string.
+    /// Wire name `CertId`: string.
     #[serde(rename = "CertId", default)]
     pub cert_id: ::std::option::Option<::std::string::String>,
     /// The issued certificate in PEM form, once `Type` is `certificate`.
     ///
-    /// Wire name `Certificate`, string.
+    /// Wire name `Certificate`: string. Example: `——BEGIN CERTIFICATE—— …… ——END CERTIFICATE——`.
     #[serde(rename = "Certificate", default)]
     pub certificate: ::std::option::Option<::std::string::String>,
     /// The content of the verification file.
     ///
-    /// Wire name `Content`, string.
+    /// Wire name `Content`: string. Example: `http://example.com/.well-known/pki-validation/fileauth.txt`.
     #[serde(rename = "Content", default)]
     pub content: ::std::option::Option<::std::string::String>,
-    /// The `Domain` field.
-    ///
-    /// Wire name `Domain`, string.
+    /// Wire name `Domain`: string. Example: `www.example.com`.
     #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
     /// The certificate's private key in PEM form, once `Type` is `certificate` and when the service generated the key pair.
     ///
-    /// Wire name `PrivateKey`, string.
+    /// Wire name `PrivateKey`: string, secret (redacted in `Debug`).
     #[serde(rename = "PrivateKey", default)]
     pub private_key: ::std::option::Option<::std::string::String>,
     /// The DNS name on which to publish the verification record.
     ///
-    /// Wire name `RecordDomain`, string.
+    /// Wire name `RecordDomain`: string. Example: `_dnsauth`.
     #[serde(rename = "RecordDomain", default)]
     pub record_domain: ::std::option::Option<::std::string::String>,
     /// The type of the DNS verification record.
     ///
-    /// Wire name `RecordType`, [`RecordType`].
+    /// Wire name `RecordType`: [`RecordType`]. Example: `TXT`.
     #[serde(rename = "RecordType", default)]
     pub record_type: ::std::option::Option<RecordType>,
     /// The value of the DNS verification record.
     ///
-    /// Wire name `RecordValue`, string.
+    /// Wire name `RecordValue`: string. Example: `20200420000000223erigacv46uhaubchcm0o7spxi7i2isvjq59mlx9lucnkqcy`.
     #[serde(rename = "RecordValue", default)]
     pub record_value: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `082FAB35-6AB9-4FD5-8750-D36673548E76`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Where the order stands; see the operation description for the meaning of each value.
     ///
-    /// Wire name `Type`, [`Type`].
+    /// Wire name `Type`: [`Type`]. Example: `domain_verify`.
     #[serde(rename = "Type", default)]
     pub r#type: ::std::option::Option<Type>,
     /// The path at which to serve the verification file.
     ///
-    /// Wire name `Uri`, string.
+    /// Wire name `Uri`: string. Example: `/.well-known/pki-validation/fileauth.txt`.
     #[serde(rename = "Uri", default)]
     pub uri: ::std::option::Option<::std::string::String>,
-    /// The `ValidateType` field.
-    ///
-    /// Wire name `ValidateType`, [`ValidateType`].
+    /// Wire name `ValidateType`: [`ValidateType`]. Example: `FILE`.
     #[serde(rename = "ValidateType", default)]
     pub validate_type: ::std::option::Option<ValidateType>,
+}
+impl ::std::fmt::Debug for DescribeCertificateStateOutput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeCertificateStateOutput")
+            .field("cert_id", &self.cert_id)
+            .field("certificate", &self.certificate)
+            .field("content", &self.content)
+            .field("domain", &self.domain)
+            .field("private_key", &::std::format_args!("** redacted **"))
+            .field("record_domain", &self.record_domain)
+            .field("record_type", &self.record_type)
+            .field("record_value", &self.record_value)
+            .field("request_id", &self.request_id)
+            .field("type", &self.r#type)
+            .field("uri", &self.uri)
+            .field("validate_type", &self.validate_type)
+            .finish()
+    }
 }
 /// The documented values of `response.fields[6]`: `TXT`, `CNAME`.
 ///
@@ -409,7 +443,7 @@ impl DescribeCertificateStateBuilder<::alibabacloud_runtime::Missing> {
 impl<OrderId_> DescribeCertificateStateBuilder<OrderId_> {
     /// The ID of the certificate application order, as returned by the create operations.
     ///
-    /// Wire name `OrderId`, 64-bit integer, required.
+    /// Wire name `OrderId`: 64-bit integer, required. Example: `123451222`.
     pub fn order_id(self, value: i64) -> DescribeCertificateStateBuilder<i64> {
         DescribeCertificateStateBuilder {
             _client: self._client,
@@ -465,7 +499,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .describe_certificate_state()
-    ///     .order_id(1)
+    ///     .order_id(123451222)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -3,13 +3,16 @@
 //! Counts the resources found for each cloud provider and product of the connected cloud accounts.
 //!
 //! Call it with [`Client::describe_cloud_resource_status`](crate::Client::describe_cloud_resource_status). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DescribeCloudResourceStatus>.
+#![allow(deprecated)]
 /// The parameters of `DescribeCloudResourceStatus`. Build it with the builder that [`Client::describe_cloud_resource_status`](crate::Client::describe_cloud_resource_status) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DescribeCloudResourceStatusInput {
     /// The access key ID of the connected cloud account to report on.
     ///
-    /// Wire name `SecretId`, string.
+    /// Wire name `SecretId`: string. Example: `AKID9*******XX`.
     pub secret_id: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeCloudResourceStatusInput {
@@ -31,17 +34,30 @@ impl ::alibabacloud_runtime::Operation for DescribeCloudResourceStatusInput {
     }
 }
 /// The decoded answer of `DescribeCloudResourceStatus`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "Data": [
+///     {
+///       "CloudName": "aliyun",
+///       "CloudProduct": "OSS",
+///       "TotalCount": 2
+///     }
+///   ],
+///   "RequestId": "09470F19-CEE8-5C63-BF2C-02B5E3F07A17"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeCloudResourceStatusOutput {
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, list of [`DataItem`].
+    /// Wire name `Data`: list of [`DataItem`].
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `09470F19-CEE8-5C63-BF2C-02B5E3F07A17`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -49,19 +65,13 @@ pub struct DescribeCloudResourceStatusOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataItem {
-    /// The `CloudName` field.
-    ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string. Example: `aliyun`.
     #[serde(rename = "CloudName", default)]
     pub cloud_name: ::std::option::Option<::std::string::String>,
-    /// The `CloudProduct` field.
-    ///
-    /// Wire name `CloudProduct`, string.
+    /// Wire name `CloudProduct`: string. Example: `OSS`.
     #[serde(rename = "CloudProduct", default)]
     pub cloud_product: ::std::option::Option<::std::string::String>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer. Example: `2`.
     #[serde(
         rename = "TotalCount",
         default,
@@ -133,7 +143,7 @@ impl DescribeCloudResourceStatusBuilder {
 impl DescribeCloudResourceStatusBuilder {
     /// The access key ID of the connected cloud account to report on.
     ///
-    /// Wire name `SecretId`, string.
+    /// Wire name `SecretId`: string. Example: `AKID9*******XX`.
     pub fn secret_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

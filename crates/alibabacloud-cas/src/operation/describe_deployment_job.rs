@@ -3,13 +3,14 @@
 //! Returns the settings and state of a deployment job.
 //!
 //! Call it with [`Client::describe_deployment_job`](crate::Client::describe_deployment_job). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DescribeDeploymentJob>.
+#![allow(deprecated)]
 /// The parameters of `DescribeDeploymentJob`. Build it with the builder that [`Client::describe_deployment_job`](crate::Client::describe_deployment_job) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DescribeDeploymentJobInput {
-    /// The `JobId` field.
-    ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
     pub job_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for DescribeDeploymentJobInput {
@@ -31,114 +32,113 @@ impl ::alibabacloud_runtime::Operation for DescribeDeploymentJobInput {
     }
 }
 /// The decoded answer of `DescribeDeploymentJob`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "CasContacts": [
+///     {
+///       "Email": "username@example.com",
+///       "Id": "3304",
+///       "Mobile": "139****0000",
+///       "Name": "张先生"
+///     }
+///   ],
+///   "CertDomain": "example.aliyundoc.com,demo.aliyundoc.com",
+///   "CertType": "buy",
+///   "Config": "{\\\"shareCertIds\\\":[],\\\"certIds\\\":[12342649,12304338,12067351,9957285]}",
+///   "Del": 1,
+///   "EndTime": "1679541809000",
+///   "GmtCreate": "1679541809000",
+///   "GmtModified": "1679541809000",
+///   "Id": 43222,
+///   "InstanceId": "14dcc8afc7578e1f",
+///   "JobType": "user",
+///   "Name": "auto-test-AXX",
+///   "ProductName": "CDN",
+///   "RequestId": "15C66C7B-671A-4297-9187-2C4477247A74",
+///   "Rollback": 1,
+///   "ScheduleTime": "1678083209335",
+///   "StartTime": "1679541809000",
+///   "Status": "editing",
+///   "UserId": 0
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeDeploymentJobOutput {
-    /// The `CasContacts` field.
-    ///
-    /// Wire name `CasContacts`, list of [`CasContactsItem`].
+    /// Wire name `CasContacts`: list of [`CasContactsItem`].
     #[serde(rename = "CasContacts", default)]
     pub cas_contacts: ::std::option::Option<::std::vec::Vec<CasContactsItem>>,
-    /// The `CertDomain` field.
-    ///
-    /// Wire name `CertDomain`, string.
+    /// Wire name `CertDomain`: string. Example: `example.aliyundoc.com,demo.aliyundoc.com`.
     #[serde(rename = "CertDomain", default)]
     pub cert_domain: ::std::option::Option<::std::string::String>,
-    /// The `CertType` field.
-    ///
-    /// Wire name `CertType`, [`CertType`].
+    /// Wire name `CertType`: [`CertType`]. Example: `buy`.
     #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<CertType>,
     /// The job's configuration, as a JSON-encoded string.
     ///
-    /// Wire name `Config`, string.
+    /// Wire name `Config`: string. Example: `{\"shareCertIds\":[],\"certIds\":[12342649,12304338,12067351,9957285]}`.
     #[serde(rename = "Config", default)]
     pub config: ::std::option::Option<::std::string::String>,
-    /// The `Del` field.
-    ///
-    /// Wire name `Del`, 32-bit integer. Documented values: `0`, `1`.
+    /// Wire name `Del`: 32-bit integer. Documented values: `0`, `1`. Example: `1`.
     #[serde(
         rename = "Del",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub del: ::std::option::Option<i32>,
-    /// The `EndTime` field.
-    ///
-    /// Wire name `EndTime`, string. Milliseconds since the Unix epoch.
+    /// Wire name `EndTime`: string. Example: `1679541809000`. Milliseconds since the Unix epoch.
     #[serde(rename = "EndTime", default)]
     pub end_time: ::std::option::Option<::std::string::String>,
-    /// The `GmtCreate` field.
-    ///
-    /// Wire name `GmtCreate`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtCreate`: string. Example: `1679541809000`. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtCreate", default)]
     pub gmt_create: ::std::option::Option<::std::string::String>,
-    /// The `GmtModified` field.
-    ///
-    /// Wire name `GmtModified`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtModified`: string. Example: `1679541809000`. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtModified", default)]
     pub gmt_modified: ::std::option::Option<::std::string::String>,
-    /// The `Id` field.
-    ///
-    /// Wire name `Id`, 64-bit integer.
+    /// Wire name `Id`: 64-bit integer. Example: `8888`.
     #[serde(
         rename = "Id",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub id: ::std::option::Option<i64>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string. Example: `14dcc8afc7578e1f`.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `JobType` field.
-    ///
-    /// Wire name `JobType`, [`JobType`].
+    /// Wire name `JobType`: [`JobType`]. Example: `user`.
     #[serde(rename = "JobType", default)]
     pub job_type: ::std::option::Option<JobType>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string. Example: `auto-test-AXX`.
     #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `ProductName` field.
-    ///
-    /// Wire name `ProductName`, string.
+    /// Wire name `ProductName`: string. Example: `CDN`.
     #[serde(rename = "ProductName", default)]
     pub product_name: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `Rollback` field.
-    ///
-    /// Wire name `Rollback`, 32-bit integer. Documented values: `0`, `1`.
+    /// Wire name `Rollback`: 32-bit integer. Documented values: `0`, `1`. Example: `1`.
     #[serde(
         rename = "Rollback",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub rollback: ::std::option::Option<i32>,
-    /// The `ScheduleTime` field.
-    ///
-    /// Wire name `ScheduleTime`, string. Milliseconds since the Unix epoch.
+    /// Wire name `ScheduleTime`: string. Example: `1678083209335`. Milliseconds since the Unix epoch.
     #[serde(rename = "ScheduleTime", default)]
     pub schedule_time: ::std::option::Option<::std::string::String>,
-    /// The `StartTime` field.
-    ///
-    /// Wire name `StartTime`, string. Milliseconds since the Unix epoch.
+    /// Wire name `StartTime`: string. Example: `1679541809000`. Milliseconds since the Unix epoch.
     #[serde(rename = "StartTime", default)]
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// The `Status` field.
-    ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`]. Example: `editing`.
     #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
-    /// The `UserId` field.
-    ///
-    /// Wire name `UserId`, 64-bit integer.
+    /// Wire name `UserId`: 64-bit integer. Example: `166688437XXXX785`.
     #[serde(
         rename = "UserId",
         default,
@@ -188,24 +188,16 @@ impl DescribeDeploymentJobOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CasContactsItem {
-    /// The `Email` field.
-    ///
-    /// Wire name `Email`, string.
+    /// Wire name `Email`: string. Example: `username@example.com`.
     #[serde(rename = "Email", default)]
     pub email: ::std::option::Option<::std::string::String>,
-    /// The `Id` field.
-    ///
-    /// Wire name `Id`, string.
+    /// Wire name `Id`: string. Example: `3304`.
     #[serde(rename = "Id", default)]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The `Mobile` field.
-    ///
-    /// Wire name `Mobile`, string.
+    /// Wire name `Mobile`: string. Example: `139****0000`.
     #[serde(rename = "Mobile", default)]
     pub mobile: ::std::option::Option<::std::string::String>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string. Example: `zhangsan`.
     #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
 }
@@ -518,9 +510,7 @@ impl DescribeDeploymentJobBuilder<::alibabacloud_runtime::Missing> {
     }
 }
 impl<JobId_> DescribeDeploymentJobBuilder<JobId_> {
-    /// The `JobId` field.
-    ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
     pub fn job_id(self, value: i64) -> DescribeDeploymentJobBuilder<i64> {
         DescribeDeploymentJobBuilder {
             _client: self._client,
@@ -576,7 +566,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .describe_deployment_job()
-    ///     .job_id(1)
+    ///     .job_id(8888)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

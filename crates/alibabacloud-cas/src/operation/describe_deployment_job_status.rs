@@ -3,13 +3,16 @@
 //! Returns the progress counters of a deployment job.
 //!
 //! Call it with [`Client::describe_deployment_job_status`](crate::Client::describe_deployment_job_status). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DescribeDeploymentJobStatus>.
+#![allow(deprecated)]
 /// The parameters of `DescribeDeploymentJobStatus`. Build it with the builder that [`Client::describe_deployment_job_status`](crate::Client::describe_deployment_job_status) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DescribeDeploymentJobStatusInput {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer.
+    /// Wire name `JobId`: 64-bit integer. Example: `8888`.
     pub job_id: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeDeploymentJobStatusInput {
@@ -31,123 +34,123 @@ impl ::alibabacloud_runtime::Operation for DescribeDeploymentJobStatusInput {
     }
 }
 /// The decoded answer of `DescribeDeploymentJobStatus`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "BuyCount": 500,
+///   "CertCount": 20,
+///   "CostCount": 20,
+///   "FailedCount": 20,
+///   "MatchWorkerCount": 20,
+///   "ProductWorkerCount": [
+///     {
+///       "Count": 2,
+///       "ProductName": "NLB"
+///     }
+///   ],
+///   "RequestId": "CBF1E9B7-D6A0-4E9E-AD3E-2B47E6C2837D",
+///   "ResourceCount": 4127,
+///   "RollbackCount": 20,
+///   "RollbackFailedCount": 20,
+///   "RollbackSuccessCount": 20,
+///   "SuccessCount": 20,
+///   "UseCount": 300,
+///   "WorkerCount": 20
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeDeploymentJobStatusOutput {
-    /// The `BuyCount` field.
-    ///
-    /// Wire name `BuyCount`, 32-bit integer.
+    /// Wire name `BuyCount`: 32-bit integer. Example: `500`.
     #[serde(
         rename = "BuyCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub buy_count: ::std::option::Option<i32>,
-    /// The `CertCount` field.
-    ///
-    /// Wire name `CertCount`, 32-bit integer.
+    /// Wire name `CertCount`: 32-bit integer. Example: `20`.
     #[serde(
         rename = "CertCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub cert_count: ::std::option::Option<i32>,
-    /// The `CostCount` field.
-    ///
-    /// Wire name `CostCount`, 32-bit integer.
+    /// Wire name `CostCount`: 32-bit integer. Example: `20`.
     #[serde(
         rename = "CostCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub cost_count: ::std::option::Option<i32>,
-    /// The `FailedCount` field.
-    ///
-    /// Wire name `FailedCount`, 32-bit integer.
+    /// Wire name `FailedCount`: 32-bit integer. Example: `20`.
     #[serde(
         rename = "FailedCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub failed_count: ::std::option::Option<i32>,
-    /// The `MatchWorkerCount` field.
-    ///
-    /// Wire name `MatchWorkerCount`, 32-bit integer.
+    /// Wire name `MatchWorkerCount`: 32-bit integer. Example: `20`.
     #[serde(
         rename = "MatchWorkerCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub match_worker_count: ::std::option::Option<i32>,
-    /// The `ProductWorkerCount` field.
-    ///
-    /// Wire name `ProductWorkerCount`, list of [`ProductWorkerCountItem`].
+    /// Wire name `ProductWorkerCount`: list of [`ProductWorkerCountItem`].
     #[serde(rename = "ProductWorkerCount", default)]
     pub product_worker_count: ::std::option::Option<
         ::std::vec::Vec<ProductWorkerCountItem>,
     >,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `CBF1E9B7-D6A0-4E9E-AD3E-2B47E6C2837D`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ResourceCount` field.
-    ///
-    /// Wire name `ResourceCount`, 32-bit integer.
+    /// Wire name `ResourceCount`: 32-bit integer. Example: `4127`.
     #[serde(
         rename = "ResourceCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub resource_count: ::std::option::Option<i32>,
-    /// The `RollbackCount` field.
-    ///
-    /// Wire name `RollbackCount`, 32-bit integer.
+    /// Wire name `RollbackCount`: 32-bit integer. Example: `20`.
     #[serde(
         rename = "RollbackCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub rollback_count: ::std::option::Option<i32>,
-    /// The `RollbackFailedCount` field.
-    ///
-    /// Wire name `RollbackFailedCount`, 32-bit integer.
+    /// Wire name `RollbackFailedCount`: 32-bit integer. Example: `20`.
     #[serde(
         rename = "RollbackFailedCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub rollback_failed_count: ::std::option::Option<i32>,
-    /// The `RollbackSuccessCount` field.
-    ///
-    /// Wire name `RollbackSuccessCount`, 32-bit integer.
+    /// Wire name `RollbackSuccessCount`: 32-bit integer. Example: `20`.
     #[serde(
         rename = "RollbackSuccessCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub rollback_success_count: ::std::option::Option<i32>,
-    /// The `SuccessCount` field.
-    ///
-    /// Wire name `SuccessCount`, 32-bit integer.
+    /// Wire name `SuccessCount`: 32-bit integer. Example: `20`.
     #[serde(
         rename = "SuccessCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub success_count: ::std::option::Option<i32>,
-    /// The `UseCount` field.
-    ///
-    /// Wire name `UseCount`, 32-bit integer.
+    /// Wire name `UseCount`: 32-bit integer. Example: `300`.
     #[serde(
         rename = "UseCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub use_count: ::std::option::Option<i32>,
-    /// The `WorkerCount` field.
-    ///
-    /// Wire name `WorkerCount`, 32-bit integer.
+    /// Wire name `WorkerCount`: 32-bit integer. Example: `20`.
     #[serde(
         rename = "WorkerCount",
         default,
@@ -159,18 +162,14 @@ pub struct DescribeDeploymentJobStatusOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductWorkerCountItem {
-    /// The `Count` field.
-    ///
-    /// Wire name `Count`, 32-bit integer.
+    /// Wire name `Count`: 32-bit integer. Example: `2`.
     #[serde(
         rename = "Count",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub count: ::std::option::Option<i32>,
-    /// The `ProductName` field.
-    ///
-    /// Wire name `ProductName`, [`ProductName`].
+    /// Wire name `ProductName`: [`ProductName`]. Example: `NLB`.
     #[serde(rename = "ProductName", default)]
     pub product_name: ::std::option::Option<ProductName>,
 }
@@ -393,7 +392,7 @@ impl DescribeDeploymentJobStatusBuilder {
 impl DescribeDeploymentJobStatusBuilder {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer.
+    /// Wire name `JobId`: 64-bit integer. Example: `8888`.
     pub fn job_id(mut self, value: i64) -> Self {
         self.job_id = ::std::option::Option::Some(value);
         self

@@ -3,13 +3,16 @@
 //! Reports how many certificates a certificate resource plan holds, has issued and has used.
 //!
 //! Call it with [`Client::describe_package_state`](crate::Client::describe_package_state). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DescribePackageState>.
+#![allow(deprecated)]
 /// The parameters of `DescribePackageState`. Build it with the builder that [`Client::describe_package_state`](crate::Client::describe_package_state) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DescribePackageStateInput {
     /// The certificate product whose plan is reported.
     ///
-    /// Wire name `ProductCode`, [`ProductCode`]. The service's default: `digicert-free-1-free`.
+    /// Wire name `ProductCode`: [`ProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
     pub product_code: ::std::option::Option<ProductCode>,
 }
 impl ::alibabacloud_runtime::Operation for DescribePackageStateInput {
@@ -31,40 +34,44 @@ impl ::alibabacloud_runtime::Operation for DescribePackageStateInput {
     }
 }
 /// The decoded answer of `DescribePackageState`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "IssuedCount": 1,
+///   "ProductCode": "digicert-free-1-free",
+///   "RequestId": "10CFA380-1C58-45C7-8075-06215F3DB681",
+///   "TotalCount": 20,
+///   "UsedCount": 2
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribePackageStateOutput {
-    /// The `IssuedCount` field.
-    ///
-    /// Wire name `IssuedCount`, 64-bit integer.
+    /// Wire name `IssuedCount`: 64-bit integer. Example: `1`.
     #[serde(
         rename = "IssuedCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub issued_count: ::std::option::Option<i64>,
-    /// The `ProductCode` field.
-    ///
-    /// Wire name `ProductCode`, [`ProductCode`].
+    /// Wire name `ProductCode`: [`ProductCode`]. Example: `symantec-free-1-free`.
     #[serde(rename = "ProductCode", default)]
     pub product_code: ::std::option::Option<ProductCode>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `10CFA380-1C58-45C7-8075-06215F3DB681`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer. Example: `20`.
     #[serde(
         rename = "TotalCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub total_count: ::std::option::Option<i64>,
-    /// The `UsedCount` field.
-    ///
-    /// Wire name `UsedCount`, 64-bit integer.
+    /// Wire name `UsedCount`: 64-bit integer. Example: `2`.
     #[serde(
         rename = "UsedCount",
         default,
@@ -276,7 +283,7 @@ impl DescribePackageStateBuilder {
 impl DescribePackageStateBuilder {
     /// The certificate product whose plan is reported.
     ///
-    /// Wire name `ProductCode`, [`ProductCode`]. The service's default: `digicert-free-1-free`.
+    /// Wire name `ProductCode`: [`ProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
     pub fn product_code(
         mut self,
         value: impl ::std::convert::Into<ProductCode>,

@@ -3,13 +3,16 @@
 //! Returns the details of a certificate held in a certificate warehouse.
 //!
 //! Call it with [`Client::describe_warehouse_cert`](crate::Client::describe_warehouse_cert). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/DescribeWarehouseCert>.
+#![allow(deprecated)]
 /// The parameters of `DescribeWarehouseCert`. Build it with the builder that [`Client::describe_warehouse_cert`](crate::Client::describe_warehouse_cert) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DescribeWarehouseCertInput {
     /// The identifier of the certificate.
     ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     pub cert_identifier: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeWarehouseCertInput {
@@ -34,64 +37,42 @@ impl ::alibabacloud_runtime::Operation for DescribeWarehouseCertInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeWarehouseCertOutput {
-    /// The `CertIdentifier` field.
-    ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
-    /// The `CertStatus` field.
-    ///
-    /// Wire name `CertStatus`, string.
+    /// Wire name `CertStatus`: string.
     #[serde(rename = "CertStatus", default)]
     pub cert_status: ::std::option::Option<::std::string::String>,
-    /// The `CertType` field.
-    ///
-    /// Wire name `CertType`, string.
+    /// Wire name `CertType`: string.
     #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<::std::string::String>,
-    /// The `CommonName` field.
-    ///
-    /// Wire name `CommonName`, string.
+    /// Wire name `CommonName`: string.
     #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
-    /// The `Content` field.
-    ///
-    /// Wire name `Content`, string.
+    /// Wire name `Content`: string.
     #[serde(rename = "Content", default)]
     pub content: ::std::option::Option<::std::string::String>,
-    /// The `Fingerprint` field.
-    ///
-    /// Wire name `Fingerprint`, string.
+    /// Wire name `Fingerprint`: string.
     #[serde(rename = "Fingerprint", default)]
     pub fingerprint: ::std::option::Option<::std::string::String>,
-    /// The `Issuer` field.
-    ///
-    /// Wire name `Issuer`, string.
+    /// Wire name `Issuer`: string.
     #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
-    /// The `IssuerIdentifier` field.
-    ///
-    /// Wire name `IssuerIdentifier`, string.
+    /// Wire name `IssuerIdentifier`: string.
     #[serde(rename = "IssuerIdentifier", default)]
     pub issuer_identifier: ::std::option::Option<::std::string::String>,
-    /// The `PrivateCaInstanceId` field.
-    ///
-    /// Wire name `PrivateCaInstanceId`, string.
+    /// Wire name `PrivateCaInstanceId`: string.
     #[serde(rename = "PrivateCaInstanceId", default)]
     pub private_ca_instance_id: ::std::option::Option<::std::string::String>,
-    /// The `PrivateCaRegionId` field.
-    ///
-    /// Wire name `PrivateCaRegionId`, string.
+    /// Wire name `PrivateCaRegionId`: string.
     #[serde(rename = "PrivateCaRegionId", default)]
     pub private_ca_region_id: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `WarehouseInstanceId` field.
-    ///
-    /// Wire name `WarehouseInstanceId`, string.
+    /// Wire name `WarehouseInstanceId`: string.
     #[serde(rename = "WarehouseInstanceId", default)]
     pub warehouse_instance_id: ::std::option::Option<::std::string::String>,
 }
@@ -159,7 +140,7 @@ impl DescribeWarehouseCertBuilder {
 impl DescribeWarehouseCertBuilder {
     /// The identifier of the certificate.
     ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     pub fn cert_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3,34 +3,49 @@
 //! Encrypts data with the public key of a certificate that the service holds.
 //!
 //! Call it with [`Client::encrypt`](crate::Client::encrypt). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/Encrypt>.
+#![allow(deprecated)]
 /// The parameters of `Encrypt`. Build it with the builder that [`Client::encrypt`](crate::Client::encrypt) returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EncryptInput {
-    /// The encryption algorithm.
+    /// The data to encrypt.
     ///
-    /// Wire name `Algorithm`, [`Algorithm`], required.
-    pub algorithm: Algorithm,
+    /// Wire name `Plaintext`: string, required, secret (redacted in `Debug`).
+    pub plaintext: ::std::string::String,
     /// The identifier of the certificate whose public key encrypts.
     ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string. Example: `12345678-1234-1234-1234-12345678****`.
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
     ///
-    /// Wire name `CustomIdentifier`, string.
+    /// Wire name `CustomIdentifier`: string.
     pub custom_identifier: ::std::option::Option<::std::string::String>,
+    /// The encryption algorithm.
+    ///
+    /// Wire name `Algorithm`: [`Algorithm`], required. Example: `RSAESOAEPSHA_1`.
+    pub algorithm: Algorithm,
     /// How `Plaintext` is encoded.
     ///
-    /// Wire name `MessageType`, string.
+    /// Wire name `MessageType`: string. Example: `RAW`.
     pub message_type: ::std::option::Option<::std::string::String>,
-    /// The data to encrypt.
-    ///
-    /// Wire name `Plaintext`, string, required.
-    pub plaintext: ::std::string::String,
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer.
+    /// Wire name `WarehouseId`: 64-bit integer.
     pub warehouse_id: ::std::option::Option<i64>,
+}
+impl ::std::fmt::Debug for EncryptInput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EncryptInput")
+            .field("plaintext", &::std::format_args!("** redacted **"))
+            .field("cert_identifier", &self.cert_identifier)
+            .field("custom_identifier", &self.custom_identifier)
+            .field("algorithm", &self.algorithm)
+            .field("message_type", &self.message_type)
+            .field("warehouse_id", &self.warehouse_id)
+            .finish()
+    }
 }
 impl ::alibabacloud_runtime::Operation for EncryptInput {
     const ACTION: &'static str = "Encrypt";
@@ -41,11 +56,11 @@ impl ::alibabacloud_runtime::Operation for EncryptInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-        out.write("Algorithm", &self.algorithm);
+        out.write("Plaintext", &self.plaintext);
         out.write("CertIdentifier", &self.cert_identifier);
         out.write("CustomIdentifier", &self.custom_identifier);
+        out.write("Algorithm", &self.algorithm);
         out.write("MessageType", &self.message_type);
-        out.write("Plaintext", &self.plaintext);
         out.write("WarehouseId", &self.warehouse_id);
         ::std::result::Result::Ok(())
     }
@@ -54,26 +69,32 @@ impl ::alibabacloud_runtime::Operation for EncryptInput {
     }
 }
 /// The decoded answer of `Encrypt`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "CertIdentifier": "1ef1da5f-38ed-69b3-****-037781890265",
+///   "CiphertextBlob": "ZOyIygCyaOW6Gj****MlNKiuyjfzw=",
+///   "RequestId": "5979d897-d69f-4fc9-87dd-f3bb73c40b80"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EncryptOutput {
-    /// The `CertIdentifier` field.
-    ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string. Example: `12345678-1234-1234-1234-12345678****`.
     #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
-    /// The `CiphertextBlob` field.
-    ///
-    /// Wire name `CiphertextBlob`, string.
+    /// Wire name `CiphertextBlob`: string. Example: `ZOyIygCyaOW6Gj****MlNKiuyjfzw=`.
     #[serde(rename = "CiphertextBlob", default)]
     pub ciphertext_blob: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `5979d897-d69f-4fc9-87dd-f3bb73c40b80`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
-/// The documented values of `request[0]`: `RSAES_OAEP_SHA_1`, `RSAES_OAEP_SHA_256`, `SM2PKE`.
+/// The documented values of `request[3]`: `RSAES_OAEP_SHA_1`, `RSAES_OAEP_SHA_256`, `SM2PKE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -197,58 +218,73 @@ impl ::std::fmt::Display for EncryptError {
     }
 }
 impl ::std::error::Error for EncryptError {}
-/// Builds and sends a `Encrypt` call. `send` becomes available once every required parameter is set (`Algorithm`, `Plaintext`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
-#[derive(Debug, Clone)]
+/// Builds and sends a `Encrypt` call. `send` becomes available once every required parameter is set (`Plaintext`, `Algorithm`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+#[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct EncryptBuilder<
-    Algorithm_ = ::alibabacloud_runtime::Missing,
     Plaintext_ = ::alibabacloud_runtime::Missing,
+    Algorithm_ = ::alibabacloud_runtime::Missing,
 > {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
-    algorithm: Algorithm_,
+    plaintext: Plaintext_,
     cert_identifier: ::std::option::Option<::std::string::String>,
     custom_identifier: ::std::option::Option<::std::string::String>,
+    algorithm: Algorithm_,
     message_type: ::std::option::Option<::std::string::String>,
-    plaintext: Plaintext_,
     warehouse_id: ::std::option::Option<i64>,
+}
+impl<Plaintext_: ::std::fmt::Debug, Algorithm_: ::std::fmt::Debug> ::std::fmt::Debug
+for EncryptBuilder<Plaintext_, Algorithm_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EncryptBuilder")
+            .field("_client", &self._client)
+            .field("_options", &self._options)
+            .field("plaintext", &::std::format_args!("** redacted **"))
+            .field("cert_identifier", &self.cert_identifier)
+            .field("custom_identifier", &self.custom_identifier)
+            .field("algorithm", &self.algorithm)
+            .field("message_type", &self.message_type)
+            .field("warehouse_id", &self.warehouse_id)
+            .finish()
+    }
 }
 impl EncryptBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         EncryptBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
-            algorithm: ::alibabacloud_runtime::Missing,
+            plaintext: ::alibabacloud_runtime::Missing,
             cert_identifier: ::std::option::Option::None,
             custom_identifier: ::std::option::Option::None,
+            algorithm: ::alibabacloud_runtime::Missing,
             message_type: ::std::option::Option::None,
-            plaintext: ::alibabacloud_runtime::Missing,
             warehouse_id: ::std::option::Option::None,
         }
     }
 }
-impl<Algorithm_, Plaintext_> EncryptBuilder<Algorithm_, Plaintext_> {
-    /// The encryption algorithm.
+impl<Plaintext_, Algorithm_> EncryptBuilder<Plaintext_, Algorithm_> {
+    /// The data to encrypt.
     ///
-    /// Wire name `Algorithm`, [`Algorithm`], required.
-    pub fn algorithm(
+    /// Wire name `Plaintext`: string, required, secret (redacted in `Debug`).
+    pub fn plaintext(
         self,
-        value: impl ::std::convert::Into<Algorithm>,
-    ) -> EncryptBuilder<Algorithm, Plaintext_> {
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> EncryptBuilder<::std::string::String, Algorithm_> {
         EncryptBuilder {
             _client: self._client,
             _options: self._options,
-            algorithm: value.into(),
+            plaintext: value.into(),
             cert_identifier: self.cert_identifier,
             custom_identifier: self.custom_identifier,
+            algorithm: self.algorithm,
             message_type: self.message_type,
-            plaintext: self.plaintext,
             warehouse_id: self.warehouse_id,
         }
     }
     /// The identifier of the certificate whose public key encrypts.
     ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string. Example: `12345678-1234-1234-1234-12345678****`.
     pub fn cert_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -266,7 +302,7 @@ impl<Algorithm_, Plaintext_> EncryptBuilder<Algorithm_, Plaintext_> {
     }
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
     ///
-    /// Wire name `CustomIdentifier`, string.
+    /// Wire name `CustomIdentifier`: string.
     pub fn custom_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -282,9 +318,27 @@ impl<Algorithm_, Plaintext_> EncryptBuilder<Algorithm_, Plaintext_> {
         self.custom_identifier = value;
         self
     }
+    /// The encryption algorithm.
+    ///
+    /// Wire name `Algorithm`: [`Algorithm`], required. Example: `RSAESOAEPSHA_1`.
+    pub fn algorithm(
+        self,
+        value: impl ::std::convert::Into<Algorithm>,
+    ) -> EncryptBuilder<Plaintext_, Algorithm> {
+        EncryptBuilder {
+            _client: self._client,
+            _options: self._options,
+            plaintext: self.plaintext,
+            cert_identifier: self.cert_identifier,
+            custom_identifier: self.custom_identifier,
+            algorithm: value.into(),
+            message_type: self.message_type,
+            warehouse_id: self.warehouse_id,
+        }
+    }
     /// How `Plaintext` is encoded.
     ///
-    /// Wire name `MessageType`, string.
+    /// Wire name `MessageType`: string. Example: `RAW`.
     pub fn message_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -300,27 +354,9 @@ impl<Algorithm_, Plaintext_> EncryptBuilder<Algorithm_, Plaintext_> {
         self.message_type = value;
         self
     }
-    /// The data to encrypt.
-    ///
-    /// Wire name `Plaintext`, string, required.
-    pub fn plaintext(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> EncryptBuilder<Algorithm_, ::std::string::String> {
-        EncryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            algorithm: self.algorithm,
-            cert_identifier: self.cert_identifier,
-            custom_identifier: self.custom_identifier,
-            message_type: self.message_type,
-            plaintext: value.into(),
-            warehouse_id: self.warehouse_id,
-        }
-    }
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer.
+    /// Wire name `WarehouseId`: 64-bit integer.
     pub fn warehouse_id(mut self, value: i64) -> Self {
         self.warehouse_id = ::std::option::Option::Some(value);
         self
@@ -336,7 +372,7 @@ impl<Algorithm_, Plaintext_> EncryptBuilder<Algorithm_, Plaintext_> {
         self
     }
 }
-impl EncryptBuilder<Algorithm, ::std::string::String> {
+impl EncryptBuilder<::std::string::String, Algorithm> {
     fn into_parts(
         self,
     ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, EncryptInput) {
@@ -344,11 +380,11 @@ impl EncryptBuilder<Algorithm, ::std::string::String> {
             self._client,
             self._options,
             EncryptInput {
-                algorithm: self.algorithm,
+                plaintext: self.plaintext,
                 cert_identifier: self.cert_identifier,
                 custom_identifier: self.custom_identifier,
+                algorithm: self.algorithm,
                 message_type: self.message_type,
-                plaintext: self.plaintext,
                 warehouse_id: self.warehouse_id,
             },
         )
@@ -379,8 +415,8 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .encrypt()
-    ///     .algorithm("RSAES_OAEP_SHA_1")
-    ///     .plaintext("example")
+    ///     .plaintext("<secret>")
+    ///     .algorithm("RSAESOAEPSHA_1")
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -3,6 +3,9 @@
 //! Returns counts of the account's certificates and certificate assets on Alibaba Cloud and other clouds.
 //!
 //! Call it with [`Client::get_asset_count`](crate::Client::get_asset_count). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetAssetCount>.
+#![allow(deprecated)]
 /// The parameters of `GetAssetCount`. Build it with the builder that [`Client::get_asset_count`](crate::Client::get_asset_count) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -26,90 +29,70 @@ impl ::alibabacloud_runtime::Operation for GetAssetCountInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAssetCountOutput {
-    /// The `AliyunAssetCount` field.
-    ///
-    /// Wire name `AliyunAssetCount`, 32-bit integer.
+    /// Wire name `AliyunAssetCount`: 32-bit integer.
     #[serde(
         rename = "AliyunAssetCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub aliyun_asset_count: ::std::option::Option<i32>,
-    /// The `AwsAssetCount` field.
-    ///
-    /// Wire name `AwsAssetCount`, 32-bit integer.
+    /// Wire name `AwsAssetCount`: 32-bit integer.
     #[serde(
         rename = "AwsAssetCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub aws_asset_count: ::std::option::Option<i32>,
-    /// The `BuyCertificateCount` field.
-    ///
-    /// Wire name `BuyCertificateCount`, 32-bit integer.
+    /// Wire name `BuyCertificateCount`: 32-bit integer.
     #[serde(
         rename = "BuyCertificateCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub buy_certificate_count: ::std::option::Option<i32>,
-    /// The `DomainAssetCount` field.
-    ///
-    /// Wire name `DomainAssetCount`, 32-bit integer.
+    /// Wire name `DomainAssetCount`: 32-bit integer.
     #[serde(
         rename = "DomainAssetCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub domain_asset_count: ::std::option::Option<i32>,
-    /// The `FreeCertificateCount` field.
-    ///
-    /// Wire name `FreeCertificateCount`, 32-bit integer.
+    /// Wire name `FreeCertificateCount`: 32-bit integer.
     #[serde(
         rename = "FreeCertificateCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub free_certificate_count: ::std::option::Option<i32>,
-    /// The `HuaweiAssetCount` field.
-    ///
-    /// Wire name `HuaweiAssetCount`, 32-bit integer.
+    /// Wire name `HuaweiAssetCount`: 32-bit integer.
     #[serde(
         rename = "HuaweiAssetCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub huawei_asset_count: ::std::option::Option<i32>,
-    /// The `LastPoint` field.
-    ///
-    /// Wire name `LastPoint`, 32-bit integer.
+    /// Wire name `LastPoint`: 32-bit integer.
     #[serde(
         rename = "LastPoint",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub last_point: ::std::option::Option<i32>,
-    /// The `Point` field.
-    ///
-    /// Wire name `Point`, 32-bit integer.
+    /// Wire name `Point`: 32-bit integer.
     #[serde(
         rename = "Point",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub point: ::std::option::Option<i32>,
-    /// The `PointRatio` field.
-    ///
-    /// Wire name `PointRatio`, 32-bit integer.
+    /// Wire name `PointRatio`: 32-bit integer.
     #[serde(
         rename = "PointRatio",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub point_ratio: ::std::option::Option<i32>,
-    /// The `PointTime` field.
-    ///
-    /// Wire name `PointTime`, 64-bit integer.
+    /// Wire name `PointTime`: 64-bit integer.
     #[serde(
         rename = "PointTime",
         default,
@@ -118,21 +101,17 @@ pub struct GetAssetCountOutput {
     pub point_time: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `TencentAssetCount` field.
-    ///
-    /// Wire name `TencentAssetCount`, 32-bit integer.
+    /// Wire name `TencentAssetCount`: 32-bit integer.
     #[serde(
         rename = "TencentAssetCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub tencent_asset_count: ::std::option::Option<i32>,
-    /// The `UploadCertificateCount` field.
-    ///
-    /// Wire name `UploadCertificateCount`, 32-bit integer.
+    /// Wire name `UploadCertificateCount`: 32-bit integer.
     #[serde(
         rename = "UploadCertificateCount",
         default,

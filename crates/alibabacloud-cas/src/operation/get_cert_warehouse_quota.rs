@@ -3,6 +3,9 @@
 //! Returns the account's certificate warehouse quotas and how much of them is in use.
 //!
 //! Call it with [`Client::get_cert_warehouse_quota`](crate::Client::get_cert_warehouse_quota). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetCertWarehouseQuota>.
+#![allow(deprecated)]
 /// The parameters of `GetCertWarehouseQuota`. Build it with the builder that [`Client::get_cert_warehouse_quota`](crate::Client::get_cert_warehouse_quota) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -25,21 +28,27 @@ impl ::alibabacloud_runtime::Operation for GetCertWarehouseQuotaInput {
     }
 }
 /// The decoded answer of `GetCertWarehouseQuota`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "RequestId": "CBF1E9B7-D6A0-4E9E-AD3E-2B47E6C2837D",
+///   "TotalQuota": 5000,
+///   "UseCount": 1000
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCertWarehouseQuotaOutput {
-    /// The `AppTotalQuota` field.
-    ///
-    /// Wire name `AppTotalQuota`, 64-bit integer.
+    /// Wire name `AppTotalQuota`: 64-bit integer.
     #[serde(
         rename = "AppTotalQuota",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub app_total_quota: ::std::option::Option<i64>,
-    /// The `AppUseCount` field.
-    ///
-    /// Wire name `AppUseCount`, 64-bit integer.
+    /// Wire name `AppUseCount`: 64-bit integer.
     #[serde(
         rename = "AppUseCount",
         default,
@@ -48,21 +57,17 @@ pub struct GetCertWarehouseQuotaOutput {
     pub app_use_count: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `CBF1E9B7-D6A0-4E9E-AD3E-2B47E6C2837D`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `TotalQuota` field.
-    ///
-    /// Wire name `TotalQuota`, 64-bit integer.
+    /// Wire name `TotalQuota`: 64-bit integer. Example: `5000`.
     #[serde(
         rename = "TotalQuota",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub total_quota: ::std::option::Option<i64>,
-    /// The `UseCount` field.
-    ///
-    /// Wire name `UseCount`, 64-bit integer.
+    /// Wire name `UseCount`: 64-bit integer. Example: `1000`.
     #[serde(
         rename = "UseCount",
         default,

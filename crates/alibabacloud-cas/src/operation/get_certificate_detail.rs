@@ -3,13 +3,16 @@
 //! Returns the details of a certificate, including its chain and tags.
 //!
 //! Call it with [`Client::get_certificate_detail`](crate::Client::get_certificate_detail). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetCertificateDetail>.
+#![allow(deprecated)]
 /// The parameters of `GetCertificateDetail`. Build it with the builder that [`Client::get_certificate_detail`](crate::Client::get_certificate_detail) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GetCertificateDetailInput {
     /// The ID of the certificate.
     ///
-    /// Wire name `CertificateId`, 64-bit integer, required.
+    /// Wire name `CertificateId`: 64-bit integer, required.
     pub certificate_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for GetCertificateDetailInput {
@@ -34,130 +37,90 @@ impl ::alibabacloud_runtime::Operation for GetCertificateDetailInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCertificateDetailOutput {
-    /// The `Algorithm` field.
-    ///
-    /// Wire name `Algorithm`, string.
+    /// Wire name `Algorithm`: string.
     #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<::std::string::String>,
-    /// The `CertIdentifier` field.
-    ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
-    /// The `CertificateChainList` field.
-    ///
-    /// Wire name `CertificateChainList`, list of [`CertificateChainListItem`].
+    /// Wire name `CertificateChainList`: list of [`CertificateChainListItem`].
     #[serde(rename = "CertificateChainList", default)]
     pub certificate_chain_list: ::std::option::Option<
         ::std::vec::Vec<CertificateChainListItem>,
     >,
-    /// The `CertificateId` field.
-    ///
-    /// Wire name `CertificateId`, 32-bit integer.
+    /// Wire name `CertificateId`: 32-bit integer.
     #[serde(
         rename = "CertificateId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub certificate_id: ::std::option::Option<i32>,
-    /// The `CertificateName` field.
-    ///
-    /// Wire name `CertificateName`, string.
+    /// Wire name `CertificateName`: string.
     #[serde(rename = "CertificateName", default)]
     pub certificate_name: ::std::option::Option<::std::string::String>,
-    /// The `CertificateSource` field.
-    ///
-    /// Wire name `CertificateSource`, string.
+    /// Wire name `CertificateSource`: string.
     #[serde(rename = "CertificateSource", default)]
     pub certificate_source: ::std::option::Option<::std::string::String>,
-    /// The `CertificateStatus` field.
-    ///
-    /// Wire name `CertificateStatus`, string.
+    /// Wire name `CertificateStatus`: string.
     #[serde(rename = "CertificateStatus", default)]
     pub certificate_status: ::std::option::Option<::std::string::String>,
-    /// The `CommonName` field.
-    ///
-    /// Wire name `CommonName`, string.
+    /// Wire name `CommonName`: string.
     #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
-    /// The `CompanyId` field.
-    ///
-    /// Wire name `CompanyId`, 64-bit integer.
+    /// Wire name `CompanyId`: 64-bit integer.
     #[serde(
         rename = "CompanyId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub company_id: ::std::option::Option<i64>,
-    /// The `ContactId` field.
-    ///
-    /// Wire name `ContactId`, 64-bit integer.
+    /// Wire name `ContactId`: 64-bit integer.
     #[serde(
         rename = "ContactId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub contact_id: ::std::option::Option<i64>,
-    /// The `Csr` field.
-    ///
-    /// Wire name `Csr`, string.
+    /// Wire name `Csr`: string.
     #[serde(rename = "Csr", default)]
     pub csr: ::std::option::Option<::std::string::String>,
-    /// The `DeploymentDesc` field.
-    ///
-    /// Wire name `DeploymentDesc`, string.
+    /// Wire name `DeploymentDesc`: string.
     #[serde(rename = "DeploymentDesc", default)]
     pub deployment_desc: ::std::option::Option<::std::string::String>,
-    /// The `Domain` field.
-    ///
-    /// Wire name `Domain`, string.
+    /// Wire name `Domain`: string.
     #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// The `ExistPrivateKey` field.
-    ///
-    /// Wire name `ExistPrivateKey`, boolean. Documented values: `true`, `false`.
+    /// Wire name `ExistPrivateKey`: boolean. Documented values: `true`, `false`.
     #[serde(
         rename = "ExistPrivateKey",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub exist_private_key: ::std::option::Option<bool>,
-    /// The `FingerPrint` field.
-    ///
-    /// Wire name `FingerPrint`, string.
+    /// Wire name `FingerPrint`: string.
     #[serde(rename = "FingerPrint", default)]
     pub finger_print: ::std::option::Option<::std::string::String>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `Issuer` field.
-    ///
-    /// Wire name `Issuer`, string.
+    /// Wire name `Issuer`: string.
     #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
-    /// The `KeySize` field.
-    ///
-    /// Wire name `KeySize`, 32-bit integer.
+    /// Wire name `KeySize`: 32-bit integer.
     #[serde(
         rename = "KeySize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub key_size: ::std::option::Option<i32>,
-    /// The `NotAfter` field.
-    ///
-    /// Wire name `NotAfter`, 64-bit integer.
+    /// Wire name `NotAfter`: 64-bit integer.
     #[serde(
         rename = "NotAfter",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_after: ::std::option::Option<i64>,
-    /// The `NotBefore` field.
-    ///
-    /// Wire name `NotBefore`, 64-bit integer.
+    /// Wire name `NotBefore`: 64-bit integer.
     #[serde(
         rename = "NotBefore",
         default,
@@ -166,29 +129,21 @@ pub struct GetCertificateDetailOutput {
     pub not_before: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `Serial` field.
-    ///
-    /// Wire name `Serial`, string.
+    /// Wire name `Serial`: string.
     #[serde(rename = "Serial", default)]
     pub serial: ::std::option::Option<::std::string::String>,
-    /// The `SubjectAlternativeNames` field.
-    ///
-    /// Wire name `SubjectAlternativeNames`, list of string.
+    /// Wire name `SubjectAlternativeNames`: list of string.
     #[serde(rename = "SubjectAlternativeNames", default)]
     pub subject_alternative_names: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// The `Tags` field.
-    ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     #[serde(rename = "Tags", default)]
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
-    /// The `UsingProductList` field.
-    ///
-    /// Wire name `UsingProductList`, list of string.
+    /// Wire name `UsingProductList`: list of string.
     #[serde(rename = "UsingProductList", default)]
     pub using_product_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -198,41 +153,31 @@ pub struct GetCertificateDetailOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CertificateChainListItem {
-    /// The `Issuer` field.
-    ///
-    /// Wire name `Issuer`, string.
+    /// Wire name `Issuer`: string.
     #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
-    /// The `NotAfter` field.
-    ///
-    /// Wire name `NotAfter`, 64-bit integer.
+    /// Wire name `NotAfter`: 64-bit integer.
     #[serde(
         rename = "NotAfter",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_after: ::std::option::Option<i64>,
-    /// The `NotBefore` field.
-    ///
-    /// Wire name `NotBefore`, 64-bit integer.
+    /// Wire name `NotBefore`: 64-bit integer.
     #[serde(
         rename = "NotBefore",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_before: ::std::option::Option<i64>,
-    /// The `RemainDay` field.
-    ///
-    /// Wire name `RemainDay`, 32-bit integer.
+    /// Wire name `RemainDay`: 32-bit integer.
     #[serde(
         rename = "RemainDay",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub remain_day: ::std::option::Option<i32>,
-    /// The `Subject` field.
-    ///
-    /// Wire name `Subject`, string.
+    /// Wire name `Subject`: string.
     #[serde(rename = "Subject", default)]
     pub subject: ::std::option::Option<::std::string::String>,
 }
@@ -240,14 +185,10 @@ pub struct CertificateChainListItem {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagsItem {
-    /// The `TagKey` field.
-    ///
-    /// Wire name `TagKey`, string.
+    /// Wire name `TagKey`: string.
     #[serde(rename = "TagKey", default)]
     pub tag_key: ::std::option::Option<::std::string::String>,
-    /// The `TagValue` field.
-    ///
-    /// Wire name `TagValue`, string.
+    /// Wire name `TagValue`: string.
     #[serde(rename = "TagValue", default)]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
@@ -317,7 +258,7 @@ impl GetCertificateDetailBuilder<::alibabacloud_runtime::Missing> {
 impl<CertificateId_> GetCertificateDetailBuilder<CertificateId_> {
     /// The ID of the certificate.
     ///
-    /// Wire name `CertificateId`, 64-bit integer, required.
+    /// Wire name `CertificateId`: 64-bit integer, required.
     pub fn certificate_id(self, value: i64) -> GetCertificateDetailBuilder<i64> {
         GetCertificateDetailBuilder {
             _client: self._client,

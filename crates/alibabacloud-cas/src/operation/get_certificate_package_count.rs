@@ -3,6 +3,9 @@
 //! Returns the account's certificate quota counts, broken down by product and by purpose.
 //!
 //! Call it with [`Client::get_certificate_package_count`](crate::Client::get_certificate_package_count). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetCertificatePackageCount>.
+#![allow(deprecated)]
 /// The parameters of `GetCertificatePackageCount`. Build it with the builder that [`Client::get_certificate_package_count`](crate::Client::get_certificate_package_count) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -28,34 +31,24 @@ impl ::alibabacloud_runtime::Operation for GetCertificatePackageCountInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCertificatePackageCountOutput {
-    /// The `NoticeCountDetail` field.
-    ///
-    /// Wire name `NoticeCountDetail`, string.
+    /// Wire name `NoticeCountDetail`: string.
     #[serde(rename = "NoticeCountDetail", default)]
     pub notice_count_detail: ::std::option::Option<::std::string::String>,
-    /// The `ProductCountList` field.
-    ///
-    /// Wire name `ProductCountList`, string.
+    /// Wire name `ProductCountList`: string.
     #[serde(rename = "ProductCountList", default)]
     pub product_count_list: ::std::option::Option<::std::string::String>,
-    /// The `ProxyCountDetail` field.
-    ///
-    /// Wire name `ProxyCountDetail`, string.
+    /// Wire name `ProxyCountDetail`: string.
     #[serde(rename = "ProxyCountDetail", default)]
     pub proxy_count_detail: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `TotalCountDetail` field.
-    ///
-    /// Wire name `TotalCountDetail`, string.
+    /// Wire name `TotalCountDetail`: string.
     #[serde(rename = "TotalCountDetail", default)]
     pub total_count_detail: ::std::option::Option<::std::string::String>,
-    /// The `TrusteeCountDetail` field.
-    ///
-    /// Wire name `TrusteeCountDetail`, string.
+    /// Wire name `TrusteeCountDetail`: string.
     #[serde(rename = "TrusteeCountDetail", default)]
     pub trustee_count_detail: ::std::option::Option<::std::string::String>,
 }

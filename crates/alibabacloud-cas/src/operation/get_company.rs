@@ -3,13 +3,14 @@
 //! Returns a company profile.
 //!
 //! Call it with [`Client::get_company`](crate::Client::get_company). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetCompany>.
+#![allow(deprecated)]
 /// The parameters of `GetCompany`. Build it with the builder that [`Client::get_company`](crate::Client::get_company) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GetCompanyInput {
-    /// The `CompanyId` field.
-    ///
-    /// Wire name `CompanyId`, 64-bit integer, required.
+    /// Wire name `CompanyId`: 64-bit integer, required.
     pub company_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for GetCompanyInput {
@@ -32,82 +33,56 @@ impl ::alibabacloud_runtime::Operation for GetCompanyInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCompanyOutput {
-    /// The `City` field.
-    ///
-    /// Wire name `City`, string.
+    /// Wire name `City`: string.
     #[serde(rename = "City", default)]
     pub city: ::std::option::Option<::std::string::String>,
-    /// The `CompanyAddress` field.
-    ///
-    /// Wire name `CompanyAddress`, string.
+    /// Wire name `CompanyAddress`: string.
     #[serde(rename = "CompanyAddress", default)]
     pub company_address: ::std::option::Option<::std::string::String>,
-    /// The `CompanyCode` field.
-    ///
-    /// Wire name `CompanyCode`, string.
+    /// Wire name `CompanyCode`: string.
     #[serde(rename = "CompanyCode", default)]
     pub company_code: ::std::option::Option<::std::string::String>,
-    /// The `CompanyEmail` field.
-    ///
-    /// Wire name `CompanyEmail`, string.
+    /// Wire name `CompanyEmail`: string.
     #[serde(rename = "CompanyEmail", default)]
     pub company_email: ::std::option::Option<::std::string::String>,
-    /// The `CompanyId` field.
-    ///
-    /// Wire name `CompanyId`, 64-bit integer.
+    /// Wire name `CompanyId`: 64-bit integer.
     #[serde(
         rename = "CompanyId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub company_id: ::std::option::Option<i64>,
-    /// The `CompanyName` field.
-    ///
-    /// Wire name `CompanyName`, string.
+    /// Wire name `CompanyName`: string.
     #[serde(rename = "CompanyName", default)]
     pub company_name: ::std::option::Option<::std::string::String>,
-    /// The `CompanyPhone` field.
-    ///
-    /// Wire name `CompanyPhone`, string.
+    /// Wire name `CompanyPhone`: string.
     #[serde(rename = "CompanyPhone", default)]
     pub company_phone: ::std::option::Option<::std::string::String>,
-    /// The `CompanyType` field.
-    ///
-    /// Wire name `CompanyType`, 32-bit integer.
+    /// Wire name `CompanyType`: 32-bit integer.
     #[serde(
         rename = "CompanyType",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub company_type: ::std::option::Option<i32>,
-    /// The `CountryCode` field.
-    ///
-    /// Wire name `CountryCode`, string.
+    /// Wire name `CountryCode`: string.
     #[serde(rename = "CountryCode", default)]
     pub country_code: ::std::option::Option<::std::string::String>,
-    /// The `Department` field.
-    ///
-    /// Wire name `Department`, string.
+    /// Wire name `Department`: string.
     #[serde(rename = "Department", default)]
     pub department: ::std::option::Option<::std::string::String>,
-    /// The `Lang` field.
-    ///
-    /// Wire name `Lang`, string.
+    /// Wire name `Lang`: string.
     #[serde(rename = "Lang", default)]
     pub lang: ::std::option::Option<::std::string::String>,
-    /// The `PostCode` field.
-    ///
-    /// Wire name `PostCode`, string.
+    /// Wire name `PostCode`: string.
     #[serde(rename = "PostCode", default)]
     pub post_code: ::std::option::Option<::std::string::String>,
-    /// The `Province` field.
-    ///
-    /// Wire name `Province`, string.
+    /// Wire name `Province`: string.
     #[serde(rename = "Province", default)]
     pub province: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -173,9 +148,7 @@ impl GetCompanyBuilder<::alibabacloud_runtime::Missing> {
     }
 }
 impl<CompanyId_> GetCompanyBuilder<CompanyId_> {
-    /// The `CompanyId` field.
-    ///
-    /// Wire name `CompanyId`, 64-bit integer, required.
+    /// Wire name `CompanyId`: 64-bit integer, required.
     pub fn company_id(self, value: i64) -> GetCompanyBuilder<i64> {
         GetCompanyBuilder {
             _client: self._client,

@@ -3,13 +3,14 @@
 //! Returns a notification contact.
 //!
 //! Call it with [`Client::get_contact`](crate::Client::get_contact). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetContact>.
+#![allow(deprecated)]
 /// The parameters of `GetContact`. Build it with the builder that [`Client::get_contact`](crate::Client::get_contact) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GetContactInput {
-    /// The `ContactId` field.
-    ///
-    /// Wire name `ContactId`, 64-bit integer, required.
+    /// Wire name `ContactId`: 64-bit integer, required.
     pub contact_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for GetContactInput {
@@ -32,66 +33,50 @@ impl ::alibabacloud_runtime::Operation for GetContactInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetContactOutput {
-    /// The `ContactId` field.
-    ///
-    /// Wire name `ContactId`, 64-bit integer.
+    /// Wire name `ContactId`: 64-bit integer.
     #[serde(
         rename = "ContactId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub contact_id: ::std::option::Option<i64>,
-    /// The `Email` field.
-    ///
-    /// Wire name `Email`, string.
+    /// Wire name `Email`: string.
     #[serde(rename = "Email", default)]
     pub email: ::std::option::Option<::std::string::String>,
-    /// The `EmailStatus` field.
-    ///
-    /// Wire name `EmailStatus`, 32-bit integer.
+    /// Wire name `EmailStatus`: 32-bit integer.
     #[serde(
         rename = "EmailStatus",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub email_status: ::std::option::Option<i32>,
-    /// The `IdCard` field.
-    ///
-    /// Wire name `IdCard`, string.
+    /// Wire name `IdCard`: string.
     #[serde(rename = "IdCard", default)]
     pub id_card: ::std::option::Option<::std::string::String>,
-    /// The `Mobile` field.
-    ///
-    /// Wire name `Mobile`, string.
+    /// Wire name `Mobile`: string.
     #[serde(rename = "Mobile", default)]
     pub mobile: ::std::option::Option<::std::string::String>,
-    /// The `MobileStatus` field.
-    ///
-    /// Wire name `MobileStatus`, 32-bit integer.
+    /// Wire name `MobileStatus`: 32-bit integer.
     #[serde(
         rename = "MobileStatus",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub mobile_status: ::std::option::Option<i32>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `WebhookList` field.
-    ///
-    /// Wire name `WebhookList`, list of string.
+    /// Wire name `WebhookList`: list of string.
     #[serde(rename = "WebhookList", default)]
     pub webhook_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The webhook addresses, as a JSON-encoded string.
     ///
-    /// Wire name `Webhooks`, string.
+    /// Wire name `Webhooks`: string.
     #[serde(rename = "Webhooks", default)]
     pub webhooks: ::std::option::Option<::std::string::String>,
 }
@@ -157,9 +142,7 @@ impl GetContactBuilder<::alibabacloud_runtime::Missing> {
     }
 }
 impl<ContactId_> GetContactBuilder<ContactId_> {
-    /// The `ContactId` field.
-    ///
-    /// Wire name `ContactId`, 64-bit integer, required.
+    /// Wire name `ContactId`: 64-bit integer, required.
     pub fn contact_id(self, value: i64) -> GetContactBuilder<i64> {
         GetContactBuilder {
             _client: self._client,

@@ -3,13 +3,14 @@
 //! Returns a certificate signing request and its stored private key.
 //!
 //! Call it with [`Client::get_csr_detail`](crate::Client::get_csr_detail). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetCsrDetail>.
+#![allow(deprecated)]
 /// The parameters of `GetCsrDetail`. Build it with the builder that [`Client::get_csr_detail`](crate::Client::get_csr_detail) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GetCsrDetailInput {
-    /// The `CsrId` field.
-    ///
-    /// Wire name `CsrId`, 64-bit integer, required.
+    /// Wire name `CsrId`: 64-bit integer, required. Example: `3924`.
     pub csr_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for GetCsrDetailInput {
@@ -29,24 +30,39 @@ impl ::alibabacloud_runtime::Operation for GetCsrDetailInput {
     }
 }
 /// The decoded answer of `GetCsrDetail`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "Csr": "-----BEGIN CERTIFICATE REQUEST-----   ...... -----END CERTIFICATE REQUEST-----",
+///   "PrivateKey": "** redacted **",
+///   "RequestId": "08F45EA0-66A7-4504-9B31-3589F5CE308D"
+/// }
+/// ```
+#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCsrDetailOutput {
-    /// The `Csr` field.
-    ///
-    /// Wire name `Csr`, string.
+    /// Wire name `Csr`: string. Example: `-----BEGIN CERTIFICATE REQUEST-----   ...... -----END CERTIFICATE REQUEST-----`.
     #[serde(rename = "Csr", default)]
     pub csr: ::std::option::Option<::std::string::String>,
-    /// The `PrivateKey` field.
-    ///
-    /// Wire name `PrivateKey`, string.
+    /// Wire name `PrivateKey`: string, secret (redacted in `Debug`).
     #[serde(rename = "PrivateKey", default)]
     pub private_key: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `08F45EA0-66A7-4504-9B31-3589F5CE308D`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for GetCsrDetailOutput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetCsrDetailOutput")
+            .field("csr", &self.csr)
+            .field("private_key", &::std::format_args!("** redacted **"))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 /// The errors `GetCsrDetail` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,9 +126,7 @@ impl GetCsrDetailBuilder<::alibabacloud_runtime::Missing> {
     }
 }
 impl<CsrId_> GetCsrDetailBuilder<CsrId_> {
-    /// The `CsrId` field.
-    ///
-    /// Wire name `CsrId`, 64-bit integer, required.
+    /// Wire name `CsrId`: 64-bit integer, required. Example: `3924`.
     pub fn csr_id(self, value: i64) -> GetCsrDetailBuilder<i64> {
         GetCsrDetailBuilder {
             _client: self._client,
@@ -164,7 +178,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .get_csr_detail()
-    ///     .csr_id(1)
+    ///     .csr_id(3924)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

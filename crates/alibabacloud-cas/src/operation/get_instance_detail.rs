@@ -3,13 +3,16 @@
 //! Returns the details of a certificate instance, including its application data and the certificate it produced.
 //!
 //! Call it with [`Client::get_instance_detail`](crate::Client::get_instance_detail). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetInstanceDetail>.
+#![allow(deprecated)]
 /// The parameters of `GetInstanceDetail`. Build it with the builder that [`Client::get_instance_detail`](crate::Client::get_instance_detail) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GetInstanceDetailInput {
     /// The ID of the certificate instance.
     ///
-    /// Wire name `InstanceId`, string, required.
+    /// Wire name `InstanceId`: string, required.
     pub instance_id: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for GetInstanceDetailInput {
@@ -34,313 +37,221 @@ impl ::alibabacloud_runtime::Operation for GetInstanceDetailInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetInstanceDetailOutput {
-    /// The `AutoReissue` field.
-    ///
-    /// Wire name `AutoReissue`, string.
+    /// Wire name `AutoReissue`: string.
     #[serde(rename = "AutoReissue", default)]
     pub auto_reissue: ::std::option::Option<::std::string::String>,
-    /// The `AutoReissueFlag` field.
-    ///
-    /// Wire name `AutoReissueFlag`, 64-bit integer.
+    /// Wire name `AutoReissueFlag`: 64-bit integer.
     #[serde(
         rename = "AutoReissueFlag",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub auto_reissue_flag: ::std::option::Option<i64>,
-    /// The `AverageWaitingTime` field.
-    ///
-    /// Wire name `AverageWaitingTime`, string.
+    /// Wire name `AverageWaitingTime`: string.
     #[serde(rename = "AverageWaitingTime", default)]
     pub average_waiting_time: ::std::option::Option<::std::string::String>,
-    /// The `Brand` field.
-    ///
-    /// Wire name `Brand`, string.
+    /// Wire name `Brand`: string.
     #[serde(rename = "Brand", default)]
     pub brand: ::std::option::Option<::std::string::String>,
-    /// The `CertIdentifier` field.
-    ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
-    /// The `CertificateId` field.
-    ///
-    /// Wire name `CertificateId`, 32-bit integer.
+    /// Wire name `CertificateId`: 32-bit integer.
     #[serde(
         rename = "CertificateId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub certificate_id: ::std::option::Option<i32>,
-    /// The `CertificateName` field.
-    ///
-    /// Wire name `CertificateName`, string.
+    /// Wire name `CertificateName`: string.
     #[serde(rename = "CertificateName", default)]
     pub certificate_name: ::std::option::Option<::std::string::String>,
-    /// The `CertificateNotAfter` field.
-    ///
-    /// Wire name `CertificateNotAfter`, 64-bit integer.
+    /// Wire name `CertificateNotAfter`: 64-bit integer.
     #[serde(
         rename = "CertificateNotAfter",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub certificate_not_after: ::std::option::Option<i64>,
-    /// The `CertificateNotBefore` field.
-    ///
-    /// Wire name `CertificateNotBefore`, 64-bit integer.
+    /// Wire name `CertificateNotBefore`: 64-bit integer.
     #[serde(
         rename = "CertificateNotBefore",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub certificate_not_before: ::std::option::Option<i64>,
-    /// The `CertificateRevokeTime` field.
-    ///
-    /// Wire name `CertificateRevokeTime`, 64-bit integer.
+    /// Wire name `CertificateRevokeTime`: 64-bit integer.
     #[serde(
         rename = "CertificateRevokeTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub certificate_revoke_time: ::std::option::Option<i64>,
-    /// The `CertificateStatus` field.
-    ///
-    /// Wire name `CertificateStatus`, [`CertificateStatus`].
+    /// Wire name `CertificateStatus`: [`CertificateStatus`].
     #[serde(rename = "CertificateStatus", default)]
     pub certificate_status: ::std::option::Option<CertificateStatus>,
-    /// The `CertificateType` field.
-    ///
-    /// Wire name `CertificateType`, string.
+    /// Wire name `CertificateType`: string.
     #[serde(rename = "CertificateType", default)]
     pub certificate_type: ::std::option::Option<::std::string::String>,
-    /// The `City` field.
-    ///
-    /// Wire name `City`, string.
+    /// Wire name `City`: string.
     #[serde(rename = "City", default)]
     pub city: ::std::option::Option<::std::string::String>,
-    /// The `CompanyId` field.
-    ///
-    /// Wire name `CompanyId`, 64-bit integer.
+    /// Wire name `CompanyId`: 64-bit integer.
     #[serde(
         rename = "CompanyId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub company_id: ::std::option::Option<i64>,
-    /// The `ContactIdList` field.
-    ///
-    /// Wire name `ContactIdList`, list of 64-bit integer.
+    /// Wire name `ContactIdList`: list of 64-bit integer.
     #[serde(
         rename = "ContactIdList",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient_list"
     )]
     pub contact_id_list: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// The `CountryCode` field.
-    ///
-    /// Wire name `CountryCode`, string.
+    /// Wire name `CountryCode`: string.
     #[serde(rename = "CountryCode", default)]
     pub country_code: ::std::option::Option<::std::string::String>,
-    /// The `Csr` field.
-    ///
-    /// Wire name `Csr`, string.
+    /// Wire name `Csr`: string.
     #[serde(rename = "Csr", default)]
     pub csr: ::std::option::Option<::std::string::String>,
-    /// The `DeploymentResourceCount` field.
-    ///
-    /// Wire name `DeploymentResourceCount`, 64-bit integer.
+    /// Wire name `DeploymentResourceCount`: 64-bit integer.
     #[serde(
         rename = "DeploymentResourceCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub deployment_resource_count: ::std::option::Option<i64>,
-    /// The `DeploymentUseCount` field.
-    ///
-    /// Wire name `DeploymentUseCount`, 64-bit integer.
+    /// Wire name `DeploymentUseCount`: 64-bit integer.
     #[serde(
         rename = "DeploymentUseCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub deployment_use_count: ::std::option::Option<i64>,
-    /// The `DingGroupList` field.
-    ///
-    /// Wire name `DingGroupList`, list of [`DingGroupListItem`].
+    /// Wire name `DingGroupList`: list of [`DingGroupListItem`].
     #[serde(rename = "DingGroupList", default)]
     pub ding_group_list: ::std::option::Option<::std::vec::Vec<DingGroupListItem>>,
-    /// The `Domain` field.
-    ///
-    /// Wire name `Domain`, string.
+    /// Wire name `Domain`: string.
     #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// The `DomainValidationList` field.
-    ///
-    /// Wire name `DomainValidationList`, list of [`DomainValidationListItem`].
+    /// Wire name `DomainValidationList`: list of [`DomainValidationListItem`].
     #[serde(rename = "DomainValidationList", default)]
     pub domain_validation_list: ::std::option::Option<
         ::std::vec::Vec<DomainValidationListItem>,
     >,
-    /// The `FullDomainCount` field.
-    ///
-    /// Wire name `FullDomainCount`, 32-bit integer.
+    /// Wire name `FullDomainCount`: 32-bit integer.
     #[serde(
         rename = "FullDomainCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub full_domain_count: ::std::option::Option<i32>,
-    /// The `GenerateCsrMethod` field.
-    ///
-    /// Wire name `GenerateCsrMethod`, string.
+    /// Wire name `GenerateCsrMethod`: string.
     #[serde(rename = "GenerateCsrMethod", default)]
     pub generate_csr_method: ::std::option::Option<::std::string::String>,
-    /// The `InstanceEndTime` field.
-    ///
-    /// Wire name `InstanceEndTime`, 64-bit integer.
+    /// Wire name `InstanceEndTime`: 64-bit integer.
     #[serde(
         rename = "InstanceEndTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub instance_end_time: ::std::option::Option<i64>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `InstanceStartTime` field.
-    ///
-    /// Wire name `InstanceStartTime`, 64-bit integer.
+    /// Wire name `InstanceStartTime`: 64-bit integer.
     #[serde(
         rename = "InstanceStartTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub instance_start_time: ::std::option::Option<i64>,
-    /// The `InstanceType` field.
-    ///
-    /// Wire name `InstanceType`, string.
+    /// Wire name `InstanceType`: string.
     #[serde(rename = "InstanceType", default)]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// The `KeyAlgorithm` field.
-    ///
-    /// Wire name `KeyAlgorithm`, [`KeyAlgorithm`].
+    /// Wire name `KeyAlgorithm`: [`KeyAlgorithm`].
     #[serde(rename = "KeyAlgorithm", default)]
     pub key_algorithm: ::std::option::Option<KeyAlgorithm>,
-    /// The `MonitorExpandFlag` field.
-    ///
-    /// Wire name `MonitorExpandFlag`, 64-bit integer.
+    /// Wire name `MonitorExpandFlag`: 64-bit integer.
     #[serde(
         rename = "MonitorExpandFlag",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub monitor_expand_flag: ::std::option::Option<i64>,
-    /// The `MonitorUseCount` field.
-    ///
-    /// Wire name `MonitorUseCount`, 64-bit integer.
+    /// Wire name `MonitorUseCount`: 64-bit integer.
     #[serde(
         rename = "MonitorUseCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub monitor_use_count: ::std::option::Option<i64>,
-    /// The `OrderEndTime` field.
-    ///
-    /// Wire name `OrderEndTime`, 64-bit integer.
+    /// Wire name `OrderEndTime`: 64-bit integer.
     #[serde(
         rename = "OrderEndTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub order_end_time: ::std::option::Option<i64>,
-    /// The `OrderProgress` field.
-    ///
-    /// Wire name `OrderProgress`, string.
+    /// Wire name `OrderProgress`: string.
     #[serde(rename = "OrderProgress", default)]
     pub order_progress: ::std::option::Option<::std::string::String>,
-    /// The `OrderStartTime` field.
-    ///
-    /// Wire name `OrderStartTime`, 64-bit integer.
+    /// Wire name `OrderStartTime`: 64-bit integer.
     #[serde(
         rename = "OrderStartTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub order_start_time: ::std::option::Option<i64>,
-    /// The `PendingResult` field.
-    ///
-    /// Wire name `PendingResult`, string.
+    /// Wire name `PendingResult`: string.
     #[serde(rename = "PendingResult", default)]
     pub pending_result: ::std::option::Option<::std::string::String>,
-    /// The `Province` field.
-    ///
-    /// Wire name `Province`, string.
+    /// Wire name `Province`: string.
     #[serde(rename = "Province", default)]
     pub province: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ResourceGroupId` field.
-    ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     #[serde(rename = "ResourceGroupId", default)]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// The `Spec` field.
-    ///
-    /// Wire name `Spec`, string.
+    /// Wire name `Spec`: string.
     #[serde(rename = "Spec", default)]
     pub spec: ::std::option::Option<::std::string::String>,
-    /// The `Status` field.
-    ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`].
     #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
-    /// The `Tags` field.
-    ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     #[serde(rename = "Tags", default)]
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
-    /// The `TotalDeploymentCount` field.
-    ///
-    /// Wire name `TotalDeploymentCount`, 64-bit integer.
+    /// Wire name `TotalDeploymentCount`: 64-bit integer.
     #[serde(
         rename = "TotalDeploymentCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub total_deployment_count: ::std::option::Option<i64>,
-    /// The `TotalMonitorCount` field.
-    ///
-    /// Wire name `TotalMonitorCount`, 64-bit integer.
+    /// Wire name `TotalMonitorCount`: 64-bit integer.
     #[serde(
         rename = "TotalMonitorCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub total_monitor_count: ::std::option::Option<i64>,
-    /// The `UpgradeStatus` field.
-    ///
-    /// Wire name `UpgradeStatus`, string.
+    /// Wire name `UpgradeStatus`: string.
     #[serde(rename = "UpgradeStatus", default)]
     pub upgrade_status: ::std::option::Option<::std::string::String>,
-    /// The `ValidationMethod` field.
-    ///
-    /// Wire name `ValidationMethod`, string.
+    /// Wire name `ValidationMethod`: string.
     #[serde(rename = "ValidationMethod", default)]
     pub validation_method: ::std::option::Option<::std::string::String>,
-    /// The `VersionType` field.
-    ///
-    /// Wire name `VersionType`, string.
+    /// Wire name `VersionType`: string.
     #[serde(rename = "VersionType", default)]
     pub version_type: ::std::option::Option<::std::string::String>,
-    /// The `WildcardDomainCount` field.
-    ///
-    /// Wire name `WildcardDomainCount`, 32-bit integer.
+    /// Wire name `WildcardDomainCount`: 32-bit integer.
     #[serde(
         rename = "WildcardDomainCount",
         default,
@@ -352,24 +263,16 @@ pub struct GetInstanceDetailOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DingGroupListItem {
-    /// The `DingGroupInstanceId` field.
-    ///
-    /// Wire name `DingGroupInstanceId`, string.
+    /// Wire name `DingGroupInstanceId`: string.
     #[serde(rename = "DingGroupInstanceId", default)]
     pub ding_group_instance_id: ::std::option::Option<::std::string::String>,
-    /// The `DingGroupName` field.
-    ///
-    /// Wire name `DingGroupName`, string.
+    /// Wire name `DingGroupName`: string.
     #[serde(rename = "DingGroupName", default)]
     pub ding_group_name: ::std::option::Option<::std::string::String>,
-    /// The `DingGroupType` field.
-    ///
-    /// Wire name `DingGroupType`, string.
+    /// Wire name `DingGroupType`: string.
     #[serde(rename = "DingGroupType", default)]
     pub ding_group_type: ::std::option::Option<::std::string::String>,
-    /// The `DingGroupUrl` field.
-    ///
-    /// Wire name `DingGroupUrl`, string.
+    /// Wire name `DingGroupUrl`: string.
     #[serde(rename = "DingGroupUrl", default)]
     pub ding_group_url: ::std::option::Option<::std::string::String>,
 }
@@ -377,39 +280,25 @@ pub struct DingGroupListItem {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DomainValidationListItem {
-    /// The `Cname` field.
-    ///
-    /// Wire name `Cname`, string.
+    /// Wire name `Cname`: string.
     #[serde(rename = "Cname", default)]
     pub cname: ::std::option::Option<::std::string::String>,
-    /// The `CnameKey` field.
-    ///
-    /// Wire name `CnameKey`, string.
+    /// Wire name `CnameKey`: string.
     #[serde(rename = "CnameKey", default)]
     pub cname_key: ::std::option::Option<::std::string::String>,
-    /// The `Domain` field.
-    ///
-    /// Wire name `Domain`, string.
+    /// Wire name `Domain`: string.
     #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// The `RootDomain` field.
-    ///
-    /// Wire name `RootDomain`, string.
+    /// Wire name `RootDomain`: string.
     #[serde(rename = "RootDomain", default)]
     pub root_domain: ::std::option::Option<::std::string::String>,
-    /// The `ValidationKey` field.
-    ///
-    /// Wire name `ValidationKey`, string.
+    /// Wire name `ValidationKey`: string.
     #[serde(rename = "ValidationKey", default)]
     pub validation_key: ::std::option::Option<::std::string::String>,
-    /// The `ValidationType` field.
-    ///
-    /// Wire name `ValidationType`, string.
+    /// Wire name `ValidationType`: string.
     #[serde(rename = "ValidationType", default)]
     pub validation_type: ::std::option::Option<::std::string::String>,
-    /// The `ValidationValue` field.
-    ///
-    /// Wire name `ValidationValue`, string.
+    /// Wire name `ValidationValue`: string.
     #[serde(rename = "ValidationValue", default)]
     pub validation_value: ::std::option::Option<::std::string::String>,
 }
@@ -417,14 +306,10 @@ pub struct DomainValidationListItem {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagsItem {
-    /// The `TagKey` field.
-    ///
-    /// Wire name `TagKey`, string.
+    /// Wire name `TagKey`: string.
     #[serde(rename = "TagKey", default)]
     pub tag_key: ::std::option::Option<::std::string::String>,
-    /// The `TagValue` field.
-    ///
-    /// Wire name `TagValue`, string.
+    /// Wire name `TagValue`: string.
     #[serde(rename = "TagValue", default)]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
@@ -767,7 +652,7 @@ impl GetInstanceDetailBuilder<::alibabacloud_runtime::Missing> {
 impl<InstanceId_> GetInstanceDetailBuilder<InstanceId_> {
     /// The ID of the certificate instance.
     ///
-    /// Wire name `InstanceId`, string, required.
+    /// Wire name `InstanceId`: string, required.
     pub fn instance_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3,13 +3,16 @@
 //! Counts the account's certificate instances by state.
 //!
 //! Call it with [`Client::get_instance_summary`](crate::Client::get_instance_summary). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetInstanceSummary>.
+#![allow(deprecated)]
 /// The parameters of `GetInstanceSummary`. Build it with the builder that [`Client::get_instance_summary`](crate::Client::get_instance_summary) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GetInstanceSummaryInput {
     /// Count only instances of this kind.
     ///
-    /// Wire name `InstanceType`, string.
+    /// Wire name `InstanceType`: string.
     pub instance_type: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for GetInstanceSummaryInput {
@@ -34,27 +37,21 @@ impl ::alibabacloud_runtime::Operation for GetInstanceSummaryInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetInstanceSummaryOutput {
-    /// The `AutoReissueCount` field.
-    ///
-    /// Wire name `AutoReissueCount`, 32-bit integer.
+    /// Wire name `AutoReissueCount`: 32-bit integer.
     #[serde(
         rename = "AutoReissueCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub auto_reissue_count: ::std::option::Option<i32>,
-    /// The `CertificateCount` field.
-    ///
-    /// Wire name `CertificateCount`, 32-bit integer.
+    /// Wire name `CertificateCount`: 32-bit integer.
     #[serde(
         rename = "CertificateCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub certificate_count: ::std::option::Option<i32>,
-    /// The `InactiveCount` field.
-    ///
-    /// Wire name `InactiveCount`, 32-bit integer.
+    /// Wire name `InactiveCount`: 32-bit integer.
     #[serde(
         rename = "InactiveCount",
         default,
@@ -63,21 +60,17 @@ pub struct GetInstanceSummaryOutput {
     pub inactive_count: ::std::option::Option<i32>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 32-bit integer.
+    /// Wire name `TotalCount`: 32-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub total_count: ::std::option::Option<i32>,
-    /// The `WillExpireCount` field.
-    ///
-    /// Wire name `WillExpireCount`, 32-bit integer.
+    /// Wire name `WillExpireCount`: 32-bit integer.
     #[serde(
         rename = "WillExpireCount",
         default,
@@ -149,7 +142,7 @@ impl GetInstanceSummaryBuilder {
 impl GetInstanceSummaryBuilder {
     /// Count only instances of this kind.
     ///
-    /// Wire name `InstanceType`, string.
+    /// Wire name `InstanceType`: string.
     pub fn instance_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3,25 +3,28 @@
 //! Finds the cloud resources that match the given certificates.
 //!
 //! Call it with [`Client::get_matched_resources`](crate::Client::get_matched_resources). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetMatchedResources>.
+#![allow(deprecated)]
 /// The parameters of `GetMatchedResources`. Build it with the builder that [`Client::get_matched_resources`](crate::Client::get_matched_resources) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GetMatchedResourcesInput {
     /// The IDs of the certificates to match, separated by commas.
     ///
-    /// Wire name `CertIds`, string, required.
+    /// Wire name `CertIds`: string, required.
     pub cert_ids: ::std::string::String,
     /// The largest number of entries to return in one call.
     ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     pub max_results: ::std::option::Option<i32>,
     /// The token returned by the previous call; leave it out to get the first page.
     ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Which resources to search.
     ///
-    /// Wire name `ResourceScope`, string.
+    /// Wire name `ResourceScope`: string.
     pub resource_scope: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for GetMatchedResourcesInput {
@@ -49,28 +52,22 @@ impl ::alibabacloud_runtime::Operation for GetMatchedResourcesInput {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetMatchedResourcesOutput {
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, any JSON value.
+    /// Wire name `Data`: any JSON value.
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::serde_json::Value>,
-    /// The `MaxResults` field.
-    ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     #[serde(
         rename = "MaxResults",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub max_results: ::std::option::Option<i32>,
-    /// The `NextToken` field.
-    ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     #[serde(rename = "NextToken", default)]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -144,7 +141,7 @@ impl GetMatchedResourcesBuilder<::alibabacloud_runtime::Missing> {
 impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
     /// The IDs of the certificates to match, separated by commas.
     ///
-    /// Wire name `CertIds`, string, required.
+    /// Wire name `CertIds`: string, required.
     pub fn cert_ids(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -160,7 +157,7 @@ impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
     }
     /// The largest number of entries to return in one call.
     ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     pub fn max_results(mut self, value: i32) -> Self {
         self.max_results = ::std::option::Option::Some(value);
         self
@@ -172,7 +169,7 @@ impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
     }
     /// The token returned by the previous call; leave it out to get the first page.
     ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     pub fn next_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -190,7 +187,7 @@ impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
     }
     /// Which resources to search.
     ///
-    /// Wire name `ResourceScope`, string.
+    /// Wire name `ResourceScope`: string.
     pub fn resource_scope(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

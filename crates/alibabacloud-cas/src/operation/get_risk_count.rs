@@ -3,6 +3,9 @@
 //! Counts the account's certificate risks, such as expired, soon-to-expire or undeployed certificates.
 //!
 //! Call it with [`Client::get_risk_count`](crate::Client::get_risk_count). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetRiskCount>.
+#![allow(deprecated)]
 /// The parameters of `GetRiskCount`. Build it with the builder that [`Client::get_risk_count`](crate::Client::get_risk_count) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -26,126 +29,98 @@ impl ::alibabacloud_runtime::Operation for GetRiskCountInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetRiskCountOutput {
-    /// The `AliyunAssetCertificateExpiredCount` field.
-    ///
-    /// Wire name `AliyunAssetCertificateExpiredCount`, 32-bit integer.
+    /// Wire name `AliyunAssetCertificateExpiredCount`: 32-bit integer.
     #[serde(
         rename = "AliyunAssetCertificateExpiredCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub aliyun_asset_certificate_expired_count: ::std::option::Option<i32>,
-    /// The `AliyunAssetCertificateWillExpiredCount` field.
-    ///
-    /// Wire name `AliyunAssetCertificateWillExpiredCount`, 32-bit integer.
+    /// Wire name `AliyunAssetCertificateWillExpiredCount`: 32-bit integer.
     #[serde(
         rename = "AliyunAssetCertificateWillExpiredCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub aliyun_asset_certificate_will_expired_count: ::std::option::Option<i32>,
-    /// The `BuyCertificateExpireCount` field.
-    ///
-    /// Wire name `BuyCertificateExpireCount`, 32-bit integer.
+    /// Wire name `BuyCertificateExpireCount`: 32-bit integer.
     #[serde(
         rename = "BuyCertificateExpireCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub buy_certificate_expire_count: ::std::option::Option<i32>,
-    /// The `BuyCertificateNotDeploymentCount` field.
-    ///
-    /// Wire name `BuyCertificateNotDeploymentCount`, 32-bit integer.
+    /// Wire name `BuyCertificateNotDeploymentCount`: 32-bit integer.
     #[serde(
         rename = "BuyCertificateNotDeploymentCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub buy_certificate_not_deployment_count: ::std::option::Option<i32>,
-    /// The `BuyCertificateNotTrusteeCount` field.
-    ///
-    /// Wire name `BuyCertificateNotTrusteeCount`, 32-bit integer.
+    /// Wire name `BuyCertificateNotTrusteeCount`: 32-bit integer.
     #[serde(
         rename = "BuyCertificateNotTrusteeCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub buy_certificate_not_trustee_count: ::std::option::Option<i32>,
-    /// The `BuyCertificateWillExpiredCount` field.
-    ///
-    /// Wire name `BuyCertificateWillExpiredCount`, 32-bit integer.
+    /// Wire name `BuyCertificateWillExpiredCount`: 32-bit integer.
     #[serde(
         rename = "BuyCertificateWillExpiredCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub buy_certificate_will_expired_count: ::std::option::Option<i32>,
-    /// The `BuyCheckedFailCount` field.
-    ///
-    /// Wire name `BuyCheckedFailCount`, 32-bit integer.
+    /// Wire name `BuyCheckedFailCount`: 32-bit integer.
     #[serde(
         rename = "BuyCheckedFailCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub buy_checked_fail_count: ::std::option::Option<i32>,
-    /// The `DomainAssetNotMonitorCount` field.
-    ///
-    /// Wire name `DomainAssetNotMonitorCount`, 32-bit integer.
+    /// Wire name `DomainAssetNotMonitorCount`: 32-bit integer.
     #[serde(
         rename = "DomainAssetNotMonitorCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub domain_asset_not_monitor_count: ::std::option::Option<i32>,
-    /// The `FreeCertificateExpireCount` field.
-    ///
-    /// Wire name `FreeCertificateExpireCount`, 32-bit integer.
+    /// Wire name `FreeCertificateExpireCount`: 32-bit integer.
     #[serde(
         rename = "FreeCertificateExpireCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub free_certificate_expire_count: ::std::option::Option<i32>,
-    /// The `FreeCertificateNotDeploymentCount` field.
-    ///
-    /// Wire name `FreeCertificateNotDeploymentCount`, 32-bit integer.
+    /// Wire name `FreeCertificateNotDeploymentCount`: 32-bit integer.
     #[serde(
         rename = "FreeCertificateNotDeploymentCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub free_certificate_not_deployment_count: ::std::option::Option<i32>,
-    /// The `FreeCertificateWillExpiredCount` field.
-    ///
-    /// Wire name `FreeCertificateWillExpiredCount`, 32-bit integer.
+    /// Wire name `FreeCertificateWillExpiredCount`: 32-bit integer.
     #[serde(
         rename = "FreeCertificateWillExpiredCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub free_certificate_will_expired_count: ::std::option::Option<i32>,
-    /// The `FreeCheckedFailCount` field.
-    ///
-    /// Wire name `FreeCheckedFailCount`, 32-bit integer.
+    /// Wire name `FreeCheckedFailCount`: 32-bit integer.
     #[serde(
         rename = "FreeCheckedFailCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub free_checked_fail_count: ::std::option::Option<i32>,
-    /// The `MultiCloudAssetCertificateExpiredCount` field.
-    ///
-    /// Wire name `MultiCloudAssetCertificateExpiredCount`, 32-bit integer.
+    /// Wire name `MultiCloudAssetCertificateExpiredCount`: 32-bit integer.
     #[serde(
         rename = "MultiCloudAssetCertificateExpiredCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub multi_cloud_asset_certificate_expired_count: ::std::option::Option<i32>,
-    /// The `MultiCloudAssetCertificateWillExpiredCount` field.
-    ///
-    /// Wire name `MultiCloudAssetCertificateWillExpiredCount`, 32-bit integer.
+    /// Wire name `MultiCloudAssetCertificateWillExpiredCount`: 32-bit integer.
     #[serde(
         rename = "MultiCloudAssetCertificateWillExpiredCount",
         default,
@@ -154,39 +129,31 @@ pub struct GetRiskCountOutput {
     pub multi_cloud_asset_certificate_will_expired_count: ::std::option::Option<i32>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `UploadCertificateExpireCount` field.
-    ///
-    /// Wire name `UploadCertificateExpireCount`, 32-bit integer.
+    /// Wire name `UploadCertificateExpireCount`: 32-bit integer.
     #[serde(
         rename = "UploadCertificateExpireCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub upload_certificate_expire_count: ::std::option::Option<i32>,
-    /// The `UploadCertificateNotDeploymentCount` field.
-    ///
-    /// Wire name `UploadCertificateNotDeploymentCount`, 32-bit integer.
+    /// Wire name `UploadCertificateNotDeploymentCount`: 32-bit integer.
     #[serde(
         rename = "UploadCertificateNotDeploymentCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub upload_certificate_not_deployment_count: ::std::option::Option<i32>,
-    /// The `UploadCertificateNotNoticeCount` field.
-    ///
-    /// Wire name `UploadCertificateNotNoticeCount`, 32-bit integer.
+    /// Wire name `UploadCertificateNotNoticeCount`: 32-bit integer.
     #[serde(
         rename = "UploadCertificateNotNoticeCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub upload_certificate_not_notice_count: ::std::option::Option<i32>,
-    /// The `UploadCertificateWillExpiredCount` field.
-    ///
-    /// Wire name `UploadCertificateWillExpiredCount`, 32-bit integer.
+    /// Wire name `UploadCertificateWillExpiredCount`: 32-bit integer.
     #[serde(
         rename = "UploadCertificateWillExpiredCount",
         default,

@@ -3,17 +3,20 @@
 //! Returns the state and message of an asynchronous task.
 //!
 //! Call it with [`Client::get_task_attribute`](crate::Client::get_task_attribute). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetTaskAttribute>.
+#![allow(deprecated)]
 /// The parameters of `GetTaskAttribute`. Build it with the builder that [`Client::get_task_attribute`](crate::Client::get_task_attribute) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GetTaskAttributeInput {
     /// The ID of the task.
     ///
-    /// Wire name `TaskId`, string, required.
+    /// Wire name `TaskId`: string, required.
     pub task_id: ::std::string::String,
     /// The kind of task.
     ///
-    /// Wire name `TaskType`, string.
+    /// Wire name `TaskType`: string.
     pub task_type: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for GetTaskAttributeInput {
@@ -41,17 +44,13 @@ impl ::alibabacloud_runtime::Operation for GetTaskAttributeInput {
 pub struct GetTaskAttributeOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `TaskMessage` field.
-    ///
-    /// Wire name `TaskMessage`, string.
+    /// Wire name `TaskMessage`: string.
     #[serde(rename = "TaskMessage", default)]
     pub task_message: ::std::option::Option<::std::string::String>,
-    /// The `TaskStatus` field.
-    ///
-    /// Wire name `TaskStatus`, string.
+    /// Wire name `TaskStatus`: string.
     #[serde(rename = "TaskStatus", default)]
     pub task_status: ::std::option::Option<::std::string::String>,
 }
@@ -121,7 +120,7 @@ impl GetTaskAttributeBuilder<::alibabacloud_runtime::Missing> {
 impl<TaskId_> GetTaskAttributeBuilder<TaskId_> {
     /// The ID of the task.
     ///
-    /// Wire name `TaskId`, string, required.
+    /// Wire name `TaskId`: string, required.
     pub fn task_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -135,7 +134,7 @@ impl<TaskId_> GetTaskAttributeBuilder<TaskId_> {
     }
     /// The kind of task.
     ///
-    /// Wire name `TaskType`, string.
+    /// Wire name `TaskType`: string.
     pub fn task_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

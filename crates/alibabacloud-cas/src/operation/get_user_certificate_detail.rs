@@ -3,18 +3,21 @@
 //! Returns the details of a certificate in the account, optionally with its content and private key.
 //!
 //! Call it with [`Client::get_user_certificate_detail`](crate::Client::get_user_certificate_detail). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/GetUserCertificateDetail>.
+#![allow(deprecated)]
 /// The parameters of `GetUserCertificateDetail`. Build it with the builder that [`Client::get_user_certificate_detail`](crate::Client::get_user_certificate_detail) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GetUserCertificateDetailInput {
-    /// Set to true to leave the certificate content and private key out of the response.
-    ///
-    /// Wire name `CertFilter`, boolean.
-    pub cert_filter: ::std::option::Option<bool>,
     /// The ID of the certificate.
     ///
-    /// Wire name `CertId`, 64-bit integer, required.
+    /// Wire name `CertId`: 64-bit integer, required. Example: `6055048`.
     pub cert_id: i64,
+    /// Set to true to leave the certificate content and private key out of the response.
+    ///
+    /// Wire name `CertFilter`: boolean. Example: `false`.
+    pub cert_filter: ::std::option::Option<bool>,
 }
 impl ::alibabacloud_runtime::Operation for GetUserCertificateDetailInput {
     const ACTION: &'static str = "GetUserCertificateDetail";
@@ -25,8 +28,8 @@ impl ::alibabacloud_runtime::Operation for GetUserCertificateDetailInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-        out.write("CertFilter", &self.cert_filter);
         out.write("CertId", &self.cert_id);
+        out.write("CertFilter", &self.cert_filter);
         ::std::result::Result::Ok(())
     }
     fn output_request_id(
@@ -36,234 +39,256 @@ impl ::alibabacloud_runtime::Operation for GetUserCertificateDetailInput {
     }
 }
 /// The decoded answer of `GetUserCertificateDetail`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "Algorithm": "RSA",
+///   "BuyInAliyun": true,
+///   "Cert": "---BEGIN CERTIFICATE----- MIIF...... -----END CERTIFICATE-----",
+///   "CertChain": [
+///     {
+///       "CommonName": "test",
+///       "IssuerCommonName": "Encryption Everywhere DV TLS CA - G2",
+///       "NotAfter": 17352613180000,
+///       "NotBefore": 17322633180000,
+///       "RemainDay": 1000
+///     }
+///   ],
+///   "CertIdentifier": "13781326-cn-hangzhou",
+///   "City": "hangzhou",
+///   "Common": "*.com",
+///   "Country": "CN",
+///   "EncryptCert": "-----BEGIN CERTIFICATE-----\nMIICDzCCA***\n-----END CERTIFICATE-----",
+///   "EncryptPrivateKey": "** redacted **",
+///   "EndDate": "2023-10-25",
+///   "Expired": true,
+///   "Fingerprint": "1D7801BBE772D5DE55CBF1F88AEB41A42402DA07",
+///   "Id": 121345,
+///   "InstanceId": "cas-ivauto-hqito6",
+///   "Issuer": "Digicert",
+///   "Key": "-----BEGIN RSA PRIVATE KEY----- MII.... -----END RSA PRIVATE KEY-----",
+///   "Name": "cert_name",
+///   "NotAfter": 17326613180000,
+///   "NotBefore": 17321613180000,
+///   "OrderId": 123456,
+///   "OrgName": "Alibaba",
+///   "Province": "zhejiang",
+///   "RequestId": "15C66C7B-671A-4297-9187-2C4477247A74",
+///   "ResourceGroupId": "rg-aek****wia",
+///   "Sans": "*.com",
+///   "SerialNo": "033cd852608689ef5e368fde89e0961769e8",
+///   "Sha2": "573415B23243066AD345AE5A57BD0FAE94F598BDD06D906278B5FF318F090FC8",
+///   "SignCert": "-----BEGIN CERTIFICATE-----\nMIICDzCCAbagAw****\n-----END CERTIFICATE-----\n",
+///   "SignPrivateKey": "** redacted **",
+///   "StartDate": "2018-07-13",
+///   "Tags": [
+///     {
+///       "TagKey": "test",
+///       "TagValue": "test"
+///     }
+///   ]
+/// }
+/// ```
+#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetUserCertificateDetailOutput {
-    /// The `Algorithm` field.
-    ///
-    /// Wire name `Algorithm`, string.
+    /// Wire name `Algorithm`: string. Example: `RSA`.
     #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<::std::string::String>,
-    /// The `BuyInAliyun` field.
-    ///
-    /// Wire name `BuyInAliyun`, boolean. Documented values: `true`, `false`.
+    /// Wire name `BuyInAliyun`: boolean. Documented values: `true`, `false`. Example: `true`.
     #[serde(
         rename = "BuyInAliyun",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub buy_in_aliyun: ::std::option::Option<bool>,
-    /// The `Cert` field.
-    ///
-    /// Wire name `Cert`, string.
+    /// Wire name `Cert`: string. Example: `---BEGIN CERTIFICATE----- MIIF...... -----END CERTIFICATE-----`.
     #[serde(rename = "Cert", default)]
     pub cert: ::std::option::Option<::std::string::String>,
-    /// The `CertChain` field.
-    ///
-    /// Wire name `CertChain`, list of [`CertChainItem`].
+    /// Wire name `CertChain`: list of [`CertChainItem`].
     #[serde(rename = "CertChain", default)]
     pub cert_chain: ::std::option::Option<::std::vec::Vec<CertChainItem>>,
-    /// The `CertIdentifier` field.
-    ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string. Example: `10741304-cn-hangzhou`.
     #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
-    /// The `CertSha2` field.
-    ///
-    /// Wire name `CertSha2`, string.
+    /// Wire name `CertSha2`: string.
     #[serde(rename = "CertSha2", default)]
     pub cert_sha2: ::std::option::Option<::std::string::String>,
-    /// The `City` field.
-    ///
-    /// Wire name `City`, string.
+    /// Wire name `City`: string. Example: `hangzhou`.
     #[serde(rename = "City", default)]
     pub city: ::std::option::Option<::std::string::String>,
-    /// The `Common` field.
-    ///
-    /// Wire name `Common`, string.
+    /// Wire name `Common`: string. Example: `*.com`.
     #[serde(rename = "Common", default)]
     pub common: ::std::option::Option<::std::string::String>,
-    /// The `Country` field.
-    ///
-    /// Wire name `Country`, string.
+    /// Wire name `Country`: string. Example: `CN`.
     #[serde(rename = "Country", default)]
     pub country: ::std::option::Option<::std::string::String>,
-    /// The `EncryptCert` field.
-    ///
-    /// Wire name `EncryptCert`, string.
+    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----
+    /// MIICDzCCA***
+    /// -----END CERTIFICATE-----`.
     #[serde(rename = "EncryptCert", default)]
     pub encrypt_cert: ::std::option::Option<::std::string::String>,
-    /// The `EncryptPrivateKey` field.
-    ///
-    /// Wire name `EncryptPrivateKey`, string.
+    /// Wire name `EncryptPrivateKey`: string, secret (redacted in `Debug`).
     #[serde(rename = "EncryptPrivateKey", default)]
     pub encrypt_private_key: ::std::option::Option<::std::string::String>,
-    /// The `EndDate` field.
-    ///
-    /// Wire name `EndDate`, string.
+    /// Wire name `EndDate`: string. Example: `2023-10-25`.
     #[serde(rename = "EndDate", default)]
     pub end_date: ::std::option::Option<::std::string::String>,
-    /// The `Expired` field.
-    ///
-    /// Wire name `Expired`, boolean. Documented values: `true`, `false`.
+    /// Wire name `Expired`: boolean. Documented values: `true`, `false`. Example: `true`.
     #[serde(
         rename = "Expired",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub expired: ::std::option::Option<bool>,
-    /// The `Fingerprint` field.
-    ///
-    /// Wire name `Fingerprint`, string.
+    /// Wire name `Fingerprint`: string. Example: `1D7801BBE772D5DE55CBF1F88AEB41A42402DA07`.
     #[serde(rename = "Fingerprint", default)]
     pub fingerprint: ::std::option::Option<::std::string::String>,
-    /// The `Id` field.
-    ///
-    /// Wire name `Id`, 64-bit integer.
+    /// Wire name `Id`: 64-bit integer. Example: `121345`.
     #[serde(
         rename = "Id",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub id: ::std::option::Option<i64>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string. Example: `cas-upload-50yf1q`.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `Issuer` field.
-    ///
-    /// Wire name `Issuer`, string.
+    /// Wire name `Issuer`: string. Example: `Digicert`.
     #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
-    /// The `Key` field.
-    ///
-    /// Wire name `Key`, string.
+    /// Wire name `Key`: string. Example: `-----BEGIN RSA PRIVATE KEY----- MII.... -----END RSA PRIVATE KEY-----`.
     #[serde(rename = "Key", default)]
     pub key: ::std::option::Option<::std::string::String>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string. Example: `cert_name`.
     #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `NotAfter` field.
-    ///
-    /// Wire name `NotAfter`, 64-bit integer.
+    /// Wire name `NotAfter`: 64-bit integer. Example: `17322613180000`.
     #[serde(
         rename = "NotAfter",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_after: ::std::option::Option<i64>,
-    /// The `NotBefore` field.
-    ///
-    /// Wire name `NotBefore`, 64-bit integer.
+    /// Wire name `NotBefore`: 64-bit integer. Example: `17312613180000`.
     #[serde(
         rename = "NotBefore",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_before: ::std::option::Option<i64>,
-    /// The `OrderId` field.
-    ///
-    /// Wire name `OrderId`, 64-bit integer.
+    /// Wire name `OrderId`: 64-bit integer. Example: `123456`.
     #[serde(
         rename = "OrderId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub order_id: ::std::option::Option<i64>,
-    /// The `OrgName` field.
-    ///
-    /// Wire name `OrgName`, string.
+    /// Wire name `OrgName`: string. Example: `Alibaba`.
     #[serde(rename = "OrgName", default)]
     pub org_name: ::std::option::Option<::std::string::String>,
-    /// The `Province` field.
-    ///
-    /// Wire name `Province`, string.
+    /// Wire name `Province`: string. Example: `zhejiang`.
     #[serde(rename = "Province", default)]
     pub province: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ResourceGroupId` field.
-    ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string. Example: `rg-aek****wia`.
     #[serde(rename = "ResourceGroupId", default)]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// The `Sans` field.
-    ///
-    /// Wire name `Sans`, string.
+    /// Wire name `Sans`: string. Example: `*.com`.
     #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::string::String>,
-    /// The `SerialNo` field.
-    ///
-    /// Wire name `SerialNo`, string.
+    /// Wire name `SerialNo`: string. Example: `06ea4879591ddf84e6c8b6ba43607ccf`.
     #[serde(rename = "SerialNo", default)]
     pub serial_no: ::std::option::Option<::std::string::String>,
-    /// The `Sha2` field.
-    ///
-    /// Wire name `Sha2`, string.
+    /// Wire name `Sha2`: string. Example: `840707695D5EE41323102DDC2CB4924AA561012FBDC4E1A6324147119ED3C339`.
     #[serde(rename = "Sha2", default)]
     pub sha2: ::std::option::Option<::std::string::String>,
-    /// The `SignCert` field.
-    ///
-    /// Wire name `SignCert`, string.
+    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----
+    /// MIICDzCCAbagAw****
+    /// -----END CERTIFICATE-----
+    /// `.
     #[serde(rename = "SignCert", default)]
     pub sign_cert: ::std::option::Option<::std::string::String>,
-    /// The `SignPrivateKey` field.
-    ///
-    /// Wire name `SignPrivateKey`, string.
+    /// Wire name `SignPrivateKey`: string, secret (redacted in `Debug`).
     #[serde(rename = "SignPrivateKey", default)]
     pub sign_private_key: ::std::option::Option<::std::string::String>,
-    /// The `StartDate` field.
-    ///
-    /// Wire name `StartDate`, string.
+    /// Wire name `StartDate`: string. Example: `2018-07-13`.
     #[serde(rename = "StartDate", default)]
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// The `Tags` field.
-    ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     #[serde(rename = "Tags", default)]
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+}
+impl ::std::fmt::Debug for GetUserCertificateDetailOutput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetUserCertificateDetailOutput")
+            .field("algorithm", &self.algorithm)
+            .field("buy_in_aliyun", &self.buy_in_aliyun)
+            .field("cert", &self.cert)
+            .field("cert_chain", &self.cert_chain)
+            .field("cert_identifier", &self.cert_identifier)
+            .field("cert_sha2", &self.cert_sha2)
+            .field("city", &self.city)
+            .field("common", &self.common)
+            .field("country", &self.country)
+            .field("encrypt_cert", &self.encrypt_cert)
+            .field("encrypt_private_key", &::std::format_args!("** redacted **"))
+            .field("end_date", &self.end_date)
+            .field("expired", &self.expired)
+            .field("fingerprint", &self.fingerprint)
+            .field("id", &self.id)
+            .field("instance_id", &self.instance_id)
+            .field("issuer", &self.issuer)
+            .field("key", &self.key)
+            .field("name", &self.name)
+            .field("not_after", &self.not_after)
+            .field("not_before", &self.not_before)
+            .field("order_id", &self.order_id)
+            .field("org_name", &self.org_name)
+            .field("province", &self.province)
+            .field("request_id", &self.request_id)
+            .field("resource_group_id", &self.resource_group_id)
+            .field("sans", &self.sans)
+            .field("serial_no", &self.serial_no)
+            .field("sha2", &self.sha2)
+            .field("sign_cert", &self.sign_cert)
+            .field("sign_private_key", &::std::format_args!("** redacted **"))
+            .field("start_date", &self.start_date)
+            .field("tags", &self.tags)
+            .finish()
+    }
 }
 /// A structure of the operation, at `response.fields[3].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CertChainItem {
-    /// The `CommonName` field.
-    ///
-    /// Wire name `CommonName`, string.
+    /// Wire name `CommonName`: string. Example: `test`.
     #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
-    /// The `IssuerCommonName` field.
-    ///
-    /// Wire name `IssuerCommonName`, string.
+    /// Wire name `IssuerCommonName`: string. Example: `Encryption Everywhere DV TLS CA - G2`.
     #[serde(rename = "IssuerCommonName", default)]
     pub issuer_common_name: ::std::option::Option<::std::string::String>,
-    /// The `NotAfter` field.
-    ///
-    /// Wire name `NotAfter`, 64-bit integer.
+    /// Wire name `NotAfter`: 64-bit integer. Example: `17322613180000`.
     #[serde(
         rename = "NotAfter",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_after: ::std::option::Option<i64>,
-    /// The `NotBefore` field.
-    ///
-    /// Wire name `NotBefore`, 64-bit integer.
+    /// Wire name `NotBefore`: 64-bit integer. Example: `17302633180000`.
     #[serde(
         rename = "NotBefore",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_before: ::std::option::Option<i64>,
-    /// The `RemainDay` field.
-    ///
-    /// Wire name `RemainDay`, 32-bit integer.
+    /// Wire name `RemainDay`: 32-bit integer. Example: `1000`.
     #[serde(
         rename = "RemainDay",
         default,
@@ -275,14 +300,10 @@ pub struct CertChainItem {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagsItem {
-    /// The `TagKey` field.
-    ///
-    /// Wire name `TagKey`, string.
+    /// Wire name `TagKey`: string.
     #[serde(rename = "TagKey", default)]
     pub tag_key: ::std::option::Option<::std::string::String>,
-    /// The `TagValue` field.
-    ///
-    /// Wire name `TagValue`, string.
+    /// Wire name `TagValue`: string.
     #[serde(rename = "TagValue", default)]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
@@ -336,23 +357,34 @@ impl ::std::error::Error for GetUserCertificateDetailError {}
 pub struct GetUserCertificateDetailBuilder<CertId_ = ::alibabacloud_runtime::Missing> {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
-    cert_filter: ::std::option::Option<bool>,
     cert_id: CertId_,
+    cert_filter: ::std::option::Option<bool>,
 }
 impl GetUserCertificateDetailBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetUserCertificateDetailBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
-            cert_filter: ::std::option::Option::None,
             cert_id: ::alibabacloud_runtime::Missing,
+            cert_filter: ::std::option::Option::None,
         }
     }
 }
 impl<CertId_> GetUserCertificateDetailBuilder<CertId_> {
+    /// The ID of the certificate.
+    ///
+    /// Wire name `CertId`: 64-bit integer, required. Example: `6055048`.
+    pub fn cert_id(self, value: i64) -> GetUserCertificateDetailBuilder<i64> {
+        GetUserCertificateDetailBuilder {
+            _client: self._client,
+            _options: self._options,
+            cert_id: value,
+            cert_filter: self.cert_filter,
+        }
+    }
     /// Set to true to leave the certificate content and private key out of the response.
     ///
-    /// Wire name `CertFilter`, boolean.
+    /// Wire name `CertFilter`: boolean. Example: `false`.
     pub fn cert_filter(mut self, value: bool) -> Self {
         self.cert_filter = ::std::option::Option::Some(value);
         self
@@ -361,17 +393,6 @@ impl<CertId_> GetUserCertificateDetailBuilder<CertId_> {
     pub fn set_cert_filter(mut self, value: ::std::option::Option<bool>) -> Self {
         self.cert_filter = value;
         self
-    }
-    /// The ID of the certificate.
-    ///
-    /// Wire name `CertId`, 64-bit integer, required.
-    pub fn cert_id(self, value: i64) -> GetUserCertificateDetailBuilder<i64> {
-        GetUserCertificateDetailBuilder {
-            _client: self._client,
-            _options: self._options,
-            cert_filter: self.cert_filter,
-            cert_id: value,
-        }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
@@ -391,8 +412,8 @@ impl GetUserCertificateDetailBuilder<i64> {
             self._client,
             self._options,
             GetUserCertificateDetailInput {
-                cert_filter: self.cert_filter,
                 cert_id: self.cert_id,
+                cert_filter: self.cert_filter,
             },
         )
     }
@@ -422,7 +443,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .get_user_certificate_detail()
-    ///     .cert_id(1)
+    ///     .cert_id(6055048)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

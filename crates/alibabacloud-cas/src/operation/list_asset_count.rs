@@ -3,25 +3,28 @@
 //! Lists per-day counts of certificate assets over a date range.
 //!
 //! Call it with [`Client::list_asset_count`](crate::Client::list_asset_count). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListAssetCount>.
+#![allow(deprecated)]
 /// The parameters of `ListAssetCount`. Build it with the builder that [`Client::list_asset_count`](crate::Client::list_asset_count) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListAssetCountInput {
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer.
     pub current_page: ::std::option::Option<i64>,
     /// The end of the date range, as a timestamp.
     ///
-    /// Wire name `EndDate`, 64-bit integer.
+    /// Wire name `EndDate`: 64-bit integer.
     pub end_date: ::std::option::Option<i64>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer.
     pub show_size: ::std::option::Option<i64>,
     /// The start of the date range, as a timestamp.
     ///
-    /// Wire name `StartDate`, 64-bit integer.
+    /// Wire name `StartDate`: 64-bit integer.
     pub start_date: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for ListAssetCountInput {
@@ -47,14 +50,10 @@ impl ::alibabacloud_runtime::Operation for ListAssetCountInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAssetCountOutput {
-    /// The `AssetCountList` field.
-    ///
-    /// Wire name `AssetCountList`, list of [`AssetCountListItem`].
+    /// Wire name `AssetCountList`: list of [`AssetCountListItem`].
     #[serde(rename = "AssetCountList", default)]
     pub asset_count_list: ::std::option::Option<::std::vec::Vec<AssetCountListItem>>,
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer.
     #[serde(
         rename = "CurrentPage",
         default,
@@ -63,21 +62,17 @@ pub struct ListAssetCountOutput {
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i64>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
@@ -89,54 +84,42 @@ pub struct ListAssetCountOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AssetCountListItem {
-    /// The `AliyunAssetCount` field.
-    ///
-    /// Wire name `AliyunAssetCount`, 64-bit integer.
+    /// Wire name `AliyunAssetCount`: 64-bit integer.
     #[serde(
         rename = "AliyunAssetCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub aliyun_asset_count: ::std::option::Option<i64>,
-    /// The `CertificateCount` field.
-    ///
-    /// Wire name `CertificateCount`, 32-bit integer.
+    /// Wire name `CertificateCount`: 32-bit integer.
     #[serde(
         rename = "CertificateCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub certificate_count: ::std::option::Option<i32>,
-    /// The `CountDate` field.
-    ///
-    /// Wire name `CountDate`, 64-bit integer.
+    /// Wire name `CountDate`: 64-bit integer.
     #[serde(
         rename = "CountDate",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub count_date: ::std::option::Option<i64>,
-    /// The `DomainAssetCount` field.
-    ///
-    /// Wire name `DomainAssetCount`, 32-bit integer.
+    /// Wire name `DomainAssetCount`: 32-bit integer.
     #[serde(
         rename = "DomainAssetCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub domain_asset_count: ::std::option::Option<i32>,
-    /// The `MultiCloudAssetCount` field.
-    ///
-    /// Wire name `MultiCloudAssetCount`, 64-bit integer.
+    /// Wire name `MultiCloudAssetCount`: 64-bit integer.
     #[serde(
         rename = "MultiCloudAssetCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub multi_cloud_asset_count: ::std::option::Option<i64>,
-    /// The `Points` field.
-    ///
-    /// Wire name `Points`, 64-bit integer.
+    /// Wire name `Points`: 64-bit integer.
     #[serde(
         rename = "Points",
         default,
@@ -214,7 +197,7 @@ impl ListAssetCountBuilder {
 impl ListAssetCountBuilder {
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer.
     pub fn current_page(mut self, value: i64) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -226,7 +209,7 @@ impl ListAssetCountBuilder {
     }
     /// The end of the date range, as a timestamp.
     ///
-    /// Wire name `EndDate`, 64-bit integer.
+    /// Wire name `EndDate`: 64-bit integer.
     pub fn end_date(mut self, value: i64) -> Self {
         self.end_date = ::std::option::Option::Some(value);
         self
@@ -238,7 +221,7 @@ impl ListAssetCountBuilder {
     }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer.
     pub fn show_size(mut self, value: i64) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self
@@ -250,7 +233,7 @@ impl ListAssetCountBuilder {
     }
     /// The start of the date range, as a timestamp.
     ///
-    /// Wire name `StartDate`, 64-bit integer.
+    /// Wire name `StartDate`: 64-bit integer.
     pub fn start_date(mut self, value: i64) -> Self {
         self.start_date = ::std::option::Option::Some(value);
         self

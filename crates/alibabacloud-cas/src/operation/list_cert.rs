@@ -3,42 +3,45 @@
 //! Lists the certificates held in certificate warehouses.
 //!
 //! Call it with [`Client::list_cert`](crate::Client::list_cert). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListCert>.
+#![allow(deprecated)]
 /// The parameters of `ListCert`. Build it with the builder that [`Client::list_cert`](crate::Client::list_cert) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListCertInput {
+    /// Text matched against certificate names, domains and subject alternative names.
+    ///
+    /// Wire name `KeyWord`: string. Example: `test_name`.
+    pub key_word: ::std::option::Option<::std::string::String>,
+    /// List only certificates in this certificate warehouse.
+    ///
+    /// Wire name `WarehouseId`: 64-bit integer. Example: `12`.
+    pub warehouse_id: ::std::option::Option<i64>,
+    /// List only the certificates with these identifiers, separated by commas.
+    ///
+    /// Wire name `Identifiers`: string.
+    pub identifiers: ::std::option::Option<::std::string::String>,
+    /// List only certificates in this state.
+    ///
+    /// Wire name `Status`: [`Status`]. Example: `ISSUE`.
+    pub status: ::std::option::Option<Status>,
+    /// List only certificates from this source.
+    ///
+    /// Wire name `SourceType`: [`SourceType`]. Example: `aliyun`.
+    pub source_type: ::std::option::Option<SourceType>,
     /// List only CA certificates or only end-entity certificates.
     ///
-    /// Wire name `CertType`, [`CertType`].
+    /// Wire name `CertType`: [`CertType`]. Example: `CERT`.
     pub cert_type: ::std::option::Option<CertType>,
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
     pub current_page: ::std::option::Option<i64>,
-    /// List only the certificates with these identifiers, separated by commas.
-    ///
-    /// Wire name `Identifiers`, string.
-    pub identifiers: ::std::option::Option<::std::string::String>,
-    /// Text matched against certificate names, domains and subject alternative names.
-    ///
-    /// Wire name `KeyWord`, string.
-    pub key_word: ::std::option::Option<::std::string::String>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer. Example: `50`.
     pub show_size: ::std::option::Option<i64>,
-    /// List only certificates from this source.
-    ///
-    /// Wire name `SourceType`, [`SourceType`].
-    pub source_type: ::std::option::Option<SourceType>,
-    /// List only certificates in this state.
-    ///
-    /// Wire name `Status`, [`Status`].
-    pub status: ::std::option::Option<Status>,
-    /// List only certificates in this certificate warehouse.
-    ///
-    /// Wire name `WarehouseId`, 64-bit integer.
-    pub warehouse_id: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for ListCertInput {
     const ACTION: &'static str = "ListCert";
@@ -49,14 +52,14 @@ impl ::alibabacloud_runtime::Operation for ListCertInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
+        out.write("KeyWord", &self.key_word);
+        out.write("WarehouseId", &self.warehouse_id);
+        out.write("Identifiers", &self.identifiers);
+        out.write("Status", &self.status);
+        out.write("SourceType", &self.source_type);
         out.write("CertType", &self.cert_type);
         out.write("CurrentPage", &self.current_page);
-        out.write("Identifiers", &self.identifiers);
-        out.write("KeyWord", &self.key_word);
         out.write("ShowSize", &self.show_size);
-        out.write("SourceType", &self.source_type);
-        out.write("Status", &self.status);
-        out.write("WarehouseId", &self.warehouse_id);
         ::std::result::Result::Ok(())
     }
     fn output_request_id(output: &ListCertOutput) -> ::std::option::Option<&str> {
@@ -64,17 +67,40 @@ impl ::alibabacloud_runtime::Operation for ListCertInput {
     }
 }
 /// The decoded answer of `ListCert`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "CertList": [
+///     {
+///       "AfterDate": 1634283958000,
+///       "BeforeDate": 1665819958000,
+///       "CertType": "CERT",
+///       "CommonName": "aliyun.alibaba.com",
+///       "ExistPrivateKey": false,
+///       "Identifier": "14dcc8afc7578e",
+///       "Issuer": "mySSL",
+///       "Sans": "*.alibaba.com,aliyun.alibaba.com",
+///       "SourceType": "aliyun",
+///       "Status": "ISSUE",
+///       "WhId": 2,
+///       "WhInstanceId": "test_whInstanceId"
+///     }
+///   ],
+///   "CurrentPage": 1,
+///   "RequestId": "15C66C7B-671A-4297-9187-2C4477247A74",
+///   "ShowSize": 50,
+///   "TotalCount": 10
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCertOutput {
-    /// The `CertList` field.
-    ///
-    /// Wire name `CertList`, list of [`CertListItem`].
+    /// Wire name `CertList`: list of [`CertListItem`].
     #[serde(rename = "CertList", default)]
     pub cert_list: ::std::option::Option<::std::vec::Vec<CertListItem>>,
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
     #[serde(
         rename = "CurrentPage",
         default,
@@ -83,21 +109,17 @@ pub struct ListCertOutput {
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer. Example: `50`.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i64>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer. Example: `10`.
     #[serde(
         rename = "TotalCount",
         default,
@@ -109,95 +131,65 @@ pub struct ListCertOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CertListItem {
-    /// The `AfterDate` field.
-    ///
-    /// Wire name `AfterDate`, 64-bit integer. Milliseconds since the Unix epoch.
+    /// Wire name `AfterDate`: 64-bit integer. Example: `1634283958000`. Milliseconds since the Unix epoch.
     #[serde(
         rename = "AfterDate",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub after_date: ::std::option::Option<i64>,
-    /// The `Algorithm` field.
-    ///
-    /// Wire name `Algorithm`, [`Algorithm`].
+    /// Wire name `Algorithm`: [`Algorithm`].
     #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<Algorithm>,
-    /// The `BeforeDate` field.
-    ///
-    /// Wire name `BeforeDate`, 64-bit integer. Milliseconds since the Unix epoch.
+    /// Wire name `BeforeDate`: 64-bit integer. Example: `1665819958000`. Milliseconds since the Unix epoch.
     #[serde(
         rename = "BeforeDate",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub before_date: ::std::option::Option<i64>,
-    /// The `CertType` field.
-    ///
-    /// Wire name `CertType`, [`CertType`].
+    /// Wire name `CertType`: [`CertType`]. Example: `CERT`.
     #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<CertType>,
-    /// The `CommonName` field.
-    ///
-    /// Wire name `CommonName`, string.
+    /// Wire name `CommonName`: string. Example: `aliyun.alibaba.com`.
     #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
-    /// The `ExistPrivateKey` field.
-    ///
-    /// Wire name `ExistPrivateKey`, boolean. Documented values: `true`, `false`.
+    /// Wire name `ExistPrivateKey`: boolean. Documented values: `true`, `false`. Example: `false`.
     #[serde(
         rename = "ExistPrivateKey",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub exist_private_key: ::std::option::Option<bool>,
-    /// The `Identifier` field.
-    ///
-    /// Wire name `Identifier`, string.
+    /// Wire name `Identifier`: string. Example: `14dcc8afc7578e`.
     #[serde(rename = "Identifier", default)]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /// The `Issuer` field.
-    ///
-    /// Wire name `Issuer`, string.
+    /// Wire name `Issuer`: string. Example: `mySSL`.
     #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
-    /// The `Sans` field.
-    ///
-    /// Wire name `Sans`, string.
+    /// Wire name `Sans`: string. Example: `*.alibaba.com,aliyun.alibaba.com`.
     #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::string::String>,
-    /// The `SerialNo` field.
-    ///
-    /// Wire name `SerialNo`, string.
+    /// Wire name `SerialNo`: string.
     #[serde(rename = "SerialNo", default)]
     pub serial_no: ::std::option::Option<::std::string::String>,
-    /// The `SignAlgorithm` field.
-    ///
-    /// Wire name `SignAlgorithm`, string.
+    /// Wire name `SignAlgorithm`: string.
     #[serde(rename = "SignAlgorithm", default)]
     pub sign_algorithm: ::std::option::Option<::std::string::String>,
-    /// The `SourceType` field.
-    ///
-    /// Wire name `SourceType`, [`SourceType`].
+    /// Wire name `SourceType`: [`SourceType`]. Example: `aliyun`.
     #[serde(rename = "SourceType", default)]
     pub source_type: ::std::option::Option<SourceType>,
-    /// The `Status` field.
-    ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`]. Example: `ISSUE`.
     #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
-    /// The `WhId` field.
-    ///
-    /// Wire name `WhId`, 64-bit integer.
+    /// Wire name `WhId`: 64-bit integer. Example: `2`.
     #[serde(
         rename = "WhId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub wh_id: ::std::option::Option<i64>,
-    /// The `WhInstanceId` field.
-    ///
-    /// Wire name `WhInstanceId`, string.
+    /// Wire name `WhInstanceId`: string. Example: `test_whInstanceId`.
     #[serde(rename = "WhInstanceId", default)]
     pub wh_instance_id: ::std::option::Option<::std::string::String>,
 }
@@ -211,41 +203,41 @@ impl CertListItem {
         ::alibabacloud_runtime::time::from_epoch_millis(self.before_date?)
     }
 }
-/// The documented values of `request[0]`: `CA`, `CERT`.
+/// The documented values of `request[3]`: `ISSUE`, `REVOKE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CertType {
-    /// `CA`
-    Ca,
-    /// `CERT`
-    Cert,
+pub enum Status {
+    /// `ISSUE`
+    Issue,
+    /// `REVOKE`
+    Revoke,
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl CertType {
+impl Status {
     /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["CA", "CERT"];
+    pub const VALUES: &'static [&'static str] = &["ISSUE", "REVOKE"];
     /// The value as the service spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Ca => "CA",
-            Self::Cert => "CERT",
+            Self::Issue => "ISSUE",
+            Self::Revoke => "REVOKE",
             Self::Unknown(other) => other.as_str(),
         }
     }
 }
-impl ::std::convert::From<&str> for CertType {
+impl ::std::convert::From<&str> for Status {
     fn from(value: &str) -> Self {
         match value {
-            "CA" => Self::Ca,
-            "CERT" => Self::Cert,
+            "ISSUE" => Self::Issue,
+            "REVOKE" => Self::Revoke,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for CertType {
+impl ::std::convert::From<::std::string::String> for Status {
     fn from(value: ::std::string::String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -253,17 +245,17 @@ impl ::std::convert::From<::std::string::String> for CertType {
         }
     }
 }
-impl ::std::fmt::Display for CertType {
+impl ::std::fmt::Display for Status {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::alibabacloud_runtime::enums::StringEnum for CertType {
+impl ::alibabacloud_runtime::enums::StringEnum for Status {
     fn as_str(&self) -> &str {
-        CertType::as_str(self)
+        Status::as_str(self)
     }
 }
-impl ::serde::Serialize for CertType {
+impl ::serde::Serialize for Status {
     fn serialize<S: ::serde::Serializer>(
         &self,
         s: S,
@@ -271,19 +263,19 @@ impl ::serde::Serialize for CertType {
         ::alibabacloud_runtime::enums::serialize(self, s)
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CertType {
+impl<'de> ::serde::Deserialize<'de> for Status {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::alibabacloud_runtime::enums::deserialize(d)
     }
 }
-impl ::alibabacloud_runtime::ToParam for CertType {
+impl ::alibabacloud_runtime::ToParam for Status {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.push(key, self.as_str());
     }
 }
-/// The documented values of `request[5]`: `upload`, `aliyun`.
+/// The documented values of `request[4]`: `upload`, `aliyun`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -355,41 +347,41 @@ impl ::alibabacloud_runtime::ToParam for SourceType {
         out.push(key, self.as_str());
     }
 }
-/// The documented values of `request[6]`: `ISSUE`, `REVOKE`.
+/// The documented values of `request[5]`: `CA`, `CERT`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Status {
-    /// `ISSUE`
-    Issue,
-    /// `REVOKE`
-    Revoke,
+pub enum CertType {
+    /// `CA`
+    Ca,
+    /// `CERT`
+    Cert,
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Status {
+impl CertType {
     /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["ISSUE", "REVOKE"];
+    pub const VALUES: &'static [&'static str] = &["CA", "CERT"];
     /// The value as the service spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Issue => "ISSUE",
-            Self::Revoke => "REVOKE",
+            Self::Ca => "CA",
+            Self::Cert => "CERT",
             Self::Unknown(other) => other.as_str(),
         }
     }
 }
-impl ::std::convert::From<&str> for Status {
+impl ::std::convert::From<&str> for CertType {
     fn from(value: &str) -> Self {
         match value {
-            "ISSUE" => Self::Issue,
-            "REVOKE" => Self::Revoke,
+            "CA" => Self::Ca,
+            "CERT" => Self::Cert,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Status {
+impl ::std::convert::From<::std::string::String> for CertType {
     fn from(value: ::std::string::String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -397,17 +389,17 @@ impl ::std::convert::From<::std::string::String> for Status {
         }
     }
 }
-impl ::std::fmt::Display for Status {
+impl ::std::fmt::Display for CertType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::alibabacloud_runtime::enums::StringEnum for Status {
+impl ::alibabacloud_runtime::enums::StringEnum for CertType {
     fn as_str(&self) -> &str {
-        Status::as_str(self)
+        CertType::as_str(self)
     }
 }
-impl ::serde::Serialize for Status {
+impl ::serde::Serialize for CertType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         s: S,
@@ -415,14 +407,14 @@ impl ::serde::Serialize for Status {
         ::alibabacloud_runtime::enums::serialize(self, s)
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Status {
+impl<'de> ::serde::Deserialize<'de> for CertType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::alibabacloud_runtime::enums::deserialize(d)
     }
 }
-impl ::alibabacloud_runtime::ToParam for Status {
+impl ::alibabacloud_runtime::ToParam for CertType {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.push(key, self.as_str());
     }
@@ -553,77 +545,35 @@ impl ::std::error::Error for ListCertError {}
 pub struct ListCertBuilder {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
+    key_word: ::std::option::Option<::std::string::String>,
+    warehouse_id: ::std::option::Option<i64>,
+    identifiers: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<Status>,
+    source_type: ::std::option::Option<SourceType>,
     cert_type: ::std::option::Option<CertType>,
     current_page: ::std::option::Option<i64>,
-    identifiers: ::std::option::Option<::std::string::String>,
-    key_word: ::std::option::Option<::std::string::String>,
     show_size: ::std::option::Option<i64>,
-    source_type: ::std::option::Option<SourceType>,
-    status: ::std::option::Option<Status>,
-    warehouse_id: ::std::option::Option<i64>,
 }
 impl ListCertBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCertBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
+            key_word: ::std::option::Option::None,
+            warehouse_id: ::std::option::Option::None,
+            identifiers: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            source_type: ::std::option::Option::None,
             cert_type: ::std::option::Option::None,
             current_page: ::std::option::Option::None,
-            identifiers: ::std::option::Option::None,
-            key_word: ::std::option::Option::None,
             show_size: ::std::option::Option::None,
-            source_type: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            warehouse_id: ::std::option::Option::None,
         }
     }
 }
 impl ListCertBuilder {
-    /// List only CA certificates or only end-entity certificates.
-    ///
-    /// Wire name `CertType`, [`CertType`].
-    pub fn cert_type(mut self, value: impl ::std::convert::Into<CertType>) -> Self {
-        self.cert_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `CertType`.
-    pub fn set_cert_type(mut self, value: ::std::option::Option<CertType>) -> Self {
-        self.cert_type = value;
-        self
-    }
-    /// The 1-based number of the page to return.
-    ///
-    /// Wire name `CurrentPage`, 64-bit integer.
-    pub fn current_page(mut self, value: i64) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets or clears `CurrentPage`.
-    pub fn set_current_page(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.current_page = value;
-        self
-    }
-    /// List only the certificates with these identifiers, separated by commas.
-    ///
-    /// Wire name `Identifiers`, string.
-    pub fn identifiers(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.identifiers = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `Identifiers`.
-    pub fn set_identifiers(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.identifiers = value;
-        self
-    }
     /// Text matched against certificate names, domains and subject alternative names.
     ///
-    /// Wire name `KeyWord`, string.
+    /// Wire name `KeyWord`: string. Example: `test_name`.
     pub fn key_word(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -639,33 +589,39 @@ impl ListCertBuilder {
         self.key_word = value;
         self
     }
-    /// The number of entries to return per page.
+    /// List only certificates in this certificate warehouse.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
-    pub fn show_size(mut self, value: i64) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+    /// Wire name `WarehouseId`: 64-bit integer. Example: `12`.
+    pub fn warehouse_id(mut self, value: i64) -> Self {
+        self.warehouse_id = ::std::option::Option::Some(value);
         self
     }
-    /// Sets or clears `ShowSize`.
-    pub fn set_show_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.show_size = value;
+    /// Sets or clears `WarehouseId`.
+    pub fn set_warehouse_id(mut self, value: ::std::option::Option<i64>) -> Self {
+        self.warehouse_id = value;
         self
     }
-    /// List only certificates from this source.
+    /// List only the certificates with these identifiers, separated by commas.
     ///
-    /// Wire name `SourceType`, [`SourceType`].
-    pub fn source_type(mut self, value: impl ::std::convert::Into<SourceType>) -> Self {
-        self.source_type = ::std::option::Option::Some(value.into());
+    /// Wire name `Identifiers`: string.
+    pub fn identifiers(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.identifiers = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets or clears `SourceType`.
-    pub fn set_source_type(mut self, value: ::std::option::Option<SourceType>) -> Self {
-        self.source_type = value;
+    /// Sets or clears `Identifiers`.
+    pub fn set_identifiers(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.identifiers = value;
         self
     }
     /// List only certificates in this state.
     ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`]. Example: `ISSUE`.
     pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
@@ -675,16 +631,52 @@ impl ListCertBuilder {
         self.status = value;
         self
     }
-    /// List only certificates in this certificate warehouse.
+    /// List only certificates from this source.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer.
-    pub fn warehouse_id(mut self, value: i64) -> Self {
-        self.warehouse_id = ::std::option::Option::Some(value);
+    /// Wire name `SourceType`: [`SourceType`]. Example: `aliyun`.
+    pub fn source_type(mut self, value: impl ::std::convert::Into<SourceType>) -> Self {
+        self.source_type = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets or clears `WarehouseId`.
-    pub fn set_warehouse_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.warehouse_id = value;
+    /// Sets or clears `SourceType`.
+    pub fn set_source_type(mut self, value: ::std::option::Option<SourceType>) -> Self {
+        self.source_type = value;
+        self
+    }
+    /// List only CA certificates or only end-entity certificates.
+    ///
+    /// Wire name `CertType`: [`CertType`]. Example: `CERT`.
+    pub fn cert_type(mut self, value: impl ::std::convert::Into<CertType>) -> Self {
+        self.cert_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `CertType`.
+    pub fn set_cert_type(mut self, value: ::std::option::Option<CertType>) -> Self {
+        self.cert_type = value;
+        self
+    }
+    /// The 1-based number of the page to return.
+    ///
+    /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
+    pub fn current_page(mut self, value: i64) -> Self {
+        self.current_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets or clears `CurrentPage`.
+    pub fn set_current_page(mut self, value: ::std::option::Option<i64>) -> Self {
+        self.current_page = value;
+        self
+    }
+    /// The number of entries to return per page.
+    ///
+    /// Wire name `ShowSize`: 64-bit integer. Example: `50`.
+    pub fn show_size(mut self, value: i64) -> Self {
+        self.show_size = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets or clears `ShowSize`.
+    pub fn set_show_size(mut self, value: ::std::option::Option<i64>) -> Self {
+        self.show_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
@@ -701,14 +693,14 @@ impl ListCertBuilder {
             self._client,
             self._options,
             ListCertInput {
+                key_word: self.key_word,
+                warehouse_id: self.warehouse_id,
+                identifiers: self.identifiers,
+                status: self.status,
+                source_type: self.source_type,
                 cert_type: self.cert_type,
                 current_page: self.current_page,
-                identifiers: self.identifiers,
-                key_word: self.key_word,
                 show_size: self.show_size,
-                source_type: self.source_type,
-                status: self.status,
-                warehouse_id: self.warehouse_id,
             },
         )
     }

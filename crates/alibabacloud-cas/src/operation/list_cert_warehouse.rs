@@ -3,30 +3,33 @@
 //! Lists the account's certificate warehouses.
 //!
 //! Call it with [`Client::list_cert_warehouse`](crate::Client::list_cert_warehouse). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListCertWarehouse>.
+#![allow(deprecated)]
 /// The parameters of `ListCertWarehouse`. Build it with the builder that [`Client::list_cert_warehouse`](crate::Client::list_cert_warehouse) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListCertWarehouseInput {
-    /// The 1-based number of the page to return.
-    ///
-    /// Wire name `CurrentPage`, 64-bit integer.
-    pub current_page: ::std::option::Option<i64>,
-    /// List only the warehouse with this instance ID.
-    ///
-    /// Wire name `InstanceId`, string.
-    pub instance_id: ::std::option::Option<::std::string::String>,
     /// List only warehouses with this name.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string. Example: `name`.
     pub name: ::std::option::Option<::std::string::String>,
-    /// The number of entries to return per page.
+    /// List only the warehouse with this instance ID.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
-    pub show_size: ::std::option::Option<i64>,
+    /// Wire name `InstanceId`: string. Example: `14dcc8afc7578e1f`.
+    pub instance_id: ::std::option::Option<::std::string::String>,
     /// List only warehouses of this kind.
     ///
-    /// Wire name `Type`, [`Type`].
+    /// Wire name `Type`: [`Type`]. Example: `aliyunPCA`.
     pub r#type: ::std::option::Option<Type>,
+    /// The 1-based number of the page to return.
+    ///
+    /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
+    pub current_page: ::std::option::Option<i64>,
+    /// The number of entries to return per page.
+    ///
+    /// Wire name `ShowSize`: 64-bit integer. Example: `50`.
+    pub show_size: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for ListCertWarehouseInput {
     const ACTION: &'static str = "ListCertWarehouse";
@@ -37,11 +40,11 @@ impl ::alibabacloud_runtime::Operation for ListCertWarehouseInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-        out.write("CurrentPage", &self.current_page);
-        out.write("InstanceId", &self.instance_id);
         out.write("Name", &self.name);
-        out.write("ShowSize", &self.show_size);
+        out.write("InstanceId", &self.instance_id);
         out.write("Type", &self.r#type);
+        out.write("CurrentPage", &self.current_page);
+        out.write("ShowSize", &self.show_size);
         ::std::result::Result::Ok(())
     }
     fn output_request_id(
@@ -51,19 +54,38 @@ impl ::alibabacloud_runtime::Operation for ListCertWarehouseInput {
     }
 }
 /// The decoded answer of `ListCertWarehouse`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "CertWarehouseList": [
+///     {
+///       "EndTime": 1665819958000,
+///       "InstanceId": "14dcc8afc7578e1f",
+///       "IsExpired": false,
+///       "Name": "name",
+///       "PcaInstanceId": "14dcc8afc7578e1f",
+///       "Qps": 10,
+///       "Type": "aliyunPCA",
+///       "WhId": 1
+///     }
+///   ],
+///   "CurrentPage": 1,
+///   "RequestId": "15C66C7B-671A-4297-9187-2C4477247A74",
+///   "ShowSize": 50,
+///   "TotalCount": 10
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCertWarehouseOutput {
-    /// The `CertWarehouseList` field.
-    ///
-    /// Wire name `CertWarehouseList`, list of [`CertWarehouseListItem`].
+    /// Wire name `CertWarehouseList`: list of [`CertWarehouseListItem`].
     #[serde(rename = "CertWarehouseList", default)]
     pub cert_warehouse_list: ::std::option::Option<
         ::std::vec::Vec<CertWarehouseListItem>,
     >,
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
     #[serde(
         rename = "CurrentPage",
         default,
@@ -72,21 +94,17 @@ pub struct ListCertWarehouseOutput {
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer. Example: `50`.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i64>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer. Example: `10`.
     #[serde(
         rename = "TotalCount",
         default,
@@ -98,56 +116,40 @@ pub struct ListCertWarehouseOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CertWarehouseListItem {
-    /// The `EndTime` field.
-    ///
-    /// Wire name `EndTime`, 64-bit integer.
+    /// Wire name `EndTime`: 64-bit integer. Example: `1665819958000`.
     #[serde(
         rename = "EndTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub end_time: ::std::option::Option<i64>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string. Example: `14dcc8afc7578e1f`.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `IsExpired` field.
-    ///
-    /// Wire name `IsExpired`, boolean. Documented values: `true`, `false`.
+    /// Wire name `IsExpired`: boolean. Documented values: `true`, `false`. Example: `false`.
     #[serde(
         rename = "IsExpired",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub is_expired: ::std::option::Option<bool>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string. Example: `name`.
     #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `PcaInstanceId` field.
-    ///
-    /// Wire name `PcaInstanceId`, string.
+    /// Wire name `PcaInstanceId`: string. Example: `14dcc8afc7578e1f`.
     #[serde(rename = "PcaInstanceId", default)]
     pub pca_instance_id: ::std::option::Option<::std::string::String>,
-    /// The `Qps` field.
-    ///
-    /// Wire name `Qps`, 64-bit integer.
+    /// Wire name `Qps`: 64-bit integer. Example: `10`.
     #[serde(
         rename = "Qps",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub qps: ::std::option::Option<i64>,
-    /// The `Type` field.
-    ///
-    /// Wire name `Type`, [`Type`].
+    /// Wire name `Type`: [`Type`]. Example: `aliyunPCA`.
     #[serde(rename = "Type", default)]
     pub r#type: ::std::option::Option<Type>,
-    /// The `WhId` field.
-    ///
-    /// Wire name `WhId`, 64-bit integer.
+    /// Wire name `WhId`: 64-bit integer. Example: `1`.
     #[serde(
         rename = "WhId",
         default,
@@ -155,7 +157,7 @@ pub struct CertWarehouseListItem {
     )]
     pub wh_id: ::std::option::Option<i64>,
 }
-/// The documented values of `request[4]`: `uploadCA`, `uploadPCA`, `aliyunPCA`.
+/// The documented values of `request[2]`: `uploadCA`, `uploadPCA`, `aliyunPCA`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -281,59 +283,29 @@ impl ::std::error::Error for ListCertWarehouseError {}
 pub struct ListCertWarehouseBuilder {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
-    current_page: ::std::option::Option<i64>,
-    instance_id: ::std::option::Option<::std::string::String>,
     name: ::std::option::Option<::std::string::String>,
-    show_size: ::std::option::Option<i64>,
+    instance_id: ::std::option::Option<::std::string::String>,
     r#type: ::std::option::Option<Type>,
+    current_page: ::std::option::Option<i64>,
+    show_size: ::std::option::Option<i64>,
 }
 impl ListCertWarehouseBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCertWarehouseBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
-            current_page: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
             name: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
+            instance_id: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
+            current_page: ::std::option::Option::None,
+            show_size: ::std::option::Option::None,
         }
     }
 }
 impl ListCertWarehouseBuilder {
-    /// The 1-based number of the page to return.
-    ///
-    /// Wire name `CurrentPage`, 64-bit integer.
-    pub fn current_page(mut self, value: i64) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets or clears `CurrentPage`.
-    pub fn set_current_page(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.current_page = value;
-        self
-    }
-    /// List only the warehouse with this instance ID.
-    ///
-    /// Wire name `InstanceId`, string.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `InstanceId`.
-    pub fn set_instance_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.instance_id = value;
-        self
-    }
     /// List only warehouses with this name.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string. Example: `name`.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -349,21 +321,27 @@ impl ListCertWarehouseBuilder {
         self.name = value;
         self
     }
-    /// The number of entries to return per page.
+    /// List only the warehouse with this instance ID.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
-    pub fn show_size(mut self, value: i64) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+    /// Wire name `InstanceId`: string. Example: `14dcc8afc7578e1f`.
+    pub fn instance_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets or clears `ShowSize`.
-    pub fn set_show_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.show_size = value;
+    /// Sets or clears `InstanceId`.
+    pub fn set_instance_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.instance_id = value;
         self
     }
     /// List only warehouses of this kind.
     ///
-    /// Wire name `Type`, [`Type`].
+    /// Wire name `Type`: [`Type`]. Example: `aliyunPCA`.
     pub fn r#type(mut self, value: impl ::std::convert::Into<Type>) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
@@ -371,6 +349,30 @@ impl ListCertWarehouseBuilder {
     /// Sets or clears `Type`.
     pub fn set_type(mut self, value: ::std::option::Option<Type>) -> Self {
         self.r#type = value;
+        self
+    }
+    /// The 1-based number of the page to return.
+    ///
+    /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
+    pub fn current_page(mut self, value: i64) -> Self {
+        self.current_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets or clears `CurrentPage`.
+    pub fn set_current_page(mut self, value: ::std::option::Option<i64>) -> Self {
+        self.current_page = value;
+        self
+    }
+    /// The number of entries to return per page.
+    ///
+    /// Wire name `ShowSize`: 64-bit integer. Example: `50`.
+    pub fn show_size(mut self, value: i64) -> Self {
+        self.show_size = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets or clears `ShowSize`.
+    pub fn set_show_size(mut self, value: ::std::option::Option<i64>) -> Self {
+        self.show_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
@@ -387,11 +389,11 @@ impl ListCertWarehouseBuilder {
             self._client,
             self._options,
             ListCertWarehouseInput {
-                current_page: self.current_page,
-                instance_id: self.instance_id,
                 name: self.name,
-                show_size: self.show_size,
+                instance_id: self.instance_id,
                 r#type: self.r#type,
+                current_page: self.current_page,
+                show_size: self.show_size,
             },
         )
     }

@@ -3,37 +3,40 @@
 //! Lists the account's certificates.
 //!
 //! Call it with [`Client::list_certificates`](crate::Client::list_certificates). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListCertificates>.
+#![allow(deprecated)]
 /// The parameters of `ListCertificates`. Build it with the builder that [`Client::list_certificates`](crate::Client::list_certificates) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListCertificatesInput {
     /// List only certificates of this origin, such as purchased, test or uploaded.
     ///
-    /// Wire name `CertificateSource`, string.
+    /// Wire name `CertificateSource`: string.
     pub certificate_source: ::std::option::Option<::std::string::String>,
     /// List only certificates in this state.
     ///
-    /// Wire name `CertificateStatus`, [`CertificateStatus`].
+    /// Wire name `CertificateStatus`: [`CertificateStatus`].
     pub certificate_status: ::std::option::Option<CertificateStatus>,
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub current_page: ::std::option::Option<i32>,
     /// List only the certificates of this certificate instance.
     ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Text matched against domains, names and resource IDs.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string.
     pub keyword: ::std::option::Option<::std::string::String>,
     /// List only certificates in this resource group.
     ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub show_size: ::std::option::Option<i32>,
 }
 impl ::alibabacloud_runtime::Operation for ListCertificatesInput {
@@ -64,14 +67,10 @@ impl ::alibabacloud_runtime::Operation for ListCertificatesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCertificatesOutput {
-    /// The `CertificateList` field.
-    ///
-    /// Wire name `CertificateList`, list of [`CertificateListItem`].
+    /// Wire name `CertificateList`: list of [`CertificateListItem`].
     #[serde(rename = "CertificateList", default)]
     pub certificate_list: ::std::option::Option<::std::vec::Vec<CertificateListItem>>,
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     #[serde(
         rename = "CurrentPage",
         default,
@@ -80,21 +79,17 @@ pub struct ListCertificatesOutput {
     pub current_page: ::std::option::Option<i32>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i32>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
@@ -106,117 +101,79 @@ pub struct ListCertificatesOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CertificateListItem {
-    /// The `Algorithm` field.
-    ///
-    /// Wire name `Algorithm`, [`Algorithm`].
+    /// Wire name `Algorithm`: [`Algorithm`].
     #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<Algorithm>,
-    /// The `CertIdentifier` field.
-    ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
-    /// The `CertificateId` field.
-    ///
-    /// Wire name `CertificateId`, string.
+    /// Wire name `CertificateId`: string.
     #[serde(rename = "CertificateId", default)]
     pub certificate_id: ::std::option::Option<::std::string::String>,
-    /// The `CertificateName` field.
-    ///
-    /// Wire name `CertificateName`, string.
+    /// Wire name `CertificateName`: string.
     #[serde(rename = "CertificateName", default)]
     pub certificate_name: ::std::option::Option<::std::string::String>,
-    /// The `CertificateSource` field.
-    ///
-    /// Wire name `CertificateSource`, string.
+    /// Wire name `CertificateSource`: string.
     #[serde(rename = "CertificateSource", default)]
     pub certificate_source: ::std::option::Option<::std::string::String>,
-    /// The `CertificateStatus` field.
-    ///
-    /// Wire name `CertificateStatus`, [`CertificateStatus`].
+    /// Wire name `CertificateStatus`: [`CertificateStatus`].
     #[serde(rename = "CertificateStatus", default)]
     pub certificate_status: ::std::option::Option<CertificateStatus>,
-    /// The `CommonName` field.
-    ///
-    /// Wire name `CommonName`, string.
+    /// Wire name `CommonName`: string.
     #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
-    /// The `DeploymentDesc` field.
-    ///
-    /// Wire name `DeploymentDesc`, string.
+    /// Wire name `DeploymentDesc`: string.
     #[serde(rename = "DeploymentDesc", default)]
     pub deployment_desc: ::std::option::Option<::std::string::String>,
-    /// The `Domain` field.
-    ///
-    /// Wire name `Domain`, string.
+    /// Wire name `Domain`: string.
     #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// The `ExistPrivateKey` field.
-    ///
-    /// Wire name `ExistPrivateKey`, boolean. Documented values: `true`, `false`.
+    /// Wire name `ExistPrivateKey`: boolean. Documented values: `true`, `false`.
     #[serde(
         rename = "ExistPrivateKey",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub exist_private_key: ::std::option::Option<bool>,
-    /// The `FingerPrint` field.
-    ///
-    /// Wire name `FingerPrint`, string.
+    /// Wire name `FingerPrint`: string.
     #[serde(rename = "FingerPrint", default)]
     pub finger_print: ::std::option::Option<::std::string::String>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `Issuer` field.
-    ///
-    /// Wire name `Issuer`, string.
+    /// Wire name `Issuer`: string.
     #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
-    /// The `KeySize` field.
-    ///
-    /// Wire name `KeySize`, 32-bit integer.
+    /// Wire name `KeySize`: 32-bit integer.
     #[serde(
         rename = "KeySize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub key_size: ::std::option::Option<i32>,
-    /// The `NotAfter` field.
-    ///
-    /// Wire name `NotAfter`, 64-bit integer.
+    /// Wire name `NotAfter`: 64-bit integer.
     #[serde(
         rename = "NotAfter",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_after: ::std::option::Option<i64>,
-    /// The `NotBefore` field.
-    ///
-    /// Wire name `NotBefore`, 64-bit integer.
+    /// Wire name `NotBefore`: 64-bit integer.
     #[serde(
         rename = "NotBefore",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_before: ::std::option::Option<i64>,
-    /// The `Serial` field.
-    ///
-    /// Wire name `Serial`, string.
+    /// Wire name `Serial`: string.
     #[serde(rename = "Serial", default)]
     pub serial: ::std::option::Option<::std::string::String>,
-    /// The `SubjectAlternativeNames` field.
-    ///
-    /// Wire name `SubjectAlternativeNames`, list of string.
+    /// Wire name `SubjectAlternativeNames`: list of string.
     #[serde(rename = "SubjectAlternativeNames", default)]
     pub subject_alternative_names: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// The `UsingProductList` field.
-    ///
-    /// Wire name `UsingProductList`, list of string.
+    /// Wire name `UsingProductList`: list of string.
     #[serde(rename = "UsingProductList", default)]
     pub using_product_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -459,7 +416,7 @@ impl ListCertificatesBuilder {
 impl ListCertificatesBuilder {
     /// List only certificates of this origin, such as purchased, test or uploaded.
     ///
-    /// Wire name `CertificateSource`, string.
+    /// Wire name `CertificateSource`: string.
     pub fn certificate_source(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -477,7 +434,7 @@ impl ListCertificatesBuilder {
     }
     /// List only certificates in this state.
     ///
-    /// Wire name `CertificateStatus`, [`CertificateStatus`].
+    /// Wire name `CertificateStatus`: [`CertificateStatus`].
     pub fn certificate_status(
         mut self,
         value: impl ::std::convert::Into<CertificateStatus>,
@@ -495,7 +452,7 @@ impl ListCertificatesBuilder {
     }
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub fn current_page(mut self, value: i32) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -507,7 +464,7 @@ impl ListCertificatesBuilder {
     }
     /// List only the certificates of this certificate instance.
     ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     pub fn instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -525,7 +482,7 @@ impl ListCertificatesBuilder {
     }
     /// Text matched against domains, names and resource IDs.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string.
     pub fn keyword(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -543,7 +500,7 @@ impl ListCertificatesBuilder {
     }
     /// List only certificates in this resource group.
     ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     pub fn resource_group_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -561,7 +518,7 @@ impl ListCertificatesBuilder {
     }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub fn show_size(mut self, value: i32) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self

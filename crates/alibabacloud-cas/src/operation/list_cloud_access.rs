@@ -3,25 +3,28 @@
 //! Lists the stored access credentials for accounts on other cloud providers.
 //!
 //! Call it with [`Client::list_cloud_access`](crate::Client::list_cloud_access). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListCloudAccess>.
+#![allow(deprecated)]
 /// The parameters of `ListCloudAccess`. Build it with the builder that [`Client::list_cloud_access`](crate::Client::list_cloud_access) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListCloudAccessInput {
+    /// List only credentials with this access key ID.
+    ///
+    /// Wire name `SecretId`: string. Example: `276`.
+    pub secret_id: ::std::option::Option<::std::string::String>,
     /// List only credentials for this cloud provider.
     ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string. Example: `Tencent`.
     pub cloud_name: ::std::option::Option<::std::string::String>,
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     pub current_page: ::std::option::Option<i32>,
-    /// List only credentials with this access key ID.
-    ///
-    /// Wire name `SecretId`, string.
-    pub secret_id: ::std::option::Option<::std::string::String>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     pub show_size: ::std::option::Option<i32>,
 }
 impl ::alibabacloud_runtime::Operation for ListCloudAccessInput {
@@ -33,9 +36,9 @@ impl ::alibabacloud_runtime::Operation for ListCloudAccessInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
+        out.write("SecretId", &self.secret_id);
         out.write("CloudName", &self.cloud_name);
         out.write("CurrentPage", &self.current_page);
-        out.write("SecretId", &self.secret_id);
         out.write("ShowSize", &self.show_size);
         ::std::result::Result::Ok(())
     }
@@ -44,17 +47,32 @@ impl ::alibabacloud_runtime::Operation for ListCloudAccessInput {
     }
 }
 /// The decoded answer of `ListCloudAccess`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "CloudAccessList": [
+///     {
+///       "AccessId": 888,
+///       "CloudName": "Tencent",
+///       "SecretId": "AAAZCJQ******",
+///       "ServiceStatus": "normal"
+///     }
+///   ],
+///   "CurrentPage": 1,
+///   "RequestId": "D3F1FA43-1C26-50A2-8F0F-7A03851DBB46",
+///   "ShowSize": 20,
+///   "TotalCount": 23
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCloudAccessOutput {
-    /// The `CloudAccessList` field.
-    ///
-    /// Wire name `CloudAccessList`, list of [`CloudAccessListItem`].
+    /// Wire name `CloudAccessList`: list of [`CloudAccessListItem`].
     #[serde(rename = "CloudAccessList", default)]
     pub cloud_access_list: ::std::option::Option<::std::vec::Vec<CloudAccessListItem>>,
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     #[serde(
         rename = "CurrentPage",
         default,
@@ -63,21 +81,17 @@ pub struct ListCloudAccessOutput {
     pub current_page: ::std::option::Option<i32>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `D3F1FA43-1C26-50A2-8F0F-7A03851DBB46`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i32>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 32-bit integer.
+    /// Wire name `TotalCount`: 32-bit integer. Example: `23`.
     #[serde(
         rename = "TotalCount",
         default,
@@ -89,28 +103,20 @@ pub struct ListCloudAccessOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudAccessListItem {
-    /// The `AccessId` field.
-    ///
-    /// Wire name `AccessId`, 64-bit integer.
+    /// Wire name `AccessId`: 64-bit integer. Example: `888`.
     #[serde(
         rename = "AccessId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub access_id: ::std::option::Option<i64>,
-    /// The `CloudName` field.
-    ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string. Example: `Tencent`.
     #[serde(rename = "CloudName", default)]
     pub cloud_name: ::std::option::Option<::std::string::String>,
-    /// The `SecretId` field.
-    ///
-    /// Wire name `SecretId`, string.
+    /// Wire name `SecretId`: string. Example: `AAAqdwPBA****`.
     #[serde(rename = "SecretId", default)]
     pub secret_id: ::std::option::Option<::std::string::String>,
-    /// The `ServiceStatus` field.
-    ///
-    /// Wire name `ServiceStatus`, string.
+    /// Wire name `ServiceStatus`: string. Example: `normal`.
     #[serde(rename = "ServiceStatus", default)]
     pub service_status: ::std::option::Option<::std::string::String>,
 }
@@ -164,9 +170,9 @@ impl ::std::error::Error for ListCloudAccessError {}
 pub struct ListCloudAccessBuilder {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
+    secret_id: ::std::option::Option<::std::string::String>,
     cloud_name: ::std::option::Option<::std::string::String>,
     current_page: ::std::option::Option<i32>,
-    secret_id: ::std::option::Option<::std::string::String>,
     show_size: ::std::option::Option<i32>,
 }
 impl ListCloudAccessBuilder {
@@ -174,17 +180,35 @@ impl ListCloudAccessBuilder {
         ListCloudAccessBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
+            secret_id: ::std::option::Option::None,
             cloud_name: ::std::option::Option::None,
             current_page: ::std::option::Option::None,
-            secret_id: ::std::option::Option::None,
             show_size: ::std::option::Option::None,
         }
     }
 }
 impl ListCloudAccessBuilder {
+    /// List only credentials with this access key ID.
+    ///
+    /// Wire name `SecretId`: string. Example: `276`.
+    pub fn secret_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.secret_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `SecretId`.
+    pub fn set_secret_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.secret_id = value;
+        self
+    }
     /// List only credentials for this cloud provider.
     ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string. Example: `Tencent`.
     pub fn cloud_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -202,7 +226,7 @@ impl ListCloudAccessBuilder {
     }
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     pub fn current_page(mut self, value: i32) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -212,27 +236,9 @@ impl ListCloudAccessBuilder {
         self.current_page = value;
         self
     }
-    /// List only credentials with this access key ID.
-    ///
-    /// Wire name `SecretId`, string.
-    pub fn secret_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.secret_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `SecretId`.
-    pub fn set_secret_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.secret_id = value;
-        self
-    }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     pub fn show_size(mut self, value: i32) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self
@@ -256,9 +262,9 @@ impl ListCloudAccessBuilder {
             self._client,
             self._options,
             ListCloudAccessInput {
+                secret_id: self.secret_id,
                 cloud_name: self.cloud_name,
                 current_page: self.current_page,
-                secret_id: self.secret_id,
                 show_size: self.show_size,
             },
         )

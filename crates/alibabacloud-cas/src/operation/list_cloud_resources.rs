@@ -3,38 +3,41 @@
 //! Lists the cloud resources, on Alibaba Cloud and connected clouds, to which certificates can be deployed.
 //!
 //! Call it with [`Client::list_cloud_resources`](crate::Client::list_cloud_resources). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListCloudResources>.
+#![allow(deprecated)]
 /// The parameters of `ListCloudResources`. Build it with the builder that [`Client::list_cloud_resources`](crate::Client::list_cloud_resources) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListCloudResourcesInput {
-    /// List only resources that use these certificates; sent as one JSON-encoded string.
-    ///
-    /// Wire name `CertIds`, list of 64-bit integer, sent as one JSON string.
-    pub cert_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     /// List only resources of this cloud provider.
     ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string. Example: `Tencent`.
     pub cloud_name: ::std::option::Option<::std::string::String>,
     /// List only resources of this cloud product.
     ///
-    /// Wire name `CloudProduct`, string.
+    /// Wire name `CloudProduct`: string. Example: `SLB`.
     pub cloud_product: ::std::option::Option<::std::string::String>,
-    /// The 1-based number of the page to return.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
-    pub current_page: ::std::option::Option<i32>,
-    /// Text matched against resource domains and IDs.
-    ///
-    /// Wire name `Keyword`, string.
-    pub keyword: ::std::option::Option<::std::string::String>,
     /// List only resources reached through the cloud account with this access key ID.
     ///
-    /// Wire name `SecretId`, string.
+    /// Wire name `SecretId`: string. Example: `21`.
     pub secret_id: ::std::option::Option<::std::string::String>,
+    /// Text matched against resource domains and IDs.
+    ///
+    /// Wire name `Keyword`: string. Example: `cert-instanceId`.
+    pub keyword: ::std::option::Option<::std::string::String>,
+    /// The 1-based number of the page to return.
+    ///
+    /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
+    pub current_page: ::std::option::Option<i32>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     pub show_size: ::std::option::Option<i32>,
+    /// List only resources that use these certificates; sent as one JSON-encoded string.
+    ///
+    /// Wire name `CertIds`: list of 64-bit integer, sent as one JSON string.
+    pub cert_ids: ::std::option::Option<::std::vec::Vec<i64>>,
 }
 impl ::alibabacloud_runtime::Operation for ListCloudResourcesInput {
     const ACTION: &'static str = "ListCloudResources";
@@ -45,13 +48,13 @@ impl ::alibabacloud_runtime::Operation for ListCloudResourcesInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-        out.push_json("CertIds", self.cert_ids.as_ref())?;
         out.write("CloudName", &self.cloud_name);
         out.write("CloudProduct", &self.cloud_product);
-        out.write("CurrentPage", &self.current_page);
-        out.write("Keyword", &self.keyword);
         out.write("SecretId", &self.secret_id);
+        out.write("Keyword", &self.keyword);
+        out.write("CurrentPage", &self.current_page);
         out.write("ShowSize", &self.show_size);
+        out.push_json("CertIds", self.cert_ids.as_ref())?;
         ::std::result::Result::Ok(())
     }
     fn output_request_id(
@@ -61,40 +64,68 @@ impl ::alibabacloud_runtime::Operation for ListCloudResourcesInput {
     }
 }
 /// The decoded answer of `ListCloudResources`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "CurrentPage": 1,
+///   "Data": [
+///     {
+///       "CertEndTime": "1737795520000",
+///       "CertId": 12433121,
+///       "CertName": "example",
+///       "CertStartTime": "1706259520000",
+///       "CloudAccessId": "AK96*******6M",
+///       "CloudName": "aliyun",
+///       "CloudProduct": "ALB",
+///       "CloudRegion": "cn-hangzhou\n",
+///       "DefaultResource": 0,
+///       "Domain": "example.com",
+///       "EnableHttps": 1,
+///       "GmtCreate": "1673423339000",
+///       "GmtModified": "1696911946000",
+///       "Id": 2356,
+///       "InstanceId": "nlb-rv05a********14il5",
+///       "ListenerId": "lsn-jiug********66lsnc@443",
+///       "ListenerPort": "443",
+///       "RegionId": "cn-hangzhou",
+///       "Status": "BUY",
+///       "UseSsl": 1,
+///       "UserId": 0
+///     }
+///   ],
+///   "RequestId": "12345678-1234-1234-1234-123456789ABC",
+///   "ShowSize": 20,
+///   "Total": 440
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCloudResourcesOutput {
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     #[serde(
         rename = "CurrentPage",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub current_page: ::std::option::Option<i32>,
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, list of [`DataItem`].
+    /// Wire name `Data`: list of [`DataItem`].
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `12345678-1234-1234-1234-123456789ABC`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i32>,
-    /// The `Total` field.
-    ///
-    /// Wire name `Total`, 64-bit integer.
+    /// Wire name `Total`: 64-bit integer. Example: `440`.
     #[serde(
         rename = "Total",
         default,
@@ -106,129 +137,88 @@ pub struct ListCloudResourcesOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataItem {
-    /// The `CertEndTime` field.
-    ///
-    /// Wire name `CertEndTime`, string.
+    /// Wire name `CertEndTime`: string. Example: `1737795520000`.
     #[serde(rename = "CertEndTime", default)]
     pub cert_end_time: ::std::option::Option<::std::string::String>,
-    /// The `CertId` field.
-    ///
-    /// Wire name `CertId`, 64-bit integer.
+    /// Wire name `CertId`: 64-bit integer. Example: `12433121`.
     #[serde(
         rename = "CertId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub cert_id: ::std::option::Option<i64>,
-    /// The `CertName` field.
-    ///
-    /// Wire name `CertName`, string.
+    /// Wire name `CertName`: string. Example: `shop.amsaudio.cn`.
     #[serde(rename = "CertName", default)]
     pub cert_name: ::std::option::Option<::std::string::String>,
-    /// The `CertStartTime` field.
-    ///
-    /// Wire name `CertStartTime`, string.
+    /// Wire name `CertStartTime`: string. Example: `1706259520000`.
     #[serde(rename = "CertStartTime", default)]
     pub cert_start_time: ::std::option::Option<::std::string::String>,
-    /// The `CloudAccessId` field.
-    ///
-    /// Wire name `CloudAccessId`, string.
+    /// Wire name `CloudAccessId`: string. Example: `1234`.
     #[serde(rename = "CloudAccessId", default)]
     pub cloud_access_id: ::std::option::Option<::std::string::String>,
-    /// The `CloudName` field.
-    ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string. Example: `aliyun`.
     #[serde(rename = "CloudName", default)]
     pub cloud_name: ::std::option::Option<::std::string::String>,
-    /// The `CloudProduct` field.
-    ///
-    /// Wire name `CloudProduct`, string.
+    /// Wire name `CloudProduct`: string. Example: `ALB`.
     #[serde(rename = "CloudProduct", default)]
     pub cloud_product: ::std::option::Option<::std::string::String>,
-    /// The `CloudRegion` field.
-    ///
-    /// Wire name `CloudRegion`, string.
+    /// Wire name `CloudRegion`: string. Example: `cn-hangzhou
+    /// `.
     #[serde(rename = "CloudRegion", default)]
     pub cloud_region: ::std::option::Option<::std::string::String>,
-    /// The `DefaultResource` field.
-    ///
-    /// Wire name `DefaultResource`, 32-bit integer. Documented values: `1`, `0`.
+    /// Wire name `DefaultResource`: 32-bit integer. Documented values: `1`, `0`. Example: `0`.
     #[serde(
         rename = "DefaultResource",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub default_resource: ::std::option::Option<i32>,
-    /// The `Domain` field.
-    ///
-    /// Wire name `Domain`, string.
+    /// Wire name `Domain`: string. Example: `www.tkgeo.ru`.
     #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// The `EnableHttps` field.
-    ///
-    /// Wire name `EnableHttps`, 32-bit integer. Documented values: `1`, `0`.
+    /// Wire name `EnableHttps`: 32-bit integer. Documented values: `1`, `0`. Example: `1`.
     #[serde(
         rename = "EnableHttps",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub enable_https: ::std::option::Option<i32>,
-    /// The `GmtCreate` field.
-    ///
-    /// Wire name `GmtCreate`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtCreate`: string. Example: `1673423339000`. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtCreate", default)]
     pub gmt_create: ::std::option::Option<::std::string::String>,
-    /// The `GmtModified` field.
-    ///
-    /// Wire name `GmtModified`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtModified`: string. Example: `1696911946000`. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtModified", default)]
     pub gmt_modified: ::std::option::Option<::std::string::String>,
-    /// The `Id` field.
-    ///
-    /// Wire name `Id`, 64-bit integer.
+    /// Wire name `Id`: 64-bit integer. Example: `2356`.
     #[serde(
         rename = "Id",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub id: ::std::option::Option<i64>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string. Example: `nlb-rv05agjc97ovm14il5`.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `ListenerId` field.
-    ///
-    /// Wire name `ListenerId`, string.
+    /// Wire name `ListenerId`: string. Example: `lsn-jiugof6t23et66lsnc@443`.
     #[serde(rename = "ListenerId", default)]
     pub listener_id: ::std::option::Option<::std::string::String>,
-    /// The `ListenerPort` field.
-    ///
-    /// Wire name `ListenerPort`, string.
+    /// Wire name `ListenerPort`: string. Example: `8047`.
     #[serde(rename = "ListenerPort", default)]
     pub listener_port: ::std::option::Option<::std::string::String>,
-    /// The `RegionId` field.
-    ///
-    /// Wire name `RegionId`, string.
+    /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     #[serde(rename = "RegionId", default)]
     pub region_id: ::std::option::Option<::std::string::String>,
-    /// The `Status` field.
-    ///
-    /// Wire name `Status`, string.
+    /// Wire name `Status`: string. Example: `BUY`.
     #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<::std::string::String>,
-    /// The `UseSsl` field.
-    ///
-    /// Wire name `UseSsl`, 32-bit integer. Documented values: `1`, `0`.
+    /// Wire name `UseSsl`: 32-bit integer. Documented values: `1`, `0`. Example: `1`.
     #[serde(
         rename = "UseSsl",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub use_ssl: ::std::option::Option<i32>,
-    /// The `UserId` field.
-    ///
-    /// Wire name `UserId`, 64-bit integer.
+    /// Wire name `UserId`: 64-bit integer. Example: `1666884372152785`.
     #[serde(
         rename = "UserId",
         default,
@@ -300,48 +290,33 @@ impl ::std::error::Error for ListCloudResourcesError {}
 pub struct ListCloudResourcesBuilder {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
-    cert_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     cloud_name: ::std::option::Option<::std::string::String>,
     cloud_product: ::std::option::Option<::std::string::String>,
-    current_page: ::std::option::Option<i32>,
-    keyword: ::std::option::Option<::std::string::String>,
     secret_id: ::std::option::Option<::std::string::String>,
+    keyword: ::std::option::Option<::std::string::String>,
+    current_page: ::std::option::Option<i32>,
     show_size: ::std::option::Option<i32>,
+    cert_ids: ::std::option::Option<::std::vec::Vec<i64>>,
 }
 impl ListCloudResourcesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCloudResourcesBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
-            cert_ids: ::std::option::Option::None,
             cloud_name: ::std::option::Option::None,
             cloud_product: ::std::option::Option::None,
-            current_page: ::std::option::Option::None,
-            keyword: ::std::option::Option::None,
             secret_id: ::std::option::Option::None,
+            keyword: ::std::option::Option::None,
+            current_page: ::std::option::Option::None,
             show_size: ::std::option::Option::None,
+            cert_ids: ::std::option::Option::None,
         }
     }
 }
 impl ListCloudResourcesBuilder {
-    /// List only resources that use these certificates; sent as one JSON-encoded string.
-    ///
-    /// Wire name `CertIds`, list of 64-bit integer, sent as one JSON string.
-    pub fn cert_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
-        self.cert_ids = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets or clears `CertIds`.
-    pub fn set_cert_ids(
-        mut self,
-        value: ::std::option::Option<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.cert_ids = value;
-        self
-    }
     /// List only resources of this cloud provider.
     ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string. Example: `Tencent`.
     pub fn cloud_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -359,7 +334,7 @@ impl ListCloudResourcesBuilder {
     }
     /// List only resources of this cloud product.
     ///
-    /// Wire name `CloudProduct`, string.
+    /// Wire name `CloudProduct`: string. Example: `SLB`.
     pub fn cloud_product(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -375,39 +350,9 @@ impl ListCloudResourcesBuilder {
         self.cloud_product = value;
         self
     }
-    /// The 1-based number of the page to return.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
-    pub fn current_page(mut self, value: i32) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets or clears `CurrentPage`.
-    pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.current_page = value;
-        self
-    }
-    /// Text matched against resource domains and IDs.
-    ///
-    /// Wire name `Keyword`, string.
-    pub fn keyword(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.keyword = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `Keyword`.
-    pub fn set_keyword(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.keyword = value;
-        self
-    }
     /// List only resources reached through the cloud account with this access key ID.
     ///
-    /// Wire name `SecretId`, string.
+    /// Wire name `SecretId`: string. Example: `21`.
     pub fn secret_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -423,9 +368,39 @@ impl ListCloudResourcesBuilder {
         self.secret_id = value;
         self
     }
+    /// Text matched against resource domains and IDs.
+    ///
+    /// Wire name `Keyword`: string. Example: `cert-instanceId`.
+    pub fn keyword(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.keyword = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `Keyword`.
+    pub fn set_keyword(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.keyword = value;
+        self
+    }
+    /// The 1-based number of the page to return.
+    ///
+    /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
+    pub fn current_page(mut self, value: i32) -> Self {
+        self.current_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets or clears `CurrentPage`.
+    pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
+        self.current_page = value;
+        self
+    }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     pub fn show_size(mut self, value: i32) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self
@@ -433,6 +408,21 @@ impl ListCloudResourcesBuilder {
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i32>) -> Self {
         self.show_size = value;
+        self
+    }
+    /// List only resources that use these certificates; sent as one JSON-encoded string.
+    ///
+    /// Wire name `CertIds`: list of 64-bit integer, sent as one JSON string.
+    pub fn cert_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
+        self.cert_ids = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets or clears `CertIds`.
+    pub fn set_cert_ids(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<i64>>,
+    ) -> Self {
+        self.cert_ids = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
@@ -449,13 +439,13 @@ impl ListCloudResourcesBuilder {
             self._client,
             self._options,
             ListCloudResourcesInput {
-                cert_ids: self.cert_ids,
                 cloud_name: self.cloud_name,
                 cloud_product: self.cloud_product,
-                current_page: self.current_page,
-                keyword: self.keyword,
                 secret_id: self.secret_id,
+                keyword: self.keyword,
+                current_page: self.current_page,
                 show_size: self.show_size,
+                cert_ids: self.cert_ids,
             },
         )
     }

@@ -3,25 +3,28 @@
 //! Lists the account's company profiles.
 //!
 //! Call it with [`Client::list_companies`](crate::Client::list_companies). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListCompanies>.
+#![allow(deprecated)]
 /// The parameters of `ListCompanies`. Build it with the builder that [`Client::list_companies`](crate::Client::list_companies) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListCompaniesInput {
     /// List only the company profile with this ID.
     ///
-    /// Wire name `CompanyId`, 64-bit integer.
+    /// Wire name `CompanyId`: 64-bit integer.
     pub company_id: ::std::option::Option<i64>,
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub current_page: ::std::option::Option<i32>,
     /// Text matched against company names.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string.
     pub keyword: ::std::option::Option<::std::string::String>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub show_size: ::std::option::Option<i32>,
 }
 impl ::alibabacloud_runtime::Operation for ListCompaniesInput {
@@ -47,14 +50,10 @@ impl ::alibabacloud_runtime::Operation for ListCompaniesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCompaniesOutput {
-    /// The `CompanyList` field.
-    ///
-    /// Wire name `CompanyList`, list of [`CompanyListItem`].
+    /// Wire name `CompanyList`: list of [`CompanyListItem`].
     #[serde(rename = "CompanyList", default)]
     pub company_list: ::std::option::Option<::std::vec::Vec<CompanyListItem>>,
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     #[serde(
         rename = "CurrentPage",
         default,
@@ -63,21 +62,17 @@ pub struct ListCompaniesOutput {
     pub current_page: ::std::option::Option<i32>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i32>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 32-bit integer.
+    /// Wire name `TotalCount`: 32-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
@@ -89,77 +84,51 @@ pub struct ListCompaniesOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CompanyListItem {
-    /// The `City` field.
-    ///
-    /// Wire name `City`, string.
+    /// Wire name `City`: string.
     #[serde(rename = "City", default)]
     pub city: ::std::option::Option<::std::string::String>,
-    /// The `CompanyAddress` field.
-    ///
-    /// Wire name `CompanyAddress`, string.
+    /// Wire name `CompanyAddress`: string.
     #[serde(rename = "CompanyAddress", default)]
     pub company_address: ::std::option::Option<::std::string::String>,
-    /// The `CompanyCode` field.
-    ///
-    /// Wire name `CompanyCode`, string.
+    /// Wire name `CompanyCode`: string.
     #[serde(rename = "CompanyCode", default)]
     pub company_code: ::std::option::Option<::std::string::String>,
-    /// The `CompanyEmail` field.
-    ///
-    /// Wire name `CompanyEmail`, string.
+    /// Wire name `CompanyEmail`: string.
     #[serde(rename = "CompanyEmail", default)]
     pub company_email: ::std::option::Option<::std::string::String>,
-    /// The `CompanyId` field.
-    ///
-    /// Wire name `CompanyId`, 64-bit integer.
+    /// Wire name `CompanyId`: 64-bit integer.
     #[serde(
         rename = "CompanyId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub company_id: ::std::option::Option<i64>,
-    /// The `CompanyName` field.
-    ///
-    /// Wire name `CompanyName`, string.
+    /// Wire name `CompanyName`: string.
     #[serde(rename = "CompanyName", default)]
     pub company_name: ::std::option::Option<::std::string::String>,
-    /// The `CompanyPhone` field.
-    ///
-    /// Wire name `CompanyPhone`, string.
+    /// Wire name `CompanyPhone`: string.
     #[serde(rename = "CompanyPhone", default)]
     pub company_phone: ::std::option::Option<::std::string::String>,
-    /// The `CompanyType` field.
-    ///
-    /// Wire name `CompanyType`, 32-bit integer.
+    /// Wire name `CompanyType`: 32-bit integer.
     #[serde(
         rename = "CompanyType",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub company_type: ::std::option::Option<i32>,
-    /// The `CountryCode` field.
-    ///
-    /// Wire name `CountryCode`, string.
+    /// Wire name `CountryCode`: string.
     #[serde(rename = "CountryCode", default)]
     pub country_code: ::std::option::Option<::std::string::String>,
-    /// The `Department` field.
-    ///
-    /// Wire name `Department`, string.
+    /// Wire name `Department`: string.
     #[serde(rename = "Department", default)]
     pub department: ::std::option::Option<::std::string::String>,
-    /// The `Lang` field.
-    ///
-    /// Wire name `Lang`, string.
+    /// Wire name `Lang`: string.
     #[serde(rename = "Lang", default)]
     pub lang: ::std::option::Option<::std::string::String>,
-    /// The `PostCode` field.
-    ///
-    /// Wire name `PostCode`, string.
+    /// Wire name `PostCode`: string.
     #[serde(rename = "PostCode", default)]
     pub post_code: ::std::option::Option<::std::string::String>,
-    /// The `Province` field.
-    ///
-    /// Wire name `Province`, string.
+    /// Wire name `Province`: string.
     #[serde(rename = "Province", default)]
     pub province: ::std::option::Option<::std::string::String>,
 }
@@ -233,7 +202,7 @@ impl ListCompaniesBuilder {
 impl ListCompaniesBuilder {
     /// List only the company profile with this ID.
     ///
-    /// Wire name `CompanyId`, 64-bit integer.
+    /// Wire name `CompanyId`: 64-bit integer.
     pub fn company_id(mut self, value: i64) -> Self {
         self.company_id = ::std::option::Option::Some(value);
         self
@@ -245,7 +214,7 @@ impl ListCompaniesBuilder {
     }
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub fn current_page(mut self, value: i32) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -257,7 +226,7 @@ impl ListCompaniesBuilder {
     }
     /// Text matched against company names.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string.
     pub fn keyword(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -275,7 +244,7 @@ impl ListCompaniesBuilder {
     }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub fn show_size(mut self, value: i32) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self

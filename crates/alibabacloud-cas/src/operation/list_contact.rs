@@ -3,22 +3,25 @@
 //! Lists the account's notification contacts.
 //!
 //! Call it with [`Client::list_contact`](crate::Client::list_contact). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListContact>.
+#![allow(deprecated)]
 /// The parameters of `ListContact`. Build it with the builder that [`Client::list_contact`](crate::Client::list_contact) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListContactInput {
-    /// The 1-based number of the page to return.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
-    pub current_page: ::std::option::Option<i32>,
     /// Text matched against contact names, emails and phone numbers.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string. Example: `186`.
     pub keyword: ::std::option::Option<::std::string::String>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     pub show_size: ::std::option::Option<i32>,
+    /// The 1-based number of the page to return.
+    ///
+    /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
+    pub current_page: ::std::option::Option<i32>,
 }
 impl ::alibabacloud_runtime::Operation for ListContactInput {
     const ACTION: &'static str = "ListContact";
@@ -29,9 +32,9 @@ impl ::alibabacloud_runtime::Operation for ListContactInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-        out.write("CurrentPage", &self.current_page);
         out.write("Keyword", &self.keyword);
         out.write("ShowSize", &self.show_size);
+        out.write("CurrentPage", &self.current_page);
         ::std::result::Result::Ok(())
     }
     fn output_request_id(output: &ListContactOutput) -> ::std::option::Option<&str> {
@@ -39,45 +42,58 @@ impl ::alibabacloud_runtime::Operation for ListContactInput {
     }
 }
 /// The decoded answer of `ListContact`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "ContactList": [
+///     {
+///       "ContactId": 519580,
+///       "Email": "username@example.com",
+///       "EmailStatus": 1,
+///       "Mobile": "139****8888",
+///       "MobileStatus": 1,
+///       "Name": "张三",
+///       "Webhooks": "[\\\"https://open.feishu.cn/open-apis/bot/v2/hook/XXX\\\",\\\"https://oapi.dingtalk.com/robot/send?access_token=XXX\\\",\\\"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=XXX\\\"]"
+///     }
+///   ],
+///   "CurrentPage": 1,
+///   "Keyword": "186",
+///   "RequestId": "31C66C7B-671A-4297-9187-2C4477247A74",
+///   "ShowSize": 20,
+///   "TotalCount": 12
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListContactOutput {
-    /// The `ContactList` field.
-    ///
-    /// Wire name `ContactList`, list of [`ContactListItem`].
+    /// Wire name `ContactList`: list of [`ContactListItem`].
     #[serde(rename = "ContactList", default)]
     pub contact_list: ::std::option::Option<::std::vec::Vec<ContactListItem>>,
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     #[serde(
         rename = "CurrentPage",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub current_page: ::std::option::Option<i32>,
-    /// The `Keyword` field.
-    ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string. Example: `186`.
     #[serde(rename = "Keyword", default)]
     pub keyword: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `31C66C7B-671A-4297-9187-2C4477247A74`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i32>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer. Example: `12`.
     #[serde(
         rename = "TotalCount",
         default,
@@ -89,56 +105,42 @@ pub struct ListContactOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContactListItem {
-    /// The `ContactId` field.
-    ///
-    /// Wire name `ContactId`, 64-bit integer.
+    /// Wire name `ContactId`: 64-bit integer. Example: `519580`.
     #[serde(
         rename = "ContactId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub contact_id: ::std::option::Option<i64>,
-    /// The `Email` field.
-    ///
-    /// Wire name `Email`, string.
+    /// Wire name `Email`: string. Example: `username@example.com`.
     #[serde(rename = "Email", default)]
     pub email: ::std::option::Option<::std::string::String>,
-    /// The `EmailStatus` field.
-    ///
-    /// Wire name `EmailStatus`, 32-bit integer.
+    /// Wire name `EmailStatus`: 32-bit integer. Example: `1`.
     #[serde(
         rename = "EmailStatus",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub email_status: ::std::option::Option<i32>,
-    /// The `Mobile` field.
-    ///
-    /// Wire name `Mobile`, string.
+    /// Wire name `Mobile`: string. Example: `139****8888`.
     #[serde(rename = "Mobile", default)]
     pub mobile: ::std::option::Option<::std::string::String>,
-    /// The `MobileStatus` field.
-    ///
-    /// Wire name `MobileStatus`, 32-bit integer.
+    /// Wire name `MobileStatus`: 32-bit integer. Example: `1`.
     #[serde(
         rename = "MobileStatus",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub mobile_status: ::std::option::Option<i32>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string. Example: `ty-yaoyue.com`.
     #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `WebhookList` field.
-    ///
-    /// Wire name `WebhookList`, list of string.
+    /// Wire name `WebhookList`: list of string.
     #[serde(rename = "WebhookList", default)]
     pub webhook_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The webhook addresses, as a JSON-encoded string.
     ///
-    /// Wire name `Webhooks`, string.
+    /// Wire name `Webhooks`: string. Example: `[\"https://open.feishu.cn/open-apis/bot/v2/hook/XXX\",\"https://oapi.dingtalk.com/robot/send?access_token=XXX\",\"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=XXX\"]`.
     #[serde(rename = "Webhooks", default)]
     pub webhooks: ::std::option::Option<::std::string::String>,
 }
@@ -192,37 +194,25 @@ impl ::std::error::Error for ListContactError {}
 pub struct ListContactBuilder {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
-    current_page: ::std::option::Option<i32>,
     keyword: ::std::option::Option<::std::string::String>,
     show_size: ::std::option::Option<i32>,
+    current_page: ::std::option::Option<i32>,
 }
 impl ListContactBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListContactBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
-            current_page: ::std::option::Option::None,
             keyword: ::std::option::Option::None,
             show_size: ::std::option::Option::None,
+            current_page: ::std::option::Option::None,
         }
     }
 }
 impl ListContactBuilder {
-    /// The 1-based number of the page to return.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
-    pub fn current_page(mut self, value: i32) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets or clears `CurrentPage`.
-    pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.current_page = value;
-        self
-    }
     /// Text matched against contact names, emails and phone numbers.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string. Example: `186`.
     pub fn keyword(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -240,7 +230,7 @@ impl ListContactBuilder {
     }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     pub fn show_size(mut self, value: i32) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self
@@ -248,6 +238,18 @@ impl ListContactBuilder {
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i32>) -> Self {
         self.show_size = value;
+        self
+    }
+    /// The 1-based number of the page to return.
+    ///
+    /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
+    pub fn current_page(mut self, value: i32) -> Self {
+        self.current_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets or clears `CurrentPage`.
+    pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
+        self.current_page = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
@@ -264,9 +266,9 @@ impl ListContactBuilder {
             self._client,
             self._options,
             ListContactInput {
-                current_page: self.current_page,
                 keyword: self.keyword,
                 show_size: self.show_size,
+                current_page: self.current_page,
             },
         )
     }

@@ -3,25 +3,28 @@
 //! Lists the account's certificate signing requests.
 //!
 //! Call it with [`Client::list_csr`](crate::Client::list_csr). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListCsr>.
+#![allow(deprecated)]
 /// The parameters of `ListCsr`. Build it with the builder that [`Client::list_csr`](crate::Client::list_csr) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListCsrInput {
+    /// Text matched against request names and domains.
+    ///
+    /// Wire name `KeyWord`: string. Example: `test_name`.
+    pub key_word: ::std::option::Option<::std::string::String>,
     /// List only requests with this key algorithm.
     ///
-    /// Wire name `Algorithm`, string.
+    /// Wire name `Algorithm`: string. Example: `RSA`.
     pub algorithm: ::std::option::Option<::std::string::String>,
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
     pub current_page: ::std::option::Option<i64>,
-    /// Text matched against request names and domains.
-    ///
-    /// Wire name `KeyWord`, string.
-    pub key_word: ::std::option::Option<::std::string::String>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer. Example: `10`.
     pub show_size: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for ListCsrInput {
@@ -33,9 +36,9 @@ impl ::alibabacloud_runtime::Operation for ListCsrInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
+        out.write("KeyWord", &self.key_word);
         out.write("Algorithm", &self.algorithm);
         out.write("CurrentPage", &self.current_page);
-        out.write("KeyWord", &self.key_word);
         out.write("ShowSize", &self.show_size);
         ::std::result::Result::Ok(())
     }
@@ -44,17 +47,41 @@ impl ::alibabacloud_runtime::Operation for ListCsrInput {
     }
 }
 /// The decoded answer of `ListCsr`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "CsrList": [
+///     {
+///       "Algorithm": "RSA",
+///       "CommonName": "example.com",
+///       "CorpName": "北京CSR科技有限公司",
+///       "CountryCode": "CN",
+///       "CsrId": 3454,
+///       "Department": "IT",
+///       "HasPrivateKey": true,
+///       "KeySha2": "1234",
+///       "KeySize": 2048,
+///       "Locality": "Beijing",
+///       "Name": "test_name",
+///       "Province": "Beijing",
+///       "Sans": "www.aliyundoc.com,www.example.com"
+///     }
+///   ],
+///   "CurrentPage": 1,
+///   "RequestId": "E865F6AD-0294-4A24-A58B-DAC6BE2BDD20",
+///   "ShowSize": 10,
+///   "TotalCount": 10
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCsrOutput {
-    /// The `CsrList` field.
-    ///
-    /// Wire name `CsrList`, list of [`CsrListItem`].
+    /// Wire name `CsrList`: list of [`CsrListItem`].
     #[serde(rename = "CsrList", default)]
     pub csr_list: ::std::option::Option<::std::vec::Vec<CsrListItem>>,
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
     #[serde(
         rename = "CurrentPage",
         default,
@@ -63,21 +90,17 @@ pub struct ListCsrOutput {
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `E865F6AD-0294-4A24-A58B-DAC6BE2BDD20`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer. Example: `10`.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i64>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer. Example: `10`.
     #[serde(
         rename = "TotalCount",
         default,
@@ -89,81 +112,55 @@ pub struct ListCsrOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CsrListItem {
-    /// The `Algorithm` field.
-    ///
-    /// Wire name `Algorithm`, string.
+    /// Wire name `Algorithm`: string. Example: `RSA`.
     #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<::std::string::String>,
-    /// The `CommonName` field.
-    ///
-    /// Wire name `CommonName`, string.
+    /// Wire name `CommonName`: string. Example: `example.com`.
     #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
-    /// The `CorpName` field.
-    ///
-    /// Wire name `CorpName`, string.
+    /// Wire name `CorpName`: string. Example: `corp_name`.
     #[serde(rename = "CorpName", default)]
     pub corp_name: ::std::option::Option<::std::string::String>,
-    /// The `CountryCode` field.
-    ///
-    /// Wire name `CountryCode`, string.
+    /// Wire name `CountryCode`: string. Example: `CN`.
     #[serde(rename = "CountryCode", default)]
     pub country_code: ::std::option::Option<::std::string::String>,
-    /// The `CsrId` field.
-    ///
-    /// Wire name `CsrId`, 64-bit integer.
+    /// Wire name `CsrId`: 64-bit integer. Example: `3454`.
     #[serde(
         rename = "CsrId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub csr_id: ::std::option::Option<i64>,
-    /// The `Department` field.
-    ///
-    /// Wire name `Department`, string.
+    /// Wire name `Department`: string. Example: `IT`.
     #[serde(rename = "Department", default)]
     pub department: ::std::option::Option<::std::string::String>,
-    /// The `HasPrivateKey` field.
-    ///
-    /// Wire name `HasPrivateKey`, boolean.
+    /// Wire name `HasPrivateKey`: boolean. Example: `true`.
     #[serde(
         rename = "HasPrivateKey",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub has_private_key: ::std::option::Option<bool>,
-    /// The `KeySha2` field.
-    ///
-    /// Wire name `KeySha2`, string.
+    /// Wire name `KeySha2`: string. Example: `1234`.
     #[serde(rename = "KeySha2", default)]
     pub key_sha2: ::std::option::Option<::std::string::String>,
-    /// The `KeySize` field.
-    ///
-    /// Wire name `KeySize`, 32-bit integer.
+    /// Wire name `KeySize`: 32-bit integer. Example: `2048`.
     #[serde(
         rename = "KeySize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub key_size: ::std::option::Option<i32>,
-    /// The `Locality` field.
-    ///
-    /// Wire name `Locality`, string.
+    /// Wire name `Locality`: string. Example: `Beijing`.
     #[serde(rename = "Locality", default)]
     pub locality: ::std::option::Option<::std::string::String>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string. Example: `name`.
     #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `Province` field.
-    ///
-    /// Wire name `Province`, string.
+    /// Wire name `Province`: string. Example: `Beijing`.
     #[serde(rename = "Province", default)]
     pub province: ::std::option::Option<::std::string::String>,
-    /// The `Sans` field.
-    ///
-    /// Wire name `Sans`, string.
+    /// Wire name `Sans`: string. Example: `www.example.com,www.aliyundoc.com`.
     #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::string::String>,
 }
@@ -217,9 +214,9 @@ impl ::std::error::Error for ListCsrError {}
 pub struct ListCsrBuilder {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
+    key_word: ::std::option::Option<::std::string::String>,
     algorithm: ::std::option::Option<::std::string::String>,
     current_page: ::std::option::Option<i64>,
-    key_word: ::std::option::Option<::std::string::String>,
     show_size: ::std::option::Option<i64>,
 }
 impl ListCsrBuilder {
@@ -227,17 +224,35 @@ impl ListCsrBuilder {
         ListCsrBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
+            key_word: ::std::option::Option::None,
             algorithm: ::std::option::Option::None,
             current_page: ::std::option::Option::None,
-            key_word: ::std::option::Option::None,
             show_size: ::std::option::Option::None,
         }
     }
 }
 impl ListCsrBuilder {
+    /// Text matched against request names and domains.
+    ///
+    /// Wire name `KeyWord`: string. Example: `test_name`.
+    pub fn key_word(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.key_word = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `KeyWord`.
+    pub fn set_key_word(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.key_word = value;
+        self
+    }
     /// List only requests with this key algorithm.
     ///
-    /// Wire name `Algorithm`, string.
+    /// Wire name `Algorithm`: string. Example: `RSA`.
     pub fn algorithm(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -255,7 +270,7 @@ impl ListCsrBuilder {
     }
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
     pub fn current_page(mut self, value: i64) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -265,27 +280,9 @@ impl ListCsrBuilder {
         self.current_page = value;
         self
     }
-    /// Text matched against request names and domains.
-    ///
-    /// Wire name `KeyWord`, string.
-    pub fn key_word(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.key_word = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `KeyWord`.
-    pub fn set_key_word(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.key_word = value;
-        self
-    }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer. Example: `10`.
     pub fn show_size(mut self, value: i64) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self
@@ -309,9 +306,9 @@ impl ListCsrBuilder {
             self._client,
             self._options,
             ListCsrInput {
+                key_word: self.key_word,
                 algorithm: self.algorithm,
                 current_page: self.current_page,
-                key_word: self.key_word,
                 show_size: self.show_size,
             },
         )

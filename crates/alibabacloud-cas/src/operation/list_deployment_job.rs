@@ -3,34 +3,37 @@
 //! Lists the account's deployment jobs.
 //!
 //! Call it with [`Client::list_deployment_job`](crate::Client::list_deployment_job). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListDeploymentJob>.
+#![allow(deprecated)]
 /// The parameters of `ListDeploymentJob`. Build it with the builder that [`Client::list_deployment_job`](crate::Client::list_deployment_job) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListDeploymentJobInput {
     /// List only jobs that deploy this certificate.
     ///
-    /// Wire name `CertId`, 64-bit integer.
+    /// Wire name `CertId`: 64-bit integer.
     pub cert_id: ::std::option::Option<i64>,
-    /// The 1-based number of the page to return.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
-    pub current_page: ::std::option::Option<i32>,
-    /// List only jobs of this certificate instance.
-    ///
-    /// Wire name `InstanceId`, string.
-    pub instance_id: ::std::option::Option<::std::string::String>,
     /// List only jobs of this kind.
     ///
-    /// Wire name `JobType`, string.
+    /// Wire name `JobType`: string. Example: `user`.
     pub job_type: ::std::option::Option<::std::string::String>,
-    /// The number of entries to return per page.
+    /// List only jobs of this certificate instance.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
-    pub show_size: ::std::option::Option<i32>,
+    /// Wire name `InstanceId`: string.
+    pub instance_id: ::std::option::Option<::std::string::String>,
     /// List only jobs in this state.
     ///
-    /// Wire name `Status`, string.
+    /// Wire name `Status`: string. Example: `pending`.
     pub status: ::std::option::Option<::std::string::String>,
+    /// The 1-based number of the page to return.
+    ///
+    /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
+    pub current_page: ::std::option::Option<i32>,
+    /// The number of entries to return per page.
+    ///
+    /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
+    pub show_size: ::std::option::Option<i32>,
 }
 impl ::alibabacloud_runtime::Operation for ListDeploymentJobInput {
     const ACTION: &'static str = "ListDeploymentJob";
@@ -42,11 +45,11 @@ impl ::alibabacloud_runtime::Operation for ListDeploymentJobInput {
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
         out.write("CertId", &self.cert_id);
-        out.write("CurrentPage", &self.current_page);
-        out.write("InstanceId", &self.instance_id);
         out.write("JobType", &self.job_type);
-        out.write("ShowSize", &self.show_size);
+        out.write("InstanceId", &self.instance_id);
         out.write("Status", &self.status);
+        out.write("CurrentPage", &self.current_page);
+        out.write("ShowSize", &self.show_size);
         ::std::result::Result::Ok(())
     }
     fn output_request_id(
@@ -56,40 +59,63 @@ impl ::alibabacloud_runtime::Operation for ListDeploymentJobInput {
     }
 }
 /// The decoded answer of `ListDeploymentJob`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "CurrentPage": 1,
+///   "Data": [
+///     {
+///       "CertDomain": "aliyundoc1.com,aliyundoc2.com,aliyundoc3.com",
+///       "CertType": "upload",
+///       "Del": 1,
+///       "EndTime": "1606482979000",
+///       "GmtCreate": "1624343180000",
+///       "GmtModified": "1606482979000",
+///       "Id": 19975,
+///       "InstanceId": "cas-job-user-***",
+///       "JobType": "user",
+///       "Name": "job-test",
+///       "ProductName": "NLB",
+///       "Rollback": 1,
+///       "ScheduleTime": "1606482979000",
+///       "StartTime": "1606482979000",
+///       "Status": "scheduling",
+///       "UserId": 0
+///     }
+///   ],
+///   "RequestId": "12345678-1234-1234-1234-123456789ABC",
+///   "ShowSize": 50,
+///   "Total": 7
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDeploymentJobOutput {
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     #[serde(
         rename = "CurrentPage",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub current_page: ::std::option::Option<i32>,
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, list of [`DataItem`].
+    /// Wire name `Data`: list of [`DataItem`].
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `12345678-1234-1234-1234-123456789ABC`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i32>,
-    /// The `Total` field.
-    ///
-    /// Wire name `Total`, 64-bit integer.
+    /// Wire name `Total`: 64-bit integer. Example: `7`.
     #[serde(
         rename = "Total",
         default,
@@ -101,101 +127,67 @@ pub struct ListDeploymentJobOutput {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataItem {
-    /// The `CertDomain` field.
-    ///
-    /// Wire name `CertDomain`, string.
+    /// Wire name `CertDomain`: string. Example: `aliyundoc1.com,aliyundoc2.com,aliyundoc3.com`.
     #[serde(rename = "CertDomain", default)]
     pub cert_domain: ::std::option::Option<::std::string::String>,
-    /// The `CertType` field.
-    ///
-    /// Wire name `CertType`, string.
+    /// Wire name `CertType`: string. Example: `upload`.
     #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<::std::string::String>,
-    /// The `Certificates` field.
-    ///
-    /// Wire name `Certificates`, any JSON value.
+    /// Wire name `Certificates`: any JSON value.
     #[serde(rename = "Certificates", default)]
     pub certificates: ::std::option::Option<::serde_json::Value>,
-    /// The `Del` field.
-    ///
-    /// Wire name `Del`, 32-bit integer.
+    /// Wire name `Del`: 32-bit integer. Example: `1`.
     #[serde(
         rename = "Del",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub del: ::std::option::Option<i32>,
-    /// The `EndTime` field.
-    ///
-    /// Wire name `EndTime`, string. Milliseconds since the Unix epoch.
+    /// Wire name `EndTime`: string. Example: `1606482979000`. Milliseconds since the Unix epoch.
     #[serde(rename = "EndTime", default)]
     pub end_time: ::std::option::Option<::std::string::String>,
-    /// The `GmtCreate` field.
-    ///
-    /// Wire name `GmtCreate`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtCreate`: string. Example: `1624343180000`. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtCreate", default)]
     pub gmt_create: ::std::option::Option<::std::string::String>,
-    /// The `GmtModified` field.
-    ///
-    /// Wire name `GmtModified`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtModified`: string. Example: `1606482979000`. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtModified", default)]
     pub gmt_modified: ::std::option::Option<::std::string::String>,
-    /// The `Id` field.
-    ///
-    /// Wire name `Id`, 64-bit integer.
+    /// Wire name `Id`: 64-bit integer. Example: `19975`.
     #[serde(
         rename = "Id",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub id: ::std::option::Option<i64>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string. Example: `cas-job-user-0gvntn`.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `JobType` field.
-    ///
-    /// Wire name `JobType`, string.
+    /// Wire name `JobType`: string. Example: `user`.
     #[serde(rename = "JobType", default)]
     pub job_type: ::std::option::Option<::std::string::String>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string. Example: `job-test`.
     #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `ProductName` field.
-    ///
-    /// Wire name `ProductName`, string.
+    /// Wire name `ProductName`: string. Example: `NLB`.
     #[serde(rename = "ProductName", default)]
     pub product_name: ::std::option::Option<::std::string::String>,
-    /// The `Rollback` field.
-    ///
-    /// Wire name `Rollback`, 32-bit integer.
+    /// Wire name `Rollback`: 32-bit integer. Example: `1`.
     #[serde(
         rename = "Rollback",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub rollback: ::std::option::Option<i32>,
-    /// The `ScheduleTime` field.
-    ///
-    /// Wire name `ScheduleTime`, string. Milliseconds since the Unix epoch.
+    /// Wire name `ScheduleTime`: string. Example: `1606482979000`. Milliseconds since the Unix epoch.
     #[serde(rename = "ScheduleTime", default)]
     pub schedule_time: ::std::option::Option<::std::string::String>,
-    /// The `StartTime` field.
-    ///
-    /// Wire name `StartTime`, string. Milliseconds since the Unix epoch.
+    /// Wire name `StartTime`: string. Example: `1606482979000`. Milliseconds since the Unix epoch.
     #[serde(rename = "StartTime", default)]
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// The `Status` field.
-    ///
-    /// Wire name `Status`, string.
+    /// Wire name `Status`: string. Example: `scheduling`.
     #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<::std::string::String>,
-    /// The `UserId` field.
-    ///
-    /// Wire name `UserId`, 64-bit integer.
+    /// Wire name `UserId`: 64-bit integer. Example: `1666884372152785`.
     #[serde(
         rename = "UserId",
         default,
@@ -292,11 +284,11 @@ pub struct ListDeploymentJobBuilder {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
     cert_id: ::std::option::Option<i64>,
-    current_page: ::std::option::Option<i32>,
-    instance_id: ::std::option::Option<::std::string::String>,
     job_type: ::std::option::Option<::std::string::String>,
-    show_size: ::std::option::Option<i32>,
+    instance_id: ::std::option::Option<::std::string::String>,
     status: ::std::option::Option<::std::string::String>,
+    current_page: ::std::option::Option<i32>,
+    show_size: ::std::option::Option<i32>,
 }
 impl ListDeploymentJobBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
@@ -304,18 +296,18 @@ impl ListDeploymentJobBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
             cert_id: ::std::option::Option::None,
-            current_page: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
             job_type: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
+            instance_id: ::std::option::Option::None,
             status: ::std::option::Option::None,
+            current_page: ::std::option::Option::None,
+            show_size: ::std::option::Option::None,
         }
     }
 }
 impl ListDeploymentJobBuilder {
     /// List only jobs that deploy this certificate.
     ///
-    /// Wire name `CertId`, 64-bit integer.
+    /// Wire name `CertId`: 64-bit integer.
     pub fn cert_id(mut self, value: i64) -> Self {
         self.cert_id = ::std::option::Option::Some(value);
         self
@@ -325,39 +317,9 @@ impl ListDeploymentJobBuilder {
         self.cert_id = value;
         self
     }
-    /// The 1-based number of the page to return.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
-    pub fn current_page(mut self, value: i32) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets or clears `CurrentPage`.
-    pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.current_page = value;
-        self
-    }
-    /// List only jobs of this certificate instance.
-    ///
-    /// Wire name `InstanceId`, string.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `InstanceId`.
-    pub fn set_instance_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.instance_id = value;
-        self
-    }
     /// List only jobs of this kind.
     ///
-    /// Wire name `JobType`, string.
+    /// Wire name `JobType`: string. Example: `user`.
     pub fn job_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -373,21 +335,27 @@ impl ListDeploymentJobBuilder {
         self.job_type = value;
         self
     }
-    /// The number of entries to return per page.
+    /// List only jobs of this certificate instance.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
-    pub fn show_size(mut self, value: i32) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+    /// Wire name `InstanceId`: string.
+    pub fn instance_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets or clears `ShowSize`.
-    pub fn set_show_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.show_size = value;
+    /// Sets or clears `InstanceId`.
+    pub fn set_instance_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.instance_id = value;
         self
     }
     /// List only jobs in this state.
     ///
-    /// Wire name `Status`, string.
+    /// Wire name `Status`: string. Example: `pending`.
     pub fn status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -401,6 +369,30 @@ impl ListDeploymentJobBuilder {
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
         self.status = value;
+        self
+    }
+    /// The 1-based number of the page to return.
+    ///
+    /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
+    pub fn current_page(mut self, value: i32) -> Self {
+        self.current_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets or clears `CurrentPage`.
+    pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
+        self.current_page = value;
+        self
+    }
+    /// The number of entries to return per page.
+    ///
+    /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
+    pub fn show_size(mut self, value: i32) -> Self {
+        self.show_size = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets or clears `ShowSize`.
+    pub fn set_show_size(mut self, value: ::std::option::Option<i32>) -> Self {
+        self.show_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
@@ -418,11 +410,11 @@ impl ListDeploymentJobBuilder {
             self._options,
             ListDeploymentJobInput {
                 cert_id: self.cert_id,
-                current_page: self.current_page,
-                instance_id: self.instance_id,
                 job_type: self.job_type,
-                show_size: self.show_size,
+                instance_id: self.instance_id,
                 status: self.status,
+                current_page: self.current_page,
+                show_size: self.show_size,
             },
         )
     }

@@ -3,13 +3,16 @@
 //! Lists the certificates that a deployment job deploys.
 //!
 //! Call it with [`Client::list_deployment_job_cert`](crate::Client::list_deployment_job_cert). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListDeploymentJobCert>.
+#![allow(deprecated)]
 /// The parameters of `ListDeploymentJobCert`. Build it with the builder that [`Client::list_deployment_job_cert`](crate::Client::list_deployment_job_cert) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListDeploymentJobCertInput {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
     pub job_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for ListDeploymentJobCertInput {
@@ -31,17 +34,43 @@ impl ::alibabacloud_runtime::Operation for ListDeploymentJobCertInput {
     }
 }
 /// The decoded answer of `ListDeploymentJobCert`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "Data": [
+///     {
+///       "Algorithm": "RSA",
+///       "CertId": 11174100,
+///       "CertInstanceId": "cas-ivauto-2crxzi",
+///       "CertName": "cert-11488855",
+///       "CertOrderType": "buy",
+///       "CertType": "DV",
+///       "CommonName": "example.com",
+///       "IsTrustee": true,
+///       "Month": 12,
+///       "NotAfterTime": 1683625266108,
+///       "NotBeforeTime": 1683625266108,
+///       "OrderId": 6127067,
+///       "Sans": [
+///         "aliyundoc.com"
+///       ],
+///       "StatusCode": "issued"
+///     }
+///   ],
+///   "RequestId": "15C66C7B-671A-4297-9187-2C4477247A74"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDeploymentJobCertOutput {
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, list of [`DataItem`].
+    /// Wire name `Data`: list of [`DataItem`].
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -49,98 +78,70 @@ pub struct ListDeploymentJobCertOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataItem {
-    /// The `Algorithm` field.
-    ///
-    /// Wire name `Algorithm`, string.
+    /// Wire name `Algorithm`: string. Example: `RSA`.
     #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<::std::string::String>,
-    /// The `CertId` field.
-    ///
-    /// Wire name `CertId`, 64-bit integer.
+    /// Wire name `CertId`: 64-bit integer. Example: `11174100`.
     #[serde(
         rename = "CertId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub cert_id: ::std::option::Option<i64>,
-    /// The `CertInstanceId` field.
-    ///
-    /// Wire name `CertInstanceId`, string.
+    /// Wire name `CertInstanceId`: string. Example: `cas-ivauto-2crxzi`.
     #[serde(rename = "CertInstanceId", default)]
     pub cert_instance_id: ::std::option::Option<::std::string::String>,
-    /// The `CertName` field.
-    ///
-    /// Wire name `CertName`, string.
+    /// Wire name `CertName`: string. Example: `edkog.shop`.
     #[serde(rename = "CertName", default)]
     pub cert_name: ::std::option::Option<::std::string::String>,
-    /// The `CertOrderType` field.
-    ///
-    /// Wire name `CertOrderType`, [`CertOrderType`].
+    /// Wire name `CertOrderType`: [`CertOrderType`]. Example: `buy`.
     #[serde(rename = "CertOrderType", default)]
     pub cert_order_type: ::std::option::Option<CertOrderType>,
-    /// The `CertType` field.
-    ///
-    /// Wire name `CertType`, string.
+    /// Wire name `CertType`: string. Example: `DV`.
     #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<::std::string::String>,
-    /// The `CommonName` field.
-    ///
-    /// Wire name `CommonName`, string.
+    /// Wire name `CommonName`: string. Example: `vaultwebhook.vault-webhook.svc`.
     #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
-    /// The `IsTrustee` field.
-    ///
-    /// Wire name `IsTrustee`, boolean. Documented values: `true`, `false`.
+    /// Wire name `IsTrustee`: boolean. Documented values: `true`, `false`. Example: `true`.
     #[serde(
         rename = "IsTrustee",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub is_trustee: ::std::option::Option<bool>,
-    /// The `Month` field.
-    ///
-    /// Wire name `Month`, 32-bit integer.
+    /// Wire name `Month`: 32-bit integer. Example: `12`.
     #[serde(
         rename = "Month",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub month: ::std::option::Option<i32>,
-    /// The `NotAfterTime` field.
-    ///
-    /// Wire name `NotAfterTime`, 64-bit integer.
+    /// Wire name `NotAfterTime`: 64-bit integer. Example: `1683625266108`.
     #[serde(
         rename = "NotAfterTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_after_time: ::std::option::Option<i64>,
-    /// The `NotBeforeTime` field.
-    ///
-    /// Wire name `NotBeforeTime`, 64-bit integer.
+    /// Wire name `NotBeforeTime`: 64-bit integer. Example: `1683625266108`.
     #[serde(
         rename = "NotBeforeTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub not_before_time: ::std::option::Option<i64>,
-    /// The `OrderId` field.
-    ///
-    /// Wire name `OrderId`, 64-bit integer.
+    /// Wire name `OrderId`: 64-bit integer. Example: `6127067`.
     #[serde(
         rename = "OrderId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub order_id: ::std::option::Option<i64>,
-    /// The `Sans` field.
-    ///
-    /// Wire name `Sans`, list of string.
+    /// Wire name `Sans`: list of string.
     #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The `StatusCode` field.
-    ///
-    /// Wire name `StatusCode`, [`StatusCode`].
+    /// Wire name `StatusCode`: [`StatusCode`]. Example: `issued`.
     #[serde(rename = "StatusCode", default)]
     pub status_code: ::std::option::Option<StatusCode>,
 }
@@ -414,7 +415,7 @@ impl ListDeploymentJobCertBuilder<::alibabacloud_runtime::Missing> {
 impl<JobId_> ListDeploymentJobCertBuilder<JobId_> {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
     pub fn job_id(self, value: i64) -> ListDeploymentJobCertBuilder<i64> {
         ListDeploymentJobCertBuilder {
             _client: self._client,
@@ -470,7 +471,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .list_deployment_job_cert()
-    ///     .job_id(1)
+    ///     .job_id(8888)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

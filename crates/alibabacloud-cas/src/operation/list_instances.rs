@@ -3,57 +3,60 @@
 //! Lists the account's certificate instances.
 //!
 //! Call it with [`Client::list_instances`](crate::Client::list_instances). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListInstances>.
+#![allow(deprecated)]
 /// The parameters of `ListInstances`. Build it with the builder that [`Client::list_instances`](crate::Client::list_instances) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListInstancesInput {
     /// List only instances with this automatic-reissue setting (a numeric flag).
     ///
-    /// Wire name `AutoReissueFlag`, 64-bit integer.
+    /// Wire name `AutoReissueFlag`: 64-bit integer.
     pub auto_reissue_flag: ::std::option::Option<i64>,
     /// List only instances of this certificate authority brand.
     ///
-    /// Wire name `Brand`, string.
+    /// Wire name `Brand`: string.
     pub brand: ::std::option::Option<::std::string::String>,
     /// List only instances whose certificate is in this state.
     ///
-    /// Wire name `CertificateStatus`, [`CertificateStatus`].
+    /// Wire name `CertificateStatus`: [`CertificateStatus`].
     pub certificate_status: ::std::option::Option<CertificateStatus>,
     /// List only instances of this certificate type.
     ///
-    /// Wire name `CertificateType`, string.
+    /// Wire name `CertificateType`: string.
     pub certificate_type: ::std::option::Option<::std::string::String>,
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub current_page: ::std::option::Option<i32>,
     /// List only instances of this kind.
     ///
-    /// Wire name `InstanceType`, string.
+    /// Wire name `InstanceType`: string.
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Text matched against domains and instance IDs.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string.
     pub keyword: ::std::option::Option<::std::string::String>,
     /// List only instances in this resource group.
     ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// List only instances with this server-deployment setting (a numeric flag).
     ///
-    /// Wire name `ServerDeployFlag`, 64-bit integer.
+    /// Wire name `ServerDeployFlag`: 64-bit integer.
     pub server_deploy_flag: ::std::option::Option<i64>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub show_size: ::std::option::Option<i32>,
     /// List only instances in this state.
     ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`].
     pub status: ::std::option::Option<Status>,
     /// List only instances of this edition.
     ///
-    /// Wire name `VersionType`, string.
+    /// Wire name `VersionType`: string.
     pub version_type: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for ListInstancesInput {
@@ -87,55 +90,43 @@ impl ::alibabacloud_runtime::Operation for ListInstancesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesOutput {
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     #[serde(
         rename = "CurrentPage",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub current_page: ::std::option::Option<i32>,
-    /// The `DisableReissueCount` field.
-    ///
-    /// Wire name `DisableReissueCount`, 64-bit integer.
+    /// Wire name `DisableReissueCount`: 64-bit integer.
     #[serde(
         rename = "DisableReissueCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub disable_reissue_count: ::std::option::Option<i64>,
-    /// The `EnableReissueCount` field.
-    ///
-    /// Wire name `EnableReissueCount`, 64-bit integer.
+    /// Wire name `EnableReissueCount`: 64-bit integer.
     #[serde(
         rename = "EnableReissueCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub enable_reissue_count: ::std::option::Option<i64>,
-    /// The `InstanceList` field.
-    ///
-    /// Wire name `InstanceList`, list of [`InstanceListItem`].
+    /// Wire name `InstanceList`: list of [`InstanceListItem`].
     #[serde(rename = "InstanceList", default)]
     pub instance_list: ::std::option::Option<::std::vec::Vec<InstanceListItem>>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i32>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
@@ -147,177 +138,123 @@ pub struct ListInstancesOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceListItem {
-    /// The `AutoReissue` field.
-    ///
-    /// Wire name `AutoReissue`, string.
+    /// Wire name `AutoReissue`: string.
     #[serde(rename = "AutoReissue", default)]
     pub auto_reissue: ::std::option::Option<::std::string::String>,
-    /// The `Brand` field.
-    ///
-    /// Wire name `Brand`, string.
+    /// Wire name `Brand`: string.
     #[serde(rename = "Brand", default)]
     pub brand: ::std::option::Option<::std::string::String>,
-    /// The `CertIdentifier` field.
-    ///
-    /// Wire name `CertIdentifier`, string.
+    /// Wire name `CertIdentifier`: string.
     #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
-    /// The `CertificateDomain` field.
-    ///
-    /// Wire name `CertificateDomain`, string.
+    /// Wire name `CertificateDomain`: string.
     #[serde(rename = "CertificateDomain", default)]
     pub certificate_domain: ::std::option::Option<::std::string::String>,
-    /// The `CertificateId` field.
-    ///
-    /// Wire name `CertificateId`, 64-bit integer.
+    /// Wire name `CertificateId`: 64-bit integer.
     #[serde(
         rename = "CertificateId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub certificate_id: ::std::option::Option<i64>,
-    /// The `CertificateName` field.
-    ///
-    /// Wire name `CertificateName`, string.
+    /// Wire name `CertificateName`: string.
     #[serde(rename = "CertificateName", default)]
     pub certificate_name: ::std::option::Option<::std::string::String>,
-    /// The `CertificateNotAfter` field.
-    ///
-    /// Wire name `CertificateNotAfter`, 64-bit integer.
+    /// Wire name `CertificateNotAfter`: 64-bit integer.
     #[serde(
         rename = "CertificateNotAfter",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub certificate_not_after: ::std::option::Option<i64>,
-    /// The `CertificateNotBefore` field.
-    ///
-    /// Wire name `CertificateNotBefore`, 64-bit integer.
+    /// Wire name `CertificateNotBefore`: 64-bit integer.
     #[serde(
         rename = "CertificateNotBefore",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub certificate_not_before: ::std::option::Option<i64>,
-    /// The `CertificateRevokeTime` field.
-    ///
-    /// Wire name `CertificateRevokeTime`, 64-bit integer.
+    /// Wire name `CertificateRevokeTime`: 64-bit integer.
     #[serde(
         rename = "CertificateRevokeTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub certificate_revoke_time: ::std::option::Option<i64>,
-    /// The `CertificateStatus` field.
-    ///
-    /// Wire name `CertificateStatus`, [`CertificateStatus`].
+    /// Wire name `CertificateStatus`: [`CertificateStatus`].
     #[serde(rename = "CertificateStatus", default)]
     pub certificate_status: ::std::option::Option<CertificateStatus>,
-    /// The `CertificateType` field.
-    ///
-    /// Wire name `CertificateType`, string.
+    /// Wire name `CertificateType`: string.
     #[serde(rename = "CertificateType", default)]
     pub certificate_type: ::std::option::Option<::std::string::String>,
-    /// The `Domain` field.
-    ///
-    /// Wire name `Domain`, string.
+    /// Wire name `Domain`: string.
     #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// The `FullDomainCount` field.
-    ///
-    /// Wire name `FullDomainCount`, 32-bit integer.
+    /// Wire name `FullDomainCount`: 32-bit integer.
     #[serde(
         rename = "FullDomainCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub full_domain_count: ::std::option::Option<i32>,
-    /// The `InstanceEndTime` field.
-    ///
-    /// Wire name `InstanceEndTime`, 64-bit integer.
+    /// Wire name `InstanceEndTime`: 64-bit integer.
     #[serde(
         rename = "InstanceEndTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub instance_end_time: ::std::option::Option<i64>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `InstanceStartTime` field.
-    ///
-    /// Wire name `InstanceStartTime`, 64-bit integer.
+    /// Wire name `InstanceStartTime`: 64-bit integer.
     #[serde(
         rename = "InstanceStartTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub instance_start_time: ::std::option::Option<i64>,
-    /// The `InstanceType` field.
-    ///
-    /// Wire name `InstanceType`, string.
+    /// Wire name `InstanceType`: string.
     #[serde(rename = "InstanceType", default)]
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// The `KeyAlgorithm` field.
-    ///
-    /// Wire name `KeyAlgorithm`, [`KeyAlgorithm`].
+    /// Wire name `KeyAlgorithm`: [`KeyAlgorithm`].
     #[serde(rename = "KeyAlgorithm", default)]
     pub key_algorithm: ::std::option::Option<KeyAlgorithm>,
-    /// The `OrderEndTime` field.
-    ///
-    /// Wire name `OrderEndTime`, 64-bit integer.
+    /// Wire name `OrderEndTime`: 64-bit integer.
     #[serde(
         rename = "OrderEndTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub order_end_time: ::std::option::Option<i64>,
-    /// The `OrderStartTime` field.
-    ///
-    /// Wire name `OrderStartTime`, 64-bit integer.
+    /// Wire name `OrderStartTime`: 64-bit integer.
     #[serde(
         rename = "OrderStartTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub order_start_time: ::std::option::Option<i64>,
-    /// The `PendingResult` field.
-    ///
-    /// Wire name `PendingResult`, string.
+    /// Wire name `PendingResult`: string.
     #[serde(rename = "PendingResult", default)]
     pub pending_result: ::std::option::Option<::std::string::String>,
-    /// The `ResourceGroupId` field.
-    ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     #[serde(rename = "ResourceGroupId", default)]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// The `Spec` field.
-    ///
-    /// Wire name `Spec`, string.
+    /// Wire name `Spec`: string.
     #[serde(rename = "Spec", default)]
     pub spec: ::std::option::Option<::std::string::String>,
-    /// The `Status` field.
-    ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`].
     #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
-    /// The `UsingProductList` field.
-    ///
-    /// Wire name `UsingProductList`, list of string.
+    /// Wire name `UsingProductList`: list of string.
     #[serde(rename = "UsingProductList", default)]
     pub using_product_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// The `VersionType` field.
-    ///
-    /// Wire name `VersionType`, string.
+    /// Wire name `VersionType`: string.
     #[serde(rename = "VersionType", default)]
     pub version_type: ::std::option::Option<::std::string::String>,
-    /// The `WildcardDomainCount` field.
-    ///
-    /// Wire name `WildcardDomainCount`, 32-bit integer.
+    /// Wire name `WildcardDomainCount`: 32-bit integer.
     #[serde(
         rename = "WildcardDomainCount",
         default,
@@ -686,7 +623,7 @@ impl ListInstancesBuilder {
 impl ListInstancesBuilder {
     /// List only instances with this automatic-reissue setting (a numeric flag).
     ///
-    /// Wire name `AutoReissueFlag`, 64-bit integer.
+    /// Wire name `AutoReissueFlag`: 64-bit integer.
     pub fn auto_reissue_flag(mut self, value: i64) -> Self {
         self.auto_reissue_flag = ::std::option::Option::Some(value);
         self
@@ -698,7 +635,7 @@ impl ListInstancesBuilder {
     }
     /// List only instances of this certificate authority brand.
     ///
-    /// Wire name `Brand`, string.
+    /// Wire name `Brand`: string.
     pub fn brand(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -716,7 +653,7 @@ impl ListInstancesBuilder {
     }
     /// List only instances whose certificate is in this state.
     ///
-    /// Wire name `CertificateStatus`, [`CertificateStatus`].
+    /// Wire name `CertificateStatus`: [`CertificateStatus`].
     pub fn certificate_status(
         mut self,
         value: impl ::std::convert::Into<CertificateStatus>,
@@ -734,7 +671,7 @@ impl ListInstancesBuilder {
     }
     /// List only instances of this certificate type.
     ///
-    /// Wire name `CertificateType`, string.
+    /// Wire name `CertificateType`: string.
     pub fn certificate_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -752,7 +689,7 @@ impl ListInstancesBuilder {
     }
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub fn current_page(mut self, value: i32) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -764,7 +701,7 @@ impl ListInstancesBuilder {
     }
     /// List only instances of this kind.
     ///
-    /// Wire name `InstanceType`, string.
+    /// Wire name `InstanceType`: string.
     pub fn instance_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -782,7 +719,7 @@ impl ListInstancesBuilder {
     }
     /// Text matched against domains and instance IDs.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string.
     pub fn keyword(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -800,7 +737,7 @@ impl ListInstancesBuilder {
     }
     /// List only instances in this resource group.
     ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     pub fn resource_group_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -818,7 +755,7 @@ impl ListInstancesBuilder {
     }
     /// List only instances with this server-deployment setting (a numeric flag).
     ///
-    /// Wire name `ServerDeployFlag`, 64-bit integer.
+    /// Wire name `ServerDeployFlag`: 64-bit integer.
     pub fn server_deploy_flag(mut self, value: i64) -> Self {
         self.server_deploy_flag = ::std::option::Option::Some(value);
         self
@@ -830,7 +767,7 @@ impl ListInstancesBuilder {
     }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer.
     pub fn show_size(mut self, value: i32) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self
@@ -842,7 +779,7 @@ impl ListInstancesBuilder {
     }
     /// List only instances in this state.
     ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`].
     pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
@@ -854,7 +791,7 @@ impl ListInstancesBuilder {
     }
     /// List only instances of this edition.
     ///
-    /// Wire name `VersionType`, string.
+    /// Wire name `VersionType`: string.
     pub fn version_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3,37 +3,40 @@
 //! Lists the tag keys in use on resources of a given type.
 //!
 //! Call it with [`Client::list_tag_keys`](crate::Client::list_tag_keys). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListTagKeys>.
+#![allow(deprecated)]
 /// The parameters of `ListTagKeys`. Build it with the builder that [`Client::list_tag_keys`](crate::Client::list_tag_keys) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListTagKeysInput {
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub current_page: ::std::option::Option<i32>,
     /// The largest number of entries to return in one call.
     ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     pub max_results: ::std::option::Option<i32>,
     /// The token returned by the previous call; leave it out to get the first page.
     ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The number of entries to return per page.
     ///
-    /// Wire name `PageSize`, 32-bit integer.
+    /// Wire name `PageSize`: 32-bit integer.
     pub page_size: ::std::option::Option<i32>,
     /// The region of the resources.
     ///
-    /// Wire name `RegionId`, string, required.
+    /// Wire name `RegionId`: string, required.
     pub region_id: ::std::string::String,
     /// List only keys used in this resource group.
     ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The type of the resources whose tag keys are listed.
     ///
-    /// Wire name `ResourceType`, string, required.
+    /// Wire name `ResourceType`: string, required.
     pub resource_type: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for ListTagKeysInput {
@@ -62,32 +65,24 @@ impl ::alibabacloud_runtime::Operation for ListTagKeysInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTagKeysOutput {
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     #[serde(
         rename = "CurrentPage",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub current_page: ::std::option::Option<i32>,
-    /// The `MaxResults` field.
-    ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     #[serde(
         rename = "MaxResults",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub max_results: ::std::option::Option<i32>,
-    /// The `NextToken` field.
-    ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     #[serde(rename = "NextToken", default)]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// The `PageSize` field.
-    ///
-    /// Wire name `PageSize`, 32-bit integer.
+    /// Wire name `PageSize`: 32-bit integer.
     #[serde(
         rename = "PageSize",
         default,
@@ -96,17 +91,13 @@ pub struct ListTagKeysOutput {
     pub page_size: ::std::option::Option<i32>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `TagKeys` field.
-    ///
-    /// Wire name `TagKeys`, list of [`TagKeysItem`].
+    /// Wire name `TagKeys`: list of [`TagKeysItem`].
     #[serde(rename = "TagKeys", default)]
     pub tag_keys: ::std::option::Option<::std::vec::Vec<TagKeysItem>>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 32-bit integer.
+    /// Wire name `TotalCount`: 32-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
@@ -118,18 +109,14 @@ pub struct ListTagKeysOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagKeysItem {
-    /// The `TagCount` field.
-    ///
-    /// Wire name `TagCount`, 32-bit integer.
+    /// Wire name `TagCount`: 32-bit integer.
     #[serde(
         rename = "TagCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub tag_count: ::std::option::Option<i32>,
-    /// The `TagKey` field.
-    ///
-    /// Wire name `TagKey`, string.
+    /// Wire name `TagKey`: string.
     #[serde(rename = "TagKey", default)]
     pub tag_key: ::std::option::Option<::std::string::String>,
 }
@@ -215,7 +202,7 @@ impl ListTagKeysBuilder<
 impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer.
     pub fn current_page(mut self, value: i32) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -227,7 +214,7 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
     }
     /// The largest number of entries to return in one call.
     ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     pub fn max_results(mut self, value: i32) -> Self {
         self.max_results = ::std::option::Option::Some(value);
         self
@@ -239,7 +226,7 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
     }
     /// The token returned by the previous call; leave it out to get the first page.
     ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     pub fn next_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -257,7 +244,7 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
     }
     /// The number of entries to return per page.
     ///
-    /// Wire name `PageSize`, 32-bit integer.
+    /// Wire name `PageSize`: 32-bit integer.
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = ::std::option::Option::Some(value);
         self
@@ -269,7 +256,7 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
     }
     /// The region of the resources.
     ///
-    /// Wire name `RegionId`, string, required.
+    /// Wire name `RegionId`: string, required.
     pub fn region_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -288,7 +275,7 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
     }
     /// List only keys used in this resource group.
     ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     pub fn resource_group_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -306,7 +293,7 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
     }
     /// The type of the resources whose tag keys are listed.
     ///
-    /// Wire name `ResourceType`, string, required.
+    /// Wire name `ResourceType`: string, required.
     pub fn resource_type(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3,33 +3,36 @@
 //! Lists the tags bound to resources.
 //!
 //! Call it with [`Client::list_tag_resources`](crate::Client::list_tag_resources). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListTagResources>.
+#![allow(deprecated)]
 /// The parameters of `ListTagResources`. Build it with the builder that [`Client::list_tag_resources`](crate::Client::list_tag_resources) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListTagResourcesInput {
     /// The largest number of entries to return in one call.
     ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     pub max_results: ::std::option::Option<i32>,
     /// The token returned by the previous call; leave it out to get the first page.
     ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The region of the resources.
     ///
-    /// Wire name `RegionId`, string, required.
+    /// Wire name `RegionId`: string, required.
     pub region_id: ::std::string::String,
     /// The IDs of the resources whose tags are listed.
     ///
-    /// Wire name `ResourceId`, list of string.
+    /// Wire name `ResourceId`: list of string.
     pub resource_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The type of the resources.
     ///
-    /// Wire name `ResourceType`, string, required.
+    /// Wire name `ResourceType`: string, required.
     pub resource_type: ::std::string::String,
     /// List only bindings with these tag keys and values.
     ///
-    /// Wire name `Tag`, list of [`TagItem`].
+    /// Wire name `Tag`: list of [`TagItem`].
     pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for ListTagResourcesInput {
@@ -59,42 +62,32 @@ impl ::alibabacloud_runtime::Operation for ListTagResourcesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTagResourcesOutput {
-    /// The `MaxResults` field.
-    ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     #[serde(
         rename = "MaxResults",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub max_results: ::std::option::Option<i32>,
-    /// The `NextToken` field.
-    ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     #[serde(rename = "NextToken", default)]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `TagResources` field.
-    ///
-    /// Wire name `TagResources`, [`TagResources`].
+    /// Wire name `TagResources`: [`TagResources`].
     #[serde(rename = "TagResources", default)]
     pub tag_resources: ::std::option::Option<TagResources>,
 }
 /// A structure of the operation, at `request[5].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagItem {
-    /// The `Key` field.
-    ///
-    /// Wire name `Key`, string.
+    /// Wire name `Key`: string.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// The `Value` field.
-    ///
-    /// Wire name `Value`, string.
+    /// Wire name `Value`: string.
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -108,24 +101,16 @@ impl ::alibabacloud_runtime::ToParam for TagItem {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagResourceItem {
-    /// The `ResourceId` field.
-    ///
-    /// Wire name `ResourceId`, string.
+    /// Wire name `ResourceId`: string.
     #[serde(rename = "ResourceId", default)]
     pub resource_id: ::std::option::Option<::std::string::String>,
-    /// The `ResourceType` field.
-    ///
-    /// Wire name `ResourceType`, string.
+    /// Wire name `ResourceType`: string.
     #[serde(rename = "ResourceType", default)]
     pub resource_type: ::std::option::Option<::std::string::String>,
-    /// The `TagKey` field.
-    ///
-    /// Wire name `TagKey`, string.
+    /// Wire name `TagKey`: string.
     #[serde(rename = "TagKey", default)]
     pub tag_key: ::std::option::Option<::std::string::String>,
-    /// The `TagValue` field.
-    ///
-    /// Wire name `TagValue`, string.
+    /// Wire name `TagValue`: string.
     #[serde(rename = "TagValue", default)]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
@@ -133,9 +118,7 @@ pub struct TagResourceItem {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagResources {
-    /// The `TagResource` field.
-    ///
-    /// Wire name `TagResource`, list of [`TagResourceItem`].
+    /// Wire name `TagResource`: list of [`TagResourceItem`].
     #[serde(rename = "TagResource", default)]
     pub tag_resource: ::std::option::Option<::std::vec::Vec<TagResourceItem>>,
 }
@@ -219,7 +202,7 @@ impl ListTagResourcesBuilder<
 impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_> {
     /// The largest number of entries to return in one call.
     ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     pub fn max_results(mut self, value: i32) -> Self {
         self.max_results = ::std::option::Option::Some(value);
         self
@@ -231,7 +214,7 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
     }
     /// The token returned by the previous call; leave it out to get the first page.
     ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     pub fn next_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -249,7 +232,7 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
     }
     /// The region of the resources.
     ///
-    /// Wire name `RegionId`, string, required.
+    /// Wire name `RegionId`: string, required.
     pub fn region_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -267,7 +250,7 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
     }
     /// The IDs of the resources whose tags are listed.
     ///
-    /// Wire name `ResourceId`, list of string.
+    /// Wire name `ResourceId`: list of string.
     pub fn resource_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.resource_id = ::std::option::Option::Some(value);
         self
@@ -282,7 +265,7 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
     }
     /// The type of the resources.
     ///
-    /// Wire name `ResourceType`, string, required.
+    /// Wire name `ResourceType`: string, required.
     pub fn resource_type(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -300,7 +283,7 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
     }
     /// List only bindings with these tag keys and values.
     ///
-    /// Wire name `Tag`, list of [`TagItem`].
+    /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
         self.tag = ::std::option::Option::Some(value);
         self

@@ -3,25 +3,28 @@
 //! Lists certificate hosting orders.
 //!
 //! Call it with [`Client::list_trustee_order`](crate::Client::list_trustee_order). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListTrusteeOrder>.
+#![allow(deprecated)]
 /// The parameters of `ListTrusteeOrder`. Build it with the builder that [`Client::list_trustee_order`](crate::Client::list_trustee_order) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListTrusteeOrderInput {
     /// List only hosting orders of this certificate.
     ///
-    /// Wire name `CertificateId`, 64-bit integer.
+    /// Wire name `CertificateId`: 64-bit integer.
     pub certificate_id: ::std::option::Option<i64>,
     /// The largest number of entries to return in one call.
     ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     pub max_results: ::std::option::Option<i32>,
     /// The token returned by the previous call; leave it out to get the first page.
     ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// List only the hosting order with this ID.
     ///
-    /// Wire name `OrderId`, 64-bit integer.
+    /// Wire name `OrderId`: 64-bit integer.
     pub order_id: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for ListTrusteeOrderInput {
@@ -49,37 +52,29 @@ impl ::alibabacloud_runtime::Operation for ListTrusteeOrderInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTrusteeOrderOutput {
-    /// The `MaxResults` field.
-    ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     #[serde(
         rename = "MaxResults",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub max_results: ::std::option::Option<i32>,
-    /// The `NextToken` field.
-    ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     #[serde(rename = "NextToken", default)]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 32-bit integer.
+    /// Wire name `TotalCount`: 32-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub total_count: ::std::option::Option<i32>,
-    /// The `TrusteeOrderList` field.
-    ///
-    /// Wire name `TrusteeOrderList`, string.
+    /// Wire name `TrusteeOrderList`: string.
     #[serde(rename = "TrusteeOrderList", default)]
     pub trustee_order_list: ::std::option::Option<::std::string::String>,
 }
@@ -153,7 +148,7 @@ impl ListTrusteeOrderBuilder {
 impl ListTrusteeOrderBuilder {
     /// List only hosting orders of this certificate.
     ///
-    /// Wire name `CertificateId`, 64-bit integer.
+    /// Wire name `CertificateId`: 64-bit integer.
     pub fn certificate_id(mut self, value: i64) -> Self {
         self.certificate_id = ::std::option::Option::Some(value);
         self
@@ -165,7 +160,7 @@ impl ListTrusteeOrderBuilder {
     }
     /// The largest number of entries to return in one call.
     ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     pub fn max_results(mut self, value: i32) -> Self {
         self.max_results = ::std::option::Option::Some(value);
         self
@@ -177,7 +172,7 @@ impl ListTrusteeOrderBuilder {
     }
     /// The token returned by the previous call; leave it out to get the first page.
     ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     pub fn next_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -195,7 +190,7 @@ impl ListTrusteeOrderBuilder {
     }
     /// List only the hosting order with this ID.
     ///
-    /// Wire name `OrderId`, 64-bit integer.
+    /// Wire name `OrderId`: 64-bit integer.
     pub fn order_id(mut self, value: i64) -> Self {
         self.order_id = ::std::option::Option::Some(value);
         self

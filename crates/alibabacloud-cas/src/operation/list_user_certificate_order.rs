@@ -7,34 +7,37 @@
 //! Results are paged: `CurrentPage` is the 1-based page number and `ShowSize` the number of entries per page; `TotalCount` in the response gives the total number of entries.
 //!
 //! Call it with [`Client::list_user_certificate_order`](crate::Client::list_user_certificate_order). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListUserCertificateOrder>.
+#![allow(deprecated)]
 /// The parameters of `ListUserCertificateOrder`. Build it with the builder that [`Client::list_user_certificate_order`](crate::Client::list_user_certificate_order) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListUserCertificateOrderInput {
-    /// The 1-based number of the page to return.
-    ///
-    /// Wire name `CurrentPage`, 64-bit integer.
-    pub current_page: ::std::option::Option<i64>,
     /// Text matched against domains and resource IDs.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string. Example: `cert-instanceId`.
     pub keyword: ::std::option::Option<::std::string::String>,
-    /// What to list: certificates (`CERT`, `UPLOAD`) or orders (`CPACK`, `BUY`).
-    ///
-    /// Wire name `OrderType`, [`OrderType`]. The service's default: `CPACK`.
-    pub order_type: ::std::option::Option<OrderType>,
-    /// List only entries in this resource group.
-    ///
-    /// Wire name `ResourceGroupId`, string.
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// The number of entries to return per page.
-    ///
-    /// Wire name `ShowSize`, 64-bit integer.
-    pub show_size: ::std::option::Option<i64>,
     /// List only entries in this state.
     ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`]. Example: `ISSUED`.
     pub status: ::std::option::Option<Status>,
+    /// What to list: certificates (`CERT`, `UPLOAD`) or orders (`CPACK`, `BUY`).
+    ///
+    /// Wire name `OrderType`: [`OrderType`]. The service's default: `CPACK`. Example: `CPACK`.
+    pub order_type: ::std::option::Option<OrderType>,
+    /// The 1-based number of the page to return.
+    ///
+    /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
+    pub current_page: ::std::option::Option<i64>,
+    /// The number of entries to return per page.
+    ///
+    /// Wire name `ShowSize`: 64-bit integer. Example: `10`.
+    pub show_size: ::std::option::Option<i64>,
+    /// List only entries in this resource group.
+    ///
+    /// Wire name `ResourceGroupId`: string. Example: `rg-ae******4wia`.
+    pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for ListUserCertificateOrderInput {
     const ACTION: &'static str = "ListUserCertificateOrder";
@@ -45,12 +48,12 @@ impl ::alibabacloud_runtime::Operation for ListUserCertificateOrderInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-        out.write("CurrentPage", &self.current_page);
         out.write("Keyword", &self.keyword);
-        out.write("OrderType", &self.order_type);
-        out.write("ResourceGroupId", &self.resource_group_id);
-        out.write("ShowSize", &self.show_size);
         out.write("Status", &self.status);
+        out.write("OrderType", &self.order_type);
+        out.write("CurrentPage", &self.current_page);
+        out.write("ShowSize", &self.show_size);
+        out.write("ResourceGroupId", &self.resource_group_id);
         ::std::result::Result::Ok(())
     }
     fn output_request_id(
@@ -60,19 +63,66 @@ impl ::alibabacloud_runtime::Operation for ListUserCertificateOrderInput {
     }
 }
 /// The decoded answer of `ListUserCertificateOrder`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "CertificateOrderList": [
+///     {
+///       "Algorithm": "RSA",
+///       "AliyunOrderId": 234567,
+///       "BuyDate": 1634283958000,
+///       "CertEndTime": 1665819958000,
+///       "CertStartTime": 1665819958000,
+///       "CertType": "FREE",
+///       "CertificateId": 896521,
+///       "City": "杭州市",
+///       "CommonName": "aliyun.com",
+///       "Country": "CN",
+///       "Domain": "aliyundoc.com",
+///       "DomainCount": 1,
+///       "DomainType": "ONE",
+///       "EndDate": "2022-11-17",
+///       "Expired": true,
+///       "Fingerprint": "CC6B3696E7C7CA715BD26E28E45FF3E3DF435C03",
+///       "InstanceId": "cas-instanceId",
+///       "Issuer": "MyIssuer",
+///       "Name": "cert-name",
+///       "OrderId": 2345687,
+///       "OrgName": "阿里云",
+///       "PartnerOrderId": "ca-123456",
+///       "ProductCode": "bykj123456",
+///       "ProductName": "CFCA",
+///       "Province": "浙江省",
+///       "ResourceGroupId": "rg-ae******4wia",
+///       "RootBrand": "CFCA",
+///       "Sans": "aliyun.com",
+///       "SerialNo": "040a6e493cffdda6d744acf99b6576cf",
+///       "Sha2": "56B4DED2243A81DD909D7C39824FFE4DDBD87F91BFA46CD333FF212FE0E7CB11",
+///       "SourceType": "buy",
+///       "StartDate": "2021-11-16",
+///       "Status": "PAYED",
+///       "TrusteeStatus": "unTrustee",
+///       "Upload": false,
+///       "WildDomainCount": 0
+///     }
+///   ],
+///   "CurrentPage": 1,
+///   "RequestId": "15C66C7B-671A-4297-9187-2C4477247A74",
+///   "ShowSize": 10,
+///   "TotalCount": 1
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListUserCertificateOrderOutput {
-    /// The `CertificateOrderList` field.
-    ///
-    /// Wire name `CertificateOrderList`, list of [`CertificateOrderListItem`].
+    /// Wire name `CertificateOrderList`: list of [`CertificateOrderListItem`]. Example: ``.
     #[serde(rename = "CertificateOrderList", default)]
     pub certificate_order_list: ::std::option::Option<
         ::std::vec::Vec<CertificateOrderListItem>,
     >,
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 64-bit integer.
+    /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
     #[serde(
         rename = "CurrentPage",
         default,
@@ -81,21 +131,17 @@ pub struct ListUserCertificateOrderOutput {
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 64-bit integer.
+    /// Wire name `ShowSize`: 64-bit integer. Example: `10`.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i64>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer. Example: `1`.
     #[serde(
         rename = "TotalCount",
         default,
@@ -107,220 +153,151 @@ pub struct ListUserCertificateOrderOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CertificateOrderListItem {
-    /// The `Algorithm` field.
-    ///
-    /// Wire name `Algorithm`, string.
+    /// Wire name `Algorithm`: string. Example: `RSA`.
     #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<::std::string::String>,
-    /// The `AliyunOrderId` field.
-    ///
-    /// Wire name `AliyunOrderId`, 64-bit integer.
+    /// Wire name `AliyunOrderId`: 64-bit integer. Example: `234567`.
     #[serde(
         rename = "AliyunOrderId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub aliyun_order_id: ::std::option::Option<i64>,
-    /// The `BuyDate` field.
-    ///
-    /// Wire name `BuyDate`, 64-bit integer. Milliseconds since the Unix epoch.
+    /// Wire name `BuyDate`: 64-bit integer. Example: `1634283958000`. Milliseconds since the Unix epoch.
     #[serde(
         rename = "BuyDate",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub buy_date: ::std::option::Option<i64>,
-    /// The `CertEndTime` field.
-    ///
-    /// Wire name `CertEndTime`, 64-bit integer. Milliseconds since the Unix epoch.
+    /// Wire name `CertEndTime`: 64-bit integer. Example: `1665819958000`. Milliseconds since the Unix epoch.
     #[serde(
         rename = "CertEndTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub cert_end_time: ::std::option::Option<i64>,
-    /// The `CertStartTime` field.
-    ///
-    /// Wire name `CertStartTime`, 64-bit integer. Milliseconds since the Unix epoch.
+    /// Wire name `CertStartTime`: 64-bit integer. Example: `1665819958000`. Milliseconds since the Unix epoch.
     #[serde(
         rename = "CertStartTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub cert_start_time: ::std::option::Option<i64>,
-    /// The `CertType` field.
-    ///
-    /// Wire name `CertType`, [`CertType`].
+    /// Wire name `CertType`: [`CertType`]. Example: `FREE`.
     #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<CertType>,
-    /// The `CertificateId` field.
-    ///
-    /// Wire name `CertificateId`, 64-bit integer.
+    /// Wire name `CertificateId`: 64-bit integer. Example: `896521`.
     #[serde(
         rename = "CertificateId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub certificate_id: ::std::option::Option<i64>,
-    /// The `City` field.
-    ///
-    /// Wire name `City`, string.
+    /// Wire name `City`: string. Example: `Hangzhou
+    /// `.
     #[serde(rename = "City", default)]
     pub city: ::std::option::Option<::std::string::String>,
-    /// The `CommonName` field.
-    ///
-    /// Wire name `CommonName`, string.
+    /// Wire name `CommonName`: string. Example: `aliyun.com`.
     #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
-    /// The `Country` field.
-    ///
-    /// Wire name `Country`, string.
+    /// Wire name `Country`: string. Example: `CN`.
     #[serde(rename = "Country", default)]
     pub country: ::std::option::Option<::std::string::String>,
-    /// The `Domain` field.
-    ///
-    /// Wire name `Domain`, string.
+    /// Wire name `Domain`: string. Example: `aliyundoc.com`.
     #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// The `DomainCount` field.
-    ///
-    /// Wire name `DomainCount`, 64-bit integer.
+    /// Wire name `DomainCount`: 64-bit integer. Example: `1`.
     #[serde(
         rename = "DomainCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub domain_count: ::std::option::Option<i64>,
-    /// The `DomainType` field.
-    ///
-    /// Wire name `DomainType`, [`DomainType`].
+    /// Wire name `DomainType`: [`DomainType`]. Example: `ONE`.
     #[serde(rename = "DomainType", default)]
     pub domain_type: ::std::option::Option<DomainType>,
-    /// The `EndDate` field.
-    ///
-    /// Wire name `EndDate`, string.
+    /// Wire name `EndDate`: string. Example: `2022-11-17`.
     #[serde(rename = "EndDate", default)]
     pub end_date: ::std::option::Option<::std::string::String>,
-    /// The `Expired` field.
-    ///
-    /// Wire name `Expired`, boolean.
+    /// Wire name `Expired`: boolean. Example: `true`.
     #[serde(
         rename = "Expired",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub expired: ::std::option::Option<bool>,
-    /// The `Fingerprint` field.
-    ///
-    /// Wire name `Fingerprint`, string.
+    /// Wire name `Fingerprint`: string. Example: `CC6B3696E7C7CA715BD26E28E45FF3E3DF435C03`.
     #[serde(rename = "Fingerprint", default)]
     pub fingerprint: ::std::option::Option<::std::string::String>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string. Example: `cas-instanceId`.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `Issuer` field.
-    ///
-    /// Wire name `Issuer`, string.
+    /// Wire name `Issuer`: string. Example: `MyIssuer`.
     #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string. Example: `cert-name`.
     #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `OrderId` field.
-    ///
-    /// Wire name `OrderId`, 64-bit integer.
+    /// Wire name `OrderId`: 64-bit integer. Example: `2345687`.
     #[serde(
         rename = "OrderId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub order_id: ::std::option::Option<i64>,
-    /// The `OrgName` field.
-    ///
-    /// Wire name `OrgName`, string.
+    /// Wire name `OrgName`: string. Example: `Alibaba Cloud
+    /// `.
     #[serde(rename = "OrgName", default)]
     pub org_name: ::std::option::Option<::std::string::String>,
-    /// The `PartnerOrderId` field.
-    ///
-    /// Wire name `PartnerOrderId`, string.
+    /// Wire name `PartnerOrderId`: string. Example: `ca-123456`.
     #[serde(rename = "PartnerOrderId", default)]
     pub partner_order_id: ::std::option::Option<::std::string::String>,
-    /// The `ProductCode` field.
-    ///
-    /// Wire name `ProductCode`, string.
+    /// Wire name `ProductCode`: string. Example: `bykj123456`.
     #[serde(rename = "ProductCode", default)]
     pub product_code: ::std::option::Option<::std::string::String>,
-    /// The `ProductName` field.
-    ///
-    /// Wire name `ProductName`, string.
+    /// Wire name `ProductName`: string. Example: `CFCA`.
     #[serde(rename = "ProductName", default)]
     pub product_name: ::std::option::Option<::std::string::String>,
-    /// The `Province` field.
-    ///
-    /// Wire name `Province`, string.
+    /// Wire name `Province`: string. Example: `Zhejiang
+    /// `.
     #[serde(rename = "Province", default)]
     pub province: ::std::option::Option<::std::string::String>,
-    /// The `ResourceGroupId` field.
-    ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string. Example: `rg-ae******4wia`.
     #[serde(rename = "ResourceGroupId", default)]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// The `RootBrand` field.
-    ///
-    /// Wire name `RootBrand`, string.
+    /// Wire name `RootBrand`: string. Example: `CFCA`.
     #[serde(rename = "RootBrand", default)]
     pub root_brand: ::std::option::Option<::std::string::String>,
-    /// The `Sans` field.
-    ///
-    /// Wire name `Sans`, string.
+    /// Wire name `Sans`: string. Example: `aliyun.com`.
     #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::string::String>,
-    /// The `SerialNo` field.
-    ///
-    /// Wire name `SerialNo`, string.
+    /// Wire name `SerialNo`: string. Example: `040a6e493cffdda6d744acf99b6576cf`.
     #[serde(rename = "SerialNo", default)]
     pub serial_no: ::std::option::Option<::std::string::String>,
-    /// The `Sha2` field.
-    ///
-    /// Wire name `Sha2`, string.
+    /// Wire name `Sha2`: string. Example: `56B4DED2243A81DD909D7C39824FFE4DDBD87F91BFA46CD333FF212FE0E7CB11`.
     #[serde(rename = "Sha2", default)]
     pub sha2: ::std::option::Option<::std::string::String>,
-    /// The `SourceType` field.
-    ///
-    /// Wire name `SourceType`, [`SourceType`].
+    /// Wire name `SourceType`: [`SourceType`]. Example: `buy`.
     #[serde(rename = "SourceType", default)]
     pub source_type: ::std::option::Option<SourceType>,
-    /// The `StartDate` field.
-    ///
-    /// Wire name `StartDate`, string.
+    /// Wire name `StartDate`: string. Example: `2021-11-16`.
     #[serde(rename = "StartDate", default)]
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// The `Status` field.
-    ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`]. Example: `PAYED`.
     #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
-    /// The `TrusteeStatus` field.
-    ///
-    /// Wire name `TrusteeStatus`, [`TrusteeStatus`].
+    /// Wire name `TrusteeStatus`: [`TrusteeStatus`]. Example: `unTrustee`.
     #[serde(rename = "TrusteeStatus", default)]
     pub trustee_status: ::std::option::Option<TrusteeStatus>,
-    /// The `Upload` field.
-    ///
-    /// Wire name `Upload`, boolean.
+    /// Wire name `Upload`: boolean. Example: `false`.
     #[serde(
         rename = "Upload",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub upload: ::std::option::Option<bool>,
-    /// The `WildDomainCount` field.
-    ///
-    /// Wire name `WildDomainCount`, 64-bit integer.
+    /// Wire name `WildDomainCount`: 64-bit integer. Example: `0`.
     #[serde(
         rename = "WildDomainCount",
         default,
@@ -346,87 +323,7 @@ impl CertificateOrderListItem {
         ::alibabacloud_runtime::time::from_epoch_millis(self.cert_start_time?)
     }
 }
-/// The documented values of `request[2]`: `CPACK`, `BUY`, `UPLOAD`, `CERT`.
-///
-/// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OrderType {
-    /// `CPACK`
-    Cpack,
-    /// `BUY`
-    Buy,
-    /// `UPLOAD`
-    Upload,
-    /// `CERT`
-    Cert,
-    /// A value this SDK does not know, kept as sent.
-    Unknown(::std::string::String),
-}
-impl OrderType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["CPACK", "BUY", "UPLOAD", "CERT"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cpack => "CPACK",
-            Self::Buy => "BUY",
-            Self::Upload => "UPLOAD",
-            Self::Cert => "CERT",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for OrderType {
-    fn from(value: &str) -> Self {
-        match value {
-            "CPACK" => Self::Cpack,
-            "BUY" => Self::Buy,
-            "UPLOAD" => Self::Upload,
-            "CERT" => Self::Cert,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for OrderType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for OrderType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for OrderType {
-    fn as_str(&self) -> &str {
-        OrderType::as_str(self)
-    }
-}
-impl ::serde::Serialize for OrderType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrderType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for OrderType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
-/// The documented values of `request[5]`: `PAYED`, `CHECKING`, `CHECKED_FAIL`, `ISSUED`, `WILLEXPIRED`, `EXPIRED`, `NOTACTIVATED`, `REVOKED`.
+/// The documented values of `request[1]`: `PAYED`, `CHECKING`, `CHECKED_FAIL`, `ISSUED`, `WILLEXPIRED`, `EXPIRED`, `NOTACTIVATED`, `REVOKED`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -527,6 +424,86 @@ impl<'de> ::serde::Deserialize<'de> for Status {
     }
 }
 impl ::alibabacloud_runtime::ToParam for Status {
+    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
+        out.push(key, self.as_str());
+    }
+}
+/// The documented values of `request[2]`: `CPACK`, `BUY`, `UPLOAD`, `CERT`.
+///
+/// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OrderType {
+    /// `CPACK`
+    Cpack,
+    /// `BUY`
+    Buy,
+    /// `UPLOAD`
+    Upload,
+    /// `CERT`
+    Cert,
+    /// A value this SDK does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl OrderType {
+    /// Every documented value, as the service spells it.
+    pub const VALUES: &'static [&'static str] = &["CPACK", "BUY", "UPLOAD", "CERT"];
+    /// The value as the service spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cpack => "CPACK",
+            Self::Buy => "BUY",
+            Self::Upload => "UPLOAD",
+            Self::Cert => "CERT",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for OrderType {
+    fn from(value: &str) -> Self {
+        match value {
+            "CPACK" => Self::Cpack,
+            "BUY" => Self::Buy,
+            "UPLOAD" => Self::Upload,
+            "CERT" => Self::Cert,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for OrderType {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl ::std::fmt::Display for OrderType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::alibabacloud_runtime::enums::StringEnum for OrderType {
+    fn as_str(&self) -> &str {
+        OrderType::as_str(self)
+    }
+}
+impl ::serde::Serialize for OrderType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::alibabacloud_runtime::enums::serialize(self, s)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrderType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::alibabacloud_runtime::enums::deserialize(d)
+    }
+}
+impl ::alibabacloud_runtime::ToParam for OrderType {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.push(key, self.as_str());
     }
@@ -895,43 +872,31 @@ impl ::std::error::Error for ListUserCertificateOrderError {}
 pub struct ListUserCertificateOrderBuilder {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
-    current_page: ::std::option::Option<i64>,
     keyword: ::std::option::Option<::std::string::String>,
-    order_type: ::std::option::Option<OrderType>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    show_size: ::std::option::Option<i64>,
     status: ::std::option::Option<Status>,
+    order_type: ::std::option::Option<OrderType>,
+    current_page: ::std::option::Option<i64>,
+    show_size: ::std::option::Option<i64>,
+    resource_group_id: ::std::option::Option<::std::string::String>,
 }
 impl ListUserCertificateOrderBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListUserCertificateOrderBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
-            current_page: ::std::option::Option::None,
             keyword: ::std::option::Option::None,
-            order_type: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
             status: ::std::option::Option::None,
+            order_type: ::std::option::Option::None,
+            current_page: ::std::option::Option::None,
+            show_size: ::std::option::Option::None,
+            resource_group_id: ::std::option::Option::None,
         }
     }
 }
 impl ListUserCertificateOrderBuilder {
-    /// The 1-based number of the page to return.
-    ///
-    /// Wire name `CurrentPage`, 64-bit integer.
-    pub fn current_page(mut self, value: i64) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets or clears `CurrentPage`.
-    pub fn set_current_page(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.current_page = value;
-        self
-    }
     /// Text matched against domains and resource IDs.
     ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string. Example: `cert-instanceId`.
     pub fn keyword(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -947,9 +912,21 @@ impl ListUserCertificateOrderBuilder {
         self.keyword = value;
         self
     }
+    /// List only entries in this state.
+    ///
+    /// Wire name `Status`: [`Status`]. Example: `ISSUED`.
+    pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(mut self, value: ::std::option::Option<Status>) -> Self {
+        self.status = value;
+        self
+    }
     /// What to list: certificates (`CERT`, `UPLOAD`) or orders (`CPACK`, `BUY`).
     ///
-    /// Wire name `OrderType`, [`OrderType`]. The service's default: `CPACK`.
+    /// Wire name `OrderType`: [`OrderType`]. The service's default: `CPACK`. Example: `CPACK`.
     pub fn order_type(mut self, value: impl ::std::convert::Into<OrderType>) -> Self {
         self.order_type = ::std::option::Option::Some(value.into());
         self
@@ -959,9 +936,33 @@ impl ListUserCertificateOrderBuilder {
         self.order_type = value;
         self
     }
+    /// The 1-based number of the page to return.
+    ///
+    /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
+    pub fn current_page(mut self, value: i64) -> Self {
+        self.current_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets or clears `CurrentPage`.
+    pub fn set_current_page(mut self, value: ::std::option::Option<i64>) -> Self {
+        self.current_page = value;
+        self
+    }
+    /// The number of entries to return per page.
+    ///
+    /// Wire name `ShowSize`: 64-bit integer. Example: `10`.
+    pub fn show_size(mut self, value: i64) -> Self {
+        self.show_size = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets or clears `ShowSize`.
+    pub fn set_show_size(mut self, value: ::std::option::Option<i64>) -> Self {
+        self.show_size = value;
+        self
+    }
     /// List only entries in this resource group.
     ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string. Example: `rg-ae******4wia`.
     pub fn resource_group_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -975,30 +976,6 @@ impl ListUserCertificateOrderBuilder {
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
         self.resource_group_id = value;
-        self
-    }
-    /// The number of entries to return per page.
-    ///
-    /// Wire name `ShowSize`, 64-bit integer.
-    pub fn show_size(mut self, value: i64) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets or clears `ShowSize`.
-    pub fn set_show_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.show_size = value;
-        self
-    }
-    /// List only entries in this state.
-    ///
-    /// Wire name `Status`, [`Status`].
-    pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `Status`.
-    pub fn set_status(mut self, value: ::std::option::Option<Status>) -> Self {
-        self.status = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
@@ -1019,12 +996,12 @@ impl ListUserCertificateOrderBuilder {
             self._client,
             self._options,
             ListUserCertificateOrderInput {
-                current_page: self.current_page,
                 keyword: self.keyword,
-                order_type: self.order_type,
-                resource_group_id: self.resource_group_id,
-                show_size: self.show_size,
                 status: self.status,
+                order_type: self.order_type,
+                current_page: self.current_page,
+                show_size: self.show_size,
+                resource_group_id: self.resource_group_id,
             },
         )
     }

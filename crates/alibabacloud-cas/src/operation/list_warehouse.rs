@@ -3,27 +3,30 @@
 //! Lists certificate warehouses, optionally filtered by ID or type.
 //!
 //! Call it with [`Client::list_warehouse`](crate::Client::list_warehouse). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListWarehouse>.
+#![allow(deprecated)]
 /// The parameters of `ListWarehouse`. Build it with the builder that [`Client::list_warehouse`](crate::Client::list_warehouse) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListWarehouseInput {
     /// The largest number of entries to return in one call.
     ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     pub max_results: ::std::option::Option<i32>,
     /// The token returned by the previous call; leave it out to get the first page.
     ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// List only warehouses with these IDs; sent as one JSON-encoded string.
     ///
-    /// Wire name `WarehouseInstanceIds`, list of string, sent as one JSON string.
+    /// Wire name `WarehouseInstanceIds`: list of string, sent as one JSON string.
     pub warehouse_instance_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// List only warehouses of these kinds; sent as one JSON-encoded string.
     ///
-    /// Wire name `WarehouseTypes`, list of string, sent as one JSON string.
+    /// Wire name `WarehouseTypes`: list of string, sent as one JSON string.
     pub warehouse_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl ::alibabacloud_runtime::Operation for ListWarehouseInput {
@@ -49,33 +52,25 @@ impl ::alibabacloud_runtime::Operation for ListWarehouseInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListWarehouseOutput {
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, list of [`DataItem`].
+    /// Wire name `Data`: list of [`DataItem`].
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
-    /// The `MaxResults` field.
-    ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     #[serde(
         rename = "MaxResults",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub max_results: ::std::option::Option<i32>,
-    /// The `NextToken` field.
-    ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     #[serde(rename = "NextToken", default)]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
@@ -87,19 +82,13 @@ pub struct ListWarehouseOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataItem {
-    /// The `WarehouseInstanceId` field.
-    ///
-    /// Wire name `WarehouseInstanceId`, string.
+    /// Wire name `WarehouseInstanceId`: string.
     #[serde(rename = "WarehouseInstanceId", default)]
     pub warehouse_instance_id: ::std::option::Option<::std::string::String>,
-    /// The `WarehouseName` field.
-    ///
-    /// Wire name `WarehouseName`, string.
+    /// Wire name `WarehouseName`: string.
     #[serde(rename = "WarehouseName", default)]
     pub warehouse_name: ::std::option::Option<::std::string::String>,
-    /// The `WarehouseType` field.
-    ///
-    /// Wire name `WarehouseType`, string.
+    /// Wire name `WarehouseType`: string.
     #[serde(rename = "WarehouseType", default)]
     pub warehouse_type: ::std::option::Option<::std::string::String>,
 }
@@ -175,7 +164,7 @@ impl ListWarehouseBuilder {
 impl ListWarehouseBuilder {
     /// The largest number of entries to return in one call.
     ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     pub fn max_results(mut self, value: i32) -> Self {
         self.max_results = ::std::option::Option::Some(value);
         self
@@ -187,7 +176,7 @@ impl ListWarehouseBuilder {
     }
     /// The token returned by the previous call; leave it out to get the first page.
     ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     pub fn next_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -205,7 +194,7 @@ impl ListWarehouseBuilder {
     }
     /// List only warehouses with these IDs; sent as one JSON-encoded string.
     ///
-    /// Wire name `WarehouseInstanceIds`, list of string, sent as one JSON string.
+    /// Wire name `WarehouseInstanceIds`: list of string, sent as one JSON string.
     pub fn warehouse_instance_ids(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -223,7 +212,7 @@ impl ListWarehouseBuilder {
     }
     /// List only warehouses of these kinds; sent as one JSON-encoded string.
     ///
-    /// Wire name `WarehouseTypes`, list of string, sent as one JSON string.
+    /// Wire name `WarehouseTypes`: list of string, sent as one JSON string.
     pub fn warehouse_types(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,

@@ -3,30 +3,33 @@
 //! Lists the workers of a deployment job, one per target resource.
 //!
 //! Call it with [`Client::list_worker_resource`](crate::Client::list_worker_resource). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ListWorkerResource>.
+#![allow(deprecated)]
 /// The parameters of `ListWorkerResource`. Build it with the builder that [`Client::list_worker_resource`](crate::Client::list_worker_resource) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListWorkerResourceInput {
+    /// The ID of the deployment job.
+    ///
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
+    pub job_id: i64,
+    /// List only workers in this state.
+    ///
+    /// Wire name `Status`: string. Example: `editing`.
+    pub status: ::std::option::Option<::std::string::String>,
     /// List only workers for this cloud product.
     ///
-    /// Wire name `CloudProduct`, string.
+    /// Wire name `CloudProduct`: string. Example: `NLB`.
     pub cloud_product: ::std::option::Option<::std::string::String>,
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     pub current_page: ::std::option::Option<i32>,
-    /// The ID of the deployment job.
-    ///
-    /// Wire name `JobId`, 64-bit integer, required.
-    pub job_id: i64,
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     pub show_size: ::std::option::Option<i32>,
-    /// List only workers in this state.
-    ///
-    /// Wire name `Status`, string.
-    pub status: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for ListWorkerResourceInput {
     const ACTION: &'static str = "ListWorkerResource";
@@ -37,11 +40,11 @@ impl ::alibabacloud_runtime::Operation for ListWorkerResourceInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
+        out.write("JobId", &self.job_id);
+        out.write("Status", &self.status);
         out.write("CloudProduct", &self.cloud_product);
         out.write("CurrentPage", &self.current_page);
-        out.write("JobId", &self.job_id);
         out.write("ShowSize", &self.show_size);
-        out.write("Status", &self.status);
         ::std::result::Result::Ok(())
     }
     fn output_request_id(
@@ -51,40 +54,70 @@ impl ::alibabacloud_runtime::Operation for ListWorkerResourceInput {
     }
 }
 /// The decoded answer of `ListWorkerResource`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "CurrentPage": 1,
+///   "Data": [
+///     {
+///       "CertDomain": "www.example.com",
+///       "CertId": 12073663,
+///       "CertInstanceId": "lsn-jzk2h0xz5dmynuphb8@1883",
+///       "CertName": "testCertName",
+///       "CloudName": "aliyun",
+///       "CloudProduct": "SLB",
+///       "CloudRegion": "cn-hangzhou",
+///       "DefaultResource": true,
+///       "GmtCreate": "1680228896000",
+///       "GmtModified": "1681956830000",
+///       "Id": 22487,
+///       "InstanceId": "cas-cn-0pp118nuu40b",
+///       "JobId": 8888,
+///       "ListenerId": "lsn-lhl8y7s1e1ngc3m3zz@81",
+///       "NamespaceId": "32fed52a-4bf7-44f6-955f-e82ada68ef18",
+///       "OrderId": 9349278,
+///       "Port": 4431,
+///       "RegionId": "cn-hangzhou",
+///       "ResourceCertId": 123,
+///       "ResourceDomain": "www.example.com",
+///       "ResourceId": 1286999,
+///       "Status": "editing",
+///       "UserId": 0
+///     }
+///   ],
+///   "RequestId": "3E50D480-9765-5CFD-9650-9BACCECA5135",
+///   "ShowSize": 50,
+///   "Total": 8
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListWorkerResourceOutput {
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     #[serde(
         rename = "CurrentPage",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub current_page: ::std::option::Option<i32>,
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, list of [`DataItem`].
+    /// Wire name `Data`: list of [`DataItem`].
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `3E50D480-9765-5CFD-9650-9BACCECA5135`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     #[serde(
         rename = "ShowSize",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub show_size: ::std::option::Option<i32>,
-    /// The `Total` field.
-    ///
-    /// Wire name `Total`, 64-bit integer.
+    /// Wire name `Total`: 64-bit integer. Example: `8`.
     #[serde(
         rename = "Total",
         default,
@@ -96,151 +129,105 @@ pub struct ListWorkerResourceOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataItem {
-    /// The `CertDomain` field.
-    ///
-    /// Wire name `CertDomain`, string.
+    /// Wire name `CertDomain`: string. Example: `www.example.com`.
     #[serde(rename = "CertDomain", default)]
     pub cert_domain: ::std::option::Option<::std::string::String>,
-    /// The `CertId` field.
-    ///
-    /// Wire name `CertId`, 64-bit integer.
+    /// Wire name `CertId`: 64-bit integer. Example: `12073663`.
     #[serde(
         rename = "CertId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub cert_id: ::std::option::Option<i64>,
-    /// The `CertInstanceId` field.
-    ///
-    /// Wire name `CertInstanceId`, string.
+    /// Wire name `CertInstanceId`: string. Example: `lsn-jzk2h0xz5dmynuphb8@1883`.
     #[serde(rename = "CertInstanceId", default)]
     pub cert_instance_id: ::std::option::Option<::std::string::String>,
-    /// The `CertName` field.
-    ///
-    /// Wire name `CertName`, string.
+    /// Wire name `CertName`: string. Example: `testCertName`.
     #[serde(rename = "CertName", default)]
     pub cert_name: ::std::option::Option<::std::string::String>,
-    /// The `CloudName` field.
-    ///
-    /// Wire name `CloudName`, string.
+    /// Wire name `CloudName`: string. Example: `aliyun`.
     #[serde(rename = "CloudName", default)]
     pub cloud_name: ::std::option::Option<::std::string::String>,
-    /// The `CloudProduct` field.
-    ///
-    /// Wire name `CloudProduct`, [`CloudProduct`].
+    /// Wire name `CloudProduct`: [`CloudProduct`]. Example: `SLB`.
     #[serde(rename = "CloudProduct", default)]
     pub cloud_product: ::std::option::Option<CloudProduct>,
-    /// The `CloudRegion` field.
-    ///
-    /// Wire name `CloudRegion`, string.
+    /// Wire name `CloudRegion`: string. Example: `cn-hangzhou`.
     #[serde(rename = "CloudRegion", default)]
     pub cloud_region: ::std::option::Option<::std::string::String>,
-    /// The `DefaultResource` field.
-    ///
-    /// Wire name `DefaultResource`, boolean. Documented values: `true`, `false`.
+    /// Wire name `DefaultResource`: boolean. Documented values: `true`, `false`. Example: `0`.
     #[serde(
         rename = "DefaultResource",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub default_resource: ::std::option::Option<bool>,
-    /// The `GmtCreate` field.
-    ///
-    /// Wire name `GmtCreate`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtCreate`: string. Example: `1680228896000`. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtCreate", default)]
     pub gmt_create: ::std::option::Option<::std::string::String>,
-    /// The `GmtModified` field.
-    ///
-    /// Wire name `GmtModified`, string. Milliseconds since the Unix epoch.
+    /// Wire name `GmtModified`: string. Example: `1681956830000`. Milliseconds since the Unix epoch.
     #[serde(rename = "GmtModified", default)]
     pub gmt_modified: ::std::option::Option<::std::string::String>,
-    /// The `Id` field.
-    ///
-    /// Wire name `Id`, 64-bit integer.
+    /// Wire name `Id`: 64-bit integer. Example: `22487`.
     #[serde(
         rename = "Id",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub id: ::std::option::Option<i64>,
-    /// The `InstanceId` field.
-    ///
-    /// Wire name `InstanceId`, string.
+    /// Wire name `InstanceId`: string. Example: `cas-cn-0pp118nuu40b`.
     #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// The `JobId` field.
-    ///
-    /// Wire name `JobId`, 64-bit integer.
+    /// Wire name `JobId`: 64-bit integer. Example: `8888`.
     #[serde(
         rename = "JobId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub job_id: ::std::option::Option<i64>,
-    /// The `ListenerId` field.
-    ///
-    /// Wire name `ListenerId`, string.
+    /// Wire name `ListenerId`: string. Example: `lsn-lhl8y7s1e1ngc3m3zz@81`.
     #[serde(rename = "ListenerId", default)]
     pub listener_id: ::std::option::Option<::std::string::String>,
-    /// The `NamespaceId` field.
-    ///
-    /// Wire name `NamespaceId`, string.
+    /// Wire name `NamespaceId`: string. Example: `32fed52a-4bf7-44f6-955f-e82ada68ef18`.
     #[serde(rename = "NamespaceId", default)]
     pub namespace_id: ::std::option::Option<::std::string::String>,
-    /// The `OrderId` field.
-    ///
-    /// Wire name `OrderId`, 64-bit integer.
+    /// Wire name `OrderId`: 64-bit integer. Example: `9349278`.
     #[serde(
         rename = "OrderId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub order_id: ::std::option::Option<i64>,
-    /// The `Port` field.
-    ///
-    /// Wire name `Port`, 32-bit integer.
+    /// Wire name `Port`: 32-bit integer. Example: `4431`.
     #[serde(
         rename = "Port",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub port: ::std::option::Option<i32>,
-    /// The `RegionId` field.
-    ///
-    /// Wire name `RegionId`, string.
+    /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     #[serde(rename = "RegionId", default)]
     pub region_id: ::std::option::Option<::std::string::String>,
-    /// The `ResourceCertId` field.
-    ///
-    /// Wire name `ResourceCertId`, 64-bit integer.
+    /// Wire name `ResourceCertId`: 64-bit integer. Example: `123`.
     #[serde(
         rename = "ResourceCertId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub resource_cert_id: ::std::option::Option<i64>,
-    /// The `ResourceDomain` field.
-    ///
-    /// Wire name `ResourceDomain`, string.
+    /// Wire name `ResourceDomain`: string. Example: `www.example.com`.
     #[serde(rename = "ResourceDomain", default)]
     pub resource_domain: ::std::option::Option<::std::string::String>,
-    /// The `ResourceId` field.
-    ///
-    /// Wire name `ResourceId`, 64-bit integer.
+    /// Wire name `ResourceId`: 64-bit integer. Example: `1286999`.
     #[serde(
         rename = "ResourceId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub resource_id: ::std::option::Option<i64>,
-    /// The `Status` field.
-    ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`]. Example: `editing`.
     #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
-    /// The `UserId` field.
-    ///
-    /// Wire name `UserId`, 64-bit integer.
+    /// Wire name `UserId`: 64-bit integer. Example: `1666884372152785`.
     #[serde(
         rename = "UserId",
         default,
@@ -577,29 +564,61 @@ impl ::std::error::Error for ListWorkerResourceError {}
 pub struct ListWorkerResourceBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
+    job_id: JobId_,
+    status: ::std::option::Option<::std::string::String>,
     cloud_product: ::std::option::Option<::std::string::String>,
     current_page: ::std::option::Option<i32>,
-    job_id: JobId_,
     show_size: ::std::option::Option<i32>,
-    status: ::std::option::Option<::std::string::String>,
 }
 impl ListWorkerResourceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListWorkerResourceBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
+            job_id: ::alibabacloud_runtime::Missing,
+            status: ::std::option::Option::None,
             cloud_product: ::std::option::Option::None,
             current_page: ::std::option::Option::None,
-            job_id: ::alibabacloud_runtime::Missing,
             show_size: ::std::option::Option::None,
-            status: ::std::option::Option::None,
         }
     }
 }
 impl<JobId_> ListWorkerResourceBuilder<JobId_> {
+    /// The ID of the deployment job.
+    ///
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
+    pub fn job_id(self, value: i64) -> ListWorkerResourceBuilder<i64> {
+        ListWorkerResourceBuilder {
+            _client: self._client,
+            _options: self._options,
+            job_id: value,
+            status: self.status,
+            cloud_product: self.cloud_product,
+            current_page: self.current_page,
+            show_size: self.show_size,
+        }
+    }
+    /// List only workers in this state.
+    ///
+    /// Wire name `Status`: string. Example: `editing`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.status = value;
+        self
+    }
     /// List only workers for this cloud product.
     ///
-    /// Wire name `CloudProduct`, string.
+    /// Wire name `CloudProduct`: string. Example: `NLB`.
     pub fn cloud_product(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -617,7 +636,7 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
     }
     /// The 1-based number of the page to return.
     ///
-    /// Wire name `CurrentPage`, 32-bit integer.
+    /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     pub fn current_page(mut self, value: i32) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -627,23 +646,9 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
         self.current_page = value;
         self
     }
-    /// The ID of the deployment job.
-    ///
-    /// Wire name `JobId`, 64-bit integer, required.
-    pub fn job_id(self, value: i64) -> ListWorkerResourceBuilder<i64> {
-        ListWorkerResourceBuilder {
-            _client: self._client,
-            _options: self._options,
-            cloud_product: self.cloud_product,
-            current_page: self.current_page,
-            job_id: value,
-            show_size: self.show_size,
-            status: self.status,
-        }
-    }
     /// The number of entries to return per page.
     ///
-    /// Wire name `ShowSize`, 32-bit integer.
+    /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     pub fn show_size(mut self, value: i32) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self
@@ -651,24 +656,6 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i32>) -> Self {
         self.show_size = value;
-        self
-    }
-    /// List only workers in this state.
-    ///
-    /// Wire name `Status`, string.
-    pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `Status`.
-    pub fn set_status(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.status = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
@@ -685,11 +672,11 @@ impl ListWorkerResourceBuilder<i64> {
             self._client,
             self._options,
             ListWorkerResourceInput {
+                job_id: self.job_id,
+                status: self.status,
                 cloud_product: self.cloud_product,
                 current_page: self.current_page,
-                job_id: self.job_id,
                 show_size: self.show_size,
-                status: self.status,
             },
         )
     }
@@ -719,7 +706,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .list_worker_resource()
-    ///     .job_id(1)
+    ///     .job_id(8888)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -3,26 +3,29 @@
 //! Moves a resource into another resource group.
 //!
 //! Call it with [`Client::move_resource_group`](crate::Client::move_resource_group). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/MoveResourceGroup>.
+#![allow(deprecated)]
 /// The parameters of `MoveResourceGroup`. Build it with the builder that [`Client::move_resource_group`](crate::Client::move_resource_group) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MoveResourceGroupInput {
-    /// The region of the resource.
-    ///
-    /// Wire name `RegionId`, string.
-    pub region_id: ::std::option::Option<::std::string::String>,
-    /// The ID of the resource group to move the resource into.
-    ///
-    /// Wire name `ResourceGroupId`, string, required.
-    pub resource_group_id: ::std::string::String,
     /// The ID of the resource to move.
     ///
-    /// Wire name `ResourceId`, string, required.
+    /// Wire name `ResourceId`: string, required. Example: `cas-cn-4591d3xa****`.
     pub resource_id: ::std::string::String,
+    /// The ID of the resource group to move the resource into.
+    ///
+    /// Wire name `ResourceGroupId`: string, required. Example: `rg-acfmykgxu5d46ey`.
+    pub resource_group_id: ::std::string::String,
     /// The type of the resource.
     ///
-    /// Wire name `ResourceType`, string, required.
+    /// Wire name `ResourceType`: string, required. Example: `instance`.
     pub resource_type: ::std::string::String,
+    /// The region of the resource.
+    ///
+    /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
+    pub region_id: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for MoveResourceGroupInput {
     const ACTION: &'static str = "MoveResourceGroup";
@@ -33,10 +36,10 @@ impl ::alibabacloud_runtime::Operation for MoveResourceGroupInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-        out.write("RegionId", &self.region_id);
-        out.write("ResourceGroupId", &self.resource_group_id);
         out.write("ResourceId", &self.resource_id);
+        out.write("ResourceGroupId", &self.resource_group_id);
         out.write("ResourceType", &self.resource_type);
+        out.write("RegionId", &self.region_id);
         ::std::result::Result::Ok(())
     }
     fn output_request_id(
@@ -46,12 +49,20 @@ impl ::alibabacloud_runtime::Operation for MoveResourceGroupInput {
     }
 }
 /// The decoded answer of `MoveResourceGroup`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "RequestId": "5BCD2F6C-7A9D-47C1-8588-2CC6A4E0BE5E"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MoveResourceGroupOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `5BCD2F6C-7A9D-47C1-8588-2CC6A4E0BE5E`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -99,20 +110,20 @@ impl ::std::fmt::Display for MoveResourceGroupError {
     }
 }
 impl ::std::error::Error for MoveResourceGroupError {}
-/// Builds and sends a `MoveResourceGroup` call. `send` becomes available once every required parameter is set (`ResourceGroupId`, `ResourceId`, `ResourceType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `MoveResourceGroup` call. `send` becomes available once every required parameter is set (`ResourceId`, `ResourceGroupId`, `ResourceType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct MoveResourceGroupBuilder<
-    ResourceGroupId_ = ::alibabacloud_runtime::Missing,
     ResourceId_ = ::alibabacloud_runtime::Missing,
+    ResourceGroupId_ = ::alibabacloud_runtime::Missing,
     ResourceType_ = ::alibabacloud_runtime::Missing,
 > {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    resource_group_id: ResourceGroupId_,
     resource_id: ResourceId_,
+    resource_group_id: ResourceGroupId_,
     resource_type: ResourceType_,
+    region_id: ::std::option::Option<::std::string::String>,
 }
 impl MoveResourceGroupBuilder<
     ::alibabacloud_runtime::Missing,
@@ -123,21 +134,73 @@ impl MoveResourceGroupBuilder<
         MoveResourceGroupBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            resource_group_id: ::alibabacloud_runtime::Missing,
             resource_id: ::alibabacloud_runtime::Missing,
+            resource_group_id: ::alibabacloud_runtime::Missing,
             resource_type: ::alibabacloud_runtime::Missing,
+            region_id: ::std::option::Option::None,
         }
     }
 }
 impl<
-    ResourceGroupId_,
     ResourceId_,
+    ResourceGroupId_,
     ResourceType_,
-> MoveResourceGroupBuilder<ResourceGroupId_, ResourceId_, ResourceType_> {
+> MoveResourceGroupBuilder<ResourceId_, ResourceGroupId_, ResourceType_> {
+    /// The ID of the resource to move.
+    ///
+    /// Wire name `ResourceId`: string, required. Example: `cas-cn-4591d3xa****`.
+    pub fn resource_id(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> MoveResourceGroupBuilder<
+        ::std::string::String,
+        ResourceGroupId_,
+        ResourceType_,
+    > {
+        MoveResourceGroupBuilder {
+            _client: self._client,
+            _options: self._options,
+            resource_id: value.into(),
+            resource_group_id: self.resource_group_id,
+            resource_type: self.resource_type,
+            region_id: self.region_id,
+        }
+    }
+    /// The ID of the resource group to move the resource into.
+    ///
+    /// Wire name `ResourceGroupId`: string, required. Example: `rg-acfmykgxu5d46ey`.
+    pub fn resource_group_id(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> MoveResourceGroupBuilder<ResourceId_, ::std::string::String, ResourceType_> {
+        MoveResourceGroupBuilder {
+            _client: self._client,
+            _options: self._options,
+            resource_id: self.resource_id,
+            resource_group_id: value.into(),
+            resource_type: self.resource_type,
+            region_id: self.region_id,
+        }
+    }
+    /// The type of the resource.
+    ///
+    /// Wire name `ResourceType`: string, required. Example: `instance`.
+    pub fn resource_type(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> MoveResourceGroupBuilder<ResourceId_, ResourceGroupId_, ::std::string::String> {
+        MoveResourceGroupBuilder {
+            _client: self._client,
+            _options: self._options,
+            resource_id: self.resource_id,
+            resource_group_id: self.resource_group_id,
+            resource_type: value.into(),
+            region_id: self.region_id,
+        }
+    }
     /// The region of the resource.
     ///
-    /// Wire name `RegionId`, string.
+    /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     pub fn region_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -152,58 +215,6 @@ impl<
     ) -> Self {
         self.region_id = value;
         self
-    }
-    /// The ID of the resource group to move the resource into.
-    ///
-    /// Wire name `ResourceGroupId`, string, required.
-    pub fn resource_group_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> MoveResourceGroupBuilder<::std::string::String, ResourceId_, ResourceType_> {
-        MoveResourceGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: value.into(),
-            resource_id: self.resource_id,
-            resource_type: self.resource_type,
-        }
-    }
-    /// The ID of the resource to move.
-    ///
-    /// Wire name `ResourceId`, string, required.
-    pub fn resource_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> MoveResourceGroupBuilder<
-        ResourceGroupId_,
-        ::std::string::String,
-        ResourceType_,
-    > {
-        MoveResourceGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            resource_id: value.into(),
-            resource_type: self.resource_type,
-        }
-    }
-    /// The type of the resource.
-    ///
-    /// Wire name `ResourceType`, string, required.
-    pub fn resource_type(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> MoveResourceGroupBuilder<ResourceGroupId_, ResourceId_, ::std::string::String> {
-        MoveResourceGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            resource_id: self.resource_id,
-            resource_type: value.into(),
-        }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
@@ -223,10 +234,10 @@ impl MoveResourceGroupBuilder<
             self._client,
             self._options,
             MoveResourceGroupInput {
-                region_id: self.region_id,
-                resource_group_id: self.resource_group_id,
                 resource_id: self.resource_id,
+                resource_group_id: self.resource_group_id,
                 resource_type: self.resource_type,
+                region_id: self.region_id,
             },
         )
     }
@@ -256,9 +267,9 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .move_resource_group()
-    ///     .resource_group_id("example")
-    ///     .resource_id("example")
-    ///     .resource_type("example")
+    ///     .resource_id("cas-cn-4591d3xa****")
+    ///     .resource_group_id("rg-acfmykgxu5d46ey")
+    ///     .resource_type("instance")
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

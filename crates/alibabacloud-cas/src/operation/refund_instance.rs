@@ -3,13 +3,16 @@
 //! Requests a refund for a certificate instance.
 //!
 //! Call it with [`Client::refund_instance`](crate::Client::refund_instance). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/RefundInstance>.
+#![allow(deprecated)]
 /// The parameters of `RefundInstance`. Build it with the builder that [`Client::refund_instance`](crate::Client::refund_instance) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RefundInstanceInput {
     /// The ID of the certificate instance to refund.
     ///
-    /// Wire name `InstanceId`, string, required.
+    /// Wire name `InstanceId`: string, required.
     pub instance_id: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for RefundInstanceInput {
@@ -34,7 +37,7 @@ impl ::alibabacloud_runtime::Operation for RefundInstanceInput {
 pub struct RefundInstanceOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -102,7 +105,7 @@ impl RefundInstanceBuilder<::alibabacloud_runtime::Missing> {
 impl<InstanceId_> RefundInstanceBuilder<InstanceId_> {
     /// The ID of the certificate instance to refund.
     ///
-    /// Wire name `InstanceId`, string, required.
+    /// Wire name `InstanceId`: string, required.
     pub fn instance_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

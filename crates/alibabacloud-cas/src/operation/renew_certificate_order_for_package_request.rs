@@ -3,21 +3,24 @@
 //! Renews a certificate order from a certificate resource plan and returns the new order's ID.
 //!
 //! Call it with [`Client::renew_certificate_order_for_package_request`](crate::Client::renew_certificate_order_for_package_request). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/RenewCertificateOrderForPackageRequest>.
+#![allow(deprecated)]
 /// The parameters of `RenewCertificateOrderForPackageRequest`. Build it with the builder that [`Client::renew_certificate_order_for_package_request`](crate::Client::renew_certificate_order_for_package_request) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RenewCertificateOrderForPackageRequestInput {
-    /// A PEM certificate signing request for the renewed certificate.
-    ///
-    /// Wire name `Csr`, string.
-    pub csr: ::std::option::Option<::std::string::String>,
     /// The ID of the order to renew.
     ///
-    /// Wire name `OrderId`, 64-bit integer, required.
+    /// Wire name `OrderId`: 64-bit integer, required. Example: `123451222`.
     pub order_id: i64,
+    /// A PEM certificate signing request for the renewed certificate.
+    ///
+    /// Wire name `Csr`: string. Example: `-----BEGIN CERTIFICATE REQUEST----- MIIC1TCCAb0CAQAwgY8xCzAJBgNVBAYTAkNOMRIwEAYDVQQIDAlHdWFuZ3pob3Ux ETAPBgNVBAcMCFNoZW56aGVuMQ8wDQYDVQQKDAZDaGFjdW8xEDAOBgNVBAsMB0lU IERlcHQxFzAVBgNVBAMMDnd3dy5jaGFjdW8ubmV0MR0wGwYJKoZIhvcNAQkBFg44 MjkyNjY5QHFxLmNvbTCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBALo7 atRvQf9tKo1NJ/MQqzHvIjHNhU+0MMerDq+tRlJ+a7Ro1r6IWNF5MB0Z****** -----END CERTIFICATE REQUEST-----`.
+    pub csr: ::std::option::Option<::std::string::String>,
     /// Tags to bind to the new order.
     ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
 }
 impl ::alibabacloud_runtime::Operation for RenewCertificateOrderForPackageRequestInput {
@@ -29,8 +32,8 @@ impl ::alibabacloud_runtime::Operation for RenewCertificateOrderForPackageReques
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-        out.write("Csr", &self.csr);
         out.write("OrderId", &self.order_id);
+        out.write("Csr", &self.csr);
         out.write("Tags", &self.tags);
         ::std::result::Result::Ok(())
     }
@@ -41,12 +44,21 @@ impl ::alibabacloud_runtime::Operation for RenewCertificateOrderForPackageReques
     }
 }
 /// The decoded answer of `RenewCertificateOrderForPackageRequest`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "OrderId": 323451222,
+///   "RequestId": "082FAB35-6AB9-4FD5-8750-D36673548E76"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RenewCertificateOrderForPackageRequestOutput {
     /// The ID of the new certificate order.
     ///
-    /// Wire name `OrderId`, 64-bit integer.
+    /// Wire name `OrderId`: 64-bit integer. Example: `323451222`.
     #[serde(
         rename = "OrderId",
         default,
@@ -55,21 +67,17 @@ pub struct RenewCertificateOrderForPackageRequestOutput {
     pub order_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `082FAB35-6AB9-4FD5-8750-D36673548E76`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 /// A structure of the operation, at `request[2].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagsItem {
-    /// The `Key` field.
-    ///
-    /// Wire name `Key`, string.
+    /// Wire name `Key`: string. Example: `account`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// The `Value` field.
-    ///
-    /// Wire name `Value`, string.
+    /// Wire name `Value`: string. Example: `test`.
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -132,8 +140,8 @@ pub struct RenewCertificateOrderForPackageRequestBuilder<
 > {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
-    csr: ::std::option::Option<::std::string::String>,
     order_id: OrderId_,
+    csr: ::std::option::Option<::std::string::String>,
     tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
 }
 impl RenewCertificateOrderForPackageRequestBuilder<::alibabacloud_runtime::Missing> {
@@ -141,16 +149,31 @@ impl RenewCertificateOrderForPackageRequestBuilder<::alibabacloud_runtime::Missi
         RenewCertificateOrderForPackageRequestBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
-            csr: ::std::option::Option::None,
             order_id: ::alibabacloud_runtime::Missing,
+            csr: ::std::option::Option::None,
             tags: ::std::option::Option::None,
         }
     }
 }
 impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
+    /// The ID of the order to renew.
+    ///
+    /// Wire name `OrderId`: 64-bit integer, required. Example: `123451222`.
+    pub fn order_id(
+        self,
+        value: i64,
+    ) -> RenewCertificateOrderForPackageRequestBuilder<i64> {
+        RenewCertificateOrderForPackageRequestBuilder {
+            _client: self._client,
+            _options: self._options,
+            order_id: value,
+            csr: self.csr,
+            tags: self.tags,
+        }
+    }
     /// A PEM certificate signing request for the renewed certificate.
     ///
-    /// Wire name `Csr`, string.
+    /// Wire name `Csr`: string. Example: `-----BEGIN CERTIFICATE REQUEST----- MIIC1TCCAb0CAQAwgY8xCzAJBgNVBAYTAkNOMRIwEAYDVQQIDAlHdWFuZ3pob3Ux ETAPBgNVBAcMCFNoZW56aGVuMQ8wDQYDVQQKDAZDaGFjdW8xEDAOBgNVBAsMB0lU IERlcHQxFzAVBgNVBAMMDnd3dy5jaGFjdW8ubmV0MR0wGwYJKoZIhvcNAQkBFg44 MjkyNjY5QHFxLmNvbTCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBALo7 atRvQf9tKo1NJ/MQqzHvIjHNhU+0MMerDq+tRlJ+a7Ro1r6IWNF5MB0Z****** -----END CERTIFICATE REQUEST-----`.
     pub fn csr(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -166,24 +189,9 @@ impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
         self.csr = value;
         self
     }
-    /// The ID of the order to renew.
-    ///
-    /// Wire name `OrderId`, 64-bit integer, required.
-    pub fn order_id(
-        self,
-        value: i64,
-    ) -> RenewCertificateOrderForPackageRequestBuilder<i64> {
-        RenewCertificateOrderForPackageRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            csr: self.csr,
-            order_id: value,
-            tags: self.tags,
-        }
-    }
     /// Tags to bind to the new order.
     ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
         self.tags = ::std::option::Option::Some(value);
         self
@@ -214,8 +222,8 @@ impl RenewCertificateOrderForPackageRequestBuilder<i64> {
             self._client,
             self._options,
             RenewCertificateOrderForPackageRequestInput {
-                csr: self.csr,
                 order_id: self.order_id,
+                csr: self.csr,
                 tags: self.tags,
             },
         )
@@ -246,7 +254,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .renew_certificate_order_for_package_request()
-    ///     .order_id(1)
+    ///     .order_id(123451222)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -3,17 +3,20 @@
 //! Revokes the certificate issued for a certificate instance.
 //!
 //! Call it with [`Client::revoke_certificate`](crate::Client::revoke_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/RevokeCertificate>.
+#![allow(deprecated)]
 /// The parameters of `RevokeCertificate`. Build it with the builder that [`Client::revoke_certificate`](crate::Client::revoke_certificate) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RevokeCertificateInput {
     /// The ID of the certificate to revoke.
     ///
-    /// Wire name `CertificateId`, 64-bit integer.
+    /// Wire name `CertificateId`: 64-bit integer.
     pub certificate_id: ::std::option::Option<i64>,
     /// The ID of the certificate instance.
     ///
-    /// Wire name `InstanceId`, string, required.
+    /// Wire name `InstanceId`: string, required.
     pub instance_id: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for RevokeCertificateInput {
@@ -41,7 +44,7 @@ impl ::alibabacloud_runtime::Operation for RevokeCertificateInput {
 pub struct RevokeCertificateOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -111,7 +114,7 @@ impl RevokeCertificateBuilder<::alibabacloud_runtime::Missing> {
 impl<InstanceId_> RevokeCertificateBuilder<InstanceId_> {
     /// The ID of the certificate to revoke.
     ///
-    /// Wire name `CertificateId`, 64-bit integer.
+    /// Wire name `CertificateId`: 64-bit integer.
     pub fn certificate_id(mut self, value: i64) -> Self {
         self.certificate_id = ::std::option::Option::Some(value);
         self
@@ -123,7 +126,7 @@ impl<InstanceId_> RevokeCertificateBuilder<InstanceId_> {
     }
     /// The ID of the certificate instance.
     ///
-    /// Wire name `InstanceId`, string, required.
+    /// Wire name `InstanceId`: string, required.
     pub fn instance_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3,13 +3,16 @@
 //! Revokes a client certificate issued from a certificate warehouse.
 //!
 //! Call it with [`Client::revoke_wh_client_certificate`](crate::Client::revoke_wh_client_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/RevokeWHClientCertificate>.
+#![allow(deprecated)]
 /// The parameters of `RevokeWHClientCertificate`. Build it with the builder that [`Client::revoke_wh_client_certificate`](crate::Client::revoke_wh_client_certificate) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RevokeWHClientCertificateInput {
     /// The identifier of the client certificate to revoke.
     ///
-    /// Wire name `Identifier`, string, required.
+    /// Wire name `Identifier`: string, required.
     pub identifier: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for RevokeWHClientCertificateInput {
@@ -36,7 +39,7 @@ impl ::alibabacloud_runtime::Operation for RevokeWHClientCertificateInput {
 pub struct RevokeWHClientCertificateOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -106,7 +109,7 @@ impl RevokeWHClientCertificateBuilder<::alibabacloud_runtime::Missing> {
 impl<Identifier_> RevokeWHClientCertificateBuilder<Identifier_> {
     /// The identifier of the client certificate to revoke.
     ///
-    /// Wire name `Identifier`, string, required.
+    /// Wire name `Identifier`: string, required.
     pub fn identifier(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3,17 +3,20 @@
 //! Shares a certificate with another Alibaba Cloud account.
 //!
 //! Call it with [`Client::share_certificate`](crate::Client::share_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/ShareCertificate>.
+#![allow(deprecated)]
 /// The parameters of `ShareCertificate`. Build it with the builder that [`Client::share_certificate`](crate::Client::share_certificate) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ShareCertificateInput {
     /// The ID of the certificate to share.
     ///
-    /// Wire name `CertificateId`, 64-bit integer, required.
+    /// Wire name `CertificateId`: 64-bit integer, required.
     pub certificate_id: i64,
     /// The ID of the Alibaba Cloud account to share the certificate with.
     ///
-    /// Wire name `TargetUserId`, 64-bit integer, required.
+    /// Wire name `TargetUserId`: 64-bit integer, required.
     pub target_user_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for ShareCertificateInput {
@@ -41,7 +44,7 @@ impl ::alibabacloud_runtime::Operation for ShareCertificateInput {
 pub struct ShareCertificateOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -120,7 +123,7 @@ impl<
 > ShareCertificateBuilder<CertificateId_, TargetUserId_> {
     /// The ID of the certificate to share.
     ///
-    /// Wire name `CertificateId`, 64-bit integer, required.
+    /// Wire name `CertificateId`: 64-bit integer, required.
     pub fn certificate_id(
         self,
         value: i64,
@@ -134,7 +137,7 @@ impl<
     }
     /// The ID of the Alibaba Cloud account to share the certificate with.
     ///
-    /// Wire name `TargetUserId`, 64-bit integer, required.
+    /// Wire name `TargetUserId`: 64-bit integer, required.
     pub fn target_user_id(
         self,
         value: i64,

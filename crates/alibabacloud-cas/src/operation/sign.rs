@@ -3,33 +3,36 @@
 //! Signs a message with the private key of a certificate that the service holds.
 //!
 //! Call it with [`Client::sign`](crate::Client::sign). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/Sign>.
+#![allow(deprecated)]
 /// The parameters of `Sign`. Build it with the builder that [`Client::sign`](crate::Client::sign) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SignInput {
-    /// The identifier of the certificate whose private key signs.
-    ///
-    /// Wire name `CertIdentifier`, string.
-    pub cert_identifier: ::std::option::Option<::std::string::String>,
-    /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
-    ///
-    /// Wire name `CustomIdentifier`, string.
-    pub custom_identifier: ::std::option::Option<::std::string::String>,
     /// The data to sign, or its digest.
     ///
-    /// Wire name `Message`, string, required.
+    /// Wire name `Message`: string, required. Example: `message`.
     pub message: ::std::string::String,
-    /// Whether `Message` is the raw data or a precomputed digest.
+    /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
     ///
-    /// Wire name `MessageType`, string, required.
-    pub message_type: ::std::string::String,
+    /// Wire name `CustomIdentifier`: string.
+    pub custom_identifier: ::std::option::Option<::std::string::String>,
+    /// The identifier of the certificate whose private key signs.
+    ///
+    /// Wire name `CertIdentifier`: string. Example: `ccaf0c629c2be1e2abb63bb76b`.
+    pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// The signature algorithm.
     ///
-    /// Wire name `SigningAlgorithm`, string, required.
+    /// Wire name `SigningAlgorithm`: string, required. Example: `SHA256withRSA`.
     pub signing_algorithm: ::std::string::String,
+    /// Whether `Message` is the raw data or a precomputed digest.
+    ///
+    /// Wire name `MessageType`: string, required. Example: `RAW`.
+    pub message_type: ::std::string::String,
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer.
+    /// Wire name `WarehouseId`: 64-bit integer.
     pub warehouse_id: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for SignInput {
@@ -41,11 +44,11 @@ impl ::alibabacloud_runtime::Operation for SignInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-        out.write("CertIdentifier", &self.cert_identifier);
-        out.write("CustomIdentifier", &self.custom_identifier);
         out.write("Message", &self.message);
-        out.write("MessageType", &self.message_type);
+        out.write("CustomIdentifier", &self.custom_identifier);
+        out.write("CertIdentifier", &self.cert_identifier);
         out.write("SigningAlgorithm", &self.signing_algorithm);
+        out.write("MessageType", &self.message_type);
         out.write("WarehouseId", &self.warehouse_id);
         ::std::result::Result::Ok(())
     }
@@ -54,17 +57,24 @@ impl ::alibabacloud_runtime::Operation for SignInput {
     }
 }
 /// The decoded answer of `Sign`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "RequestId": "1ed33293-2e48-6b14-861e-538e28e408eb",
+///   "Signature": "eyaC0w3ROK5b3QcHmUtAhMY/sQjKu2t3uBfnf6J/gn7JfZtyxwcCUjzXbw5jmqJQRbj1te670Bshg9kUdanKhtHFhJjU5jX+ZMMBr6pH0gqQDJxR0K0yHXRc0Q5OQoUZ6BfpbI4Wt4jJvJSdCstz1vSg12CfEHS8Kd5qfhItK7Y="
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SignOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `1ed33293-2e48-6b14-861e-538e28e408eb`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `Signature` field.
-    ///
-    /// Wire name `Signature`, string.
+    /// Wire name `Signature`: string. Example: `eyaC0w3ROK5b3QcHmUtAhMY/sQjKu2t3uBfnf6J/gn7JfZtyxwcCUjzXbw5jmqJQRbj1te670Bshg9kUdanKhtHFhJjU5jX+ZMMBr6pH0gqQDJxR0K0yHXRc0Q5OQoUZ6BfpbI4Wt4jJvJSdCstz1vSg12CfEHS8Kd5qfhItK7Y=`.
     #[serde(rename = "Signature", default)]
     pub signature: ::std::option::Option<::std::string::String>,
 }
@@ -112,21 +122,21 @@ impl ::std::fmt::Display for SignError {
     }
 }
 impl ::std::error::Error for SignError {}
-/// Builds and sends a `Sign` call. `send` becomes available once every required parameter is set (`Message`, `MessageType`, `SigningAlgorithm`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `Sign` call. `send` becomes available once every required parameter is set (`Message`, `SigningAlgorithm`, `MessageType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SignBuilder<
     Message_ = ::alibabacloud_runtime::Missing,
-    MessageType_ = ::alibabacloud_runtime::Missing,
     SigningAlgorithm_ = ::alibabacloud_runtime::Missing,
+    MessageType_ = ::alibabacloud_runtime::Missing,
 > {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
-    cert_identifier: ::std::option::Option<::std::string::String>,
-    custom_identifier: ::std::option::Option<::std::string::String>,
     message: Message_,
-    message_type: MessageType_,
+    custom_identifier: ::std::option::Option<::std::string::String>,
+    cert_identifier: ::std::option::Option<::std::string::String>,
     signing_algorithm: SigningAlgorithm_,
+    message_type: MessageType_,
     warehouse_id: ::std::option::Option<i64>,
 }
 impl SignBuilder<
@@ -138,41 +148,41 @@ impl SignBuilder<
         SignBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
-            cert_identifier: ::std::option::Option::None,
-            custom_identifier: ::std::option::Option::None,
             message: ::alibabacloud_runtime::Missing,
-            message_type: ::alibabacloud_runtime::Missing,
+            custom_identifier: ::std::option::Option::None,
+            cert_identifier: ::std::option::Option::None,
             signing_algorithm: ::alibabacloud_runtime::Missing,
+            message_type: ::alibabacloud_runtime::Missing,
             warehouse_id: ::std::option::Option::None,
         }
     }
 }
 impl<
     Message_,
-    MessageType_,
     SigningAlgorithm_,
-> SignBuilder<Message_, MessageType_, SigningAlgorithm_> {
-    /// The identifier of the certificate whose private key signs.
+    MessageType_,
+> SignBuilder<Message_, SigningAlgorithm_, MessageType_> {
+    /// The data to sign, or its digest.
     ///
-    /// Wire name `CertIdentifier`, string.
-    pub fn cert_identifier(
-        mut self,
+    /// Wire name `Message`: string, required. Example: `message`.
+    pub fn message(
+        self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cert_identifier = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `CertIdentifier`.
-    pub fn set_cert_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.cert_identifier = value;
-        self
+    ) -> SignBuilder<::std::string::String, SigningAlgorithm_, MessageType_> {
+        SignBuilder {
+            _client: self._client,
+            _options: self._options,
+            message: value.into(),
+            custom_identifier: self.custom_identifier,
+            cert_identifier: self.cert_identifier,
+            signing_algorithm: self.signing_algorithm,
+            message_type: self.message_type,
+            warehouse_id: self.warehouse_id,
+        }
     }
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
     ///
-    /// Wire name `CustomIdentifier`, string.
+    /// Wire name `CustomIdentifier`: string.
     pub fn custom_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -188,63 +198,63 @@ impl<
         self.custom_identifier = value;
         self
     }
-    /// The data to sign, or its digest.
+    /// The identifier of the certificate whose private key signs.
     ///
-    /// Wire name `Message`, string, required.
-    pub fn message(
+    /// Wire name `CertIdentifier`: string. Example: `ccaf0c629c2be1e2abb63bb76b`.
+    pub fn cert_identifier(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cert_identifier = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `CertIdentifier`.
+    pub fn set_cert_identifier(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.cert_identifier = value;
+        self
+    }
+    /// The signature algorithm.
+    ///
+    /// Wire name `SigningAlgorithm`: string, required. Example: `SHA256withRSA`.
+    pub fn signing_algorithm(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SignBuilder<::std::string::String, MessageType_, SigningAlgorithm_> {
+    ) -> SignBuilder<Message_, ::std::string::String, MessageType_> {
         SignBuilder {
             _client: self._client,
             _options: self._options,
-            cert_identifier: self.cert_identifier,
+            message: self.message,
             custom_identifier: self.custom_identifier,
-            message: value.into(),
+            cert_identifier: self.cert_identifier,
+            signing_algorithm: value.into(),
             message_type: self.message_type,
-            signing_algorithm: self.signing_algorithm,
             warehouse_id: self.warehouse_id,
         }
     }
     /// Whether `Message` is the raw data or a precomputed digest.
     ///
-    /// Wire name `MessageType`, string, required.
+    /// Wire name `MessageType`: string, required. Example: `RAW`.
     pub fn message_type(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SignBuilder<Message_, ::std::string::String, SigningAlgorithm_> {
+    ) -> SignBuilder<Message_, SigningAlgorithm_, ::std::string::String> {
         SignBuilder {
             _client: self._client,
             _options: self._options,
-            cert_identifier: self.cert_identifier,
-            custom_identifier: self.custom_identifier,
             message: self.message,
-            message_type: value.into(),
+            custom_identifier: self.custom_identifier,
+            cert_identifier: self.cert_identifier,
             signing_algorithm: self.signing_algorithm,
-            warehouse_id: self.warehouse_id,
-        }
-    }
-    /// The signature algorithm.
-    ///
-    /// Wire name `SigningAlgorithm`, string, required.
-    pub fn signing_algorithm(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SignBuilder<Message_, MessageType_, ::std::string::String> {
-        SignBuilder {
-            _client: self._client,
-            _options: self._options,
-            cert_identifier: self.cert_identifier,
-            custom_identifier: self.custom_identifier,
-            message: self.message,
-            message_type: self.message_type,
-            signing_algorithm: value.into(),
+            message_type: value.into(),
             warehouse_id: self.warehouse_id,
         }
     }
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer.
+    /// Wire name `WarehouseId`: 64-bit integer.
     pub fn warehouse_id(mut self, value: i64) -> Self {
         self.warehouse_id = ::std::option::Option::Some(value);
         self
@@ -268,11 +278,11 @@ impl SignBuilder<::std::string::String, ::std::string::String, ::std::string::St
             self._client,
             self._options,
             SignInput {
-                cert_identifier: self.cert_identifier,
-                custom_identifier: self.custom_identifier,
                 message: self.message,
-                message_type: self.message_type,
+                custom_identifier: self.custom_identifier,
+                cert_identifier: self.cert_identifier,
                 signing_algorithm: self.signing_algorithm,
+                message_type: self.message_type,
                 warehouse_id: self.warehouse_id,
             },
         )
@@ -300,9 +310,9 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .sign()
-    ///     .message("example")
-    ///     .message_type("example")
-    ///     .signing_algorithm("example")
+    ///     .message("message")
+    ///     .signing_algorithm("SHA256withRSA")
+    ///     .message_type("RAW")
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -3,25 +3,28 @@
 //! Binds tags to resources.
 //!
 //! Call it with [`Client::tag_resources`](crate::Client::tag_resources). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/TagResources>.
+#![allow(deprecated)]
 /// The parameters of `TagResources`. Build it with the builder that [`Client::tag_resources`](crate::Client::tag_resources) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TagResourcesInput {
     /// The region of the resources.
     ///
-    /// Wire name `RegionId`, string, required.
+    /// Wire name `RegionId`: string, required.
     pub region_id: ::std::string::String,
     /// The IDs of the resources to tag.
     ///
-    /// Wire name `ResourceId`, list of string, required.
+    /// Wire name `ResourceId`: list of string, required.
     pub resource_id: ::std::vec::Vec<::std::string::String>,
     /// The type of the resources.
     ///
-    /// Wire name `ResourceType`, string, required.
+    /// Wire name `ResourceType`: string, required.
     pub resource_type: ::std::string::String,
     /// The tag keys and values to bind.
     ///
-    /// Wire name `Tag`, list of [`TagItem`].
+    /// Wire name `Tag`: list of [`TagItem`].
     pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for TagResourcesInput {
@@ -49,21 +52,17 @@ impl ::alibabacloud_runtime::Operation for TagResourcesInput {
 pub struct TagResourcesOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 /// A structure of the operation, at `request[3].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagItem {
-    /// The `Key` field.
-    ///
-    /// Wire name `Key`, string.
+    /// Wire name `Key`: string.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// The `Value` field.
-    ///
-    /// Wire name `Value`, string.
+    /// Wire name `Value`: string.
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -155,7 +154,7 @@ impl<
 > TagResourcesBuilder<RegionId_, ResourceId_, ResourceType_> {
     /// The region of the resources.
     ///
-    /// Wire name `RegionId`, string, required.
+    /// Wire name `RegionId`: string, required.
     pub fn region_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -171,7 +170,7 @@ impl<
     }
     /// The IDs of the resources to tag.
     ///
-    /// Wire name `ResourceId`, list of string, required.
+    /// Wire name `ResourceId`: list of string, required.
     pub fn resource_id(
         self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -191,7 +190,7 @@ impl<
     }
     /// The type of the resources.
     ///
-    /// Wire name `ResourceType`, string, required.
+    /// Wire name `ResourceType`: string, required.
     pub fn resource_type(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -207,7 +206,7 @@ impl<
     }
     /// The tag keys and values to bind.
     ///
-    /// Wire name `Tag`, list of [`TagItem`].
+    /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
         self.tag = ::std::option::Option::Some(value);
         self
@@ -272,7 +271,7 @@ impl crate::Client {
     /// let output = client
     ///     .tag_resources()
     ///     .region_id("example")
-    ///     .resource_id(vec![])
+    ///     .resource_id(vec!["example".into()])
     ///     .resource_type("example")
     ///     .send()
     ///     .await?;

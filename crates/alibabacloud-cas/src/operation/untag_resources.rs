@@ -3,29 +3,32 @@
 //! Removes tags from resources.
 //!
 //! Call it with [`Client::untag_resources`](crate::Client::untag_resources). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UntagResources>.
+#![allow(deprecated)]
 /// The parameters of `UntagResources`. Build it with the builder that [`Client::untag_resources`](crate::Client::untag_resources) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UntagResourcesInput {
     /// Set to true to remove every tag from the resources.
     ///
-    /// Wire name `All`, boolean.
+    /// Wire name `All`: boolean.
     pub all: ::std::option::Option<bool>,
     /// The region of the resources.
     ///
-    /// Wire name `RegionId`, string, required.
+    /// Wire name `RegionId`: string, required.
     pub region_id: ::std::string::String,
     /// The IDs of the resources to untag.
     ///
-    /// Wire name `ResourceId`, list of string, required.
+    /// Wire name `ResourceId`: list of string, required.
     pub resource_id: ::std::vec::Vec<::std::string::String>,
     /// The type of the resources.
     ///
-    /// Wire name `ResourceType`, string, required.
+    /// Wire name `ResourceType`: string, required.
     pub resource_type: ::std::string::String,
     /// The keys of the tags to remove.
     ///
-    /// Wire name `TagKey`, list of string.
+    /// Wire name `TagKey`: list of string.
     pub tag_key: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl ::alibabacloud_runtime::Operation for UntagResourcesInput {
@@ -54,7 +57,7 @@ impl ::alibabacloud_runtime::Operation for UntagResourcesInput {
 pub struct UntagResourcesOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -142,7 +145,7 @@ impl<
 > UntagResourcesBuilder<RegionId_, ResourceId_, ResourceType_> {
     /// Set to true to remove every tag from the resources.
     ///
-    /// Wire name `All`, boolean.
+    /// Wire name `All`: boolean.
     pub fn all(mut self, value: bool) -> Self {
         self.all = ::std::option::Option::Some(value);
         self
@@ -154,7 +157,7 @@ impl<
     }
     /// The region of the resources.
     ///
-    /// Wire name `RegionId`, string, required.
+    /// Wire name `RegionId`: string, required.
     pub fn region_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -171,7 +174,7 @@ impl<
     }
     /// The IDs of the resources to untag.
     ///
-    /// Wire name `ResourceId`, list of string, required.
+    /// Wire name `ResourceId`: list of string, required.
     pub fn resource_id(
         self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -192,7 +195,7 @@ impl<
     }
     /// The type of the resources.
     ///
-    /// Wire name `ResourceType`, string, required.
+    /// Wire name `ResourceType`: string, required.
     pub fn resource_type(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -209,7 +212,7 @@ impl<
     }
     /// The keys of the tags to remove.
     ///
-    /// Wire name `TagKey`, list of string.
+    /// Wire name `TagKey`: list of string.
     pub fn tag_key(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.tag_key = ::std::option::Option::Some(value);
         self
@@ -275,7 +278,7 @@ impl crate::Client {
     /// let output = client
     ///     .untag_resources()
     ///     .region_id("example")
-    ///     .resource_id(vec![])
+    ///     .resource_id(vec!["example".into()])
     ///     .resource_type("example")
     ///     .send()
     ///     .await?;

@@ -3,61 +3,48 @@
 //! Replaces the details of a company profile.
 //!
 //! Call it with [`Client::update_company`](crate::Client::update_company). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UpdateCompany>.
+#![allow(deprecated)]
 /// The parameters of `UpdateCompany`. Build it with the builder that [`Client::update_company`](crate::Client::update_company) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UpdateCompanyInput {
-    /// The `City` field.
-    ///
-    /// Wire name `City`, string, required.
+    /// Wire name `City`: string, required.
     pub city: ::std::string::String,
-    /// The `CompanyAddress` field.
-    ///
-    /// Wire name `CompanyAddress`, string, required.
+    /// Wire name `CompanyAddress`: string, required.
     pub company_address: ::std::string::String,
     /// The company's official registration number.
     ///
-    /// Wire name `CompanyCode`, string, required.
+    /// Wire name `CompanyCode`: string, required.
     pub company_code: ::std::string::String,
-    /// The `CompanyEmail` field.
-    ///
-    /// Wire name `CompanyEmail`, string.
+    /// Wire name `CompanyEmail`: string.
     pub company_email: ::std::option::Option<::std::string::String>,
     /// The ID of the company profile to update.
     ///
-    /// Wire name `CompanyId`, 64-bit integer, required.
+    /// Wire name `CompanyId`: 64-bit integer, required.
     pub company_id: i64,
-    /// The `CompanyName` field.
-    ///
-    /// Wire name `CompanyName`, string, required.
+    /// Wire name `CompanyName`: string, required.
     pub company_name: ::std::string::String,
-    /// The `CompanyPhone` field.
-    ///
-    /// Wire name `CompanyPhone`, string, required.
+    /// Wire name `CompanyPhone`: string, required.
     pub company_phone: ::std::string::String,
     /// A numeric code for the kind of organization.
     ///
-    /// Wire name `CompanyType`, 32-bit integer, required.
+    /// Wire name `CompanyType`: 32-bit integer, required.
     pub company_type: i32,
     /// The two-letter code of the company's country.
     ///
-    /// Wire name `CountryCode`, string, required.
+    /// Wire name `CountryCode`: string, required.
     pub country_code: ::std::string::String,
-    /// The `Department` field.
-    ///
-    /// Wire name `Department`, string.
+    /// Wire name `Department`: string.
     pub department: ::std::option::Option<::std::string::String>,
     /// The language the profile is written in.
     ///
-    /// Wire name `Lang`, string.
+    /// Wire name `Lang`: string.
     pub lang: ::std::option::Option<::std::string::String>,
-    /// The `PostCode` field.
-    ///
-    /// Wire name `PostCode`, string, required.
+    /// Wire name `PostCode`: string, required.
     pub post_code: ::std::string::String,
-    /// The `Province` field.
-    ///
-    /// Wire name `Province`, string, required.
+    /// Wire name `Province`: string, required.
     pub province: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for UpdateCompanyInput {
@@ -92,9 +79,7 @@ impl ::alibabacloud_runtime::Operation for UpdateCompanyInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCompanyOutput {
-    /// The `CompanyId` field.
-    ///
-    /// Wire name `CompanyId`, 64-bit integer.
+    /// Wire name `CompanyId`: 64-bit integer.
     #[serde(
         rename = "CompanyId",
         default,
@@ -103,7 +88,7 @@ pub struct UpdateCompanyOutput {
     pub company_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -237,9 +222,7 @@ impl<
     PostCode_,
     Province_,
 > {
-    /// The `City` field.
-    ///
-    /// Wire name `City`, string, required.
+    /// Wire name `City`: string, required.
     pub fn city(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -273,9 +256,7 @@ impl<
             province: self.province,
         }
     }
-    /// The `CompanyAddress` field.
-    ///
-    /// Wire name `CompanyAddress`, string, required.
+    /// Wire name `CompanyAddress`: string, required.
     pub fn company_address(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -311,7 +292,7 @@ impl<
     }
     /// The company's official registration number.
     ///
-    /// Wire name `CompanyCode`, string, required.
+    /// Wire name `CompanyCode`: string, required.
     pub fn company_code(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -345,9 +326,7 @@ impl<
             province: self.province,
         }
     }
-    /// The `CompanyEmail` field.
-    ///
-    /// Wire name `CompanyEmail`, string.
+    /// Wire name `CompanyEmail`: string.
     pub fn company_email(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -365,7 +344,7 @@ impl<
     }
     /// The ID of the company profile to update.
     ///
-    /// Wire name `CompanyId`, 64-bit integer, required.
+    /// Wire name `CompanyId`: 64-bit integer, required.
     pub fn company_id(
         self,
         value: i64,
@@ -399,9 +378,7 @@ impl<
             province: self.province,
         }
     }
-    /// The `CompanyName` field.
-    ///
-    /// Wire name `CompanyName`, string, required.
+    /// Wire name `CompanyName`: string, required.
     pub fn company_name(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -435,9 +412,7 @@ impl<
             province: self.province,
         }
     }
-    /// The `CompanyPhone` field.
-    ///
-    /// Wire name `CompanyPhone`, string, required.
+    /// Wire name `CompanyPhone`: string, required.
     pub fn company_phone(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -473,7 +448,7 @@ impl<
     }
     /// A numeric code for the kind of organization.
     ///
-    /// Wire name `CompanyType`, 32-bit integer, required.
+    /// Wire name `CompanyType`: 32-bit integer, required.
     pub fn company_type(
         self,
         value: i32,
@@ -509,7 +484,7 @@ impl<
     }
     /// The two-letter code of the company's country.
     ///
-    /// Wire name `CountryCode`, string, required.
+    /// Wire name `CountryCode`: string, required.
     pub fn country_code(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -543,9 +518,7 @@ impl<
             province: self.province,
         }
     }
-    /// The `Department` field.
-    ///
-    /// Wire name `Department`, string.
+    /// Wire name `Department`: string.
     pub fn department(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -563,7 +536,7 @@ impl<
     }
     /// The language the profile is written in.
     ///
-    /// Wire name `Lang`, string.
+    /// Wire name `Lang`: string.
     pub fn lang(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -579,9 +552,7 @@ impl<
         self.lang = value;
         self
     }
-    /// The `PostCode` field.
-    ///
-    /// Wire name `PostCode`, string, required.
+    /// Wire name `PostCode`: string, required.
     pub fn post_code(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -615,9 +586,7 @@ impl<
             province: self.province,
         }
     }
-    /// The `Province` field.
-    ///
-    /// Wire name `Province`, string, required.
+    /// Wire name `Province`: string, required.
     pub fn province(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -3,33 +3,32 @@
 //! Changes the details of a notification contact.
 //!
 //! Call it with [`Client::update_contact`](crate::Client::update_contact). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UpdateContact>.
+#![allow(deprecated)]
 /// The parameters of `UpdateContact`. Build it with the builder that [`Client::update_contact`](crate::Client::update_contact) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UpdateContactInput {
     /// The ID of the contact to update.
     ///
-    /// Wire name `ContactId`, 64-bit integer, required.
+    /// Wire name `ContactId`: 64-bit integer, required.
     pub contact_id: i64,
-    /// The `Email` field.
-    ///
-    /// Wire name `Email`, string.
+    /// Wire name `Email`: string.
     pub email: ::std::option::Option<::std::string::String>,
     /// The contact's identity card number.
     ///
-    /// Wire name `Idcard`, string.
+    /// Wire name `Idcard`: string.
     pub idcard: ::std::option::Option<::std::string::String>,
     /// The contact's mobile phone number.
     ///
-    /// Wire name `Mobile`, string.
+    /// Wire name `Mobile`: string.
     pub mobile: ::std::option::Option<::std::string::String>,
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     pub name: ::std::option::Option<::std::string::String>,
     /// Webhook addresses that receive notifications, as one JSON-encoded string.
     ///
-    /// Wire name `Webhooks`, string.
+    /// Wire name `Webhooks`: string.
     pub webhooks: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for UpdateContactInput {
@@ -57,9 +56,7 @@ impl ::alibabacloud_runtime::Operation for UpdateContactInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateContactOutput {
-    /// The `ContactId` field.
-    ///
-    /// Wire name `ContactId`, 64-bit integer.
+    /// Wire name `ContactId`: 64-bit integer.
     #[serde(
         rename = "ContactId",
         default,
@@ -68,7 +65,7 @@ pub struct UpdateContactOutput {
     pub contact_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -146,7 +143,7 @@ impl UpdateContactBuilder<::alibabacloud_runtime::Missing> {
 impl<ContactId_> UpdateContactBuilder<ContactId_> {
     /// The ID of the contact to update.
     ///
-    /// Wire name `ContactId`, 64-bit integer, required.
+    /// Wire name `ContactId`: 64-bit integer, required.
     pub fn contact_id(self, value: i64) -> UpdateContactBuilder<i64> {
         UpdateContactBuilder {
             _client: self._client,
@@ -159,9 +156,7 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
             webhooks: self.webhooks,
         }
     }
-    /// The `Email` field.
-    ///
-    /// Wire name `Email`, string.
+    /// Wire name `Email`: string.
     pub fn email(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -179,7 +174,7 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
     }
     /// The contact's identity card number.
     ///
-    /// Wire name `Idcard`, string.
+    /// Wire name `Idcard`: string.
     pub fn idcard(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -197,7 +192,7 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
     }
     /// The contact's mobile phone number.
     ///
-    /// Wire name `Mobile`, string.
+    /// Wire name `Mobile`: string.
     pub fn mobile(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -213,9 +208,7 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
         self.mobile = value;
         self
     }
-    /// The `Name` field.
-    ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -233,7 +226,7 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
     }
     /// Webhook addresses that receive notifications, as one JSON-encoded string.
     ///
-    /// Wire name `Webhooks`, string.
+    /// Wire name `Webhooks`: string.
     pub fn webhooks(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

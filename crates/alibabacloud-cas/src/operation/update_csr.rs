@@ -3,17 +3,20 @@
 //! Stores the private key that belongs to an existing certificate signing request.
 //!
 //! Call it with [`Client::update_csr`](crate::Client::update_csr). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UpdateCsr>.
+#![allow(deprecated)]
 /// The parameters of `UpdateCsr`. Build it with the builder that [`Client::update_csr`](crate::Client::update_csr) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UpdateCsrInput {
     /// The ID of the certificate signing request.
     ///
-    /// Wire name `CsrId`, 64-bit integer, required.
+    /// Wire name `CsrId`: 64-bit integer, required. Example: `5209`.
     pub csr_id: i64,
     /// The PEM private key that belongs to the request.
     ///
-    /// Wire name `Key`, string, required.
+    /// Wire name `Key`: string, required. Example: `-----BEGIN RSA PRIVATE KEY----- MII.... -----END RSA PRIVATE KEY-----`.
     pub key: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for UpdateCsrInput {
@@ -34,12 +37,20 @@ impl ::alibabacloud_runtime::Operation for UpdateCsrInput {
     }
 }
 /// The decoded answer of `UpdateCsr`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "RequestId": "082FAB35-6AB9-4FD5-8750-D36673548E76"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCsrOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `082FAB35-6AB9-4FD5-8750-D36673548E76`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -112,7 +123,7 @@ impl UpdateCsrBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::M
 impl<CsrId_, Key_> UpdateCsrBuilder<CsrId_, Key_> {
     /// The ID of the certificate signing request.
     ///
-    /// Wire name `CsrId`, 64-bit integer, required.
+    /// Wire name `CsrId`: 64-bit integer, required. Example: `5209`.
     pub fn csr_id(self, value: i64) -> UpdateCsrBuilder<i64, Key_> {
         UpdateCsrBuilder {
             _client: self._client,
@@ -123,7 +134,7 @@ impl<CsrId_, Key_> UpdateCsrBuilder<CsrId_, Key_> {
     }
     /// The PEM private key that belongs to the request.
     ///
-    /// Wire name `Key`, string, required.
+    /// Wire name `Key`: string, required. Example: `-----BEGIN RSA PRIVATE KEY----- MII.... -----END RSA PRIVATE KEY-----`.
     pub fn key(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -180,8 +191,8 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .update_csr()
-    ///     .csr_id(1)
-    ///     .key("example")
+    ///     .csr_id(5209)
+    ///     .key("-----BEGIN RSA PRIVATE KEY----- MII.... -----END RSA PRIVATE KEY-----")
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

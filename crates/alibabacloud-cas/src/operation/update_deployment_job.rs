@@ -3,33 +3,36 @@
 //! Changes the settings of a deployment job.
 //!
 //! Call it with [`Client::update_deployment_job`](crate::Client::update_deployment_job). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UpdateDeploymentJob>.
+#![allow(deprecated)]
 /// The parameters of `UpdateDeploymentJob`. Build it with the builder that [`Client::update_deployment_job`](crate::Client::update_deployment_job) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UpdateDeploymentJobInput {
-    /// The IDs of the certificates to deploy, separated by commas.
-    ///
-    /// Wire name `CertIds`, string.
-    pub cert_ids: ::std::option::Option<::std::string::String>,
-    /// The IDs of the contacts to notify, separated by commas.
-    ///
-    /// Wire name `ContactIds`, string.
-    pub contact_ids: ::std::option::Option<::std::string::String>,
     /// The ID of the deployment job to change.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
     pub job_id: i64,
     /// A new display name for the job.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string. Example: `cert-1`.
     pub name: ::std::option::Option<::std::string::String>,
+    /// The IDs of the certificates to deploy, separated by commas.
+    ///
+    /// Wire name `CertIds`: string. Example: `9957285,12067351,12304338,12342649`.
+    pub cert_ids: ::std::option::Option<::std::string::String>,
     /// The IDs of the cloud resources to deploy to, separated by commas.
     ///
-    /// Wire name `ResourceIds`, string.
+    /// Wire name `ResourceIds`: string. Example: `9957285,12067351,12304338,12342649`.
     pub resource_ids: ::std::option::Option<::std::string::String>,
+    /// The IDs of the contacts to notify, separated by commas.
+    ///
+    /// Wire name `ContactIds`: string. Example: `9957285,12067351,12304338,12342649`.
+    pub contact_ids: ::std::option::Option<::std::string::String>,
     /// When the job should run, as a timestamp.
     ///
-    /// Wire name `ScheduleTime`, 64-bit integer.
+    /// Wire name `ScheduleTime`: 64-bit integer. Example: `1606482979000`.
     pub schedule_time: ::std::option::Option<i64>,
 }
 impl ::alibabacloud_runtime::Operation for UpdateDeploymentJobInput {
@@ -41,11 +44,11 @@ impl ::alibabacloud_runtime::Operation for UpdateDeploymentJobInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-        out.write("CertIds", &self.cert_ids);
-        out.write("ContactIds", &self.contact_ids);
         out.write("JobId", &self.job_id);
         out.write("Name", &self.name);
+        out.write("CertIds", &self.cert_ids);
         out.write("ResourceIds", &self.resource_ids);
+        out.write("ContactIds", &self.contact_ids);
         out.write("ScheduleTime", &self.schedule_time);
         ::std::result::Result::Ok(())
     }
@@ -56,12 +59,20 @@ impl ::alibabacloud_runtime::Operation for UpdateDeploymentJobInput {
     }
 }
 /// The decoded answer of `UpdateDeploymentJob`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "RequestId": "082FAB35-6AB9-4FD5-8750-D36673548E76"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateDeploymentJobOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `082FAB35-6AB9-4FD5-8750-D36673548E76`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -115,11 +126,11 @@ impl ::std::error::Error for UpdateDeploymentJobError {}
 pub struct UpdateDeploymentJobBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
-    cert_ids: ::std::option::Option<::std::string::String>,
-    contact_ids: ::std::option::Option<::std::string::String>,
     job_id: JobId_,
     name: ::std::option::Option<::std::string::String>,
+    cert_ids: ::std::option::Option<::std::string::String>,
     resource_ids: ::std::option::Option<::std::string::String>,
+    contact_ids: ::std::option::Option<::std::string::String>,
     schedule_time: ::std::option::Option<i64>,
 }
 impl UpdateDeploymentJobBuilder<::alibabacloud_runtime::Missing> {
@@ -127,70 +138,34 @@ impl UpdateDeploymentJobBuilder<::alibabacloud_runtime::Missing> {
         UpdateDeploymentJobBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
-            cert_ids: ::std::option::Option::None,
-            contact_ids: ::std::option::Option::None,
             job_id: ::alibabacloud_runtime::Missing,
             name: ::std::option::Option::None,
+            cert_ids: ::std::option::Option::None,
             resource_ids: ::std::option::Option::None,
+            contact_ids: ::std::option::Option::None,
             schedule_time: ::std::option::Option::None,
         }
     }
 }
 impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
-    /// The IDs of the certificates to deploy, separated by commas.
-    ///
-    /// Wire name `CertIds`, string.
-    pub fn cert_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cert_ids = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `CertIds`.
-    pub fn set_cert_ids(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.cert_ids = value;
-        self
-    }
-    /// The IDs of the contacts to notify, separated by commas.
-    ///
-    /// Wire name `ContactIds`, string.
-    pub fn contact_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.contact_ids = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `ContactIds`.
-    pub fn set_contact_ids(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.contact_ids = value;
-        self
-    }
     /// The ID of the deployment job to change.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
     pub fn job_id(self, value: i64) -> UpdateDeploymentJobBuilder<i64> {
         UpdateDeploymentJobBuilder {
             _client: self._client,
             _options: self._options,
-            cert_ids: self.cert_ids,
-            contact_ids: self.contact_ids,
             job_id: value,
             name: self.name,
+            cert_ids: self.cert_ids,
             resource_ids: self.resource_ids,
+            contact_ids: self.contact_ids,
             schedule_time: self.schedule_time,
         }
     }
     /// A new display name for the job.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string. Example: `cert-1`.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -206,9 +181,27 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
         self.name = value;
         self
     }
+    /// The IDs of the certificates to deploy, separated by commas.
+    ///
+    /// Wire name `CertIds`: string. Example: `9957285,12067351,12304338,12342649`.
+    pub fn cert_ids(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cert_ids = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `CertIds`.
+    pub fn set_cert_ids(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.cert_ids = value;
+        self
+    }
     /// The IDs of the cloud resources to deploy to, separated by commas.
     ///
-    /// Wire name `ResourceIds`, string.
+    /// Wire name `ResourceIds`: string. Example: `9957285,12067351,12304338,12342649`.
     pub fn resource_ids(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -224,9 +217,27 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
         self.resource_ids = value;
         self
     }
+    /// The IDs of the contacts to notify, separated by commas.
+    ///
+    /// Wire name `ContactIds`: string. Example: `9957285,12067351,12304338,12342649`.
+    pub fn contact_ids(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.contact_ids = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `ContactIds`.
+    pub fn set_contact_ids(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.contact_ids = value;
+        self
+    }
     /// When the job should run, as a timestamp.
     ///
-    /// Wire name `ScheduleTime`, 64-bit integer.
+    /// Wire name `ScheduleTime`: 64-bit integer. Example: `1606482979000`.
     pub fn schedule_time(mut self, value: i64) -> Self {
         self.schedule_time = ::std::option::Option::Some(value);
         self
@@ -250,11 +261,11 @@ impl UpdateDeploymentJobBuilder<i64> {
             self._client,
             self._options,
             UpdateDeploymentJobInput {
-                cert_ids: self.cert_ids,
-                contact_ids: self.contact_ids,
                 job_id: self.job_id,
                 name: self.name,
+                cert_ids: self.cert_ids,
                 resource_ids: self.resource_ids,
+                contact_ids: self.contact_ids,
                 schedule_time: self.schedule_time,
             },
         )
@@ -285,7 +296,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .update_deployment_job()
-    ///     .job_id(1)
+    ///     .job_id(8888)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -3,17 +3,20 @@
 //! Changes the state of a deployment job.
 //!
 //! Call it with [`Client::update_deployment_job_status`](crate::Client::update_deployment_job_status). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UpdateDeploymentJobStatus>.
+#![allow(deprecated)]
 /// The parameters of `UpdateDeploymentJobStatus`. Build it with the builder that [`Client::update_deployment_job_status`](crate::Client::update_deployment_job_status) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UpdateDeploymentJobStatusInput {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
     pub job_id: i64,
     /// The state to move the job to.
     ///
-    /// Wire name `Status`, string, required.
+    /// Wire name `Status`: string, required. Example: `editing`.
     pub status: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for UpdateDeploymentJobStatusInput {
@@ -36,17 +39,24 @@ impl ::alibabacloud_runtime::Operation for UpdateDeploymentJobStatusInput {
     }
 }
 /// The decoded answer of `UpdateDeploymentJobStatus`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "Data": "[]",
+///   "RequestId": "EA69E364-5CBB-50E8-BF09-E8CAA396A4F8"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateDeploymentJobStatusOutput {
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, any JSON value.
+    /// Wire name `Data`: any JSON value. Example: `[]`.
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::serde_json::Value>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `EA69E364-5CBB-50E8-BF09-E8CAA396A4F8`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -122,7 +132,7 @@ impl UpdateDeploymentJobStatusBuilder<
 impl<JobId_, Status_> UpdateDeploymentJobStatusBuilder<JobId_, Status_> {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
     pub fn job_id(self, value: i64) -> UpdateDeploymentJobStatusBuilder<i64, Status_> {
         UpdateDeploymentJobStatusBuilder {
             _client: self._client,
@@ -133,7 +143,7 @@ impl<JobId_, Status_> UpdateDeploymentJobStatusBuilder<JobId_, Status_> {
     }
     /// The state to move the job to.
     ///
-    /// Wire name `Status`, string, required.
+    /// Wire name `Status`: string, required. Example: `editing`.
     pub fn status(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -194,8 +204,8 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .update_deployment_job_status()
-    ///     .job_id(1)
-    ///     .status("example")
+    ///     .job_id(8888)
+    ///     .status("editing")
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -3,69 +3,68 @@
 //! Changes the application details of a certificate instance.
 //!
 //! Call it with [`Client::update_instance`](crate::Client::update_instance). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UpdateInstance>.
+#![allow(deprecated)]
 /// The parameters of `UpdateInstance`. Build it with the builder that [`Client::update_instance`](crate::Client::update_instance) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UpdateInstanceInput {
     /// Whether the certificate is reissued automatically before it expires.
     ///
-    /// Wire name `AutoReissue`, string.
+    /// Wire name `AutoReissue`: string.
     pub auto_reissue: ::std::option::Option<::std::string::String>,
     /// A display name for the certificate.
     ///
-    /// Wire name `CertificateName`, string.
+    /// Wire name `CertificateName`: string.
     pub certificate_name: ::std::option::Option<::std::string::String>,
-    /// The `City` field.
-    ///
-    /// Wire name `City`, string.
+    /// Wire name `City`: string.
     pub city: ::std::option::Option<::std::string::String>,
     /// The ID of the company profile to apply with.
     ///
-    /// Wire name `CompanyId`, 64-bit integer.
+    /// Wire name `CompanyId`: 64-bit integer.
     pub company_id: ::std::option::Option<i64>,
     /// The IDs of the contacts for the application.
     ///
-    /// Wire name `ContactIdList`, list of 64-bit integer.
+    /// Wire name `ContactIdList`: list of 64-bit integer.
     pub contact_id_list: ::std::option::Option<::std::vec::Vec<i64>>,
     /// The two-letter country code for the application.
     ///
-    /// Wire name `CountryCode`, string.
+    /// Wire name `CountryCode`: string.
     pub country_code: ::std::option::Option<::std::string::String>,
     /// A PEM certificate signing request, when `GenerateCsrMethod` says one is supplied.
     ///
-    /// Wire name `Csr`, string.
+    /// Wire name `Csr`: string.
     pub csr: ::std::option::Option<::std::string::String>,
     /// The domain names the certificate is for, separated by commas.
     ///
-    /// Wire name `Domain`, string.
+    /// Wire name `Domain`: string.
     pub domain: ::std::option::Option<::std::string::String>,
     /// How the certificate signing request is produced: by the service or supplied in `Csr`.
     ///
-    /// Wire name `GenerateCsrMethod`, string.
+    /// Wire name `GenerateCsrMethod`: string.
     pub generate_csr_method: ::std::option::Option<::std::string::String>,
     /// The ID of the certificate instance to update.
     ///
-    /// Wire name `InstanceId`, string, required.
+    /// Wire name `InstanceId`: string, required.
     pub instance_id: ::std::string::String,
     /// The key algorithm of the certificate.
     ///
-    /// Wire name `KeyAlgorithm`, [`KeyAlgorithm`]. The service's default: `RSA_2048`.
+    /// Wire name `KeyAlgorithm`: [`KeyAlgorithm`]. The service's default: `RSA_2048`.
     pub key_algorithm: ::std::option::Option<KeyAlgorithm>,
-    /// The `Province` field.
-    ///
-    /// Wire name `Province`, string.
+    /// Wire name `Province`: string.
     pub province: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group of the instance.
     ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Tags to bind to the instance.
     ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     /// How domain ownership is proven.
     ///
-    /// Wire name `ValidationMethod`, string.
+    /// Wire name `ValidationMethod`: string.
     pub validation_method: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for UpdateInstanceInput {
@@ -104,21 +103,17 @@ impl ::alibabacloud_runtime::Operation for UpdateInstanceInput {
 pub struct UpdateInstanceOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 /// A structure of the operation, at `request[13].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagsItem {
-    /// The `TagKey` field.
-    ///
-    /// Wire name `TagKey`, string.
+    /// Wire name `TagKey`: string.
     #[serde(rename = "TagKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_key: ::std::option::Option<::std::string::String>,
-    /// The `TagValue` field.
-    ///
-    /// Wire name `TagValue`, string.
+    /// Wire name `TagValue`: string.
     #[serde(rename = "TagValue", skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
@@ -310,7 +305,7 @@ impl UpdateInstanceBuilder<::alibabacloud_runtime::Missing> {
 impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     /// Whether the certificate is reissued automatically before it expires.
     ///
-    /// Wire name `AutoReissue`, string.
+    /// Wire name `AutoReissue`: string.
     pub fn auto_reissue(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -328,7 +323,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     }
     /// A display name for the certificate.
     ///
-    /// Wire name `CertificateName`, string.
+    /// Wire name `CertificateName`: string.
     pub fn certificate_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -344,9 +339,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         self.certificate_name = value;
         self
     }
-    /// The `City` field.
-    ///
-    /// Wire name `City`, string.
+    /// Wire name `City`: string.
     pub fn city(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -364,7 +357,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     }
     /// The ID of the company profile to apply with.
     ///
-    /// Wire name `CompanyId`, 64-bit integer.
+    /// Wire name `CompanyId`: 64-bit integer.
     pub fn company_id(mut self, value: i64) -> Self {
         self.company_id = ::std::option::Option::Some(value);
         self
@@ -376,7 +369,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     }
     /// The IDs of the contacts for the application.
     ///
-    /// Wire name `ContactIdList`, list of 64-bit integer.
+    /// Wire name `ContactIdList`: list of 64-bit integer.
     pub fn contact_id_list(mut self, value: ::std::vec::Vec<i64>) -> Self {
         self.contact_id_list = ::std::option::Option::Some(value);
         self
@@ -391,7 +384,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     }
     /// The two-letter country code for the application.
     ///
-    /// Wire name `CountryCode`, string.
+    /// Wire name `CountryCode`: string.
     pub fn country_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -409,7 +402,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     }
     /// A PEM certificate signing request, when `GenerateCsrMethod` says one is supplied.
     ///
-    /// Wire name `Csr`, string.
+    /// Wire name `Csr`: string.
     pub fn csr(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -427,7 +420,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     }
     /// The domain names the certificate is for, separated by commas.
     ///
-    /// Wire name `Domain`, string.
+    /// Wire name `Domain`: string.
     pub fn domain(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -445,7 +438,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     }
     /// How the certificate signing request is produced: by the service or supplied in `Csr`.
     ///
-    /// Wire name `GenerateCsrMethod`, string.
+    /// Wire name `GenerateCsrMethod`: string.
     pub fn generate_csr_method(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -463,7 +456,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     }
     /// The ID of the certificate instance to update.
     ///
-    /// Wire name `InstanceId`, string, required.
+    /// Wire name `InstanceId`: string, required.
     pub fn instance_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -490,7 +483,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     }
     /// The key algorithm of the certificate.
     ///
-    /// Wire name `KeyAlgorithm`, [`KeyAlgorithm`]. The service's default: `RSA_2048`.
+    /// Wire name `KeyAlgorithm`: [`KeyAlgorithm`]. The service's default: `RSA_2048`.
     pub fn key_algorithm(
         mut self,
         value: impl ::std::convert::Into<KeyAlgorithm>,
@@ -506,9 +499,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         self.key_algorithm = value;
         self
     }
-    /// The `Province` field.
-    ///
-    /// Wire name `Province`, string.
+    /// Wire name `Province`: string.
     pub fn province(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -526,7 +517,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     }
     /// The ID of the resource group of the instance.
     ///
-    /// Wire name `ResourceGroupId`, string.
+    /// Wire name `ResourceGroupId`: string.
     pub fn resource_group_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -544,7 +535,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     }
     /// Tags to bind to the instance.
     ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
         self.tags = ::std::option::Option::Some(value);
         self
@@ -559,7 +550,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     }
     /// How domain ownership is proven.
     ///
-    /// Wire name `ValidationMethod`, string.
+    /// Wire name `ValidationMethod`: string.
     pub fn validation_method(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

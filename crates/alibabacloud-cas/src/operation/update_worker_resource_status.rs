@@ -3,22 +3,25 @@
 //! Changes the state of one worker of a deployment job.
 //!
 //! Call it with [`Client::update_worker_resource_status`](crate::Client::update_worker_resource_status). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UpdateWorkerResourceStatus>.
+#![allow(deprecated)]
 /// The parameters of `UpdateWorkerResourceStatus`. Build it with the builder that [`Client::update_worker_resource_status`](crate::Client::update_worker_resource_status) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UpdateWorkerResourceStatusInput {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
     pub job_id: i64,
-    /// The state to move the worker to.
-    ///
-    /// Wire name `Status`, string, required.
-    pub status: ::std::string::String,
     /// The ID of the worker.
     ///
-    /// Wire name `WorkerId`, 64-bit integer, required.
+    /// Wire name `WorkerId`: 64-bit integer, required. Example: `1234`.
     pub worker_id: i64,
+    /// The state to move the worker to.
+    ///
+    /// Wire name `Status`: string, required. Example: `rollback`.
+    pub status: ::std::string::String,
 }
 impl ::alibabacloud_runtime::Operation for UpdateWorkerResourceStatusInput {
     const ACTION: &'static str = "UpdateWorkerResourceStatus";
@@ -30,8 +33,8 @@ impl ::alibabacloud_runtime::Operation for UpdateWorkerResourceStatusInput {
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
         out.write("JobId", &self.job_id);
-        out.write("Status", &self.status);
         out.write("WorkerId", &self.worker_id);
+        out.write("Status", &self.status);
         ::std::result::Result::Ok(())
     }
     fn output_request_id(
@@ -41,17 +44,24 @@ impl ::alibabacloud_runtime::Operation for UpdateWorkerResourceStatusInput {
     }
 }
 /// The decoded answer of `UpdateWorkerResourceStatus`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "Data": "[]",
+///   "RequestId": "12345678-1234-1234-1234-123456789ABC"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateWorkerResourceStatusOutput {
-    /// The `Data` field.
-    ///
-    /// Wire name `Data`, any JSON value.
+    /// Wire name `Data`: any JSON value. Example: `[]`.
     #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::serde_json::Value>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `12345678-1234-1234-1234-123456789ABC`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -99,19 +109,19 @@ impl ::std::fmt::Display for UpdateWorkerResourceStatusError {
     }
 }
 impl ::std::error::Error for UpdateWorkerResourceStatusError {}
-/// Builds and sends a `UpdateWorkerResourceStatus` call. `send` becomes available once every required parameter is set (`JobId`, `Status`, `WorkerId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateWorkerResourceStatus` call. `send` becomes available once every required parameter is set (`JobId`, `WorkerId`, `Status`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateWorkerResourceStatusBuilder<
     JobId_ = ::alibabacloud_runtime::Missing,
-    Status_ = ::alibabacloud_runtime::Missing,
     WorkerId_ = ::alibabacloud_runtime::Missing,
+    Status_ = ::alibabacloud_runtime::Missing,
 > {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
     job_id: JobId_,
-    status: Status_,
     worker_id: WorkerId_,
+    status: Status_,
 }
 impl UpdateWorkerResourceStatusBuilder<
     ::alibabacloud_runtime::Missing,
@@ -123,59 +133,59 @@ impl UpdateWorkerResourceStatusBuilder<
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
             job_id: ::alibabacloud_runtime::Missing,
-            status: ::alibabacloud_runtime::Missing,
             worker_id: ::alibabacloud_runtime::Missing,
+            status: ::alibabacloud_runtime::Missing,
         }
     }
 }
 impl<
     JobId_,
-    Status_,
     WorkerId_,
-> UpdateWorkerResourceStatusBuilder<JobId_, Status_, WorkerId_> {
+    Status_,
+> UpdateWorkerResourceStatusBuilder<JobId_, WorkerId_, Status_> {
     /// The ID of the deployment job.
     ///
-    /// Wire name `JobId`, 64-bit integer, required.
+    /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
     pub fn job_id(
         self,
         value: i64,
-    ) -> UpdateWorkerResourceStatusBuilder<i64, Status_, WorkerId_> {
+    ) -> UpdateWorkerResourceStatusBuilder<i64, WorkerId_, Status_> {
         UpdateWorkerResourceStatusBuilder {
             _client: self._client,
             _options: self._options,
             job_id: value,
+            worker_id: self.worker_id,
             status: self.status,
-            worker_id: self.worker_id,
-        }
-    }
-    /// The state to move the worker to.
-    ///
-    /// Wire name `Status`, string, required.
-    pub fn status(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateWorkerResourceStatusBuilder<JobId_, ::std::string::String, WorkerId_> {
-        UpdateWorkerResourceStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            job_id: self.job_id,
-            status: value.into(),
-            worker_id: self.worker_id,
         }
     }
     /// The ID of the worker.
     ///
-    /// Wire name `WorkerId`, 64-bit integer, required.
+    /// Wire name `WorkerId`: 64-bit integer, required. Example: `1234`.
     pub fn worker_id(
         self,
         value: i64,
-    ) -> UpdateWorkerResourceStatusBuilder<JobId_, Status_, i64> {
+    ) -> UpdateWorkerResourceStatusBuilder<JobId_, i64, Status_> {
         UpdateWorkerResourceStatusBuilder {
             _client: self._client,
             _options: self._options,
             job_id: self.job_id,
-            status: self.status,
             worker_id: value,
+            status: self.status,
+        }
+    }
+    /// The state to move the worker to.
+    ///
+    /// Wire name `Status`: string, required. Example: `rollback`.
+    pub fn status(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> UpdateWorkerResourceStatusBuilder<JobId_, WorkerId_, ::std::string::String> {
+        UpdateWorkerResourceStatusBuilder {
+            _client: self._client,
+            _options: self._options,
+            job_id: self.job_id,
+            worker_id: self.worker_id,
+            status: value.into(),
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
@@ -184,7 +194,7 @@ impl<
         self
     }
 }
-impl UpdateWorkerResourceStatusBuilder<i64, ::std::string::String, i64> {
+impl UpdateWorkerResourceStatusBuilder<i64, i64, ::std::string::String> {
     fn into_parts(
         self,
     ) -> (
@@ -197,8 +207,8 @@ impl UpdateWorkerResourceStatusBuilder<i64, ::std::string::String, i64> {
             self._options,
             UpdateWorkerResourceStatusInput {
                 job_id: self.job_id,
-                status: self.status,
                 worker_id: self.worker_id,
+                status: self.status,
             },
         )
     }
@@ -228,9 +238,9 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .update_worker_resource_status()
-    ///     .job_id(1)
-    ///     .status("example")
-    ///     .worker_id(1)
+    ///     .job_id(8888)
+    ///     .worker_id(1234)
+    ///     .status("rollback")
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -3,22 +3,25 @@
 //! Uploads an existing certificate signing request, optionally with its private key.
 //!
 //! Call it with [`Client::upload_csr`](crate::Client::upload_csr). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UploadCsr>.
+#![allow(deprecated)]
 /// The parameters of `UploadCsr`. Build it with the builder that [`Client::upload_csr`](crate::Client::upload_csr) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UploadCsrInput {
+    /// A display name for the request.
+    ///
+    /// Wire name `Name`: string. Example: `name`.
+    pub name: ::std::option::Option<::std::string::String>,
     /// The PEM certificate signing request.
     ///
-    /// Wire name `Csr`, string, required.
+    /// Wire name `Csr`: string, required. Example: `-----BEGIN CERTIFICATE REQUEST----- ...... -----END CERTIFICATE REQUEST-----`.
     pub csr: ::std::string::String,
     /// The PEM private key that belongs to the request.
     ///
-    /// Wire name `Key`, string.
+    /// Wire name `Key`: string. Example: `-----BEGIN RSA PRIVATE KEY----- MII.... -----END RSA PRIVATE KEY-----`.
     pub key: ::std::option::Option<::std::string::String>,
-    /// A display name for the request.
-    ///
-    /// Wire name `Name`, string.
-    pub name: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for UploadCsrInput {
     const ACTION: &'static str = "UploadCsr";
@@ -29,9 +32,9 @@ impl ::alibabacloud_runtime::Operation for UploadCsrInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
+        out.write("Name", &self.name);
         out.write("Csr", &self.csr);
         out.write("Key", &self.key);
-        out.write("Name", &self.name);
         ::std::result::Result::Ok(())
     }
     fn output_request_id(output: &UploadCsrOutput) -> ::std::option::Option<&str> {
@@ -39,12 +42,19 @@ impl ::alibabacloud_runtime::Operation for UploadCsrInput {
     }
 }
 /// The decoded answer of `UploadCsr`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "CsrId": 2271,
+///   "RequestId": "CBF1E9B7-D6A0-4E9E-AD3E-2B47E6C2837D"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadCsrOutput {
-    /// The `CsrId` field.
-    ///
-    /// Wire name `CsrId`, 64-bit integer.
+    /// Wire name `CsrId`: 64-bit integer. Example: `2271`.
     #[serde(
         rename = "CsrId",
         default,
@@ -53,7 +63,7 @@ pub struct UploadCsrOutput {
     pub csr_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `CBF1E9B7-D6A0-4E9E-AD3E-2B47E6C2837D`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -107,58 +117,25 @@ impl ::std::error::Error for UploadCsrError {}
 pub struct UploadCsrBuilder<Csr_ = ::alibabacloud_runtime::Missing> {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
+    name: ::std::option::Option<::std::string::String>,
     csr: Csr_,
     key: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
 }
 impl UploadCsrBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UploadCsrBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
+            name: ::std::option::Option::None,
             csr: ::alibabacloud_runtime::Missing,
             key: ::std::option::Option::None,
-            name: ::std::option::Option::None,
         }
     }
 }
 impl<Csr_> UploadCsrBuilder<Csr_> {
-    /// The PEM certificate signing request.
-    ///
-    /// Wire name `Csr`, string, required.
-    pub fn csr(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UploadCsrBuilder<::std::string::String> {
-        UploadCsrBuilder {
-            _client: self._client,
-            _options: self._options,
-            csr: value.into(),
-            key: self.key,
-            name: self.name,
-        }
-    }
-    /// The PEM private key that belongs to the request.
-    ///
-    /// Wire name `Key`, string.
-    pub fn key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.key = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `Key`.
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.key = value;
-        self
-    }
     /// A display name for the request.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string. Example: `name`.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -172,6 +149,39 @@ impl<Csr_> UploadCsrBuilder<Csr_> {
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
         self.name = value;
+        self
+    }
+    /// The PEM certificate signing request.
+    ///
+    /// Wire name `Csr`: string, required. Example: `-----BEGIN CERTIFICATE REQUEST----- ...... -----END CERTIFICATE REQUEST-----`.
+    pub fn csr(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> UploadCsrBuilder<::std::string::String> {
+        UploadCsrBuilder {
+            _client: self._client,
+            _options: self._options,
+            name: self.name,
+            csr: value.into(),
+            key: self.key,
+        }
+    }
+    /// The PEM private key that belongs to the request.
+    ///
+    /// Wire name `Key`: string. Example: `-----BEGIN RSA PRIVATE KEY----- MII.... -----END RSA PRIVATE KEY-----`.
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.key = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `Key`.
+    pub fn set_key(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.key = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
@@ -188,9 +198,9 @@ impl UploadCsrBuilder<::std::string::String> {
             self._client,
             self._options,
             UploadCsrInput {
+                name: self.name,
                 csr: self.csr,
                 key: self.key,
-                name: self.name,
             },
         )
     }
@@ -220,7 +230,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .upload_csr()
-    ///     .csr("example")
+    ///     .csr("-----BEGIN CERTIFICATE REQUEST----- ...... -----END CERTIFICATE REQUEST-----")
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -3,26 +3,39 @@
 //! Uploads a private CA certificate, optionally with its private key, into a certificate warehouse.
 //!
 //! Call it with [`Client::upload_pca_cert`](crate::Client::upload_pca_cert). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UploadPCACert>.
+#![allow(deprecated)]
 /// The parameters of `UploadPCACert`. Build it with the builder that [`Client::upload_pca_cert`](crate::Client::upload_pca_cert) returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UploadPCACertInput {
     /// The PEM private CA certificate.
     ///
-    /// Wire name `Cert`, string, required.
+    /// Wire name `Cert`: string, required.
     pub cert: ::std::string::String,
     /// A display name for the certificate.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     pub name: ::std::option::Option<::std::string::String>,
     /// The PEM private key of the certificate.
     ///
-    /// Wire name `PrivateKey`, string.
+    /// Wire name `PrivateKey`: string, secret (redacted in `Debug`).
     pub private_key: ::std::option::Option<::std::string::String>,
     /// The ID of the certificate warehouse to upload into.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer, required.
+    /// Wire name `WarehouseId`: 64-bit integer, required.
     pub warehouse_id: i64,
+}
+impl ::std::fmt::Debug for UploadPCACertInput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UploadPCACertInput")
+            .field("cert", &self.cert)
+            .field("name", &self.name)
+            .field("private_key", &::std::format_args!("** redacted **"))
+            .field("warehouse_id", &self.warehouse_id)
+            .finish()
+    }
 }
 impl ::alibabacloud_runtime::Operation for UploadPCACertInput {
     const ACTION: &'static str = "UploadPCACert";
@@ -47,14 +60,12 @@ impl ::alibabacloud_runtime::Operation for UploadPCACertInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadPCACertOutput {
-    /// The `Identifier` field.
-    ///
-    /// Wire name `Identifier`, string.
+    /// Wire name `Identifier`: string.
     #[serde(rename = "Identifier", default)]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -103,7 +114,7 @@ impl ::std::fmt::Display for UploadPCACertError {
 }
 impl ::std::error::Error for UploadPCACertError {}
 /// Builds and sends a `UploadPCACert` call. `send` becomes available once every required parameter is set (`Cert`, `WarehouseId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadPCACertBuilder<
     Cert_ = ::alibabacloud_runtime::Missing,
@@ -115,6 +126,19 @@ pub struct UploadPCACertBuilder<
     name: ::std::option::Option<::std::string::String>,
     private_key: ::std::option::Option<::std::string::String>,
     warehouse_id: WarehouseId_,
+}
+impl<Cert_: ::std::fmt::Debug, WarehouseId_: ::std::fmt::Debug> ::std::fmt::Debug
+for UploadPCACertBuilder<Cert_, WarehouseId_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UploadPCACertBuilder")
+            .field("_client", &self._client)
+            .field("_options", &self._options)
+            .field("cert", &self.cert)
+            .field("name", &self.name)
+            .field("private_key", &::std::format_args!("** redacted **"))
+            .field("warehouse_id", &self.warehouse_id)
+            .finish()
+    }
 }
 impl UploadPCACertBuilder<
     ::alibabacloud_runtime::Missing,
@@ -134,7 +158,7 @@ impl UploadPCACertBuilder<
 impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
     /// The PEM private CA certificate.
     ///
-    /// Wire name `Cert`, string, required.
+    /// Wire name `Cert`: string, required.
     pub fn cert(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -150,7 +174,7 @@ impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
     }
     /// A display name for the certificate.
     ///
-    /// Wire name `Name`, string.
+    /// Wire name `Name`: string.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -168,7 +192,7 @@ impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
     }
     /// The PEM private key of the certificate.
     ///
-    /// Wire name `PrivateKey`, string.
+    /// Wire name `PrivateKey`: string, secret (redacted in `Debug`).
     pub fn private_key(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -186,7 +210,7 @@ impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
     }
     /// The ID of the certificate warehouse to upload into.
     ///
-    /// Wire name `WarehouseId`, 64-bit integer, required.
+    /// Wire name `WarehouseId`: 64-bit integer, required.
     pub fn warehouse_id(self, value: i64) -> UploadPCACertBuilder<Cert_, i64> {
         UploadPCACertBuilder {
             _client: self._client,

@@ -2,51 +2,75 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Uploads a certificate and its private key into the account.
 //!
-//! Call it with [`Client::upload_user_certificate`](crate::Client::upload_user_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+//! Call it with [`Client::upload_user_certificate`](crate::Client::upload_user_certificate). It is not idempotent: the SDK re-sends it only when the service provably did not execute it. When `ClientToken` is left unset, the SDK sends a fresh UUID, the same on every retry of one call, so the service runs the call at most once.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/UploadUserCertificate>.
+#![allow(deprecated)]
 /// The parameters of `UploadUserCertificate`. Build it with the builder that [`Client::upload_user_certificate`](crate::Client::upload_user_certificate) returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UploadUserCertificateInput {
-    /// The PEM certificate (for a non-SM2 certificate).
+    /// A display name for the certificate.
     ///
-    /// Wire name `Cert`, string.
-    pub cert: ::std::option::Option<::std::string::String>,
+    /// Wire name `Name`: string, required. Example: `cert-1`.
+    pub name: ::std::string::String,
     /// A unique value chosen by the client so that the service can recognise a retried request.
     ///
-    /// Wire name `ClientToken`, string.
+    /// Wire name `ClientToken`: string.
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// The PEM certificate (for a non-SM2 certificate).
+    ///
+    /// Wire name `Cert`: string. Example: `-----BEGIN CERTIFICATE----- MIIF...... -----END CERTIFICATE-----`.
+    pub cert: ::std::option::Option<::std::string::String>,
+    /// The PEM private key of `Cert`.
+    ///
+    /// Wire name `Key`: string, secret (redacted in `Debug`).
+    pub key: ::std::option::Option<::std::string::String>,
     /// The PEM SM2 encryption certificate.
     ///
-    /// Wire name `EncryptCert`, string.
+    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----
+    /// MIICDzCCA***
+    /// -----END CERTIFICATE-----`.
     pub encrypt_cert: ::std::option::Option<::std::string::String>,
     /// The PEM private key of the SM2 encryption certificate.
     ///
-    /// Wire name `EncryptPrivateKey`, string.
+    /// Wire name `EncryptPrivateKey`: string, secret (redacted in `Debug`).
     pub encrypt_private_key: ::std::option::Option<::std::string::String>,
-    /// The PEM private key of `Cert`.
-    ///
-    /// Wire name `Key`, string.
-    pub key: ::std::option::Option<::std::string::String>,
-    /// A display name for the certificate.
-    ///
-    /// Wire name `Name`, string, required.
-    pub name: ::std::string::String,
-    /// The ID of the resource group to put the certificate in.
-    ///
-    /// Wire name `ResourceGroupId`, string.
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The PEM SM2 signing certificate.
     ///
-    /// Wire name `SignCert`, string.
+    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----
+    /// MIICDzCCAbagAw****
+    /// -----END CERTIFICATE-----
+    /// `.
     pub sign_cert: ::std::option::Option<::std::string::String>,
     /// The PEM private key of the SM2 signing certificate.
     ///
-    /// Wire name `SignPrivateKey`, string.
+    /// Wire name `SignPrivateKey`: string, secret (redacted in `Debug`).
     pub sign_private_key: ::std::option::Option<::std::string::String>,
+    /// The ID of the resource group to put the certificate in.
+    ///
+    /// Wire name `ResourceGroupId`: string. Example: `rg-ae****vty`.
+    pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Tags to bind to the certificate.
     ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+}
+impl ::std::fmt::Debug for UploadUserCertificateInput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UploadUserCertificateInput")
+            .field("name", &self.name)
+            .field("client_token", &self.client_token)
+            .field("cert", &self.cert)
+            .field("key", &::std::format_args!("** redacted **"))
+            .field("encrypt_cert", &self.encrypt_cert)
+            .field("encrypt_private_key", &::std::format_args!("** redacted **"))
+            .field("sign_cert", &self.sign_cert)
+            .field("sign_private_key", &::std::format_args!("** redacted **"))
+            .field("resource_group_id", &self.resource_group_id)
+            .field("tags", &self.tags)
+            .finish()
+    }
 }
 impl ::alibabacloud_runtime::Operation for UploadUserCertificateInput {
     const ACTION: &'static str = "UploadUserCertificate";
@@ -57,15 +81,20 @@ impl ::alibabacloud_runtime::Operation for UploadUserCertificateInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
+        out.write("Name", &self.name);
+        match &self.client_token {
+            ::std::option::Option::Some(token) => out.write("ClientToken", token),
+            ::std::option::Option::None => {
+                out.push("ClientToken", ::alibabacloud_runtime::idempotency_token())
+            }
+        }
         out.write("Cert", &self.cert);
-        out.write("ClientToken", &self.client_token);
+        out.write("Key", &self.key);
         out.write("EncryptCert", &self.encrypt_cert);
         out.write("EncryptPrivateKey", &self.encrypt_private_key);
-        out.write("Key", &self.key);
-        out.write("Name", &self.name);
-        out.write("ResourceGroupId", &self.resource_group_id);
         out.write("SignCert", &self.sign_cert);
         out.write("SignPrivateKey", &self.sign_private_key);
+        out.write("ResourceGroupId", &self.resource_group_id);
         out.write("Tags", &self.tags);
         ::std::result::Result::Ok(())
     }
@@ -76,12 +105,20 @@ impl ::alibabacloud_runtime::Operation for UploadUserCertificateInput {
     }
 }
 /// The decoded answer of `UploadUserCertificate`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "CertId": 12345,
+///   "RequestId": "BDB81BA2-E1F5-4D08-A2DD-4BE2BF44C90E",
+///   "ResourceId": "cas-upload-xki1d0"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadUserCertificateOutput {
-    /// The `CertId` field.
-    ///
-    /// Wire name `CertId`, 64-bit integer.
+    /// Wire name `CertId`: 64-bit integer. Example: `12345`.
     #[serde(
         rename = "CertId",
         default,
@@ -90,26 +127,20 @@ pub struct UploadUserCertificateOutput {
     pub cert_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `BDB81BA2-E1F5-4D08-A2DD-4BE2BF44C90E`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `ResourceId` field.
-    ///
-    /// Wire name `ResourceId`, string.
+    /// Wire name `ResourceId`: string. Example: `cas-upload-j2ofdb`.
     #[serde(rename = "ResourceId", default)]
     pub resource_id: ::std::option::Option<::std::string::String>,
 }
 /// A structure of the operation, at `request[9].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagsItem {
-    /// The `Key` field.
-    ///
-    /// Wire name `Key`, string.
+    /// Wire name `Key`: string. Example: `testKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// The `Value` field.
-    ///
-    /// Wire name `Value`, string.
+    /// Wire name `Value`: string. Example: `1`.
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -164,62 +195,85 @@ impl ::std::fmt::Display for UploadUserCertificateError {
 }
 impl ::std::error::Error for UploadUserCertificateError {}
 /// Builds and sends a `UploadUserCertificate` call. `send` becomes available once every required parameter is set (`Name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadUserCertificateBuilder<Name_ = ::alibabacloud_runtime::Missing> {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
-    cert: ::std::option::Option<::std::string::String>,
+    name: Name_,
     client_token: ::std::option::Option<::std::string::String>,
+    cert: ::std::option::Option<::std::string::String>,
+    key: ::std::option::Option<::std::string::String>,
     encrypt_cert: ::std::option::Option<::std::string::String>,
     encrypt_private_key: ::std::option::Option<::std::string::String>,
-    key: ::std::option::Option<::std::string::String>,
-    name: Name_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
     sign_cert: ::std::option::Option<::std::string::String>,
     sign_private_key: ::std::option::Option<::std::string::String>,
+    resource_group_id: ::std::option::Option<::std::string::String>,
     tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+}
+impl<Name_: ::std::fmt::Debug> ::std::fmt::Debug
+for UploadUserCertificateBuilder<Name_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UploadUserCertificateBuilder")
+            .field("_client", &self._client)
+            .field("_options", &self._options)
+            .field("name", &self.name)
+            .field("client_token", &self.client_token)
+            .field("cert", &self.cert)
+            .field("key", &::std::format_args!("** redacted **"))
+            .field("encrypt_cert", &self.encrypt_cert)
+            .field("encrypt_private_key", &::std::format_args!("** redacted **"))
+            .field("sign_cert", &self.sign_cert)
+            .field("sign_private_key", &::std::format_args!("** redacted **"))
+            .field("resource_group_id", &self.resource_group_id)
+            .field("tags", &self.tags)
+            .finish()
+    }
 }
 impl UploadUserCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UploadUserCertificateBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
-            cert: ::std::option::Option::None,
+            name: ::alibabacloud_runtime::Missing,
             client_token: ::std::option::Option::None,
+            cert: ::std::option::Option::None,
+            key: ::std::option::Option::None,
             encrypt_cert: ::std::option::Option::None,
             encrypt_private_key: ::std::option::Option::None,
-            key: ::std::option::Option::None,
-            name: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
             sign_cert: ::std::option::Option::None,
             sign_private_key: ::std::option::Option::None,
+            resource_group_id: ::std::option::Option::None,
             tags: ::std::option::Option::None,
         }
     }
 }
 impl<Name_> UploadUserCertificateBuilder<Name_> {
-    /// The PEM certificate (for a non-SM2 certificate).
+    /// A display name for the certificate.
     ///
-    /// Wire name `Cert`, string.
-    pub fn cert(
-        mut self,
+    /// Wire name `Name`: string, required. Example: `cert-1`.
+    pub fn name(
+        self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cert = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `Cert`.
-    pub fn set_cert(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.cert = value;
-        self
+    ) -> UploadUserCertificateBuilder<::std::string::String> {
+        UploadUserCertificateBuilder {
+            _client: self._client,
+            _options: self._options,
+            name: value.into(),
+            client_token: self.client_token,
+            cert: self.cert,
+            key: self.key,
+            encrypt_cert: self.encrypt_cert,
+            encrypt_private_key: self.encrypt_private_key,
+            sign_cert: self.sign_cert,
+            sign_private_key: self.sign_private_key,
+            resource_group_id: self.resource_group_id,
+            tags: self.tags,
+        }
     }
     /// A unique value chosen by the client so that the service can recognise a retried request.
     ///
-    /// Wire name `ClientToken`, string.
+    /// Wire name `ClientToken`: string.
     pub fn client_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -235,9 +289,47 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         self.client_token = value;
         self
     }
+    /// The PEM certificate (for a non-SM2 certificate).
+    ///
+    /// Wire name `Cert`: string. Example: `-----BEGIN CERTIFICATE----- MIIF...... -----END CERTIFICATE-----`.
+    pub fn cert(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cert = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `Cert`.
+    pub fn set_cert(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.cert = value;
+        self
+    }
+    /// The PEM private key of `Cert`.
+    ///
+    /// Wire name `Key`: string, secret (redacted in `Debug`).
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.key = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `Key`.
+    pub fn set_key(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.key = value;
+        self
+    }
     /// The PEM SM2 encryption certificate.
     ///
-    /// Wire name `EncryptCert`, string.
+    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----
+    /// MIICDzCCA***
+    /// -----END CERTIFICATE-----`.
     pub fn encrypt_cert(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -255,7 +347,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// The PEM private key of the SM2 encryption certificate.
     ///
-    /// Wire name `EncryptPrivateKey`, string.
+    /// Wire name `EncryptPrivateKey`: string, secret (redacted in `Debug`).
     pub fn encrypt_private_key(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -271,67 +363,12 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         self.encrypt_private_key = value;
         self
     }
-    /// The PEM private key of `Cert`.
-    ///
-    /// Wire name `Key`, string.
-    pub fn key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.key = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `Key`.
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.key = value;
-        self
-    }
-    /// A display name for the certificate.
-    ///
-    /// Wire name `Name`, string, required.
-    pub fn name(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UploadUserCertificateBuilder<::std::string::String> {
-        UploadUserCertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            cert: self.cert,
-            client_token: self.client_token,
-            encrypt_cert: self.encrypt_cert,
-            encrypt_private_key: self.encrypt_private_key,
-            key: self.key,
-            name: value.into(),
-            resource_group_id: self.resource_group_id,
-            sign_cert: self.sign_cert,
-            sign_private_key: self.sign_private_key,
-            tags: self.tags,
-        }
-    }
-    /// The ID of the resource group to put the certificate in.
-    ///
-    /// Wire name `ResourceGroupId`, string.
-    pub fn resource_group_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `ResourceGroupId`.
-    pub fn set_resource_group_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.resource_group_id = value;
-        self
-    }
     /// The PEM SM2 signing certificate.
     ///
-    /// Wire name `SignCert`, string.
+    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----
+    /// MIICDzCCAbagAw****
+    /// -----END CERTIFICATE-----
+    /// `.
     pub fn sign_cert(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -349,7 +386,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// The PEM private key of the SM2 signing certificate.
     ///
-    /// Wire name `SignPrivateKey`, string.
+    /// Wire name `SignPrivateKey`: string, secret (redacted in `Debug`).
     pub fn sign_private_key(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -365,9 +402,27 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         self.sign_private_key = value;
         self
     }
+    /// The ID of the resource group to put the certificate in.
+    ///
+    /// Wire name `ResourceGroupId`: string. Example: `rg-ae****vty`.
+    pub fn resource_group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `ResourceGroupId`.
+    pub fn set_resource_group_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.resource_group_id = value;
+        self
+    }
     /// Tags to bind to the certificate.
     ///
-    /// Wire name `Tags`, list of [`TagsItem`].
+    /// Wire name `Tags`: list of [`TagsItem`].
     pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
         self.tags = ::std::option::Option::Some(value);
         self
@@ -398,15 +453,15 @@ impl UploadUserCertificateBuilder<::std::string::String> {
             self._client,
             self._options,
             UploadUserCertificateInput {
-                cert: self.cert,
+                name: self.name,
                 client_token: self.client_token,
+                cert: self.cert,
+                key: self.key,
                 encrypt_cert: self.encrypt_cert,
                 encrypt_private_key: self.encrypt_private_key,
-                key: self.key,
-                name: self.name,
-                resource_group_id: self.resource_group_id,
                 sign_cert: self.sign_cert,
                 sign_private_key: self.sign_private_key,
+                resource_group_id: self.resource_group_id,
                 tags: self.tags,
             },
         )
@@ -437,7 +492,7 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .upload_user_certificate()
-    ///     .name("example")
+    ///     .name("cert-1")
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -3,37 +3,40 @@
 //! Checks a signature over a message with the public key of a certificate that the service holds.
 //!
 //! Call it with [`Client::verify`](crate::Client::verify). It is idempotent: the SDK may re-send it after a transient failure.
+//!
+//! Official API reference: <https://api.aliyun.com/api/cas/2020-04-07/Verify>.
+#![allow(deprecated)]
 /// The parameters of `Verify`. Build it with the builder that [`Client::verify`](crate::Client::verify) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VerifyInput {
-    /// The identifier of the certificate whose public key verifies.
-    ///
-    /// Wire name `CertIdentifier`, string.
-    pub cert_identifier: ::std::option::Option<::std::string::String>,
-    /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
-    ///
-    /// Wire name `CustomIdentifier`, string.
-    pub custom_identifier: ::std::option::Option<::std::string::String>,
     /// The signed data, or its digest.
     ///
-    /// Wire name `Message`, string, required.
+    /// Wire name `Message`: string, required. Example: `MTIzNA==`.
     pub message: ::std::string::String,
+    /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
+    ///
+    /// Wire name `CustomIdentifier`: string.
+    pub custom_identifier: ::std::option::Option<::std::string::String>,
+    /// The identifier of the certificate whose public key verifies.
+    ///
+    /// Wire name `CertIdentifier`: string. Example: `5870821-cn-hangzhou`.
+    pub cert_identifier: ::std::option::Option<::std::string::String>,
+    /// The signature algorithm.
+    ///
+    /// Wire name `SigningAlgorithm`: [`SigningAlgorithm`], required. Example: `SHA256withRSA`.
+    pub signing_algorithm: SigningAlgorithm,
     /// Whether `Message` is the raw data or a precomputed digest.
     ///
-    /// Wire name `MessageType`, [`MessageType`], required. The service's default: `RAW`.
+    /// Wire name `MessageType`: [`MessageType`], required. The service's default: `RAW`. Example: `RAW`.
     pub message_type: MessageType,
     /// The signature to check, Base64-encoded.
     ///
-    /// Wire name `SignatureValue`, string, required.
+    /// Wire name `SignatureValue`: string, required. Example: `eyaC0w3ROK5b3QcHmUtAhMY/sQjKu2t3uBfnf6J/gn7JfZtyxwcCUjzXbw5jmqJQRbj1te670Bshg9kUdanKhtHFhJjU5jX+ZMMBr6pH0gqQDJxR0K0yHXRc0Q5OQoUZ6BfpbI4Wt4jJvJSdCstz1vSg12CfEHS8Kd5qfhItK7Y=`.
     pub signature_value: ::std::string::String,
-    /// The signature algorithm.
-    ///
-    /// Wire name `SigningAlgorithm`, [`SigningAlgorithm`], required.
-    pub signing_algorithm: SigningAlgorithm,
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, string.
+    /// Wire name `WarehouseId`: string.
     pub warehouse_id: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for VerifyInput {
@@ -45,12 +48,12 @@ impl ::alibabacloud_runtime::Operation for VerifyInput {
         &self,
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
-        out.write("CertIdentifier", &self.cert_identifier);
-        out.write("CustomIdentifier", &self.custom_identifier);
         out.write("Message", &self.message);
+        out.write("CustomIdentifier", &self.custom_identifier);
+        out.write("CertIdentifier", &self.cert_identifier);
+        out.write("SigningAlgorithm", &self.signing_algorithm);
         out.write("MessageType", &self.message_type);
         out.write("SignatureValue", &self.signature_value);
-        out.write("SigningAlgorithm", &self.signing_algorithm);
         out.write("WarehouseId", &self.warehouse_id);
         ::std::result::Result::Ok(())
     }
@@ -59,17 +62,24 @@ impl ::alibabacloud_runtime::Operation for VerifyInput {
     }
 }
 /// The decoded answer of `Verify`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
+///
+/// A success body looks like this:
+///
+/// ```json
+/// {
+///   "RequestId": "1ed33293-2e48-6b14-861e-538e28e408eb",
+///   "SignatureValid": true
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerifyOutput {
     /// The ID the service gave this request.
     ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string. Example: `1ed33293-2e48-6b14-861e-538e28e408eb`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `SignatureValid` field.
-    ///
-    /// Wire name `SignatureValid`, boolean. Documented values: `true`, `false`.
+    /// Wire name `SignatureValid`: boolean. Documented values: `true`, `false`. Example: `true`.
     #[serde(
         rename = "SignatureValid",
         default,
@@ -77,79 +87,7 @@ pub struct VerifyOutput {
     )]
     pub signature_valid: ::std::option::Option<bool>,
 }
-/// The documented values of `request[3]`: `RAW`, `DIGEST`.
-///
-/// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MessageType {
-    /// `RAW`
-    Raw,
-    /// `DIGEST`
-    Digest,
-    /// A value this SDK does not know, kept as sent.
-    Unknown(::std::string::String),
-}
-impl MessageType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["RAW", "DIGEST"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Raw => "RAW",
-            Self::Digest => "DIGEST",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for MessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "RAW" => Self::Raw,
-            "DIGEST" => Self::Digest,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for MessageType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for MessageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for MessageType {
-    fn as_str(&self) -> &str {
-        MessageType::as_str(self)
-    }
-}
-impl ::serde::Serialize for MessageType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for MessageType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
-/// The documented values of `request[5]`: `SHA256withRSA`, `SHA256withRSA/PSS`, `SHA256withECDSA`, `SM3withSM2`.
+/// The documented values of `request[3]`: `SHA256withRSA`, `SHA256withRSA/PSS`, `SHA256withECDSA`, `SM3withSM2`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -234,6 +172,78 @@ impl ::alibabacloud_runtime::ToParam for SigningAlgorithm {
         out.push(key, self.as_str());
     }
 }
+/// The documented values of `request[4]`: `RAW`, `DIGEST`.
+///
+/// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MessageType {
+    /// `RAW`
+    Raw,
+    /// `DIGEST`
+    Digest,
+    /// A value this SDK does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl MessageType {
+    /// Every documented value, as the service spells it.
+    pub const VALUES: &'static [&'static str] = &["RAW", "DIGEST"];
+    /// The value as the service spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Raw => "RAW",
+            Self::Digest => "DIGEST",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for MessageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "RAW" => Self::Raw,
+            "DIGEST" => Self::Digest,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MessageType {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl ::std::fmt::Display for MessageType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::alibabacloud_runtime::enums::StringEnum for MessageType {
+    fn as_str(&self) -> &str {
+        MessageType::as_str(self)
+    }
+}
+impl ::serde::Serialize for MessageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::alibabacloud_runtime::enums::serialize(self, s)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::alibabacloud_runtime::enums::deserialize(d)
+    }
+}
+impl ::alibabacloud_runtime::ToParam for MessageType {
+    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
+        out.push(key, self.as_str());
+    }
+}
 /// The errors `Verify` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -278,23 +288,23 @@ impl ::std::fmt::Display for VerifyError {
     }
 }
 impl ::std::error::Error for VerifyError {}
-/// Builds and sends a `Verify` call. `send` becomes available once every required parameter is set (`Message`, `MessageType`, `SignatureValue`, `SigningAlgorithm`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `Verify` call. `send` becomes available once every required parameter is set (`Message`, `SigningAlgorithm`, `MessageType`, `SignatureValue`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct VerifyBuilder<
     Message_ = ::alibabacloud_runtime::Missing,
+    SigningAlgorithm_ = ::alibabacloud_runtime::Missing,
     MessageType_ = ::alibabacloud_runtime::Missing,
     SignatureValue_ = ::alibabacloud_runtime::Missing,
-    SigningAlgorithm_ = ::alibabacloud_runtime::Missing,
 > {
     _client: crate::Client,
     _options: ::alibabacloud_runtime::CallOptions,
-    cert_identifier: ::std::option::Option<::std::string::String>,
-    custom_identifier: ::std::option::Option<::std::string::String>,
     message: Message_,
+    custom_identifier: ::std::option::Option<::std::string::String>,
+    cert_identifier: ::std::option::Option<::std::string::String>,
+    signing_algorithm: SigningAlgorithm_,
     message_type: MessageType_,
     signature_value: SignatureValue_,
-    signing_algorithm: SigningAlgorithm_,
     warehouse_id: ::std::option::Option<::std::string::String>,
 }
 impl VerifyBuilder<
@@ -307,43 +317,49 @@ impl VerifyBuilder<
         VerifyBuilder {
             _client: client,
             _options: ::alibabacloud_runtime::CallOptions::new(),
-            cert_identifier: ::std::option::Option::None,
-            custom_identifier: ::std::option::Option::None,
             message: ::alibabacloud_runtime::Missing,
+            custom_identifier: ::std::option::Option::None,
+            cert_identifier: ::std::option::Option::None,
+            signing_algorithm: ::alibabacloud_runtime::Missing,
             message_type: ::alibabacloud_runtime::Missing,
             signature_value: ::alibabacloud_runtime::Missing,
-            signing_algorithm: ::alibabacloud_runtime::Missing,
             warehouse_id: ::std::option::Option::None,
         }
     }
 }
 impl<
     Message_,
+    SigningAlgorithm_,
     MessageType_,
     SignatureValue_,
-    SigningAlgorithm_,
-> VerifyBuilder<Message_, MessageType_, SignatureValue_, SigningAlgorithm_> {
-    /// The identifier of the certificate whose public key verifies.
+> VerifyBuilder<Message_, SigningAlgorithm_, MessageType_, SignatureValue_> {
+    /// The signed data, or its digest.
     ///
-    /// Wire name `CertIdentifier`, string.
-    pub fn cert_identifier(
-        mut self,
+    /// Wire name `Message`: string, required. Example: `MTIzNA==`.
+    pub fn message(
+        self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cert_identifier = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets or clears `CertIdentifier`.
-    pub fn set_cert_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.cert_identifier = value;
-        self
+    ) -> VerifyBuilder<
+        ::std::string::String,
+        SigningAlgorithm_,
+        MessageType_,
+        SignatureValue_,
+    > {
+        VerifyBuilder {
+            _client: self._client,
+            _options: self._options,
+            message: value.into(),
+            custom_identifier: self.custom_identifier,
+            cert_identifier: self.cert_identifier,
+            signing_algorithm: self.signing_algorithm,
+            message_type: self.message_type,
+            signature_value: self.signature_value,
+            warehouse_id: self.warehouse_id,
+        }
     }
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
     ///
-    /// Wire name `CustomIdentifier`, string.
+    /// Wire name `CustomIdentifier`: string.
     pub fn custom_identifier(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -359,95 +375,89 @@ impl<
         self.custom_identifier = value;
         self
     }
-    /// The signed data, or its digest.
+    /// The identifier of the certificate whose public key verifies.
     ///
-    /// Wire name `Message`, string, required.
-    pub fn message(
-        self,
+    /// Wire name `CertIdentifier`: string. Example: `5870821-cn-hangzhou`.
+    pub fn cert_identifier(
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> VerifyBuilder<
-        ::std::string::String,
-        MessageType_,
-        SignatureValue_,
-        SigningAlgorithm_,
-    > {
+    ) -> Self {
+        self.cert_identifier = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `CertIdentifier`.
+    pub fn set_cert_identifier(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.cert_identifier = value;
+        self
+    }
+    /// The signature algorithm.
+    ///
+    /// Wire name `SigningAlgorithm`: [`SigningAlgorithm`], required. Example: `SHA256withRSA`.
+    pub fn signing_algorithm(
+        self,
+        value: impl ::std::convert::Into<SigningAlgorithm>,
+    ) -> VerifyBuilder<Message_, SigningAlgorithm, MessageType_, SignatureValue_> {
         VerifyBuilder {
             _client: self._client,
             _options: self._options,
-            cert_identifier: self.cert_identifier,
+            message: self.message,
             custom_identifier: self.custom_identifier,
-            message: value.into(),
+            cert_identifier: self.cert_identifier,
+            signing_algorithm: value.into(),
             message_type: self.message_type,
             signature_value: self.signature_value,
-            signing_algorithm: self.signing_algorithm,
             warehouse_id: self.warehouse_id,
         }
     }
     /// Whether `Message` is the raw data or a precomputed digest.
     ///
-    /// Wire name `MessageType`, [`MessageType`], required. The service's default: `RAW`.
+    /// Wire name `MessageType`: [`MessageType`], required. The service's default: `RAW`. Example: `RAW`.
     pub fn message_type(
         self,
         value: impl ::std::convert::Into<MessageType>,
-    ) -> VerifyBuilder<Message_, MessageType, SignatureValue_, SigningAlgorithm_> {
+    ) -> VerifyBuilder<Message_, SigningAlgorithm_, MessageType, SignatureValue_> {
         VerifyBuilder {
             _client: self._client,
             _options: self._options,
-            cert_identifier: self.cert_identifier,
-            custom_identifier: self.custom_identifier,
             message: self.message,
+            custom_identifier: self.custom_identifier,
+            cert_identifier: self.cert_identifier,
+            signing_algorithm: self.signing_algorithm,
             message_type: value.into(),
             signature_value: self.signature_value,
-            signing_algorithm: self.signing_algorithm,
             warehouse_id: self.warehouse_id,
         }
     }
     /// The signature to check, Base64-encoded.
     ///
-    /// Wire name `SignatureValue`, string, required.
+    /// Wire name `SignatureValue`: string, required. Example: `eyaC0w3ROK5b3QcHmUtAhMY/sQjKu2t3uBfnf6J/gn7JfZtyxwcCUjzXbw5jmqJQRbj1te670Bshg9kUdanKhtHFhJjU5jX+ZMMBr6pH0gqQDJxR0K0yHXRc0Q5OQoUZ6BfpbI4Wt4jJvJSdCstz1vSg12CfEHS8Kd5qfhItK7Y=`.
     pub fn signature_value(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> VerifyBuilder<
         Message_,
+        SigningAlgorithm_,
         MessageType_,
         ::std::string::String,
-        SigningAlgorithm_,
     > {
         VerifyBuilder {
             _client: self._client,
             _options: self._options,
-            cert_identifier: self.cert_identifier,
-            custom_identifier: self.custom_identifier,
             message: self.message,
+            custom_identifier: self.custom_identifier,
+            cert_identifier: self.cert_identifier,
+            signing_algorithm: self.signing_algorithm,
             message_type: self.message_type,
             signature_value: value.into(),
-            signing_algorithm: self.signing_algorithm,
-            warehouse_id: self.warehouse_id,
-        }
-    }
-    /// The signature algorithm.
-    ///
-    /// Wire name `SigningAlgorithm`, [`SigningAlgorithm`], required.
-    pub fn signing_algorithm(
-        self,
-        value: impl ::std::convert::Into<SigningAlgorithm>,
-    ) -> VerifyBuilder<Message_, MessageType_, SignatureValue_, SigningAlgorithm> {
-        VerifyBuilder {
-            _client: self._client,
-            _options: self._options,
-            cert_identifier: self.cert_identifier,
-            custom_identifier: self.custom_identifier,
-            message: self.message,
-            message_type: self.message_type,
-            signature_value: self.signature_value,
-            signing_algorithm: value.into(),
             warehouse_id: self.warehouse_id,
         }
     }
     /// The ID of the certificate warehouse that holds the certificate.
     ///
-    /// Wire name `WarehouseId`, string.
+    /// Wire name `WarehouseId`: string.
     pub fn warehouse_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -471,9 +481,9 @@ impl<
 }
 impl VerifyBuilder<
     ::std::string::String,
+    SigningAlgorithm,
     MessageType,
     ::std::string::String,
-    SigningAlgorithm,
 > {
     fn into_parts(
         self,
@@ -482,12 +492,12 @@ impl VerifyBuilder<
             self._client,
             self._options,
             VerifyInput {
-                cert_identifier: self.cert_identifier,
-                custom_identifier: self.custom_identifier,
                 message: self.message,
+                custom_identifier: self.custom_identifier,
+                cert_identifier: self.cert_identifier,
+                signing_algorithm: self.signing_algorithm,
                 message_type: self.message_type,
                 signature_value: self.signature_value,
-                signing_algorithm: self.signing_algorithm,
                 warehouse_id: self.warehouse_id,
             },
         )
@@ -518,10 +528,10 @@ impl crate::Client {
     /// # async fn example(client: &alibabacloud_cas::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .verify()
-    ///     .message("example")
-    ///     .message_type("RAW")
-    ///     .signature_value("example")
+    ///     .message("MTIzNA==")
     ///     .signing_algorithm("SHA256withRSA")
+    ///     .message_type("RAW")
+    ///     .signature_value("eyaC0w3ROK5b3QcHmUtAhMY/sQjKu2t3uBfnf6J/gn7JfZtyxwcCUjzXbw5jmqJQRbj1te670Bshg9kUdanKhtHFhJjU5jX+ZMMBr6pH0gqQDJxR0K0yHXRc0Q5OQoUZ6BfpbI4Wt4jJvJSdCstz1vSg12CfEHS8Kd5qfhItK7Y=")
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
