@@ -30,7 +30,9 @@ struct Inner {
     config: Config,
     service: ServiceInfo,
     endpoint: Endpoint,
-    base_url: String,
+    /// Parsed once: each attempt clones it and sets the query, instead of parsing the whole
+    /// URL (scheme, host, port) again.
+    base_url: reqwest::Url,
     authority: String,
     /// Built once; each request shares it (a reference count, no copy).
     user_agent: reqwest::header::HeaderValue,
@@ -100,10 +102,12 @@ impl Client {
             .pool_idle_timeout(Duration::from_secs(90))
             .build()
             .map_err(|e| ConfigError::Http(e.without_url().to_string()))?;
+        let base_url = reqwest::Url::parse(&endpoint.base_url())
+            .map_err(|e| ConfigError::Http(format!("the endpoint is not a valid URL: {e}")))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
-                base_url: endpoint.base_url(),
+                base_url,
                 authority: endpoint.authority(),
                 endpoint,
                 config,
@@ -269,13 +273,10 @@ impl Client {
             params: &parts.params,
             body: parts.body(),
         };
-        // The signer appends the query to the URL buffer and writes every header value into one
-        // text, which all the header values then share.
-        let mut url =
-            String::with_capacity(inner.base_url.len() + 64 + parts.params.text_len() * 2);
-        url.push_str(&inner.base_url);
-        url.push('?');
-        let mut signed = SignatureOutput::with_prefix(url);
+        // The signer writes the query into one buffer and every header value into one text,
+        // which all the header values then share.
+        let mut signed =
+            SignatureOutput::with_prefix(String::with_capacity(64 + parts.params.text_len() * 2));
         inner.config.signature_version.signer().sign_into(
             &signable,
             &parts.extras(),
@@ -284,9 +285,10 @@ impl Client {
             context.nonce(),
             &mut signed,
         );
-        let (mut url, header_text, headers) = signed.into_parts();
-        if url.ends_with('?') {
-            url.pop();
+        let (query, header_text, headers) = signed.into_parts();
+        let mut url = inner.base_url.clone();
+        if !query.is_empty() {
+            url.set_query(Some(&query));
         }
         let mut request = inner
             .http
