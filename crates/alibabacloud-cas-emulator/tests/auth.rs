@@ -607,7 +607,7 @@ async fn v3_with_a_signed_form_body() {
         host: &client.host,
         action: "ListUserCertificateOrder",
         version: VERSION,
-        params: &params,
+        params: &alibabacloud_runtime::Params::from_pairs(&params),
         body: b"ShowSize=1",
     };
     let signed = SignatureVersion::V3.signer().sign(

@@ -196,7 +196,7 @@ async fn replayed_nonce_is_signature_nonce_used() {
             host: &host,
             action: "DeleteCertificateRequest",
             version: "2020-04-07",
-            params: &params,
+            params: &alibabacloud_cas::runtime::Params::from_pairs(&params),
             body: &[],
         };
         let signed = v.signer().sign(&request, &creds, &SigningContext::fresh());

@@ -185,7 +185,7 @@ impl Client {
             host: &self.host,
             action,
             version,
-            params: &params,
+            params: &alibabacloud_runtime::Params::from_pairs(&params),
             body: &[],
         };
         self.scheme

@@ -107,8 +107,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The documented values of `request[0]`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`.

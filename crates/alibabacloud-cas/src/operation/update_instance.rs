@@ -119,8 +119,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.TagKey"), &self.tag_key);
-        out.write(&::std::format!("{key}.TagValue"), &self.tag_value);
+        out.write_member(key, "TagKey", &self.tag_key);
+        out.write_member(key, "TagValue", &self.tag_value);
     }
 }
 /// The documented values of `request[10]`: `RSA_2048`, `RSA_3072`, `RSA_4096`, `ECC_256`, `SM2`.

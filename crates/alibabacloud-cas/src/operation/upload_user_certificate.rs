@@ -146,8 +146,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `UploadUserCertificate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -206,6 +206,13 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Returns credentials that are valid now.
     fn provide_credentials(&self) -> CredentialsFuture<'_>;
 
+    /// Credentials that are at hand without waiting (fixed ones, or a cached set that is still
+    /// fresh), or `None` to make the caller use [`ProvideCredentials::provide_credentials`].
+    /// The client asks this first on every attempt: it saves boxing a future.
+    fn credentials_now(&self) -> Option<Credentials> {
+        None
+    }
+
     /// A short name for error messages, such as `environment`.
     fn name(&self) -> &'static str;
 }
@@ -215,6 +222,10 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
 impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
         (**self).provide_credentials()
+    }
+
+    fn credentials_now(&self) -> Option<Credentials> {
+        (**self).credentials_now()
     }
 
     fn name(&self) -> &'static str {
@@ -239,6 +250,10 @@ impl ProvideCredentials for StaticProvider {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
         let creds = self.credentials.clone();
         Box::pin(async move { Ok(creds) })
+    }
+
+    fn credentials_now(&self) -> Option<Credentials> {
+        Some(self.credentials.clone())
     }
 
     fn name(&self) -> &'static str {

@@ -113,8 +113,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[5]` in its spec.
@@ -129,8 +129,8 @@ pub struct Settings {
 }
 impl ::alibabacloud_runtime::ToParam for Settings {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Color"), &self.color);
-        out.write(&::std::format!("{key}.Weight"), &self.weight);
+        out.write_member(key, "Color", &self.color);
+        out.write_member(key, "Weight", &self.weight);
     }
 }
 /// A structure of the operation, at `response.fields[2].fields[2]` in its spec.
