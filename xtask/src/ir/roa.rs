@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::lower::Ctx;
+use super::scope::Ctx;
 use super::{Field, Route, Ty};
 use crate::spec::{ApiStyle, HttpMethod, Location, OperationSpec};
 

@@ -139,8 +139,8 @@ pub struct Runtime {
 }
 impl ::alibabacloud_runtime::ToParam for Runtime {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.name"), &self.name);
-        out.write(&::std::format!("{key}.version"), &self.version);
+        out.write_member(key, "name", &self.name);
+        out.write_member(key, "version", &self.version);
     }
 }
 /// A structure of the operation, at `request[12].items` in its spec.
@@ -155,8 +155,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.key"), &self.key);
-        out.write(&::std::format!("{key}.value"), &self.value);
+        out.write_member(key, "key", &self.key);
+        out.write_member(key, "value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].items` in its spec.
@@ -217,7 +217,7 @@ impl ::std::fmt::Display for AttachInstancesError {
     }
 }
 impl ::std::error::Error for AttachInstancesError {}
-/// Builds and sends a `AttachInstances` call. `send` becomes available once every required parameter is set (`ClusterId`, `instances`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AttachInstances` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `instances`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AttachInstancesBuilder<
@@ -509,22 +509,27 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         self
     }
 }
-impl AttachInstancesBuilder<
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AttachInstancesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AttachInstancesInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Instances_: self::required::Instances<::std::vec::Vec<::std::string::String>>,
+    {
         (
             self._client,
             self._options,
             AttachInstancesInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 cpu_policy: self.cpu_policy,
                 format_disk: self.format_disk,
                 image_id: self.image_id,
-                instances: self.instances,
+                instances: <Instances_ as self::required::Instances<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.instances),
                 is_edge_worker: self.is_edge_worker,
                 keep_instance_name: self.keep_instance_name,
                 key_pair: self.key_pair,
@@ -538,7 +543,11 @@ impl AttachInstancesBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AttachInstancesInput {
+    pub fn build(self) -> AttachInstancesInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Instances_: self::required::Instances<::std::vec::Vec<::std::string::String>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -547,9 +556,47 @@ impl AttachInstancesBuilder<
     ) -> ::std::result::Result<
         AttachInstancesOutput,
         ::alibabacloud_runtime::SdkError<AttachInstancesError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Instances_: self::required::Instances<::std::vec::Vec<::std::string::String>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AttachInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AttachInstances` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `instances` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AttachInstances` needs its required parameter `instances`",
+        label = "`instances` is not set",
+        note = "set it with `.instances(…)` before this call"
+    )]
+    pub trait Instances<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Instances<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

@@ -95,7 +95,7 @@ impl ::std::fmt::Display for CancelComponentUpgradeError {
     }
 }
 impl ::std::error::Error for CancelComponentUpgradeError {}
-/// Builds and sends a `CancelComponentUpgrade` call. `send` becomes available once every required parameter is set (`clusterId`, `componentId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CancelComponentUpgrade` call. `send` and `build` compile once every required parameter is set (`clusterId`, `componentId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CancelComponentUpgradeBuilder<
@@ -151,25 +151,37 @@ impl<ClusterId_, ComponentId_> CancelComponentUpgradeBuilder<ClusterId_, Compone
         self
     }
 }
-impl CancelComponentUpgradeBuilder<::std::string::String, ::std::string::String> {
+impl<ClusterId_, ComponentId_> CancelComponentUpgradeBuilder<ClusterId_, ComponentId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CancelComponentUpgradeInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ComponentId_: self::required::ComponentId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CancelComponentUpgradeInput {
-                cluster_id: self.cluster_id,
-                component_id: self.component_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                component_id: <ComponentId_ as self::required::ComponentId<
+                    ::std::string::String,
+                >>::into_value(self.component_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CancelComponentUpgradeInput {
+    pub fn build(self) -> CancelComponentUpgradeInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ComponentId_: self::required::ComponentId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -178,9 +190,46 @@ impl CancelComponentUpgradeBuilder<::std::string::String, ::std::string::String>
     ) -> ::std::result::Result<
         CancelComponentUpgradeOutput,
         ::alibabacloud_runtime::SdkError<CancelComponentUpgradeError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ComponentId_: self::required::ComponentId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CancelComponentUpgradeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `clusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CancelComponentUpgrade` needs its required parameter `clusterId`",
+        label = "`clusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `componentId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CancelComponentUpgrade` needs its required parameter `componentId`",
+        label = "`componentId` is not set",
+        note = "set it with `.component_id(…)` before this call"
+    )]
+    pub trait ComponentId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ComponentId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -96,7 +96,7 @@ impl ::std::fmt::Display for CancelOperationPlanError {
     }
 }
 impl ::std::error::Error for CancelOperationPlanError {}
-/// Builds and sends a `CancelOperationPlan` call. `send` becomes available once every required parameter is set (`plan_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CancelOperationPlan` call. `send` and `build` compile once every required parameter is set (`plan_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CancelOperationPlanBuilder<PlanId_ = ::alibabacloud_runtime::Missing> {
@@ -131,20 +131,28 @@ impl<PlanId_> CancelOperationPlanBuilder<PlanId_> {
         self
     }
 }
-impl CancelOperationPlanBuilder<::std::string::String> {
+impl<PlanId_> CancelOperationPlanBuilder<PlanId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CancelOperationPlanInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CancelOperationPlanInput)
+    where
+        PlanId_: self::required::PlanId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CancelOperationPlanInput {
-                plan_id: self.plan_id,
+                plan_id: <PlanId_ as self::required::PlanId<
+                    ::std::string::String,
+                >>::into_value(self.plan_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CancelOperationPlanInput {
+    pub fn build(self) -> CancelOperationPlanInput
+    where
+        PlanId_: self::required::PlanId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -153,9 +161,30 @@ impl CancelOperationPlanBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CancelOperationPlanOutput,
         ::alibabacloud_runtime::SdkError<CancelOperationPlanError>,
-    > {
+    >
+    where
+        PlanId_: self::required::PlanId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CancelOperationPlanBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `plan_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CancelOperationPlan` needs its required parameter `plan_id`",
+        label = "`plan_id` is not set",
+        note = "set it with `.plan_id(…)` before this call"
+    )]
+    pub trait PlanId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::PlanId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

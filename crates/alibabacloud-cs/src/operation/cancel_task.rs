@@ -94,7 +94,7 @@ impl ::std::fmt::Display for CancelTaskError {
     }
 }
 impl ::std::error::Error for CancelTaskError {}
-/// Builds and sends a `CancelTask` call. `send` becomes available once every required parameter is set (`task_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CancelTask` call. `send` and `build` compile once every required parameter is set (`task_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CancelTaskBuilder<TaskId_ = ::alibabacloud_runtime::Missing> {
@@ -129,20 +129,28 @@ impl<TaskId_> CancelTaskBuilder<TaskId_> {
         self
     }
 }
-impl CancelTaskBuilder<::std::string::String> {
+impl<TaskId_> CancelTaskBuilder<TaskId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CancelTaskInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CancelTaskInput)
+    where
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CancelTaskInput {
-                task_id: self.task_id,
+                task_id: <TaskId_ as self::required::TaskId<
+                    ::std::string::String,
+                >>::into_value(self.task_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CancelTaskInput {
+    pub fn build(self) -> CancelTaskInput
+    where
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -151,9 +159,30 @@ impl CancelTaskBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CancelTaskOutput,
         ::alibabacloud_runtime::SdkError<CancelTaskError>,
-    > {
+    >
+    where
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CancelTaskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `task_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CancelTask` needs its required parameter `task_id`",
+        label = "`task_id` is not set",
+        note = "set it with `.task_id(…)` before this call"
+    )]
+    pub trait TaskId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::TaskId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

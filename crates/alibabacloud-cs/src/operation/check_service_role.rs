@@ -67,7 +67,7 @@ pub struct RolesItem {
 }
 impl ::alibabacloud_runtime::ToParam for RolesItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.name"), &self.name);
+        out.write_member(key, "name", &self.name);
     }
 }
 /// A structure of the operation, at `response.fields[0].items` in its spec.
@@ -132,7 +132,7 @@ impl ::std::fmt::Display for CheckServiceRoleError {
     }
 }
 impl ::std::error::Error for CheckServiceRoleError {}
-/// Builds and sends a `CheckServiceRole` call. `send` becomes available once every required parameter is set (`roles`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CheckServiceRole` call. `send` and `build` compile once every required parameter is set (`roles`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CheckServiceRoleBuilder<Roles_ = ::alibabacloud_runtime::Missing> {
@@ -167,20 +167,28 @@ impl<Roles_> CheckServiceRoleBuilder<Roles_> {
         self
     }
 }
-impl CheckServiceRoleBuilder<::std::vec::Vec<RolesItem>> {
+impl<Roles_> CheckServiceRoleBuilder<Roles_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CheckServiceRoleInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CheckServiceRoleInput)
+    where
+        Roles_: self::required::Roles<::std::vec::Vec<RolesItem>>,
+    {
         (
             self._client,
             self._options,
             CheckServiceRoleInput {
-                roles: self.roles,
+                roles: <Roles_ as self::required::Roles<
+                    ::std::vec::Vec<RolesItem>,
+                >>::into_value(self.roles),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CheckServiceRoleInput {
+    pub fn build(self) -> CheckServiceRoleInput
+    where
+        Roles_: self::required::Roles<::std::vec::Vec<RolesItem>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -189,9 +197,30 @@ impl CheckServiceRoleBuilder<::std::vec::Vec<RolesItem>> {
     ) -> ::std::result::Result<
         CheckServiceRoleOutput,
         ::alibabacloud_runtime::SdkError<CheckServiceRoleError>,
-    > {
+    >
+    where
+        Roles_: self::required::Roles<::std::vec::Vec<RolesItem>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CheckServiceRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `roles` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CheckServiceRole` needs its required parameter `roles`",
+        label = "`roles` is not set",
+        note = "set it with `.roles(…)` before this call"
+    )]
+    pub trait Roles<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Roles<::std::vec::Vec<RolesItem>> for ::std::vec::Vec<RolesItem> {
+    fn into_value(self) -> ::std::vec::Vec<RolesItem> {
+        self
     }
 }
 impl crate::Client {

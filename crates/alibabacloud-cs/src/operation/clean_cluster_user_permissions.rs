@@ -96,7 +96,7 @@ impl ::std::fmt::Display for CleanClusterUserPermissionsError {
     }
 }
 impl ::std::error::Error for CleanClusterUserPermissionsError {}
-/// Builds and sends a `CleanClusterUserPermissions` call. `send` becomes available once every required parameter is set (`ClusterId`, `Uid`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CleanClusterUserPermissions` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `Uid`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CleanClusterUserPermissionsBuilder<
@@ -166,26 +166,38 @@ impl<ClusterId_, Uid_> CleanClusterUserPermissionsBuilder<ClusterId_, Uid_> {
         self
     }
 }
-impl CleanClusterUserPermissionsBuilder<::std::string::String, ::std::string::String> {
+impl<ClusterId_, Uid_> CleanClusterUserPermissionsBuilder<ClusterId_, Uid_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CleanClusterUserPermissionsInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CleanClusterUserPermissionsInput {
-                cluster_id: self.cluster_id,
-                uid: self.uid,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                uid: <Uid_ as self::required::Uid<
+                    ::std::string::String,
+                >>::into_value(self.uid),
                 force: self.force,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CleanClusterUserPermissionsInput {
+    pub fn build(self) -> CleanClusterUserPermissionsInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -194,9 +206,46 @@ impl CleanClusterUserPermissionsBuilder<::std::string::String, ::std::string::St
     ) -> ::std::result::Result<
         CleanClusterUserPermissionsOutput,
         ::alibabacloud_runtime::SdkError<CleanClusterUserPermissionsError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CleanClusterUserPermissionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CleanClusterUserPermissions` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Uid` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CleanClusterUserPermissions` needs its required parameter `Uid`",
+        label = "`Uid` is not set",
+        note = "set it with `.uid(…)` before this call"
+    )]
+    pub trait Uid<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Uid<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -106,7 +106,7 @@ impl ::std::fmt::Display for CleanUserPermissionsError {
     }
 }
 impl ::std::error::Error for CleanUserPermissionsError {}
-/// Builds and sends a `CleanUserPermissions` call. `send` becomes available once every required parameter is set (`Uid`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CleanUserPermissions` call. `send` and `build` compile once every required parameter is set (`Uid`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CleanUserPermissionsBuilder<Uid_ = ::alibabacloud_runtime::Missing> {
@@ -170,26 +170,30 @@ impl<Uid_> CleanUserPermissionsBuilder<Uid_> {
         self
     }
 }
-impl CleanUserPermissionsBuilder<::std::string::String> {
+impl<Uid_> CleanUserPermissionsBuilder<Uid_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CleanUserPermissionsInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CleanUserPermissionsInput)
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CleanUserPermissionsInput {
-                uid: self.uid,
+                uid: <Uid_ as self::required::Uid<
+                    ::std::string::String,
+                >>::into_value(self.uid),
                 force: self.force,
                 cluster_ids: self.cluster_ids,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CleanUserPermissionsInput {
+    pub fn build(self) -> CleanUserPermissionsInput
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -198,9 +202,30 @@ impl CleanUserPermissionsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CleanUserPermissionsOutput,
         ::alibabacloud_runtime::SdkError<CleanUserPermissionsError>,
-    > {
+    >
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CleanUserPermissionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Uid` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CleanUserPermissions` needs its required parameter `Uid`",
+        label = "`Uid` is not set",
+        note = "set it with `.uid(…)` before this call"
+    )]
+    pub trait Uid<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Uid<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -178,7 +178,7 @@ impl ::std::fmt::Display for CreateAutoscalingConfigError {
     }
 }
 impl ::std::error::Error for CreateAutoscalingConfigError {}
-/// Builds and sends a `CreateAutoscalingConfig` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateAutoscalingConfig` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateAutoscalingConfigBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -497,19 +497,24 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         self
     }
 }
-impl CreateAutoscalingConfigBuilder<::std::string::String> {
+impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateAutoscalingConfigInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateAutoscalingConfigInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 cool_down_duration: self.cool_down_duration,
                 daemonset_eviction_for_nodes: self.daemonset_eviction_for_nodes,
                 expander: self.expander,
@@ -530,7 +535,10 @@ impl CreateAutoscalingConfigBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateAutoscalingConfigInput {
+    pub fn build(self) -> CreateAutoscalingConfigInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -539,9 +547,30 @@ impl CreateAutoscalingConfigBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CreateAutoscalingConfigOutput,
         ::alibabacloud_runtime::SdkError<CreateAutoscalingConfigError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateAutoscalingConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateAutoscalingConfig` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

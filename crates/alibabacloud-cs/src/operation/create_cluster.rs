@@ -733,10 +733,10 @@ pub struct AddonsItem {
 }
 impl ::alibabacloud_runtime::ToParam for AddonsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.config"), &self.config);
-        out.write(&::std::format!("{key}.disabled"), &self.disabled);
-        out.write(&::std::format!("{key}.name"), &self.name);
-        out.write(&::std::format!("{key}.version"), &self.version);
+        out.write_member(key, "config", &self.config);
+        out.write_member(key, "disabled", &self.disabled);
+        out.write_member(key, "name", &self.name);
+        out.write_member(key, "version", &self.version);
     }
 }
 /// A structure of the operation, at `request[3]` in its spec.
@@ -754,8 +754,8 @@ pub struct AuditLogConfig {
 }
 impl ::alibabacloud_runtime::ToParam for AuditLogConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.enabled"), &self.enabled);
-        out.write(&::std::format!("{key}.sls_project_name"), &self.sls_project_name);
+        out.write_member(key, "enabled", &self.enabled);
+        out.write_member(key, "sls_project_name", &self.sls_project_name);
     }
 }
 /// A structure of the operation, at `request[4]` in its spec.
@@ -767,7 +767,7 @@ pub struct AutoMode {
 }
 impl ::alibabacloud_runtime::ToParam for AutoMode {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.enable"), &self.enable);
+        out.write_member(key, "enable", &self.enable);
     }
 }
 /// A structure of the operation, at `request[14].fields[8]` in its spec.
@@ -782,7 +782,7 @@ pub struct InstanceMetadataOptions {
 }
 impl ::alibabacloud_runtime::ToParam for InstanceMetadataOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.http_tokens"), &self.http_tokens);
+        out.write_member(key, "http_tokens", &self.http_tokens);
     }
 }
 /// A structure of the operation, at `request[14]` in its spec.
@@ -960,53 +960,49 @@ impl ::std::fmt::Debug for ControlPlaneConfig {
 }
 impl ::alibabacloud_runtime::ToParam for ControlPlaneConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.auto_renew"), &self.auto_renew);
-        out.write(&::std::format!("{key}.auto_renew_period"), &self.auto_renew_period);
-        out.write(&::std::format!("{key}.charge_type"), &self.charge_type);
-        out.write(
-            &::std::format!("{key}.cloud_monitor_flags"),
-            &self.cloud_monitor_flags,
-        );
-        out.write(&::std::format!("{key}.cpu_policy"), &self.cpu_policy);
-        out.write(&::std::format!("{key}.deploymentset_id"), &self.deploymentset_id);
-        out.write(&::std::format!("{key}.image_id"), &self.image_id);
-        out.write(&::std::format!("{key}.image_type"), &self.image_type);
-        out.write(
-            &::std::format!("{key}.instance_metadata_options"),
+        out.write_member(key, "auto_renew", &self.auto_renew);
+        out.write_member(key, "auto_renew_period", &self.auto_renew_period);
+        out.write_member(key, "charge_type", &self.charge_type);
+        out.write_member(key, "cloud_monitor_flags", &self.cloud_monitor_flags);
+        out.write_member(key, "cpu_policy", &self.cpu_policy);
+        out.write_member(key, "deploymentset_id", &self.deploymentset_id);
+        out.write_member(key, "image_id", &self.image_id);
+        out.write_member(key, "image_type", &self.image_type);
+        out.write_member(
+            key,
+            "instance_metadata_options",
             &self.instance_metadata_options,
         );
-        out.write(&::std::format!("{key}.instance_types"), &self.instance_types);
-        out.write(&::std::format!("{key}.key_pair"), &self.key_pair);
-        out.write(&::std::format!("{key}.login_password"), &self.login_password);
-        out.write(&::std::format!("{key}.node_port_range"), &self.node_port_range);
-        out.write(&::std::format!("{key}.period"), &self.period);
-        out.write(&::std::format!("{key}.period_unit"), &self.period_unit);
-        out.write(&::std::format!("{key}.runtime"), &self.runtime);
-        out.write(
-            &::std::format!("{key}.security_hardening_os"),
-            &self.security_hardening_os,
-        );
-        out.write(&::std::format!("{key}.size"), &self.size);
-        out.write(&::std::format!("{key}.soc_enabled"), &self.soc_enabled);
-        out.write(
-            &::std::format!("{key}.system_disk_bursting_enabled"),
+        out.write_member(key, "instance_types", &self.instance_types);
+        out.write_member(key, "key_pair", &self.key_pair);
+        out.write_member(key, "login_password", &self.login_password);
+        out.write_member(key, "node_port_range", &self.node_port_range);
+        out.write_member(key, "period", &self.period);
+        out.write_member(key, "period_unit", &self.period_unit);
+        out.write_member(key, "runtime", &self.runtime);
+        out.write_member(key, "security_hardening_os", &self.security_hardening_os);
+        out.write_member(key, "size", &self.size);
+        out.write_member(key, "soc_enabled", &self.soc_enabled);
+        out.write_member(
+            key,
+            "system_disk_bursting_enabled",
             &self.system_disk_bursting_enabled,
         );
-        out.write(
-            &::std::format!("{key}.system_disk_category"),
-            &self.system_disk_category,
-        );
-        out.write(
-            &::std::format!("{key}.system_disk_performance_level"),
+        out.write_member(key, "system_disk_category", &self.system_disk_category);
+        out.write_member(
+            key,
+            "system_disk_performance_level",
             &self.system_disk_performance_level,
         );
-        out.write(
-            &::std::format!("{key}.system_disk_provisioned_iops"),
+        out.write_member(
+            key,
+            "system_disk_provisioned_iops",
             &self.system_disk_provisioned_iops,
         );
-        out.write(&::std::format!("{key}.system_disk_size"), &self.system_disk_size);
-        out.write(
-            &::std::format!("{key}.system_disk_snapshot_policy_id"),
+        out.write_member(key, "system_disk_size", &self.system_disk_size);
+        out.write_member(
+            key,
+            "system_disk_snapshot_policy_id",
             &self.system_disk_snapshot_policy_id,
         );
     }
@@ -1041,11 +1037,11 @@ pub struct MaintenanceWindow {
 }
 impl ::alibabacloud_runtime::ToParam for MaintenanceWindow {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.duration"), &self.duration);
-        out.write(&::std::format!("{key}.enable"), &self.enable);
-        out.write(&::std::format!("{key}.maintenance_time"), &self.maintenance_time);
-        out.write(&::std::format!("{key}.recurrence"), &self.recurrence);
-        out.write(&::std::format!("{key}.weekly_period"), &self.weekly_period);
+        out.write_member(key, "duration", &self.duration);
+        out.write_member(key, "enable", &self.enable);
+        out.write_member(key, "maintenance_time", &self.maintenance_time);
+        out.write_member(key, "recurrence", &self.recurrence);
+        out.write_member(key, "weekly_period", &self.weekly_period);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[0]` in its spec.
@@ -1093,16 +1089,17 @@ pub struct AutoScaling {
 }
 impl ::alibabacloud_runtime::ToParam for AutoScaling {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.eip_bandwidth"), &self.eip_bandwidth);
-        out.write(
-            &::std::format!("{key}.eip_internet_charge_type"),
+        out.write_member(key, "eip_bandwidth", &self.eip_bandwidth);
+        out.write_member(
+            key,
+            "eip_internet_charge_type",
             &self.eip_internet_charge_type,
         );
-        out.write(&::std::format!("{key}.enable"), &self.enable);
-        out.write(&::std::format!("{key}.is_bond_eip"), &self.is_bond_eip);
-        out.write(&::std::format!("{key}.max_instances"), &self.max_instances);
-        out.write(&::std::format!("{key}.min_instances"), &self.min_instances);
-        out.write(&::std::format!("{key}.type"), &self.r#type);
+        out.write_member(key, "enable", &self.enable);
+        out.write_member(key, "is_bond_eip", &self.is_bond_eip);
+        out.write_member(key, "max_instances", &self.max_instances);
+        out.write_member(key, "min_instances", &self.min_instances);
+        out.write_member(key, "type", &self.r#type);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[2]` in its spec.
@@ -1150,11 +1147,11 @@ pub struct InterconnectConfig {
 }
 impl ::alibabacloud_runtime::ToParam for InterconnectConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.bandwidth"), &self.bandwidth);
-        out.write(&::std::format!("{key}.ccn_id"), &self.ccn_id);
-        out.write(&::std::format!("{key}.ccn_region_id"), &self.ccn_region_id);
-        out.write(&::std::format!("{key}.cen_id"), &self.cen_id);
-        out.write(&::std::format!("{key}.improved_period"), &self.improved_period);
+        out.write_member(key, "bandwidth", &self.bandwidth);
+        out.write_member(key, "ccn_id", &self.ccn_id);
+        out.write_member(key, "ccn_region_id", &self.ccn_region_id);
+        out.write_member(key, "cen_id", &self.cen_id);
+        out.write_member(key, "improved_period", &self.improved_period);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[4].fields[2].items` in its spec.
@@ -1169,8 +1166,8 @@ pub struct LabelsItem {
 }
 impl ::alibabacloud_runtime::ToParam for LabelsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.key"), &self.key);
-        out.write(&::std::format!("{key}.value"), &self.value);
+        out.write_member(key, "key", &self.key);
+        out.write_member(key, "value", &self.value);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[4].fields[6].items` in its spec.
@@ -1188,9 +1185,9 @@ pub struct TaintsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TaintsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.effect"), &self.effect);
-        out.write(&::std::format!("{key}.key"), &self.key);
-        out.write(&::std::format!("{key}.value"), &self.value);
+        out.write_member(key, "effect", &self.effect);
+        out.write_member(key, "key", &self.key);
+        out.write_member(key, "value", &self.value);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[4]` in its spec.
@@ -1235,14 +1232,14 @@ pub struct KubernetesConfig {
 }
 impl ::alibabacloud_runtime::ToParam for KubernetesConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.cms_enabled"), &self.cms_enabled);
-        out.write(&::std::format!("{key}.cpu_policy"), &self.cpu_policy);
-        out.write(&::std::format!("{key}.labels"), &self.labels);
-        out.write(&::std::format!("{key}.node_name_mode"), &self.node_name_mode);
-        out.write(&::std::format!("{key}.runtime"), &self.runtime);
-        out.write(&::std::format!("{key}.runtime_version"), &self.runtime_version);
-        out.write(&::std::format!("{key}.taints"), &self.taints);
-        out.write(&::std::format!("{key}.user_data"), &self.user_data);
+        out.write_member(key, "cms_enabled", &self.cms_enabled);
+        out.write_member(key, "cpu_policy", &self.cpu_policy);
+        out.write_member(key, "labels", &self.labels);
+        out.write_member(key, "node_name_mode", &self.node_name_mode);
+        out.write_member(key, "runtime", &self.runtime);
+        out.write_member(key, "runtime_version", &self.runtime_version);
+        out.write_member(key, "taints", &self.taints);
+        out.write_member(key, "user_data", &self.user_data);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[5].fields[1]` in its spec.
@@ -1257,7 +1254,7 @@ pub struct AutoRepairPolicy {
 }
 impl ::alibabacloud_runtime::ToParam for AutoRepairPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.restart_node"), &self.restart_node);
+        out.write_member(key, "restart_node", &self.restart_node);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[5].fields[3]` in its spec.
@@ -1272,10 +1269,7 @@ pub struct AutoUpgradePolicy {
 }
 impl ::alibabacloud_runtime::ToParam for AutoUpgradePolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.auto_upgrade_kubelet"),
-            &self.auto_upgrade_kubelet,
-        );
+        out.write_member(key, "auto_upgrade_kubelet", &self.auto_upgrade_kubelet);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[5].fields[5]` in its spec.
@@ -1296,8 +1290,8 @@ pub struct AutoVulFixPolicy {
 }
 impl ::alibabacloud_runtime::ToParam for AutoVulFixPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.restart_node"), &self.restart_node);
-        out.write(&::std::format!("{key}.vul_level"), &self.vul_level);
+        out.write_member(key, "restart_node", &self.restart_node);
+        out.write_member(key, "vul_level", &self.vul_level);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[5].fields[7]` in its spec.
@@ -1327,10 +1321,10 @@ pub struct UpgradeConfig {
 }
 impl ::alibabacloud_runtime::ToParam for UpgradeConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.auto_upgrade"), &self.auto_upgrade);
-        out.write(&::std::format!("{key}.max_unavailable"), &self.max_unavailable);
-        out.write(&::std::format!("{key}.surge"), &self.surge);
-        out.write(&::std::format!("{key}.surge_percentage"), &self.surge_percentage);
+        out.write_member(key, "auto_upgrade", &self.auto_upgrade);
+        out.write_member(key, "max_unavailable", &self.max_unavailable);
+        out.write_member(key, "surge", &self.surge);
+        out.write_member(key, "surge_percentage", &self.surge_percentage);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[5]` in its spec.
@@ -1387,20 +1381,14 @@ pub struct Management {
 }
 impl ::alibabacloud_runtime::ToParam for Management {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.auto_repair"), &self.auto_repair);
-        out.write(&::std::format!("{key}.auto_repair_policy"), &self.auto_repair_policy);
-        out.write(&::std::format!("{key}.auto_upgrade"), &self.auto_upgrade);
-        out.write(
-            &::std::format!("{key}.auto_upgrade_policy"),
-            &self.auto_upgrade_policy,
-        );
-        out.write(&::std::format!("{key}.auto_vul_fix"), &self.auto_vul_fix);
-        out.write(
-            &::std::format!("{key}.auto_vul_fix_policy"),
-            &self.auto_vul_fix_policy,
-        );
-        out.write(&::std::format!("{key}.enable"), &self.enable);
-        out.write(&::std::format!("{key}.upgrade_config"), &self.upgrade_config);
+        out.write_member(key, "auto_repair", &self.auto_repair);
+        out.write_member(key, "auto_repair_policy", &self.auto_repair_policy);
+        out.write_member(key, "auto_upgrade", &self.auto_upgrade);
+        out.write_member(key, "auto_upgrade_policy", &self.auto_upgrade_policy);
+        out.write_member(key, "auto_vul_fix", &self.auto_vul_fix);
+        out.write_member(key, "auto_vul_fix_policy", &self.auto_vul_fix_policy);
+        out.write_member(key, "enable", &self.enable);
+        out.write_member(key, "upgrade_config", &self.upgrade_config);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[7].fields[0].fields[26].items` in its spec.
@@ -1415,8 +1403,8 @@ pub struct ReservedMemoryItem {
 }
 impl ::alibabacloud_runtime::ToParam for ReservedMemoryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.limits"), &self.limits);
-        out.write(&::std::format!("{key}.numaNode"), &self.numa_node);
+        out.write_member(key, "limits", &self.limits);
+        out.write_member(key, "numaNode", &self.numa_node);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[7].fields[0].fields[30]` in its spec.
@@ -1434,11 +1422,8 @@ pub struct Tracing {
 }
 impl ::alibabacloud_runtime::ToParam for Tracing {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.endpoint"), &self.endpoint);
-        out.write(
-            &::std::format!("{key}.samplingRatePerMillion"),
-            &self.sampling_rate_per_million,
-        );
+        out.write_member(key, "endpoint", &self.endpoint);
+        out.write_member(key, "samplingRatePerMillion", &self.sampling_rate_per_million);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[7].fields[0]` in its spec.
@@ -1629,73 +1614,53 @@ pub struct KubeletConfiguration {
 }
 impl ::alibabacloud_runtime::ToParam for KubeletConfiguration {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.allowedUnsafeSysctls"),
-            &self.allowed_unsafe_sysctls,
-        );
-        out.write(&::std::format!("{key}.clusterDNS"), &self.cluster_dns);
-        out.write(
-            &::std::format!("{key}.containerLogMaxFiles"),
-            &self.container_log_max_files,
-        );
-        out.write(
-            &::std::format!("{key}.containerLogMaxSize"),
-            &self.container_log_max_size,
-        );
-        out.write(
-            &::std::format!("{key}.containerLogMaxWorkers"),
-            &self.container_log_max_workers,
-        );
-        out.write(
-            &::std::format!("{key}.containerLogMonitorInterval"),
+        out.write_member(key, "allowedUnsafeSysctls", &self.allowed_unsafe_sysctls);
+        out.write_member(key, "clusterDNS", &self.cluster_dns);
+        out.write_member(key, "containerLogMaxFiles", &self.container_log_max_files);
+        out.write_member(key, "containerLogMaxSize", &self.container_log_max_size);
+        out.write_member(key, "containerLogMaxWorkers", &self.container_log_max_workers);
+        out.write_member(
+            key,
+            "containerLogMonitorInterval",
             &self.container_log_monitor_interval,
         );
-        out.write(&::std::format!("{key}.cpuCFSQuota"), &self.cpu_cfs_quota);
-        out.write(
-            &::std::format!("{key}.cpuCFSQuotaPeriod"),
-            &self.cpu_cfs_quota_period,
-        );
-        out.write(&::std::format!("{key}.cpuManagerPolicy"), &self.cpu_manager_policy);
-        out.write(&::std::format!("{key}.eventBurst"), &self.event_burst);
-        out.write(&::std::format!("{key}.eventRecordQPS"), &self.event_record_qps);
-        out.write(&::std::format!("{key}.evictionHard"), &self.eviction_hard);
-        out.write(&::std::format!("{key}.evictionSoft"), &self.eviction_soft);
-        out.write(
-            &::std::format!("{key}.evictionSoftGracePeriod"),
+        out.write_member(key, "cpuCFSQuota", &self.cpu_cfs_quota);
+        out.write_member(key, "cpuCFSQuotaPeriod", &self.cpu_cfs_quota_period);
+        out.write_member(key, "cpuManagerPolicy", &self.cpu_manager_policy);
+        out.write_member(key, "eventBurst", &self.event_burst);
+        out.write_member(key, "eventRecordQPS", &self.event_record_qps);
+        out.write_member(key, "evictionHard", &self.eviction_hard);
+        out.write_member(key, "evictionSoft", &self.eviction_soft);
+        out.write_member(
+            key,
+            "evictionSoftGracePeriod",
             &self.eviction_soft_grace_period,
         );
-        out.write(&::std::format!("{key}.featureGates"), &self.feature_gates);
-        out.write(
-            &::std::format!("{key}.imageGCHighThresholdPercent"),
+        out.write_member(key, "featureGates", &self.feature_gates);
+        out.write_member(
+            key,
+            "imageGCHighThresholdPercent",
             &self.image_gc_high_threshold_percent,
         );
-        out.write(
-            &::std::format!("{key}.imageGCLowThresholdPercent"),
+        out.write_member(
+            key,
+            "imageGCLowThresholdPercent",
             &self.image_gc_low_threshold_percent,
         );
-        out.write(&::std::format!("{key}.kubeAPIBurst"), &self.kube_api_burst);
-        out.write(&::std::format!("{key}.kubeAPIQPS"), &self.kube_apiqps);
-        out.write(&::std::format!("{key}.kubeReserved"), &self.kube_reserved);
-        out.write(&::std::format!("{key}.maxPods"), &self.max_pods);
-        out.write(
-            &::std::format!("{key}.memoryManagerPolicy"),
-            &self.memory_manager_policy,
-        );
-        out.write(&::std::format!("{key}.podPidsLimit"), &self.pod_pids_limit);
-        out.write(&::std::format!("{key}.readOnlyPort"), &self.read_only_port);
-        out.write(&::std::format!("{key}.registryBurst"), &self.registry_burst);
-        out.write(&::std::format!("{key}.registryPullQPS"), &self.registry_pull_qps);
-        out.write(&::std::format!("{key}.reservedMemory"), &self.reserved_memory);
-        out.write(
-            &::std::format!("{key}.serializeImagePulls"),
-            &self.serialize_image_pulls,
-        );
-        out.write(&::std::format!("{key}.systemReserved"), &self.system_reserved);
-        out.write(
-            &::std::format!("{key}.topologyManagerPolicy"),
-            &self.topology_manager_policy,
-        );
-        out.write(&::std::format!("{key}.tracing"), &self.tracing);
+        out.write_member(key, "kubeAPIBurst", &self.kube_api_burst);
+        out.write_member(key, "kubeAPIQPS", &self.kube_apiqps);
+        out.write_member(key, "kubeReserved", &self.kube_reserved);
+        out.write_member(key, "maxPods", &self.max_pods);
+        out.write_member(key, "memoryManagerPolicy", &self.memory_manager_policy);
+        out.write_member(key, "podPidsLimit", &self.pod_pids_limit);
+        out.write_member(key, "readOnlyPort", &self.read_only_port);
+        out.write_member(key, "registryBurst", &self.registry_burst);
+        out.write_member(key, "registryPullQPS", &self.registry_pull_qps);
+        out.write_member(key, "reservedMemory", &self.reserved_memory);
+        out.write_member(key, "serializeImagePulls", &self.serialize_image_pulls);
+        out.write_member(key, "systemReserved", &self.system_reserved);
+        out.write_member(key, "topologyManagerPolicy", &self.topology_manager_policy);
+        out.write_member(key, "tracing", &self.tracing);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[7]` in its spec.
@@ -1710,10 +1675,7 @@ pub struct NodeConfig {
 }
 impl ::alibabacloud_runtime::ToParam for NodeConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.kubelet_configuration"),
-            &self.kubelet_configuration,
-        );
+        out.write_member(key, "kubelet_configuration", &self.kubelet_configuration);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[8]` in its spec.
@@ -1734,9 +1696,9 @@ pub struct NodepoolInfo {
 }
 impl ::alibabacloud_runtime::ToParam for NodepoolInfo {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.name"), &self.name);
-        out.write(&::std::format!("{key}.resource_group_id"), &self.resource_group_id);
-        out.write(&::std::format!("{key}.type"), &self.r#type);
+        out.write_member(key, "name", &self.name);
+        out.write_member(key, "resource_group_id", &self.resource_group_id);
+        out.write_member(key, "type", &self.r#type);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[9].fields[3].items` in its spec.
@@ -1820,23 +1782,20 @@ pub struct DataDisksItem {
 }
 impl ::alibabacloud_runtime::ToParam for DataDisksItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.auto_format"), &self.auto_format);
-        out.write(
-            &::std::format!("{key}.auto_snapshot_policy_id"),
-            &self.auto_snapshot_policy_id,
-        );
-        out.write(&::std::format!("{key}.bursting_enabled"), &self.bursting_enabled);
-        out.write(&::std::format!("{key}.category"), &self.category);
-        out.write(&::std::format!("{key}.device"), &self.device);
-        out.write(&::std::format!("{key}.disk_name"), &self.disk_name);
-        out.write(&::std::format!("{key}.encrypted"), &self.encrypted);
-        out.write(&::std::format!("{key}.file_system"), &self.file_system);
-        out.write(&::std::format!("{key}.kms_key_id"), &self.kms_key_id);
-        out.write(&::std::format!("{key}.mount_target"), &self.mount_target);
-        out.write(&::std::format!("{key}.performance_level"), &self.performance_level);
-        out.write(&::std::format!("{key}.provisioned_iops"), &self.provisioned_iops);
-        out.write(&::std::format!("{key}.size"), &self.size);
-        out.write(&::std::format!("{key}.snapshot_id"), &self.snapshot_id);
+        out.write_member(key, "auto_format", &self.auto_format);
+        out.write_member(key, "auto_snapshot_policy_id", &self.auto_snapshot_policy_id);
+        out.write_member(key, "bursting_enabled", &self.bursting_enabled);
+        out.write_member(key, "category", &self.category);
+        out.write_member(key, "device", &self.device);
+        out.write_member(key, "disk_name", &self.disk_name);
+        out.write_member(key, "encrypted", &self.encrypted);
+        out.write_member(key, "file_system", &self.file_system);
+        out.write_member(key, "kms_key_id", &self.kms_key_id);
+        out.write_member(key, "mount_target", &self.mount_target);
+        out.write_member(key, "performance_level", &self.performance_level);
+        out.write_member(key, "provisioned_iops", &self.provisioned_iops);
+        out.write_member(key, "size", &self.size);
+        out.write_member(key, "snapshot_id", &self.snapshot_id);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[9].fields[21]` in its spec.
@@ -1854,8 +1813,8 @@ pub struct PrivatePoolOptions {
 }
 impl ::alibabacloud_runtime::ToParam for PrivatePoolOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.id"), &self.id);
-        out.write(&::std::format!("{key}.match_criteria"), &self.match_criteria);
+        out.write_member(key, "id", &self.id);
+        out.write_member(key, "match_criteria", &self.match_criteria);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[9].fields[29].items` in its spec.
@@ -1876,8 +1835,8 @@ pub struct SpotPriceLimitItem {
 }
 impl ::alibabacloud_runtime::ToParam for SpotPriceLimitItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.instance_type"), &self.instance_type);
-        out.write(&::std::format!("{key}.price_limit"), &self.price_limit);
+        out.write_member(key, "instance_type", &self.instance_type);
+        out.write_member(key, "price_limit", &self.price_limit);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[9].fields[40].items` in its spec.
@@ -1892,8 +1851,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.key"), &self.key);
-        out.write(&::std::format!("{key}.value"), &self.value);
+        out.write_member(key, "key", &self.key);
+        out.write_member(key, "value", &self.value);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[9]` in its spec.
@@ -2188,99 +2147,76 @@ impl ::std::fmt::Debug for ScalingGroup {
 }
 impl ::alibabacloud_runtime::ToParam for ScalingGroup {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.auto_renew"), &self.auto_renew);
-        out.write(&::std::format!("{key}.auto_renew_period"), &self.auto_renew_period);
-        out.write(
-            &::std::format!("{key}.compensate_with_on_demand"),
+        out.write_member(key, "auto_renew", &self.auto_renew);
+        out.write_member(key, "auto_renew_period", &self.auto_renew_period);
+        out.write_member(
+            key,
+            "compensate_with_on_demand",
             &self.compensate_with_on_demand,
         );
-        out.write(&::std::format!("{key}.data_disks"), &self.data_disks);
-        out.write(&::std::format!("{key}.deploymentset_id"), &self.deploymentset_id);
-        out.write(&::std::format!("{key}.desired_size"), &self.desired_size);
-        out.write(&::std::format!("{key}.image_id"), &self.image_id);
-        out.write(&::std::format!("{key}.image_type"), &self.image_type);
-        out.write(
-            &::std::format!("{key}.instance_charge_type"),
-            &self.instance_charge_type,
-        );
-        out.write(&::std::format!("{key}.instance_types"), &self.instance_types);
-        out.write(
-            &::std::format!("{key}.internet_charge_type"),
-            &self.internet_charge_type,
-        );
-        out.write(
-            &::std::format!("{key}.internet_max_bandwidth_out"),
+        out.write_member(key, "data_disks", &self.data_disks);
+        out.write_member(key, "deploymentset_id", &self.deploymentset_id);
+        out.write_member(key, "desired_size", &self.desired_size);
+        out.write_member(key, "image_id", &self.image_id);
+        out.write_member(key, "image_type", &self.image_type);
+        out.write_member(key, "instance_charge_type", &self.instance_charge_type);
+        out.write_member(key, "instance_types", &self.instance_types);
+        out.write_member(key, "internet_charge_type", &self.internet_charge_type);
+        out.write_member(
+            key,
+            "internet_max_bandwidth_out",
             &self.internet_max_bandwidth_out,
         );
-        out.write(&::std::format!("{key}.key_pair"), &self.key_pair);
-        out.write(&::std::format!("{key}.login_as_non_root"), &self.login_as_non_root);
-        out.write(&::std::format!("{key}.login_password"), &self.login_password);
-        out.write(&::std::format!("{key}.multi_az_policy"), &self.multi_az_policy);
-        out.write(
-            &::std::format!("{key}.on_demand_base_capacity"),
-            &self.on_demand_base_capacity,
-        );
-        out.write(
-            &::std::format!("{key}.on_demand_percentage_above_base_capacity"),
+        out.write_member(key, "key_pair", &self.key_pair);
+        out.write_member(key, "login_as_non_root", &self.login_as_non_root);
+        out.write_member(key, "login_password", &self.login_password);
+        out.write_member(key, "multi_az_policy", &self.multi_az_policy);
+        out.write_member(key, "on_demand_base_capacity", &self.on_demand_base_capacity);
+        out.write_member(
+            key,
+            "on_demand_percentage_above_base_capacity",
             &self.on_demand_percentage_above_base_capacity,
         );
-        out.write(&::std::format!("{key}.period"), &self.period);
-        out.write(&::std::format!("{key}.period_unit"), &self.period_unit);
-        out.write(&::std::format!("{key}.platform"), &self.platform);
-        out.write(
-            &::std::format!("{key}.private_pool_options"),
-            &self.private_pool_options,
-        );
-        out.write(&::std::format!("{key}.ram_role_name"), &self.ram_role_name);
-        out.write(&::std::format!("{key}.rds_instances"), &self.rds_instances);
-        out.write(&::std::format!("{key}.scaling_policy"), &self.scaling_policy);
-        out.write(&::std::format!("{key}.security_group_id"), &self.security_group_id);
-        out.write(&::std::format!("{key}.security_group_ids"), &self.security_group_ids);
-        out.write(
-            &::std::format!("{key}.spot_instance_pools"),
-            &self.spot_instance_pools,
-        );
-        out.write(
-            &::std::format!("{key}.spot_instance_remedy"),
-            &self.spot_instance_remedy,
-        );
-        out.write(&::std::format!("{key}.spot_price_limit"), &self.spot_price_limit);
-        out.write(&::std::format!("{key}.spot_strategy"), &self.spot_strategy);
-        out.write(
-            &::std::format!("{key}.system_disk_bursting_enabled"),
+        out.write_member(key, "period", &self.period);
+        out.write_member(key, "period_unit", &self.period_unit);
+        out.write_member(key, "platform", &self.platform);
+        out.write_member(key, "private_pool_options", &self.private_pool_options);
+        out.write_member(key, "ram_role_name", &self.ram_role_name);
+        out.write_member(key, "rds_instances", &self.rds_instances);
+        out.write_member(key, "scaling_policy", &self.scaling_policy);
+        out.write_member(key, "security_group_id", &self.security_group_id);
+        out.write_member(key, "security_group_ids", &self.security_group_ids);
+        out.write_member(key, "spot_instance_pools", &self.spot_instance_pools);
+        out.write_member(key, "spot_instance_remedy", &self.spot_instance_remedy);
+        out.write_member(key, "spot_price_limit", &self.spot_price_limit);
+        out.write_member(key, "spot_strategy", &self.spot_strategy);
+        out.write_member(
+            key,
+            "system_disk_bursting_enabled",
             &self.system_disk_bursting_enabled,
         );
-        out.write(
-            &::std::format!("{key}.system_disk_categories"),
-            &self.system_disk_categories,
-        );
-        out.write(
-            &::std::format!("{key}.system_disk_category"),
-            &self.system_disk_category,
-        );
-        out.write(
-            &::std::format!("{key}.system_disk_encrypt_algorithm"),
+        out.write_member(key, "system_disk_categories", &self.system_disk_categories);
+        out.write_member(key, "system_disk_category", &self.system_disk_category);
+        out.write_member(
+            key,
+            "system_disk_encrypt_algorithm",
             &self.system_disk_encrypt_algorithm,
         );
-        out.write(
-            &::std::format!("{key}.system_disk_encrypted"),
-            &self.system_disk_encrypted,
-        );
-        out.write(
-            &::std::format!("{key}.system_disk_kms_key_id"),
-            &self.system_disk_kms_key_id,
-        );
-        out.write(
-            &::std::format!("{key}.system_disk_performance_level"),
+        out.write_member(key, "system_disk_encrypted", &self.system_disk_encrypted);
+        out.write_member(key, "system_disk_kms_key_id", &self.system_disk_kms_key_id);
+        out.write_member(
+            key,
+            "system_disk_performance_level",
             &self.system_disk_performance_level,
         );
-        out.write(
-            &::std::format!("{key}.system_disk_provisioned_iops"),
+        out.write_member(
+            key,
+            "system_disk_provisioned_iops",
             &self.system_disk_provisioned_iops,
         );
-        out.write(&::std::format!("{key}.system_disk_size"), &self.system_disk_size);
-        out.write(&::std::format!("{key}.tags"), &self.tags);
-        out.write(&::std::format!("{key}.vswitch_ids"), &self.vswitch_ids);
+        out.write_member(key, "system_disk_size", &self.system_disk_size);
+        out.write_member(key, "tags", &self.tags);
+        out.write_member(key, "vswitch_ids", &self.vswitch_ids);
     }
 }
 /// A structure of the operation, at `request[57].items.fields[10]` in its spec.
@@ -2292,7 +2228,7 @@ pub struct TeeConfig {
 }
 impl ::alibabacloud_runtime::ToParam for TeeConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.tee_enable"), &self.tee_enable);
+        out.write_member(key, "tee_enable", &self.tee_enable);
     }
 }
 /// A structure of the operation, at `request[57].items` in its spec.
@@ -2370,20 +2306,17 @@ pub struct NodepoolsItem {
 }
 impl ::alibabacloud_runtime::ToParam for NodepoolsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.auto_scaling"), &self.auto_scaling);
-        out.write(&::std::format!("{key}.count"), &self.count);
-        out.write(
-            &::std::format!("{key}.interconnect_config"),
-            &self.interconnect_config,
-        );
-        out.write(&::std::format!("{key}.interconnect_mode"), &self.interconnect_mode);
-        out.write(&::std::format!("{key}.kubernetes_config"), &self.kubernetes_config);
-        out.write(&::std::format!("{key}.management"), &self.management);
-        out.write(&::std::format!("{key}.max_nodes"), &self.max_nodes);
-        out.write(&::std::format!("{key}.node_config"), &self.node_config);
-        out.write(&::std::format!("{key}.nodepool_info"), &self.nodepool_info);
-        out.write(&::std::format!("{key}.scaling_group"), &self.scaling_group);
-        out.write(&::std::format!("{key}.tee_config"), &self.tee_config);
+        out.write_member(key, "auto_scaling", &self.auto_scaling);
+        out.write_member(key, "count", &self.count);
+        out.write_member(key, "interconnect_config", &self.interconnect_config);
+        out.write_member(key, "interconnect_mode", &self.interconnect_mode);
+        out.write_member(key, "kubernetes_config", &self.kubernetes_config);
+        out.write_member(key, "management", &self.management);
+        out.write_member(key, "max_nodes", &self.max_nodes);
+        out.write_member(key, "node_config", &self.node_config);
+        out.write_member(key, "nodepool_info", &self.nodepool_info);
+        out.write_member(key, "scaling_group", &self.scaling_group);
+        out.write_member(key, "tee_config", &self.tee_config);
     }
 }
 /// A structure of the operation, at `request[59].fields[0]` in its spec.
@@ -2398,8 +2331,8 @@ pub struct ClusterAutoUpgrade {
 }
 impl ::alibabacloud_runtime::ToParam for ClusterAutoUpgrade {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.channel"), &self.channel);
-        out.write(&::std::format!("{key}.enabled"), &self.enabled);
+        out.write_member(key, "channel", &self.channel);
+        out.write_member(key, "enabled", &self.enabled);
     }
 }
 /// A structure of the operation, at `request[59]` in its spec.
@@ -2414,10 +2347,7 @@ pub struct OperationPolicy {
 }
 impl ::alibabacloud_runtime::ToParam for OperationPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.cluster_auto_upgrade"),
-            &self.cluster_auto_upgrade,
-        );
+        out.write_member(key, "cluster_auto_upgrade", &self.cluster_auto_upgrade);
     }
 }
 /// A structure of the operation, at `request[70]` in its spec.
@@ -2429,7 +2359,7 @@ pub struct RrsaConfig {
 }
 impl ::alibabacloud_runtime::ToParam for RrsaConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.enabled"), &self.enabled);
+        out.write_member(key, "enabled", &self.enabled);
     }
 }
 /// A structure of the operation, at `request[71]` in its spec.
@@ -2444,8 +2374,8 @@ pub struct Runtime {
 }
 impl ::alibabacloud_runtime::ToParam for Runtime {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.name"), &self.name);
-        out.write(&::std::format!("{key}.version"), &self.version);
+        out.write_member(key, "name", &self.name);
+        out.write_member(key, "version", &self.version);
     }
 }
 /// A structure of the operation, at `request[80].items` in its spec.
@@ -2460,8 +2390,8 @@ pub struct CreateClusterTagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for CreateClusterTagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.key"), &self.key);
-        out.write(&::std::format!("{key}.value"), &self.value);
+        out.write_member(key, "key", &self.key);
+        out.write_member(key, "value", &self.value);
     }
 }
 /// A structure of the operation, at `request[90].items` in its spec.
@@ -2488,10 +2418,10 @@ pub struct WorkerDataDisksItem {
 }
 impl ::alibabacloud_runtime::ToParam for WorkerDataDisksItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.category"), &self.category);
-        out.write(&::std::format!("{key}.encrypted"), &self.encrypted);
-        out.write(&::std::format!("{key}.performance_level"), &self.performance_level);
-        out.write(&::std::format!("{key}.size"), &self.size);
+        out.write_member(key, "category", &self.category);
+        out.write_member(key, "encrypted", &self.encrypted);
+        out.write_member(key, "performance_level", &self.performance_level);
+        out.write_member(key, "size", &self.size);
     }
 }
 /// The documented values of `request[14].fields[8].fields[0]`: `optional`, `required`.
@@ -2682,7 +2612,7 @@ impl ::std::fmt::Display for CreateClusterError {
     }
 }
 impl ::std::error::Error for CreateClusterError {}
-/// Builds and sends a `CreateCluster` call. `send` becomes available once every required parameter is set (`name`, `region_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateCluster` call. `send` and `build` compile once every required parameter is set (`name`, `region_id`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateClusterBuilder<
@@ -4800,10 +4730,14 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         self
     }
 }
-impl CreateClusterBuilder<::std::string::String, ::std::string::String> {
+impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateClusterInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateClusterInput)
+    where
+        Name_: self::required::Name<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
@@ -4862,7 +4796,9 @@ impl CreateClusterBuilder<::std::string::String, ::std::string::String> {
                 master_system_disk_snapshot_policy_id: self
                     .master_system_disk_snapshot_policy_id,
                 master_vswitch_ids: self.master_vswitch_ids,
-                name: self.name,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
                 nat_gateway: self.nat_gateway,
                 node_cidr_mask: self.node_cidr_mask,
                 node_name_mode: self.node_name_mode,
@@ -4878,7 +4814,9 @@ impl CreateClusterBuilder<::std::string::String, ::std::string::String> {
                 profile: self.profile,
                 proxy_mode: self.proxy_mode,
                 rds_instances: self.rds_instances,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_group_id: self.resource_group_id,
                 rrsa_config: self.rrsa_config,
                 runtime: self.runtime,
@@ -4918,7 +4856,11 @@ impl CreateClusterBuilder<::std::string::String, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateClusterInput {
+    pub fn build(self) -> CreateClusterInput
+    where
+        Name_: self::required::Name<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -4927,9 +4869,46 @@ impl CreateClusterBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateClusterOutput,
         ::alibabacloud_runtime::SdkError<CreateClusterError>,
-    > {
+    >
+    where
+        Name_: self::required::Name<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCluster` needs its required parameter `name`",
+        label = "`name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `region_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCluster` needs its required parameter `region_id`",
+        label = "`region_id` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

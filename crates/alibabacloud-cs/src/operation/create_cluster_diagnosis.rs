@@ -116,7 +116,7 @@ impl ::std::fmt::Display for CreateClusterDiagnosisError {
     }
 }
 impl ::std::error::Error for CreateClusterDiagnosisError {}
-/// Builds and sends a `CreateClusterDiagnosis` call. `send` becomes available once every required parameter is set (`cluster_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateClusterDiagnosis` call. `send` and `build` compile once every required parameter is set (`cluster_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateClusterDiagnosisBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -186,26 +186,34 @@ impl<ClusterId_> CreateClusterDiagnosisBuilder<ClusterId_> {
         self
     }
 }
-impl CreateClusterDiagnosisBuilder<::std::string::String> {
+impl<ClusterId_> CreateClusterDiagnosisBuilder<ClusterId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateClusterDiagnosisInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateClusterDiagnosisInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 target: self.target,
                 r#type: self.r#type,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateClusterDiagnosisInput {
+    pub fn build(self) -> CreateClusterDiagnosisInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -214,9 +222,30 @@ impl CreateClusterDiagnosisBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CreateClusterDiagnosisOutput,
         ::alibabacloud_runtime::SdkError<CreateClusterDiagnosisError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateClusterDiagnosisBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateClusterDiagnosis` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

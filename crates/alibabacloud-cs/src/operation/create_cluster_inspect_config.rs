@@ -113,7 +113,7 @@ impl ::std::fmt::Display for CreateClusterInspectConfigError {
     }
 }
 impl ::std::error::Error for CreateClusterInspectConfigError {}
-/// Builds and sends a `CreateClusterInspectConfig` call. `send` becomes available once every required parameter is set (`clusterId`, `enabled`, `recurrence`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateClusterInspectConfig` call. `send` and `build` compile once every required parameter is set (`clusterId`, `enabled`, `recurrence`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateClusterInspectConfigBuilder<
@@ -217,31 +217,47 @@ impl<
         self
     }
 }
-impl CreateClusterInspectConfigBuilder<
-    ::std::string::String,
-    bool,
-    ::std::string::String,
-> {
+impl<
+    ClusterId_,
+    Enabled_,
+    Recurrence_,
+> CreateClusterInspectConfigBuilder<ClusterId_, Enabled_, Recurrence_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateClusterInspectConfigInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Enabled_: self::required::Enabled<bool>,
+        Recurrence_: self::required::Recurrence<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateClusterInspectConfigInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 disabled_check_items: self.disabled_check_items,
-                enabled: self.enabled,
-                recurrence: self.recurrence,
+                enabled: <Enabled_ as self::required::Enabled<
+                    bool,
+                >>::into_value(self.enabled),
+                recurrence: <Recurrence_ as self::required::Recurrence<
+                    ::std::string::String,
+                >>::into_value(self.recurrence),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateClusterInspectConfigInput {
+    pub fn build(self) -> CreateClusterInspectConfigInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Enabled_: self::required::Enabled<bool>,
+        Recurrence_: self::required::Recurrence<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -250,9 +266,62 @@ impl CreateClusterInspectConfigBuilder<
     ) -> ::std::result::Result<
         CreateClusterInspectConfigOutput,
         ::alibabacloud_runtime::SdkError<CreateClusterInspectConfigError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Enabled_: self::required::Enabled<bool>,
+        Recurrence_: self::required::Recurrence<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateClusterInspectConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `clusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateClusterInspectConfig` needs its required parameter `clusterId`",
+        label = "`clusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `enabled` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateClusterInspectConfig` needs its required parameter `enabled`",
+        label = "`enabled` is not set",
+        note = "set it with `.enabled(…)` before this call"
+    )]
+    pub trait Enabled<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `recurrence` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateClusterInspectConfig` needs its required parameter `recurrence`",
+        label = "`recurrence` is not set",
+        note = "set it with `.recurrence(…)` before this call"
+    )]
+    pub trait Recurrence<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Enabled<bool> for bool {
+    fn into_value(self) -> bool {
+        self
+    }
+}
+impl self::required::Recurrence<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

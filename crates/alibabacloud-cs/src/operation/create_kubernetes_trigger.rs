@@ -123,7 +123,7 @@ impl ::std::fmt::Display for CreateKubernetesTriggerError {
     }
 }
 impl ::std::error::Error for CreateKubernetesTriggerError {}
-/// Builds and sends a `CreateKubernetesTrigger` call. `send` becomes available once every required parameter is set (`action`, `cluster_id`, `project_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateKubernetesTrigger` call. `send` and `build` compile once every required parameter is set (`action`, `cluster_id`, `project_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateKubernetesTriggerBuilder<
@@ -223,31 +223,47 @@ impl<
         self
     }
 }
-impl CreateKubernetesTriggerBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    Action_,
+    ClusterId_,
+    ProjectId_,
+> CreateKubernetesTriggerBuilder<Action_, ClusterId_, ProjectId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateKubernetesTriggerInput,
-    ) {
+    )
+    where
+        Action_: self::required::Action<::std::string::String>,
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ProjectId_: self::required::ProjectId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateKubernetesTriggerInput {
-                action: self.action,
-                cluster_id: self.cluster_id,
-                project_id: self.project_id,
+                action: <Action_ as self::required::Action<
+                    ::std::string::String,
+                >>::into_value(self.action),
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                project_id: <ProjectId_ as self::required::ProjectId<
+                    ::std::string::String,
+                >>::into_value(self.project_id),
                 r#type: self.r#type,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateKubernetesTriggerInput {
+    pub fn build(self) -> CreateKubernetesTriggerInput
+    where
+        Action_: self::required::Action<::std::string::String>,
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ProjectId_: self::required::ProjectId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -256,9 +272,62 @@ impl CreateKubernetesTriggerBuilder<
     ) -> ::std::result::Result<
         CreateKubernetesTriggerOutput,
         ::alibabacloud_runtime::SdkError<CreateKubernetesTriggerError>,
-    > {
+    >
+    where
+        Action_: self::required::Action<::std::string::String>,
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ProjectId_: self::required::ProjectId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateKubernetesTriggerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `action` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateKubernetesTrigger` needs its required parameter `action`",
+        label = "`action` is not set",
+        note = "set it with `.action(…)` before this call"
+    )]
+    pub trait Action<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateKubernetesTrigger` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `project_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateKubernetesTrigger` needs its required parameter `project_id`",
+        label = "`project_id` is not set",
+        note = "set it with `.project_id(…)` before this call"
+    )]
+    pub trait ProjectId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Action<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ProjectId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

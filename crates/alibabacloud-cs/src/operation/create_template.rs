@@ -108,7 +108,7 @@ impl ::std::fmt::Display for CreateTemplateError {
     }
 }
 impl ::std::error::Error for CreateTemplateError {}
-/// Builds and sends a `CreateTemplate` call. `send` becomes available once every required parameter is set (`name`, `template`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateTemplate` call. `send` and `build` compile once every required parameter is set (`name`, `template`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateTemplateBuilder<
@@ -224,24 +224,36 @@ impl<Name_, Template_> CreateTemplateBuilder<Name_, Template_> {
         self
     }
 }
-impl CreateTemplateBuilder<::std::string::String, ::std::string::String> {
+impl<Name_, Template_> CreateTemplateBuilder<Name_, Template_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateTemplateInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateTemplateInput)
+    where
+        Name_: self::required::Name<::std::string::String>,
+        Template_: self::required::Template<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateTemplateInput {
                 description: self.description,
-                name: self.name,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
                 tags: self.tags,
-                template: self.template,
+                template: <Template_ as self::required::Template<
+                    ::std::string::String,
+                >>::into_value(self.template),
                 template_type: self.template_type,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateTemplateInput {
+    pub fn build(self) -> CreateTemplateInput
+    where
+        Name_: self::required::Name<::std::string::String>,
+        Template_: self::required::Template<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -250,9 +262,46 @@ impl CreateTemplateBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateTemplateOutput,
         ::alibabacloud_runtime::SdkError<CreateTemplateError>,
-    > {
+    >
+    where
+        Name_: self::required::Name<::std::string::String>,
+        Template_: self::required::Template<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateTemplateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateTemplate` needs its required parameter `name`",
+        label = "`name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `template` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateTemplate` needs its required parameter `template`",
+        label = "`template` is not set",
+        note = "set it with `.template(…)` before this call"
+    )]
+    pub trait Template<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Template<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

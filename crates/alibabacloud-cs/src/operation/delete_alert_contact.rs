@@ -113,7 +113,7 @@ impl ::std::fmt::Display for DeleteAlertContactError {
     }
 }
 impl ::std::error::Error for DeleteAlertContactError {}
-/// Builds and sends a `DeleteAlertContact` call. `send` becomes available once every required parameter is set (`contact_ids`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteAlertContact` call. `send` and `build` compile once every required parameter is set (`contact_ids`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteAlertContactBuilder<ContactIds_ = ::alibabacloud_runtime::Missing> {
@@ -148,20 +148,28 @@ impl<ContactIds_> DeleteAlertContactBuilder<ContactIds_> {
         self
     }
 }
-impl DeleteAlertContactBuilder<::std::vec::Vec<i64>> {
+impl<ContactIds_> DeleteAlertContactBuilder<ContactIds_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteAlertContactInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteAlertContactInput)
+    where
+        ContactIds_: self::required::ContactIds<::std::vec::Vec<i64>>,
+    {
         (
             self._client,
             self._options,
             DeleteAlertContactInput {
-                contact_ids: self.contact_ids,
+                contact_ids: <ContactIds_ as self::required::ContactIds<
+                    ::std::vec::Vec<i64>,
+                >>::into_value(self.contact_ids),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteAlertContactInput {
+    pub fn build(self) -> DeleteAlertContactInput
+    where
+        ContactIds_: self::required::ContactIds<::std::vec::Vec<i64>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -170,9 +178,30 @@ impl DeleteAlertContactBuilder<::std::vec::Vec<i64>> {
     ) -> ::std::result::Result<
         DeleteAlertContactOutput,
         ::alibabacloud_runtime::SdkError<DeleteAlertContactError>,
-    > {
+    >
+    where
+        ContactIds_: self::required::ContactIds<::std::vec::Vec<i64>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteAlertContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `contact_ids` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteAlertContact` needs its required parameter `contact_ids`",
+        label = "`contact_ids` is not set",
+        note = "set it with `.contact_ids(…)` before this call"
+    )]
+    pub trait ContactIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ContactIds<::std::vec::Vec<i64>> for ::std::vec::Vec<i64> {
+    fn into_value(self) -> ::std::vec::Vec<i64> {
+        self
     }
 }
 impl crate::Client {

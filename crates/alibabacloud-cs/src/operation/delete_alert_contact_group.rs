@@ -115,7 +115,7 @@ impl ::std::fmt::Display for DeleteAlertContactGroupError {
     }
 }
 impl ::std::error::Error for DeleteAlertContactGroupError {}
-/// Builds and sends a `DeleteAlertContactGroup` call. `send` becomes available once every required parameter is set (`contact_group_ids`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteAlertContactGroup` call. `send` and `build` compile once every required parameter is set (`contact_group_ids`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteAlertContactGroupBuilder<
@@ -152,24 +152,32 @@ impl<ContactGroupIds_> DeleteAlertContactGroupBuilder<ContactGroupIds_> {
         self
     }
 }
-impl DeleteAlertContactGroupBuilder<::std::vec::Vec<i64>> {
+impl<ContactGroupIds_> DeleteAlertContactGroupBuilder<ContactGroupIds_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteAlertContactGroupInput,
-    ) {
+    )
+    where
+        ContactGroupIds_: self::required::ContactGroupIds<::std::vec::Vec<i64>>,
+    {
         (
             self._client,
             self._options,
             DeleteAlertContactGroupInput {
-                contact_group_ids: self.contact_group_ids,
+                contact_group_ids: <ContactGroupIds_ as self::required::ContactGroupIds<
+                    ::std::vec::Vec<i64>,
+                >>::into_value(self.contact_group_ids),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteAlertContactGroupInput {
+    pub fn build(self) -> DeleteAlertContactGroupInput
+    where
+        ContactGroupIds_: self::required::ContactGroupIds<::std::vec::Vec<i64>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -178,9 +186,30 @@ impl DeleteAlertContactGroupBuilder<::std::vec::Vec<i64>> {
     ) -> ::std::result::Result<
         DeleteAlertContactGroupOutput,
         ::alibabacloud_runtime::SdkError<DeleteAlertContactGroupError>,
-    > {
+    >
+    where
+        ContactGroupIds_: self::required::ContactGroupIds<::std::vec::Vec<i64>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteAlertContactGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `contact_group_ids` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteAlertContactGroup` needs its required parameter `contact_group_ids`",
+        label = "`contact_group_ids` is not set",
+        note = "set it with `.contact_group_ids(…)` before this call"
+    )]
+    pub trait ContactGroupIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ContactGroupIds<::std::vec::Vec<i64>> for ::std::vec::Vec<i64> {
+    fn into_value(self) -> ::std::vec::Vec<i64> {
+        self
     }
 }
 impl crate::Client {

@@ -93,8 +93,8 @@ pub struct DeleteOptionsItem {
 }
 impl ::alibabacloud_runtime::ToParam for DeleteOptionsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.delete_mode"), &self.delete_mode);
-        out.write(&::std::format!("{key}.resource_type"), &self.resource_type);
+        out.write_member(key, "delete_mode", &self.delete_mode);
+        out.write_member(key, "resource_type", &self.resource_type);
     }
 }
 /// The errors `DeleteCluster` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -141,7 +141,7 @@ impl ::std::fmt::Display for DeleteClusterError {
     }
 }
 impl ::std::error::Error for DeleteClusterError {}
-/// Builds and sends a `DeleteCluster` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteCluster` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteClusterBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -242,15 +242,20 @@ impl<ClusterId_> DeleteClusterBuilder<ClusterId_> {
         self
     }
 }
-impl DeleteClusterBuilder<::std::string::String> {
+impl<ClusterId_> DeleteClusterBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteClusterInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteClusterInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteClusterInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 retain_all_resources: self.retain_all_resources,
                 keep_slb: self.keep_slb,
                 retain_resources: self.retain_resources,
@@ -259,7 +264,10 @@ impl DeleteClusterBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteClusterInput {
+    pub fn build(self) -> DeleteClusterInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -268,9 +276,30 @@ impl DeleteClusterBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteClusterOutput,
         ::alibabacloud_runtime::SdkError<DeleteClusterError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteCluster` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -96,7 +96,7 @@ impl ::std::fmt::Display for DeleteClusterInspectConfigError {
     }
 }
 impl ::std::error::Error for DeleteClusterInspectConfigError {}
-/// Builds and sends a `DeleteClusterInspectConfig` call. `send` becomes available once every required parameter is set (`clusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteClusterInspectConfig` call. `send` and `build` compile once every required parameter is set (`clusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteClusterInspectConfigBuilder<
@@ -133,24 +133,32 @@ impl<ClusterId_> DeleteClusterInspectConfigBuilder<ClusterId_> {
         self
     }
 }
-impl DeleteClusterInspectConfigBuilder<::std::string::String> {
+impl<ClusterId_> DeleteClusterInspectConfigBuilder<ClusterId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteClusterInspectConfigInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteClusterInspectConfigInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteClusterInspectConfigInput {
+    pub fn build(self) -> DeleteClusterInspectConfigInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -159,9 +167,30 @@ impl DeleteClusterInspectConfigBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteClusterInspectConfigOutput,
         ::alibabacloud_runtime::SdkError<DeleteClusterInspectConfigError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteClusterInspectConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `clusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteClusterInspectConfig` needs its required parameter `clusterId`",
+        label = "`clusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -119,7 +119,7 @@ impl ::std::fmt::Display for DeleteClusterNodesError {
     }
 }
 impl ::std::error::Error for DeleteClusterNodesError {}
-/// Builds and sends a `DeleteClusterNodes` call. `send` becomes available once every required parameter is set (`ClusterId`, `nodes`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteClusterNodes` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `nodes`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteClusterNodesBuilder<
@@ -203,26 +203,35 @@ impl<ClusterId_, Nodes_> DeleteClusterNodesBuilder<ClusterId_, Nodes_> {
         self
     }
 }
-impl DeleteClusterNodesBuilder<
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<ClusterId_, Nodes_> DeleteClusterNodesBuilder<ClusterId_, Nodes_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteClusterNodesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteClusterNodesInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Nodes_: self::required::Nodes<::std::vec::Vec<::std::string::String>>,
+    {
         (
             self._client,
             self._options,
             DeleteClusterNodesInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 drain_node: self.drain_node,
-                nodes: self.nodes,
+                nodes: <Nodes_ as self::required::Nodes<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.nodes),
                 release_node: self.release_node,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteClusterNodesInput {
+    pub fn build(self) -> DeleteClusterNodesInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Nodes_: self::required::Nodes<::std::vec::Vec<::std::string::String>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -231,9 +240,47 @@ impl DeleteClusterNodesBuilder<
     ) -> ::std::result::Result<
         DeleteClusterNodesOutput,
         ::alibabacloud_runtime::SdkError<DeleteClusterNodesError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Nodes_: self::required::Nodes<::std::vec::Vec<::std::string::String>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteClusterNodesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteClusterNodes` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `nodes` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteClusterNodes` needs its required parameter `nodes`",
+        label = "`nodes` is not set",
+        note = "set it with `.nodes(…)` before this call"
+    )]
+    pub trait Nodes<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Nodes<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

@@ -92,7 +92,7 @@ impl ::std::fmt::Display for DeleteKubernetesTriggerError {
     }
 }
 impl ::std::error::Error for DeleteKubernetesTriggerError {}
-/// Builds and sends a `DeleteKubernetesTrigger` call. `send` becomes available once every required parameter is set (`Id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteKubernetesTrigger` call. `send` and `build` compile once every required parameter is set (`Id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteKubernetesTriggerBuilder<Id_ = ::alibabacloud_runtime::Missing> {
@@ -127,24 +127,32 @@ impl<Id_> DeleteKubernetesTriggerBuilder<Id_> {
         self
     }
 }
-impl DeleteKubernetesTriggerBuilder<::std::string::String> {
+impl<Id_> DeleteKubernetesTriggerBuilder<Id_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteKubernetesTriggerInput,
-    ) {
+    )
+    where
+        Id_: self::required::Id<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteKubernetesTriggerInput {
-                id: self.id,
+                id: <Id_ as self::required::Id<
+                    ::std::string::String,
+                >>::into_value(self.id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteKubernetesTriggerInput {
+    pub fn build(self) -> DeleteKubernetesTriggerInput
+    where
+        Id_: self::required::Id<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -153,9 +161,30 @@ impl DeleteKubernetesTriggerBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteKubernetesTriggerOutput,
         ::alibabacloud_runtime::SdkError<DeleteKubernetesTriggerError>,
-    > {
+    >
+    where
+        Id_: self::required::Id<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteKubernetesTriggerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteKubernetesTrigger` needs its required parameter `Id`",
+        label = "`Id` is not set",
+        note = "set it with `.id(…)` before this call"
+    )]
+    pub trait Id<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Id<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

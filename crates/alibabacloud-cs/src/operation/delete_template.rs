@@ -90,7 +90,7 @@ impl ::std::fmt::Display for DeleteTemplateError {
     }
 }
 impl ::std::error::Error for DeleteTemplateError {}
-/// Builds and sends a `DeleteTemplate` call. `send` becomes available once every required parameter is set (`TemplateId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteTemplate` call. `send` and `build` compile once every required parameter is set (`TemplateId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteTemplateBuilder<TemplateId_ = ::alibabacloud_runtime::Missing> {
@@ -125,20 +125,28 @@ impl<TemplateId_> DeleteTemplateBuilder<TemplateId_> {
         self
     }
 }
-impl DeleteTemplateBuilder<::std::string::String> {
+impl<TemplateId_> DeleteTemplateBuilder<TemplateId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteTemplateInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteTemplateInput)
+    where
+        TemplateId_: self::required::TemplateId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteTemplateInput {
-                template_id: self.template_id,
+                template_id: <TemplateId_ as self::required::TemplateId<
+                    ::std::string::String,
+                >>::into_value(self.template_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteTemplateInput {
+    pub fn build(self) -> DeleteTemplateInput
+    where
+        TemplateId_: self::required::TemplateId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -147,9 +155,30 @@ impl DeleteTemplateBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteTemplateOutput,
         ::alibabacloud_runtime::SdkError<DeleteTemplateError>,
-    > {
+    >
+    where
+        TemplateId_: self::required::TemplateId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteTemplateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `TemplateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteTemplate` needs its required parameter `TemplateId`",
+        label = "`TemplateId` is not set",
+        note = "set it with `.template_id(…)` before this call"
+    )]
+    pub trait TemplateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::TemplateId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

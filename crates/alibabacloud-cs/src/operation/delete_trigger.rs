@@ -93,7 +93,7 @@ impl ::std::fmt::Display for DeleteTriggerError {
     }
 }
 impl ::std::error::Error for DeleteTriggerError {}
-/// Builds and sends a `DeleteTrigger` call. `send` becomes available once every required parameter is set (`cluster_id`, `Id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteTrigger` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `Id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteTriggerBuilder<
@@ -149,21 +149,33 @@ impl<ClusterId_, Id_> DeleteTriggerBuilder<ClusterId_, Id_> {
         self
     }
 }
-impl DeleteTriggerBuilder<::std::string::String, ::std::string::String> {
+impl<ClusterId_, Id_> DeleteTriggerBuilder<ClusterId_, Id_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteTriggerInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteTriggerInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Id_: self::required::Id<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteTriggerInput {
-                cluster_id: self.cluster_id,
-                id: self.id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                id: <Id_ as self::required::Id<
+                    ::std::string::String,
+                >>::into_value(self.id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteTriggerInput {
+    pub fn build(self) -> DeleteTriggerInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Id_: self::required::Id<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -172,9 +184,46 @@ impl DeleteTriggerBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeleteTriggerOutput,
         ::alibabacloud_runtime::SdkError<DeleteTriggerError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Id_: self::required::Id<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteTriggerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteTrigger` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteTrigger` needs its required parameter `Id`",
+        label = "`Id` is not set",
+        note = "set it with `.id(…)` before this call"
+    )]
+    pub trait Id<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Id<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -185,7 +185,7 @@ impl ::std::fmt::Display for DescribeAddonError {
     }
 }
 impl ::std::error::Error for DescribeAddonError {}
-/// Builds and sends a `DescribeAddon` call. `send` becomes available once every required parameter is set (`addon_name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeAddon` call. `send` and `build` compile once every required parameter is set (`addon_name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeAddonBuilder<AddonName_ = ::alibabacloud_runtime::Missing> {
@@ -353,15 +353,20 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         self
     }
 }
-impl DescribeAddonBuilder<::std::string::String> {
+impl<AddonName_> DescribeAddonBuilder<AddonName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeAddonInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeAddonInput)
+    where
+        AddonName_: self::required::AddonName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeAddonInput {
-                addon_name: self.addon_name,
+                addon_name: <AddonName_ as self::required::AddonName<
+                    ::std::string::String,
+                >>::into_value(self.addon_name),
                 region_id: self.region_id,
                 cluster_type: self.cluster_type,
                 profile: self.profile,
@@ -373,7 +378,10 @@ impl DescribeAddonBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeAddonInput {
+    pub fn build(self) -> DescribeAddonInput
+    where
+        AddonName_: self::required::AddonName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -382,9 +390,30 @@ impl DescribeAddonBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeAddonOutput,
         ::alibabacloud_runtime::SdkError<DescribeAddonError>,
-    > {
+    >
+    where
+        AddonName_: self::required::AddonName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeAddonBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `addon_name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeAddon` needs its required parameter `addon_name`",
+        label = "`addon_name` is not set",
+        note = "set it with `.addon_name(…)` before this call"
+    )]
+    pub trait AddonName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::AddonName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

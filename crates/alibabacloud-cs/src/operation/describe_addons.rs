@@ -170,7 +170,7 @@ impl ::std::fmt::Display for DescribeAddonsError {
     }
 }
 impl ::std::error::Error for DescribeAddonsError {}
-/// Builds and sends a `DescribeAddons` call. `send` becomes available once every required parameter is set (`region`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeAddons` call. `send` and `build` compile once every required parameter is set (`region`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeAddonsBuilder<Region_ = ::alibabacloud_runtime::Missing> {
@@ -281,15 +281,20 @@ impl<Region_> DescribeAddonsBuilder<Region_> {
         self
     }
 }
-impl DescribeAddonsBuilder<::std::string::String> {
+impl<Region_> DescribeAddonsBuilder<Region_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeAddonsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeAddonsInput)
+    where
+        Region_: self::required::Region<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeAddonsInput {
-                region: self.region,
+                region: <Region_ as self::required::Region<
+                    ::std::string::String,
+                >>::into_value(self.region),
                 cluster_type: self.cluster_type,
                 cluster_profile: self.cluster_profile,
                 cluster_spec: self.cluster_spec,
@@ -298,7 +303,10 @@ impl DescribeAddonsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeAddonsInput {
+    pub fn build(self) -> DescribeAddonsInput
+    where
+        Region_: self::required::Region<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -307,9 +315,30 @@ impl DescribeAddonsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeAddonsOutput,
         ::alibabacloud_runtime::SdkError<DescribeAddonsError>,
-    > {
+    >
+    where
+        Region_: self::required::Region<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeAddonsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `region` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeAddons` needs its required parameter `region`",
+        label = "`region` is not set",
+        note = "set it with `.region(…)` before this call"
+    )]
+    pub trait Region<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Region<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -213,7 +213,7 @@ impl ::std::fmt::Display for DescribeClusterAddonInstanceError {
     }
 }
 impl ::std::error::Error for DescribeClusterAddonInstanceError {}
-/// Builds and sends a `DescribeClusterAddonInstance` call. `send` becomes available once every required parameter is set (`ClusterID`, `AddonName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeClusterAddonInstance` call. `send` and `build` compile once every required parameter is set (`ClusterID`, `AddonName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClusterAddonInstanceBuilder<
@@ -272,25 +272,40 @@ impl<
         self
     }
 }
-impl DescribeClusterAddonInstanceBuilder<::std::string::String, ::std::string::String> {
+impl<
+    ClusterId_,
+    AddonName_,
+> DescribeClusterAddonInstanceBuilder<ClusterId_, AddonName_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeClusterAddonInstanceInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        AddonName_: self::required::AddonName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeClusterAddonInstanceInput {
-                cluster_id: self.cluster_id,
-                addon_name: self.addon_name,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                addon_name: <AddonName_ as self::required::AddonName<
+                    ::std::string::String,
+                >>::into_value(self.addon_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeClusterAddonInstanceInput {
+    pub fn build(self) -> DescribeClusterAddonInstanceInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        AddonName_: self::required::AddonName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -299,9 +314,46 @@ impl DescribeClusterAddonInstanceBuilder<::std::string::String, ::std::string::S
     ) -> ::std::result::Result<
         DescribeClusterAddonInstanceOutput,
         ::alibabacloud_runtime::SdkError<DescribeClusterAddonInstanceError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        AddonName_: self::required::AddonName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeClusterAddonInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterID` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClusterAddonInstance` needs its required parameter `ClusterID`",
+        label = "`ClusterID` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `AddonName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClusterAddonInstance` needs its required parameter `AddonName`",
+        label = "`AddonName` is not set",
+        note = "set it with `.addon_name(…)` before this call"
+    )]
+    pub trait AddonName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AddonName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -112,7 +112,7 @@ impl ::std::fmt::Display for DescribeClusterAddonMetadataError {
     }
 }
 impl ::std::error::Error for DescribeClusterAddonMetadataError {}
-/// Builds and sends a `DescribeClusterAddonMetadata` call. `send` becomes available once every required parameter is set (`cluster_id`, `component_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeClusterAddonMetadata` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `component_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClusterAddonMetadataBuilder<
@@ -191,26 +191,41 @@ impl<
         self
     }
 }
-impl DescribeClusterAddonMetadataBuilder<::std::string::String, ::std::string::String> {
+impl<
+    ClusterId_,
+    ComponentId_,
+> DescribeClusterAddonMetadataBuilder<ClusterId_, ComponentId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeClusterAddonMetadataInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ComponentId_: self::required::ComponentId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeClusterAddonMetadataInput {
-                cluster_id: self.cluster_id,
-                component_id: self.component_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                component_id: <ComponentId_ as self::required::ComponentId<
+                    ::std::string::String,
+                >>::into_value(self.component_id),
                 version: self.version,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeClusterAddonMetadataInput {
+    pub fn build(self) -> DescribeClusterAddonMetadataInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ComponentId_: self::required::ComponentId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -219,9 +234,46 @@ impl DescribeClusterAddonMetadataBuilder<::std::string::String, ::std::string::S
     ) -> ::std::result::Result<
         DescribeClusterAddonMetadataOutput,
         ::alibabacloud_runtime::SdkError<DescribeClusterAddonMetadataError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ComponentId_: self::required::ComponentId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeClusterAddonMetadataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClusterAddonMetadata` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `component_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClusterAddonMetadata` needs its required parameter `component_id`",
+        label = "`component_id` is not set",
+        note = "set it with `.component_id(…)` before this call"
+    )]
+    pub trait ComponentId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ComponentId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

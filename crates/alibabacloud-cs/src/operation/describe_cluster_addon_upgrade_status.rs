@@ -161,7 +161,7 @@ impl ::std::fmt::Display for DescribeClusterAddonUpgradeStatusError {
     }
 }
 impl ::std::error::Error for DescribeClusterAddonUpgradeStatusError {}
-/// Builds and sends a `DescribeClusterAddonUpgradeStatus` call. `send` becomes available once every required parameter is set (`ClusterId`, `ComponentId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeClusterAddonUpgradeStatus` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `ComponentId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClusterAddonUpgradeStatusBuilder<
@@ -220,28 +220,40 @@ impl<
         self
     }
 }
-impl DescribeClusterAddonUpgradeStatusBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    ClusterId_,
+    ComponentId_,
+> DescribeClusterAddonUpgradeStatusBuilder<ClusterId_, ComponentId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeClusterAddonUpgradeStatusInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ComponentId_: self::required::ComponentId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeClusterAddonUpgradeStatusInput {
-                cluster_id: self.cluster_id,
-                component_id: self.component_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                component_id: <ComponentId_ as self::required::ComponentId<
+                    ::std::string::String,
+                >>::into_value(self.component_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeClusterAddonUpgradeStatusInput {
+    pub fn build(self) -> DescribeClusterAddonUpgradeStatusInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ComponentId_: self::required::ComponentId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -250,9 +262,46 @@ impl DescribeClusterAddonUpgradeStatusBuilder<
     ) -> ::std::result::Result<
         DescribeClusterAddonUpgradeStatusOutput,
         ::alibabacloud_runtime::SdkError<DescribeClusterAddonUpgradeStatusError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ComponentId_: self::required::ComponentId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeClusterAddonUpgradeStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClusterAddonUpgradeStatus` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ComponentId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClusterAddonUpgradeStatus` needs its required parameter `ComponentId`",
+        label = "`ComponentId` is not set",
+        note = "set it with `.component_id(…)` before this call"
+    )]
+    pub trait ComponentId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ComponentId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -161,7 +161,7 @@ impl ::std::fmt::Display for DescribeClusterAddonsUpgradeStatusError {
     }
 }
 impl ::std::error::Error for DescribeClusterAddonsUpgradeStatusError {}
-/// Builds and sends a `DescribeClusterAddonsUpgradeStatus` call. `send` becomes available once every required parameter is set (`ClusterId`, `componentIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeClusterAddonsUpgradeStatus` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `componentIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClusterAddonsUpgradeStatusBuilder<
@@ -226,28 +226,44 @@ impl<
         self
     }
 }
-impl DescribeClusterAddonsUpgradeStatusBuilder<
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<
+    ClusterId_,
+    ComponentIds_,
+> DescribeClusterAddonsUpgradeStatusBuilder<ClusterId_, ComponentIds_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeClusterAddonsUpgradeStatusInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ComponentIds_: self::required::ComponentIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         (
             self._client,
             self._options,
             DescribeClusterAddonsUpgradeStatusInput {
-                cluster_id: self.cluster_id,
-                component_ids: self.component_ids,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                component_ids: <ComponentIds_ as self::required::ComponentIds<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.component_ids),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeClusterAddonsUpgradeStatusInput {
+    pub fn build(self) -> DescribeClusterAddonsUpgradeStatusInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ComponentIds_: self::required::ComponentIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -256,9 +272,49 @@ impl DescribeClusterAddonsUpgradeStatusBuilder<
     ) -> ::std::result::Result<
         DescribeClusterAddonsUpgradeStatusOutput,
         ::alibabacloud_runtime::SdkError<DescribeClusterAddonsUpgradeStatusError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ComponentIds_: self::required::ComponentIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeClusterAddonsUpgradeStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClusterAddonsUpgradeStatus` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `componentIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClusterAddonsUpgradeStatus` needs its required parameter `componentIds`",
+        label = "`componentIds` is not set",
+        note = "set it with `.component_ids(…)` before this call"
+    )]
+    pub trait ComponentIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ComponentIds<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

@@ -193,7 +193,7 @@ impl ::std::fmt::Display for DescribeClusterEventsError {
     }
 }
 impl ::std::error::Error for DescribeClusterEventsError {}
-/// Builds and sends a `DescribeClusterEvents` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeClusterEvents` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClusterEventsBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -273,19 +273,20 @@ impl<ClusterId_> DescribeClusterEventsBuilder<ClusterId_> {
         self
     }
 }
-impl DescribeClusterEventsBuilder<::std::string::String> {
+impl<ClusterId_> DescribeClusterEventsBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeClusterEventsInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeClusterEventsInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeClusterEventsInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 page_size: self.page_size,
                 page_number: self.page_number,
                 task_id: self.task_id,
@@ -293,7 +294,10 @@ impl DescribeClusterEventsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeClusterEventsInput {
+    pub fn build(self) -> DescribeClusterEventsInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -302,9 +306,30 @@ impl DescribeClusterEventsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeClusterEventsOutput,
         ::alibabacloud_runtime::SdkError<DescribeClusterEventsError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeClusterEventsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClusterEvents` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -351,13 +376,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClusterEventsInp
         output.events.unwrap_or_default()
     }
 }
-impl DescribeClusterEventsBuilder<::std::string::String> {
+impl<ClusterId_> DescribeClusterEventsBuilder<ClusterId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeClusterEventsInput,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

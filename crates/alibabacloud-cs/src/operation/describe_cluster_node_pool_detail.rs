@@ -1806,7 +1806,7 @@ impl ::std::fmt::Display for DescribeClusterNodePoolDetailError {
     }
 }
 impl ::std::error::Error for DescribeClusterNodePoolDetailError {}
-/// Builds and sends a `DescribeClusterNodePoolDetail` call. `send` becomes available once every required parameter is set (`ClusterId`, `NodepoolId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeClusterNodePoolDetail` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `NodepoolId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClusterNodePoolDetailBuilder<
@@ -1865,25 +1865,40 @@ impl<
         self
     }
 }
-impl DescribeClusterNodePoolDetailBuilder<::std::string::String, ::std::string::String> {
+impl<
+    ClusterId_,
+    NodepoolId_,
+> DescribeClusterNodePoolDetailBuilder<ClusterId_, NodepoolId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeClusterNodePoolDetailInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeClusterNodePoolDetailInput {
-                cluster_id: self.cluster_id,
-                nodepool_id: self.nodepool_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
+                    ::std::string::String,
+                >>::into_value(self.nodepool_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeClusterNodePoolDetailInput {
+    pub fn build(self) -> DescribeClusterNodePoolDetailInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -1892,9 +1907,46 @@ impl DescribeClusterNodePoolDetailBuilder<::std::string::String, ::std::string::
     ) -> ::std::result::Result<
         DescribeClusterNodePoolDetailOutput,
         ::alibabacloud_runtime::SdkError<DescribeClusterNodePoolDetailError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeClusterNodePoolDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClusterNodePoolDetail` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NodepoolId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClusterNodePoolDetail` needs its required parameter `NodepoolId`",
+        label = "`NodepoolId` is not set",
+        note = "set it with `.nodepool_id(…)` before this call"
+    )]
+    pub trait NodepoolId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -239,7 +239,7 @@ impl ::std::fmt::Display for DescribeClusterNodesError {
     }
 }
 impl ::std::error::Error for DescribeClusterNodesError {}
-/// Builds and sends a `DescribeClusterNodes` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeClusterNodes` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClusterNodesBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -369,19 +369,20 @@ impl<ClusterId_> DescribeClusterNodesBuilder<ClusterId_> {
         self
     }
 }
-impl DescribeClusterNodesBuilder<::std::string::String> {
+impl<ClusterId_> DescribeClusterNodesBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeClusterNodesInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeClusterNodesInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeClusterNodesInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 instance_ids: self.instance_ids,
                 nodepool_id: self.nodepool_id,
                 state: self.state,
@@ -391,7 +392,10 @@ impl DescribeClusterNodesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeClusterNodesInput {
+    pub fn build(self) -> DescribeClusterNodesInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -400,9 +404,30 @@ impl DescribeClusterNodesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeClusterNodesOutput,
         ::alibabacloud_runtime::SdkError<DescribeClusterNodesError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeClusterNodesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClusterNodes` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -186,7 +186,7 @@ impl ::std::fmt::Display for DescribeClusterTasksError {
     }
 }
 impl ::std::error::Error for DescribeClusterTasksError {}
-/// Builds and sends a `DescribeClusterTasks` call. `send` becomes available once every required parameter is set (`cluster_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeClusterTasks` call. `send` and `build` compile once every required parameter is set (`cluster_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClusterTasksBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -247,26 +247,30 @@ impl<ClusterId_> DescribeClusterTasksBuilder<ClusterId_> {
         self
     }
 }
-impl DescribeClusterTasksBuilder<::std::string::String> {
+impl<ClusterId_> DescribeClusterTasksBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeClusterTasksInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeClusterTasksInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeClusterTasksInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 page_size: self.page_size,
                 page_number: self.page_number,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeClusterTasksInput {
+    pub fn build(self) -> DescribeClusterTasksInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -275,9 +279,30 @@ impl DescribeClusterTasksBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeClusterTasksOutput,
         ::alibabacloud_runtime::SdkError<DescribeClusterTasksError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeClusterTasksBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClusterTasks` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -326,13 +351,14 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClusterTasksInpu
         output.tasks.unwrap_or_default()
     }
 }
-impl DescribeClusterTasksBuilder<::std::string::String> {
+impl<ClusterId_> DescribeClusterTasksBuilder<ClusterId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
-        DescribeClusterTasksInput,
-    > {
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeClusterTasksInput>
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

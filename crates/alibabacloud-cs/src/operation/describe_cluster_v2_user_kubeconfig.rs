@@ -96,7 +96,7 @@ impl ::std::fmt::Display for DescribeClusterV2UserKubeconfigError {
     }
 }
 impl ::std::error::Error for DescribeClusterV2UserKubeconfigError {}
-/// Builds and sends a `DescribeClusterV2UserKubeconfig` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeClusterV2UserKubeconfig` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClusterV2UserKubeconfigBuilder<
@@ -162,26 +162,34 @@ impl<ClusterId_> DescribeClusterV2UserKubeconfigBuilder<ClusterId_> {
         self
     }
 }
-impl DescribeClusterV2UserKubeconfigBuilder<::std::string::String> {
+impl<ClusterId_> DescribeClusterV2UserKubeconfigBuilder<ClusterId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeClusterV2UserKubeconfigInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeClusterV2UserKubeconfigInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 private_ip_address: self.private_ip_address,
                 temporary_duration_minutes: self.temporary_duration_minutes,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeClusterV2UserKubeconfigInput {
+    pub fn build(self) -> DescribeClusterV2UserKubeconfigInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -190,9 +198,30 @@ impl DescribeClusterV2UserKubeconfigBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeClusterV2UserKubeconfigOutput,
         ::alibabacloud_runtime::SdkError<DescribeClusterV2UserKubeconfigError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeClusterV2UserKubeconfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClusterV2UserKubeconfig` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

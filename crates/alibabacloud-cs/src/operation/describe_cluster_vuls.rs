@@ -142,7 +142,7 @@ impl ::std::fmt::Display for DescribeClusterVulsError {
     }
 }
 impl ::std::error::Error for DescribeClusterVulsError {}
-/// Builds and sends a `DescribeClusterVuls` call. `send` becomes available once every required parameter is set (`cluster_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeClusterVuls` call. `send` and `build` compile once every required parameter is set (`cluster_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClusterVulsBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -177,20 +177,28 @@ impl<ClusterId_> DescribeClusterVulsBuilder<ClusterId_> {
         self
     }
 }
-impl DescribeClusterVulsBuilder<::std::string::String> {
+impl<ClusterId_> DescribeClusterVulsBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeClusterVulsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeClusterVulsInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeClusterVulsInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeClusterVulsInput {
+    pub fn build(self) -> DescribeClusterVulsInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -199,9 +207,30 @@ impl DescribeClusterVulsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeClusterVulsOutput,
         ::alibabacloud_runtime::SdkError<DescribeClusterVulsError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeClusterVulsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClusterVuls` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -357,7 +357,7 @@ impl ::std::fmt::Display for DescribeClustersForRegionError {
     }
 }
 impl ::std::error::Error for DescribeClustersForRegionError {}
-/// Builds and sends a `DescribeClustersForRegion` call. `send` becomes available once every required parameter is set (`region_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeClustersForRegion` call. `send` and `build` compile once every required parameter is set (`region_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClustersForRegionBuilder<
@@ -515,14 +515,17 @@ impl<RegionId_> DescribeClustersForRegionBuilder<RegionId_> {
         self
     }
 }
-impl DescribeClustersForRegionBuilder<::std::string::String> {
+impl<RegionId_> DescribeClustersForRegionBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeClustersForRegionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
@@ -534,12 +537,17 @@ impl DescribeClustersForRegionBuilder<::std::string::String> {
                 profile: self.profile,
                 cluster_spec: self.cluster_spec,
                 cluster_id: self.cluster_id,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeClustersForRegionInput {
+    pub fn build(self) -> DescribeClustersForRegionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -548,9 +556,30 @@ impl DescribeClustersForRegionBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeClustersForRegionOutput,
         ::alibabacloud_runtime::SdkError<DescribeClustersForRegionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeClustersForRegionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `region_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClustersForRegion` needs its required parameter `region_id`",
+        label = "`region_id` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -599,13 +628,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClustersForRegio
         output.clusters.unwrap_or_default()
     }
 }
-impl DescribeClustersForRegionBuilder<::std::string::String> {
+impl<RegionId_> DescribeClustersForRegionBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeClustersForRegionInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

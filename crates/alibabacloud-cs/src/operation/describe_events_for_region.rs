@@ -193,7 +193,7 @@ impl ::std::fmt::Display for DescribeEventsForRegionError {
     }
 }
 impl ::std::error::Error for DescribeEventsForRegionError {}
-/// Builds and sends a `DescribeEventsForRegion` call. `send` becomes available once every required parameter is set (`region_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeEventsForRegion` call. `send` and `build` compile once every required parameter is set (`region_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeEventsForRegionBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -273,14 +273,17 @@ impl<RegionId_> DescribeEventsForRegionBuilder<RegionId_> {
         self
     }
 }
-impl DescribeEventsForRegionBuilder<::std::string::String> {
+impl<RegionId_> DescribeEventsForRegionBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeEventsForRegionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
@@ -288,12 +291,17 @@ impl DescribeEventsForRegionBuilder<::std::string::String> {
                 cluster_id: self.cluster_id,
                 page_size: self.page_size,
                 page_number: self.page_number,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeEventsForRegionInput {
+    pub fn build(self) -> DescribeEventsForRegionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -302,9 +310,30 @@ impl DescribeEventsForRegionBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeEventsForRegionOutput,
         ::alibabacloud_runtime::SdkError<DescribeEventsForRegionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeEventsForRegionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `region_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeEventsForRegion` needs its required parameter `region_id`",
+        label = "`region_id` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -351,13 +380,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeEventsForRegionI
         output.events.unwrap_or_default()
     }
 }
-impl DescribeEventsForRegionBuilder<::std::string::String> {
+impl<RegionId_> DescribeEventsForRegionBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeEventsForRegionInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -104,7 +104,7 @@ impl ::std::fmt::Display for DescribeExternalAgentError {
     }
 }
 impl ::std::error::Error for DescribeExternalAgentError {}
-/// Builds and sends a `DescribeExternalAgent` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeExternalAgent` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeExternalAgentBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -177,26 +177,30 @@ impl<ClusterId_> DescribeExternalAgentBuilder<ClusterId_> {
         self
     }
 }
-impl DescribeExternalAgentBuilder<::std::string::String> {
+impl<ClusterId_> DescribeExternalAgentBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeExternalAgentInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeExternalAgentInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeExternalAgentInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 private_ip_address: self.private_ip_address,
                 agent_mode: self.agent_mode,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeExternalAgentInput {
+    pub fn build(self) -> DescribeExternalAgentInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -205,9 +209,30 @@ impl DescribeExternalAgentBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeExternalAgentOutput,
         ::alibabacloud_runtime::SdkError<DescribeExternalAgentError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeExternalAgentBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeExternalAgent` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

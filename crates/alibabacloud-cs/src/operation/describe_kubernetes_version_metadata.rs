@@ -221,7 +221,7 @@ impl ::std::fmt::Display for DescribeKubernetesVersionMetadataError {
     }
 }
 impl ::std::error::Error for DescribeKubernetesVersionMetadataError {}
-/// Builds and sends a `DescribeKubernetesVersionMetadata` call. `send` becomes available once every required parameter is set (`Region`, `ClusterType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeKubernetesVersionMetadata` call. `send` and `build` compile once every required parameter is set (`Region`, `ClusterType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeKubernetesVersionMetadataBuilder<
@@ -377,23 +377,31 @@ impl<
         self
     }
 }
-impl DescribeKubernetesVersionMetadataBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    Region_,
+    ClusterType_,
+> DescribeKubernetesVersionMetadataBuilder<Region_, ClusterType_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeKubernetesVersionMetadataInput,
-    ) {
+    )
+    where
+        Region_: self::required::Region<::std::string::String>,
+        ClusterType_: self::required::ClusterType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeKubernetesVersionMetadataInput {
-                region: self.region,
-                cluster_type: self.cluster_type,
+                region: <Region_ as self::required::Region<
+                    ::std::string::String,
+                >>::into_value(self.region),
+                cluster_type: <ClusterType_ as self::required::ClusterType<
+                    ::std::string::String,
+                >>::into_value(self.cluster_type),
                 kubernetes_version: self.kubernetes_version,
                 profile: self.profile,
                 runtime: self.runtime,
@@ -403,7 +411,11 @@ impl DescribeKubernetesVersionMetadataBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeKubernetesVersionMetadataInput {
+    pub fn build(self) -> DescribeKubernetesVersionMetadataInput
+    where
+        Region_: self::required::Region<::std::string::String>,
+        ClusterType_: self::required::ClusterType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -412,9 +424,46 @@ impl DescribeKubernetesVersionMetadataBuilder<
     ) -> ::std::result::Result<
         DescribeKubernetesVersionMetadataOutput,
         ::alibabacloud_runtime::SdkError<DescribeKubernetesVersionMetadataError>,
-    > {
+    >
+    where
+        Region_: self::required::Region<::std::string::String>,
+        ClusterType_: self::required::ClusterType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeKubernetesVersionMetadataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Region` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeKubernetesVersionMetadata` needs its required parameter `Region`",
+        label = "`Region` is not set",
+        note = "set it with `.region(…)` before this call"
+    )]
+    pub trait Region<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ClusterType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeKubernetesVersionMetadata` needs its required parameter `ClusterType`",
+        label = "`ClusterType` is not set",
+        note = "set it with `.cluster_type(…)` before this call"
+    )]
+    pub trait ClusterType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Region<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ClusterType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -180,7 +180,7 @@ impl ::std::fmt::Display for DescribeNodePoolVulsError {
     }
 }
 impl ::std::error::Error for DescribeNodePoolVulsError {}
-/// Builds and sends a `DescribeNodePoolVuls` call. `send` becomes available once every required parameter is set (`cluster_id`, `nodepool_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeNodePoolVuls` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `nodepool_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeNodePoolVulsBuilder<
@@ -256,26 +256,34 @@ impl<ClusterId_, NodepoolId_> DescribeNodePoolVulsBuilder<ClusterId_, NodepoolId
         self
     }
 }
-impl DescribeNodePoolVulsBuilder<::std::string::String, ::std::string::String> {
+impl<ClusterId_, NodepoolId_> DescribeNodePoolVulsBuilder<ClusterId_, NodepoolId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeNodePoolVulsInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeNodePoolVulsInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeNodePoolVulsInput {
-                cluster_id: self.cluster_id,
-                nodepool_id: self.nodepool_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
+                    ::std::string::String,
+                >>::into_value(self.nodepool_id),
                 necessity: self.necessity,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeNodePoolVulsInput {
+    pub fn build(self) -> DescribeNodePoolVulsInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -284,9 +292,46 @@ impl DescribeNodePoolVulsBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DescribeNodePoolVulsOutput,
         ::alibabacloud_runtime::SdkError<DescribeNodePoolVulsError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeNodePoolVulsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeNodePoolVuls` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `nodepool_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeNodePoolVuls` needs its required parameter `nodepool_id`",
+        label = "`nodepool_id` is not set",
+        note = "set it with `.nodepool_id(…)` before this call"
+    )]
+    pub trait NodepoolId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -132,7 +132,7 @@ impl ::std::fmt::Display for DescribePolicyDetailsError {
     }
 }
 impl ::std::error::Error for DescribePolicyDetailsError {}
-/// Builds and sends a `DescribePolicyDetails` call. `send` becomes available once every required parameter is set (`policy_name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribePolicyDetails` call. `send` and `build` compile once every required parameter is set (`policy_name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePolicyDetailsBuilder<PolicyName_ = ::alibabacloud_runtime::Missing> {
@@ -167,24 +167,28 @@ impl<PolicyName_> DescribePolicyDetailsBuilder<PolicyName_> {
         self
     }
 }
-impl DescribePolicyDetailsBuilder<::std::string::String> {
+impl<PolicyName_> DescribePolicyDetailsBuilder<PolicyName_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribePolicyDetailsInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribePolicyDetailsInput)
+    where
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribePolicyDetailsInput {
-                policy_name: self.policy_name,
+                policy_name: <PolicyName_ as self::required::PolicyName<
+                    ::std::string::String,
+                >>::into_value(self.policy_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribePolicyDetailsInput {
+    pub fn build(self) -> DescribePolicyDetailsInput
+    where
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -193,9 +197,30 @@ impl DescribePolicyDetailsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribePolicyDetailsOutput,
         ::alibabacloud_runtime::SdkError<DescribePolicyDetailsError>,
-    > {
+    >
+    where
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribePolicyDetailsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `policy_name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribePolicyDetails` needs its required parameter `policy_name`",
+        label = "`policy_name` is not set",
+        note = "set it with `.policy_name(…)` before this call"
+    )]
+    pub trait PolicyName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::PolicyName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -135,7 +135,7 @@ impl ::std::fmt::Display for DescribePolicyInstancesStatusError {
     }
 }
 impl ::std::error::Error for DescribePolicyInstancesStatusError {}
-/// Builds and sends a `DescribePolicyInstancesStatus` call. `send` becomes available once every required parameter is set (`cluster_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribePolicyInstancesStatus` call. `send` and `build` compile once every required parameter is set (`cluster_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePolicyInstancesStatusBuilder<
@@ -172,24 +172,32 @@ impl<ClusterId_> DescribePolicyInstancesStatusBuilder<ClusterId_> {
         self
     }
 }
-impl DescribePolicyInstancesStatusBuilder<::std::string::String> {
+impl<ClusterId_> DescribePolicyInstancesStatusBuilder<ClusterId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribePolicyInstancesStatusInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribePolicyInstancesStatusInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribePolicyInstancesStatusInput {
+    pub fn build(self) -> DescribePolicyInstancesStatusInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -198,9 +206,30 @@ impl DescribePolicyInstancesStatusBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribePolicyInstancesStatusOutput,
         ::alibabacloud_runtime::SdkError<DescribePolicyInstancesStatusError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribePolicyInstancesStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribePolicyInstancesStatus` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -203,7 +203,7 @@ impl ::std::fmt::Display for DescribeResourcesDeleteProtectionError {
     }
 }
 impl ::std::error::Error for DescribeResourcesDeleteProtectionError {}
-/// Builds and sends a `DescribeResourcesDeleteProtection` call. `send` becomes available once every required parameter is set (`ClusterId`, `ResourceType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeResourcesDeleteProtection` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `ResourceType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeResourcesDeleteProtectionBuilder<
@@ -302,27 +302,42 @@ impl<
         self
     }
 }
-impl DescribeResourcesDeleteProtectionBuilder<::std::string::String, ResourceType> {
+impl<
+    ClusterId_,
+    ResourceType_,
+> DescribeResourcesDeleteProtectionBuilder<ClusterId_, ResourceType_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeResourcesDeleteProtectionInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<ResourceType>,
+    {
         (
             self._client,
             self._options,
             DescribeResourcesDeleteProtectionInput {
-                cluster_id: self.cluster_id,
-                resource_type: self.resource_type,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                resource_type: <ResourceType_ as self::required::ResourceType<
+                    ResourceType,
+                >>::into_value(self.resource_type),
                 namespace: self.namespace,
                 resources: self.resources,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeResourcesDeleteProtectionInput {
+    pub fn build(self) -> DescribeResourcesDeleteProtectionInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<ResourceType>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -331,9 +346,46 @@ impl DescribeResourcesDeleteProtectionBuilder<::std::string::String, ResourceTyp
     ) -> ::std::result::Result<
         DescribeResourcesDeleteProtectionOutput,
         ::alibabacloud_runtime::SdkError<DescribeResourcesDeleteProtectionError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<ResourceType>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeResourcesDeleteProtectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeResourcesDeleteProtection` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeResourcesDeleteProtection` needs its required parameter `ResourceType`",
+        label = "`ResourceType` is not set",
+        note = "set it with `.resource_type(…)` before this call"
+    )]
+    pub trait ResourceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceType<ResourceType> for ResourceType {
+    fn into_value(self) -> ResourceType {
+        self
     }
 }
 impl crate::Client {

@@ -254,7 +254,7 @@ impl ::std::fmt::Display for DescribeTaskInfoError {
     }
 }
 impl ::std::error::Error for DescribeTaskInfoError {}
-/// Builds and sends a `DescribeTaskInfo` call. `send` becomes available once every required parameter is set (`task_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeTaskInfo` call. `send` and `build` compile once every required parameter is set (`task_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeTaskInfoBuilder<TaskId_ = ::alibabacloud_runtime::Missing> {
@@ -289,20 +289,28 @@ impl<TaskId_> DescribeTaskInfoBuilder<TaskId_> {
         self
     }
 }
-impl DescribeTaskInfoBuilder<::std::string::String> {
+impl<TaskId_> DescribeTaskInfoBuilder<TaskId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeTaskInfoInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeTaskInfoInput)
+    where
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeTaskInfoInput {
-                task_id: self.task_id,
+                task_id: <TaskId_ as self::required::TaskId<
+                    ::std::string::String,
+                >>::into_value(self.task_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeTaskInfoInput {
+    pub fn build(self) -> DescribeTaskInfoInput
+    where
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -311,9 +319,30 @@ impl DescribeTaskInfoBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeTaskInfoOutput,
         ::alibabacloud_runtime::SdkError<DescribeTaskInfoError>,
-    > {
+    >
+    where
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeTaskInfoBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `task_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeTaskInfo` needs its required parameter `task_id`",
+        label = "`task_id` is not set",
+        note = "set it with `.task_id(…)` before this call"
+    )]
+    pub trait TaskId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::TaskId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -134,7 +134,7 @@ impl ::std::fmt::Display for DescribeUserPermissionError {
     }
 }
 impl ::std::error::Error for DescribeUserPermissionError {}
-/// Builds and sends a `DescribeUserPermission` call. `send` becomes available once every required parameter is set (`uid`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeUserPermission` call. `send` and `build` compile once every required parameter is set (`uid`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeUserPermissionBuilder<Uid_ = ::alibabacloud_runtime::Missing> {
@@ -169,24 +169,32 @@ impl<Uid_> DescribeUserPermissionBuilder<Uid_> {
         self
     }
 }
-impl DescribeUserPermissionBuilder<::std::string::String> {
+impl<Uid_> DescribeUserPermissionBuilder<Uid_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeUserPermissionInput,
-    ) {
+    )
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeUserPermissionInput {
-                uid: self.uid,
+                uid: <Uid_ as self::required::Uid<
+                    ::std::string::String,
+                >>::into_value(self.uid),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeUserPermissionInput {
+    pub fn build(self) -> DescribeUserPermissionInput
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -195,9 +203,30 @@ impl DescribeUserPermissionBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeUserPermissionOutput,
         ::alibabacloud_runtime::SdkError<DescribeUserPermissionError>,
-    > {
+    >
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeUserPermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `uid` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeUserPermission` needs its required parameter `uid`",
+        label = "`uid` is not set",
+        note = "set it with `.uid(…)` before this call"
+    )]
+    pub trait Uid<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Uid<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -85,7 +85,7 @@ pub struct RolloutPolicy {
 }
 impl ::alibabacloud_runtime::ToParam for RolloutPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.max_parallelism"), &self.max_parallelism);
+        out.write_member(key, "max_parallelism", &self.max_parallelism);
     }
 }
 /// The errors `FixNodePoolVuls` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -132,7 +132,7 @@ impl ::std::fmt::Display for FixNodePoolVulsError {
     }
 }
 impl ::std::error::Error for FixNodePoolVulsError {}
-/// Builds and sends a `FixNodePoolVuls` call. `send` becomes available once every required parameter is set (`cluster_id`, `nodepool_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `FixNodePoolVuls` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `nodepool_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct FixNodePoolVulsBuilder<
@@ -253,16 +253,24 @@ impl<ClusterId_, NodepoolId_> FixNodePoolVulsBuilder<ClusterId_, NodepoolId_> {
         self
     }
 }
-impl FixNodePoolVulsBuilder<::std::string::String, ::std::string::String> {
+impl<ClusterId_, NodepoolId_> FixNodePoolVulsBuilder<ClusterId_, NodepoolId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, FixNodePoolVulsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, FixNodePoolVulsInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             FixNodePoolVulsInput {
-                cluster_id: self.cluster_id,
-                nodepool_id: self.nodepool_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
+                    ::std::string::String,
+                >>::into_value(self.nodepool_id),
                 auto_restart: self.auto_restart,
                 nodes: self.nodes,
                 rollout_policy: self.rollout_policy,
@@ -271,7 +279,11 @@ impl FixNodePoolVulsBuilder<::std::string::String, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> FixNodePoolVulsInput {
+    pub fn build(self) -> FixNodePoolVulsInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -280,9 +292,46 @@ impl FixNodePoolVulsBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         FixNodePoolVulsOutput,
         ::alibabacloud_runtime::SdkError<FixNodePoolVulsError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`FixNodePoolVulsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`FixNodePoolVuls` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `nodepool_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`FixNodePoolVuls` needs its required parameter `nodepool_id`",
+        label = "`nodepool_id` is not set",
+        note = "set it with `.nodepool_id(…)` before this call"
+    )]
+    pub trait NodepoolId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -145,7 +145,7 @@ impl ::std::fmt::Display for GetClusterAddonInstanceError {
     }
 }
 impl ::std::error::Error for GetClusterAddonInstanceError {}
-/// Builds and sends a `GetClusterAddonInstance` call. `send` becomes available once every required parameter is set (`cluster_id`, `instance_name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetClusterAddonInstance` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `instance_name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetClusterAddonInstanceBuilder<
@@ -204,25 +204,40 @@ impl<
         self
     }
 }
-impl GetClusterAddonInstanceBuilder<::std::string::String, ::std::string::String> {
+impl<
+    ClusterId_,
+    InstanceName_,
+> GetClusterAddonInstanceBuilder<ClusterId_, InstanceName_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         GetClusterAddonInstanceInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        InstanceName_: self::required::InstanceName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetClusterAddonInstanceInput {
-                cluster_id: self.cluster_id,
-                instance_name: self.instance_name,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                instance_name: <InstanceName_ as self::required::InstanceName<
+                    ::std::string::String,
+                >>::into_value(self.instance_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetClusterAddonInstanceInput {
+    pub fn build(self) -> GetClusterAddonInstanceInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        InstanceName_: self::required::InstanceName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -231,9 +246,46 @@ impl GetClusterAddonInstanceBuilder<::std::string::String, ::std::string::String
     ) -> ::std::result::Result<
         GetClusterAddonInstanceOutput,
         ::alibabacloud_runtime::SdkError<GetClusterAddonInstanceError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        InstanceName_: self::required::InstanceName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetClusterAddonInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetClusterAddonInstance` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `instance_name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetClusterAddonInstance` needs its required parameter `instance_name`",
+        label = "`instance_name` is not set",
+        note = "set it with `.instance_name(…)` before this call"
+    )]
+    pub trait InstanceName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -104,7 +104,7 @@ impl ::std::fmt::Display for GetClusterAuditProjectError {
     }
 }
 impl ::std::error::Error for GetClusterAuditProjectError {}
-/// Builds and sends a `GetClusterAuditProject` call. `send` becomes available once every required parameter is set (`clusterid`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetClusterAuditProject` call. `send` and `build` compile once every required parameter is set (`clusterid`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetClusterAuditProjectBuilder<Clusterid_ = ::alibabacloud_runtime::Missing> {
@@ -139,24 +139,32 @@ impl<Clusterid_> GetClusterAuditProjectBuilder<Clusterid_> {
         self
     }
 }
-impl GetClusterAuditProjectBuilder<::std::string::String> {
+impl<Clusterid_> GetClusterAuditProjectBuilder<Clusterid_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         GetClusterAuditProjectInput,
-    ) {
+    )
+    where
+        Clusterid_: self::required::Clusterid<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetClusterAuditProjectInput {
-                clusterid: self.clusterid,
+                clusterid: <Clusterid_ as self::required::Clusterid<
+                    ::std::string::String,
+                >>::into_value(self.clusterid),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetClusterAuditProjectInput {
+    pub fn build(self) -> GetClusterAuditProjectInput
+    where
+        Clusterid_: self::required::Clusterid<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -165,9 +173,30 @@ impl GetClusterAuditProjectBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         GetClusterAuditProjectOutput,
         ::alibabacloud_runtime::SdkError<GetClusterAuditProjectError>,
-    > {
+    >
+    where
+        Clusterid_: self::required::Clusterid<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetClusterAuditProjectBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `clusterid` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetClusterAuditProject` needs its required parameter `clusterid`",
+        label = "`clusterid` is not set",
+        note = "set it with `.clusterid(…)` before this call"
+    )]
+    pub trait Clusterid<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Clusterid<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -135,7 +135,7 @@ impl ::std::fmt::Display for GetClusterCheckError {
     }
 }
 impl ::std::error::Error for GetClusterCheckError {}
-/// Builds and sends a `GetClusterCheck` call. `send` becomes available once every required parameter is set (`cluster_id`, `check_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetClusterCheck` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `check_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetClusterCheckBuilder<
@@ -191,21 +191,33 @@ impl<ClusterId_, CheckId_> GetClusterCheckBuilder<ClusterId_, CheckId_> {
         self
     }
 }
-impl GetClusterCheckBuilder<::std::string::String, ::std::string::String> {
+impl<ClusterId_, CheckId_> GetClusterCheckBuilder<ClusterId_, CheckId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetClusterCheckInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetClusterCheckInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        CheckId_: self::required::CheckId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetClusterCheckInput {
-                cluster_id: self.cluster_id,
-                check_id: self.check_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                check_id: <CheckId_ as self::required::CheckId<
+                    ::std::string::String,
+                >>::into_value(self.check_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetClusterCheckInput {
+    pub fn build(self) -> GetClusterCheckInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        CheckId_: self::required::CheckId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -214,9 +226,46 @@ impl GetClusterCheckBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         GetClusterCheckOutput,
         ::alibabacloud_runtime::SdkError<GetClusterCheckError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        CheckId_: self::required::CheckId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetClusterCheckBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetClusterCheck` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `check_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetClusterCheck` needs its required parameter `check_id`",
+        label = "`check_id` is not set",
+        note = "set it with `.check_id(…)` before this call"
+    )]
+    pub trait CheckId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CheckId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

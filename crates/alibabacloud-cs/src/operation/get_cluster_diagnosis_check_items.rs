@@ -158,7 +158,7 @@ impl ::std::fmt::Display for GetClusterDiagnosisCheckItemsError {
     }
 }
 impl ::std::error::Error for GetClusterDiagnosisCheckItemsError {}
-/// Builds and sends a `GetClusterDiagnosisCheckItems` call. `send` becomes available once every required parameter is set (`cluster_id`, `diagnosis_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetClusterDiagnosisCheckItems` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `diagnosis_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetClusterDiagnosisCheckItemsBuilder<
@@ -237,26 +237,41 @@ impl<
         self
     }
 }
-impl GetClusterDiagnosisCheckItemsBuilder<::std::string::String, ::std::string::String> {
+impl<
+    ClusterId_,
+    DiagnosisId_,
+> GetClusterDiagnosisCheckItemsBuilder<ClusterId_, DiagnosisId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         GetClusterDiagnosisCheckItemsInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        DiagnosisId_: self::required::DiagnosisId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetClusterDiagnosisCheckItemsInput {
-                cluster_id: self.cluster_id,
-                diagnosis_id: self.diagnosis_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                diagnosis_id: <DiagnosisId_ as self::required::DiagnosisId<
+                    ::std::string::String,
+                >>::into_value(self.diagnosis_id),
                 language: self.language,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetClusterDiagnosisCheckItemsInput {
+    pub fn build(self) -> GetClusterDiagnosisCheckItemsInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        DiagnosisId_: self::required::DiagnosisId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -265,9 +280,46 @@ impl GetClusterDiagnosisCheckItemsBuilder<::std::string::String, ::std::string::
     ) -> ::std::result::Result<
         GetClusterDiagnosisCheckItemsOutput,
         ::alibabacloud_runtime::SdkError<GetClusterDiagnosisCheckItemsError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        DiagnosisId_: self::required::DiagnosisId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetClusterDiagnosisCheckItemsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetClusterDiagnosisCheckItems` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `diagnosis_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetClusterDiagnosisCheckItems` needs its required parameter `diagnosis_id`",
+        label = "`diagnosis_id` is not set",
+        note = "set it with `.diagnosis_id(…)` before this call"
+    )]
+    pub trait DiagnosisId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DiagnosisId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -236,7 +236,7 @@ impl ::std::fmt::Display for GetClusterInspectReportDetailError {
     }
 }
 impl ::std::error::Error for GetClusterInspectReportDetailError {}
-/// Builds and sends a `GetClusterInspectReportDetail` call. `send` becomes available once every required parameter is set (`clusterId`, `reportId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetClusterInspectReportDetail` call. `send` and `build` compile once every required parameter is set (`clusterId`, `reportId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetClusterInspectReportDetailBuilder<
@@ -420,20 +420,28 @@ impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, Rep
         self
     }
 }
-impl GetClusterInspectReportDetailBuilder<::std::string::String, ::std::string::String> {
+impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, ReportId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         GetClusterInspectReportDetailInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ReportId_: self::required::ReportId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetClusterInspectReportDetailInput {
-                cluster_id: self.cluster_id,
-                report_id: self.report_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                report_id: <ReportId_ as self::required::ReportId<
+                    ::std::string::String,
+                >>::into_value(self.report_id),
                 language: self.language,
                 category: self.category,
                 target_type: self.target_type,
@@ -445,7 +453,11 @@ impl GetClusterInspectReportDetailBuilder<::std::string::String, ::std::string::
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetClusterInspectReportDetailInput {
+    pub fn build(self) -> GetClusterInspectReportDetailInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ReportId_: self::required::ReportId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -454,9 +466,46 @@ impl GetClusterInspectReportDetailBuilder<::std::string::String, ::std::string::
     ) -> ::std::result::Result<
         GetClusterInspectReportDetailOutput,
         ::alibabacloud_runtime::SdkError<GetClusterInspectReportDetailError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ReportId_: self::required::ReportId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetClusterInspectReportDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `clusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetClusterInspectReportDetail` needs its required parameter `clusterId`",
+        label = "`clusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `reportId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetClusterInspectReportDetail` needs its required parameter `reportId`",
+        label = "`reportId` is not set",
+        note = "set it with `.report_id(…)` before this call"
+    )]
+    pub trait ReportId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ReportId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -501,13 +550,17 @@ for GetClusterInspectReportDetailInput {
         output.check_item_results.unwrap_or_default()
     }
 }
-impl GetClusterInspectReportDetailBuilder<::std::string::String, ::std::string::String> {
+impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, ReportId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
         GetClusterInspectReportDetailInput,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ReportId_: self::required::ReportId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

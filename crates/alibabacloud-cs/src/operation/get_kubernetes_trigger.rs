@@ -144,7 +144,7 @@ impl ::std::fmt::Display for GetKubernetesTriggerError {
     }
 }
 impl ::std::error::Error for GetKubernetesTriggerError {}
-/// Builds and sends a `GetKubernetesTrigger` call. `send` becomes available once every required parameter is set (`ClusterId`, `Namespace`, `Name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetKubernetesTrigger` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `Namespace`, `Name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetKubernetesTriggerBuilder<
@@ -265,32 +265,44 @@ impl<
         self
     }
 }
-impl GetKubernetesTriggerBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    ClusterId_,
+    Namespace_,
+    Name_,
+> GetKubernetesTriggerBuilder<ClusterId_, Namespace_, Name_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetKubernetesTriggerInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetKubernetesTriggerInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Namespace_: self::required::Namespace<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetKubernetesTriggerInput {
-                cluster_id: self.cluster_id,
-                namespace: self.namespace,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                namespace: <Namespace_ as self::required::Namespace<
+                    ::std::string::String,
+                >>::into_value(self.namespace),
                 r#type: self.r#type,
-                name: self.name,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
                 action: self.action,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetKubernetesTriggerInput {
+    pub fn build(self) -> GetKubernetesTriggerInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Namespace_: self::required::Namespace<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -299,9 +311,62 @@ impl GetKubernetesTriggerBuilder<
     ) -> ::std::result::Result<
         GetKubernetesTriggerOutput,
         ::alibabacloud_runtime::SdkError<GetKubernetesTriggerError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Namespace_: self::required::Namespace<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetKubernetesTriggerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetKubernetesTrigger` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Namespace` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetKubernetesTrigger` needs its required parameter `Namespace`",
+        label = "`Namespace` is not set",
+        note = "set it with `.namespace(…)` before this call"
+    )]
+    pub trait Namespace<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetKubernetesTrigger` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Namespace<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -88,12 +88,12 @@ pub struct BodyItem {
 }
 impl ::alibabacloud_runtime::ToParam for BodyItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.cluster"), &self.cluster);
-        out.write(&::std::format!("{key}.is_custom"), &self.is_custom);
-        out.write(&::std::format!("{key}.is_ram_role"), &self.is_ram_role);
-        out.write(&::std::format!("{key}.namespace"), &self.namespace);
-        out.write(&::std::format!("{key}.role_name"), &self.role_name);
-        out.write(&::std::format!("{key}.role_type"), &self.role_type);
+        out.write_member(key, "cluster", &self.cluster);
+        out.write_member(key, "is_custom", &self.is_custom);
+        out.write_member(key, "is_ram_role", &self.is_ram_role);
+        out.write_member(key, "namespace", &self.namespace);
+        out.write_member(key, "role_name", &self.role_name);
+        out.write_member(key, "role_type", &self.role_type);
     }
 }
 /// The errors `GrantPermissions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -140,7 +140,7 @@ impl ::std::fmt::Display for GrantPermissionsError {
     }
 }
 impl ::std::error::Error for GrantPermissionsError {}
-/// Builds and sends a `GrantPermissions` call. `send` becomes available once every required parameter is set (`uid`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GrantPermissions` call. `send` and `build` compile once every required parameter is set (`uid`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GrantPermissionsBuilder<Uid_ = ::alibabacloud_runtime::Missing> {
@@ -191,21 +191,29 @@ impl<Uid_> GrantPermissionsBuilder<Uid_> {
         self
     }
 }
-impl GrantPermissionsBuilder<::std::string::String> {
+impl<Uid_> GrantPermissionsBuilder<Uid_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GrantPermissionsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GrantPermissionsInput)
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GrantPermissionsInput {
-                uid: self.uid,
+                uid: <Uid_ as self::required::Uid<
+                    ::std::string::String,
+                >>::into_value(self.uid),
                 body: self.body,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GrantPermissionsInput {
+    pub fn build(self) -> GrantPermissionsInput
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -214,9 +222,30 @@ impl GrantPermissionsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         GrantPermissionsOutput,
         ::alibabacloud_runtime::SdkError<GrantPermissionsError>,
-    > {
+    >
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GrantPermissionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `uid` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GrantPermissions` needs its required parameter `uid`",
+        label = "`uid` is not set",
+        note = "set it with `.uid(…)` before this call"
+    )]
+    pub trait Uid<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Uid<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

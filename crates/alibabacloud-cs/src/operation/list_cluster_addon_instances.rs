@@ -116,7 +116,7 @@ impl ::std::fmt::Display for ListClusterAddonInstancesError {
     }
 }
 impl ::std::error::Error for ListClusterAddonInstancesError {}
-/// Builds and sends a `ListClusterAddonInstances` call. `send` becomes available once every required parameter is set (`cluster_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListClusterAddonInstances` call. `send` and `build` compile once every required parameter is set (`cluster_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListClusterAddonInstancesBuilder<
@@ -153,24 +153,32 @@ impl<ClusterId_> ListClusterAddonInstancesBuilder<ClusterId_> {
         self
     }
 }
-impl ListClusterAddonInstancesBuilder<::std::string::String> {
+impl<ClusterId_> ListClusterAddonInstancesBuilder<ClusterId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ListClusterAddonInstancesInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ListClusterAddonInstancesInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListClusterAddonInstancesInput {
+    pub fn build(self) -> ListClusterAddonInstancesInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -179,9 +187,30 @@ impl ListClusterAddonInstancesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ListClusterAddonInstancesOutput,
         ::alibabacloud_runtime::SdkError<ListClusterAddonInstancesError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListClusterAddonInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListClusterAddonInstances` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

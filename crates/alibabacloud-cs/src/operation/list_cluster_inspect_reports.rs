@@ -180,7 +180,7 @@ impl ::std::fmt::Display for ListClusterInspectReportsError {
     }
 }
 impl ::std::error::Error for ListClusterInspectReportsError {}
-/// Builds and sends a `ListClusterInspectReports` call. `send` becomes available once every required parameter is set (`clusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListClusterInspectReports` call. `send` and `build` compile once every required parameter is set (`clusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListClusterInspectReportsBuilder<
@@ -249,26 +249,34 @@ impl<ClusterId_> ListClusterInspectReportsBuilder<ClusterId_> {
         self
     }
 }
-impl ListClusterInspectReportsBuilder<::std::string::String> {
+impl<ClusterId_> ListClusterInspectReportsBuilder<ClusterId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ListClusterInspectReportsInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ListClusterInspectReportsInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 next_token: self.next_token,
                 max_results: self.max_results,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListClusterInspectReportsInput {
+    pub fn build(self) -> ListClusterInspectReportsInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -277,9 +285,30 @@ impl ListClusterInspectReportsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ListClusterInspectReportsOutput,
         ::alibabacloud_runtime::SdkError<ListClusterInspectReportsError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListClusterInspectReportsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `clusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListClusterInspectReports` needs its required parameter `clusterId`",
+        label = "`clusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -320,13 +349,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for ListClusterInspectReportsI
         output.reports.unwrap_or_default()
     }
 }
-impl ListClusterInspectReportsBuilder<::std::string::String> {
+impl<ClusterId_> ListClusterInspectReportsBuilder<ClusterId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
-        ListClusterInspectReportsInput,
-    > {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListClusterInspectReportsInput>
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

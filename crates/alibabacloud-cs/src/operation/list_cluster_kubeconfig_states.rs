@@ -180,7 +180,7 @@ impl ::std::fmt::Display for ListClusterKubeconfigStatesError {
     }
 }
 impl ::std::error::Error for ListClusterKubeconfigStatesError {}
-/// Builds and sends a `ListClusterKubeconfigStates` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListClusterKubeconfigStates` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListClusterKubeconfigStatesBuilder<
@@ -243,26 +243,34 @@ impl<ClusterId_> ListClusterKubeconfigStatesBuilder<ClusterId_> {
         self
     }
 }
-impl ListClusterKubeconfigStatesBuilder<::std::string::String> {
+impl<ClusterId_> ListClusterKubeconfigStatesBuilder<ClusterId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ListClusterKubeconfigStatesInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ListClusterKubeconfigStatesInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 page_number: self.page_number,
                 page_size: self.page_size,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListClusterKubeconfigStatesInput {
+    pub fn build(self) -> ListClusterKubeconfigStatesInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -271,9 +279,30 @@ impl ListClusterKubeconfigStatesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ListClusterKubeconfigStatesOutput,
         ::alibabacloud_runtime::SdkError<ListClusterKubeconfigStatesError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListClusterKubeconfigStatesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListClusterKubeconfigStates` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -325,13 +354,16 @@ for ListClusterKubeconfigStatesInput {
         output.states.unwrap_or_default()
     }
 }
-impl ListClusterKubeconfigStatesBuilder<::std::string::String> {
+impl<ClusterId_> ListClusterKubeconfigStatesBuilder<ClusterId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         ListClusterKubeconfigStatesInput,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -171,7 +171,7 @@ impl ::std::fmt::Display for ListOperationPlansForRegionError {
     }
 }
 impl ::std::error::Error for ListOperationPlansForRegionError {}
-/// Builds and sends a `ListOperationPlansForRegion` call. `send` becomes available once every required parameter is set (`region_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListOperationPlansForRegion` call. `send` and `build` compile once every required parameter is set (`region_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListOperationPlansForRegionBuilder<
@@ -265,19 +265,24 @@ impl<RegionId_> ListOperationPlansForRegionBuilder<RegionId_> {
         self
     }
 }
-impl ListOperationPlansForRegionBuilder<::std::string::String> {
+impl<RegionId_> ListOperationPlansForRegionBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ListOperationPlansForRegionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ListOperationPlansForRegionInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 cluster_id: self.cluster_id,
                 r#type: self.r#type,
                 state: self.state,
@@ -285,7 +290,10 @@ impl ListOperationPlansForRegionBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListOperationPlansForRegionInput {
+    pub fn build(self) -> ListOperationPlansForRegionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -294,9 +302,30 @@ impl ListOperationPlansForRegionBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ListOperationPlansForRegionOutput,
         ::alibabacloud_runtime::SdkError<ListOperationPlansForRegionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListOperationPlansForRegionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `region_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListOperationPlansForRegion` needs its required parameter `region_id`",
+        label = "`region_id` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

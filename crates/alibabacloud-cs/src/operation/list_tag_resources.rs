@@ -87,8 +87,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.key"), &self.key);
-        out.write(&::std::format!("{key}.value"), &self.value);
+        out.write_member(key, "key", &self.key);
+        out.write_member(key, "value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
@@ -160,7 +160,7 @@ impl ::std::fmt::Display for ListTagResourcesError {
     }
 }
 impl ::std::error::Error for ListTagResourcesError {}
-/// Builds and sends a `ListTagResources` call. `send` becomes available once every required parameter is set (`resource_ids`, `resource_type`, `region_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListTagResources` call. `send` and `build` compile once every required parameter is set (`resource_ids`, `resource_type`, `region_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListTagResourcesBuilder<
@@ -282,28 +282,48 @@ impl<
         self
     }
 }
-impl ListTagResourcesBuilder<
-    ::std::vec::Vec<::std::string::String>,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    ResourceIds_,
+    ResourceType_,
+    RegionId_,
+> ListTagResourcesBuilder<ResourceIds_, ResourceType_, RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTagResourcesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTagResourcesInput)
+    where
+        ResourceIds_: self::required::ResourceIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ListTagResourcesInput {
-                resource_ids: self.resource_ids,
-                resource_type: self.resource_type,
-                region_id: self.region_id,
+                resource_ids: <ResourceIds_ as self::required::ResourceIds<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.resource_ids),
+                resource_type: <ResourceType_ as self::required::ResourceType<
+                    ::std::string::String,
+                >>::into_value(self.resource_type),
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 tags: self.tags,
                 next_token: self.next_token,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListTagResourcesInput {
+    pub fn build(self) -> ListTagResourcesInput
+    where
+        ResourceIds_: self::required::ResourceIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -312,9 +332,65 @@ impl ListTagResourcesBuilder<
     ) -> ::std::result::Result<
         ListTagResourcesOutput,
         ::alibabacloud_runtime::SdkError<ListTagResourcesError>,
-    > {
+    >
+    where
+        ResourceIds_: self::required::ResourceIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListTagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `resource_ids` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListTagResources` needs its required parameter `resource_ids`",
+        label = "`resource_ids` is not set",
+        note = "set it with `.resource_ids(…)` before this call"
+    )]
+    pub trait ResourceIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `resource_type` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListTagResources` needs its required parameter `resource_type`",
+        label = "`resource_type` is not set",
+        note = "set it with `.resource_type(…)` before this call"
+    )]
+    pub trait ResourceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `region_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListTagResources` needs its required parameter `region_id`",
+        label = "`region_id` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ResourceIds<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
+    }
+}
+impl self::required::ResourceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -353,15 +429,22 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for ListTagResourcesInput {
         output.tag_resources.and_then(|v| v.tag_resource).unwrap_or_default()
     }
 }
-impl ListTagResourcesBuilder<
-    ::std::vec::Vec<::std::string::String>,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    ResourceIds_,
+    ResourceType_,
+    RegionId_,
+> ListTagResourcesBuilder<ResourceIds_, ResourceType_, RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTagResourcesInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTagResourcesInput>
+    where
+        ResourceIds_: self::required::ResourceIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

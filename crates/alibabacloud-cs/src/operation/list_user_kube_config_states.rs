@@ -164,7 +164,7 @@ impl ::std::fmt::Display for ListUserKubeConfigStatesError {
     }
 }
 impl ::std::error::Error for ListUserKubeConfigStatesError {}
-/// Builds and sends a `ListUserKubeConfigStates` call. `send` becomes available once every required parameter is set (`Uid`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListUserKubeConfigStates` call. `send` and `build` compile once every required parameter is set (`Uid`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserKubeConfigStatesBuilder<Uid_ = ::alibabacloud_runtime::Missing> {
@@ -225,26 +225,34 @@ impl<Uid_> ListUserKubeConfigStatesBuilder<Uid_> {
         self
     }
 }
-impl ListUserKubeConfigStatesBuilder<::std::string::String> {
+impl<Uid_> ListUserKubeConfigStatesBuilder<Uid_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ListUserKubeConfigStatesInput,
-    ) {
+    )
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ListUserKubeConfigStatesInput {
-                uid: self.uid,
+                uid: <Uid_ as self::required::Uid<
+                    ::std::string::String,
+                >>::into_value(self.uid),
                 page_number: self.page_number,
                 page_size: self.page_size,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListUserKubeConfigStatesInput {
+    pub fn build(self) -> ListUserKubeConfigStatesInput
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -253,9 +261,30 @@ impl ListUserKubeConfigStatesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ListUserKubeConfigStatesOutput,
         ::alibabacloud_runtime::SdkError<ListUserKubeConfigStatesError>,
-    > {
+    >
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListUserKubeConfigStatesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Uid` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListUserKubeConfigStates` needs its required parameter `Uid`",
+        label = "`Uid` is not set",
+        note = "set it with `.uid(…)` before this call"
+    )]
+    pub trait Uid<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Uid<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -306,13 +335,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListUserKubeConfigStates
         output.states.unwrap_or_default()
     }
 }
-impl ListUserKubeConfigStatesBuilder<::std::string::String> {
+impl<Uid_> ListUserKubeConfigStatesBuilder<Uid_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         ListUserKubeConfigStatesInput,
-    > {
+    >
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -116,7 +116,7 @@ impl ::std::fmt::Display for MigrateClusterError {
     }
 }
 impl ::std::error::Error for MigrateClusterError {}
-/// Builds and sends a `MigrateCluster` call. `send` becomes available once every required parameter is set (`cluster_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `MigrateCluster` call. `send` and `build` compile once every required parameter is set (`cluster_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct MigrateClusterBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -189,22 +189,30 @@ impl<ClusterId_> MigrateClusterBuilder<ClusterId_> {
         self
     }
 }
-impl MigrateClusterBuilder<::std::string::String> {
+impl<ClusterId_> MigrateClusterBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, MigrateClusterInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, MigrateClusterInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             MigrateClusterInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 oss_bucket_endpoint: self.oss_bucket_endpoint,
                 oss_bucket_name: self.oss_bucket_name,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> MigrateClusterInput {
+    pub fn build(self) -> MigrateClusterInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -213,9 +221,30 @@ impl MigrateClusterBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         MigrateClusterOutput,
         ::alibabacloud_runtime::SdkError<MigrateClusterError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`MigrateClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`MigrateCluster` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -157,9 +157,10 @@ pub struct ApiServerCustomCertSans {
 }
 impl ::alibabacloud_runtime::ToParam for ApiServerCustomCertSans {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.action"), &self.action);
-        out.write(
-            &::std::format!("{key}.subject_alternative_names"),
+        out.write_member(key, "action", &self.action);
+        out.write_member(
+            key,
+            "subject_alternative_names",
             &self.subject_alternative_names,
         );
     }
@@ -332,49 +333,44 @@ impl ::std::fmt::Debug for ControlPlaneConfig {
 }
 impl ::alibabacloud_runtime::ToParam for ControlPlaneConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.auto_renew"), &self.auto_renew);
-        out.write(&::std::format!("{key}.auto_renew_period"), &self.auto_renew_period);
-        out.write(&::std::format!("{key}.charge_type"), &self.charge_type);
-        out.write(
-            &::std::format!("{key}.cloud_monitor_flags"),
-            &self.cloud_monitor_flags,
-        );
-        out.write(&::std::format!("{key}.cpu_policy"), &self.cpu_policy);
-        out.write(&::std::format!("{key}.deploymentset_id"), &self.deploymentset_id);
-        out.write(&::std::format!("{key}.image_id"), &self.image_id);
-        out.write(&::std::format!("{key}.image_type"), &self.image_type);
-        out.write(&::std::format!("{key}.instance_types"), &self.instance_types);
-        out.write(&::std::format!("{key}.key_pair"), &self.key_pair);
-        out.write(&::std::format!("{key}.login_password"), &self.login_password);
-        out.write(&::std::format!("{key}.node_port_range"), &self.node_port_range);
-        out.write(&::std::format!("{key}.period"), &self.period);
-        out.write(&::std::format!("{key}.period_unit"), &self.period_unit);
-        out.write(&::std::format!("{key}.runtime"), &self.runtime);
-        out.write(
-            &::std::format!("{key}.security_hardening_os"),
-            &self.security_hardening_os,
-        );
-        out.write(&::std::format!("{key}.size"), &self.size);
-        out.write(&::std::format!("{key}.soc_enabled"), &self.soc_enabled);
-        out.write(
-            &::std::format!("{key}.system_disk_bursting_enabled"),
+        out.write_member(key, "auto_renew", &self.auto_renew);
+        out.write_member(key, "auto_renew_period", &self.auto_renew_period);
+        out.write_member(key, "charge_type", &self.charge_type);
+        out.write_member(key, "cloud_monitor_flags", &self.cloud_monitor_flags);
+        out.write_member(key, "cpu_policy", &self.cpu_policy);
+        out.write_member(key, "deploymentset_id", &self.deploymentset_id);
+        out.write_member(key, "image_id", &self.image_id);
+        out.write_member(key, "image_type", &self.image_type);
+        out.write_member(key, "instance_types", &self.instance_types);
+        out.write_member(key, "key_pair", &self.key_pair);
+        out.write_member(key, "login_password", &self.login_password);
+        out.write_member(key, "node_port_range", &self.node_port_range);
+        out.write_member(key, "period", &self.period);
+        out.write_member(key, "period_unit", &self.period_unit);
+        out.write_member(key, "runtime", &self.runtime);
+        out.write_member(key, "security_hardening_os", &self.security_hardening_os);
+        out.write_member(key, "size", &self.size);
+        out.write_member(key, "soc_enabled", &self.soc_enabled);
+        out.write_member(
+            key,
+            "system_disk_bursting_enabled",
             &self.system_disk_bursting_enabled,
         );
-        out.write(
-            &::std::format!("{key}.system_disk_category"),
-            &self.system_disk_category,
-        );
-        out.write(
-            &::std::format!("{key}.system_disk_performance_level"),
+        out.write_member(key, "system_disk_category", &self.system_disk_category);
+        out.write_member(
+            key,
+            "system_disk_performance_level",
             &self.system_disk_performance_level,
         );
-        out.write(
-            &::std::format!("{key}.system_disk_provisioned_iops"),
+        out.write_member(
+            key,
+            "system_disk_provisioned_iops",
             &self.system_disk_provisioned_iops,
         );
-        out.write(&::std::format!("{key}.system_disk_size"), &self.system_disk_size);
-        out.write(
-            &::std::format!("{key}.system_disk_snapshot_policy_id"),
+        out.write_member(key, "system_disk_size", &self.system_disk_size);
+        out.write_member(
+            key,
+            "system_disk_snapshot_policy_id",
             &self.system_disk_snapshot_policy_id,
         );
     }
@@ -409,11 +405,11 @@ pub struct MaintenanceWindow {
 }
 impl ::alibabacloud_runtime::ToParam for MaintenanceWindow {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.duration"), &self.duration);
-        out.write(&::std::format!("{key}.enable"), &self.enable);
-        out.write(&::std::format!("{key}.maintenance_time"), &self.maintenance_time);
-        out.write(&::std::format!("{key}.recurrence"), &self.recurrence);
-        out.write(&::std::format!("{key}.weekly_period"), &self.weekly_period);
+        out.write_member(key, "duration", &self.duration);
+        out.write_member(key, "enable", &self.enable);
+        out.write_member(key, "maintenance_time", &self.maintenance_time);
+        out.write_member(key, "recurrence", &self.recurrence);
+        out.write_member(key, "weekly_period", &self.weekly_period);
     }
 }
 /// A structure of the operation, at `request[13].fields[0]` in its spec.
@@ -428,8 +424,8 @@ pub struct ClusterAutoUpgrade {
 }
 impl ::alibabacloud_runtime::ToParam for ClusterAutoUpgrade {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.channel"), &self.channel);
-        out.write(&::std::format!("{key}.enabled"), &self.enabled);
+        out.write_member(key, "channel", &self.channel);
+        out.write_member(key, "enabled", &self.enabled);
     }
 }
 /// A structure of the operation, at `request[13]` in its spec.
@@ -444,10 +440,7 @@ pub struct OperationPolicy {
 }
 impl ::alibabacloud_runtime::ToParam for OperationPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.cluster_auto_upgrade"),
-            &self.cluster_auto_upgrade,
-        );
+        out.write_member(key, "cluster_auto_upgrade", &self.cluster_auto_upgrade);
     }
 }
 /// A structure of the operation, at `request[16]` in its spec.
@@ -465,8 +458,8 @@ pub struct SystemEventsLogging {
 }
 impl ::alibabacloud_runtime::ToParam for SystemEventsLogging {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.enabled"), &self.enabled);
-        out.write(&::std::format!("{key}.logging_project"), &self.logging_project);
+        out.write_member(key, "enabled", &self.enabled);
+        out.write_member(key, "logging_project", &self.logging_project);
     }
 }
 /// The documented values of `request[2].fields[0]`: `append`, `overwrite`.
@@ -585,7 +578,7 @@ impl ::std::fmt::Display for ModifyClusterError {
     }
 }
 impl ::std::error::Error for ModifyClusterError {}
-/// Builds and sends a `ModifyCluster` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyCluster` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyClusterBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -934,15 +927,20 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         self
     }
 }
-impl ModifyClusterBuilder<::std::string::String> {
+impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyClusterInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyClusterInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyClusterInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 access_control_list: self.access_control_list,
                 api_server_custom_cert_sans: self.api_server_custom_cert_sans,
                 api_server_eip: self.api_server_eip,
@@ -965,7 +963,10 @@ impl ModifyClusterBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyClusterInput {
+    pub fn build(self) -> ModifyClusterInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -974,9 +975,30 @@ impl ModifyClusterBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifyClusterOutput,
         ::alibabacloud_runtime::SdkError<ModifyClusterError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyCluster` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -102,7 +102,7 @@ impl ::std::fmt::Display for ModifyClusterAddonError {
     }
 }
 impl ::std::error::Error for ModifyClusterAddonError {}
-/// Builds and sends a `ModifyClusterAddon` call. `send` becomes available once every required parameter is set (`cluster_id`, `component_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyClusterAddon` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `component_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyClusterAddonBuilder<
@@ -178,22 +178,34 @@ impl<ClusterId_, ComponentId_> ModifyClusterAddonBuilder<ClusterId_, ComponentId
         self
     }
 }
-impl ModifyClusterAddonBuilder<::std::string::String, ::std::string::String> {
+impl<ClusterId_, ComponentId_> ModifyClusterAddonBuilder<ClusterId_, ComponentId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyClusterAddonInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyClusterAddonInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ComponentId_: self::required::ComponentId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyClusterAddonInput {
-                cluster_id: self.cluster_id,
-                component_id: self.component_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                component_id: <ComponentId_ as self::required::ComponentId<
+                    ::std::string::String,
+                >>::into_value(self.component_id),
                 config: self.config,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyClusterAddonInput {
+    pub fn build(self) -> ModifyClusterAddonInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ComponentId_: self::required::ComponentId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -202,9 +214,46 @@ impl ModifyClusterAddonBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         ModifyClusterAddonOutput,
         ::alibabacloud_runtime::SdkError<ModifyClusterAddonError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ComponentId_: self::required::ComponentId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyClusterAddonBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyClusterAddon` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `component_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyClusterAddon` needs its required parameter `component_id`",
+        label = "`component_id` is not set",
+        note = "set it with `.component_id(…)` before this call"
+    )]
+    pub trait ComponentId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ComponentId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

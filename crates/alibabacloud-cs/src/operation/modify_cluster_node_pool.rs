@@ -147,16 +147,17 @@ pub struct AutoScaling {
 }
 impl ::alibabacloud_runtime::ToParam for AutoScaling {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.eip_bandwidth"), &self.eip_bandwidth);
-        out.write(
-            &::std::format!("{key}.eip_internet_charge_type"),
+        out.write_member(key, "eip_bandwidth", &self.eip_bandwidth);
+        out.write_member(
+            key,
+            "eip_internet_charge_type",
             &self.eip_internet_charge_type,
         );
-        out.write(&::std::format!("{key}.enable"), &self.enable);
-        out.write(&::std::format!("{key}.is_bond_eip"), &self.is_bond_eip);
-        out.write(&::std::format!("{key}.max_instances"), &self.max_instances);
-        out.write(&::std::format!("{key}.min_instances"), &self.min_instances);
-        out.write(&::std::format!("{key}.type"), &self.r#type);
+        out.write_member(key, "enable", &self.enable);
+        out.write_member(key, "is_bond_eip", &self.is_bond_eip);
+        out.write_member(key, "max_instances", &self.max_instances);
+        out.write_member(key, "min_instances", &self.min_instances);
+        out.write_member(key, "type", &self.r#type);
     }
 }
 /// A structure of the operation, at `request[4].fields[2].items` in its spec.
@@ -171,8 +172,8 @@ pub struct LabelsItem {
 }
 impl ::alibabacloud_runtime::ToParam for LabelsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.key"), &self.key);
-        out.write(&::std::format!("{key}.value"), &self.value);
+        out.write_member(key, "key", &self.key);
+        out.write_member(key, "value", &self.value);
     }
 }
 /// A structure of the operation, at `request[4].fields[7].items` in its spec.
@@ -190,9 +191,9 @@ pub struct TaintsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TaintsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.effect"), &self.effect);
-        out.write(&::std::format!("{key}.key"), &self.key);
-        out.write(&::std::format!("{key}.value"), &self.value);
+        out.write_member(key, "effect", &self.effect);
+        out.write_member(key, "key", &self.key);
+        out.write_member(key, "value", &self.value);
     }
 }
 /// A structure of the operation, at `request[4]` in its spec.
@@ -252,16 +253,16 @@ pub struct KubernetesConfig {
 }
 impl ::alibabacloud_runtime::ToParam for KubernetesConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.cms_enabled"), &self.cms_enabled);
-        out.write(&::std::format!("{key}.cpu_policy"), &self.cpu_policy);
-        out.write(&::std::format!("{key}.labels"), &self.labels);
-        out.write(&::std::format!("{key}.node_name_mode"), &self.node_name_mode);
-        out.write(&::std::format!("{key}.pre_user_data"), &self.pre_user_data);
-        out.write(&::std::format!("{key}.runtime"), &self.runtime);
-        out.write(&::std::format!("{key}.runtime_version"), &self.runtime_version);
-        out.write(&::std::format!("{key}.taints"), &self.taints);
-        out.write(&::std::format!("{key}.unschedulable"), &self.unschedulable);
-        out.write(&::std::format!("{key}.user_data"), &self.user_data);
+        out.write_member(key, "cms_enabled", &self.cms_enabled);
+        out.write_member(key, "cpu_policy", &self.cpu_policy);
+        out.write_member(key, "labels", &self.labels);
+        out.write_member(key, "node_name_mode", &self.node_name_mode);
+        out.write_member(key, "pre_user_data", &self.pre_user_data);
+        out.write_member(key, "runtime", &self.runtime);
+        out.write_member(key, "runtime_version", &self.runtime_version);
+        out.write_member(key, "taints", &self.taints);
+        out.write_member(key, "unschedulable", &self.unschedulable);
+        out.write_member(key, "user_data", &self.user_data);
     }
 }
 /// A structure of the operation, at `request[5].fields[1]` in its spec.
@@ -282,8 +283,8 @@ pub struct AutoRepairPolicy {
 }
 impl ::alibabacloud_runtime::ToParam for AutoRepairPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.approval_required"), &self.approval_required);
-        out.write(&::std::format!("{key}.restart_node"), &self.restart_node);
+        out.write_member(key, "approval_required", &self.approval_required);
+        out.write_member(key, "restart_node", &self.restart_node);
     }
 }
 /// A structure of the operation, at `request[5].fields[3]` in its spec.
@@ -310,15 +311,9 @@ pub struct AutoUpgradePolicy {
 }
 impl ::alibabacloud_runtime::ToParam for AutoUpgradePolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.auto_upgrade_kubelet"),
-            &self.auto_upgrade_kubelet,
-        );
-        out.write(&::std::format!("{key}.auto_upgrade_os"), &self.auto_upgrade_os);
-        out.write(
-            &::std::format!("{key}.auto_upgrade_runtime"),
-            &self.auto_upgrade_runtime,
-        );
+        out.write_member(key, "auto_upgrade_kubelet", &self.auto_upgrade_kubelet);
+        out.write_member(key, "auto_upgrade_os", &self.auto_upgrade_os);
+        out.write_member(key, "auto_upgrade_runtime", &self.auto_upgrade_runtime);
     }
 }
 /// A structure of the operation, at `request[5].fields[5]` in its spec.
@@ -345,9 +340,9 @@ pub struct AutoVulFixPolicy {
 }
 impl ::alibabacloud_runtime::ToParam for AutoVulFixPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.exclude_packages"), &self.exclude_packages);
-        out.write(&::std::format!("{key}.restart_node"), &self.restart_node);
-        out.write(&::std::format!("{key}.vul_level"), &self.vul_level);
+        out.write_member(key, "exclude_packages", &self.exclude_packages);
+        out.write_member(key, "restart_node", &self.restart_node);
+        out.write_member(key, "vul_level", &self.vul_level);
     }
 }
 /// A structure of the operation, at `request[5].fields[7]` in its spec.
@@ -380,10 +375,10 @@ pub struct UpgradeConfig {
 }
 impl ::alibabacloud_runtime::ToParam for UpgradeConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.auto_upgrade"), &self.auto_upgrade);
-        out.write(&::std::format!("{key}.max_unavailable"), &self.max_unavailable);
-        out.write(&::std::format!("{key}.surge"), &self.surge);
-        out.write(&::std::format!("{key}.surge_percentage"), &self.surge_percentage);
+        out.write_member(key, "auto_upgrade", &self.auto_upgrade);
+        out.write_member(key, "max_unavailable", &self.max_unavailable);
+        out.write_member(key, "surge", &self.surge);
+        out.write_member(key, "surge_percentage", &self.surge_percentage);
     }
 }
 /// A structure of the operation, at `request[5]` in its spec.
@@ -440,20 +435,14 @@ pub struct Management {
 }
 impl ::alibabacloud_runtime::ToParam for Management {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.auto_repair"), &self.auto_repair);
-        out.write(&::std::format!("{key}.auto_repair_policy"), &self.auto_repair_policy);
-        out.write(&::std::format!("{key}.auto_upgrade"), &self.auto_upgrade);
-        out.write(
-            &::std::format!("{key}.auto_upgrade_policy"),
-            &self.auto_upgrade_policy,
-        );
-        out.write(&::std::format!("{key}.auto_vul_fix"), &self.auto_vul_fix);
-        out.write(
-            &::std::format!("{key}.auto_vul_fix_policy"),
-            &self.auto_vul_fix_policy,
-        );
-        out.write(&::std::format!("{key}.enable"), &self.enable);
-        out.write(&::std::format!("{key}.upgrade_config"), &self.upgrade_config);
+        out.write_member(key, "auto_repair", &self.auto_repair);
+        out.write_member(key, "auto_repair_policy", &self.auto_repair_policy);
+        out.write_member(key, "auto_upgrade", &self.auto_upgrade);
+        out.write_member(key, "auto_upgrade_policy", &self.auto_upgrade_policy);
+        out.write_member(key, "auto_vul_fix", &self.auto_vul_fix);
+        out.write_member(key, "auto_vul_fix_policy", &self.auto_vul_fix_policy);
+        out.write_member(key, "enable", &self.enable);
+        out.write_member(key, "upgrade_config", &self.upgrade_config);
     }
 }
 /// A structure of the operation, at `request[6]` in its spec.
@@ -471,8 +460,8 @@ pub struct NodepoolInfo {
 }
 impl ::alibabacloud_runtime::ToParam for NodepoolInfo {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.name"), &self.name);
-        out.write(&::std::format!("{key}.resource_group_id"), &self.resource_group_id);
+        out.write_member(key, "name", &self.name);
+        out.write_member(key, "resource_group_id", &self.resource_group_id);
     }
 }
 /// A structure of the operation, at `request[7].fields[3].items` in its spec.
@@ -556,23 +545,20 @@ pub struct DataDisksItem {
 }
 impl ::alibabacloud_runtime::ToParam for DataDisksItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.auto_format"), &self.auto_format);
-        out.write(
-            &::std::format!("{key}.auto_snapshot_policy_id"),
-            &self.auto_snapshot_policy_id,
-        );
-        out.write(&::std::format!("{key}.bursting_enabled"), &self.bursting_enabled);
-        out.write(&::std::format!("{key}.category"), &self.category);
-        out.write(&::std::format!("{key}.device"), &self.device);
-        out.write(&::std::format!("{key}.disk_name"), &self.disk_name);
-        out.write(&::std::format!("{key}.encrypted"), &self.encrypted);
-        out.write(&::std::format!("{key}.file_system"), &self.file_system);
-        out.write(&::std::format!("{key}.kms_key_id"), &self.kms_key_id);
-        out.write(&::std::format!("{key}.mount_target"), &self.mount_target);
-        out.write(&::std::format!("{key}.performance_level"), &self.performance_level);
-        out.write(&::std::format!("{key}.provisioned_iops"), &self.provisioned_iops);
-        out.write(&::std::format!("{key}.size"), &self.size);
-        out.write(&::std::format!("{key}.snapshot_id"), &self.snapshot_id);
+        out.write_member(key, "auto_format", &self.auto_format);
+        out.write_member(key, "auto_snapshot_policy_id", &self.auto_snapshot_policy_id);
+        out.write_member(key, "bursting_enabled", &self.bursting_enabled);
+        out.write_member(key, "category", &self.category);
+        out.write_member(key, "device", &self.device);
+        out.write_member(key, "disk_name", &self.disk_name);
+        out.write_member(key, "encrypted", &self.encrypted);
+        out.write_member(key, "file_system", &self.file_system);
+        out.write_member(key, "kms_key_id", &self.kms_key_id);
+        out.write_member(key, "mount_target", &self.mount_target);
+        out.write_member(key, "performance_level", &self.performance_level);
+        out.write_member(key, "provisioned_iops", &self.provisioned_iops);
+        out.write_member(key, "size", &self.size);
+        out.write_member(key, "snapshot_id", &self.snapshot_id);
     }
 }
 /// A structure of the operation, at `request[7].fields[9].items` in its spec.
@@ -704,49 +690,37 @@ pub struct InstancePatternsItem {
 }
 impl ::alibabacloud_runtime::ToParam for InstancePatternsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.architectures"), &self.architectures);
-        out.write(
-            &::std::format!("{key}.burst_performance_option"),
+        out.write_member(key, "architectures", &self.architectures);
+        out.write_member(
+            key,
+            "burst_performance_option",
             &self.burst_performance_option,
         );
-        out.write(&::std::format!("{key}.core"), &self.core);
-        out.write(&::std::format!("{key}.cores"), &self.cores);
-        out.write(&::std::format!("{key}.cpu_architectures"), &self.cpu_architectures);
-        out.write(
-            &::std::format!("{key}.excluded_instance_types"),
-            &self.excluded_instance_types,
-        );
-        out.write(
-            &::std::format!("{key}.instance_categories"),
-            &self.instance_categories,
-        );
-        out.write(
-            &::std::format!("{key}.instance_family_level"),
-            &self.instance_family_level,
-        );
-        out.write(
-            &::std::format!("{key}.instance_type_families"),
-            &self.instance_type_families,
-        );
-        out.write(&::std::format!("{key}.max_cpu_cores"), &self.max_cpu_cores);
-        out.write(&::std::format!("{key}.max_memory_size"), &self.max_memory_size);
-        out.write(&::std::format!("{key}.max_price"), &self.max_price);
-        out.write(&::std::format!("{key}.maximum_gpu_amount"), &self.maximum_gpu_amount);
-        out.write(&::std::format!("{key}.memory"), &self.memory);
-        out.write(&::std::format!("{key}.min_cpu_cores"), &self.min_cpu_cores);
-        out.write(&::std::format!("{key}.min_memory_size"), &self.min_memory_size);
-        out.write(
-            &::std::format!("{key}.minimum_eni_ipv6_address_quantity"),
+        out.write_member(key, "core", &self.core);
+        out.write_member(key, "cores", &self.cores);
+        out.write_member(key, "cpu_architectures", &self.cpu_architectures);
+        out.write_member(key, "excluded_instance_types", &self.excluded_instance_types);
+        out.write_member(key, "instance_categories", &self.instance_categories);
+        out.write_member(key, "instance_family_level", &self.instance_family_level);
+        out.write_member(key, "instance_type_families", &self.instance_type_families);
+        out.write_member(key, "max_cpu_cores", &self.max_cpu_cores);
+        out.write_member(key, "max_memory_size", &self.max_memory_size);
+        out.write_member(key, "max_price", &self.max_price);
+        out.write_member(key, "maximum_gpu_amount", &self.maximum_gpu_amount);
+        out.write_member(key, "memory", &self.memory);
+        out.write_member(key, "min_cpu_cores", &self.min_cpu_cores);
+        out.write_member(key, "min_memory_size", &self.min_memory_size);
+        out.write_member(
+            key,
+            "minimum_eni_ipv6_address_quantity",
             &self.minimum_eni_ipv6_address_quantity,
         );
-        out.write(
-            &::std::format!("{key}.minimum_eni_private_ip_address_quantity"),
+        out.write_member(
+            key,
+            "minimum_eni_private_ip_address_quantity",
             &self.minimum_eni_private_ip_address_quantity,
         );
-        out.write(
-            &::std::format!("{key}.minimum_eni_quantity"),
-            &self.minimum_eni_quantity,
-        );
+        out.write_member(key, "minimum_eni_quantity", &self.minimum_eni_quantity);
     }
 }
 /// A structure of the operation, at `request[7].fields[21]` in its spec.
@@ -764,8 +738,8 @@ pub struct PrivatePoolOptions {
 }
 impl ::alibabacloud_runtime::ToParam for PrivatePoolOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.id"), &self.id);
-        out.write(&::std::format!("{key}.match_criteria"), &self.match_criteria);
+        out.write_member(key, "id", &self.id);
+        out.write_member(key, "match_criteria", &self.match_criteria);
     }
 }
 /// A structure of the operation, at `request[7].fields[23]` in its spec.
@@ -783,8 +757,8 @@ pub struct ResourcePoolOptions {
 }
 impl ::alibabacloud_runtime::ToParam for ResourcePoolOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.private_pool_ids"), &self.private_pool_ids);
-        out.write(&::std::format!("{key}.strategy"), &self.strategy);
+        out.write_member(key, "private_pool_ids", &self.private_pool_ids);
+        out.write_member(key, "strategy", &self.strategy);
     }
 }
 /// A structure of the operation, at `request[7].fields[28].items` in its spec.
@@ -805,8 +779,8 @@ pub struct SpotPriceLimitItem {
 }
 impl ::alibabacloud_runtime::ToParam for SpotPriceLimitItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.instance_type"), &self.instance_type);
-        out.write(&::std::format!("{key}.price_limit"), &self.price_limit);
+        out.write_member(key, "instance_type", &self.instance_type);
+        out.write_member(key, "price_limit", &self.price_limit);
     }
 }
 /// A structure of the operation, at `request[7].fields[40].items` in its spec.
@@ -821,8 +795,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.key"), &self.key);
-        out.write(&::std::format!("{key}.value"), &self.value);
+        out.write_member(key, "key", &self.key);
+        out.write_member(key, "value", &self.value);
     }
 }
 /// A structure of the operation, at `request[7]` in its spec.
@@ -1129,105 +1103,80 @@ impl ::std::fmt::Debug for ScalingGroup {
 }
 impl ::alibabacloud_runtime::ToParam for ScalingGroup {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.auto_renew"), &self.auto_renew);
-        out.write(&::std::format!("{key}.auto_renew_period"), &self.auto_renew_period);
-        out.write(
-            &::std::format!("{key}.compensate_with_on_demand"),
+        out.write_member(key, "auto_renew", &self.auto_renew);
+        out.write_member(key, "auto_renew_period", &self.auto_renew_period);
+        out.write_member(
+            key,
+            "compensate_with_on_demand",
             &self.compensate_with_on_demand,
         );
-        out.write(&::std::format!("{key}.data_disks"), &self.data_disks);
-        out.write(&::std::format!("{key}.deploymentset_id"), &self.deploymentset_id);
-        out.write(&::std::format!("{key}.desired_size"), &self.desired_size);
-        out.write(&::std::format!("{key}.image_id"), &self.image_id);
-        out.write(&::std::format!("{key}.image_type"), &self.image_type);
-        out.write(
-            &::std::format!("{key}.instance_charge_type"),
-            &self.instance_charge_type,
-        );
-        out.write(&::std::format!("{key}.instance_patterns"), &self.instance_patterns);
-        out.write(&::std::format!("{key}.instance_types"), &self.instance_types);
-        out.write(
-            &::std::format!("{key}.internet_charge_type"),
-            &self.internet_charge_type,
-        );
-        out.write(
-            &::std::format!("{key}.internet_max_bandwidth_out"),
+        out.write_member(key, "data_disks", &self.data_disks);
+        out.write_member(key, "deploymentset_id", &self.deploymentset_id);
+        out.write_member(key, "desired_size", &self.desired_size);
+        out.write_member(key, "image_id", &self.image_id);
+        out.write_member(key, "image_type", &self.image_type);
+        out.write_member(key, "instance_charge_type", &self.instance_charge_type);
+        out.write_member(key, "instance_patterns", &self.instance_patterns);
+        out.write_member(key, "instance_types", &self.instance_types);
+        out.write_member(key, "internet_charge_type", &self.internet_charge_type);
+        out.write_member(
+            key,
+            "internet_max_bandwidth_out",
             &self.internet_max_bandwidth_out,
         );
-        out.write(&::std::format!("{key}.key_pair"), &self.key_pair);
-        out.write(&::std::format!("{key}.login_password"), &self.login_password);
-        out.write(&::std::format!("{key}.multi_az_policy"), &self.multi_az_policy);
-        out.write(
-            &::std::format!("{key}.on_demand_base_capacity"),
-            &self.on_demand_base_capacity,
-        );
-        out.write(
-            &::std::format!("{key}.on_demand_percentage_above_base_capacity"),
+        out.write_member(key, "key_pair", &self.key_pair);
+        out.write_member(key, "login_password", &self.login_password);
+        out.write_member(key, "multi_az_policy", &self.multi_az_policy);
+        out.write_member(key, "on_demand_base_capacity", &self.on_demand_base_capacity);
+        out.write_member(
+            key,
+            "on_demand_percentage_above_base_capacity",
             &self.on_demand_percentage_above_base_capacity,
         );
-        out.write(&::std::format!("{key}.period"), &self.period);
-        out.write(&::std::format!("{key}.period_unit"), &self.period_unit);
-        out.write(&::std::format!("{key}.platform"), &self.platform);
-        out.write(
-            &::std::format!("{key}.private_pool_options"),
-            &self.private_pool_options,
-        );
-        out.write(&::std::format!("{key}.rds_instances"), &self.rds_instances);
-        out.write(
-            &::std::format!("{key}.resource_pool_options"),
-            &self.resource_pool_options,
-        );
-        out.write(&::std::format!("{key}.scaling_policy"), &self.scaling_policy);
-        out.write(&::std::format!("{key}.security_group_ids"), &self.security_group_ids);
-        out.write(
-            &::std::format!("{key}.spot_instance_pools"),
-            &self.spot_instance_pools,
-        );
-        out.write(
-            &::std::format!("{key}.spot_instance_remedy"),
-            &self.spot_instance_remedy,
-        );
-        out.write(&::std::format!("{key}.spot_price_limit"), &self.spot_price_limit);
-        out.write(&::std::format!("{key}.spot_strategy"), &self.spot_strategy);
-        out.write(
-            &::std::format!("{key}.system_disk_bursting_enabled"),
+        out.write_member(key, "period", &self.period);
+        out.write_member(key, "period_unit", &self.period_unit);
+        out.write_member(key, "platform", &self.platform);
+        out.write_member(key, "private_pool_options", &self.private_pool_options);
+        out.write_member(key, "rds_instances", &self.rds_instances);
+        out.write_member(key, "resource_pool_options", &self.resource_pool_options);
+        out.write_member(key, "scaling_policy", &self.scaling_policy);
+        out.write_member(key, "security_group_ids", &self.security_group_ids);
+        out.write_member(key, "spot_instance_pools", &self.spot_instance_pools);
+        out.write_member(key, "spot_instance_remedy", &self.spot_instance_remedy);
+        out.write_member(key, "spot_price_limit", &self.spot_price_limit);
+        out.write_member(key, "spot_strategy", &self.spot_strategy);
+        out.write_member(
+            key,
+            "system_disk_bursting_enabled",
             &self.system_disk_bursting_enabled,
         );
-        out.write(
-            &::std::format!("{key}.system_disk_categories"),
-            &self.system_disk_categories,
-        );
-        out.write(
-            &::std::format!("{key}.system_disk_category"),
-            &self.system_disk_category,
-        );
-        out.write(
-            &::std::format!("{key}.system_disk_encrypt_algorithm"),
+        out.write_member(key, "system_disk_categories", &self.system_disk_categories);
+        out.write_member(key, "system_disk_category", &self.system_disk_category);
+        out.write_member(
+            key,
+            "system_disk_encrypt_algorithm",
             &self.system_disk_encrypt_algorithm,
         );
-        out.write(
-            &::std::format!("{key}.system_disk_encrypted"),
-            &self.system_disk_encrypted,
-        );
-        out.write(
-            &::std::format!("{key}.system_disk_kms_key_id"),
-            &self.system_disk_kms_key_id,
-        );
-        out.write(
-            &::std::format!("{key}.system_disk_performance_level"),
+        out.write_member(key, "system_disk_encrypted", &self.system_disk_encrypted);
+        out.write_member(key, "system_disk_kms_key_id", &self.system_disk_kms_key_id);
+        out.write_member(
+            key,
+            "system_disk_performance_level",
             &self.system_disk_performance_level,
         );
-        out.write(
-            &::std::format!("{key}.system_disk_provisioned_iops"),
+        out.write_member(
+            key,
+            "system_disk_provisioned_iops",
             &self.system_disk_provisioned_iops,
         );
-        out.write(&::std::format!("{key}.system_disk_size"), &self.system_disk_size);
-        out.write(
-            &::std::format!("{key}.system_disk_snapshot_policy_id"),
+        out.write_member(key, "system_disk_size", &self.system_disk_size);
+        out.write_member(
+            key,
+            "system_disk_snapshot_policy_id",
             &self.system_disk_snapshot_policy_id,
         );
-        out.write(&::std::format!("{key}.tags"), &self.tags);
-        out.write(&::std::format!("{key}.vswitch_ids"), &self.vswitch_ids);
+        out.write_member(key, "tags", &self.tags);
+        out.write_member(key, "vswitch_ids", &self.vswitch_ids);
     }
 }
 /// A structure of the operation, at `request[8]` in its spec.
@@ -1242,7 +1191,7 @@ pub struct TeeConfig {
 }
 impl ::alibabacloud_runtime::ToParam for TeeConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.tee_enable"), &self.tee_enable);
+        out.write_member(key, "tee_enable", &self.tee_enable);
     }
 }
 /// The documented values of `request[7].fields[23].fields[1]`: `PrivatePoolFirst`, `PrivatePoolOnly`, `None`.
@@ -1369,7 +1318,7 @@ impl ::std::fmt::Display for ModifyClusterNodePoolError {
     }
 }
 impl ::std::error::Error for ModifyClusterNodePoolError {}
-/// Builds and sends a `ModifyClusterNodePool` call. `send` becomes available once every required parameter is set (`ClusterId`, `NodepoolId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyClusterNodePool` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `NodepoolId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyClusterNodePoolBuilder<
@@ -1549,20 +1498,24 @@ impl<ClusterId_, NodepoolId_> ModifyClusterNodePoolBuilder<ClusterId_, NodepoolI
         self
     }
 }
-impl ModifyClusterNodePoolBuilder<::std::string::String, ::std::string::String> {
+impl<ClusterId_, NodepoolId_> ModifyClusterNodePoolBuilder<ClusterId_, NodepoolId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyClusterNodePoolInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyClusterNodePoolInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyClusterNodePoolInput {
-                cluster_id: self.cluster_id,
-                nodepool_id: self.nodepool_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
+                    ::std::string::String,
+                >>::into_value(self.nodepool_id),
                 auto_scaling: self.auto_scaling,
                 concurrency: self.concurrency,
                 kubernetes_config: self.kubernetes_config,
@@ -1575,7 +1528,11 @@ impl ModifyClusterNodePoolBuilder<::std::string::String, ::std::string::String> 
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyClusterNodePoolInput {
+    pub fn build(self) -> ModifyClusterNodePoolInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -1584,9 +1541,46 @@ impl ModifyClusterNodePoolBuilder<::std::string::String, ::std::string::String> 
     ) -> ::std::result::Result<
         ModifyClusterNodePoolOutput,
         ::alibabacloud_runtime::SdkError<ModifyClusterNodePoolError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyClusterNodePoolBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyClusterNodePool` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NodepoolId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyClusterNodePool` needs its required parameter `NodepoolId`",
+        label = "`NodepoolId` is not set",
+        note = "set it with `.nodepool_id(…)` before this call"
+    )]
+    pub trait NodepoolId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

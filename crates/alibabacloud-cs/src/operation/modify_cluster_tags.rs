@@ -67,8 +67,8 @@ pub struct BodyItem {
 }
 impl ::alibabacloud_runtime::ToParam for BodyItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.key"), &self.key);
-        out.write(&::std::format!("{key}.value"), &self.value);
+        out.write_member(key, "key", &self.key);
+        out.write_member(key, "value", &self.value);
     }
 }
 /// The errors `ModifyClusterTags` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -115,7 +115,7 @@ impl ::std::fmt::Display for ModifyClusterTagsError {
     }
 }
 impl ::std::error::Error for ModifyClusterTagsError {}
-/// Builds and sends a `ModifyClusterTags` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyClusterTags` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyClusterTagsBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -166,21 +166,29 @@ impl<ClusterId_> ModifyClusterTagsBuilder<ClusterId_> {
         self
     }
 }
-impl ModifyClusterTagsBuilder<::std::string::String> {
+impl<ClusterId_> ModifyClusterTagsBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyClusterTagsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyClusterTagsInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyClusterTagsInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 body: self.body,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyClusterTagsInput {
+    pub fn build(self) -> ModifyClusterTagsInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -189,9 +197,30 @@ impl ModifyClusterTagsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifyClusterTagsOutput,
         ::alibabacloud_runtime::SdkError<ModifyClusterTagsError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyClusterTagsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyClusterTags` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -101,11 +101,8 @@ pub struct ContainerdConfig {
 }
 impl ::alibabacloud_runtime::ToParam for ContainerdConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.insecureRegistries"),
-            &self.insecure_registries,
-        );
-        out.write(&::std::format!("{key}.registryMirrors"), &self.registry_mirrors);
+        out.write_member(key, "insecureRegistries", &self.insecure_registries);
+        out.write_member(key, "registryMirrors", &self.registry_mirrors);
     }
 }
 /// A structure of the operation, at `request[3].fields[26].items` in its spec.
@@ -120,8 +117,8 @@ pub struct ReservedMemoryItem {
 }
 impl ::alibabacloud_runtime::ToParam for ReservedMemoryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.limits"), &self.limits);
-        out.write(&::std::format!("{key}.numaNode"), &self.numa_node);
+        out.write_member(key, "limits", &self.limits);
+        out.write_member(key, "numaNode", &self.numa_node);
     }
 }
 /// A structure of the operation, at `request[3].fields[30]` in its spec.
@@ -139,11 +136,8 @@ pub struct Tracing {
 }
 impl ::alibabacloud_runtime::ToParam for Tracing {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.endpoint"), &self.endpoint);
-        out.write(
-            &::std::format!("{key}.samplingRatePerMillion"),
-            &self.sampling_rate_per_million,
-        );
+        out.write_member(key, "endpoint", &self.endpoint);
+        out.write_member(key, "samplingRatePerMillion", &self.sampling_rate_per_million);
     }
 }
 /// A structure of the operation, at `request[3]` in its spec.
@@ -334,73 +328,53 @@ pub struct KubeletConfig {
 }
 impl ::alibabacloud_runtime::ToParam for KubeletConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.allowedUnsafeSysctls"),
-            &self.allowed_unsafe_sysctls,
-        );
-        out.write(&::std::format!("{key}.clusterDNS"), &self.cluster_dns);
-        out.write(
-            &::std::format!("{key}.containerLogMaxFiles"),
-            &self.container_log_max_files,
-        );
-        out.write(
-            &::std::format!("{key}.containerLogMaxSize"),
-            &self.container_log_max_size,
-        );
-        out.write(
-            &::std::format!("{key}.containerLogMaxWorkers"),
-            &self.container_log_max_workers,
-        );
-        out.write(
-            &::std::format!("{key}.containerLogMonitorInterval"),
+        out.write_member(key, "allowedUnsafeSysctls", &self.allowed_unsafe_sysctls);
+        out.write_member(key, "clusterDNS", &self.cluster_dns);
+        out.write_member(key, "containerLogMaxFiles", &self.container_log_max_files);
+        out.write_member(key, "containerLogMaxSize", &self.container_log_max_size);
+        out.write_member(key, "containerLogMaxWorkers", &self.container_log_max_workers);
+        out.write_member(
+            key,
+            "containerLogMonitorInterval",
             &self.container_log_monitor_interval,
         );
-        out.write(&::std::format!("{key}.cpuCFSQuota"), &self.cpu_cfs_quota);
-        out.write(
-            &::std::format!("{key}.cpuCFSQuotaPeriod"),
-            &self.cpu_cfs_quota_period,
-        );
-        out.write(&::std::format!("{key}.cpuManagerPolicy"), &self.cpu_manager_policy);
-        out.write(&::std::format!("{key}.eventBurst"), &self.event_burst);
-        out.write(&::std::format!("{key}.eventRecordQPS"), &self.event_record_qps);
-        out.write(&::std::format!("{key}.evictionHard"), &self.eviction_hard);
-        out.write(&::std::format!("{key}.evictionSoft"), &self.eviction_soft);
-        out.write(
-            &::std::format!("{key}.evictionSoftGracePeriod"),
+        out.write_member(key, "cpuCFSQuota", &self.cpu_cfs_quota);
+        out.write_member(key, "cpuCFSQuotaPeriod", &self.cpu_cfs_quota_period);
+        out.write_member(key, "cpuManagerPolicy", &self.cpu_manager_policy);
+        out.write_member(key, "eventBurst", &self.event_burst);
+        out.write_member(key, "eventRecordQPS", &self.event_record_qps);
+        out.write_member(key, "evictionHard", &self.eviction_hard);
+        out.write_member(key, "evictionSoft", &self.eviction_soft);
+        out.write_member(
+            key,
+            "evictionSoftGracePeriod",
             &self.eviction_soft_grace_period,
         );
-        out.write(&::std::format!("{key}.featureGates"), &self.feature_gates);
-        out.write(
-            &::std::format!("{key}.imageGCHighThresholdPercent"),
+        out.write_member(key, "featureGates", &self.feature_gates);
+        out.write_member(
+            key,
+            "imageGCHighThresholdPercent",
             &self.image_gc_high_threshold_percent,
         );
-        out.write(
-            &::std::format!("{key}.imageGCLowThresholdPercent"),
+        out.write_member(
+            key,
+            "imageGCLowThresholdPercent",
             &self.image_gc_low_threshold_percent,
         );
-        out.write(&::std::format!("{key}.kubeAPIBurst"), &self.kube_api_burst);
-        out.write(&::std::format!("{key}.kubeAPIQPS"), &self.kube_apiqps);
-        out.write(&::std::format!("{key}.kubeReserved"), &self.kube_reserved);
-        out.write(&::std::format!("{key}.maxPods"), &self.max_pods);
-        out.write(
-            &::std::format!("{key}.memoryManagerPolicy"),
-            &self.memory_manager_policy,
-        );
-        out.write(&::std::format!("{key}.podPidsLimit"), &self.pod_pids_limit);
-        out.write(&::std::format!("{key}.readOnlyPort"), &self.read_only_port);
-        out.write(&::std::format!("{key}.registryBurst"), &self.registry_burst);
-        out.write(&::std::format!("{key}.registryPullQPS"), &self.registry_pull_qps);
-        out.write(&::std::format!("{key}.reservedMemory"), &self.reserved_memory);
-        out.write(
-            &::std::format!("{key}.serializeImagePulls"),
-            &self.serialize_image_pulls,
-        );
-        out.write(&::std::format!("{key}.systemReserved"), &self.system_reserved);
-        out.write(
-            &::std::format!("{key}.topologyManagerPolicy"),
-            &self.topology_manager_policy,
-        );
-        out.write(&::std::format!("{key}.tracing"), &self.tracing);
+        out.write_member(key, "kubeAPIBurst", &self.kube_api_burst);
+        out.write_member(key, "kubeAPIQPS", &self.kube_apiqps);
+        out.write_member(key, "kubeReserved", &self.kube_reserved);
+        out.write_member(key, "maxPods", &self.max_pods);
+        out.write_member(key, "memoryManagerPolicy", &self.memory_manager_policy);
+        out.write_member(key, "podPidsLimit", &self.pod_pids_limit);
+        out.write_member(key, "readOnlyPort", &self.read_only_port);
+        out.write_member(key, "registryBurst", &self.registry_burst);
+        out.write_member(key, "registryPullQPS", &self.registry_pull_qps);
+        out.write_member(key, "reservedMemory", &self.reserved_memory);
+        out.write_member(key, "serializeImagePulls", &self.serialize_image_pulls);
+        out.write_member(key, "systemReserved", &self.system_reserved);
+        out.write_member(key, "topologyManagerPolicy", &self.topology_manager_policy);
+        out.write_member(key, "tracing", &self.tracing);
     }
 }
 /// A structure of the operation, at `request[4]` in its spec.
@@ -417,8 +391,8 @@ pub struct OsConfig {
 }
 impl ::alibabacloud_runtime::ToParam for OsConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.hugepage"), &self.hugepage);
-        out.write(&::std::format!("{key}.sysctl"), &self.sysctl);
+        out.write_member(key, "hugepage", &self.hugepage);
+        out.write_member(key, "sysctl", &self.sysctl);
     }
 }
 /// A structure of the operation, at `request[5]` in its spec.
@@ -433,7 +407,7 @@ pub struct RollingPolicy {
 }
 impl ::alibabacloud_runtime::ToParam for RollingPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.max_parallelism"), &self.max_parallelism);
+        out.write_member(key, "max_parallelism", &self.max_parallelism);
     }
 }
 /// The errors `ModifyNodePoolNodeConfig` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -480,7 +454,7 @@ impl ::std::fmt::Display for ModifyNodePoolNodeConfigError {
     }
 }
 impl ::std::error::Error for ModifyNodePoolNodeConfigError {}
-/// Builds and sends a `ModifyNodePoolNodeConfig` call. `send` becomes available once every required parameter is set (`ClusterId`, `NodepoolId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyNodePoolNodeConfig` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `NodepoolId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyNodePoolNodeConfigBuilder<
@@ -601,20 +575,28 @@ impl<ClusterId_, NodepoolId_> ModifyNodePoolNodeConfigBuilder<ClusterId_, Nodepo
         self
     }
 }
-impl ModifyNodePoolNodeConfigBuilder<::std::string::String, ::std::string::String> {
+impl<ClusterId_, NodepoolId_> ModifyNodePoolNodeConfigBuilder<ClusterId_, NodepoolId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyNodePoolNodeConfigInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyNodePoolNodeConfigInput {
-                cluster_id: self.cluster_id,
-                nodepool_id: self.nodepool_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
+                    ::std::string::String,
+                >>::into_value(self.nodepool_id),
                 containerd_config: self.containerd_config,
                 kubelet_config: self.kubelet_config,
                 os_config: self.os_config,
@@ -623,7 +605,11 @@ impl ModifyNodePoolNodeConfigBuilder<::std::string::String, ::std::string::Strin
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyNodePoolNodeConfigInput {
+    pub fn build(self) -> ModifyNodePoolNodeConfigInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -632,9 +618,46 @@ impl ModifyNodePoolNodeConfigBuilder<::std::string::String, ::std::string::Strin
     ) -> ::std::result::Result<
         ModifyNodePoolNodeConfigOutput,
         ::alibabacloud_runtime::SdkError<ModifyNodePoolNodeConfigError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyNodePoolNodeConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyNodePoolNodeConfig` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NodepoolId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyNodePoolNodeConfig` needs its required parameter `NodepoolId`",
+        label = "`NodepoolId` is not set",
+        note = "set it with `.nodepool_id(…)` before this call"
+    )]
+    pub trait NodepoolId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

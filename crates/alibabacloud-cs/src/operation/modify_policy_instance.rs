@@ -119,7 +119,7 @@ impl ::std::fmt::Display for ModifyPolicyInstanceError {
     }
 }
 impl ::std::error::Error for ModifyPolicyInstanceError {}
-/// Builds and sends a `ModifyPolicyInstance` call. `send` becomes available once every required parameter is set (`cluster_id`, `policy_name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyPolicyInstance` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `policy_name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyPolicyInstanceBuilder<
@@ -249,20 +249,24 @@ impl<ClusterId_, PolicyName_> ModifyPolicyInstanceBuilder<ClusterId_, PolicyName
         self
     }
 }
-impl ModifyPolicyInstanceBuilder<::std::string::String, ::std::string::String> {
+impl<ClusterId_, PolicyName_> ModifyPolicyInstanceBuilder<ClusterId_, PolicyName_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyPolicyInstanceInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyPolicyInstanceInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyPolicyInstanceInput {
-                cluster_id: self.cluster_id,
-                policy_name: self.policy_name,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                policy_name: <PolicyName_ as self::required::PolicyName<
+                    ::std::string::String,
+                >>::into_value(self.policy_name),
                 action: self.action,
                 instance_name: self.instance_name,
                 namespaces: self.namespaces,
@@ -271,7 +275,11 @@ impl ModifyPolicyInstanceBuilder<::std::string::String, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyPolicyInstanceInput {
+    pub fn build(self) -> ModifyPolicyInstanceInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -280,9 +288,46 @@ impl ModifyPolicyInstanceBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         ModifyPolicyInstanceOutput,
         ::alibabacloud_runtime::SdkError<ModifyPolicyInstanceError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyPolicyInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyPolicyInstance` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `policy_name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyPolicyInstance` needs its required parameter `policy_name`",
+        label = "`policy_name` is not set",
+        note = "set it with `.policy_name(…)` before this call"
+    )]
+    pub trait PolicyName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PolicyName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -95,7 +95,7 @@ impl ::std::fmt::Display for PauseComponentUpgradeError {
     }
 }
 impl ::std::error::Error for PauseComponentUpgradeError {}
-/// Builds and sends a `PauseComponentUpgrade` call. `send` becomes available once every required parameter is set (`clusterid`, `componentid`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `PauseComponentUpgrade` call. `send` and `build` compile once every required parameter is set (`clusterid`, `componentid`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PauseComponentUpgradeBuilder<
@@ -151,25 +151,33 @@ impl<Clusterid_, Componentid_> PauseComponentUpgradeBuilder<Clusterid_, Componen
         self
     }
 }
-impl PauseComponentUpgradeBuilder<::std::string::String, ::std::string::String> {
+impl<Clusterid_, Componentid_> PauseComponentUpgradeBuilder<Clusterid_, Componentid_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        PauseComponentUpgradeInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, PauseComponentUpgradeInput)
+    where
+        Clusterid_: self::required::Clusterid<::std::string::String>,
+        Componentid_: self::required::Componentid<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             PauseComponentUpgradeInput {
-                clusterid: self.clusterid,
-                componentid: self.componentid,
+                clusterid: <Clusterid_ as self::required::Clusterid<
+                    ::std::string::String,
+                >>::into_value(self.clusterid),
+                componentid: <Componentid_ as self::required::Componentid<
+                    ::std::string::String,
+                >>::into_value(self.componentid),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> PauseComponentUpgradeInput {
+    pub fn build(self) -> PauseComponentUpgradeInput
+    where
+        Clusterid_: self::required::Clusterid<::std::string::String>,
+        Componentid_: self::required::Componentid<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -178,9 +186,46 @@ impl PauseComponentUpgradeBuilder<::std::string::String, ::std::string::String> 
     ) -> ::std::result::Result<
         PauseComponentUpgradeOutput,
         ::alibabacloud_runtime::SdkError<PauseComponentUpgradeError>,
-    > {
+    >
+    where
+        Clusterid_: self::required::Clusterid<::std::string::String>,
+        Componentid_: self::required::Componentid<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`PauseComponentUpgradeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `clusterid` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`PauseComponentUpgrade` needs its required parameter `clusterid`",
+        label = "`clusterid` is not set",
+        note = "set it with `.clusterid(…)` before this call"
+    )]
+    pub trait Clusterid<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `componentid` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`PauseComponentUpgrade` needs its required parameter `componentid`",
+        label = "`componentid` is not set",
+        note = "set it with `.componentid(…)` before this call"
+    )]
+    pub trait Componentid<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Clusterid<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Componentid<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -90,7 +90,7 @@ impl ::std::fmt::Display for PauseTaskError {
     }
 }
 impl ::std::error::Error for PauseTaskError {}
-/// Builds and sends a `PauseTask` call. `send` becomes available once every required parameter is set (`task_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `PauseTask` call. `send` and `build` compile once every required parameter is set (`task_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PauseTaskBuilder<TaskId_ = ::alibabacloud_runtime::Missing> {
@@ -125,20 +125,28 @@ impl<TaskId_> PauseTaskBuilder<TaskId_> {
         self
     }
 }
-impl PauseTaskBuilder<::std::string::String> {
+impl<TaskId_> PauseTaskBuilder<TaskId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, PauseTaskInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, PauseTaskInput)
+    where
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             PauseTaskInput {
-                task_id: self.task_id,
+                task_id: <TaskId_ as self::required::TaskId<
+                    ::std::string::String,
+                >>::into_value(self.task_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> PauseTaskInput {
+    pub fn build(self) -> PauseTaskInput
+    where
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -147,9 +155,30 @@ impl PauseTaskBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         PauseTaskOutput,
         ::alibabacloud_runtime::SdkError<PauseTaskError>,
-    > {
+    >
+    where
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`PauseTaskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `task_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`PauseTask` needs its required parameter `task_id`",
+        label = "`task_id` is not set",
+        note = "set it with `.task_id(…)` before this call"
+    )]
+    pub trait TaskId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::TaskId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

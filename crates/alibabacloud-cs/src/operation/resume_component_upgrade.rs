@@ -95,7 +95,7 @@ impl ::std::fmt::Display for ResumeComponentUpgradeError {
     }
 }
 impl ::std::error::Error for ResumeComponentUpgradeError {}
-/// Builds and sends a `ResumeComponentUpgrade` call. `send` becomes available once every required parameter is set (`clusterid`, `componentid`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ResumeComponentUpgrade` call. `send` and `build` compile once every required parameter is set (`clusterid`, `componentid`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ResumeComponentUpgradeBuilder<
@@ -151,25 +151,37 @@ impl<Clusterid_, Componentid_> ResumeComponentUpgradeBuilder<Clusterid_, Compone
         self
     }
 }
-impl ResumeComponentUpgradeBuilder<::std::string::String, ::std::string::String> {
+impl<Clusterid_, Componentid_> ResumeComponentUpgradeBuilder<Clusterid_, Componentid_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ResumeComponentUpgradeInput,
-    ) {
+    )
+    where
+        Clusterid_: self::required::Clusterid<::std::string::String>,
+        Componentid_: self::required::Componentid<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ResumeComponentUpgradeInput {
-                clusterid: self.clusterid,
-                componentid: self.componentid,
+                clusterid: <Clusterid_ as self::required::Clusterid<
+                    ::std::string::String,
+                >>::into_value(self.clusterid),
+                componentid: <Componentid_ as self::required::Componentid<
+                    ::std::string::String,
+                >>::into_value(self.componentid),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ResumeComponentUpgradeInput {
+    pub fn build(self) -> ResumeComponentUpgradeInput
+    where
+        Clusterid_: self::required::Clusterid<::std::string::String>,
+        Componentid_: self::required::Componentid<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -178,9 +190,46 @@ impl ResumeComponentUpgradeBuilder<::std::string::String, ::std::string::String>
     ) -> ::std::result::Result<
         ResumeComponentUpgradeOutput,
         ::alibabacloud_runtime::SdkError<ResumeComponentUpgradeError>,
-    > {
+    >
+    where
+        Clusterid_: self::required::Clusterid<::std::string::String>,
+        Componentid_: self::required::Componentid<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ResumeComponentUpgradeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `clusterid` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ResumeComponentUpgrade` needs its required parameter `clusterid`",
+        label = "`clusterid` is not set",
+        note = "set it with `.clusterid(…)` before this call"
+    )]
+    pub trait Clusterid<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `componentid` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ResumeComponentUpgrade` needs its required parameter `componentid`",
+        label = "`componentid` is not set",
+        note = "set it with `.componentid(…)` before this call"
+    )]
+    pub trait Componentid<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Clusterid<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Componentid<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -117,7 +117,7 @@ impl ::std::fmt::Display for RunClusterCheckError {
     }
 }
 impl ::std::error::Error for RunClusterCheckError {}
-/// Builds and sends a `RunClusterCheck` call. `send` becomes available once every required parameter is set (`cluster_id`, `type`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `RunClusterCheck` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `type`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RunClusterCheckBuilder<
@@ -217,23 +217,35 @@ impl<ClusterId_, Type_> RunClusterCheckBuilder<ClusterId_, Type_> {
         self
     }
 }
-impl RunClusterCheckBuilder<::std::string::String, ::std::string::String> {
+impl<ClusterId_, Type_> RunClusterCheckBuilder<ClusterId_, Type_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RunClusterCheckInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RunClusterCheckInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Type_: self::required::Type<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             RunClusterCheckInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 options: self.options,
                 target: self.target,
-                r#type: self.r#type,
+                r#type: <Type_ as self::required::Type<
+                    ::std::string::String,
+                >>::into_value(self.r#type),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RunClusterCheckInput {
+    pub fn build(self) -> RunClusterCheckInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Type_: self::required::Type<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -242,9 +254,46 @@ impl RunClusterCheckBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         RunClusterCheckOutput,
         ::alibabacloud_runtime::SdkError<RunClusterCheckError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        Type_: self::required::Type<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RunClusterCheckBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RunClusterCheck` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `type` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RunClusterCheck` needs its required parameter `type`",
+        label = "`type` is not set",
+        note = "set it with `.r#type(…)` before this call"
+    )]
+    pub trait Type<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Type<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -113,7 +113,7 @@ impl ::std::fmt::Display for RunClusterInspectError {
     }
 }
 impl ::std::error::Error for RunClusterInspectError {}
-/// Builds and sends a `RunClusterInspect` call. `send` becomes available once every required parameter is set (`clusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `RunClusterInspect` call. `send` and `build` compile once every required parameter is set (`clusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RunClusterInspectBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -167,21 +167,29 @@ impl<ClusterId_> RunClusterInspectBuilder<ClusterId_> {
         self
     }
 }
-impl RunClusterInspectBuilder<::std::string::String> {
+impl<ClusterId_> RunClusterInspectBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RunClusterInspectInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RunClusterInspectInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             RunClusterInspectInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 client_token: self.client_token,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RunClusterInspectInput {
+    pub fn build(self) -> RunClusterInspectInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -190,9 +198,30 @@ impl RunClusterInspectBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         RunClusterInspectOutput,
         ::alibabacloud_runtime::SdkError<RunClusterInspectError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RunClusterInspectBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `clusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RunClusterInspect` needs its required parameter `clusterId`",
+        label = "`clusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

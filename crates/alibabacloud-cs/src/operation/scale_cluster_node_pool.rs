@@ -108,7 +108,7 @@ impl ::std::fmt::Display for ScaleClusterNodePoolError {
     }
 }
 impl ::std::error::Error for ScaleClusterNodePoolError {}
-/// Builds and sends a `ScaleClusterNodePool` call. `send` becomes available once every required parameter is set (`ClusterId`, `NodepoolId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ScaleClusterNodePool` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `NodepoolId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ScaleClusterNodePoolBuilder<
@@ -178,26 +178,34 @@ impl<ClusterId_, NodepoolId_> ScaleClusterNodePoolBuilder<ClusterId_, NodepoolId
         self
     }
 }
-impl ScaleClusterNodePoolBuilder<::std::string::String, ::std::string::String> {
+impl<ClusterId_, NodepoolId_> ScaleClusterNodePoolBuilder<ClusterId_, NodepoolId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ScaleClusterNodePoolInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ScaleClusterNodePoolInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ScaleClusterNodePoolInput {
-                cluster_id: self.cluster_id,
-                nodepool_id: self.nodepool_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
+                    ::std::string::String,
+                >>::into_value(self.nodepool_id),
                 count: self.count,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ScaleClusterNodePoolInput {
+    pub fn build(self) -> ScaleClusterNodePoolInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -206,9 +214,46 @@ impl ScaleClusterNodePoolBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         ScaleClusterNodePoolOutput,
         ::alibabacloud_runtime::SdkError<ScaleClusterNodePoolError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ScaleClusterNodePoolBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ScaleClusterNodePool` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NodepoolId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ScaleClusterNodePool` needs its required parameter `NodepoolId`",
+        label = "`NodepoolId` is not set",
+        note = "set it with `.nodepool_id(…)` before this call"
+    )]
+    pub trait NodepoolId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

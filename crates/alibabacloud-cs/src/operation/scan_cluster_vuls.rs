@@ -100,7 +100,7 @@ impl ::std::fmt::Display for ScanClusterVulsError {
     }
 }
 impl ::std::error::Error for ScanClusterVulsError {}
-/// Builds and sends a `ScanClusterVuls` call. `send` becomes available once every required parameter is set (`cluster_id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ScanClusterVuls` call. `send` and `build` compile once every required parameter is set (`cluster_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ScanClusterVulsBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -135,20 +135,28 @@ impl<ClusterId_> ScanClusterVulsBuilder<ClusterId_> {
         self
     }
 }
-impl ScanClusterVulsBuilder<::std::string::String> {
+impl<ClusterId_> ScanClusterVulsBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ScanClusterVulsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ScanClusterVulsInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ScanClusterVulsInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ScanClusterVulsInput {
+    pub fn build(self) -> ScanClusterVulsInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -157,9 +165,30 @@ impl ScanClusterVulsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ScanClusterVulsOutput,
         ::alibabacloud_runtime::SdkError<ScanClusterVulsError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ScanClusterVulsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ScanClusterVuls` needs its required parameter `cluster_id`",
+        label = "`cluster_id` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -116,7 +116,7 @@ impl ::std::fmt::Display for StopAlertError {
     }
 }
 impl ::std::error::Error for StopAlertError {}
-/// Builds and sends a `StopAlert` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `StopAlert` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct StopAlertBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -189,22 +189,30 @@ impl<ClusterId_> StopAlertBuilder<ClusterId_> {
         self
     }
 }
-impl StopAlertBuilder<::std::string::String> {
+impl<ClusterId_> StopAlertBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, StopAlertInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, StopAlertInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             StopAlertInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 alert_rule_group_name: self.alert_rule_group_name,
                 alert_rule_name: self.alert_rule_name,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> StopAlertInput {
+    pub fn build(self) -> StopAlertInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -213,9 +221,30 @@ impl StopAlertBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         StopAlertOutput,
         ::alibabacloud_runtime::SdkError<StopAlertError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`StopAlertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`StopAlert` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -101,7 +101,7 @@ impl ::std::fmt::Display for SyncClusterNodePoolError {
     }
 }
 impl ::std::error::Error for SyncClusterNodePoolError {}
-/// Builds and sends a `SyncClusterNodePool` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SyncClusterNodePool` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SyncClusterNodePoolBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -136,20 +136,28 @@ impl<ClusterId_> SyncClusterNodePoolBuilder<ClusterId_> {
         self
     }
 }
-impl SyncClusterNodePoolBuilder<::std::string::String> {
+impl<ClusterId_> SyncClusterNodePoolBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SyncClusterNodePoolInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SyncClusterNodePoolInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             SyncClusterNodePoolInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SyncClusterNodePoolInput {
+    pub fn build(self) -> SyncClusterNodePoolInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -158,9 +166,30 @@ impl SyncClusterNodePoolBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         SyncClusterNodePoolOutput,
         ::alibabacloud_runtime::SdkError<SyncClusterNodePoolError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SyncClusterNodePoolBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SyncClusterNodePool` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

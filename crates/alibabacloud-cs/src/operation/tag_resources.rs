@@ -76,8 +76,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.key"), &self.key);
-        out.write(&::std::format!("{key}.value"), &self.value);
+        out.write_member(key, "key", &self.key);
+        out.write_member(key, "value", &self.value);
     }
 }
 /// The errors `TagResources` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -124,7 +124,7 @@ impl ::std::fmt::Display for TagResourcesError {
     }
 }
 impl ::std::error::Error for TagResourcesError {}
-/// Builds and sends a `TagResources` call. `send` becomes available once every required parameter is set (`region_id`, `resource_ids`, `resource_type`, `tags`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `TagResources` call. `send` and `build` compile once every required parameter is set (`region_id`, `resource_ids`, `resource_type`, `tags`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct TagResourcesBuilder<
@@ -235,28 +235,52 @@ impl<
         self
     }
 }
-impl TagResourcesBuilder<
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-    ::std::string::String,
-    ::std::vec::Vec<TagsItem>,
-> {
+impl<
+    RegionId_,
+    ResourceIds_,
+    ResourceType_,
+    Tags_,
+> TagResourcesBuilder<RegionId_, ResourceIds_, ResourceType_, Tags_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, TagResourcesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, TagResourcesInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceIds_: self::required::ResourceIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        Tags_: self::required::Tags<::std::vec::Vec<TagsItem>>,
+    {
         (
             self._client,
             self._options,
             TagResourcesInput {
-                region_id: self.region_id,
-                resource_ids: self.resource_ids,
-                resource_type: self.resource_type,
-                tags: self.tags,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                resource_ids: <ResourceIds_ as self::required::ResourceIds<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.resource_ids),
+                resource_type: <ResourceType_ as self::required::ResourceType<
+                    ::std::string::String,
+                >>::into_value(self.resource_type),
+                tags: <Tags_ as self::required::Tags<
+                    ::std::vec::Vec<TagsItem>,
+                >>::into_value(self.tags),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> TagResourcesInput {
+    pub fn build(self) -> TagResourcesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceIds_: self::required::ResourceIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        Tags_: self::required::Tags<::std::vec::Vec<TagsItem>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -265,9 +289,81 @@ impl TagResourcesBuilder<
     ) -> ::std::result::Result<
         TagResourcesOutput,
         ::alibabacloud_runtime::SdkError<TagResourcesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceIds_: self::required::ResourceIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        Tags_: self::required::Tags<::std::vec::Vec<TagsItem>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`TagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `region_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`TagResources` needs its required parameter `region_id`",
+        label = "`region_id` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `resource_ids` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`TagResources` needs its required parameter `resource_ids`",
+        label = "`resource_ids` is not set",
+        note = "set it with `.resource_ids(…)` before this call"
+    )]
+    pub trait ResourceIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `resource_type` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`TagResources` needs its required parameter `resource_type`",
+        label = "`resource_type` is not set",
+        note = "set it with `.resource_type(…)` before this call"
+    )]
+    pub trait ResourceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `tags` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`TagResources` needs its required parameter `tags`",
+        label = "`tags` is not set",
+        note = "set it with `.tags(…)` before this call"
+    )]
+    pub trait Tags<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceIds<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
+    }
+}
+impl self::required::ResourceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Tags<::std::vec::Vec<TagsItem>> for ::std::vec::Vec<TagsItem> {
+    fn into_value(self) -> ::std::vec::Vec<TagsItem> {
+        self
     }
 }
 impl crate::Client {

@@ -84,11 +84,8 @@ pub struct AddonsItem {
 }
 impl ::alibabacloud_runtime::ToParam for AddonsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.cleanup_cloud_resources"),
-            &self.cleanup_cloud_resources,
-        );
-        out.write(&::std::format!("{key}.name"), &self.name);
+        out.write_member(key, "cleanup_cloud_resources", &self.cleanup_cloud_resources);
+        out.write_member(key, "name", &self.name);
     }
 }
 /// The errors `UnInstallClusterAddons` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -135,7 +132,7 @@ impl ::std::fmt::Display for UnInstallClusterAddonsError {
     }
 }
 impl ::std::error::Error for UnInstallClusterAddonsError {}
-/// Builds and sends a `UnInstallClusterAddons` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UnInstallClusterAddons` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UnInstallClusterAddonsBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -186,25 +183,33 @@ impl<ClusterId_> UnInstallClusterAddonsBuilder<ClusterId_> {
         self
     }
 }
-impl UnInstallClusterAddonsBuilder<::std::string::String> {
+impl<ClusterId_> UnInstallClusterAddonsBuilder<ClusterId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UnInstallClusterAddonsInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UnInstallClusterAddonsInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 addons: self.addons,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UnInstallClusterAddonsInput {
+    pub fn build(self) -> UnInstallClusterAddonsInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -213,9 +218,30 @@ impl UnInstallClusterAddonsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UnInstallClusterAddonsOutput,
         ::alibabacloud_runtime::SdkError<UnInstallClusterAddonsError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UnInstallClusterAddonsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UnInstallClusterAddons` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

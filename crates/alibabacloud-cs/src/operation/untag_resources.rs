@@ -105,7 +105,7 @@ impl ::std::fmt::Display for UntagResourcesError {
     }
 }
 impl ::std::error::Error for UntagResourcesError {}
-/// Builds and sends a `UntagResources` call. `send` becomes available once every required parameter is set (`region_id`, `resource_ids`, `resource_type`, `tag_keys`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UntagResources` call. `send` and `build` compile once every required parameter is set (`region_id`, `resource_ids`, `resource_type`, `tag_keys`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UntagResourcesBuilder<
@@ -242,29 +242,53 @@ impl<
         self
     }
 }
-impl UntagResourcesBuilder<
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<
+    RegionId_,
+    ResourceIds_,
+    ResourceType_,
+    TagKeys_,
+> UntagResourcesBuilder<RegionId_, ResourceIds_, ResourceType_, TagKeys_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UntagResourcesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UntagResourcesInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceIds_: self::required::ResourceIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        TagKeys_: self::required::TagKeys<::std::vec::Vec<::std::string::String>>,
+    {
         (
             self._client,
             self._options,
             UntagResourcesInput {
-                region_id: self.region_id,
-                resource_ids: self.resource_ids,
-                resource_type: self.resource_type,
-                tag_keys: self.tag_keys,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                resource_ids: <ResourceIds_ as self::required::ResourceIds<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.resource_ids),
+                resource_type: <ResourceType_ as self::required::ResourceType<
+                    ::std::string::String,
+                >>::into_value(self.resource_type),
+                tag_keys: <TagKeys_ as self::required::TagKeys<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.tag_keys),
                 all: self.all,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UntagResourcesInput {
+    pub fn build(self) -> UntagResourcesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceIds_: self::required::ResourceIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        TagKeys_: self::required::TagKeys<::std::vec::Vec<::std::string::String>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -273,9 +297,82 @@ impl UntagResourcesBuilder<
     ) -> ::std::result::Result<
         UntagResourcesOutput,
         ::alibabacloud_runtime::SdkError<UntagResourcesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceIds_: self::required::ResourceIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        TagKeys_: self::required::TagKeys<::std::vec::Vec<::std::string::String>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UntagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `region_id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UntagResources` needs its required parameter `region_id`",
+        label = "`region_id` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `resource_ids` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UntagResources` needs its required parameter `resource_ids`",
+        label = "`resource_ids` is not set",
+        note = "set it with `.resource_ids(…)` before this call"
+    )]
+    pub trait ResourceIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `resource_type` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UntagResources` needs its required parameter `resource_type`",
+        label = "`resource_type` is not set",
+        note = "set it with `.resource_type(…)` before this call"
+    )]
+    pub trait ResourceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `tag_keys` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UntagResources` needs its required parameter `tag_keys`",
+        label = "`tag_keys` is not set",
+        note = "set it with `.tag_keys(…)` before this call"
+    )]
+    pub trait TagKeys<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceIds<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
+    }
+}
+impl self::required::ResourceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::TagKeys<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

@@ -116,7 +116,7 @@ impl ::std::fmt::Display for UpdateClusterAuditLogConfigError {
     }
 }
 impl ::std::error::Error for UpdateClusterAuditLogConfigError {}
-/// Builds and sends a `UpdateClusterAuditLogConfig` call. `send` becomes available once every required parameter is set (`clusterid`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateClusterAuditLogConfig` call. `send` and `build` compile once every required parameter is set (`clusterid`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateClusterAuditLogConfigBuilder<
@@ -185,26 +185,34 @@ impl<Clusterid_> UpdateClusterAuditLogConfigBuilder<Clusterid_> {
         self
     }
 }
-impl UpdateClusterAuditLogConfigBuilder<::std::string::String> {
+impl<Clusterid_> UpdateClusterAuditLogConfigBuilder<Clusterid_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UpdateClusterAuditLogConfigInput,
-    ) {
+    )
+    where
+        Clusterid_: self::required::Clusterid<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateClusterAuditLogConfigInput {
-                clusterid: self.clusterid,
+                clusterid: <Clusterid_ as self::required::Clusterid<
+                    ::std::string::String,
+                >>::into_value(self.clusterid),
                 disable: self.disable,
                 sls_project_name: self.sls_project_name,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateClusterAuditLogConfigInput {
+    pub fn build(self) -> UpdateClusterAuditLogConfigInput
+    where
+        Clusterid_: self::required::Clusterid<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -213,9 +221,30 @@ impl UpdateClusterAuditLogConfigBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UpdateClusterAuditLogConfigOutput,
         ::alibabacloud_runtime::SdkError<UpdateClusterAuditLogConfigError>,
-    > {
+    >
+    where
+        Clusterid_: self::required::Clusterid<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateClusterAuditLogConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `clusterid` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateClusterAuditLogConfig` needs its required parameter `clusterid`",
+        label = "`clusterid` is not set",
+        note = "set it with `.clusterid(…)` before this call"
+    )]
+    pub trait Clusterid<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Clusterid<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

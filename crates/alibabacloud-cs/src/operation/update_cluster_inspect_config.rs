@@ -113,7 +113,7 @@ impl ::std::fmt::Display for UpdateClusterInspectConfigError {
     }
 }
 impl ::std::error::Error for UpdateClusterInspectConfigError {}
-/// Builds and sends a `UpdateClusterInspectConfig` call. `send` becomes available once every required parameter is set (`clusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateClusterInspectConfig` call. `send` and `build` compile once every required parameter is set (`clusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateClusterInspectConfigBuilder<
@@ -201,19 +201,24 @@ impl<ClusterId_> UpdateClusterInspectConfigBuilder<ClusterId_> {
         self
     }
 }
-impl UpdateClusterInspectConfigBuilder<::std::string::String> {
+impl<ClusterId_> UpdateClusterInspectConfigBuilder<ClusterId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UpdateClusterInspectConfigInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateClusterInspectConfigInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 disabled_check_items: self.disabled_check_items,
                 enabled: self.enabled,
                 schedule_time: self.schedule_time,
@@ -221,7 +226,10 @@ impl UpdateClusterInspectConfigBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateClusterInspectConfigInput {
+    pub fn build(self) -> UpdateClusterInspectConfigInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -230,9 +238,30 @@ impl UpdateClusterInspectConfigBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UpdateClusterInspectConfigOutput,
         ::alibabacloud_runtime::SdkError<UpdateClusterInspectConfigError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateClusterInspectConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `clusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateClusterInspectConfig` needs its required parameter `clusterId`",
+        label = "`clusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -122,7 +122,7 @@ impl ::std::fmt::Display for UpdateContactGroupForAlertError {
     }
 }
 impl ::std::error::Error for UpdateContactGroupForAlertError {}
-/// Builds and sends a `UpdateContactGroupForAlert` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateContactGroupForAlert` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateContactGroupForAlertBuilder<
@@ -232,19 +232,24 @@ impl<ClusterId_> UpdateContactGroupForAlertBuilder<ClusterId_> {
         self
     }
 }
-impl UpdateContactGroupForAlertBuilder<::std::string::String> {
+impl<ClusterId_> UpdateContactGroupForAlertBuilder<ClusterId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UpdateContactGroupForAlertInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateContactGroupForAlertInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 alert_rule_group_name: self.alert_rule_group_name,
                 contact_group_ids: self.contact_group_ids,
                 cr_name: self.cr_name,
@@ -253,7 +258,10 @@ impl UpdateContactGroupForAlertBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateContactGroupForAlertInput {
+    pub fn build(self) -> UpdateContactGroupForAlertInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -262,9 +270,30 @@ impl UpdateContactGroupForAlertBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UpdateContactGroupForAlertOutput,
         ::alibabacloud_runtime::SdkError<UpdateContactGroupForAlertError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateContactGroupForAlertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateContactGroupForAlert` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

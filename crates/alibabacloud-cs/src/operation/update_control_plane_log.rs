@@ -122,7 +122,7 @@ impl ::std::fmt::Display for UpdateControlPlaneLogError {
     }
 }
 impl ::std::error::Error for UpdateControlPlaneLogError {}
-/// Builds and sends a `UpdateControlPlaneLog` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateControlPlaneLog` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateControlPlaneLogBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -230,19 +230,20 @@ impl<ClusterId_> UpdateControlPlaneLogBuilder<ClusterId_> {
         self
     }
 }
-impl UpdateControlPlaneLogBuilder<::std::string::String> {
+impl<ClusterId_> UpdateControlPlaneLogBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateControlPlaneLogInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateControlPlaneLogInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateControlPlaneLogInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 aliuid: self.aliuid,
                 components: self.components,
                 log_project: self.log_project,
@@ -251,7 +252,10 @@ impl UpdateControlPlaneLogBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateControlPlaneLogInput {
+    pub fn build(self) -> UpdateControlPlaneLogInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -260,9 +264,30 @@ impl UpdateControlPlaneLogBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UpdateControlPlaneLogOutput,
         ::alibabacloud_runtime::SdkError<UpdateControlPlaneLogError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateControlPlaneLogBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateControlPlaneLog` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

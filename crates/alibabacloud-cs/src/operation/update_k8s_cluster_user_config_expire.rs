@@ -102,7 +102,7 @@ impl ::std::fmt::Display for UpdateK8sClusterUserConfigExpireError {
     }
 }
 impl ::std::error::Error for UpdateK8sClusterUserConfigExpireError {}
-/// Builds and sends a `UpdateK8sClusterUserConfigExpire` call. `send` becomes available once every required parameter is set (`ClusterId`, `expire_hour`, `user`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateK8sClusterUserConfigExpire` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `expire_hour`, `user`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateK8sClusterUserConfigExpireBuilder<
@@ -189,30 +189,46 @@ impl<
         self
     }
 }
-impl UpdateK8sClusterUserConfigExpireBuilder<
-    ::std::string::String,
-    i64,
-    ::std::string::String,
-> {
+impl<
+    ClusterId_,
+    ExpireHour_,
+    User_,
+> UpdateK8sClusterUserConfigExpireBuilder<ClusterId_, ExpireHour_, User_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UpdateK8sClusterUserConfigExpireInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ExpireHour_: self::required::ExpireHour<i64>,
+        User_: self::required::User<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateK8sClusterUserConfigExpireInput {
-                cluster_id: self.cluster_id,
-                expire_hour: self.expire_hour,
-                user: self.user,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                expire_hour: <ExpireHour_ as self::required::ExpireHour<
+                    i64,
+                >>::into_value(self.expire_hour),
+                user: <User_ as self::required::User<
+                    ::std::string::String,
+                >>::into_value(self.user),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateK8sClusterUserConfigExpireInput {
+    pub fn build(self) -> UpdateK8sClusterUserConfigExpireInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ExpireHour_: self::required::ExpireHour<i64>,
+        User_: self::required::User<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -221,9 +237,62 @@ impl UpdateK8sClusterUserConfigExpireBuilder<
     ) -> ::std::result::Result<
         UpdateK8sClusterUserConfigExpireOutput,
         ::alibabacloud_runtime::SdkError<UpdateK8sClusterUserConfigExpireError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ExpireHour_: self::required::ExpireHour<i64>,
+        User_: self::required::User<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateK8sClusterUserConfigExpireBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateK8sClusterUserConfigExpire` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `expire_hour` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateK8sClusterUserConfigExpire` needs its required parameter `expire_hour`",
+        label = "`expire_hour` is not set",
+        note = "set it with `.expire_hour(…)` before this call"
+    )]
+    pub trait ExpireHour<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `user` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateK8sClusterUserConfigExpire` needs its required parameter `user`",
+        label = "`user` is not set",
+        note = "set it with `.user(…)` before this call"
+    )]
+    pub trait User<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ExpireHour<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
+    }
+}
+impl self::required::User<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

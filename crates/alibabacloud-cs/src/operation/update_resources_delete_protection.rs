@@ -204,7 +204,7 @@ impl ::std::fmt::Display for UpdateResourcesDeleteProtectionError {
     }
 }
 impl ::std::error::Error for UpdateResourcesDeleteProtectionError {}
-/// Builds and sends a `UpdateResourcesDeleteProtection` call. `send` becomes available once every required parameter is set (`ClusterId`, `resource_type`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateResourcesDeleteProtection` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `resource_type`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateResourcesDeleteProtectionBuilder<
@@ -314,28 +314,43 @@ impl<
         self
     }
 }
-impl UpdateResourcesDeleteProtectionBuilder<::std::string::String, ResourceType> {
+impl<
+    ClusterId_,
+    ResourceType_,
+> UpdateResourcesDeleteProtectionBuilder<ClusterId_, ResourceType_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UpdateResourcesDeleteProtectionInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<ResourceType>,
+    {
         (
             self._client,
             self._options,
             UpdateResourcesDeleteProtectionInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 enable: self.enable,
                 namespace: self.namespace,
-                resource_type: self.resource_type,
+                resource_type: <ResourceType_ as self::required::ResourceType<
+                    ResourceType,
+                >>::into_value(self.resource_type),
                 resources: self.resources,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateResourcesDeleteProtectionInput {
+    pub fn build(self) -> UpdateResourcesDeleteProtectionInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<ResourceType>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -344,9 +359,46 @@ impl UpdateResourcesDeleteProtectionBuilder<::std::string::String, ResourceType>
     ) -> ::std::result::Result<
         UpdateResourcesDeleteProtectionOutput,
         ::alibabacloud_runtime::SdkError<UpdateResourcesDeleteProtectionError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<ResourceType>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateResourcesDeleteProtectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateResourcesDeleteProtection` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `resource_type` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateResourcesDeleteProtection` needs its required parameter `resource_type`",
+        label = "`resource_type` is not set",
+        note = "set it with `.resource_type(…)` before this call"
+    )]
+    pub trait ResourceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceType<ResourceType> for ResourceType {
+    fn into_value(self) -> ResourceType {
+        self
     }
 }
 impl crate::Client {

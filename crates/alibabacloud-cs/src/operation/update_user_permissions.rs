@@ -97,12 +97,12 @@ pub struct BodyItem {
 }
 impl ::alibabacloud_runtime::ToParam for BodyItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.cluster"), &self.cluster);
-        out.write(&::std::format!("{key}.is_custom"), &self.is_custom);
-        out.write(&::std::format!("{key}.is_ram_role"), &self.is_ram_role);
-        out.write(&::std::format!("{key}.namespace"), &self.namespace);
-        out.write(&::std::format!("{key}.role_name"), &self.role_name);
-        out.write(&::std::format!("{key}.role_type"), &self.role_type);
+        out.write_member(key, "cluster", &self.cluster);
+        out.write_member(key, "is_custom", &self.is_custom);
+        out.write_member(key, "is_ram_role", &self.is_ram_role);
+        out.write_member(key, "namespace", &self.namespace);
+        out.write_member(key, "role_name", &self.role_name);
+        out.write_member(key, "role_type", &self.role_type);
     }
 }
 /// The documented values of `request[2]`: `delete`, `patch`, `apply`.
@@ -225,7 +225,7 @@ impl ::std::fmt::Display for UpdateUserPermissionsError {
     }
 }
 impl ::std::error::Error for UpdateUserPermissionsError {}
-/// Builds and sends a `UpdateUserPermissions` call. `send` becomes available once every required parameter is set (`uid`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateUserPermissions` call. `send` and `build` compile once every required parameter is set (`uid`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateUserPermissionsBuilder<Uid_ = ::alibabacloud_runtime::Missing> {
@@ -289,26 +289,30 @@ impl<Uid_> UpdateUserPermissionsBuilder<Uid_> {
         self
     }
 }
-impl UpdateUserPermissionsBuilder<::std::string::String> {
+impl<Uid_> UpdateUserPermissionsBuilder<Uid_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateUserPermissionsInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateUserPermissionsInput)
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateUserPermissionsInput {
-                uid: self.uid,
+                uid: <Uid_ as self::required::Uid<
+                    ::std::string::String,
+                >>::into_value(self.uid),
                 body: self.body,
                 mode: self.mode,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateUserPermissionsInput {
+    pub fn build(self) -> UpdateUserPermissionsInput
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -317,9 +321,30 @@ impl UpdateUserPermissionsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UpdateUserPermissionsOutput,
         ::alibabacloud_runtime::SdkError<UpdateUserPermissionsError>,
-    > {
+    >
+    where
+        Uid_: self::required::Uid<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateUserPermissionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `uid` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateUserPermissions` needs its required parameter `uid`",
+        label = "`uid` is not set",
+        note = "set it with `.uid(…)` before this call"
+    )]
+    pub trait Uid<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Uid<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -105,7 +105,7 @@ pub struct RollingPolicy {
 }
 impl ::alibabacloud_runtime::ToParam for RollingPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.max_parallelism"), &self.max_parallelism);
+        out.write_member(key, "max_parallelism", &self.max_parallelism);
     }
 }
 /// The errors `UpgradeCluster` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -152,7 +152,7 @@ impl ::std::fmt::Display for UpgradeClusterError {
     }
 }
 impl ::std::error::Error for UpgradeClusterError {}
-/// Builds and sends a `UpgradeCluster` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpgradeCluster` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpgradeClusterBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -279,15 +279,20 @@ impl<ClusterId_> UpgradeClusterBuilder<ClusterId_> {
         self
     }
 }
-impl UpgradeClusterBuilder<::std::string::String> {
+impl<ClusterId_> UpgradeClusterBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpgradeClusterInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpgradeClusterInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpgradeClusterInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 component_name: self.component_name,
                 master_only: self.master_only,
                 next_version: self.next_version,
@@ -297,7 +302,10 @@ impl UpgradeClusterBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpgradeClusterInput {
+    pub fn build(self) -> UpgradeClusterInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -306,9 +314,30 @@ impl UpgradeClusterBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UpgradeClusterOutput,
         ::alibabacloud_runtime::SdkError<UpgradeClusterError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpgradeClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpgradeCluster` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

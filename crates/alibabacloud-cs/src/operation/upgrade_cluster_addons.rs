@@ -90,11 +90,11 @@ pub struct BodyItem {
 }
 impl ::alibabacloud_runtime::ToParam for BodyItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.component_name"), &self.component_name);
-        out.write(&::std::format!("{key}.config"), &self.config);
-        out.write(&::std::format!("{key}.next_version"), &self.next_version);
-        out.write(&::std::format!("{key}.policy"), &self.policy);
-        out.write(&::std::format!("{key}.version"), &self.version);
+        out.write_member(key, "component_name", &self.component_name);
+        out.write_member(key, "config", &self.config);
+        out.write_member(key, "next_version", &self.next_version);
+        out.write_member(key, "policy", &self.policy);
+        out.write_member(key, "version", &self.version);
     }
 }
 /// The errors `UpgradeClusterAddons` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -141,7 +141,7 @@ impl ::std::fmt::Display for UpgradeClusterAddonsError {
     }
 }
 impl ::std::error::Error for UpgradeClusterAddonsError {}
-/// Builds and sends a `UpgradeClusterAddons` call. `send` becomes available once every required parameter is set (`ClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpgradeClusterAddons` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpgradeClusterAddonsBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
@@ -192,25 +192,29 @@ impl<ClusterId_> UpgradeClusterAddonsBuilder<ClusterId_> {
         self
     }
 }
-impl UpgradeClusterAddonsBuilder<::std::string::String> {
+impl<ClusterId_> UpgradeClusterAddonsBuilder<ClusterId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpgradeClusterAddonsInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpgradeClusterAddonsInput)
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpgradeClusterAddonsInput {
-                cluster_id: self.cluster_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
                 body: self.body,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpgradeClusterAddonsInput {
+    pub fn build(self) -> UpgradeClusterAddonsInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -219,9 +223,30 @@ impl UpgradeClusterAddonsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UpgradeClusterAddonsOutput,
         ::alibabacloud_runtime::SdkError<UpgradeClusterAddonsError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpgradeClusterAddonsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpgradeClusterAddons` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

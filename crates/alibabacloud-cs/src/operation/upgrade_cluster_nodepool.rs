@@ -115,9 +115,9 @@ pub struct RollingPolicy {
 }
 impl ::alibabacloud_runtime::ToParam for RollingPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.batch_interval"), &self.batch_interval);
-        out.write(&::std::format!("{key}.max_parallelism"), &self.max_parallelism);
-        out.write(&::std::format!("{key}.pause_policy"), &self.pause_policy);
+        out.write_member(key, "batch_interval", &self.batch_interval);
+        out.write_member(key, "max_parallelism", &self.max_parallelism);
+        out.write_member(key, "pause_policy", &self.pause_policy);
     }
 }
 /// The documented values of `request[5].fields[2]`: `FirstBatch`, `EveryBatch`, `NotPause`.
@@ -244,7 +244,7 @@ impl ::std::fmt::Display for UpgradeClusterNodepoolError {
     }
 }
 impl ::std::error::Error for UpgradeClusterNodepoolError {}
-/// Builds and sends a `UpgradeClusterNodepool` call. `send` becomes available once every required parameter is set (`ClusterId`, `NodepoolId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpgradeClusterNodepool` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `NodepoolId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpgradeClusterNodepoolBuilder<
@@ -428,20 +428,28 @@ impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, Nodepool
         self
     }
 }
-impl UpgradeClusterNodepoolBuilder<::std::string::String, ::std::string::String> {
+impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, NodepoolId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UpgradeClusterNodepoolInput,
-    ) {
+    )
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpgradeClusterNodepoolInput {
-                cluster_id: self.cluster_id,
-                nodepool_id: self.nodepool_id,
+                cluster_id: <ClusterId_ as self::required::ClusterId<
+                    ::std::string::String,
+                >>::into_value(self.cluster_id),
+                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
+                    ::std::string::String,
+                >>::into_value(self.nodepool_id),
                 image_id: self.image_id,
                 kubernetes_version: self.kubernetes_version,
                 node_names: self.node_names,
@@ -453,7 +461,11 @@ impl UpgradeClusterNodepoolBuilder<::std::string::String, ::std::string::String>
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpgradeClusterNodepoolInput {
+    pub fn build(self) -> UpgradeClusterNodepoolInput
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -462,9 +474,46 @@ impl UpgradeClusterNodepoolBuilder<::std::string::String, ::std::string::String>
     ) -> ::std::result::Result<
         UpgradeClusterNodepoolOutput,
         ::alibabacloud_runtime::SdkError<UpgradeClusterNodepoolError>,
-    > {
+    >
+    where
+        ClusterId_: self::required::ClusterId<::std::string::String>,
+        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpgradeClusterNodepoolBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpgradeClusterNodepool` needs its required parameter `ClusterId`",
+        label = "`ClusterId` is not set",
+        note = "set it with `.cluster_id(…)` before this call"
+    )]
+    pub trait ClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NodepoolId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpgradeClusterNodepool` needs its required parameter `NodepoolId`",
+        label = "`NodepoolId` is not set",
+        note = "set it with `.nodepool_id(…)` before this call"
+    )]
+    pub trait NodepoolId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
