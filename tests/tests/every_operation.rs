@@ -39,7 +39,10 @@ async fn every_operation_of_every_product_signs_sends_and_decodes() {
                 let result = call.await;
                 let received = server.received();
                 let Some(request) = received.get(before) else {
-                    failures.push(format!("{}: {}: nothing arrived", product.code, case.action));
+                    failures.push(format!(
+                        "{}: {}: nothing arrived",
+                        product.code, case.action
+                    ));
                     continue;
                 };
                 if request.action != case.action {
@@ -69,7 +72,12 @@ async fn every_operation_of_every_product_signs_sends_and_decodes() {
     }
     server.stop().await;
     assert!(calls > 0);
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// The response each case answers with (the example response of the spec, which for an

@@ -122,10 +122,7 @@ pub fn generate_every_operation(products: &[Product]) -> Result<Files, String> {
     for p in products {
         files.insert(
             dir.join(format!("src/{}.rs", p.service.product)),
-            emit::render(
-                &p.spec_dir,
-                emit::every_operation::product_rs(p)?,
-            )?,
+            emit::render(&p.spec_dir, emit::every_operation::product_rs(p)?)?,
         );
     }
     Ok(files)

@@ -82,9 +82,7 @@ impl Outcome {
         let missing: Vec<&str> = self
             .fields
             .iter()
-            .filter(|(wire, decoded)| {
-                !decoded && response.get(*wire).is_some_and(|v| !v.is_null())
-            })
+            .filter(|(wire, decoded)| !decoded && response.get(*wire).is_some_and(|v| !v.is_null()))
             .map(|(wire, _)| *wire)
             .collect();
         if missing.is_empty() {

@@ -175,10 +175,7 @@ pub fn product_rs(p: &Product) -> Result<TokenStream, String> {
 fn sample_object(fields: &[Field], op: &Operation) -> Value {
     let mut map = Map::new();
     for f in fields {
-        map.insert(
-            f.wire.clone(),
-            sample(&f.ty, f.example.as_deref(), op, 0),
-        );
+        map.insert(f.wire.clone(), sample(&f.ty, f.example.as_deref(), op, 0));
     }
     Value::Object(map)
 }
@@ -202,8 +199,7 @@ fn sample(ty: &Ty, example: Option<&str>, op: &Operation, depth: usize) -> Value
         }
         Ty::List(inner) if depth < 8 => json!([sample(inner, None, op, depth + 1)]),
         Ty::Map(inner) if depth < 8 => json!({ "key": sample(inner, None, op, depth + 1) }),
-        Ty::Struct(n) if depth < 8 => match op.structs.iter().find(|s: &&StructDef| &s.name == n)
-        {
+        Ty::Struct(n) if depth < 8 => match op.structs.iter().find(|s: &&StructDef| &s.name == n) {
             Some(s) => {
                 let mut map = Map::new();
                 for f in &s.fields {

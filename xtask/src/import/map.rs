@@ -501,7 +501,10 @@ fn error_codes(op: Node<'_>) -> Result<Vec<ErrorSpec>, Problem> {
         if variant.is_empty() {
             return Err(Problem::new(
                 format!("{}.errorCodes", op.path()),
-                format!("unsupported error code `{}`: no letters or digits to name a variant after", r.code),
+                format!(
+                    "unsupported error code `{}`: no letters or digits to name a variant after",
+                    r.code
+                ),
             ));
         }
         match variants.insert(variant.clone(), &r.code) {

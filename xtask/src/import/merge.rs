@@ -330,9 +330,17 @@ mod tests {
         let diffs = differences(&existing, &merged);
         assert_eq!(diffs.len(), 1);
         assert_eq!(diffs[0].path, "request[OrderId].type");
-        assert!(keep_deliberate(&mut merged, &existing, "request[OrderId].type"));
+        assert!(keep_deliberate(
+            &mut merged,
+            &existing,
+            "request[OrderId].type"
+        ));
         assert_eq!(merged, existing);
-        assert!(!keep_deliberate(&mut merged, &existing, "request[Nope].type"));
+        assert!(!keep_deliberate(
+            &mut merged,
+            &existing,
+            "request[Nope].type"
+        ));
         // A field the metadata lacks comes back at its place.
         let existing = json!({"request": [{"name": "A"}, {"name": "Ours"}, {"name": "B"}]});
         let mut merged = json!({"request": [{"name": "A"}, {"name": "B"}]});

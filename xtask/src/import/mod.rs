@@ -37,7 +37,8 @@ pub struct Options {
 }
 
 /// The usage text.
-pub const USAGE: &str = "usage: cargo xtask import [--check] [--prune] [--folder NAME] <api-docs.json>...
+pub const USAGE: &str =
+    "usage: cargo xtask import [--check] [--prune] [--folder NAME] <api-docs.json>...
 
   import FILE...          write or update api-specs/<code>/ from official API metadata
   import --check FILE...  write nothing; list every difference and fail if one is not deliberate
@@ -408,7 +409,11 @@ fn import_file(
         if options.check {
             report.lines.push(format!(
                 "{rel_dir}/operations/{action}.json: not in the metadata (kept{})",
-                if options.prune { "; --prune deletes it" } else { "" }
+                if options.prune {
+                    "; --prune deletes it"
+                } else {
+                    ""
+                }
             ));
         }
     }
@@ -434,9 +439,8 @@ fn import_file(
             imported.refused.len()
         ));
     } else {
-        fs::create_dir_all(&ops_dir).map_err(|e| {
-            Problem::new("", format!("cannot create {}: {e}", ops_dir.display()))
-        })?;
+        fs::create_dir_all(&ops_dir)
+            .map_err(|e| Problem::new("", format!("cannot create {}: {e}", ops_dir.display())))?;
         for (path, text) in &outputs {
             if fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
                 fs::write(path, text).map_err(|e| {

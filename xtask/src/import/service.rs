@@ -29,10 +29,13 @@ pub fn service(
         ));
     }
     let valid_version = version.len() == 10
-        && version
-            .chars()
-            .enumerate()
-            .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+        && version.chars().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
     if !valid_version {
         return Err(Problem::new(
             "info.version",

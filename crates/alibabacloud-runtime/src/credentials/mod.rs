@@ -7,7 +7,10 @@
 mod cache;
 mod ecs;
 
-pub use cache::CachingProvider;
+pub use cache::{
+    CachingProvider, DEFAULT_FAILURE_BACKOFF, DEFAULT_MAX_FAILURE_BACKOFF,
+    DEFAULT_MIN_REFRESH_INTERVAL, DEFAULT_REFRESH_BEFORE,
+};
 pub use ecs::{DEFAULT_METADATA_ENDPOINT, ENV_ECS_ROLE_NAME, EcsRamRoleProvider};
 
 use std::fmt;
@@ -150,7 +153,11 @@ impl fmt::Debug for Credentials {
 
 /// Credentials could not be obtained.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("no credentials: {message}{}", tried_list(.tried))]
+#[error(
+    "no credentials: {}{}",
+    crate::text::Escaped(.message),
+    crate::text::Escaped(&tried_list(.tried))
+)]
 pub struct CredentialsError {
     message: String,
     tried: Vec<String>,
