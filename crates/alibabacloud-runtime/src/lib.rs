@@ -33,6 +33,7 @@ pub mod params;
 pub mod redact;
 pub mod retry;
 pub mod retry_quota;
+pub mod shared_config;
 pub mod signing;
 pub mod text;
 pub mod time;
@@ -49,6 +50,7 @@ pub use operation::{Auth, Missing, Operation, OperationError};
 pub use params::{Params, ToParam};
 pub use retry::RetryConfig;
 pub use retry_quota::RetryQuota;
+pub use shared_config::{SharedConfig, SharedConfigBuilder};
 pub use signing::SignatureVersion;
 
 /// The version of this runtime, as sent in the `User-Agent` header.
