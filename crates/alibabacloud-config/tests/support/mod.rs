@@ -145,6 +145,8 @@ pub struct StsState {
     pub delay: Mutex<Duration>,
     pub calls: Mutex<Vec<StsCall>>,
     pub count: AtomicU32,
+    /// Every request received, answered or refused.
+    pub requests: AtomicU32,
 }
 
 /// A fake STS on loopback: verifies `AssumeRole`'s V3 signature against the known keys,
@@ -169,6 +171,7 @@ impl FakeSts {
             delay: Mutex::new(Duration::ZERO),
             calls: Mutex::new(Vec::new()),
             count: AtomicU32::new(0),
+            requests: AtomicU32::new(0),
         });
         let router = axum::Router::new()
             .fallback(sts_handler)
@@ -185,6 +188,11 @@ impl FakeSts {
 
     pub fn calls(&self) -> Vec<StsCall> {
         self.state.calls.lock().unwrap().clone()
+    }
+
+    /// Requests received so far, refused ones included.
+    pub fn requests(&self) -> u32 {
+        self.state.requests.load(Ordering::SeqCst)
     }
 
     /// Successful answers so far.
@@ -333,6 +341,7 @@ async fn sts_handler(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    state.requests.fetch_add(1, Ordering::SeqCst);
     let delay = *state.delay.lock().unwrap();
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
