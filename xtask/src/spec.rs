@@ -74,6 +74,10 @@ pub struct EndpointsSpec {
 pub struct ErrorSpec {
     /// The code.
     pub code: String,
+    /// The variant name, when the code's own collides with another code's after case
+    /// conversion (`InvalidVpc.NotFound` beside `InvalidVPC.NotFound`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
     /// Its HTTP status.
     pub http_status: u16,
     /// What it means.
@@ -232,6 +236,10 @@ pub struct FieldSpec {
     /// The Rust type name of the structure or enum generated for this field (hand-written).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<String>,
+    /// The Rust field name, when the wire name's snake case collides with a sibling's
+    /// (`key` beside `Key`). The importer sets it by rule; a hand-written one is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust_name: Option<String>,
     /// What it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

@@ -300,7 +300,7 @@ pub const CASES: &[crate::harness::Case] = &[
     },
     crate::harness::Case {
         action: "ListCert",
-        response: "{\n  \"CertList\": [\n    {\n      \"AfterDate\": 1634283958000,\n      \"BeforeDate\": 1665819958000,\n      \"CertType\": \"CERT\",\n      \"CommonName\": \"aliyun.alibaba.com\",\n      \"ExistPrivateKey\": \"** redacted **\",\n      \"Identifier\": \"14dcc8afc7578e\",\n      \"Issuer\": \"mySSL\",\n      \"Sans\": \"*.alibaba.com,aliyun.alibaba.com\",\n      \"SourceType\": \"aliyun\",\n      \"Status\": \"ISSUE\",\n      \"WhId\": 2,\n      \"WhInstanceId\": \"test_whInstanceId\"\n    }\n  ],\n  \"CurrentPage\": 1,\n  \"RequestId\": \"15C66C7B-671A-4297-9187-2C4477247A74\",\n  \"ShowSize\": 50,\n  \"TotalCount\": 10\n}",
+        response: "{\n  \"CertList\": [\n    {\n      \"AfterDate\": 1634283958000,\n      \"BeforeDate\": 1665819958000,\n      \"CertType\": \"CERT\",\n      \"CommonName\": \"aliyun.alibaba.com\",\n      \"ExistPrivateKey\": false,\n      \"Identifier\": \"14dcc8afc7578e\",\n      \"Issuer\": \"mySSL\",\n      \"Sans\": \"*.alibaba.com,aliyun.alibaba.com\",\n      \"SourceType\": \"aliyun\",\n      \"Status\": \"ISSUE\",\n      \"WhId\": 2,\n      \"WhInstanceId\": \"test_whInstanceId\"\n    }\n  ],\n  \"CurrentPage\": 1,\n  \"RequestId\": \"15C66C7B-671A-4297-9187-2C4477247A74\",\n  \"ShowSize\": 50,\n  \"TotalCount\": 10\n}",
         response_from_demo: true,
         anonymous: false,
     },
@@ -342,7 +342,7 @@ pub const CASES: &[crate::harness::Case] = &[
     },
     crate::harness::Case {
         action: "ListCsr",
-        response: "{\n  \"CsrList\": [\n    {\n      \"Algorithm\": \"RSA\",\n      \"CommonName\": \"example.com\",\n      \"CorpName\": \"北京CSR科技有限公司\",\n      \"CountryCode\": \"CN\",\n      \"CsrId\": 3454,\n      \"Department\": \"IT\",\n      \"HasPrivateKey\": \"** redacted **\",\n      \"KeySha2\": \"1234\",\n      \"KeySize\": 2048,\n      \"Locality\": \"Beijing\",\n      \"Name\": \"test_name\",\n      \"Province\": \"Beijing\",\n      \"Sans\": \"www.aliyundoc.com,www.example.com\"\n    }\n  ],\n  \"CurrentPage\": 1,\n  \"RequestId\": \"E865F6AD-0294-4A24-A58B-DAC6BE2BDD20\",\n  \"ShowSize\": 10,\n  \"TotalCount\": 10\n}",
+        response: "{\n  \"CsrList\": [\n    {\n      \"Algorithm\": \"RSA\",\n      \"CommonName\": \"example.com\",\n      \"CorpName\": \"北京CSR科技有限公司\",\n      \"CountryCode\": \"CN\",\n      \"CsrId\": 3454,\n      \"Department\": \"IT\",\n      \"HasPrivateKey\": true,\n      \"KeySha2\": \"1234\",\n      \"KeySize\": 2048,\n      \"Locality\": \"Beijing\",\n      \"Name\": \"test_name\",\n      \"Province\": \"Beijing\",\n      \"Sans\": \"www.aliyundoc.com,www.example.com\"\n    }\n  ],\n  \"CurrentPage\": 1,\n  \"RequestId\": \"E865F6AD-0294-4A24-A58B-DAC6BE2BDD20\",\n  \"ShowSize\": 10,\n  \"TotalCount\": 10\n}",
         response_from_demo: true,
         anonymous: false,
     },
@@ -2319,7 +2319,7 @@ async fn list_cert(
         .map_err(|e| e.to_string())?;
     let output = client.list_cert().send().await.map_err(|e| e.to_string())?;
     let expected: ListCertOutput = ::serde_json::from_str(
-            "{\n  \"CertList\": [\n    {\n      \"AfterDate\": 1634283958000,\n      \"BeforeDate\": 1665819958000,\n      \"CertType\": \"CERT\",\n      \"CommonName\": \"aliyun.alibaba.com\",\n      \"ExistPrivateKey\": \"** redacted **\",\n      \"Identifier\": \"14dcc8afc7578e\",\n      \"Issuer\": \"mySSL\",\n      \"Sans\": \"*.alibaba.com,aliyun.alibaba.com\",\n      \"SourceType\": \"aliyun\",\n      \"Status\": \"ISSUE\",\n      \"WhId\": 2,\n      \"WhInstanceId\": \"test_whInstanceId\"\n    }\n  ],\n  \"CurrentPage\": 1,\n  \"RequestId\": \"15C66C7B-671A-4297-9187-2C4477247A74\",\n  \"ShowSize\": 50,\n  \"TotalCount\": 10\n}",
+            "{\n  \"CertList\": [\n    {\n      \"AfterDate\": 1634283958000,\n      \"BeforeDate\": 1665819958000,\n      \"CertType\": \"CERT\",\n      \"CommonName\": \"aliyun.alibaba.com\",\n      \"ExistPrivateKey\": false,\n      \"Identifier\": \"14dcc8afc7578e\",\n      \"Issuer\": \"mySSL\",\n      \"Sans\": \"*.alibaba.com,aliyun.alibaba.com\",\n      \"SourceType\": \"aliyun\",\n      \"Status\": \"ISSUE\",\n      \"WhId\": 2,\n      \"WhInstanceId\": \"test_whInstanceId\"\n    }\n  ],\n  \"CurrentPage\": 1,\n  \"RequestId\": \"15C66C7B-671A-4297-9187-2C4477247A74\",\n  \"ShowSize\": 50,\n  \"TotalCount\": 10\n}",
         )
         .map_err(|e| ::std::format!("the response does not decode: {e}"))?;
     ::std::result::Result::Ok(crate::harness::Outcome {
@@ -2485,7 +2485,7 @@ async fn list_csr(
         .map_err(|e| e.to_string())?;
     let output = client.list_csr().send().await.map_err(|e| e.to_string())?;
     let expected: ListCsrOutput = ::serde_json::from_str(
-            "{\n  \"CsrList\": [\n    {\n      \"Algorithm\": \"RSA\",\n      \"CommonName\": \"example.com\",\n      \"CorpName\": \"北京CSR科技有限公司\",\n      \"CountryCode\": \"CN\",\n      \"CsrId\": 3454,\n      \"Department\": \"IT\",\n      \"HasPrivateKey\": \"** redacted **\",\n      \"KeySha2\": \"1234\",\n      \"KeySize\": 2048,\n      \"Locality\": \"Beijing\",\n      \"Name\": \"test_name\",\n      \"Province\": \"Beijing\",\n      \"Sans\": \"www.aliyundoc.com,www.example.com\"\n    }\n  ],\n  \"CurrentPage\": 1,\n  \"RequestId\": \"E865F6AD-0294-4A24-A58B-DAC6BE2BDD20\",\n  \"ShowSize\": 10,\n  \"TotalCount\": 10\n}",
+            "{\n  \"CsrList\": [\n    {\n      \"Algorithm\": \"RSA\",\n      \"CommonName\": \"example.com\",\n      \"CorpName\": \"北京CSR科技有限公司\",\n      \"CountryCode\": \"CN\",\n      \"CsrId\": 3454,\n      \"Department\": \"IT\",\n      \"HasPrivateKey\": true,\n      \"KeySha2\": \"1234\",\n      \"KeySize\": 2048,\n      \"Locality\": \"Beijing\",\n      \"Name\": \"test_name\",\n      \"Province\": \"Beijing\",\n      \"Sans\": \"www.aliyundoc.com,www.example.com\"\n    }\n  ],\n  \"CurrentPage\": 1,\n  \"RequestId\": \"E865F6AD-0294-4A24-A58B-DAC6BE2BDD20\",\n  \"ShowSize\": 10,\n  \"TotalCount\": 10\n}",
         )
         .map_err(|e| ::std::format!("the response does not decode: {e}"))?;
     ::std::result::Result::Ok(crate::harness::Outcome {

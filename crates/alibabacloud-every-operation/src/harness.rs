@@ -18,8 +18,12 @@ pub struct Product {
     /// Calls an action of this product; `None` for an unknown action.
     pub call: fn(&str, Target) -> Option<CallFuture>,
     /// The product crate's `decode_output`: decodes a body as an action's output.
-    pub decode: fn(&str, &[u8]) -> Option<Result<(), serde_json::Error>>,
+    pub decode: DecodeOutput,
 }
+
+/// A product crate's `decode_output`: `None` for an unknown action, otherwise whether the body
+/// decodes as that action's output.
+pub type DecodeOutput = fn(&str, &[u8]) -> Option<Result<(), serde_json::Error>>;
 
 /// One operation.
 #[derive(Debug, Clone, Copy)]

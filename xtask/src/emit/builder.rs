@@ -36,7 +36,7 @@ pub fn builder_def(
 ) -> TokenStream {
     let required: Vec<&Field> = op.input.iter().filter(|f| f.required).collect();
     let params: Vec<syn::Ident> = required.iter().map(|f| state_param(f)).collect();
-    let all_ids: Vec<_> = op.input.iter().map(|f| field_ident(&f.wire)).collect();
+    let all_ids: Vec<_> = op.input.iter().map(|f| field_ident(&f.rust)).collect();
     let req_names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
     let doc = doc_lines(&format!(
         "Builds and sends a `{}` call. {}",
@@ -51,7 +51,7 @@ pub fn builder_def(
         }
     ));
     let struct_fields = op.input.iter().map(|f| {
-        let id = field_ident(&f.wire);
+        let id = field_ident(&f.rust);
         if f.required {
             let p = state_param(f);
             quote! { #id: #p, }
@@ -80,7 +80,7 @@ pub fn builder_def(
         quote! { <#(#missing_all),*> }
     };
     let init = op.input.iter().map(|f| {
-        let id = field_ident(&f.wire);
+        let id = field_ident(&f.rust);
         if f.required {
             quote! { #id: ::alibabacloud_runtime::Missing, }
         } else {
@@ -89,7 +89,7 @@ pub fn builder_def(
     });
 
     let setters = op.input.iter().map(|f| {
-        let id = field_ident(&f.wire);
+        let id = field_ident(&f.rust);
         let fdoc = doc_lines(&field_doc(f));
         let (param_ty, conv) = setter_param(&f.ty);
         if f.required {
@@ -232,7 +232,7 @@ fn example_expr(ty: &Ty, example: Option<&str>, structs: &[StructDef]) -> String
                 .fields
                 .iter()
                 .map(|f| {
-                    let id = field_ident(&f.wire).to_string();
+                    let id = field_ident(&f.rust).to_string();
                     if f.required && f.sensitive {
                         format!("{id}: \"<secret>\".into()")
                     } else if f.required {
@@ -280,7 +280,7 @@ pub fn required_call_chain(op: &Operation) -> (String, Vec<String>) {
                 _ if f.sensitive => "\"<secret>\"".to_string(),
                 ty => example_expr(ty, f.example.as_deref(), &op.structs),
             };
-            format!("\n    .{}({e})", field_ident(&f.wire))
+            format!("\n    .{}({e})", field_ident(&f.rust))
         })
         .collect();
     let mut uses: Vec<String> = op

@@ -126,7 +126,7 @@ pub fn product_rs(p: &Product) -> Result<TokenStream, String> {
         };
         let presence = op.output.iter().map(|o| {
             let wire = &o.wire;
-            let id = field_ident(&o.wire);
+            let id = field_ident(&o.rust);
             quote! { (#wire, output.#id.is_some()), }
         });
         fns.push(quote! {

@@ -14,7 +14,7 @@ fn items_access(items: &[Field]) -> TokenStream {
     }
     let mut expr = quote! { output };
     for (i, f) in items.iter().enumerate() {
-        let id = field_ident(&f.wire);
+        let id = field_ident(&f.rust);
         expr = if i == 0 {
             quote! { #expr.#id.as_ref() }
         } else {
@@ -30,7 +30,7 @@ fn take_items(items: &[Field]) -> TokenStream {
     }
     let mut expr = quote! { output };
     for (i, f) in items.iter().enumerate() {
-        let id = field_ident(&f.wire);
+        let id = field_ident(&f.rust);
         expr = if i == 0 {
             quote! { #expr.#id }
         } else {
@@ -91,15 +91,15 @@ pub fn paginator_impl(
         } => {
             let (items, item_ty) = items_or_pages(items, op);
             let items = &items[..];
-            let pn = field_ident(&page_number.wire);
-            let ps = field_ident(&page_size.wire);
+            let pn = field_ident(&page_number.rust);
+            let ps = field_ident(&page_size.rust);
             let item = ty_tokens(&item_ty);
             let set = int_from_i64(page_number, quote! { page });
             let pn_get = widen(page_number, quote! { self.#pn });
             let ps_get = widen(page_size, quote! { self.#ps });
             let total_expr = match total {
                 Some(t) => {
-                    let id = field_ident(&t.wire);
+                    let id = field_ident(&t.rust);
                     widen(t, quote! { output.#id })
                 }
                 None => quote! { ::std::option::Option::None },
@@ -133,8 +133,8 @@ pub fn paginator_impl(
         } => {
             let (items, item_ty) = items_or_pages(items, op);
             let items = &items[..];
-            let it = field_ident(&input_token.wire);
-            let ot = field_ident(&output_token.wire);
+            let it = field_ident(&input_token.rust);
+            let ot = field_ident(&output_token.rust);
             let item = ty_tokens(&item_ty);
             let take = take_items(items);
             quote! {
@@ -176,7 +176,7 @@ pub fn waiters(
     };
     let methods = op.waiters.iter().map(|w| {
         let method = format_ident!("wait_until_{}", crate::naming::snake_case(&w.name));
-        let field = field_ident(&w.field.wire);
+        let field = field_ident(&w.field.rust);
         let value = match &w.field.ty {
             Ty::Enum(_) => quote! { output.#field.as_ref().map(|v| v.as_str()) },
             _ => quote! { output.#field.as_deref() },

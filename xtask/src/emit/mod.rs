@@ -71,7 +71,7 @@ impl DebugField {
     /// The `Debug` view of an IR field.
     pub fn of(f: &crate::ir::Field) -> Self {
         DebugField {
-            ident: crate::naming::field_ident(&f.wire),
+            ident: crate::naming::field_ident(&f.rust),
             sensitive: f.sensitive,
         }
     }

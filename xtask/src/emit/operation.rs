@@ -102,7 +102,7 @@ fn input_struct(
     let fields = op.input.iter().map(|f| {
         let doc = doc_lines(&field_doc(f));
         let deprecated = deprecated_attr(f.deprecated);
-        let id = field_ident(&f.wire);
+        let id = field_ident(&f.rust);
         let ty = ty_tokens(&f.ty);
         if f.required {
             quote! { #doc #deprecated pub #id: #ty, }
@@ -200,7 +200,7 @@ fn input_struct(
 
 /// How one top-level parameter is written into its `Params` list.
 fn param_write(op: &Operation, f: &Field) -> TokenStream {
-    let id = field_ident(&f.wire);
+    let id = field_ident(&f.rust);
     let wire = &f.wire;
     if op.fills_client_token && f.wire == crate::ir::rules::CLIENT_TOKEN {
         // One fresh token per call: `write_*` runs once per call, not per attempt.
@@ -270,15 +270,19 @@ fn error_enum(service: &Service, op: &Operation, error: &syn::Ident) -> TokenStr
         .iter()
         .map(|e| format!("`{}`", e.code))
         .collect();
-    let doc = doc_lines(&format!(
-        "The errors `{}` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as {}, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.",
-        op.name,
+    let platform = if common.is_empty() {
+        "`Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`".to_string()
+    } else {
         common
             .iter()
             .take(4)
             .cloned()
             .collect::<Vec<_>>()
             .join(", ")
+    };
+    let doc = doc_lines(&format!(
+        "The errors `{}` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as {platform}, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.",
+        op.name,
     ));
     let variants = op.errors.iter().map(|e| {
         let id = format_ident!("{}", e.variant);

@@ -28,7 +28,7 @@ pub fn de_attr(f: &Field) -> TokenStream {
 pub fn response_field(f: &Field) -> TokenStream {
     let doc = doc_lines(&field_doc(f));
     let attr = de_attr(f);
-    let id = field_ident(&f.wire);
+    let id = field_ident(&f.rust);
     let ty = ty_tokens(&f.ty);
     let deprecated = deprecated_attr(f.deprecated);
     quote! {
@@ -45,7 +45,7 @@ pub fn time_accessors(fields: &[Field]) -> Vec<TokenStream> {
         .iter()
         .filter(|f| f.epoch_millis)
         .map(|f| {
-            let id = field_ident(&f.wire);
+            let id = field_ident(&f.rust);
             let acc = if f.rust.ends_with("time") {
                 format_ident!("{}_as_system_time", f.rust)
             } else {
@@ -115,7 +115,7 @@ pub fn struct_def(s: &StructDef, all: &[StructDef]) -> TokenStream {
             let fields = s.fields.iter().map(|f| {
                 let doc = doc_lines(&field_doc(f));
                 let deprecated = deprecated_attr(f.deprecated);
-                let id = field_ident(&f.wire);
+                let id = field_ident(&f.rust);
                 let ty = ty_tokens(&f.ty);
                 let wire = &f.wire;
                 if f.required {
@@ -130,7 +130,7 @@ pub fn struct_def(s: &StructDef, all: &[StructDef]) -> TokenStream {
                 }
             });
             let writes = s.fields.iter().map(|f| {
-                let id = field_ident(&f.wire);
+                let id = field_ident(&f.rust);
                 let key = format!("{{key}}.{}", f.wire);
                 quote! { out.write(&::std::format!(#key), &self.#id); }
             });

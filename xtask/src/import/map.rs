@@ -2,6 +2,7 @@
 //! are taken (names, types, formats, required flags, styles, value sets, examples, defaults,
 //! error codes and statuses); descriptions, summaries and messages are never copied.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
@@ -13,10 +14,18 @@ use crate::spec::{
     TypeSpec,
 };
 
-/// `components.schemas`, for `$ref`.
+/// `components.schemas`, for `$ref`, and the notes taken while mapping.
 pub struct Schemas<'a> {
     /// Name → schema node.
     pub by_name: BTreeMap<&'a str, Child<'a>>,
+    /// Facts that could not be used as they are, and what was done instead: never silent.
+    pub notes: RefCell<Vec<Problem>>,
+}
+
+impl Schemas<'_> {
+    fn note(&self, path: impl Into<String>, message: impl Into<String>) {
+        self.notes.borrow_mut().push(Problem::new(path, message));
+    }
 }
 
 const REF_PREFIX: &str = "#/components/schemas/";
@@ -46,11 +55,27 @@ pub fn operation(
     op.object()?;
     let auth = auth(op)?;
     let deprecated = op.opt_bool("deprecated")?.unwrap_or(false);
-    let mut request = Vec::new();
+    let mut request: Vec<FieldSpec> = Vec::new();
     for p in op.array("parameters")? {
-        request.push(parameter(p.node(), schemas)?);
+        let f = parameter(p.node(), schemas)?;
+        // The same parameter listed twice (ECS does this with `RegionId`) is one parameter.
+        if let Some(prev) = request.iter_mut().find(|x| x.name == f.name) {
+            if prev.location != f.location || prev.ty != f.ty {
+                return Err(p.node().problem(format!(
+                    "unsupported duplicate parameter `{}` with another type or location",
+                    f.name
+                )));
+            }
+            prev.required = Some(prev.required == Some(true) || f.required == Some(true));
+            schemas.note(
+                p.path.clone(),
+                format!("`{}` is listed twice; imported once", f.name),
+            );
+            continue;
+        }
+        request.push(f);
     }
-    check_names(op.path(), "parameters", &request)?;
+    name_fields(op.path(), "parameters", &mut request)?;
     let response = response(op, schemas)?;
     let errors = error_codes(op)?;
     Ok(OperationSpec {
@@ -199,6 +224,7 @@ fn field(
         location,
         sensitive: None,
         type_name: None,
+        rust_name: None,
         description: None,
         example,
         default,
@@ -226,10 +252,25 @@ fn schema_shape(
             ));
         };
         let Some(target) = schemas.by_name.get(name) else {
-            return Err(Problem::new(
+            // The shape is unknown: any JSON, said out loud.
+            schemas.note(
                 format!("{}.$ref", s.path()),
-                format!("`$ref` to `{name}`, which `components.schemas` does not define"),
-            ));
+                format!("`$ref` to `{name}`, which `components.schemas` does not define: imported as `any`"),
+            );
+            return Ok(Shape {
+                ty: TypeSpec {
+                    ty: TypeName::Any,
+                    fields: None,
+                    items: None,
+                    values: None,
+                    enum_values: None,
+                    format: None,
+                },
+                example: None,
+                default: None,
+                deprecated: false,
+                required: s.opt_bool("required")?.unwrap_or(false),
+            });
         };
         if seen.iter().any(|n| n == name) {
             return Err(Problem::new(
@@ -304,9 +345,26 @@ fn schema_shape(
         "any" => t.ty = TypeName::Any,
         "array" => {
             t.ty = TypeName::Array;
-            let items = s.need("items")?;
-            let inner = schema_shape(items.node(), schemas, seen)?;
-            t.items = Some(Box::new(inner.ty));
+            match s.get("items") {
+                Some(items) => {
+                    let inner = schema_shape(items.node(), schemas, seen)?;
+                    t.items = Some(Box::new(inner.ty));
+                }
+                None => {
+                    schemas.note(
+                        format!("{}.items", s.path()),
+                        "an array without `items`: its items are imported as `any`",
+                    );
+                    t.items = Some(Box::new(TypeSpec {
+                        ty: TypeName::Any,
+                        fields: None,
+                        items: None,
+                        values: None,
+                        enum_values: None,
+                        format: None,
+                    }));
+                }
+            }
         }
         "object" => {
             let props = s.entries("properties")?;
@@ -345,7 +403,7 @@ fn schema_shape(
                         let shape = schema_shape(p.node(), schemas, seen)?;
                         fields.push(field(name, shape, None, None, false));
                     }
-                    check_names(s.path(), "properties", &fields)?;
+                    name_fields(s.path(), "properties", &mut fields)?;
                     t.fields = Some(fields);
                 }
             }
@@ -391,10 +449,12 @@ fn schema_shape(
     })
 }
 
-/// Names that become the same Rust name after case conversion cannot both be fields.
-fn check_names(path: &str, key: &str, fields: &[FieldSpec]) -> Result<(), Problem> {
-    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
-    for f in fields {
+/// Names that become the same Rust name after case conversion (`Key` and `key`) cannot both
+/// be fields as they are: the later one (in metadata order) gets a `rust_name` with the first
+/// free suffix `_2`, `_3`, … A name without letters or digits is refused.
+fn name_fields(path: &str, key: &str, fields: &mut [FieldSpec]) -> Result<(), Problem> {
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    for f in fields.iter_mut() {
         if !f.name.chars().any(|c| c.is_ascii_alphanumeric()) {
             return Err(Problem::new(
                 format!("{path}.{key}"),
@@ -404,15 +464,15 @@ fn check_names(path: &str, key: &str, fields: &[FieldSpec]) -> Result<(), Proble
                 ),
             ));
         }
-        if let Some(other) = seen.insert(snake_case(&f.name), &f.name) {
-            return Err(Problem::new(
-                format!("{path}.{key}"),
-                format!(
-                    "unsupported names `{other}` and `{}`: they collide after case conversion",
-                    f.name
-                ),
-            ));
+        let base = snake_case(&f.name);
+        if taken.insert(base.clone()) {
+            continue;
         }
+        let mut n = 2;
+        while !taken.insert(format!("{base}_{n}")) {
+            n += 1;
+        }
+        f.rust_name = Some(format!("{base}_{n}"));
     }
     Ok(())
 }
@@ -488,6 +548,7 @@ fn error_codes(op: Node<'_>) -> Result<Vec<ErrorSpec>, Problem> {
             {
                 rows.push(ErrorSpec {
                     code,
+                    variant: None,
                     http_status,
                     description: None,
                 });
@@ -495,10 +556,18 @@ fn error_codes(op: Node<'_>) -> Result<Vec<ErrorSpec>, Problem> {
         }
     }
     rows.sort_by(|a, b| (&a.code, a.http_status).cmp(&(&b.code, b.http_status)));
-    let mut variants: BTreeMap<String, &str> = BTreeMap::new();
-    for r in &rows {
-        let variant = crate::naming::upper_camel(&r.code);
-        if variant.is_empty() {
+    // Codes that become the same variant (`InvalidVpc.NotFound`, `InvalidVPC.NotFound`) get
+    // distinct names: the first in code order keeps it, the others get the first free suffix.
+    let mut variants: BTreeMap<String, String> = BTreeMap::new();
+    let mut by_code: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for r in rows.iter_mut() {
+        if let Some(assigned) = by_code.get(&r.code) {
+            // The same code under another status: the same variant.
+            r.variant = assigned.clone();
+            continue;
+        }
+        let base = crate::naming::upper_camel(&r.code);
+        if base.is_empty() {
             return Err(Problem::new(
                 format!("{}.errorCodes", op.path()),
                 format!(
@@ -507,18 +576,18 @@ fn error_codes(op: Node<'_>) -> Result<Vec<ErrorSpec>, Problem> {
                 ),
             ));
         }
-        match variants.insert(variant.clone(), &r.code) {
-            Some(other) if other != r.code => {
-                return Err(Problem::new(
-                    format!("{}.errorCodes", op.path()),
-                    format!(
-                        "unsupported error codes `{other}` and `{}`: both become the variant `{variant}`",
-                        r.code
-                    ),
-                ));
+        if variants.contains_key(&base) {
+            let mut n = 2;
+            while variants.contains_key(&format!("{base}{n}")) {
+                n += 1;
             }
-            _ => {}
+            let name = format!("{base}{n}");
+            variants.insert(name.clone(), r.code.clone());
+            r.variant = Some(name);
+        } else {
+            variants.insert(base, r.code.clone());
         }
+        by_code.insert(r.code.clone(), r.variant.clone());
     }
     Ok(rows)
 }

@@ -25,6 +25,8 @@ pub const HAND_WRITTEN_KEYS: &[&str] = &[
     "pagination",
     "sensitive",
     "type_name",
+    "rust_name",
+    "variant",
 ];
 
 /// Keys whose values are arrays of named elements or nested shapes to merge into.

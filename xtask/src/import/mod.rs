@@ -160,13 +160,17 @@ pub fn read_metadata(text: &str, folder: Option<&str>) -> Result<Imported, Probl
             Some(c) => c.node().entries("schemas")?.into_iter().collect(),
             None => BTreeMap::new(),
         },
+        notes: Default::default(),
     };
     let mut operations = BTreeMap::new();
     let mut refused = BTreeMap::new();
     let mut notes = Vec::new();
     let apis = root.need("apis")?;
     for (action, op) in apis.node().entries_of()? {
-        match map::operation(action, op.node(), &schemas) {
+        let mapped = map::operation(action, op.node(), &schemas);
+        // Notes are kept for refused operations too: they explain what was seen on the way.
+        notes.extend(std::mem::take(&mut *schemas.notes.borrow_mut()));
+        match mapped {
             Ok(mut spec) => {
                 if op.node().get("responseDemo").is_some() && spec.response.example.is_none() {
                     notes.push(Problem::new(

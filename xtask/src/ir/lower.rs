@@ -160,8 +160,19 @@ fn lower_errors(
     let mut out: Vec<ErrorCode> = Vec::new();
     let mut variants: BTreeMap<String, String> = BTreeMap::new();
     for (i, e) in rows.iter().enumerate() {
-        let variant = upper_camel(&e.code);
         let p = format!("{path}[{i}].code");
+        if let Some(v) = e
+            .variant
+            .as_deref()
+            .filter(|v| v.is_empty() || upper_camel(v) != *v)
+        {
+            ctx.err(
+                format!("{path}[{i}].variant"),
+                format!("`{v}` is not an UpperCamelCase variant name"),
+            );
+            continue;
+        }
+        let variant = e.variant.clone().unwrap_or_else(|| upper_camel(&e.code));
         if e.code.trim().is_empty() {
             ctx.err(&p, "the error code is empty");
             continue;
@@ -438,7 +449,18 @@ fn lower_fields(
             ctx.err(format!("{p}.name"), format!("duplicate field `{}`", f.name));
             continue;
         }
-        let rust = snake_case(&f.name);
+        if let Some(r) = f
+            .rust_name
+            .as_deref()
+            .filter(|r| r.is_empty() || snake_case(r) != *r)
+        {
+            ctx.err(
+                format!("{p}.rust_name"),
+                format!("`{r}` is not a snake_case field name"),
+            );
+            continue;
+        }
+        let rust = f.rust_name.clone().unwrap_or_else(|| snake_case(&f.name));
         if let Some(other) = rusts.insert(rust.clone(), &f.name) {
             ctx.err(
                 format!("{p}.name"),
@@ -514,9 +536,10 @@ fn lower_fields(
             epoch_millis: f.format == Some(Format::EpochMillis),
             deprecated: f.deprecated,
             location: f.location.unwrap_or(Location::Query),
+            // Only text can be a secret: `ExistPrivateKey` is a boolean about one.
             sensitive: f
                 .sensitive
-                .unwrap_or_else(|| rules::sensitive_by_rule(&f.name)),
+                .unwrap_or_else(|| f.ty == TypeName::String && rules::sensitive_by_rule(&f.name)),
             format_note: match f.format {
                 Some(Format::Iso8601) => Some("an ISO 8601 time"),
                 Some(Format::Byte) => Some("Base64 text"),

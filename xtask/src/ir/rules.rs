@@ -48,7 +48,9 @@ pub const NOT_SENSITIVE: &[&str] = &[
     "clienttoken",
 ];
 
-/// Whether a field is a secret, when its spec does not say: its name ends with one of
+/// Whether a field is a secret, when its spec does not say. Only string fields are candidates
+/// (the IR checks the type: `ExistPrivateKey` is a boolean about a key, not a key); then its
+/// name ends with one of
 /// [`SENSITIVE_SUFFIXES`] and is not one of [`NOT_SENSITIVE`]. A suffix rule keeps
 /// `SecretName`, `MinimumPasswordLength`, `HttpTokens`, `NextToken` and `ClientToken` out
 /// by construction; the exclusion list states the intent.

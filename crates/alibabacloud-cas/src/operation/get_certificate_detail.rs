@@ -34,7 +34,7 @@ impl ::alibabacloud_runtime::Operation for GetCertificateDetailInput {
     }
 }
 /// The decoded answer of `GetCertificateDetail`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCertificateDetailOutput {
     /// Wire name `Algorithm`: string.
@@ -90,7 +90,7 @@ pub struct GetCertificateDetailOutput {
     /// Wire name `Domain`: string.
     #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// Wire name `ExistPrivateKey`: boolean, secret (redacted in `Debug`). Documented values: `true`, `false`.
+    /// Wire name `ExistPrivateKey`: boolean. Documented values: `true`, `false`.
     #[serde(
         rename = "ExistPrivateKey",
         default,
@@ -148,37 +148,6 @@ pub struct GetCertificateDetailOutput {
     pub using_product_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-}
-impl ::std::fmt::Debug for GetCertificateDetailOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetCertificateDetailOutput")
-            .field("algorithm", &self.algorithm)
-            .field("cert_identifier", &self.cert_identifier)
-            .field("certificate_chain_list", &self.certificate_chain_list)
-            .field("certificate_id", &self.certificate_id)
-            .field("certificate_name", &self.certificate_name)
-            .field("certificate_source", &self.certificate_source)
-            .field("certificate_status", &self.certificate_status)
-            .field("common_name", &self.common_name)
-            .field("company_id", &self.company_id)
-            .field("contact_id", &self.contact_id)
-            .field("csr", &self.csr)
-            .field("deployment_desc", &self.deployment_desc)
-            .field("domain", &self.domain)
-            .field("exist_private_key", &::std::format_args!("** redacted **"))
-            .field("finger_print", &self.finger_print)
-            .field("instance_id", &self.instance_id)
-            .field("issuer", &self.issuer)
-            .field("key_size", &self.key_size)
-            .field("not_after", &self.not_after)
-            .field("not_before", &self.not_before)
-            .field("request_id", &self.request_id)
-            .field("serial", &self.serial)
-            .field("subject_alternative_names", &self.subject_alternative_names)
-            .field("tags", &self.tags)
-            .field("using_product_list", &self.using_product_list)
-            .finish()
-    }
 }
 /// A structure of the operation, at `response.fields[2].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]

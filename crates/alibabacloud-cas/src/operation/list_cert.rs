@@ -78,7 +78,7 @@ impl ::alibabacloud_runtime::Operation for ListCertInput {
 ///       "BeforeDate": 1665819958000,
 ///       "CertType": "CERT",
 ///       "CommonName": "aliyun.alibaba.com",
-///       "ExistPrivateKey": "** redacted **",
+///       "ExistPrivateKey": false,
 ///       "Identifier": "14dcc8afc7578e",
 ///       "Issuer": "mySSL",
 ///       "Sans": "*.alibaba.com,aliyun.alibaba.com",
@@ -128,7 +128,7 @@ pub struct ListCertOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CertListItem {
     /// Wire name `AfterDate`: 64-bit integer. Example: `1634283958000`. Milliseconds since the Unix epoch.
@@ -154,7 +154,7 @@ pub struct CertListItem {
     /// Wire name `CommonName`: string. Example: `aliyun.alibaba.com`.
     #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `ExistPrivateKey`: boolean, secret (redacted in `Debug`). Documented values: `true`, `false`.
+    /// Wire name `ExistPrivateKey`: boolean. Documented values: `true`, `false`. Example: `false`.
     #[serde(
         rename = "ExistPrivateKey",
         default,
@@ -192,27 +192,6 @@ pub struct CertListItem {
     /// Wire name `WhInstanceId`: string. Example: `test_whInstanceId`.
     #[serde(rename = "WhInstanceId", default)]
     pub wh_instance_id: ::std::option::Option<::std::string::String>,
-}
-impl ::std::fmt::Debug for CertListItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CertListItem")
-            .field("after_date", &self.after_date)
-            .field("algorithm", &self.algorithm)
-            .field("before_date", &self.before_date)
-            .field("cert_type", &self.cert_type)
-            .field("common_name", &self.common_name)
-            .field("exist_private_key", &::std::format_args!("** redacted **"))
-            .field("identifier", &self.identifier)
-            .field("issuer", &self.issuer)
-            .field("sans", &self.sans)
-            .field("serial_no", &self.serial_no)
-            .field("sign_algorithm", &self.sign_algorithm)
-            .field("source_type", &self.source_type)
-            .field("status", &self.status)
-            .field("wh_id", &self.wh_id)
-            .field("wh_instance_id", &self.wh_instance_id)
-            .finish()
-    }
 }
 impl CertListItem {
     /// `AfterDate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.

@@ -98,7 +98,7 @@ pub struct ListCertificatesOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CertificateListItem {
     /// Wire name `Algorithm`: [`Algorithm`].
@@ -128,7 +128,7 @@ pub struct CertificateListItem {
     /// Wire name `Domain`: string.
     #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// Wire name `ExistPrivateKey`: boolean, secret (redacted in `Debug`). Documented values: `true`, `false`.
+    /// Wire name `ExistPrivateKey`: boolean. Documented values: `true`, `false`.
     #[serde(
         rename = "ExistPrivateKey",
         default,
@@ -178,31 +178,6 @@ pub struct CertificateListItem {
     pub using_product_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-}
-impl ::std::fmt::Debug for CertificateListItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CertificateListItem")
-            .field("algorithm", &self.algorithm)
-            .field("cert_identifier", &self.cert_identifier)
-            .field("certificate_id", &self.certificate_id)
-            .field("certificate_name", &self.certificate_name)
-            .field("certificate_source", &self.certificate_source)
-            .field("certificate_status", &self.certificate_status)
-            .field("common_name", &self.common_name)
-            .field("deployment_desc", &self.deployment_desc)
-            .field("domain", &self.domain)
-            .field("exist_private_key", &::std::format_args!("** redacted **"))
-            .field("finger_print", &self.finger_print)
-            .field("instance_id", &self.instance_id)
-            .field("issuer", &self.issuer)
-            .field("key_size", &self.key_size)
-            .field("not_after", &self.not_after)
-            .field("not_before", &self.not_before)
-            .field("serial", &self.serial)
-            .field("subject_alternative_names", &self.subject_alternative_names)
-            .field("using_product_list", &self.using_product_list)
-            .finish()
-    }
 }
 /// The documented values of `request[1]`: `issued`, `revoked`, `willExpire`, `expired`.
 ///

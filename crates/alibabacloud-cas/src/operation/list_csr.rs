@@ -60,7 +60,7 @@ impl ::alibabacloud_runtime::Operation for ListCsrInput {
 ///       "CountryCode": "CN",
 ///       "CsrId": 3454,
 ///       "Department": "IT",
-///       "HasPrivateKey": "** redacted **",
+///       "HasPrivateKey": true,
 ///       "KeySha2": "1234",
 ///       "KeySize": 2048,
 ///       "Locality": "Beijing",
@@ -109,7 +109,7 @@ pub struct ListCsrOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CsrListItem {
     /// Wire name `Algorithm`: string. Example: `RSA`.
@@ -134,7 +134,7 @@ pub struct CsrListItem {
     /// Wire name `Department`: string. Example: `IT`.
     #[serde(rename = "Department", default)]
     pub department: ::std::option::Option<::std::string::String>,
-    /// Wire name `HasPrivateKey`: boolean, secret (redacted in `Debug`).
+    /// Wire name `HasPrivateKey`: boolean. Example: `true`.
     #[serde(
         rename = "HasPrivateKey",
         default,
@@ -163,25 +163,6 @@ pub struct CsrListItem {
     /// Wire name `Sans`: string. Example: `www.example.com,www.aliyundoc.com`.
     #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::string::String>,
-}
-impl ::std::fmt::Debug for CsrListItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CsrListItem")
-            .field("algorithm", &self.algorithm)
-            .field("common_name", &self.common_name)
-            .field("corp_name", &self.corp_name)
-            .field("country_code", &self.country_code)
-            .field("csr_id", &self.csr_id)
-            .field("department", &self.department)
-            .field("has_private_key", &::std::format_args!("** redacted **"))
-            .field("key_sha2", &self.key_sha2)
-            .field("key_size", &self.key_size)
-            .field("locality", &self.locality)
-            .field("name", &self.name)
-            .field("province", &self.province)
-            .field("sans", &self.sans)
-            .finish()
-    }
 }
 /// The errors `ListCsr` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -157,7 +157,7 @@ pub struct SamlAssertionInfo {
     #[serde(rename = "SubjectType", default)]
     pub subject_type: ::std::option::Option<::std::string::String>,
 }
-/// The errors `AssumeRoleWithSAML` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as , and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
+/// The errors `AssumeRoleWithSAML` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AssumeRoleWithSAMLError {

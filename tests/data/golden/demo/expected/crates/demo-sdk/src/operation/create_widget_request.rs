@@ -5,45 +5,43 @@
 //! The name ends in `Request`, as some real actions do.
 //!
 //! Call it with [`Client::create_widget_request`](crate::Client::create_widget_request). It is not idempotent: the SDK re-sends it only when the service provably did not execute it.
+#![allow(deprecated)]
 /// The parameters of `CreateWidgetRequest`. Build it with the builder that [`Client::create_widget_request`](crate::Client::create_widget_request) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWidgetRequestInput {
     /// The widget's name.
     ///
-    /// Wire name `Name`, string, required. Example: `my-widget`.
+    /// Wire name `Name`: string, required. Example: `my-widget`.
     pub name: ::std::string::String,
     /// The widget kind.
     ///
-    /// Wire name `Type`, [`Type`], required. The service's default: `basic`.
+    /// Wire name `Type`: [`Type`], required. The service's default: `basic`.
     pub r#type: Type,
     /// Tags, sent as `Tag.N.Key` and `Tag.N.Value`.
     ///
-    /// Wire name `Tag`, list of [`TagItem`].
+    /// Wire name `Tag`: list of [`TagItem`].
     pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
     /// A list of scalars.
     ///
-    /// Wire name `Domains`, list of string.
+    /// Wire name `Domains`: list of string.
     pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// A list of integers.
     ///
-    /// Wire name `Ports`, list of 32-bit integer.
+    /// Wire name `Ports`: list of 32-bit integer.
     pub ports: ::std::option::Option<::std::vec::Vec<i32>>,
     /// Sent as one JSON string.
     ///
-    /// Wire name `Settings`, [`Settings`], sent as one JSON string.
+    /// Wire name `Settings`: [`Settings`], sent as one JSON string.
     pub settings: ::std::option::Option<Settings>,
-    /// The `Labels` field.
-    ///
-    /// Wire name `Labels`, map of string to string.
+    /// Wire name `Labels`: map of string to string.
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// The `DryRun` field.
-    ///
-    /// Wire name `DryRun`, boolean.
+    /// Wire name `DryRun`: boolean.
     ///
     /// **Deprecated** by the service.
+    #[deprecated(note = "deprecated by the service")]
     pub dry_run: ::std::option::Option<bool>,
 }
 impl ::alibabacloud_runtime::Operation for CreateWidgetRequestInput {
@@ -84,14 +82,10 @@ impl ::alibabacloud_runtime::Operation for CreateWidgetRequestInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateWidgetRequestOutput {
-    /// The `RequestId` field.
-    ///
-    /// Wire name `RequestId`, string. Example: `0A1B2C3D-0000`.
+    /// Wire name `RequestId`: string. Example: `0A1B2C3D-0000`.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `WidgetId` field.
-    ///
-    /// Wire name `WidgetId`, 64-bit integer. Example: `12345`.
+    /// Wire name `WidgetId`: 64-bit integer. Example: `12345`.
     #[serde(
         rename = "WidgetId",
         default,
@@ -100,26 +94,20 @@ pub struct CreateWidgetRequestOutput {
     pub widget_id: ::std::option::Option<i64>,
     /// A nested object in the response.
     ///
-    /// Wire name `Owner`, [`Owner`].
+    /// Wire name `Owner`: [`Owner`].
     #[serde(rename = "Owner", default)]
     pub owner: ::std::option::Option<Owner>,
-    /// The `Certificate` field.
-    ///
-    /// Wire name `Certificate`, [`Certificate`].
+    /// Wire name `Certificate`: [`Certificate`].
     #[serde(rename = "Certificate", default)]
     pub certificate: ::std::option::Option<Certificate>,
 }
 /// A structure of the operation, at `request[2].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct TagItem {
-    /// The `Key` field.
-    ///
-    /// Wire name `Key`, string, required.
+    /// Wire name `Key`: string, required.
     #[serde(rename = "Key")]
     pub key: ::std::string::String,
-    /// The `Value` field.
-    ///
-    /// Wire name `Value`, string.
+    /// Wire name `Value`: string.
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -132,14 +120,10 @@ impl ::alibabacloud_runtime::ToParam for TagItem {
 /// A structure of the operation, at `request[5]` in its spec.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Settings {
-    /// The `Color` field.
-    ///
-    /// Wire name `Color`, string.
+    /// Wire name `Color`: string.
     #[serde(rename = "Color", skip_serializing_if = "::std::option::Option::is_none")]
     pub color: ::std::option::Option<::std::string::String>,
-    /// The `Weight` field.
-    ///
-    /// Wire name `Weight`, number.
+    /// Wire name `Weight`: number.
     #[serde(rename = "Weight", skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f64>,
 }
@@ -153,14 +137,10 @@ impl ::alibabacloud_runtime::ToParam for Settings {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Address {
-    /// The `City` field.
-    ///
-    /// Wire name `City`, string.
+    /// Wire name `City`: string.
     #[serde(rename = "City", default)]
     pub city: ::std::option::Option<::std::string::String>,
-    /// The `Zip` field.
-    ///
-    /// Wire name `Zip`, 32-bit integer.
+    /// Wire name `Zip`: 32-bit integer.
     #[serde(
         rename = "Zip",
         default,
@@ -172,23 +152,17 @@ pub struct Address {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Owner {
-    /// The `UserId` field.
-    ///
-    /// Wire name `UserId`, 64-bit integer.
+    /// Wire name `UserId`: 64-bit integer.
     #[serde(
         rename = "UserId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub user_id: ::std::option::Option<i64>,
-    /// The `FingerPrint` field.
-    ///
-    /// Wire name `FingerPrint`, string.
+    /// Wire name `FingerPrint`: string.
     #[serde(rename = "FingerPrint", default)]
     pub finger_print: ::std::option::Option<::std::string::String>,
-    /// The `Address` field.
-    ///
-    /// Wire name `Address`, [`Address`].
+    /// Wire name `Address`: [`Address`].
     #[serde(rename = "Address", default)]
     pub address: ::std::option::Option<Address>,
 }
@@ -196,14 +170,10 @@ pub struct Owner {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Certificate {
-    /// The `Fingerprint` field.
-    ///
-    /// Wire name `Fingerprint`, string.
+    /// Wire name `Fingerprint`: string.
     #[serde(rename = "Fingerprint", default)]
     pub fingerprint: ::std::option::Option<::std::string::String>,
-    /// The `Type` field.
-    ///
-    /// Wire name `Type`, string.
+    /// Wire name `Type`: string.
     #[serde(rename = "Type", default)]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
@@ -396,7 +366,7 @@ impl CreateWidgetRequestBuilder<
 impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
     /// The widget's name.
     ///
-    /// Wire name `Name`, string, required. Example: `my-widget`.
+    /// Wire name `Name`: string, required. Example: `my-widget`.
     pub fn name(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -416,7 +386,7 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
     }
     /// The widget kind.
     ///
-    /// Wire name `Type`, [`Type`], required. The service's default: `basic`.
+    /// Wire name `Type`: [`Type`], required. The service's default: `basic`.
     pub fn r#type(
         self,
         value: impl ::std::convert::Into<Type>,
@@ -436,7 +406,7 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
     }
     /// Tags, sent as `Tag.N.Key` and `Tag.N.Value`.
     ///
-    /// Wire name `Tag`, list of [`TagItem`].
+    /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
         self.tag = ::std::option::Option::Some(value);
         self
@@ -451,7 +421,7 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
     }
     /// A list of scalars.
     ///
-    /// Wire name `Domains`, list of string.
+    /// Wire name `Domains`: list of string.
     pub fn domains(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.domains = ::std::option::Option::Some(value);
         self
@@ -466,7 +436,7 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
     }
     /// A list of integers.
     ///
-    /// Wire name `Ports`, list of 32-bit integer.
+    /// Wire name `Ports`: list of 32-bit integer.
     pub fn ports(mut self, value: ::std::vec::Vec<i32>) -> Self {
         self.ports = ::std::option::Option::Some(value);
         self
@@ -481,7 +451,7 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
     }
     /// Sent as one JSON string.
     ///
-    /// Wire name `Settings`, [`Settings`], sent as one JSON string.
+    /// Wire name `Settings`: [`Settings`], sent as one JSON string.
     pub fn settings(mut self, value: Settings) -> Self {
         self.settings = ::std::option::Option::Some(value);
         self
@@ -491,9 +461,7 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
         self.settings = value;
         self
     }
-    /// The `Labels` field.
-    ///
-    /// Wire name `Labels`, map of string to string.
+    /// Wire name `Labels`: map of string to string.
     pub fn labels(
         mut self,
         value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -511,9 +479,7 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
         self.labels = value;
         self
     }
-    /// The `DryRun` field.
-    ///
-    /// Wire name `DryRun`, boolean.
+    /// Wire name `DryRun`: boolean.
     ///
     /// **Deprecated** by the service.
     pub fn dry_run(mut self, value: bool) -> Self {

@@ -3,13 +3,12 @@
 //! Reports the state of a widget.
 //!
 //! Call it with [`Client::describe_widget_state`](crate::Client::describe_widget_state). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `DescribeWidgetState`. Build it with the builder that [`Client::describe_widget_state`](crate::Client::describe_widget_state) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DescribeWidgetStateInput {
-    /// The `WidgetId` field.
-    ///
-    /// Wire name `WidgetId`, 64-bit integer, required. Example: `12345`.
+    /// Wire name `WidgetId`: 64-bit integer, required. Example: `12345`.
     pub widget_id: i64,
 }
 impl ::alibabacloud_runtime::Operation for DescribeWidgetStateInput {
@@ -34,28 +33,22 @@ impl ::alibabacloud_runtime::Operation for DescribeWidgetStateInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeWidgetStateOutput {
-    /// The `RequestId` field.
-    ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The widget's state.
     ///
-    /// Wire name `Status`, [`Status`].
+    /// Wire name `Status`: [`Status`].
     #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
-    /// The `UpdateTime` field.
-    ///
-    /// Wire name `UpdateTime`, 64-bit integer. Milliseconds since the Unix epoch.
+    /// Wire name `UpdateTime`: 64-bit integer. Milliseconds since the Unix epoch.
     #[serde(
         rename = "UpdateTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub update_time: ::std::option::Option<i64>,
-    /// The `Fingerprint` field.
-    ///
-    /// Wire name `Fingerprint`, string.
+    /// Wire name `Fingerprint`: string.
     #[serde(rename = "Fingerprint", default)]
     pub fingerprint: ::std::option::Option<::std::string::String>,
 }
@@ -205,9 +198,7 @@ impl DescribeWidgetStateBuilder<::alibabacloud_runtime::Missing> {
     }
 }
 impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
-    /// The `WidgetId` field.
-    ///
-    /// Wire name `WidgetId`, 64-bit integer, required. Example: `12345`.
+    /// Wire name `WidgetId`: 64-bit integer, required. Example: `12345`.
     pub fn widget_id(self, value: i64) -> DescribeWidgetStateBuilder<i64> {
         DescribeWidgetStateBuilder {
             _client: self._client,

@@ -3,21 +3,16 @@
 //! Lists widgets, one page at a time.
 //!
 //! Call it with [`Client::list_widgets`](crate::Client::list_widgets). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `ListWidgets`. Build it with the builder that [`Client::list_widgets`](crate::Client::list_widgets) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListWidgetsInput {
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer. The service's default: `1`.
+    /// Wire name `CurrentPage`: 32-bit integer. The service's default: `1`.
     pub current_page: ::std::option::Option<i32>,
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 32-bit integer. The service's default: `50`.
+    /// Wire name `ShowSize`: 32-bit integer. The service's default: `50`.
     pub show_size: ::std::option::Option<i32>,
-    /// The `Keyword` field.
-    ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string.
     pub keyword: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for ListWidgetsInput {
@@ -42,23 +37,17 @@ impl ::alibabacloud_runtime::Operation for ListWidgetsInput {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListWidgetsOutput {
-    /// The `RequestId` field.
-    ///
-    /// Wire name `RequestId`, string.
+    /// Wire name `RequestId`: string.
     #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 32-bit integer.
+    /// Wire name `TotalCount`: 32-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub total_count: ::std::option::Option<i32>,
-    /// The `Result` field.
-    ///
-    /// Wire name `Result`, [`Result`].
+    /// Wire name `Result`: [`Result`].
     #[serde(rename = "Result", default)]
     pub result: ::std::option::Option<Result>,
 }
@@ -66,51 +55,37 @@ pub struct ListWidgetsOutput {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WidgetListItem {
-    /// The `WidgetId` field.
-    ///
-    /// Wire name `WidgetId`, 64-bit integer.
+    /// Wire name `WidgetId`: 64-bit integer.
     #[serde(
         rename = "WidgetId",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub widget_id: ::std::option::Option<i64>,
-    /// The `Type` field.
-    ///
-    /// Wire name `Type`, [`Type`].
+    /// Wire name `Type`: [`Type`].
     #[serde(rename = "Type", default)]
     pub r#type: ::std::option::Option<Type>,
-    /// The `FingerPrint` field.
-    ///
-    /// Wire name `FingerPrint`, string.
+    /// Wire name `FingerPrint`: string.
     #[serde(rename = "FingerPrint", default)]
     pub finger_print: ::std::option::Option<::std::string::String>,
-    /// The `CreateTime` field.
-    ///
-    /// Wire name `CreateTime`, 64-bit integer. Milliseconds since the Unix epoch.
+    /// Wire name `CreateTime`: 64-bit integer. Milliseconds since the Unix epoch.
     #[serde(
         rename = "CreateTime",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub create_time: ::std::option::Option<i64>,
-    /// The `ExpireTime` field.
-    ///
-    /// Wire name `ExpireTime`, string. Milliseconds since the Unix epoch.
+    /// Wire name `ExpireTime`: string. Milliseconds since the Unix epoch.
     #[serde(rename = "ExpireTime", default)]
     pub expire_time: ::std::option::Option<::std::string::String>,
-    /// The `Scores` field.
-    ///
-    /// Wire name `Scores`, list of number.
+    /// Wire name `Scores`: list of number.
     #[serde(
         rename = "Scores",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient_list"
     )]
     pub scores: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// The `Extra` field.
-    ///
-    /// Wire name `Extra`, any JSON value.
+    /// Wire name `Extra`: any JSON value.
     #[serde(rename = "Extra", default)]
     pub extra: ::std::option::Option<::serde_json::Value>,
 }
@@ -134,9 +109,7 @@ impl WidgetListItem {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Result {
-    /// The `WidgetList` field.
-    ///
-    /// Wire name `WidgetList`, list of [`WidgetListItem`].
+    /// Wire name `WidgetList`: list of [`WidgetListItem`].
     #[serde(rename = "WidgetList", default)]
     pub widget_list: ::std::option::Option<::std::vec::Vec<WidgetListItem>>,
 }
@@ -278,9 +251,7 @@ impl ListWidgetsBuilder {
     }
 }
 impl ListWidgetsBuilder {
-    /// The `CurrentPage` field.
-    ///
-    /// Wire name `CurrentPage`, 32-bit integer. The service's default: `1`.
+    /// Wire name `CurrentPage`: 32-bit integer. The service's default: `1`.
     pub fn current_page(mut self, value: i32) -> Self {
         self.current_page = ::std::option::Option::Some(value);
         self
@@ -290,9 +261,7 @@ impl ListWidgetsBuilder {
         self.current_page = value;
         self
     }
-    /// The `ShowSize` field.
-    ///
-    /// Wire name `ShowSize`, 32-bit integer. The service's default: `50`.
+    /// Wire name `ShowSize`: 32-bit integer. The service's default: `50`.
     pub fn show_size(mut self, value: i32) -> Self {
         self.show_size = ::std::option::Option::Some(value);
         self
@@ -302,9 +271,7 @@ impl ListWidgetsBuilder {
         self.show_size = value;
         self
     }
-    /// The `Keyword` field.
-    ///
-    /// Wire name `Keyword`, string.
+    /// Wire name `Keyword`: string.
     pub fn keyword(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

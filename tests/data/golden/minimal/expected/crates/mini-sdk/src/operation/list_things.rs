@@ -3,17 +3,14 @@
 //! Lists things with a continuation token.
 //!
 //! Call it with [`Client::list_things`](crate::Client::list_things). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `ListThings`. Build it with the builder that [`Client::list_things`](crate::Client::list_things) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListThingsInput {
-    /// The `NextToken` field.
-    ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// The `MaxResults` field.
-    ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     pub max_results: ::std::option::Option<i32>,
 }
 impl ::alibabacloud_runtime::Operation for ListThingsInput {
@@ -34,27 +31,21 @@ impl ::alibabacloud_runtime::Operation for ListThingsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListThingsOutput {
-    /// The `NextToken` field.
-    ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     #[serde(rename = "NextToken", default)]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// The `TotalCount` field.
-    ///
-    /// Wire name `TotalCount`, 64-bit integer.
+    /// Wire name `TotalCount`: 64-bit integer.
     #[serde(
         rename = "TotalCount",
         default,
         deserialize_with = "::alibabacloud_runtime::de::lenient"
     )]
     pub total_count: ::std::option::Option<i64>,
-    /// The `Things` field.
-    ///
-    /// Wire name `Things`, list of string.
+    /// Wire name `Things`: list of string.
     #[serde(rename = "Things", default)]
     pub things: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-/// The errors `ListThings` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as , and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
+/// The errors `ListThings` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListThingsError {
@@ -129,9 +120,7 @@ impl ListThingsBuilder {
     }
 }
 impl ListThingsBuilder {
-    /// The `NextToken` field.
-    ///
-    /// Wire name `NextToken`, string.
+    /// Wire name `NextToken`: string.
     pub fn next_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -147,9 +136,7 @@ impl ListThingsBuilder {
         self.next_token = value;
         self
     }
-    /// The `MaxResults` field.
-    ///
-    /// Wire name `MaxResults`, 32-bit integer.
+    /// Wire name `MaxResults`: 32-bit integer.
     pub fn max_results(mut self, value: i32) -> Self {
         self.max_results = ::std::option::Option::Some(value);
         self

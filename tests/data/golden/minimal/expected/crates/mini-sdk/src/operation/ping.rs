@@ -3,6 +3,7 @@
 //! Checks that the service answers.
 //!
 //! Call it with [`Client::ping`](crate::Client::ping). It is idempotent: the SDK may re-send it after a transient failure.
+#![allow(deprecated)]
 /// The parameters of `Ping`. Build it with the builder that [`Client::ping`](crate::Client::ping) returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -23,7 +24,7 @@ impl ::alibabacloud_runtime::Operation for PingInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PingOutput {}
-/// The errors `Ping` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as , and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
+/// The errors `Ping` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PingError {
