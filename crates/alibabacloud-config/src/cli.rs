@@ -15,11 +15,26 @@ use crate::process::ExternalProcessProvider;
 use crate::uri::CredentialsUriProvider;
 
 /// A parsed CLI configuration file.
-#[derive(Debug)]
 pub(crate) struct CliConfig {
     path: PathBuf,
     current: Option<String>,
     profiles: Vec<Map<String, Value>>,
+}
+
+/// Names only: profiles hold secrets.
+impl std::fmt::Debug for CliConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self
+            .profiles
+            .iter()
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .collect();
+        f.debug_struct("CliConfig")
+            .field("path", &self.path)
+            .field("current", &self.current)
+            .field("profiles", &names)
+            .finish()
+    }
 }
 
 /// One profile, with the file it came from, for error messages.

@@ -120,3 +120,102 @@ impl Context {
         Ok(self.cached(provider))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(vars: &[(&str, &str)], explicit: Option<&str>) -> Context {
+        Context {
+            env: Env::from_vars(vars.iter().copied()),
+            profile: None,
+            sts_endpoint: explicit.map(str::to_string),
+            ecs_endpoint: None,
+            refresh_before: Duration::from_secs(300),
+        }
+    }
+
+    fn endpoint(c: &Context, inputs: RoleInputs) -> String {
+        c.role_settings(inputs).unwrap().endpoint
+    }
+
+    #[test]
+    fn sts_endpoint_precedence() {
+        let role = || RoleInputs {
+            role_arn: "r".into(),
+            ..RoleInputs::default()
+        };
+        assert_eq!(endpoint(&ctx(&[], None), role()), "sts.aliyuncs.com");
+        let env_region = ctx(&[(vars::STS_REGION, "cn-shanghai")], None);
+        assert_eq!(
+            endpoint(&env_region, role()),
+            "sts.cn-shanghai.aliyuncs.com"
+        );
+        let profile_region = RoleInputs {
+            sts_region: Some("cn-beijing".into()),
+            ..role()
+        };
+        assert_eq!(
+            endpoint(&env_region, profile_region),
+            "sts.cn-beijing.aliyuncs.com"
+        );
+        let vpc = ctx(
+            &[
+                (vars::STS_REGION, "cn-shanghai"),
+                (vars::VPC_ENDPOINT_ENABLED, "true"),
+            ],
+            None,
+        );
+        assert_eq!(endpoint(&vpc, role()), "sts-vpc.cn-shanghai.aliyuncs.com");
+        let profile_vpc = RoleInputs {
+            enable_vpc: true,
+            ..role()
+        };
+        assert_eq!(
+            endpoint(&env_region, profile_vpc),
+            "sts-vpc.cn-shanghai.aliyuncs.com"
+        );
+        let profile_endpoint = RoleInputs {
+            sts_endpoint: Some("sts.example.test".into()),
+            ..role()
+        };
+        assert_eq!(endpoint(&vpc, profile_endpoint), "sts.example.test");
+        let explicit = ctx(&[], Some("http://127.0.0.1:1"));
+        let profile_endpoint = RoleInputs {
+            sts_endpoint: Some("sts.example.test".into()),
+            ..role()
+        };
+        assert_eq!(endpoint(&explicit, profile_endpoint), "http://127.0.0.1:1");
+    }
+
+    #[test]
+    fn session_name_and_duration() {
+        let c = ctx(&[(vars::ROLE_SESSION_NAME, "from-env")], None);
+        let s = c
+            .role_settings(RoleInputs {
+                role_arn: "r".into(),
+                ..RoleInputs::default()
+            })
+            .unwrap();
+        assert_eq!(s.session_name, "from-env");
+        assert_eq!(s.duration, Duration::from_secs(3600));
+        let s = c
+            .role_settings(RoleInputs {
+                role_arn: "r".into(),
+                session_name: Some("from-profile".into()),
+                duration: Some(Duration::from_secs(900)),
+                ..RoleInputs::default()
+            })
+            .unwrap();
+        assert_eq!(s.session_name, "from-profile");
+        assert_eq!(s.duration, Duration::from_secs(900));
+        let err = c
+            .role_settings(RoleInputs {
+                role_arn: "r".into(),
+                duration: Some(Duration::from_secs(899)),
+                ..RoleInputs::default()
+            })
+            .unwrap_err();
+        assert!(err.contains("at least 900 s"), "{err}");
+    }
+}

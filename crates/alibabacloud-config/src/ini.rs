@@ -6,9 +6,21 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The sections of an INI file, each a map of keys to values.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Ini {
     sections: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// Section and key names only: values hold secrets.
+impl std::fmt::Debug for Ini {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys: BTreeMap<&str, Vec<&str>> = self
+            .sections
+            .iter()
+            .map(|(name, keys)| (name.as_str(), keys.keys().map(String::as_str).collect()))
+            .collect();
+        f.debug_tuple("Ini").field(&keys).finish()
+    }
 }
 
 impl Ini {
@@ -88,6 +100,11 @@ mod tests {
         assert_eq!(d["type"], "access_key");
         assert_eq!(d["access_key_id"], "id");
         assert_eq!(ini.section("other").unwrap()["x"], "y");
+        let dbg = format!("{ini:?}");
+        assert!(
+            dbg.contains("access_key_id") && !dbg.contains("\"id\""),
+            "{dbg}"
+        );
     }
 
     #[test]

@@ -517,3 +517,38 @@ async fn load_builds_product_clients_that_keep_their_own_defaults() {
         .unwrap();
     assert_eq!(creds.access_key_id(), "cli-id");
 }
+
+#[tokio::test]
+async fn debug_output_never_shows_a_secret() {
+    let home = TempHome::new();
+    home.write(
+        ".aliyun/config.json",
+        &cli_config(
+            "default",
+            serde_json::json!([{"name": "default", "mode": "StsToken", "access_key_id": "id",
+                "access_key_secret": "cli-s3cret", "sts_token": "cli-t0ken"}]),
+        ),
+    );
+    let env = env(
+        &home,
+        &[
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-s3cret"),
+            ("ALIBABA_CLOUD_SECURITY_TOKEN", "env-t0ken"),
+        ],
+    );
+    let loader = loader(env);
+    let chain = loader.credentials_chain();
+    let creds = chain.provide_credentials().await.unwrap();
+    let shared = loader.load().await.unwrap();
+    let cas = alibabacloud_cas::Client::from_shared(&shared).unwrap();
+    for dbg in [
+        format!("{chain:?}"),
+        format!("{creds:?}"),
+        format!("{shared:?}"),
+        format!("{cas:?}"),
+    ] {
+        for secret in ["cli-s3cret", "cli-t0ken", "env-s3cret", "env-t0ken"] {
+            assert!(!dbg.contains(secret), "{secret} in {dbg}");
+        }
+    }
+}
