@@ -67,8 +67,11 @@ struct Source {
 }
 
 /// The official default chain: environment, OIDC role, CLI profile, credentials file, ECS
-/// RAM role, credentials URI. The source that answered last is asked first next time; when
-/// none answers, the error lists every source in order with why it was skipped or failed.
+/// RAM role, credentials URI. Until a source answers, each call asks them in that order and,
+/// when none answers, the error lists every source with why it was skipped or failed. Once one
+/// has answered it is asked first and alone from then on, as in the official libraries: a
+/// passing failure (an STS outage longer than the cached credential) is reported instead of
+/// silently switching to another source's identity.
 pub struct DefaultCredentialsChain {
     ctx: Context,
     sources: Vec<Source>,
@@ -139,12 +142,24 @@ impl DefaultCredentialsChain {
 
     async fn resolve(&self) -> Result<Credentials, CredentialsError> {
         let last = self.last.load(Ordering::Relaxed);
-        let order = std::iter::once(last)
-            .filter(|&i| i < self.sources.len())
-            .chain((0..self.sources.len()).filter(|&i| i != last));
+        if let Some(source) = self.sources.get(last) {
+            // As the official libraries do, the source that answered keeps answering: a
+            // passing failure must not switch the process to another identity.
+            let name = source.kind.name();
+            let failure = match self.offer(source) {
+                Offer::Provider(provider) => match provider.provide_credentials().await {
+                    Ok(credentials) => return Ok(credentials),
+                    Err(e) => describe(&e),
+                },
+                Offer::Skipped(reason) | Offer::Failed(reason) => reason,
+            };
+            return Err(CredentialsError::with_tried(
+                format!("the {name} source, which gave the credentials so far, failed"),
+                vec![format!("{name}: failed: {failure}")],
+            ));
+        }
         let mut tried = Vec::with_capacity(self.sources.len());
-        for index in order {
-            let source = &self.sources[index];
+        for (index, source) in self.sources.iter().enumerate() {
             let name = source.kind.name();
             match self.offer(source) {
                 Offer::Skipped(reason) => tried.push(format!("{name}: skipped: {reason}")),
@@ -159,13 +174,6 @@ impl DefaultCredentialsChain {
                 },
             }
         }
-        // Keep the official order in the report even when the last source went first.
-        tried.sort_by_key(|line| {
-            SourceKind::ALL
-                .iter()
-                .position(|k| line.starts_with(k.name()))
-                .unwrap_or(usize::MAX)
-        });
         Err(CredentialsError::with_tried(
             "no source of the default chain gave credentials",
             tried,

@@ -30,8 +30,9 @@
 //!    `ALIBABA_CLOUD_IMDSV1_DISABLED=true` forbids requests without a session token);
 //! 6. a credentials URI (`ALIBABA_CLOUD_CREDENTIALS_URI`).
 //!
-//! The source that answered last is asked first next time. When none answers, the error
-//! lists every source with why it was skipped or failed. Expiring credentials (roles, ECS,
+//! Once a source has answered, it is asked first and alone from then on (as in the official
+//! libraries), so a passing failure never switches the process to another identity. When none
+//! answers, the error lists every source with why it was skipped or failed. Expiring credentials (roles, ECS,
 //! URI, external programs) are cached by the runtime's single-flight `CachingProvider` and
 //! refreshed [`DEFAULT_REFRESH_BEFORE`] (5 minutes) before they expire.
 //!

@@ -416,7 +416,7 @@ async fn the_source_that_answered_last_is_asked_first() {
 }
 
 #[tokio::test]
-async fn when_the_last_source_fails_the_others_are_asked_in_order() {
+async fn when_the_source_that_answered_fails_the_identity_does_not_switch() {
     let home = TempHome::new();
     let mut short = uri_credentials("uri-id");
     short["Expiration"] = alibabacloud_runtime::time::format_timestamp(
@@ -429,12 +429,23 @@ async fn when_the_last_source_fails_the_others_are_asked_in_order() {
         .refresh_before(Duration::from_millis(500))
         .credentials_chain();
     assert_eq!(key_of(&chain).await, "uri-id");
-    // The URI stops answering and its credentials expire; the CLI profile appears.
+    // The URI stops answering and its credentials expire; a CLI profile appears. The chain
+    // reports the URI's failure rather than handing out another identity.
     drop(uri);
     cli_file(&home);
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    assert_eq!(key_of(&chain).await, "cli-id");
-    assert_eq!(chain.last_source(), Some("cli-profile"));
+    let err = chain.provide_credentials().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the credentials-uri source, which gave the credentials so far, failed"),
+        "{err}"
+    );
+    assert_eq!(err.tried().len(), 1);
+    assert!(
+        err.tried()[0].starts_with("credentials-uri: failed: credentials URI http://127.0.0.1:"),
+        "{err}"
+    );
+    assert_eq!(chain.last_source(), Some("credentials-uri"));
 }
 
 #[tokio::test]
