@@ -7,6 +7,9 @@
 //! * [`signing`]: the V1 (`HMAC-SHA1`) and V3 (`ACS3-HMAC-SHA256`) signature schemes behind the
 //!   [`signing::Signer`] trait;
 //! * [`credentials`]: async, refreshable credential providers (static, STS, environment, chain);
+//! * [`shared_config`]: the settings every product shares ([`SharedConfig`]: credentials,
+//!   region, retries, time limits, HTTP), apart from each product's own (signature scheme,
+//!   endpoint) in [`Config`];
 //! * [`endpoint`]: explicit endpoints, per-product endpoint maps and the regional fallback;
 //! * [`client`]: the HTTP transport (reqwest, one pooled connection set per client), retries,
 //!   timeouts and tracing;
