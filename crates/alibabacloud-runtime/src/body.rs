@@ -23,7 +23,8 @@ pub(crate) enum BodyError {
 ///
 /// A body that arrives in one chunk (the usual case for the service's small answers) is
 /// returned as is, without a copy; only a body in several chunks is gathered into one buffer,
-/// grown no further than the cap.
+/// of the announced size when there is one, else doubled as it fills and never beyond the cap
+/// (so at most one and a half times the cap is held while the buffer moves).
 pub(crate) async fn read_capped(
     mut response: reqwest::Response,
     cap: usize,
@@ -52,7 +53,14 @@ pub(crate) async fn read_capped(
                     gathered.extend_from_slice(&earlier);
                 }
                 if gathered.capacity() < total {
-                    let grown = gathered.capacity().saturating_mul(2).clamp(total, cap);
+                    // Double, but go straight to the cap rather than stop just short of it:
+                    // a last small step would hold two buffers of nearly the cap at once.
+                    let doubled = gathered.capacity().saturating_mul(2).max(total);
+                    let grown = if doubled > cap - cap / 4 {
+                        cap
+                    } else {
+                        doubled
+                    };
                     gathered.reserve_exact(grown - gathered.len());
                 }
                 gathered.extend_from_slice(&chunk);

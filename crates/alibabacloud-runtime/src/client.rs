@@ -360,16 +360,15 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_millis);
-        let header_request_id = headers
-            .get("x-acs-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(|id| bounded_redacted(id, ID_LIMIT, Some(&redactor)));
+        // Kept as the header value (a reference-counted slice of what was read): it is only
+        // turned into text, bounded and redacted, on the paths that need it.
+        let header_request_id = headers.get("x-acs-request-id").cloned();
         if (300..400).contains(&status) {
             let location = headers.get(reqwest::header::LOCATION);
             let host = location.and_then(|l| location_host(&inner.base_url, l.as_bytes()));
             let host = host.map(|h| bounded_redacted(&h, ID_LIMIT, Some(&redactor)));
-            let redirect =
-                RedirectError::new(status, host.as_deref(), header_request_id.as_deref());
+            let id = request_id_text(header_request_id.as_ref(), &redactor);
+            let redirect = RedirectError::new(status, host.as_deref(), id.as_deref());
             tracing::debug!(status, "redirect refused");
             return Err(AttemptError::Fatal(SdkErrorKind::Redirect(redirect)));
         }
@@ -383,7 +382,7 @@ impl Client {
                     None => format!("the body is longer than the limit of {cap} bytes"),
                 };
                 let error = ResponseError::new_redacted(status, &[], &reason, &redactor)
-                    .or_request_id(header_request_id);
+                    .or_request_id(request_id_text(header_request_id.as_ref(), &redactor));
                 return Err(AttemptError::Fatal(SdkErrorKind::Response(error)));
             }
             Err(BodyError::Transport(e)) => {
@@ -404,6 +403,15 @@ impl Client {
         span.record("http_status", status);
         decode::<O>(status, retry_after, header_request_id, &body, &redactor)
     }
+}
+
+/// The `x-acs-request-id` header as text for an error: bounded, with secrets redacted.
+fn request_id_text(
+    value: Option<&reqwest::header::HeaderValue>,
+    redactor: &Redactor<'_>,
+) -> Option<String> {
+    let text = value?.to_str().ok()?;
+    Some(bounded_redacted(text, ID_LIMIT, Some(redactor)))
 }
 
 /// The error for a signed header that cannot be sent. Names the value, never shows it.
@@ -433,7 +441,7 @@ fn location_host(base_url: &str, location: &[u8]) -> Option<String> {
 fn decode<O: Operation>(
     status: u16,
     retry_after: Option<Duration>,
-    header_request_id: Option<String>,
+    header_request_id: Option<reqwest::header::HeaderValue>,
     body: &[u8],
     redactor: &Redactor<'_>,
 ) -> Result<O::Output, AttemptError<O::Error>> {
@@ -441,7 +449,8 @@ fn decode<O: Operation>(
     if (200..300).contains(&status) {
         return match serde_json::from_slice::<O::Output>(body) {
             Ok(output) => {
-                if let Some(id) = O::output_request_id(&output).or(header_request_id.as_deref()) {
+                let from_header = header_request_id.as_ref().and_then(|v| v.to_str().ok());
+                if let Some(id) = O::output_request_id(&output).or(from_header) {
                     span.record("request_id", id);
                 }
                 tracing::debug!(status, "call succeeded");
@@ -450,7 +459,7 @@ fn decode<O: Operation>(
             Err(e) => {
                 let reason = format!("cannot decode the {} output: {e}", O::ACTION);
                 let error = ResponseError::new_redacted(status, body, &reason, redactor)
-                    .or_request_id(header_request_id);
+                    .or_request_id(request_id_text(header_request_id.as_ref(), redactor));
                 Err(AttemptError::Fatal(SdkErrorKind::Response(error)))
             }
         };
@@ -470,7 +479,8 @@ fn decode<O: Operation>(
             })
         }
         Err(malformed) => {
-            let malformed = malformed.or_request_id(header_request_id);
+            let malformed =
+                malformed.or_request_id(request_id_text(header_request_id.as_ref(), redactor));
             let class = if status >= 500 {
                 FailureClass::Transient
             } else {

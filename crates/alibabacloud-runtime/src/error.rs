@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crate::credentials::CredentialsError;
 use crate::operation::OperationError;
-use crate::redact::{REDACTION_MARGIN, Redactor, bounded_redacted};
+use crate::redact::{REDACTION_MARGIN, Redactor, bounded_redacted, keep_redacted};
 use crate::retry::FailureClass;
 use crate::text::{BoundedText, Escaped, bounded, bounded_lossy, prefix};
 
@@ -75,7 +75,7 @@ fn request_id_from(body: &[u8], redactor: Option<&Redactor<'_>>) -> Option<Strin
         request_id: BoundedText<READ_ID>,
     }
     let id = serde_json::from_slice::<OnlyId>(body).ok()?.request_id.0?;
-    Some(bounded_redacted(&id, ID_LIMIT, redactor))
+    Some(keep_redacted(id, ID_LIMIT, redactor))
 }
 
 impl ErrorMetadata {
@@ -142,18 +142,17 @@ impl ErrorMetadata {
                 ));
             }
         };
-        let keep =
-            |text: Option<String>, limit| text.map(|t| bounded_redacted(&t, limit, redactor));
+        let keep = |text: Option<String>, limit| text.map(|t| keep_redacted(t, limit, redactor));
         let body_window = bounded_lossy(body, ERROR_BODY_LIMIT + REDACTION_MARGIN);
         Ok(Self {
             http_status,
-            code: bounded_redacted(&code, CODE_LIMIT, redactor),
+            code: keep_redacted(code, CODE_LIMIT, redactor),
             message: keep(envelope.message.0, MESSAGE_LIMIT).unwrap_or_default(),
             request_id: keep(envelope.request_id.0, ID_LIMIT),
             host_id: keep(envelope.host_id.0, ID_LIMIT),
             recommend: keep(envelope.recommend.0, RECOMMEND_LIMIT),
             retry_after,
-            body: bounded_redacted(&body_window, ERROR_BODY_LIMIT, redactor),
+            body: keep_redacted(body_window, ERROR_BODY_LIMIT, redactor),
         })
     }
 
@@ -273,7 +272,7 @@ impl ResponseError {
         Self {
             http_status,
             request_id: request_id_from(body, redactor),
-            snippet: bounded_redacted(&window, SNIPPET_LIMIT, redactor),
+            snippet: keep_redacted(window, SNIPPET_LIMIT, redactor),
             reason: bounded_redacted(reason, MESSAGE_LIMIT, redactor),
         }
     }
@@ -585,7 +584,10 @@ impl<E: OperationError> SdkError<E> {
     /// caller cannot know whether it ran (check before re-sending a create): no answer was read
     /// after sending (transport failure, timeout); a server-side error that does not say
     /// whether the operation ran (5xx, `ServiceUnavailable`, `InternalError`; throttling
-    /// proves it did not); or a success or 5xx status whose body could not be read.
+    /// proves it did not); or a success or 5xx status whose body could not be read (a body
+    /// over the size cap included). False for a redirect (the answer did not come from the
+    /// API, which never redirects), a construction or credentials error (nothing was sent) and
+    /// a 4xx.
     pub fn outcome_unknown(&self) -> bool {
         match &self.kind {
             SdkErrorKind::Transport(t) => t.request_may_have_been_sent(),
@@ -712,6 +714,42 @@ mod tests {
         let long = vec![b'x'; 5000];
         let e = ErrorMetadata::from_response(500, None, &long).unwrap_err();
         assert!(e.snippet().len() <= SNIPPET_LIMIT + '…'.len_utf8());
+    }
+
+    #[test]
+    fn a_secret_straddling_a_limit_is_redacted_whole() {
+        let token = "STS.token-value/with+chars=";
+        let r = Redactor::of_strings(["", token, ""]);
+        let echo = crate::encode::percent_encode(token);
+        let message = format!("{}{echo}", "x".repeat(MESSAGE_LIMIT - 5));
+        let body = serde_json::json!({ "Code": "C", "Message": message, "RequestId": token });
+        let body = body.to_string();
+        let m = ErrorMetadata::from_response_redacted(400, None, body.as_bytes(), &r).unwrap();
+        assert!(m.message().len() <= MESSAGE_LIMIT + 3);
+        assert!(
+            !m.message().contains("STS"),
+            "no prefix of the token is left"
+        );
+        assert_eq!(m.request_id(), Some(crate::redact::REDACTED));
+        assert!(!m.body().contains("STS"));
+        let body = format!("{}{token}", "y".repeat(SNIPPET_LIMIT - 4));
+        let e = ResponseError::new_redacted(200, body.as_bytes(), token, &r);
+        assert!(!e.snippet().contains("STS") && !e.reason().contains("STS"));
+        // Without a redactor the same text is only cut.
+        let e = ResponseError::new(200, body.as_bytes(), String::new());
+        assert!(e.snippet().ends_with("STS.…"), "{}", e.snippet());
+    }
+
+    #[test]
+    fn display_is_bounded_and_escaped() {
+        let m =
+            ErrorMetadata::new(400, "Code\r\nX", "line1\nline2\u{1b}[31m").with_request_id("R\n1");
+        assert_eq!(
+            m.to_string(),
+            "Code\\r\\nX: line1\\nline2\\u{1b}[31m (HTTP 400, request id R\\n1)"
+        );
+        let long = ErrorMetadata::new(400, "C", "m".repeat(10 * MESSAGE_LIMIT));
+        assert!(long.to_string().len() < MESSAGE_LIMIT + 64);
     }
 
     #[derive(Debug)]

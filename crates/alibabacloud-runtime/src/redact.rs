@@ -18,6 +18,16 @@ pub const REDACTED: &str = "** redacted **";
 /// Covers an encoded secret of this many bytes (an STS token, percent-encoded twice).
 pub const REDACTION_MARGIN: usize = 16 * 1024;
 
+/// [`bounded_redacted`] for text already owned: returned as is (no copy) when it is short
+/// enough and holds no secret.
+pub fn keep_redacted(text: String, limit: usize, redactor: Option<&Redactor<'_>>) -> String {
+    let clean = redactor.is_none_or(|r| !r.finds_secret_in(crate::text::prefix(&text, limit)));
+    if text.len() <= limit && clean {
+        return text;
+    }
+    bounded_redacted(&text, limit, redactor)
+}
+
 /// At most `limit` bytes of `text` (see [`crate::text::bounded`]), with every secret
 /// `redactor` knows redacted first.
 pub fn bounded_redacted(text: &str, limit: usize, redactor: Option<&Redactor<'_>>) -> String {
@@ -201,6 +211,8 @@ impl<'a> Redactor<'a> {
 /// `+`. The possible positions are tracked as a set, so a literal `%` in a secret and an
 /// encoded byte never need backtracking.
 fn match_encoded(text: &[u8], start: usize, secret: &[u8]) -> Option<usize> {
+    // Most positions cannot even start the secret: decide those without allocating.
+    encodings_of(text, start, *secret.first()?).next()?;
     let mut positions = vec![start];
     let mut next = Vec::new();
     for &b in secret {

@@ -74,8 +74,10 @@ pub fn bounded(s: &str, limit: usize) -> String {
 /// Like [`bounded`] for bytes that may not be UTF-8: invalid sequences become U+FFFD.
 pub fn bounded_lossy(bytes: &[u8], limit: usize) -> String {
     let head = &bytes[..bytes.len().min(limit)];
-    let text = String::from_utf8_lossy(head);
-    let mut out = bounded(&text, limit);
+    let mut out = match String::from_utf8_lossy(head) {
+        std::borrow::Cow::Owned(owned) if owned.len() <= limit => owned,
+        text => bounded(&text, limit),
+    };
     if bytes.len() > limit && !out.ends_with('…') {
         out.push('…');
     }

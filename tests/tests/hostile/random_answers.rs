@@ -113,7 +113,7 @@ fn render(answer: &Answer, seen: &Seen) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn any_answer_is_an_output_or_a_clean_error(answer in answer(), v3 in any::<bool>()) {

@@ -1,21 +1,5 @@
 //! A provider wrapper that caches credentials and refreshes them before they expire, with one
-//! fetch at a time for all callers.
-//!
-//! The rules, for a source `P` (the ECS metadata service, an STS call, a process...):
-//!
-//! * **Single flight.** However many callers need new credentials at once, one fetch runs; the
-//!   others wait for it and all get its result, or all get its failure.
-//! * **Refresh ahead.** Credentials are refreshed `refresh_before` ahead of their expiry. While
-//!   the old ones are still valid, a failed refresh keeps them in use (and callers that arrive
-//!   while a refresh runs get them at once instead of waiting).
-//! * **Backoff.** After a failure (and an answer that had already expired counts as one),
-//!   the source is not asked again before a backoff that starts at one second and doubles up to
-//!   a minute; callers in between get the same failure at once. After a success whose
-//!   credentials are already inside the refresh window, the source is not asked again for
-//!   `min_refresh_interval`, so a source that always hands out short-lived credentials is not
-//!   asked on every call.
-//! * **Cancellation.** A caller that gives up while fetching (a timeout) leaves nothing
-//!   behind: the next caller fetches.
+//! fetch at a time for all callers (see [`CachingProvider`]).
 
 use std::fmt;
 use std::sync::Mutex;
@@ -34,8 +18,23 @@ pub const DEFAULT_MAX_FAILURE_BACKOFF: Duration = Duration::from_secs(60);
 pub const DEFAULT_MIN_REFRESH_INTERVAL: Duration = Duration::from_secs(10);
 
 /// Caches what `inner` returns until `refresh_before` ahead of its expiry, then asks again,
-/// one fetch at a time (see the [module documentation](self)). Credentials without an expiry
-/// are cached for good.
+/// one fetch at a time. Credentials without an expiry are cached for good.
+///
+/// The rules, for a source `P` (the ECS metadata service, an STS call, a process...):
+///
+/// * **Single flight.** However many callers need new credentials at once, one fetch runs; the
+///   others wait for it and all get its result, or all get its failure.
+/// * **Refresh ahead.** Credentials are refreshed `refresh_before` ahead of their expiry. While
+///   the old ones are still valid, a failed refresh keeps them in use (and callers that arrive
+///   while a refresh runs get them at once instead of waiting).
+/// * **Backoff.** After a failure (and an answer that had already expired counts as one),
+///   the source is not asked again before a backoff that starts at one second and doubles up to
+///   a minute; callers in between get the same failure at once. After a success whose
+///   credentials are already inside the refresh window, the source is not asked again for
+///   `min_refresh_interval`, so a source that always hands out short-lived credentials is not
+///   asked on every call.
+/// * **Cancellation.** A caller that gives up while fetching (a timeout) leaves nothing
+///   behind: the next caller fetches.
 pub struct CachingProvider<P> {
     inner: P,
     refresh_before: Duration,
@@ -124,7 +123,7 @@ impl<P: ProvideCredentials> CachingProvider<P> {
         creds.expiry().is_none_or(|expiry| now < expiry)
     }
 
-    /// Credentials, fetching them if needed (see the module documentation).
+    /// Credentials, fetching them if needed (see [`CachingProvider`] for the rules).
     pub async fn credentials(&self) -> Result<Credentials, CredentialsError> {
         loop {
             let (generation, still_valid) = {

@@ -212,6 +212,18 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     fn name(&self) -> &'static str;
 }
 
+/// A shared provider is a provider, so wrappers such as [`CachingProvider`] can hold an
+/// `Arc<dyn ProvideCredentials>` chosen at run time.
+impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        (**self).provide_credentials()
+    }
+
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+}
+
 /// Always returns the same credentials (long-term or STS).
 #[derive(Debug, Clone)]
 pub struct StaticProvider {
@@ -368,6 +380,19 @@ mod tests {
                 .contains("ecs-ram-role: metadata service unreachable"),
             "{err}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_cache_wraps_a_provider_chosen_at_run_time() {
+        let chosen: Arc<dyn ProvideCredentials> =
+            Arc::new(StaticProvider::new(Credentials::new("id", "secret")));
+        let cached = CachingProvider::new(chosen);
+        assert_eq!(cached.name(), "static");
+        let creds = cached
+            .provide_credentials()
+            .await
+            .map(|c| c.access_key_id().to_string());
+        assert_eq!(creds.ok().as_deref(), Some("id"));
     }
 
     #[tokio::test]
