@@ -35,8 +35,8 @@ impl CredentialsUriProvider {
         let fail = |what: &dyn std::fmt::Display| {
             CredentialsError::new(format!("credentials URI {}: {what}", self.uri))
         };
-        alibabacloud_runtime::client::install_default_crypto_provider();
-        let http = reqwest::Client::builder()
+        let http = alibabacloud_runtime::tls::http_client_builder()
+            .map_err(|e| fail(&e))?
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .redirect(reqwest::redirect::Policy::none())

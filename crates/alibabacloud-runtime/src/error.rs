@@ -10,7 +10,6 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::credentials::CredentialsError;
-use crate::operation::OperationError;
 use crate::redact::{REDACTION_MARGIN, Redactor, bounded_redacted, keep_redacted};
 use crate::retry::FailureClass;
 use crate::text::{BoundedText, Escaped, bounded, bounded_lossy, prefix};
@@ -222,6 +221,14 @@ impl fmt::Display for ErrorMetadata {
         }
         f.write_str(")")
     }
+}
+
+/// A generated per-operation error enum.
+pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
+    /// Picks the variant for the code in `metadata`; unknown codes go to the catch-all.
+    fn from_metadata(metadata: ErrorMetadata) -> Self;
+    /// The service's error metadata, whatever the variant.
+    fn metadata(&self) -> &ErrorMetadata;
 }
 
 /// The request could not be built (a parameter could not be encoded, a bad endpoint).

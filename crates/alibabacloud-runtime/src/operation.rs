@@ -2,7 +2,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{ConstructionError, ErrorMetadata};
+use crate::error::{ConstructionError, OperationError};
 use crate::params::Params;
 
 /// One API operation: its name, whether it is safe to re-send, how its input flattens into
@@ -70,14 +70,6 @@ pub enum Auth {
     /// The scheme's other common parameters (action, version, timestamp, nonce and, under V3,
     /// the body hash) are still sent, as the official SDKs do.
     Anonymous,
-}
-
-/// A generated per-operation error enum.
-pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
-    /// Picks the variant for the code in `metadata`; unknown codes go to the catch-all.
-    fn from_metadata(metadata: ErrorMetadata) -> Self;
-    /// The service's error metadata, whatever the variant.
-    fn metadata(&self) -> &ErrorMetadata;
 }
 
 /// Marks a required parameter that has not been set yet in a generated builder.

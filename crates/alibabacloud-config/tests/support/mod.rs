@@ -92,7 +92,7 @@ pub struct Server {
 
 impl Server {
     pub async fn start(router: axum::Router) -> Self {
-        alibabacloud_runtime::client::install_default_crypto_provider();
+        alibabacloud_runtime::tls::install_default_crypto_provider();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback");

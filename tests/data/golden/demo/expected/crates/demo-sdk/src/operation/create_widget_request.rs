@@ -113,8 +113,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[5]` in its spec.
@@ -129,8 +129,8 @@ pub struct Settings {
 }
 impl ::alibabacloud_runtime::ToParam for Settings {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Color"), &self.color);
-        out.write(&::std::format!("{key}.Weight"), &self.weight);
+        out.write_member(key, "Color", &self.color);
+        out.write_member(key, "Weight", &self.weight);
     }
 }
 /// A structure of the operation, at `response.fields[2].fields[2]` in its spec.
@@ -324,7 +324,7 @@ impl ::std::fmt::Display for CreateWidgetRequestError {
     }
 }
 impl ::std::error::Error for CreateWidgetRequestError {}
-/// Builds and sends a `CreateWidgetRequest` call. `send` becomes available once every required parameter is set (`Name`, `Type`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateWidgetRequest` call. `send` and `build` compile once every required parameter is set (`Name`, `Type`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateWidgetRequestBuilder<
@@ -497,16 +497,22 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
         self
     }
 }
-impl CreateWidgetRequestBuilder<::std::string::String, Type> {
+impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateWidgetRequestInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateWidgetRequestInput)
+    where
+        Name_: self::required::Name<::std::string::String>,
+        Type_: self::required::Type<Type>,
+    {
         (
             self._client,
             self._options,
             CreateWidgetRequestInput {
-                name: self.name,
-                r#type: self.r#type,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
+                r#type: <Type_ as self::required::Type<Type>>::into_value(self.r#type),
                 tag: self.tag,
                 domains: self.domains,
                 ports: self.ports,
@@ -517,7 +523,11 @@ impl CreateWidgetRequestBuilder<::std::string::String, Type> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateWidgetRequestInput {
+    pub fn build(self) -> CreateWidgetRequestInput
+    where
+        Name_: self::required::Name<::std::string::String>,
+        Type_: self::required::Type<Type>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -526,9 +536,46 @@ impl CreateWidgetRequestBuilder<::std::string::String, Type> {
     ) -> ::std::result::Result<
         CreateWidgetRequestOutput,
         ::alibabacloud_runtime::SdkError<CreateWidgetRequestError>,
-    > {
+    >
+    where
+        Name_: self::required::Name<::std::string::String>,
+        Type_: self::required::Type<Type>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateWidgetRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateWidgetRequest` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Type` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateWidgetRequest` needs its required parameter `Type`",
+        label = "`Type` is not set",
+        note = "set it with `.r#type(…)` before this call"
+    )]
+    pub trait Type<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Type<Type> for Type {
+    fn into_value(self) -> Type {
+        self
     }
 }
 impl crate::Client {

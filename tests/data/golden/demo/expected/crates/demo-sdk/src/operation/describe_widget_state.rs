@@ -180,7 +180,7 @@ impl ::std::fmt::Display for DescribeWidgetStateError {
     }
 }
 impl ::std::error::Error for DescribeWidgetStateError {}
-/// Builds and sends a `DescribeWidgetState` call. `send` becomes available once every required parameter is set (`WidgetId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeWidgetState` call. `send` and `build` compile once every required parameter is set (`WidgetId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeWidgetStateBuilder<WidgetId_ = ::alibabacloud_runtime::Missing> {
@@ -212,20 +212,28 @@ impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
         self
     }
 }
-impl DescribeWidgetStateBuilder<i64> {
+impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeWidgetStateInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeWidgetStateInput)
+    where
+        WidgetId_: self::required::WidgetId<i64>,
+    {
         (
             self._client,
             self._options,
             DescribeWidgetStateInput {
-                widget_id: self.widget_id,
+                widget_id: <WidgetId_ as self::required::WidgetId<
+                    i64,
+                >>::into_value(self.widget_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeWidgetStateInput {
+    pub fn build(self) -> DescribeWidgetStateInput
+    where
+        WidgetId_: self::required::WidgetId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -234,9 +242,30 @@ impl DescribeWidgetStateBuilder<i64> {
     ) -> ::std::result::Result<
         DescribeWidgetStateOutput,
         ::alibabacloud_runtime::SdkError<DescribeWidgetStateError>,
-    > {
+    >
+    where
+        WidgetId_: self::required::WidgetId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeWidgetStateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `WidgetId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeWidgetState` needs its required parameter `WidgetId`",
+        label = "`WidgetId` is not set",
+        note = "set it with `.widget_id(…)` before this call"
+    )]
+    pub trait WidgetId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::WidgetId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {
@@ -261,23 +290,27 @@ impl crate::Client {
         DescribeWidgetStateBuilder::new(self.clone())
     }
 }
-impl DescribeWidgetStateBuilder<i64> {
+impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
     /// Waits until the widget is ready.
     ///
-    /// Polls `DescribeWidgetState` until `Status` is `ready`; stops with [`WaiterError::Failed`](::alibabacloud_runtime::waiter::WaiterError::Failed) as soon as it is `failed`, and with [`WaiterError::TimedOut`](::alibabacloud_runtime::waiter::WaiterError::TimedOut) after `max_wait`. Delays grow from 1000 ms to 10000 ms with jitter. The spec suggests a `max_wait` of 60000 ms.
+    /// Polls `DescribeWidgetState` until `Status` is `ready`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is `failed`, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 1000 ms to 10000 ms with jitter. The spec suggests a `max_wait` of 60000 ms.
     pub async fn wait_until_widget_ready(
         self,
-        max_wait: ::std::time::Duration,
+        wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,
     ) -> ::std::result::Result<
         DescribeWidgetStateOutput,
         ::alibabacloud_runtime::waiter::WaiterError<DescribeWidgetStateError>,
-    > {
+    >
+    where
+        WidgetId_: self::required::WidgetId<i64>,
+    {
         let (client, options, input) = self.into_parts();
-        let config = ::alibabacloud_runtime::waiter::WaiterConfig::new(
-            ::std::time::Duration::from_millis(1000u64),
-            ::std::time::Duration::from_millis(10000u64),
-            max_wait,
-        );
+        let config = wait
+            .into()
+            .config(
+                ::std::time::Duration::from_millis(1000u64),
+                ::std::time::Duration::from_millis(10000u64),
+            );
         ::alibabacloud_runtime::waiter::wait(
                 client.runtime(),
                 &input,

@@ -2,11 +2,9 @@
 //! recomputes the signature of what it received: the exact parameters sent, the typed
 //! response, and every row of the published error table as a typed variant.
 
-mod common;
-
+use crate::support::loopback::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, LoopbackServer};
 use alibabacloud_cas::operation::delete_certificate_request::DeleteCertificateRequestError as E;
 use alibabacloud_cas::{Client, Credentials, RetryConfig, SdkErrorKind, SignatureVersion};
-use common::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, LoopbackServer};
 
 fn client(server: &LoopbackServer, version: SignatureVersion) -> Client {
     let config = Client::config()

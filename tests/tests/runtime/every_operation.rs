@@ -4,12 +4,10 @@
 //! equal the body decoded directly, with every top-level field the body carries. Anonymous
 //! operations must arrive with no credential material at all.
 
-mod common;
-
+use crate::support::loopback::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, LoopbackServer};
 use alibabacloud_every_operation::PRODUCTS;
 use alibabacloud_every_operation::harness::Target;
 use alibabacloud_runtime::{Credentials, SignatureVersion};
-use common::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, LoopbackServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_of_every_product_signs_sends_and_decodes() {

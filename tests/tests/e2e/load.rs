@@ -6,12 +6,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use alibabacloud_cas::{Client, Credentials, RetryConfig, SignatureVersion};
-use alibabacloud_cas_emulator::{
-    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, EmulatorConfig, Fault, FaultRule,
-    FaultTrigger, OrderState,
-};
+use alibabacloud_cas::{Client, RetryConfig, SignatureVersion};
+use alibabacloud_cas_emulator::{Emulator, Fault, FaultRule, FaultTrigger, OrderState};
 use futures::TryStreamExt;
+
+use crate::support::emulator;
 
 const CLIENTS: usize = 64;
 const CREATES: usize = 5;
@@ -36,24 +35,17 @@ fn client(emu: &Emulator, n: usize) -> Client {
     } else {
         SignatureVersion::V1
     };
-    let config = Client::config()
-        .endpoint(emu.endpoint())
-        .credentials(Credentials::new(
-            DEFAULT_ACCESS_KEY_ID,
-            DEFAULT_ACCESS_KEY_SECRET,
-        ))
-        .signature_version(version)
-        // Throttled attempts are never executed, so even creates may be retried; 8 attempts
-        // at 10% throttling fail with probability 1e-8.
-        .retry(
-            RetryConfig::standard()
-                .with_max_attempts(8)
-                .with_initial_backoff(Duration::from_millis(5))
-                .with_max_backoff(Duration::from_millis(50)),
-        )
-        .build()
-        .expect("config");
-    Client::new(config).expect("client")
+    emulator::client(emu, |c| {
+        c.signature_version(version)
+            // Throttled attempts are never executed, so even creates may be retried; 8 attempts
+            // at 10% throttling fail with probability 1e-8.
+            .retry(
+                RetryConfig::standard()
+                    .with_max_attempts(8)
+                    .with_initial_backoff(Duration::from_millis(5))
+                    .with_max_backoff(Duration::from_millis(50)),
+            )
+    })
 }
 
 /// Five creates, then cancel the first two, delete the first and describe the third.
@@ -62,14 +54,7 @@ async fn lifecycle(c: Client, n: usize) -> Report {
     let mut ids = Vec::new();
     for k in 0..CREATES {
         let domain = format!("c{n}-{k}.example.com");
-        let out = c
-            .create_certificate_request()
-            .domain(domain.clone())
-            .email("admin@example.com")
-            .phone("13800000000")
-            .username("Admin")
-            .validate_type("DNS")
-            .send()
+        let out = emulator::create(&c, &domain)
             .await
             .unwrap_or_else(|e| panic!("client {n} create {k}: {e}"));
         let id = out.order_id.expect("order id");
@@ -106,13 +91,7 @@ async fn lifecycle(c: Client, n: usize) -> Report {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_clients_lose_and_duplicate_nothing() {
-    let config = EmulatorConfig {
-        quota: Some(QUOTA),
-        ..EmulatorConfig::default()
-    };
-    let emu = Emulator::start(config, "127.0.0.1:0".parse().expect("addr"))
-        .await
-        .expect("emulator starts");
+    let emu = emulator::with_quota(QUOTA).await;
     emu.inject(FaultRule::new(
         Fault::Throttling { retry_after: None },
         FaultTrigger::Fraction {

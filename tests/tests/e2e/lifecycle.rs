@@ -6,7 +6,7 @@ use std::time::Duration;
 use alibabacloud_cas::operation::create_certificate_with_csr_request::CreateCertificateWithCsrRequestError as CsrError;
 use alibabacloud_cas::operation::delete_certificate_request::DeleteCertificateRequestError as DeleteError;
 use alibabacloud_cas::operation::describe_certificate_state::Type as OrderType;
-use alibabacloud_cas::runtime::waiter::WaiterError;
+use alibabacloud_cas::runtime::waiter::{WaitOptions, WaiterError};
 use alibabacloud_cas::{Client, Credentials, RetryConfig, SignatureVersion};
 use alibabacloud_cas_emulator::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, EmulatorConfig, OrderState,
@@ -14,45 +14,15 @@ use alibabacloud_cas_emulator::{
 };
 use futures::TryStreamExt;
 
+use crate::support::emulator;
+
 const SCHEMES: [SignatureVersion; 2] = [SignatureVersion::V1, SignatureVersion::V3];
 
-async fn emulator() -> Emulator {
-    Emulator::start(
-        EmulatorConfig::default(),
-        "127.0.0.1:0".parse().expect("addr"),
-    )
-    .await
-    .expect("emulator starts")
-}
-
-fn client_with(emu: &Emulator, version: SignatureVersion, secret: &str) -> Client {
-    let config = Client::config()
-        .endpoint(emu.endpoint())
-        .credentials(Credentials::new(DEFAULT_ACCESS_KEY_ID, secret))
-        .signature_version(version)
-        .retry(RetryConfig::disabled())
-        .build()
-        .expect("config");
-    Client::new(config).expect("client")
-}
-
+/// A client for `emu` that signs with `version` and never retries.
 fn client(emu: &Emulator, version: SignatureVersion) -> Client {
-    client_with(emu, version, DEFAULT_ACCESS_KEY_SECRET)
-}
-
-async fn create(client: &Client, domain: &str) -> i64 {
-    client
-        .create_certificate_request()
-        .domain(domain)
-        .email("admin@example.com")
-        .phone("13800000000")
-        .username("Admin")
-        .validate_type("DNS")
-        .send()
-        .await
-        .expect("create")
-        .order_id
-        .expect("order id")
+    emulator::client(emu, |c| {
+        c.signature_version(version).retry(RetryConfig::disabled())
+    })
 }
 
 /// A CSR-based create: the operation whose published error table has the quota codes.
@@ -76,9 +46,9 @@ async fn create_with_csr(
 #[tokio::test]
 async fn create_describe_cancel_delete() {
     for v in SCHEMES {
-        let emu = emulator().await;
+        let emu = emulator::start(EmulatorConfig::default()).await;
         let c = client(&emu, v);
-        let id = create(&c, "www.example.com").await;
+        let id = emulator::order(&c, "www.example.com").await;
         let state = c
             .describe_certificate_state()
             .order_id(id)
@@ -114,9 +84,9 @@ async fn create_describe_cancel_delete() {
 #[tokio::test]
 async fn create_review_fails_delete() {
     for v in SCHEMES {
-        let emu = emulator().await;
+        let emu = emulator::start(EmulatorConfig::default()).await;
         let c = client(&emu, v);
-        let id = create(&c, "fail.example.com").await;
+        let id = emulator::order(&c, "fail.example.com").await;
         assert!(emu.finish_review(id, ReviewOutcome::Reject));
         let state = c
             .describe_certificate_state()
@@ -138,9 +108,9 @@ async fn create_review_fails_delete() {
 #[tokio::test]
 async fn typed_errors_for_issued_unknown_and_exhausted() {
     for v in SCHEMES {
-        let emu = emulator().await;
+        let emu = emulator::start(EmulatorConfig::default()).await;
         let c = client(&emu, v);
-        let id = create(&c, "issued.example.com").await;
+        let id = emulator::order(&c, "issued.example.com").await;
         assert!(emu.finish_review(id, ReviewOutcome::Approve));
         assert_eq!(emu.order_state(id), Some(OrderState::Certificate));
 
@@ -188,8 +158,12 @@ async fn typed_errors_for_issued_unknown_and_exhausted() {
 #[tokio::test]
 async fn wrong_secret_is_signature_does_not_match_in_the_catch_all() {
     for v in SCHEMES {
-        let emu = emulator().await;
-        let c = client_with(&emu, v, "wrong-secret");
+        let emu = emulator::start(EmulatorConfig::default()).await;
+        let c = emulator::client(&emu, |c| {
+            c.credentials(Credentials::new(DEFAULT_ACCESS_KEY_ID, "wrong-secret"))
+                .signature_version(v)
+                .retry(RetryConfig::disabled())
+        });
         let err = c
             .delete_certificate_request()
             .order_id(1)
@@ -212,7 +186,7 @@ async fn replayed_nonce_is_signature_nonce_used() {
     use alibabacloud_cas::runtime::signing::{SignableRequest, SigningContext};
     use alibabacloud_cas::runtime::{ErrorMetadata, OperationError};
     for v in SCHEMES {
-        let emu = emulator().await;
+        let emu = emulator::start(EmulatorConfig::default()).await;
         let creds = Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET);
         let params = vec![("OrderId".to_string(), "42".to_string())];
         let host = emu.local_addr().to_string();
@@ -222,12 +196,12 @@ async fn replayed_nonce_is_signature_nonce_used() {
             host: &host,
             action: "DeleteCertificateRequest",
             version: "2020-04-07",
-            params: &params,
+            params: &alibabacloud_cas::runtime::Params::from_pairs(&params),
             body: &[],
         };
         let signed = v.signer().sign(&request, &creds, &SigningContext::fresh());
         let http = {
-            alibabacloud_cas::runtime::client::install_default_crypto_provider();
+            alibabacloud_cas::runtime::tls::install_default_crypto_provider();
             reqwest::Client::new()
         };
         let mut statuses = Vec::new();
@@ -260,11 +234,11 @@ async fn replayed_nonce_is_signature_nonce_used() {
 #[tokio::test]
 async fn list_user_certificate_order_pages_without_loss_or_repeats() {
     for v in SCHEMES {
-        let emu = emulator().await;
+        let emu = emulator::start(EmulatorConfig::default()).await;
         let c = client(&emu, v);
         let mut created = Vec::new();
         for i in 0..9 {
-            created.push(create(&c, &format!("host{i}.example.com")).await);
+            created.push(emulator::order(&c, &format!("host{i}.example.com")).await);
         }
         let pages: Vec<_> = c
             .list_user_certificate_order()
@@ -305,17 +279,19 @@ async fn list_user_certificate_order_pages_without_loss_or_repeats() {
 
 #[tokio::test]
 async fn waiter_reaches_issued_and_fails_fast_on_verify_fail() {
-    let emu = emulator().await;
+    let emu = emulator::start(EmulatorConfig::default()).await;
     let c = client(&emu, SignatureVersion::V3);
     emu.set_review_policy(ReviewPolicy::Automatic {
         approve: true,
         after_polls: 1,
     });
-    let id = create(&c, "wait.example.com").await;
+    let id = emulator::order(&c, "wait.example.com").await;
     let out = c
         .describe_certificate_state()
         .order_id(id)
-        .wait_until_certificate_issued(Duration::from_secs(60))
+        .wait_until_certificate_issued(
+            WaitOptions::new(Duration::from_secs(60)).with_min_delay(Duration::from_millis(10)),
+        )
         .await
         .expect("issued");
     assert_eq!(out.r#type, Some(OrderType::Certificate));
@@ -325,7 +301,7 @@ async fn waiter_reaches_issued_and_fails_fast_on_verify_fail() {
         approve: false,
         after_polls: 0,
     });
-    let id = create(&c, "reject.example.com").await;
+    let id = emulator::order(&c, "reject.example.com").await;
     let err = c
         .describe_certificate_state()
         .order_id(id)
@@ -341,7 +317,7 @@ async fn waiter_reaches_issued_and_fails_fast_on_verify_fail() {
     }
 
     emu.set_review_policy(ReviewPolicy::Manual);
-    let id = create(&c, "slow.example.com").await;
+    let id = emulator::order(&c, "slow.example.com").await;
     let err = c
         .describe_certificate_state()
         .order_id(id)
@@ -349,5 +325,45 @@ async fn waiter_reaches_issued_and_fails_fast_on_verify_fail() {
         .await
         .expect_err("times out");
     assert!(matches!(err, WaiterError::TimedOut { .. }), "{err}");
+    emu.shutdown().await;
+}
+
+/// The delays between polls are the caller's choice per call: with the spec's (2 s at first)
+/// a wait of 3 s polls at most three times, so an order decided on the fourth poll times out;
+/// with 5 ms delays the same wait reaches the decision.
+#[tokio::test]
+async fn waiter_delays_are_chosen_per_call() {
+    let emu = emulator::start(EmulatorConfig::default()).await;
+    let c = client(&emu, SignatureVersion::V3);
+    emu.set_review_policy(ReviewPolicy::Automatic {
+        approve: true,
+        after_polls: 3,
+    });
+    let max_wait = Duration::from_secs(3);
+
+    let id = emulator::order(&c, "default-delays.example.com").await;
+    let err = c
+        .describe_certificate_state()
+        .order_id(id)
+        .wait_until_certificate_issued(max_wait)
+        .await
+        .expect_err("the spec's delays are too long for four polls in 3 s");
+    match err {
+        WaiterError::TimedOut { polls, .. } => assert!(polls <= 3, "{polls} polls"),
+        other => panic!("expected TimedOut, got {other}"),
+    }
+
+    let id = emulator::order(&c, "short-delays.example.com").await;
+    let out = c
+        .describe_certificate_state()
+        .order_id(id)
+        .wait_until_certificate_issued(
+            WaitOptions::new(max_wait)
+                .with_min_delay(Duration::from_millis(5))
+                .with_max_delay(Duration::from_millis(5)),
+        )
+        .await
+        .expect("issued on the fourth poll");
+    assert_eq!(out.r#type, Some(OrderType::Certificate));
     emu.shutdown().await;
 }

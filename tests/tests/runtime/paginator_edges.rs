@@ -2,10 +2,8 @@
 //! stops the stream with an error instead of looping, an error ends the stream, and a
 //! page-number paginator stops at the reported total even when pages are full.
 
-mod common;
-
+use crate::support::loopback::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, LoopbackServer};
 use alibabacloud_cas::{Client, Credentials, RetryConfig, SdkErrorKind};
-use common::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, LoopbackServer};
 use futures::StreamExt;
 
 fn client(server: &LoopbackServer) -> Client {

@@ -4,11 +4,10 @@
 //! material, and one `ClientToken` per logical call. The loopback server recomputes every
 //! signature; the emulator checks form bodies the way the service does.
 
-mod common;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::support::loopback::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, LoopbackServer, Received};
 use alibabacloud_runtime::config::Config;
 use alibabacloud_runtime::credentials::{CredentialsError, CredentialsFuture};
 use alibabacloud_runtime::error::{ConstructionError, SdkErrorKind};
@@ -16,7 +15,6 @@ use alibabacloud_runtime::{
     Auth, CallOptions, Client, Credentials, ErrorMetadata, Operation, OperationError, Params,
     ProvideCredentials, RetryConfig, SignatureVersion,
 };
-use common::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, LoopbackServer, Received};
 
 const SCHEMES: [SignatureVersion; 2] = [SignatureVersion::V1, SignatureVersion::V3];
 
@@ -504,15 +502,10 @@ impl Operation for FormDescribe {
 #[tokio::test]
 async fn the_emulator_verifies_and_reads_form_bodies_from_the_client() {
     use alibabacloud_cas_emulator::{
-        DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, EmulatorConfig,
+        DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, EmulatorConfig,
     };
     for version in SCHEMES {
-        let emu = Emulator::start(
-            EmulatorConfig::default(),
-            "127.0.0.1:0".parse().expect("addr"),
-        )
-        .await
-        .expect("emulator starts");
+        let emu = crate::support::emulator::start(EmulatorConfig::default()).await;
         let config = Config::builder()
             .endpoint(emu.endpoint())
             .credentials(Credentials::new(

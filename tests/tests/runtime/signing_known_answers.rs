@@ -102,7 +102,7 @@ fn v3_signer_reproduces_the_published_authorization_header() {
         host: s(headers, "host"),
         action: s(headers, "x-acs-action"),
         version: s(headers, "x-acs-version"),
-        params: &query,
+        params: &alibabacloud_runtime::Params::from_pairs(&query),
         body: &[],
     };
     let context = SigningContext {
@@ -134,7 +134,7 @@ fn v1_signer_adds_the_common_parameters_and_a_verifiable_signature() {
         host: "cas.aliyuncs.com",
         action: "DeleteCertificateRequest",
         version: "2020-04-07",
-        params: &params,
+        params: &alibabacloud_runtime::Params::from_pairs(&params),
         body: &[],
     };
     let context = SigningContext {

@@ -4,17 +4,13 @@
 
 use std::time::{Duration, Instant};
 
-use alibabacloud_cas::operation::create_certificate_request::{
-    CreateCertificateRequestError, CreateCertificateRequestOutput,
-};
 use alibabacloud_cas::runtime::error::{ResponseError, TimeoutKind};
 use alibabacloud_cas::{
-    Client, ConfigBuilder, Credentials, RetryConfig, SdkError, SdkErrorKind, SignatureVersion,
+    Client, ConfigBuilder, RetryConfig, SdkError, SdkErrorKind, SignatureVersion,
 };
-use alibabacloud_cas_emulator::{
-    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, EmulatorConfig, Fault, FaultRule,
-    FaultTiming, FaultTrigger,
-};
+use alibabacloud_cas_emulator::{Emulator, Fault, FaultRule, FaultTiming, FaultTrigger};
+
+use crate::support::emulator::{self, CreateResult};
 
 const CREATE: &str = "CreateCertificateRequest";
 const DESCRIBE: &str = "DescribeCertificateState";
@@ -24,45 +20,20 @@ const DESCRIBE: &str = "DescribeCertificateState";
 /// no call is throttled three times in a row.
 const SEED: u64 = 2020_0407;
 
-async fn emulator() -> Emulator {
-    let config = EmulatorConfig {
-        quota: Some(1000),
-        ..EmulatorConfig::default()
-    };
-    Emulator::start(config, "127.0.0.1:0".parse().expect("addr"))
-        .await
-        .expect("emulator starts")
-}
-
-/// A client with the default retry policy, adjusted by `f`.
-fn client(emu: &Emulator, f: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> Client {
-    let config = Client::config()
-        .endpoint(emu.endpoint())
-        .credentials(Credentials::new(
-            DEFAULT_ACCESS_KEY_ID,
-            DEFAULT_ACCESS_KEY_SECRET,
-        ));
-    Client::new(f(config).build().expect("config")).expect("client")
-}
-
 /// Adjusts a client's configuration.
 type Tune = Box<dyn Fn(ConfigBuilder) -> ConfigBuilder>;
 
-type CreateResult = Result<CreateCertificateRequestOutput, SdkError<CreateCertificateRequestError>>;
+/// An emulator whose plan allows far more applications than any test here makes.
+async fn start() -> Emulator {
+    emulator::with_quota(1000).await
+}
 
 async fn create(c: &Client) -> CreateResult {
-    c.create_certificate_request()
-        .domain("www.example.com")
-        .email("admin@example.com")
-        .phone("13800000000")
-        .username("Admin")
-        .validate_type("DNS")
-        .send()
-        .await
+    emulator::create(c, "www.example.com").await
 }
 
 async fn order(c: &Client) -> i64 {
-    create(c).await.expect("create").order_id.expect("order id")
+    emulator::order(c, "www.example.com").await
 }
 
 /// How many creates the emulator executed.
@@ -94,8 +65,8 @@ fn once(fault: Fault, action: &str) -> FaultRule {
 
 #[tokio::test]
 async fn thirty_percent_throttling_is_absorbed_by_the_default_policy() {
-    let emu = emulator().await;
-    let c = client(&emu, |b| b);
+    let emu = start().await;
+    let c = emulator::client(&emu, |b| b);
     let id = order(&c).await;
     emu.inject(FaultRule::new(
         Fault::Throttling { retry_after: None },
@@ -128,8 +99,8 @@ async fn thirty_percent_throttling_is_absorbed_by_the_default_policy() {
 
 #[tokio::test]
 async fn retry_after_is_honoured() {
-    let emu = emulator().await;
-    let c = client(&emu, |b| b);
+    let emu = start().await;
+    let c = emulator::client(&emu, |b| b);
     let id = order(&c).await;
     let wait = Duration::from_millis(700);
     emu.inject(once(
@@ -155,9 +126,9 @@ async fn retry_after_is_honoured() {
 
 #[tokio::test]
 async fn creates_run_at_most_once_whatever_goes_wrong() {
-    let emu = emulator().await;
+    let emu = start().await;
     let delay = Duration::from_millis(800);
-    let c = client(&emu, |b| b.attempt_timeout(Duration::from_millis(250)));
+    let c = emulator::client(&emu, |b| b.attempt_timeout(Duration::from_millis(250)));
     let faults = [
         Fault::ServiceUnavailable,
         Fault::InternalError,
@@ -217,8 +188,8 @@ async fn creates_run_at_most_once_whatever_goes_wrong() {
 
 #[tokio::test]
 async fn throttled_creates_are_retried_because_they_did_not_run() {
-    let emu = emulator().await;
-    let c = client(&emu, |b| b);
+    let emu = start().await;
+    let c = emulator::client(&emu, |b| b);
     emu.inject(FaultRule::next_n(2, Fault::Throttling { retry_after: None }).for_action(CREATE));
     let out = create(&c).await.expect("the third attempt succeeds");
     assert!(out.order_id.is_some());
@@ -235,8 +206,8 @@ async fn throttled_creates_are_retried_because_they_did_not_run() {
 
 #[tokio::test]
 async fn malformed_answers_are_errors_with_status_and_snippet() {
-    let emu = emulator().await;
-    let c = client(&emu, |b| b.retry(RetryConfig::disabled()));
+    let emu = start().await;
+    let c = emulator::client(&emu, |b| b.retry(RetryConfig::disabled()));
     let id = order(&c).await;
     let cases = [
         (Fault::TruncatedBody, 200, "{\"", "cannot decode"),
@@ -276,7 +247,7 @@ async fn malformed_answers_are_errors_with_status_and_snippet() {
         assert!(err.outcome_unknown());
     }
     // With the default policy an idempotent call gets past a gateway error page.
-    let c = client(&emu, |b| b);
+    let c = emulator::client(&emu, |b| b);
     emu.inject(FaultRule::next_n(1, Fault::HtmlErrorPage));
     c.list_user_certificate_order()
         .send()
@@ -287,8 +258,8 @@ async fn malformed_answers_are_errors_with_status_and_snippet() {
 
 #[tokio::test]
 async fn a_hanging_server_ends_in_a_timeout() {
-    let emu = emulator().await;
-    let setup = client(&emu, |b| b);
+    let emu = start().await;
+    let setup = emulator::client(&emu, |b| b);
     let id = order(&setup).await;
     emu.inject(FaultRule::new(
         Fault::Delay(Duration::from_secs(30)),
@@ -316,7 +287,7 @@ async fn a_hanging_server_ends_in_a_timeout() {
         ),
     ];
     for (name, f, kind) in cases {
-        let c = client(&emu, f);
+        let c = emulator::client(&emu, f);
         let started = Instant::now();
         let err = c
             .describe_certificate_state()
@@ -344,8 +315,8 @@ async fn a_hanging_server_ends_in_a_timeout() {
 #[tokio::test]
 async fn every_attempt_is_signed_with_a_fresh_nonce() {
     for version in [SignatureVersion::V1, SignatureVersion::V3] {
-        let emu = emulator().await;
-        let c = client(&emu, |b| {
+        let emu = start().await;
+        let c = emulator::client(&emu, |b| {
             b.signature_version(version)
                 .retry(RetryConfig::standard().with_initial_backoff(Duration::from_millis(10)))
         });

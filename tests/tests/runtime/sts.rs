@@ -2,12 +2,10 @@
 //! `Credentials` output type lives beside the runtime's `Credentials` without a clash, and its
 //! OIDC and SAML operations need no credentials at all.
 
-mod common;
-
+use crate::support::loopback::LoopbackServer;
 use alibabacloud_sts::operation::assume_role::{AssumeRoleOutput, Credentials as StsCredentials};
 use alibabacloud_sts::operation::assume_role_with_oidc::AssumeRoleWithOIDCInput;
 use alibabacloud_sts::{Client, Credentials, RetryConfig, SignatureVersion};
-use common::LoopbackServer;
 
 const DEMO: &str = r#"{"RequestId":"6894B13B-6D71-4EF5-88FA-F32781734A7F","AssumedRoleUser":{"AssumedRoleId":"34458433936495****:alice","Arn":"acs:ram::123456789012****:role/alice"},"Credentials":{"SecurityToken":"token-that-must-not-print","Expiration":"2015-04-09T11:52:19Z","AccessKeySecret":"secret-that-must-not-print","AccessKeyId":"STS.L4aBSCSJVMuKg5U1****"}}"#;
 

@@ -6,55 +6,17 @@ use std::collections::{BTreeSet, HashSet};
 
 use alibabacloud_cas::operation::list_tag_resources::{TagItem as Filter, TagResourceItem};
 use alibabacloud_cas::operation::tag_resources::TagItem;
-use alibabacloud_cas::{Client, Credentials, RetryConfig};
-use alibabacloud_cas_emulator::{
-    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, EmulatorConfig, Fault, FaultRule,
-};
+use alibabacloud_cas::{Client, RetryConfig};
+use alibabacloud_cas_emulator::{Fault, FaultRule};
 use futures::{StreamExt, TryStreamExt};
+
+use crate::support::emulator;
 
 const REGION: &str = "cn-hangzhou";
 const ORDER: &str = "ORDER";
 
 /// (resource id, key, value)
 type Binding = (String, String, String);
-
-async fn emulator() -> Emulator {
-    let config = EmulatorConfig {
-        quota: Some(100),
-        ..EmulatorConfig::default()
-    };
-    Emulator::start(config, "127.0.0.1:0".parse().expect("addr"))
-        .await
-        .expect("emulator starts")
-}
-
-fn client(emu: &Emulator, retry: Option<RetryConfig>) -> Client {
-    let mut config = Client::config()
-        .endpoint(emu.endpoint())
-        .credentials(Credentials::new(
-            DEFAULT_ACCESS_KEY_ID,
-            DEFAULT_ACCESS_KEY_SECRET,
-        ));
-    if let Some(retry) = retry {
-        config = config.retry(retry);
-    }
-    Client::new(config.build().expect("config")).expect("client")
-}
-
-async fn create(c: &Client, domain: &str) -> String {
-    c.create_certificate_request()
-        .domain(domain)
-        .email("admin@example.com")
-        .phone("13800000000")
-        .username("Admin")
-        .validate_type("DNS")
-        .send()
-        .await
-        .expect("create")
-        .order_id
-        .expect("order id")
-        .to_string()
-}
 
 fn tag(key: &str, value: &str) -> TagItem {
     TagItem {
@@ -96,7 +58,11 @@ fn unique(items: Vec<Binding>) -> BTreeSet<Binding> {
 async fn tagged_orders(c: &Client) -> (Vec<String>, BTreeSet<Binding>) {
     let mut ids = Vec::new();
     for i in 0..12 {
-        ids.push(create(c, &format!("tagged{i}.example.com")).await);
+        ids.push(
+            emulator::order(c, &format!("tagged{i}.example.com"))
+                .await
+                .to_string(),
+        );
     }
     bind(c, &ids, vec![tag("env", "test")]).await;
     let mut expected = BTreeSet::new();
@@ -117,8 +83,8 @@ async fn tagged_orders(c: &Client) -> (Vec<String>, BTreeSet<Binding>) {
 
 #[tokio::test]
 async fn pages_and_items_list_every_binding_once() {
-    let emu = emulator().await;
-    let c = client(&emu, Some(RetryConfig::disabled()));
+    let emu = emulator::with_quota(100).await;
+    let c = emulator::client(&emu, |c| c.retry(RetryConfig::disabled()));
     let (ids, expected) = tagged_orders(&c).await;
     assert_eq!(expected.len(), 36);
 
@@ -210,19 +176,19 @@ async fn pages_and_items_list_every_binding_once() {
 
 #[tokio::test]
 async fn concurrent_changes_and_retried_pages_lose_nothing() {
-    let emu = emulator().await;
-    let c = client(&emu, None);
+    let emu = emulator::with_quota(100).await;
+    let c = emulator::client(&emu, |c| c);
     let (ids, expected) = tagged_orders(&c).await;
 
     // Tags added while paging: what existed throughout is listed exactly once.
-    let mut pages = Box::pin(
-        c.list_tag_resources()
-            .region_id(REGION)
-            .resource_type(ORDER)
-            .max_results(4)
-            .into_paginator()
-            .pages(),
-    );
+    // The streams are Unpin: no pinning before `next()`.
+    let mut pages = c
+        .list_tag_resources()
+        .region_id(REGION)
+        .resource_type(ORDER)
+        .max_results(4)
+        .into_paginator()
+        .pages();
     let mut items = Vec::new();
     let mut n = 0;
     while let Some(page) = pages.next().await {
@@ -288,8 +254,8 @@ async fn concurrent_changes_and_retried_pages_lose_nothing() {
 
 #[tokio::test]
 async fn tokens_the_service_did_not_issue_are_rejected() {
-    let emu = emulator().await;
-    let c = client(&emu, Some(RetryConfig::disabled()));
+    let emu = emulator::with_quota(100).await;
+    let c = emulator::client(&emu, |c| c.retry(RetryConfig::disabled()));
     let (ids, _) = tagged_orders(&c).await;
 
     let err = c
@@ -305,14 +271,13 @@ async fn tokens_the_service_did_not_issue_are_rejected() {
     assert!(err.message().unwrap_or("").contains("NextToken"), "{err}");
 
     // Through the paginator: the error is the first item, and the stream ends there.
-    let mut items = Box::pin(
-        c.list_tag_resources()
-            .region_id(REGION)
-            .resource_type(ORDER)
-            .next_token("garbage")
-            .into_paginator()
-            .items(),
-    );
+    let mut items = c
+        .list_tag_resources()
+        .region_id(REGION)
+        .resource_type(ORDER)
+        .next_token("garbage")
+        .into_paginator()
+        .items();
     let first = items.next().await.expect("one item");
     assert_eq!(
         first.expect_err("bad token").code(),

@@ -6,9 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use alibabacloud_cas::{Client, RetryConfig};
-use alibabacloud_cas_emulator::{
-    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, EmulatorConfig,
-};
+use alibabacloud_cas_emulator::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, EmulatorConfig};
 use alibabacloud_runtime::ProvideCredentials;
 use alibabacloud_runtime::credentials::{CachingProvider, EcsRamRoleProvider};
 use alibabacloud_runtime::time::format_timestamp;
@@ -159,12 +157,7 @@ async fn failures_are_credentials_errors_naming_the_endpoint() {
 #[tokio::test]
 async fn a_client_signs_with_role_credentials() {
     let md = metadata(Duration::from_secs(3600), "Success").await;
-    let emu = Emulator::start(
-        EmulatorConfig::default(),
-        "127.0.0.1:0".parse().expect("addr"),
-    )
-    .await
-    .expect("emulator");
+    let emu = crate::support::emulator::start(EmulatorConfig::default()).await;
     let client = Client::new(
         Client::config()
             .endpoint(emu.endpoint())

@@ -3,15 +3,13 @@
 //! lists of 10+ items (`Tag.10` sorts before `Tag.2`), empty values, an STS token, and a
 //! secret containing `+ / = & %`.
 
-mod common;
-
+use crate::support::loopback::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, LoopbackServer};
 use alibabacloud_runtime::config::Config;
 use alibabacloud_runtime::error::ConstructionError;
 use alibabacloud_runtime::{
     CallOptions, Client, Credentials, ErrorMetadata, Operation, OperationError, Params,
     RetryConfig, SignatureVersion, ToParam,
 };
-use common::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, LoopbackServer};
 
 #[derive(Debug)]
 struct AnyError(ErrorMetadata);

@@ -46,8 +46,18 @@ fn copy_tree(from: &Path, to: &Path) {
         let entry = entry.expect("readable entry");
         let src = entry.path();
         let dst = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
+        let kind = entry.file_type().expect("file type");
+        if kind.is_dir() {
             copy_tree(&src, &dst);
+        } else if kind.is_symlink() {
+            // The crates' LICENSE links: copied as links, as the check expects them.
+            let target = fs::read_link(&src).expect("link target");
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(&target, &dst)
+                .unwrap_or_else(|e| panic!("{}: {e}", dst.display()));
+            #[cfg(not(unix))]
+            fs::copy(src.parent().expect("parent").join(&target), &dst)
+                .unwrap_or_else(|e| panic!("{}: {e}", src.display()));
         } else {
             fs::copy(&src, &dst).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
         }

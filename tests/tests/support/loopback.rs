@@ -2,8 +2,6 @@
 //! V3, form body included), records the decoded parameters, and answers with queued responses.
 //! Unsigned requests are answered only for the actions declared anonymous.
 
-#![allow(dead_code)]
-
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

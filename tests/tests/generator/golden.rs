@@ -255,7 +255,7 @@ fn fixtures_cover_the_features_they_are_meant_to() {
         "pub r#type: ",                           // `Type` → `r#type`
         "pub struct CreateWidgetRequestInput",    // a name ending in `Request`
         "pub struct TagItem",                     // request list of objects (`Tag.N.Key`)
-        "::std::format!(\"{key}.Key\")",          // … flattened as repeatList
+        "out.write_member(key, \"Key\"",          // … flattened as repeatList
         "pub struct Owner",                       // nested response object
         "pub struct Address",                     // … nested twice
         "::std::vec::Vec<::std::string::String>", // list of scalars

@@ -1,48 +1,15 @@
 //! Property tests with bounded case counts and fixed seeds (proptest's default config with a
-//! fixed number of cases): decoding of every operation's output and of error bodies, the spec
-//! loader, and the signer against the emulator's verifier.
+//! fixed number of cases): decoding of every operation's output and of error bodies, and the
+//! signer against the emulator's verifier. The spec loader's properties are the generator's.
 
 use std::path::Path;
 
 use alibabacloud_cas::operation::create_certificate_request::TagsItem;
-use alibabacloud_cas::{Client, Credentials, RetryConfig, SignatureVersion};
-use alibabacloud_cas_emulator::{
-    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, EmulatorConfig,
-};
+use alibabacloud_cas::{RetryConfig, SignatureVersion};
 use proptest::prelude::*;
-use serde_json::Value;
 
-fn json_value() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        any::<f64>()
-            .prop_filter("finite", |f| f.is_finite())
-            .prop_map(Value::from),
-        ".{0,12}".prop_map(Value::String),
-        "[0-9]{1,20}".prop_map(Value::String),
-    ];
-    leaf.prop_recursive(4, 48, 6, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::btree_map(
-                prop_oneof![
-                    Just("RequestId".to_string()),
-                    Just("OrderId".to_string()),
-                    Just("TotalCount".to_string()),
-                    Just("Type".to_string()),
-                    Just("Data".to_string()),
-                    Just("CertificateOrderList".to_string()),
-                    "[A-Z][a-zA-Z]{0,10}",
-                ],
-                inner,
-                0..6
-            )
-            .prop_map(|m| Value::Object(m.into_iter().collect())),
-        ]
-    })
-}
+use crate::support::arbitrary::json_value;
+use crate::support::emulator;
 
 fn actions() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -80,23 +47,6 @@ proptest! {
             }
         }
     }
-
-    /// The spec loader: a valid spec with arbitrary JSON grafted in, or its text cut short,
-    /// is accepted or rejected with a message naming the file, never a panic.
-    #[test]
-    fn spec_parser_survives_mutations(value in json_value(), key in prop_oneof![Just("request"), Just("response"), Just("errors"), Just("pagination"), Just("waiters"), Just("name"), Just("idempotent")], cut in 0usize..2000) {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../api-specs/cas/operations/ListUserCertificateOrder.json");
-        let text = std::fs::read_to_string(path).expect("spec");
-        let mut spec: Value = serde_json::from_str(&text).expect("json");
-        spec[key] = value;
-        let mutated = serde_json::to_string(&spec).expect("json");
-        for candidate in [mutated.as_str(), &text[..cut.min(text.len())]] {
-            let parsed = xtask::codegen::parse_json::<xtask::spec::OperationSpec>(candidate, "X.json");
-            if let Err(e) = parsed {
-                prop_assert!(e.to_string().starts_with("X.json"));
-            }
-        }
-    }
 }
 
 fn tag_text() -> impl Strategy<Value = String> {
@@ -122,19 +72,9 @@ proptest! {
     ) {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         let result: Result<(), String> = rt.block_on(async {
-            let config = EmulatorConfig { quota: Some(1_000), ..EmulatorConfig::default() };
-            let emu = Emulator::start(config, "127.0.0.1:0".parse().expect("addr")).await.expect("emulator");
+            let emu = emulator::with_quota(1_000).await;
             let version = if v1 { SignatureVersion::V1 } else { SignatureVersion::V3 };
-            let client = Client::new(
-                Client::config()
-                    .endpoint(emu.endpoint())
-                    .credentials(Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET))
-                    .signature_version(version)
-                    .retry(RetryConfig::disabled())
-                    .build()
-                    .expect("config"),
-            )
-            .expect("client");
+            let client = emulator::client(&emu, |c| c.signature_version(version).retry(RetryConfig::disabled()));
             let tags: Vec<TagsItem> = tags
                 .into_iter()
                 .map(|(k, v)| TagsItem { key: Some(k), value: Some(v) })
