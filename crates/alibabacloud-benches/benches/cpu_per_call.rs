@@ -284,7 +284,7 @@ mod linux {
         let (addr, server_clock) = spawn_fixed_server_measured(DELETE_SUCCESS_BODY);
         let rt = client_runtime();
         // reqwest is built with `rustls-no-provider`: bare clients need the provider installed.
-        alibabacloud_runtime::client::install_default_crypto_provider();
+        alibabacloud_runtime::tls::install_default_crypto_provider();
 
         // Record what the SDK sends, once per signature version, to replay it as the floor.
         let seen_v3 = capture_request(&rt, DELETE_SUCCESS_BODY, |a| async move {
