@@ -70,7 +70,7 @@ impl Client {
     pub fn new(service: ServiceInfo, config: Config) -> Result<Self, ConfigError> {
         let endpoint = Endpoint::resolve(
             config.endpoint.as_ref(),
-            config.region.as_deref(),
+            config.shared.region.as_deref(),
             &service.endpoints,
         );
         let mut user_agent = format!(
@@ -81,7 +81,7 @@ impl Client {
             std::env::consts::OS,
             std::env::consts::ARCH,
         );
-        if let Some(app) = &config.app_name {
+        if let Some(app) = &config.shared.app_name {
             user_agent.push(' ');
             user_agent.push_str(app);
         }
@@ -89,8 +89,8 @@ impl Client {
             .map_err(|_| ConfigError::InvalidHeaderValue { field: "app_name" })?;
         let http = crate::tls::http_client_builder()
             .map_err(ConfigError::Http)?
-            .connect_timeout(config.connect_timeout)
-            .read_timeout(config.read_timeout)
+            .connect_timeout(config.shared.connect_timeout)
+            .read_timeout(config.shared.read_timeout)
             .pool_idle_timeout(Duration::from_secs(90))
             // The API never redirects; following one would hand the signed request (and the
             // STS token) to another host. A 3xx becomes an error instead.
@@ -106,7 +106,7 @@ impl Client {
                 base_url,
                 authority: endpoint.authority(),
                 endpoint,
-                retry_bucket: RetryBucket::new(config.retry_quota),
+                retry_bucket: RetryBucket::new(config.shared.retry_quota),
                 config,
                 service,
                 user_agent,
@@ -160,9 +160,10 @@ impl Client {
         let attempts = AtomicU32::new(0);
         let sent = AtomicBool::new(false);
         let quota_exhausted = AtomicBool::new(false);
-        let operation_timeout = options
-            .operation_timeout
-            .or(self.inner.config.operation_timeout);
+        let operation_timeout =
+            options
+                .operation_timeout
+                .or(self.inner.config.shared.operation_timeout);
         let call = self.call_loop::<O>(&parts, options, &attempts, &sent, &quota_exhausted);
         let result = match operation_timeout {
             None => call.instrument(span).await,
@@ -193,10 +194,10 @@ impl Client {
         sent: &AtomicBool,
         quota_exhausted: &AtomicBool,
     ) -> Result<O::Output, SdkErrorKind<O::Error>> {
-        let retry = options.retry.unwrap_or(self.inner.config.retry);
+        let retry = options.retry.unwrap_or(self.inner.config.shared.retry);
         let attempt_timeout = options
             .attempt_timeout
-            .or(self.inner.config.attempt_timeout);
+            .or(self.inner.config.shared.attempt_timeout);
         let bucket = &self.inner.retry_bucket;
         let started = Instant::now();
         let mut attempt = 0u32;
@@ -281,7 +282,7 @@ impl Client {
         let inner = &*self.inner;
         // Anonymous operations resolve no credentials at all. Credentials at hand (fixed, or
         // cached and fresh) are taken without boxing a future.
-        let provider = &inner.config.credentials;
+        let provider = &inner.config.shared.credentials;
         let credentials = match O::AUTH {
             Auth::Signed => Some(match provider.credentials_now() {
                 Some(credentials) => credentials,
@@ -385,7 +386,7 @@ impl Client {
             tracing::debug!(status, "redirect refused");
             return Err(AttemptError::Fatal(SdkErrorKind::Redirect(redirect)));
         }
-        let body = match read_capped(response, inner.config.max_response_body).await {
+        let body = match read_capped(response, inner.config.shared.max_response_body).await {
             Ok(body) => body,
             Err(BodyError::TooLarge { declared, cap }) => {
                 let reason = match declared {
@@ -576,9 +577,9 @@ fn transport_failure<E>(e: reqwest::Error, sent: &AtomicBool, config: &Config) -
                 TimeoutKind::Read
             },
             if not_sent {
-                config.connect_timeout
+                config.shared.connect_timeout
             } else {
-                config.read_timeout
+                config.shared.read_timeout
             },
             !not_sent,
         ))

@@ -7,6 +7,9 @@
 //! * [`signing`]: the V1 (`HMAC-SHA1`) and V3 (`ACS3-HMAC-SHA256`) signature schemes behind the
 //!   [`signing::Signer`] trait;
 //! * [`credentials`]: async, refreshable credential providers (static, STS, environment, chain);
+//! * [`shared_config`]: the settings every product shares ([`SharedConfig`]: credentials,
+//!   region, retries, time limits, HTTP), apart from each product's own (signature scheme,
+//!   endpoint) in [`Config`];
 //! * [`endpoint`]: explicit endpoints, per-product endpoint maps and the regional fallback;
 //! * [`client`]: the HTTP transport (reqwest, one pooled connection set per client), retries,
 //!   timeouts and tracing;
@@ -45,6 +48,7 @@ pub mod redact;
 pub mod retry;
 pub mod retry_quota;
 pub mod roa;
+pub mod shared_config;
 pub mod signing;
 pub mod text;
 pub mod time;
@@ -62,6 +66,7 @@ pub use operation::{Auth, Missing, Operation};
 pub use params::{Params, ToParam};
 pub use retry::RetryConfig;
 pub use retry_quota::RetryQuota;
+pub use shared_config::{SharedConfig, SharedConfigBuilder};
 pub use signing::SignatureVersion;
 
 /// The version of this runtime, as sent in the `User-Agent` header.
