@@ -5,7 +5,9 @@
 mod common;
 
 use alibabacloud_cas::operation::delete_certificate_request::DeleteCertificateRequestError as E;
-use alibabacloud_cas::{Client, Credentials, RetryConfig, SdkErrorKind, SignatureVersion};
+use alibabacloud_cas::{
+    Client, Credentials, OperationError, RetryConfig, SdkErrorKind, SignatureVersion,
+};
 use common::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, LoopbackServer};
 
 fn client(server: &LoopbackServer, version: SignatureVersion) -> Client {

@@ -36,6 +36,9 @@ pub mod waiter;
 mod wire;
 
 pub use client::Client;
+/// serde, for the `macro_rules!` generated crates expand.
+#[doc(hidden)]
+pub use serde as __serde;
 pub use config::{CallOptions, Config, ConfigBuilder};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use endpoint::{Endpoint, EndpointRules, ServiceInfo};

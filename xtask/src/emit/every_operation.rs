@@ -24,7 +24,7 @@ pub fn cargo_toml(products: &[Product]) -> String {
         .iter()
         .map(|p| {
             format!(
-                "{name} = {{ path = \"../{name}\" }}\n",
+                "{name} = {{ path = \"../{name}\", features = [\"decode-output\"] }}\n",
                 name = p.service.crate_name
             )
         })
