@@ -71,6 +71,9 @@ fn copy_workspace_specs(tmp: &Path) {
         let krate = Path::new("crates").join(&product.service.crate_name);
         copy_tree(&root.join(&krate), &tmp.join(&krate));
     }
+    // The shared every-operation harness is generated from all products.
+    let harness = Path::new(xtask::emit::every_operation::CRATE_DIR);
+    copy_tree(&root.join(harness), &tmp.join(harness));
 }
 
 /// Replaces the `summary` of one operation spec, keeping the rest of the file as it is.
