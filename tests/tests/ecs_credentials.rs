@@ -112,9 +112,11 @@ async fn caching_refreshes_only_near_expiry() {
     assert_eq!(md.fetches.load(Ordering::SeqCst), 1, "cached for the hour");
     let _ = md.stop.send(());
 
-    // Credentials that expire within the refresh window are fetched again on every call.
+    // Credentials that expire within the refresh window are fetched again (with no minimum
+    // interval between such refreshes: by default there is one, see `CachingProvider`).
     let md = metadata(Duration::from_secs(60), "Success").await;
-    let cached = CachingProvider::new(EcsRamRoleProvider::new(None).with_endpoint(&md.endpoint));
+    let cached = CachingProvider::new(EcsRamRoleProvider::new(None).with_endpoint(&md.endpoint))
+        .with_min_refresh_interval(Duration::ZERO);
     let a = cached.provide_credentials().await.expect("first");
     let b = cached.provide_credentials().await.expect("second");
     assert_ne!(

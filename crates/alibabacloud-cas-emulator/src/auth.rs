@@ -1,7 +1,7 @@
 //! Stage 2, authenticate: checks a V1 or V3 signature with the runtime's own signing
 //! functions, the timestamp and the nonce.
 
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use alibabacloud_runtime::signing::{self, SignatureVersion, v1, v3};
 use alibabacloud_runtime::time::parse_timestamp;
@@ -80,7 +80,7 @@ fn verify_v1(ctx: &Context, req: &Incoming, now: SystemTime) -> Result<Caller, A
     let nonce = present("SignatureNonce").ok_or_else(|| {
         ApiError::incomplete_signature("The SignatureNonce parameter is missing.")
     })?;
-    check_timestamp(ctx, present("Timestamp"), "Timestamp", now)?;
+    let stamped = check_timestamp(ctx, present("Timestamp"), "Timestamp", now)?;
     let secret = ctx
         .settings
         .keys
@@ -110,7 +110,7 @@ fn verify_v1(ctx: &Context, req: &Incoming, now: SystemTime) -> Result<Caller, A
             first_string_to_sign.as_deref().unwrap_or(""),
         ));
     };
-    check_nonce(ctx, access_key_id, nonce)?;
+    check_nonce(ctx, access_key_id, nonce, stamped, now)?;
     let params: Pairs = reading.iter().chain(req.form.iter()).cloned().collect();
     let find = |name: &str| {
         params
@@ -207,7 +207,7 @@ fn verify_v3(
             ApiError::incomplete_signature("The x-acs-signature-nonce header is missing.")
         })?;
     let date = req.header("x-acs-date");
-    check_timestamp(
+    let stamped = check_timestamp(
         ctx,
         date.as_deref().filter(|v| !v.is_empty()),
         "x-acs-date",
@@ -277,7 +277,7 @@ fn verify_v3(
             first_string_to_sign.as_deref().unwrap_or(""),
         ));
     };
-    check_nonce(ctx, &auth.credential, nonce.trim())?;
+    check_nonce(ctx, &auth.credential, nonce.trim(), stamped, now)?;
     Ok(Caller {
         scheme: SignatureVersion::V3,
         access_key_id: auth.credential,
@@ -287,14 +287,15 @@ fn verify_v3(
     })
 }
 
-/// Missing → `MissingParameter`, unparseable → `InvalidTimeStamp.Format`, too far from the
-/// clock either way → `InvalidTimeStamp.Expired`.
+/// Missing → `MissingParameter`, unparseable or an impossible date (`2024-02-31`) →
+/// `InvalidTimeStamp.Format`, too far from the clock either way → `InvalidTimeStamp.Expired`.
+/// Returns the instant the request is stamped with.
 fn check_timestamp(
     ctx: &Context,
     value: Option<&str>,
     name: &str,
     now: SystemTime,
-) -> Result<(), ApiError> {
+) -> Result<SystemTime, ApiError> {
     let value = value.ok_or_else(|| ApiError::missing(name))?;
     let at = parse_timestamp(value.trim()).ok_or_else(|| ApiError::timestamp_format(name))?;
     let skew = match now.duration_since(at) {
@@ -304,18 +305,24 @@ fn check_timestamp(
     if skew > ctx.settings.max_clock_skew {
         return Err(ApiError::timestamp_expired());
     }
-    Ok(())
+    Ok(at)
 }
 
 /// Records the nonce; `SignatureNonceUsed` when this access key used it recently.
-fn check_nonce(ctx: &Context, access_key_id: &str, nonce: &str) -> Result<(), ApiError> {
-    // A request is valid while its timestamp is within the skew of the clock, in either
-    // direction, so a nonce has to be remembered for twice the skew (plus a margin).
-    let ttl = ctx.settings.max_clock_skew * 2 + std::time::Duration::from_secs(60);
+fn check_nonce(
+    ctx: &Context,
+    access_key_id: &str,
+    nonce: &str,
+    stamped: SystemTime,
+    now: SystemTime,
+) -> Result<(), ApiError> {
+    // A replay carries the same timestamp, and is refused as expired once that timestamp is
+    // more than the skew behind the clock: the nonce is needed until then, not longer.
+    let forget_at = stamped + ctx.settings.max_clock_skew + Duration::from_secs(1);
     let fresh = ctx
         .lock()
         .nonces
-        .check_and_record(access_key_id, nonce, Instant::now(), ttl);
+        .check_and_record(access_key_id, nonce, now, forget_at);
     if fresh {
         Ok(())
     } else {

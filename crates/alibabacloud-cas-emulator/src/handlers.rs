@@ -20,10 +20,6 @@ pub(crate) const ORDER_RESOURCE_TYPE: &str = "ORDER";
 const DEFAULT_MAX_RESULTS: i64 = 20;
 /// The largest `MaxResults`.
 const MAX_MAX_RESULTS: i64 = 100;
-/// The most resource ids one tag call takes.
-const MAX_RESOURCE_IDS: usize = 50;
-/// The most tags one tag call takes (`Tag.1` to `Tag.20`).
-const MAX_TAGS: usize = 20;
 
 /// The operations the emulator implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +91,7 @@ pub(crate) fn dispatch(ctx: &Context, caller: &Caller) -> Result<Map<String, Val
         Ok(_) => "OK".to_string(),
         Err(e) => e.code.clone(),
     };
-    ctx.lock().audit.push(AuditEntry {
+    ctx.lock().record(AuditEntry {
         action: action.to_string(),
         order_id,
         outcome,
@@ -468,12 +464,7 @@ fn resource_type(params: &Params<'_>) -> Result<(), ApiError> {
 /// `ResourceId.N` as order ids.
 fn resource_ids(params: &Params<'_>) -> Result<Vec<i64>, ApiError> {
     let ids = params.list("ResourceId")?;
-    if ids.len() > MAX_RESOURCE_IDS {
-        return Err(ApiError::invalid(
-            "ResourceId",
-            &format!("At most {MAX_RESOURCE_IDS} resources can be given."),
-        ));
-    }
+    crate::tags::check_resource_count(ids.len())?;
     ids.into_iter()
         .map(|(n, v)| {
             v.parse::<i64>().map_err(|_| {
@@ -498,18 +489,16 @@ fn tag_resources(
     if tags.is_empty() {
         return Err(ApiError::missing("Tag.1.Key"));
     }
-    if tags.len() > MAX_TAGS {
-        return Err(ApiError::invalid(
-            "Tag",
-            &format!("At most {MAX_TAGS} tags can be given."),
-        ));
-    }
+    crate::tags::check_tags(&tags)?;
     if let [only] = ids.as_slice() {
         *order_id = Some(*only);
     }
     let mut st = ctx.lock();
     if ids.iter().any(|id| !st.orders.contains_key(id)) {
         return Err(ApiError::order_not_found());
+    }
+    for id in &ids {
+        crate::tags::check_quota(st.tags.get(id), &tags)?;
     }
     for id in ids {
         let bound = st.tags.entry(id).or_default();

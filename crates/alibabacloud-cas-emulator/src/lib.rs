@@ -58,6 +58,7 @@ mod request;
 mod response;
 mod server;
 mod state;
+mod tags;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -85,6 +86,12 @@ pub const API_VERSION: &str = "2020-04-07";
 /// The `HostId` every error body carries.
 pub const HOST_ID: &str = "cas.aliyuncs.com";
 
+/// How long a client may take to send a request head (and how long an idle connection stays
+/// open) by default.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many entries the audit log keeps by default; older ones are dropped first.
+pub const DEFAULT_AUDIT_LOG_LIMIT: usize = 100_000;
+
 /// How long [`Emulator::shutdown`] waits for in-flight requests before it stops the server.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -100,6 +107,11 @@ pub struct EmulatorConfig {
     pub max_clock_skew: Duration,
     /// How certificate applications get reviewed.
     pub review: ReviewPolicy,
+    /// How long a client may take to send a request head; a connection that sends nothing
+    /// (or stays idle between requests) that long is closed.
+    pub header_read_timeout: Duration,
+    /// How many entries [`Emulator::audit_log`] keeps; the oldest are dropped first.
+    pub audit_log_limit: usize,
 }
 
 impl Default for EmulatorConfig {
@@ -112,6 +124,8 @@ impl Default for EmulatorConfig {
             quota: Some(DEFAULT_QUOTA),
             max_clock_skew: DEFAULT_MAX_CLOCK_SKEW,
             review: ReviewPolicy::Manual,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            audit_log_limit: DEFAULT_AUDIT_LOG_LIMIT,
         }
     }
 }
@@ -131,6 +145,8 @@ impl fmt::Debug for EmulatorConfig {
             .field("quota", &self.quota)
             .field("max_clock_skew", &self.max_clock_skew)
             .field("review", &self.review)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("audit_log_limit", &self.audit_log_limit)
             .finish()
     }
 }
@@ -192,20 +208,22 @@ impl Emulator {
         };
         let ctx = Context {
             settings: Arc::new(settings),
-            state: Arc::new(Mutex::new(state::State::new(config.quota, config.review))),
+            state: Arc::new(Mutex::new(state::State::new(
+                config.quota,
+                config.review,
+                config.audit_log_limit,
+            ))),
             stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
         };
-        let app = server::router(ctx.clone())
-            .into_make_service_with_connect_info::<listener::ConnHandle>();
+        let app = server::router(ctx.clone());
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener::FaultListener(listener), app)
-                .with_graceful_shutdown(async move {
-                    // Either an explicit stop or the handle being dropped.
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        // Either an explicit stop or the handle being dropped stops the loop.
+        let task = tokio::spawn(listener::serve(
+            listener,
+            app,
+            config.header_read_timeout,
+            stopped,
+        ));
         tracing::info!(%addr, "cas emulator listening");
         Ok(Emulator {
             addr,
@@ -255,13 +273,25 @@ impl Emulator {
         self.ctx.lock().orders.get(&order_id).map(|o| o.state)
     }
 
-    /// One entry per operation the emulator executed, oldest first.
+    /// One entry per operation the emulator executed, oldest first (the most recent
+    /// [`EmulatorConfig::audit_log_limit`] of them).
     ///
     /// Requests that failed authentication, named an unknown version or action, or were struck
     /// by a fault before execution never reach an operation and are not listed. A fault after
     /// execution leaves its entry: the operation ran.
     pub fn audit_log(&self) -> Vec<AuditEntry> {
-        self.ctx.lock().audit.clone()
+        self.ctx.lock().audit.iter().cloned().collect()
+    }
+
+    /// How many audit log entries were dropped because the log was full.
+    pub fn audit_log_dropped(&self) -> u64 {
+        self.ctx.lock().audit_dropped
+    }
+
+    /// How many nonces the emulator remembers right now (each is forgotten once its request's
+    /// timestamp has left the accepted window).
+    pub fn remembered_nonces(&self) -> usize {
+        self.ctx.lock().nonces.len()
     }
 
     /// How many applications the resource plan still allows; `None` when there is no plan.

@@ -1,10 +1,17 @@
-//! A TCP listener whose connections can be broken from a request handler.
+//! The accept loop, and a TCP stream whose connection can be broken from a request handler.
 //!
 //! [`Fault::CloseBeforeAnswer`](crate::Fault::CloseBeforeAnswer) has to drop a connection
 //! without sending a single byte, which is below what an axum handler controls. Each accepted
 //! stream is wrapped in [`FaultIo`], which shares a switch with the [`ConnHandle`] that handlers
 //! receive as their connect info: once the switch is thrown, every write fails, so hyper gives
 //! up on the connection and drops the socket before the status line goes out.
+//!
+//! The loop serves HTTP/1.1 with hyper directly (not `axum::serve`) so that it can set a
+//! header-read timeout: a client that opens a connection and sends nothing, or half a request
+//! head, is cut off after [`EmulatorConfig::header_read_timeout`](crate::EmulatorConfig).
+//! Requests whose head is too big for hyper (a URI over 64 KiB, headers over its buffer) are
+//! answered by hyper itself with a bare 414 or 431; [`FaultIo`] replaces those answers with the
+//! service's JSON error envelope on their way out.
 
 use std::io;
 use std::net::SocketAddr;
@@ -12,36 +19,87 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
-use axum::extract::connect_info::Connected;
-use axum::serve::{IncomingStream, Listener};
+use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{oneshot, watch};
 
-/// Wraps a [`TcpListener`].
-pub(crate) struct FaultListener(pub TcpListener);
-
-impl Listener for FaultListener {
-    type Io = FaultIo;
-    type Addr = ConnHandle;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        let (stream, remote) = Listener::accept(&mut self.0).await;
+/// Serves `router` on `listener` until `stop` fires (or its sender is dropped), then lets the
+/// connections finish their in-flight requests and returns once they are all closed.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    router: Router,
+    header_read_timeout: Duration,
+    mut stop: oneshot::Receiver<()>,
+) -> io::Result<()> {
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let (open_tx, open_rx) = watch::channel(());
+    loop {
+        let accepted = tokio::select! {
+            _ = &mut stop => break,
+            accepted = listener.accept() => accepted,
+        };
+        let (stream, remote) = match accepted {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // Out of file descriptors and the like: wait a little instead of spinning.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
         let _ = stream.set_nodelay(true);
         let broken = Arc::new(AtomicBool::new(false));
-        let io = FaultIo {
-            stream,
+        let handle = ConnHandle {
+            remote,
             broken: broken.clone(),
         };
-        (io, ConnHandle { remote, broken })
+        let io = FaultIo {
+            stream,
+            broken,
+            replacement: None,
+        };
+        let router = router.clone();
+        let mut shutdown = shutdown_rx.clone();
+        let open = open_rx.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(
+                move |request: hyper::Request<hyper::body::Incoming>| {
+                    let mut request = request.map(axum::body::Body::new);
+                    request.extensions_mut().insert(ConnectInfo(handle.clone()));
+                    let mut router = router.clone();
+                    tower_service::Service::call(&mut router, request)
+                },
+            );
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_read_timeout);
+            let connection = builder.serve_connection(TokioIo::new(io), service);
+            tokio::pin!(connection);
+            tokio::select! {
+                result = connection.as_mut() => {
+                    if let Err(e) = result {
+                        tracing::debug!(error = %e, "connection ended");
+                    }
+                }
+                () = async { let _ = shutdown.wait_for(|stopping| *stopping).await; } => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.as_mut().await;
+                }
+            }
+            drop(open);
+        });
     }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        Ok(ConnHandle {
-            remote: self.0.local_addr()?,
-            broken: Arc::new(AtomicBool::new(false)),
-        })
-    }
+    drop(listener);
+    shutdown_tx.send_replace(true);
+    drop(open_rx);
+    open_tx.closed().await;
+    Ok(())
 }
 
 /// One connection, as a handler sees it.
@@ -59,21 +117,47 @@ impl ConnHandle {
     }
 }
 
-impl Connected<IncomingStream<'_, FaultListener>> for ConnHandle {
-    fn connect_info(stream: IncomingStream<'_, FaultListener>) -> Self {
-        stream.remote_addr().clone()
-    }
-}
-
-/// A TCP stream that fails once its connection was broken.
+/// A TCP stream that fails once its connection was broken, and that turns hyper's own bare
+/// 414 and 431 answers into the service's error envelope.
 pub(crate) struct FaultIo {
     stream: TcpStream,
     broken: Arc<AtomicBool>,
+    /// An envelope answer replacing hyper's, and how much of it was written.
+    replacement: Option<(Vec<u8>, usize)>,
 }
 
 impl FaultIo {
     fn is_broken(&self) -> bool {
         self.broken.load(Ordering::SeqCst)
+    }
+
+    /// Replaces `head` when it is hyper's bare answer to a request head it could not take.
+    /// Returns whether it did.
+    fn replace_bare_error(&mut self, head: &[u8]) -> bool {
+        if self.replacement.is_some() {
+            return true;
+        }
+        let Some(envelope) = crate::response::envelope_for_bare_error(head) else {
+            return false;
+        };
+        self.replacement = Some((envelope, 0));
+        true
+    }
+
+    /// Writes what is left of the replacement answer.
+    fn poll_replacement(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        while let Some((bytes, written)) = &mut self.replacement {
+            if *written >= bytes.len() {
+                break;
+            }
+            match Pin::new(&mut self.stream).poll_write(cx, &bytes[*written..]) {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Poll::Ready(Ok(n)) => *written += n,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Ready(Ok(()))
     }
 }
 
@@ -106,6 +190,13 @@ impl AsyncWrite for FaultIo {
         if self.is_broken() {
             return Poll::Ready(Err(broken_pipe()));
         }
+        if self.replace_bare_error(buf) {
+            // hyper's answer is swallowed whole; the envelope goes out instead.
+            return match self.poll_replacement(cx) {
+                Poll::Ready(Ok(())) | Poll::Pending => Poll::Ready(Ok(buf.len())),
+                Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            };
+        }
         Pin::new(&mut self.stream).poll_write(cx, buf)
     }
 
@@ -116,6 +207,14 @@ impl AsyncWrite for FaultIo {
     ) -> Poll<io::Result<usize>> {
         if self.is_broken() {
             return Poll::Ready(Err(broken_pipe()));
+        }
+        let first = bufs.iter().find(|b| !b.is_empty()).map(|b| &b[..]);
+        if first.is_some_and(|head| self.replace_bare_error(head)) {
+            let total = bufs.iter().map(|b| b.len()).sum();
+            return match self.poll_replacement(cx) {
+                Poll::Ready(Ok(())) | Poll::Pending => Poll::Ready(Ok(total)),
+                Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            };
         }
         Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
     }
@@ -128,10 +227,16 @@ impl AsyncWrite for FaultIo {
         if self.is_broken() {
             return Poll::Ready(Err(broken_pipe()));
         }
-        Pin::new(&mut self.stream).poll_flush(cx)
+        match self.poll_replacement(cx) {
+            Poll::Ready(Ok(())) => Pin::new(&mut self.stream).poll_flush(cx),
+            other => other,
+        }
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
+        match self.poll_replacement(cx) {
+            Poll::Ready(Ok(())) => Pin::new(&mut self.stream).poll_shutdown(cx),
+            other => other,
+        }
     }
 }

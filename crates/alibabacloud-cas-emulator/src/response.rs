@@ -69,6 +69,49 @@ pub(crate) fn envelope(
     (status, serde_json::to_vec(&body).unwrap_or_default())
 }
 
+/// The JSON error envelope (as a complete HTTP/1.1 answer that closes the connection) that
+/// replaces hyper's own bare answer to a request head it refused: 414 for a URI over its
+/// limit, 431 for headers over its buffer. `None` when `head` is anything else, in particular
+/// every answer of ours (they all carry `x-acs-request-id`).
+pub(crate) fn envelope_for_bare_error(head: &[u8]) -> Option<Vec<u8>> {
+    let error = if head.starts_with(b"HTTP/1.1 414 ") {
+        ApiError::new(
+            414,
+            "RequestURITooLong",
+            "The request URI is too long; send the parameters in a form body.",
+        )
+    } else if head.starts_with(b"HTTP/1.1 431 ") {
+        ApiError::new(
+            431,
+            "RequestHeaderFieldsTooLarge",
+            "The request headers are too large.",
+        )
+    } else {
+        return None;
+    };
+    let ours = head
+        .windows(b"x-acs-request-id".len())
+        .any(|w| w.eq_ignore_ascii_case(b"x-acs-request-id"));
+    if ours {
+        return None;
+    }
+    let status = error.status;
+    let reason = if status == 414 {
+        "URI Too Long"
+    } else {
+        "Request Header Fields Too Large"
+    };
+    let request_id = new_request_id();
+    let (_, body) = envelope(&request_id, Err(error));
+    let mut out = format!(
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: {CONTENT_TYPE}\r\nx-acs-request-id: {request_id}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(&body);
+    Some(out)
+}
+
 /// The content type of JSON answers.
 pub(crate) fn json_content_type() -> HeaderValue {
     HeaderValue::from_static(CONTENT_TYPE)
@@ -98,5 +141,34 @@ mod tests {
                 .all(|c| c == '-' || c.is_ascii_digit() || c.is_ascii_uppercase())
         );
         assert_ne!(id, new_request_id());
+    }
+
+    #[test]
+    fn bare_414_and_431_become_envelopes() {
+        for (head, code) in [
+            (
+                &b"HTTP/1.1 414 URI Too Long\r\ncontent-length: 0\r\n\r\n"[..],
+                "RequestURITooLong",
+            ),
+            (
+                b"HTTP/1.1 431 Request Header Fields Too Large\r\n\r\n",
+                "RequestHeaderFieldsTooLarge",
+            ),
+        ] {
+            let out = envelope_for_bare_error(head).unwrap_or_default();
+            let text = String::from_utf8_lossy(&out);
+            let (headers, body) = text.split_once("\r\n\r\n").unwrap_or_default();
+            assert!(
+                headers.contains(&format!("content-length: {}", body.len())),
+                "{headers}"
+            );
+            let json: Value = serde_json::from_str(body).unwrap_or_default();
+            assert_eq!(json["Code"], code);
+            assert!(json["RequestId"].is_string());
+        }
+        assert!(envelope_for_bare_error(b"HTTP/1.1 200 OK\r\n\r\n").is_none());
+        assert!(
+            envelope_for_bare_error(b"HTTP/1.1 414 X\r\nx-acs-request-id: 1\r\n\r\n").is_none()
+        );
     }
 }

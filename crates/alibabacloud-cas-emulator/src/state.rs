@@ -2,7 +2,7 @@
 //! rules, counters and the audit log.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
@@ -110,7 +110,11 @@ pub(crate) struct State {
     pub next_order_id: i64,
     pub next_cert_id: i64,
     pub nonces: NonceCache,
-    pub audit: Vec<AuditEntry>,
+    /// The most recent executed operations, at most `audit_limit` of them.
+    pub audit: VecDeque<AuditEntry>,
+    pub audit_limit: usize,
+    /// Entries dropped from the full audit log.
+    pub audit_dropped: u64,
     /// Tags bound to orders (resource type `ORDER`): order id → key → value.
     pub tags: BTreeMap<i64, BTreeMap<String, String>>,
     /// The `NextToken`s handed out by `ListTagResources`.
@@ -124,7 +128,7 @@ pub(crate) struct State {
 }
 
 impl State {
-    pub fn new(quota: Option<u32>, review: ReviewPolicy) -> Self {
+    pub fn new(quota: Option<u32>, review: ReviewPolicy, audit_limit: usize) -> Self {
         Self {
             quota,
             review,
@@ -132,13 +136,28 @@ impl State {
             next_order_id: 1_000_001,
             next_cert_id: 20_000_001,
             nonces: NonceCache::default(),
-            audit: Vec::new(),
+            audit: VecDeque::new(),
+            audit_limit,
+            audit_dropped: 0,
             tags: BTreeMap::new(),
             page_tokens: PageTokens::default(),
             faults: Faults::default(),
             authenticated_requests: 0,
             faults_injected: 0,
         }
+    }
+
+    /// Appends to the audit log, dropping the oldest entry when it is full.
+    pub fn record(&mut self, entry: AuditEntry) {
+        if self.audit_limit == 0 {
+            self.audit_dropped += 1;
+            return;
+        }
+        while self.audit.len() >= self.audit_limit {
+            self.audit.pop_front();
+            self.audit_dropped += 1;
+        }
+        self.audit.push_back(entry);
     }
 
     /// Moves `domain_verify` to `process`.
@@ -202,39 +221,56 @@ pub(crate) fn epoch_millis(t: SystemTime) -> i64 {
         .unwrap_or(0)
 }
 
-/// The nonces seen recently, per access key, forgotten after their time to live.
+/// The nonces seen recently, per access key. A nonce is needed only while a request carrying
+/// it could still be accepted, that is until its timestamp leaves the accepted window; it is
+/// forgotten then, so the store holds at most one window's worth of requests.
 #[derive(Debug, Default)]
 pub(crate) struct NonceCache {
     seen: HashSet<(String, String)>,
-    /// Insertion order; expiries are increasing because the time to live is fixed.
-    order: VecDeque<(Instant, (String, String))>,
+    /// When each nonce may be forgotten (seconds since the epoch, then a tiebreak).
+    expiries: BTreeMap<(u64, u64), (String, String)>,
+    next_tiebreak: u64,
 }
 
 impl NonceCache {
-    /// `true` (and remembered) when `nonce` was not used by `access_key_id` within `ttl`.
+    /// `true` (and remembered until `forget_at`) when `nonce` is not remembered for
+    /// `access_key_id`; nonces whose time has passed at `now` are forgotten first.
     pub fn check_and_record(
         &mut self,
         access_key_id: &str,
         nonce: &str,
-        now: Instant,
-        ttl: Duration,
+        now: SystemTime,
+        forget_at: SystemTime,
     ) -> bool {
-        while let Some((expiry, _)) = self.order.front() {
-            if *expiry > now {
+        let now_secs = unix_secs(now);
+        while let Some(entry) = self.expiries.first_entry() {
+            if entry.key().0 > now_secs {
                 break;
             }
-            if let Some((_, key)) = self.order.pop_front() {
-                self.seen.remove(&key);
-            }
+            let key = entry.remove();
+            self.seen.remove(&key);
         }
         let key = (access_key_id.to_string(), nonce.to_string());
         if self.seen.contains(&key) {
             return false;
         }
         self.seen.insert(key.clone());
-        self.order.push_back((now + ttl, key));
+        self.next_tiebreak += 1;
+        self.expiries
+            .insert((unix_secs(forget_at), self.next_tiebreak), key);
         true
     }
+
+    /// How many nonces are remembered.
+    pub fn len(&self) -> usize {
+        self.seen.len()
+    }
+}
+
+fn unix_secs(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// Where a `ListTagResources` page ended, and the query it belongs to.
@@ -284,12 +320,37 @@ mod tests {
     #[test]
     fn nonces_are_per_key_and_expire() {
         let mut cache = NonceCache::default();
-        let t0 = Instant::now();
-        let ttl = Duration::from_secs(10);
-        assert!(cache.check_and_record("a", "n", t0, ttl));
-        assert!(!cache.check_and_record("a", "n", t0 + Duration::from_secs(5), ttl));
-        assert!(cache.check_and_record("b", "n", t0, ttl));
-        assert!(cache.check_and_record("a", "n", t0 + Duration::from_secs(11), ttl));
+        let t0 = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let s = Duration::from_secs;
+        assert!(cache.check_and_record("a", "n", t0, t0 + s(10)));
+        assert!(!cache.check_and_record("a", "n", t0 + s(5), t0 + s(15)));
+        assert!(cache.check_and_record("b", "n", t0, t0 + s(10)));
+        // Out of order: a request stamped earlier is forgotten earlier.
+        assert!(cache.check_and_record("c", "m", t0, t0 + s(3)));
+        assert_eq!(cache.len(), 3);
+        assert!(cache.check_and_record("c", "x", t0 + s(4), t0 + s(30)));
+        assert_eq!(cache.len(), 3, "c/m was forgotten");
+        assert!(cache.check_and_record("a", "n", t0 + s(11), t0 + s(20)));
+        assert_eq!(
+            cache.len(),
+            2,
+            "a/n (first) and b/n were forgotten, a/n remembered again"
+        );
+    }
+
+    #[test]
+    fn the_audit_log_is_bounded() {
+        let mut st = State::new(None, ReviewPolicy::Manual, 3);
+        for i in 0..10 {
+            st.record(AuditEntry {
+                action: "A".into(),
+                order_id: Some(i),
+                outcome: "OK".into(),
+            });
+        }
+        assert_eq!(st.audit.len(), 3);
+        assert_eq!(st.audit.front().and_then(|e| e.order_id), Some(7));
+        assert_eq!(st.audit_dropped, 7);
     }
 
     #[test]
@@ -300,6 +361,7 @@ mod tests {
                 approve: true,
                 after_polls: 1,
             },
+            100,
         );
         st.orders.insert(
             1,

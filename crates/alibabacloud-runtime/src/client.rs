@@ -7,13 +7,17 @@ use std::time::{Duration, Instant};
 
 use tracing::Instrument as _;
 
+use crate::body::{BodyError, read_capped};
 use crate::config::{CallOptions, Config, ConfigError};
 use crate::endpoint::{Endpoint, ServiceInfo};
 use crate::error::{
-    ErrorMetadata, ResponseError, SdkError, SdkErrorKind, TimeoutError, TimeoutKind, TransportError,
+    ConstructionError, ErrorMetadata, ID_LIMIT, RedirectError, ResponseError, SdkError,
+    SdkErrorKind, TimeoutError, TimeoutKind, TransportError,
 };
 use crate::operation::{Auth, Operation, OperationError};
+use crate::redact::{Redactor, SignatureCopy, bounded_redacted};
 use crate::retry::FailureClass;
+use crate::retry_quota::RetryBucket;
 use crate::signing::{SignableRequest, SigningContext};
 use crate::wire::RequestParts;
 
@@ -32,7 +36,8 @@ struct Inner {
     endpoint: Endpoint,
     base_url: String,
     authority: String,
-    user_agent: String,
+    user_agent: reqwest::header::HeaderValue,
+    retry_bucket: RetryBucket,
 }
 
 impl fmt::Debug for Client {
@@ -90,11 +95,17 @@ impl Client {
             user_agent.push(' ');
             user_agent.push_str(app);
         }
+        let user_agent = reqwest::header::HeaderValue::try_from(user_agent)
+            .map_err(|_| ConfigError::InvalidHeaderValue { field: "app_name" })?;
         install_default_crypto_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
             .pool_idle_timeout(Duration::from_secs(90))
+            // The API never redirects; following one would hand the signed request (and the
+            // STS token) to another host. A 3xx becomes an error instead.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .build()
             .map_err(|e| ConfigError::Http(e.without_url().to_string()))?;
         Ok(Self {
@@ -103,6 +114,7 @@ impl Client {
                 base_url: endpoint.base_url(),
                 authority: endpoint.authority(),
                 endpoint,
+                retry_bucket: RetryBucket::new(config.retry_quota),
                 config,
                 service,
                 user_agent,
@@ -123,6 +135,11 @@ impl Client {
     /// The service this client talks to.
     pub fn service(&self) -> &ServiceInfo {
         &self.inner.service
+    }
+
+    /// The tokens left in the client-wide retry quota (`None` when it is unlimited).
+    pub fn retry_tokens(&self) -> Option<u32> {
+        self.inner.retry_bucket.available()
     }
 
     /// Sends `input` with retries and timeouts, and decodes the answer.
@@ -147,10 +164,11 @@ impl Client {
         };
         let attempts = AtomicU32::new(0);
         let sent = AtomicBool::new(false);
+        let quota_exhausted = AtomicBool::new(false);
         let operation_timeout = options
             .operation_timeout
             .or(self.inner.config.operation_timeout);
-        let call = self.call_loop::<O>(&parts, options, &attempts, &sent);
+        let call = self.call_loop::<O>(&parts, options, &attempts, &sent, &quota_exhausted);
         let result = match operation_timeout {
             None => call.instrument(span).await,
             Some(limit) => match tokio::time::timeout(limit, call.instrument(span)).await {
@@ -162,7 +180,14 @@ impl Client {
                 ))),
             },
         };
-        result.map_err(|kind| SdkError::new(kind, attempts.load(Ordering::Relaxed)))
+        result.map_err(|kind| {
+            let err = SdkError::new(kind, attempts.load(Ordering::Relaxed));
+            if quota_exhausted.load(Ordering::Relaxed) {
+                err.with_retry_quota_exhausted()
+            } else {
+                err
+            }
+        })
     }
 
     async fn call_loop<O: Operation>(
@@ -171,13 +196,16 @@ impl Client {
         options: &CallOptions,
         attempts: &AtomicU32,
         sent: &AtomicBool,
+        quota_exhausted: &AtomicBool,
     ) -> Result<O::Output, SdkErrorKind<O::Error>> {
         let retry = options.retry.unwrap_or(self.inner.config.retry);
         let attempt_timeout = options
             .attempt_timeout
             .or(self.inner.config.attempt_timeout);
+        let bucket = &self.inner.retry_bucket;
         let started = Instant::now();
         let mut attempt = 0u32;
+        let mut last_retry_cost = 0u32;
         loop {
             attempt += 1;
             attempts.store(attempt, Ordering::Relaxed);
@@ -206,9 +234,15 @@ impl Client {
             let span = tracing::Span::current();
             span.record("latency_ms", started.elapsed().as_millis() as u64);
             match outcome {
-                Ok(output) => return Ok(output),
+                Ok(output) => {
+                    bucket.on_success(last_retry_cost);
+                    return Ok(output);
+                }
                 Err(AttemptError::Fatal(kind)) => {
-                    if matches!(kind, SdkErrorKind::Credentials(_)) {
+                    if matches!(
+                        kind,
+                        SdkErrorKind::Credentials(_) | SdkErrorKind::Construction(_)
+                    ) {
                         // Nothing was sent in this attempt: it does not count.
                         attempts.store(attempt - 1, Ordering::Relaxed);
                     }
@@ -221,6 +255,14 @@ impl Client {
                 }) => {
                     if attempt >= retry.max_attempts() || !class.retryable(O::IDEMPOTENT) {
                         return Err(kind);
+                    }
+                    match bucket.acquire(matches!(kind, SdkErrorKind::Timeout(_))) {
+                        Some(cost) => last_retry_cost = cost,
+                        None => {
+                            tracing::debug!(attempt, "retry quota used up: not retrying");
+                            quota_exhausted.store(true, Ordering::Relaxed);
+                            return Err(kind);
+                        }
                     }
                     let delay = retry.backoff(attempt, retry_after);
                     tracing::debug!(
@@ -277,13 +319,22 @@ impl Client {
             url.push('?');
             url.push_str(&signed.query);
         }
+        let signature = SignatureCopy::of(&signed.query, &signed.headers);
         let mut request = inner
             .http
             .post(url)
-            .header(reqwest::header::USER_AGENT, &inner.user_agent)
-            .header(reqwest::header::ACCEPT, "application/json");
+            .header(reqwest::header::USER_AGENT, inner.user_agent.clone())
+            .header(
+                reqwest::header::ACCEPT,
+                reqwest::header::HeaderValue::from_static("application/json"),
+            );
         for (name, value) in signed.headers {
             if name != "host" {
+                // Checked here, before anything is sent: a value with a line break (a token
+                // with a trailing newline) is the caller's problem, not an unknown outcome.
+                let value = reqwest::header::HeaderValue::try_from(value).map_err(|_| {
+                    AttemptError::Fatal(SdkErrorKind::Construction(invalid_header(name)))
+                })?;
                 request = request.header(reqwest::header::HeaderName::from_static(name), value);
             }
         }
@@ -300,78 +351,119 @@ impl Client {
             .await
             .map_err(|e| transport_failure(e, sent, &inner.config))?;
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
+        let redactor = Redactor::new(credentials.as_ref(), signature.as_bytes());
+        let headers = response.headers();
+        let retry_after = headers
             .get("x-acs-retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_millis);
-        let header_request_id = response
-            .headers()
-            .get("x-acs-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = response.bytes().await.map_err(|e| {
-            let e = transport_failure(e, sent, &inner.config);
-            match e {
-                AttemptError::Failed {
-                    kind, retry_after, ..
-                } => AttemptError::Failed {
-                    kind,
-                    // The status line arrived, so the request reached the service.
-                    class: FailureClass::Transient,
-                    retry_after,
-                },
-                other => other,
+        // Kept as the header value (a reference-counted slice of what was read): it is only
+        // turned into text, bounded and redacted, on the paths that need it.
+        let header_request_id = headers.get("x-acs-request-id").cloned();
+        if (300..400).contains(&status) {
+            let location = headers.get(reqwest::header::LOCATION);
+            let host = location.and_then(|l| location_host(&inner.base_url, l.as_bytes()));
+            let host = host.map(|h| bounded_redacted(&h, ID_LIMIT, Some(&redactor)));
+            let id = request_id_text(header_request_id.as_ref(), &redactor);
+            let redirect = RedirectError::new(status, host.as_deref(), id.as_deref());
+            tracing::debug!(status, "redirect refused");
+            return Err(AttemptError::Fatal(SdkErrorKind::Redirect(redirect)));
+        }
+        let body = match read_capped(response, inner.config.max_response_body).await {
+            Ok(body) => body,
+            Err(BodyError::TooLarge { declared, cap }) => {
+                let reason = match declared {
+                    Some(len) => format!(
+                        "the body announces {len} bytes, more than the limit of {cap} bytes; it was not read"
+                    ),
+                    None => format!("the body is longer than the limit of {cap} bytes"),
+                };
+                let error = ResponseError::new_redacted(status, &[], &reason, &redactor)
+                    .or_request_id(request_id_text(header_request_id.as_ref(), &redactor));
+                return Err(AttemptError::Fatal(SdkErrorKind::Response(error)));
             }
-        })?;
+            Err(BodyError::Transport(e)) => {
+                return Err(match transport_failure(e, sent, &inner.config) {
+                    AttemptError::Failed {
+                        kind, retry_after, ..
+                    } => AttemptError::Failed {
+                        kind,
+                        // The status line arrived, so the request reached the service.
+                        class: FailureClass::Transient,
+                        retry_after,
+                    },
+                    other => other,
+                });
+            }
+        };
         let span = tracing::Span::current();
         span.record("http_status", status);
-        decode::<O>(
-            status,
-            retry_after,
-            header_request_id,
-            &body,
-            credentials.as_ref(),
-        )
+        decode::<O>(status, retry_after, header_request_id, &body, &redactor)
     }
+}
+
+/// The `x-acs-request-id` header as text for an error: bounded, with secrets redacted.
+fn request_id_text(
+    value: Option<&reqwest::header::HeaderValue>,
+    redactor: &Redactor<'_>,
+) -> Option<String> {
+    let text = value?.to_str().ok()?;
+    Some(bounded_redacted(text, ID_LIMIT, Some(redactor)))
+}
+
+/// The error for a signed header that cannot be sent. Names the value, never shows it.
+fn invalid_header(name: &str) -> ConstructionError {
+    let field = match name {
+        "x-acs-security-token" => "the security token",
+        "authorization" => "the access key id",
+        _ => "a signed value",
+    };
+    ConstructionError::new(format!(
+        "{field} cannot be sent in the {name} header: it holds characters a header cannot carry (such as CR or LF); nothing was sent"
+    ))
+}
+
+/// The `host[:port]` a `Location` header points to (relative locations resolve against the
+/// endpoint), or `None` when it cannot be read.
+fn location_host(base_url: &str, location: &[u8]) -> Option<String> {
+    let location = std::str::from_utf8(location).ok()?;
+    let url = reqwest::Url::parse(base_url).ok()?.join(location).ok()?;
+    let host = url.host_str()?;
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    })
 }
 
 fn decode<O: Operation>(
     status: u16,
     retry_after: Option<Duration>,
-    header_request_id: Option<String>,
+    header_request_id: Option<reqwest::header::HeaderValue>,
     body: &[u8],
-    credentials: Option<&crate::credentials::Credentials>,
+    redactor: &Redactor<'_>,
 ) -> Result<O::Output, AttemptError<O::Error>> {
     let span = tracing::Span::current();
     if (200..300).contains(&status) {
         return match serde_json::from_slice::<O::Output>(body) {
             Ok(output) => {
-                if let Some(id) = O::output_request_id(&output).or(header_request_id.as_deref()) {
+                let from_header = header_request_id.as_ref().and_then(|v| v.to_str().ok());
+                if let Some(id) = O::output_request_id(&output).or(from_header) {
                     span.record("request_id", id);
                 }
                 tracing::debug!(status, "call succeeded");
                 Ok(output)
             }
-            Err(e) => Err(AttemptError::Fatal(SdkErrorKind::Response(
-                ResponseError::new(
-                    status,
-                    body,
-                    format!("cannot decode the {} output: {e}", O::ACTION),
-                )
-                .or_request_id(header_request_id),
-            ))),
+            Err(e) => {
+                let reason = format!("cannot decode the {} output: {e}", O::ACTION);
+                let error = ResponseError::new_redacted(status, body, &reason, redactor)
+                    .or_request_id(request_id_text(header_request_id.as_ref(), redactor));
+                Err(AttemptError::Fatal(SdkErrorKind::Response(error)))
+            }
         };
     }
-    match ErrorMetadata::from_response(status, retry_after, body) {
-        Ok(mut meta) => {
-            if let Some(credentials) = credentials {
-                meta.redact(credentials.access_key_secret().expose());
-                if let Some(token) = credentials.security_token() {
-                    meta.redact(token.expose());
-                }
-            }
+    match ErrorMetadata::from_response_redacted(status, retry_after, body, redactor) {
+        Ok(meta) => {
             if let Some(id) = meta.request_id() {
                 span.record("request_id", id);
             }
@@ -385,7 +477,8 @@ fn decode<O: Operation>(
             })
         }
         Err(malformed) => {
-            let malformed = malformed.or_request_id(header_request_id);
+            let malformed =
+                malformed.or_request_id(request_id_text(header_request_id.as_ref(), redactor));
             let class = if status >= 500 {
                 FailureClass::Transient
             } else {
@@ -403,6 +496,18 @@ fn decode<O: Operation>(
 fn transport_failure<E>(e: reqwest::Error, sent: &AtomicBool, config: &Config) -> AttemptError<E> {
     // The URL carries the signature (and the STS token under V1): never keep it.
     let e = e.without_url();
+    if e.is_builder() {
+        sent.store(false, Ordering::Relaxed);
+        // The innermost cause says what was wrong ("uri too long"); it never holds the URL.
+        let mut root: &(dyn std::error::Error + 'static) = &e;
+        while let Some(next) = root.source() {
+            root = next;
+        }
+        return AttemptError::Fatal(SdkErrorKind::Construction(ConstructionError::new(format!(
+            "the HTTP request could not be built ({}); nothing was sent",
+            crate::text::Escaped(&root.to_string())
+        ))));
+    }
     let not_sent = e.is_connect();
     if not_sent {
         sent.store(false, Ordering::Relaxed);

@@ -7,12 +7,20 @@ use std::time::Duration;
 use crate::credentials::{ChainProvider, Credentials, ProvideCredentials, StaticProvider};
 use crate::endpoint::{Endpoint, InvalidEndpoint};
 use crate::retry::RetryConfig;
+use crate::retry_quota::RetryQuota;
 use crate::signing::SignatureVersion;
 
 /// The default time limit for establishing a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The default time limit for reading an answer.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time limit for one attempt, from asking for credentials to the last byte of
+/// the answer. The read timeout alone is per read: a server that drips one byte every few
+/// seconds would never hit it, so this limit is what makes every call end (see ARCHITECTURE.md).
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default cap on a response body, in bytes (64 MiB). The largest real answers (pages of
+/// certificates with their PEM chains) are far smaller; anything bigger is refused unread.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 
 /// How a client signs, where it sends, and how long it waits and retries.
 #[derive(Clone)]
@@ -26,6 +34,8 @@ pub struct Config {
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) operation_timeout: Option<Duration>,
     pub(crate) retry: RetryConfig,
+    pub(crate) retry_quota: RetryQuota,
+    pub(crate) max_response_body: usize,
     pub(crate) app_name: Option<String>,
 }
 
@@ -41,6 +51,8 @@ impl fmt::Debug for Config {
             .field("attempt_timeout", &self.attempt_timeout)
             .field("operation_timeout", &self.operation_timeout)
             .field("retry", &self.retry)
+            .field("retry_quota", &self.retry_quota)
+            .field("max_response_body", &self.max_response_body)
             .field("app_name", &self.app_name)
             .finish()
     }
@@ -72,6 +84,36 @@ impl Config {
     pub fn retry(&self) -> RetryConfig {
         self.retry
     }
+
+    /// The client-wide retry quota.
+    pub fn retry_quota(&self) -> RetryQuota {
+        self.retry_quota
+    }
+
+    /// The time limit of one attempt (30 s by default; `None` only when removed explicitly).
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.attempt_timeout
+    }
+
+    /// The whole-call time limit, if any (none by default).
+    pub fn operation_timeout(&self) -> Option<Duration> {
+        self.operation_timeout
+    }
+
+    /// The time limit for establishing a connection.
+    pub fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+
+    /// The time limit between reads of an answer.
+    pub fn read_timeout(&self) -> Duration {
+        self.read_timeout
+    }
+
+    /// The largest response body read, in bytes.
+    pub fn max_response_body(&self) -> usize {
+        self.max_response_body
+    }
 }
 
 /// A configuration value was invalid.
@@ -83,6 +125,13 @@ pub enum ConfigError {
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Http(String),
+    /// A value cannot be sent in an HTTP header (it holds a line break or another control
+    /// character). Names the setting, never its content.
+    #[error("the {field} setting holds characters an HTTP header cannot carry (such as CR or LF)")]
+    InvalidHeaderValue {
+        /// The setting, such as `app_name`.
+        field: &'static str,
+    },
 }
 
 /// Builds a [`Config`].
@@ -94,9 +143,11 @@ pub struct ConfigBuilder {
     signature_version: SignatureVersion,
     connect_timeout: Option<Duration>,
     read_timeout: Option<Duration>,
-    attempt_timeout: Option<Duration>,
+    attempt_timeout: Option<Option<Duration>>,
     operation_timeout: Option<Duration>,
     retry: Option<RetryConfig>,
+    retry_quota: Option<RetryQuota>,
+    max_response_body: Option<usize>,
     app_name: Option<String>,
 }
 
@@ -154,9 +205,17 @@ impl ConfigBuilder {
         self
     }
 
-    /// Time limit for one attempt, sending plus reading the answer (none by default).
+    /// Time limit for one attempt: credentials, sending and reading the whole answer
+    /// ([`DEFAULT_ATTEMPT_TIMEOUT`], 30 s, by default).
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.attempt_timeout = Some(timeout);
+        self.attempt_timeout = Some(Some(timeout));
+        self
+    }
+
+    /// Removes the per-attempt time limit. A server that keeps sending a byte now and then can
+    /// then hold an attempt forever; set an [`operation_timeout`](Self::operation_timeout).
+    pub fn no_attempt_timeout(mut self) -> Self {
+        self.attempt_timeout = Some(None);
         self
     }
 
@@ -172,6 +231,20 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sets the client-wide retry quota ([`RetryQuota::standard`] by default; see
+    /// [`crate::retry_quota`]).
+    pub fn retry_quota(mut self, quota: RetryQuota) -> Self {
+        self.retry_quota = Some(quota);
+        self
+    }
+
+    /// Sets the largest response body read, in bytes ([`DEFAULT_MAX_RESPONSE_BODY`], 64 MiB,
+    /// by default). A longer answer ends the attempt with an error, unread beyond the cap.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = Some(bytes);
+        self
+    }
+
     /// Adds an application name to the `User-Agent` header.
     pub fn app_name(mut self, name: impl Into<String>) -> Self {
         self.app_name = Some(name.into());
@@ -180,6 +253,11 @@ impl ConfigBuilder {
 
     /// Checks the values and builds the configuration.
     pub fn build(self) -> Result<Config, ConfigError> {
+        if let Some(app) = &self.app_name {
+            if reqwest::header::HeaderValue::from_str(app).is_err() {
+                return Err(ConfigError::InvalidHeaderValue { field: "app_name" });
+            }
+        }
         let endpoint = self.endpoint.as_deref().map(Endpoint::parse).transpose()?;
         Ok(Config {
             credentials: self
@@ -190,9 +268,13 @@ impl ConfigBuilder {
             signature_version: self.signature_version,
             connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             read_timeout: self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
-            attempt_timeout: self.attempt_timeout,
+            attempt_timeout: self
+                .attempt_timeout
+                .unwrap_or(Some(DEFAULT_ATTEMPT_TIMEOUT)),
             operation_timeout: self.operation_timeout,
             retry: self.retry.unwrap_or_default(),
+            retry_quota: self.retry_quota.unwrap_or_default(),
+            max_response_body: self.max_response_body.unwrap_or(DEFAULT_MAX_RESPONSE_BODY),
             app_name: self.app_name,
         })
     }

@@ -11,10 +11,22 @@ use std::time::Duration;
 
 use crate::credentials::CredentialsError;
 use crate::operation::OperationError;
+use crate::redact::{REDACTION_MARGIN, Redactor, bounded_redacted, keep_redacted};
 use crate::retry::FailureClass;
+use crate::text::{BoundedText, Escaped, bounded, bounded_lossy, prefix};
 
 /// At most this many bytes of a response body are kept in a [`ResponseError`] snippet.
 pub const SNIPPET_LIMIT: usize = 512;
+/// At most this many bytes of an error code are kept.
+pub const CODE_LIMIT: usize = 256;
+/// At most this many bytes of an error message (or a [`ResponseError`] reason) are kept.
+pub const MESSAGE_LIMIT: usize = 4 * 1024;
+/// At most this many bytes of a request id, host id or redirect host are kept.
+pub const ID_LIMIT: usize = 256;
+/// At most this many bytes of the `Recommend` link are kept.
+pub const RECOMMEND_LIMIT: usize = 1024;
+/// At most this many bytes of an error answer's body are kept in [`ErrorMetadata::body`].
+pub const ERROR_BODY_LIMIT: usize = 16 * 1024;
 
 /// Everything the service said about an error: the JSON error envelope plus HTTP facts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,28 +41,41 @@ pub struct ErrorMetadata {
     body: String,
 }
 
+/// What is read of each envelope field before redaction; cut to its limit afterwards.
+const READ_CODE: usize = CODE_LIMIT + REDACTION_MARGIN;
+const READ_MESSAGE: usize = MESSAGE_LIMIT + REDACTION_MARGIN;
+const READ_ID: usize = ID_LIMIT + REDACTION_MARGIN;
+const READ_RECOMMEND: usize = RECOMMEND_LIMIT + REDACTION_MARGIN;
+
+/// The error envelope. Every field is read as bounded text, so a huge or oddly typed field
+/// never costs more than its limit (see [`crate::text::BoundedText`]).
 #[derive(serde::Deserialize)]
 struct ErrorEnvelope {
-    #[serde(rename = "Code", alias = "code")]
-    code: Option<serde_json::Value>,
-    #[serde(rename = "Message", alias = "message")]
-    message: Option<String>,
-    #[serde(rename = "RequestId", alias = "requestId")]
-    request_id: Option<String>,
-    #[serde(rename = "HostId", alias = "hostId")]
-    host_id: Option<String>,
-    #[serde(rename = "Recommend")]
-    recommend: Option<String>,
+    #[serde(rename = "Code", alias = "code", default)]
+    code: BoundedText<READ_CODE>,
+    #[serde(rename = "Message", alias = "message", default)]
+    message: BoundedText<READ_MESSAGE>,
+    #[serde(rename = "RequestId", alias = "requestId", default)]
+    request_id: BoundedText<READ_ID>,
+    #[serde(rename = "HostId", alias = "hostId", default)]
+    host_id: BoundedText<READ_ID>,
+    #[serde(rename = "Recommend", default)]
+    recommend: BoundedText<READ_RECOMMEND>,
 }
 
-/// Reads `RequestId` from a JSON body, if there is one.
+/// Reads `RequestId` from a JSON body, if there is one (at most [`ID_LIMIT`] bytes of it).
 pub fn request_id_from_body(body: &[u8]) -> Option<String> {
+    request_id_from(body, None)
+}
+
+fn request_id_from(body: &[u8], redactor: Option<&Redactor<'_>>) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct OnlyId {
-        #[serde(rename = "RequestId", alias = "requestId")]
-        request_id: Option<String>,
+        #[serde(rename = "RequestId", alias = "requestId", default)]
+        request_id: BoundedText<READ_ID>,
     }
-    serde_json::from_slice::<OnlyId>(body).ok()?.request_id
+    let id = serde_json::from_slice::<OnlyId>(body).ok()?.request_id.0?;
+    Some(keep_redacted(id, ID_LIMIT, redactor))
 }
 
 impl ErrorMetadata {
@@ -81,49 +106,71 @@ impl ErrorMetadata {
         retry_after: Option<Duration>,
         body: &[u8],
     ) -> Result<Self, ResponseError> {
+        Self::parse(http_status, retry_after, body, None)
+    }
+
+    /// [`ErrorMetadata::from_response`], with every secret `redactor` knows removed from
+    /// every field (and from the [`ResponseError`] when the body is not an envelope) before
+    /// the fields are cut to their limits.
+    pub fn from_response_redacted(
+        http_status: u16,
+        retry_after: Option<Duration>,
+        body: &[u8],
+        redactor: &Redactor<'_>,
+    ) -> Result<Self, ResponseError> {
+        Self::parse(http_status, retry_after, body, Some(redactor))
+    }
+
+    fn parse(
+        http_status: u16,
+        retry_after: Option<Duration>,
+        body: &[u8],
+        redactor: Option<&Redactor<'_>>,
+    ) -> Result<Self, ResponseError> {
         let envelope: ErrorEnvelope = serde_json::from_slice(body).map_err(|e| {
-            ResponseError::new(http_status, body, format!("error body is not JSON: {e}"))
+            let reason = format!("error body is not JSON: {e}");
+            ResponseError::build(http_status, body, &reason, redactor)
         })?;
-        let code = match envelope.code {
-            Some(serde_json::Value::String(s)) if !s.is_empty() => s,
-            Some(serde_json::Value::Number(n)) => n.to_string(),
+        let code = match envelope.code.0 {
+            Some(code) if !code.is_empty() => code,
             _ => {
-                return Err(ResponseError::new(
+                return Err(ResponseError::build(
                     http_status,
                     body,
-                    "error body has no `Code`".to_string(),
+                    "error body has no `Code`",
+                    redactor,
                 ));
             }
         };
+        let keep = |text: Option<String>, limit| text.map(|t| keep_redacted(t, limit, redactor));
+        let body_window = bounded_lossy(body, ERROR_BODY_LIMIT + REDACTION_MARGIN);
         Ok(Self {
             http_status,
-            code,
-            message: envelope.message.unwrap_or_default(),
-            request_id: envelope.request_id,
-            host_id: envelope.host_id,
-            recommend: envelope.recommend,
+            code: keep_redacted(code, CODE_LIMIT, redactor),
+            message: keep(envelope.message.0, MESSAGE_LIMIT).unwrap_or_default(),
+            request_id: keep(envelope.request_id.0, ID_LIMIT),
+            host_id: keep(envelope.host_id.0, ID_LIMIT),
+            recommend: keep(envelope.recommend.0, RECOMMEND_LIMIT),
             retry_after,
-            body: String::from_utf8_lossy(body).into_owned(),
+            body: keep_redacted(body_window, ERROR_BODY_LIMIT, redactor),
         })
     }
 
-    /// Removes every occurrence of `secret` (raw, percent-encoded once and twice) from the
-    /// message and body. The service echoes its string to sign in `SignatureDoesNotMatch`
+    /// Removes every occurrence of `secret`, in any encoding (see [`crate::redact`]), from
+    /// every field. The service echoes its string to sign in `SignatureDoesNotMatch`
     /// messages, and under V1 that string carries the STS security token.
     pub fn redact(&mut self, secret: &str) {
-        if secret.is_empty() {
-            return;
-        }
-        let once = crate::encode::percent_encode(secret);
-        let twice = crate::encode::percent_encode(&once);
-        for form in [twice.as_str(), once.as_str(), secret] {
-            if self.message.contains(form) {
-                self.message = self.message.replace(form, "** redacted **");
-            }
-            if self.body.contains(form) {
-                self.body = self.body.replace(form, "** redacted **");
-            }
-        }
+        self.redact_with(&Redactor::of_strings([secret, "", ""]));
+    }
+
+    /// Removes every secret `redactor` knows from every field.
+    pub fn redact_with(&mut self, redactor: &Redactor<'_>) {
+        redactor.redact(&mut self.code);
+        redactor.redact(&mut self.message);
+        redactor.redact(&mut self.body);
+        redactor.redact_option(&mut self.request_id);
+        redactor.redact_option(&mut self.host_id);
+        redactor.redact_option(&mut self.recommend);
     }
 
     /// The HTTP status of the answer.
@@ -154,21 +201,24 @@ impl ErrorMetadata {
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after
     }
-    /// The raw body as received (lossy UTF-8).
+    /// The body as received (lossy UTF-8), at most [`ERROR_BODY_LIMIT`] bytes of it.
     pub fn body(&self) -> &str {
         &self.body
     }
 }
 
 impl fmt::Display for ErrorMetadata {
+    /// Control characters in the server's text are escaped, so `{err}` in a log is one line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}: {} (HTTP {}",
-            self.code, self.message, self.http_status
+            Escaped(prefix(&self.code, CODE_LIMIT)),
+            Escaped(prefix(&self.message, MESSAGE_LIMIT)),
+            self.http_status
         )?;
         if let Some(id) = &self.request_id {
-            write!(f, ", request id {id}")?;
+            write!(f, ", request id {}", Escaped(prefix(id, ID_LIMIT)))?;
         }
         f.write_str(")")
     }
@@ -200,22 +250,46 @@ pub struct ResponseError {
 }
 
 impl ResponseError {
-    /// Describes a body that could not be decoded.
+    /// Describes a body that could not be decoded. The reason is kept up to
+    /// [`MESSAGE_LIMIT`] bytes (a decoder's message may quote the body).
     pub fn new(http_status: u16, body: &[u8], reason: String) -> Self {
+        Self::build(http_status, body, &reason, None)
+    }
+
+    /// [`ResponseError::new`], with every secret `redactor` knows removed from the snippet,
+    /// the reason and the request id before they are cut to their limits.
+    pub fn new_redacted(
+        http_status: u16,
+        body: &[u8],
+        reason: &str,
+        redactor: &Redactor<'_>,
+    ) -> Self {
+        Self::build(http_status, body, reason, Some(redactor))
+    }
+
+    fn build(http_status: u16, body: &[u8], reason: &str, redactor: Option<&Redactor<'_>>) -> Self {
+        let window = bounded_lossy(body, SNIPPET_LIMIT + REDACTION_MARGIN);
         Self {
             http_status,
-            request_id: request_id_from_body(body),
-            snippet: snippet(body),
-            reason,
+            request_id: request_id_from(body, redactor),
+            snippet: keep_redacted(window, SNIPPET_LIMIT, redactor),
+            reason: bounded_redacted(reason, MESSAGE_LIMIT, redactor),
         }
     }
 
     /// Sets the request id when the body did not carry it (for example from a header).
     pub fn or_request_id(mut self, id: Option<String>) -> Self {
         if self.request_id.is_none() {
-            self.request_id = id;
+            self.request_id = id.map(|id| bounded(&id, ID_LIMIT));
         }
         self
+    }
+
+    /// Removes every secret `redactor` knows from the snippet, the reason and the request id.
+    pub fn redact_with(&mut self, redactor: &Redactor<'_>) {
+        redactor.redact(&mut self.snippet);
+        redactor.redact(&mut self.reason);
+        redactor.redact_option(&mut self.request_id);
     }
 
     /// The HTTP status.
@@ -240,27 +314,83 @@ impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "malformed response (HTTP {}", self.http_status)?;
         if let Some(id) = &self.request_id {
-            write!(f, ", request id {id}")?;
+            write!(f, ", request id {}", Escaped(id))?;
         }
-        write!(f, "): {}; body starts: {:?}", self.reason, self.snippet)
+        write!(
+            f,
+            "): {}; body starts: {:?}",
+            Escaped(&self.reason),
+            self.snippet
+        )
     }
 }
 
 impl StdError for ResponseError {}
 
+/// The endpoint answered with a redirect (HTTP 3xx). The API never redirects, so a redirect
+/// comes from something else on the way (a proxy, a captive portal, a hostile endpoint);
+/// it is never followed, since following it would hand the signed request, and the STS
+/// token, to another host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectError {
+    http_status: u16,
+    location_host: Option<String>,
+    request_id: Option<String>,
+}
+
+impl RedirectError {
+    /// A redirect with this status towards `location_host` (`host[:port]`, `None` when the
+    /// answer had no usable `Location`). Both texts are kept up to [`ID_LIMIT`] bytes.
+    pub fn new(http_status: u16, location_host: Option<&str>, request_id: Option<&str>) -> Self {
+        Self {
+            http_status,
+            location_host: location_host.map(|h| bounded(h, ID_LIMIT)),
+            request_id: request_id.map(|id| bounded(id, ID_LIMIT)),
+        }
+    }
+    /// The HTTP status (300 to 399).
+    pub fn http_status(&self) -> u16 {
+        self.http_status
+    }
+    /// The host (with its port, when one was given) the answer pointed to.
+    pub fn location_host(&self) -> Option<&str> {
+        self.location_host.as_deref()
+    }
+    /// The `x-acs-request-id` header of the answer, if it had one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// Removes every secret `redactor` knows (a hostile host name could carry one).
+    pub fn redact_with(&mut self, redactor: &Redactor<'_>) {
+        redactor.redact_option(&mut self.location_host);
+        redactor.redact_option(&mut self.request_id);
+    }
+}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the endpoint answered with a redirect (HTTP {})",
+            self.http_status
+        )?;
+        match &self.location_host {
+            Some(host) => write!(f, " to host {}", Escaped(host))?,
+            None => f.write_str(" without a usable Location")?,
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {}", Escaped(id))?;
+        }
+        f.write_str("; redirects are never followed, the API does not send them")
+    }
+}
+
+impl StdError for RedirectError {}
+
 /// The start of `body` as text: at most [`SNIPPET_LIMIT`] bytes (cut on a character boundary,
 /// invalid UTF-8 shown as U+FFFD), plus `…` when the body was longer.
 pub fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LIMIT)]);
-    let mut cut = text.len().min(SNIPPET_LIMIT);
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    let mut s = text[..cut].to_string();
-    if body.len() > SNIPPET_LIMIT || cut < text.len() {
-        s.push('…');
-    }
-    s
+    bounded_lossy(body, SNIPPET_LIMIT)
 }
 
 /// The connection failed or broke.
@@ -295,15 +425,15 @@ impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)?;
         if let Some(src) = &self.source {
-            write!(f, ": {src}")?;
             // The innermost cause says what actually happened ("Connection refused").
             let mut root: &(dyn StdError + 'static) = src.as_ref();
             while let Some(next) = root.source() {
                 root = next;
             }
             let (outer, inner) = (src.to_string(), root.to_string());
+            write!(f, ": {}", Escaped(prefix(&outer, MESSAGE_LIMIT)))?;
             if inner != outer && !outer.contains(&inner) {
-                write!(f, " ({inner})")?;
+                write!(f, " ({})", Escaped(prefix(&inner, MESSAGE_LIMIT)))?;
             }
         }
         Ok(())
@@ -379,6 +509,8 @@ pub enum SdkErrorKind<E> {
     Timeout(TimeoutError),
     /// The answer could not be read.
     Response(ResponseError),
+    /// The endpoint answered with a redirect, which is never followed.
+    Redirect(RedirectError),
 }
 
 /// The error of every SDK call: what went wrong, and after how many attempts.
@@ -386,12 +518,29 @@ pub enum SdkErrorKind<E> {
 pub struct SdkError<E> {
     kind: SdkErrorKind<E>,
     attempts: u32,
+    retry_quota_exhausted: bool,
 }
 
 impl<E> SdkError<E> {
     /// Wraps `kind`, made after `attempts` attempts.
     pub fn new(kind: SdkErrorKind<E>, attempts: u32) -> Self {
-        Self { kind, attempts }
+        Self {
+            kind,
+            attempts,
+            retry_quota_exhausted: false,
+        }
+    }
+
+    /// Marks an error that would have been retried, but the client's retry quota was empty.
+    pub fn with_retry_quota_exhausted(mut self) -> Self {
+        self.retry_quota_exhausted = true;
+        self
+    }
+
+    /// True when the call failed fast: its last failure could have been retried, but the
+    /// client's retry quota (see [`crate::retry_quota`]) was used up by other failures.
+    pub fn retry_quota_exhausted(&self) -> bool {
+        self.retry_quota_exhausted
     }
 
     /// What went wrong.
@@ -435,7 +584,10 @@ impl<E: OperationError> SdkError<E> {
     /// caller cannot know whether it ran (check before re-sending a create): no answer was read
     /// after sending (transport failure, timeout); a server-side error that does not say
     /// whether the operation ran (5xx, `ServiceUnavailable`, `InternalError`; throttling
-    /// proves it did not); or a success or 5xx status whose body could not be read.
+    /// proves it did not); or a success or 5xx status whose body could not be read (a body
+    /// over the size cap included). False for a redirect (the answer did not come from the
+    /// API, which never redirects), a construction or credentials error (nothing was sent) and
+    /// a 4xx.
     pub fn outcome_unknown(&self) -> bool {
         match &self.kind {
             SdkErrorKind::Transport(t) => t.request_may_have_been_sent(),
@@ -466,6 +618,7 @@ impl<E: OperationError> SdkError<E> {
         match &self.kind {
             SdkErrorKind::Service(e) => e.metadata().request_id(),
             SdkErrorKind::Response(r) => r.request_id(),
+            SdkErrorKind::Redirect(r) => r.request_id(),
             _ => None,
         }
     }
@@ -475,6 +628,7 @@ impl<E: OperationError> SdkError<E> {
         match &self.kind {
             SdkErrorKind::Service(e) => Some(e.metadata().http_status()),
             SdkErrorKind::Response(r) => Some(r.http_status()),
+            SdkErrorKind::Redirect(r) => Some(r.http_status()),
             _ => None,
         }
     }
@@ -499,9 +653,14 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
                 }
             }
             SdkErrorKind::Response(e) => write!(f, "{e}")?,
+            SdkErrorKind::Redirect(e) => write!(f, "{e}")?,
         }
         let s = if self.attempts == 1 { "" } else { "s" };
-        write!(f, " [after {} attempt{s}]", self.attempts)
+        write!(f, " [after {} attempt{s}", self.attempts)?;
+        if self.retry_quota_exhausted {
+            f.write_str("; not retried: the client's retry quota is used up")?;
+        }
+        f.write_str("]")
     }
 }
 
@@ -514,6 +673,7 @@ impl<E: StdError + 'static> StdError for SdkError<E> {
             SdkErrorKind::Transport(e) => Some(e),
             SdkErrorKind::Timeout(e) => Some(e),
             SdkErrorKind::Response(e) => Some(e),
+            SdkErrorKind::Redirect(e) => Some(e),
         }
     }
 }
@@ -554,6 +714,42 @@ mod tests {
         let long = vec![b'x'; 5000];
         let e = ErrorMetadata::from_response(500, None, &long).unwrap_err();
         assert!(e.snippet().len() <= SNIPPET_LIMIT + '…'.len_utf8());
+    }
+
+    #[test]
+    fn a_secret_straddling_a_limit_is_redacted_whole() {
+        let token = "STS.token-value/with+chars=";
+        let r = Redactor::of_strings(["", token, ""]);
+        let echo = crate::encode::percent_encode(token);
+        let message = format!("{}{echo}", "x".repeat(MESSAGE_LIMIT - 5));
+        let body = serde_json::json!({ "Code": "C", "Message": message, "RequestId": token });
+        let body = body.to_string();
+        let m = ErrorMetadata::from_response_redacted(400, None, body.as_bytes(), &r).unwrap();
+        assert!(m.message().len() <= MESSAGE_LIMIT + 3);
+        assert!(
+            !m.message().contains("STS"),
+            "no prefix of the token is left"
+        );
+        assert_eq!(m.request_id(), Some(crate::redact::REDACTED));
+        assert!(!m.body().contains("STS"));
+        let body = format!("{}{token}", "y".repeat(SNIPPET_LIMIT - 4));
+        let e = ResponseError::new_redacted(200, body.as_bytes(), token, &r);
+        assert!(!e.snippet().contains("STS") && !e.reason().contains("STS"));
+        // Without a redactor the same text is only cut.
+        let e = ResponseError::new(200, body.as_bytes(), String::new());
+        assert!(e.snippet().ends_with("STS.…"), "{}", e.snippet());
+    }
+
+    #[test]
+    fn display_is_bounded_and_escaped() {
+        let m =
+            ErrorMetadata::new(400, "Code\r\nX", "line1\nline2\u{1b}[31m").with_request_id("R\n1");
+        assert_eq!(
+            m.to_string(),
+            "Code\\r\\nX: line1\\nline2\\u{1b}[31m (HTTP 400, request id R\\n1)"
+        );
+        let long = ErrorMetadata::new(400, "C", "m".repeat(10 * MESSAGE_LIMIT));
+        assert!(long.to_string().len() < MESSAGE_LIMIT + 64);
     }
 
     #[derive(Debug)]

@@ -17,6 +17,7 @@
 //! and response types, error enums and thin client methods that call [`client::Client::invoke`].
 #![deny(missing_docs)]
 
+mod body;
 pub mod client;
 pub mod config;
 pub mod credentials;
@@ -29,8 +30,11 @@ pub mod idempotency;
 pub mod operation;
 pub mod paginate;
 pub mod params;
+pub mod redact;
 pub mod retry;
+pub mod retry_quota;
 pub mod signing;
+pub mod text;
 pub mod time;
 pub mod waiter;
 mod wire;
@@ -47,6 +51,7 @@ pub use idempotency::idempotency_token;
 pub use operation::{Auth, Missing, Operation, OperationError};
 pub use params::{Params, ToParam};
 pub use retry::RetryConfig;
+pub use retry_quota::RetryQuota;
 pub use signing::SignatureVersion;
 
 /// The version of this runtime, as sent in the `User-Agent` header.

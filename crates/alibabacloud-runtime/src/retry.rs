@@ -74,19 +74,33 @@ impl RetryConfig {
     }
 
     /// How long to wait after failed attempt number `attempt` (1-based): a uniformly random
-    /// duration up to `min(cap, initial * 2^(attempt-1))`, or the service's `retry_after` when
-    /// it asked for one (capped the same way).
+    /// duration up to `min(cap, initial * 2^(attempt-1))`; or, when the service asked for a
+    /// wait (`retry_after`), a uniformly random duration between that wait and one and a half
+    /// times it, capped the same way (between 3/4 of the cap and the cap when the wait is
+    /// longer than the cap). The jitter keeps callers that were throttled together from
+    /// coming back together.
     pub fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
         if let Some(after) = retry_after {
-            return after.min(self.max_backoff);
+            let cap = self.max_backoff;
+            let (low, high) = if after >= cap {
+                (cap - cap / 4, cap)
+            } else {
+                (after, after.saturating_add(after / 2).min(cap))
+            };
+            return uniform(low, high);
         }
         let exp = self
             .initial_backoff
             .saturating_mul(1u32 << attempt.saturating_sub(1).min(20));
-        let ceiling = exp.min(self.max_backoff);
-        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
-        Duration::from_nanos(fastrand::u64(0..=nanos))
+        uniform(Duration::ZERO, exp.min(self.max_backoff))
     }
+}
+
+/// A uniformly random duration in `low..=high`.
+fn uniform(low: Duration, high: Duration) -> Duration {
+    let nanos = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+    let (low, high) = (nanos(low), nanos(high));
+    Duration::from_nanos(fastrand::u64(low..=high.max(low)))
 }
 
 /// How a failed attempt ended, as far as retrying is concerned.
@@ -160,17 +174,44 @@ mod tests {
             assert!(r.backoff(attempt, None) <= Duration::from_millis(300));
         }
         assert!(r.backoff(1, None) <= Duration::from_millis(100));
-        assert_eq!(
-            r.backoff(1, Some(Duration::from_millis(250))),
-            Duration::from_millis(250)
+        let after = r.backoff(1, Some(Duration::from_millis(150)));
+        assert!(
+            (Duration::from_millis(150)..=Duration::from_millis(225)).contains(&after),
+            "{after:?}"
         );
-        assert_eq!(
-            r.backoff(1, Some(Duration::from_secs(9))),
-            Duration::from_millis(300)
+        let capped = r.backoff(1, Some(Duration::from_secs(9)));
+        assert!(
+            (Duration::from_millis(225)..=Duration::from_millis(300)).contains(&capped),
+            "{capped:?}"
         );
         assert_eq!(
             RetryConfig::standard().with_max_attempts(0).max_attempts(),
             1
+        );
+    }
+
+    #[test]
+    fn retry_after_waits_are_spread() {
+        // 64 callers throttled together with the same `x-acs-retry-after: 100` come back over
+        // a 50 ms window instead of all at the same instant.
+        fastrand::seed(14);
+        let r = RetryConfig::standard();
+        let waits: Vec<Duration> = (0..64)
+            .map(|_| r.backoff(1, Some(Duration::from_millis(100))))
+            .collect();
+        let (min, max) = (waits.iter().min(), waits.iter().max());
+        let (Some(&min), Some(&max)) = (min, max) else {
+            panic!("no waits")
+        };
+        assert!(
+            min >= Duration::from_millis(100),
+            "never shorter than asked: {min:?}"
+        );
+        assert!(max <= Duration::from_millis(150), "{max:?}");
+        assert!(
+            max - min >= Duration::from_millis(40),
+            "spread {:?}",
+            max - min
         );
     }
 }

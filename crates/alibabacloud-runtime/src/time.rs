@@ -54,7 +54,7 @@ pub fn parse_timestamp(input: &str) -> Option<SystemTime> {
     };
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 60 {
         return None;
     }
     let days = days_from_civil(y as i64, mo as u32, d as u32);
@@ -63,6 +63,16 @@ pub fn parse_timestamp(input: &str) -> Option<SystemTime> {
     }
     let secs = days as u64 * 86_400 + h * 3600 + mi * 60 + s;
     Some(UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+/// The number of days of month `month` (1-12) of `year`, in the proleptic Gregorian calendar.
+fn days_in_month(year: u64, month: u64) -> u64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// Converts milliseconds since the Unix epoch (as the service sends them) to a `SystemTime`.
@@ -118,6 +128,9 @@ mod tests {
             1_456_231_584,
             1_709_208_000,
             4_102_444_799,
+            // 2000-02-29 and 2024-02-29: leap days are valid.
+            951_782_400,
+            1_709_164_800,
         ] {
             let t = UNIX_EPOCH + Duration::from_secs(secs);
             assert_eq!(parse_timestamp(&format_timestamp(t)), Some(t));
@@ -129,6 +142,13 @@ mod tests {
             "2016-02-23T12:46:24",
             "2016-0a-23T12:46:24Z",
             "２016-02-23T12:46:24Z",
+            // Impossible dates: no 31 February, no 29 February outside leap years.
+            "2024-02-31T00:00:00Z",
+            "2024-02-30T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "1900-02-29T00:00:00Z",
+            "2024-04-31T00:00:00Z",
+            "2024-00-10T00:00:00Z",
         ] {
             assert_eq!(parse_timestamp(bad), None, "{bad}");
         }

@@ -14,6 +14,21 @@ pub const DEFAULT_METADATA_ENDPOINT: &str = "http://100.100.100.200";
 
 const TOKEN_TTL_SECONDS: &str = "21600";
 
+/// The largest metadata answer read: a session token, a role name or a credentials document
+/// are a few KiB at most.
+const MAX_ANSWER: usize = 64 * 1024;
+
+/// Reads a metadata answer as text, refusing one larger than [`MAX_ANSWER`].
+async fn read_text(response: reqwest::Response) -> Result<String, String> {
+    match crate::body::read_capped(response, MAX_ANSWER).await {
+        Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(crate::body::BodyError::TooLarge { .. }) => {
+            Err(format!("the answer is larger than {MAX_ANSWER} bytes"))
+        }
+        Err(crate::body::BodyError::Transport(e)) => Err(e.without_url().to_string()),
+    }
+}
+
 /// Fetches the RAM role's STS credentials from the instance metadata service.
 ///
 /// Each call asks the service again; wrap it in
@@ -74,6 +89,9 @@ impl EcsRamRoleProvider {
         let http = reqwest::Client::builder()
             .connect_timeout(self.timeout)
             .timeout(self.timeout)
+            // The session token must never reach another host.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .build()
             .map_err(|e| fail("cannot build an HTTP client", &e.without_url()))?;
         let token = http
@@ -85,10 +103,9 @@ impl EcsRamRoleProvider {
         if !token.status().is_success() {
             return Err(fail("no session token", &token.status()));
         }
-        let token = token
-            .text()
+        let token = read_text(token)
             .await
-            .map_err(|e| fail("no session token", &e.without_url()))?;
+            .map_err(|e| fail("no session token", &e))?;
         let get = |path: String| {
             http.get(format!(
                 "{}/latest/meta-data/ram/security-credentials/{path}",
@@ -106,10 +123,7 @@ impl EcsRamRoleProvider {
                 if !resp.status().is_success() {
                     return Err(fail("no RAM role attached", &resp.status()));
                 }
-                let text = resp
-                    .text()
-                    .await
-                    .map_err(|e| fail("no role", &e.without_url()))?;
+                let text = read_text(resp).await.map_err(|e| fail("no role", &e))?;
                 text.lines().next().unwrap_or_default().trim().to_string()
             }
         };
@@ -125,11 +139,10 @@ impl EcsRamRoleProvider {
                 &resp.status(),
             ));
         }
-        let body = resp
-            .bytes()
+        let body = read_text(resp)
             .await
-            .map_err(|e| fail("no credentials", &e.without_url()))?;
-        let parsed: RoleCredentials = serde_json::from_slice(&body)
+            .map_err(|e| fail("no credentials", &e))?;
+        let parsed: RoleCredentials = serde_json::from_str(&body)
             .map_err(|e| fail("the credentials are not the expected JSON", &e))?;
         if parsed.code.as_deref().is_some_and(|c| c != "Success") {
             return Err(fail(

@@ -7,7 +7,10 @@
 mod cache;
 mod ecs;
 
-pub use cache::CachingProvider;
+pub use cache::{
+    CachingProvider, DEFAULT_FAILURE_BACKOFF, DEFAULT_MAX_FAILURE_BACKOFF,
+    DEFAULT_MIN_REFRESH_INTERVAL, DEFAULT_REFRESH_BEFORE,
+};
 pub use ecs::{DEFAULT_METADATA_ENDPOINT, ENV_ECS_ROLE_NAME, EcsRamRoleProvider};
 
 use std::fmt;
@@ -150,7 +153,11 @@ impl fmt::Debug for Credentials {
 
 /// Credentials could not be obtained.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("no credentials: {message}{}", tried_list(.tried))]
+#[error(
+    "no credentials: {}{}",
+    crate::text::Escaped(.message),
+    crate::text::Escaped(&tried_list(.tried))
+)]
 pub struct CredentialsError {
     message: String,
     tried: Vec<String>,
@@ -190,6 +197,18 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
 
     /// A short name for error messages, such as `environment`.
     fn name(&self) -> &'static str;
+}
+
+/// A shared provider is a provider, so wrappers such as [`CachingProvider`] can hold an
+/// `Arc<dyn ProvideCredentials>` chosen at run time.
+impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        (**self).provide_credentials()
+    }
+
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
 }
 
 /// Always returns the same credentials (long-term or STS).
@@ -348,6 +367,19 @@ mod tests {
                 .contains("ecs-ram-role: metadata service unreachable"),
             "{err}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_cache_wraps_a_provider_chosen_at_run_time() {
+        let chosen: Arc<dyn ProvideCredentials> =
+            Arc::new(StaticProvider::new(Credentials::new("id", "secret")));
+        let cached = CachingProvider::new(chosen);
+        assert_eq!(cached.name(), "static");
+        let creds = cached
+            .provide_credentials()
+            .await
+            .map(|c| c.access_key_id().to_string());
+        assert_eq!(creds.ok().as_deref(), Some("id"));
     }
 
     #[tokio::test]
