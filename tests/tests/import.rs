@@ -414,8 +414,18 @@ fn every_imported_product_matches_its_metadata_field_by_field() {
                 errors: &mut errors,
                 checked: &mut checked,
             };
-            for p in op_meta["parameters"].as_array().into_iter().flatten() {
-                ctx.parameter(p);
+            let params: Vec<&Value> = op_meta["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .collect();
+            for p in &params {
+                // A parameter listed twice is imported once, required when any listing is.
+                let required = params.iter().filter(|q| q["name"] == p["name"]).any(|q| {
+                    q["schema"]["required"].as_bool().unwrap_or(false)
+                        || q["schema"]["docRequired"].as_bool().unwrap_or(false)
+                });
+                ctx.parameter(p, required);
             }
             let success = &op_meta["responses"]["200"]["schema"];
             ctx.members("response.fields", &op.output, success);
@@ -497,7 +507,7 @@ impl Check<'_> {
         }
     }
 
-    fn parameter(&mut self, p: &Value) {
+    fn parameter(&mut self, p: &Value, required: bool) {
         let name = p["name"].as_str().unwrap_or_default();
         let path = format!("request[{name}]");
         let Some(f) = self.op.input.iter().find(|f| f.wire == name) else {
@@ -505,8 +515,6 @@ impl Check<'_> {
             return;
         };
         let schema = self.resolve(&p["schema"]).clone();
-        let required = p["schema"]["required"].as_bool().unwrap_or(false)
-            || p["schema"]["docRequired"].as_bool().unwrap_or(false);
         *self.checked += 1;
         if required != f.required {
             self.fail(
@@ -546,7 +554,8 @@ impl Check<'_> {
         let t = schema["type"].as_str().unwrap_or_default();
         let format = schema["format"].as_str();
         let ok = match (t, format, ty) {
-            ("string", _, Ty::String) => schema["enum"].is_null(),
+            // An empty `enum` (ECS lists some) is no value set.
+            ("string", _, Ty::String) => schema["enum"].as_array().is_none_or(|a| a.is_empty()),
             ("string", _, Ty::Enum(name)) => {
                 let wanted: Vec<String> = schema["enum"]
                     .as_array()
@@ -572,6 +581,8 @@ impl Check<'_> {
             ("number", None | Some("double"), Ty::F64) => true,
             ("boolean", _, Ty::Bool) => true,
             ("any", _, Ty::Any) => true,
+            // An array without `items` has items of no declared type: imported as `any`.
+            ("", None, Ty::Any) => schema.as_object().is_none_or(|o| !o.contains_key("type")),
             ("array", _, Ty::List(inner)) => {
                 let items = schema["items"].clone();
                 self.ty(&format!("{path}.items"), inner, &items);
@@ -609,10 +620,7 @@ impl Check<'_> {
     fn error_codes(&mut self, action: &str, op_meta: &Value) {
         for (status, rows) in op_meta["errorCodes"].as_object().into_iter().flatten() {
             // A key that is not an HTTP status (ECS's `4003`) is imported as "no known status".
-            let status: Option<u16> = status
-                .parse()
-                .ok()
-                .filter(|s| (100..=599).contains(s));
+            let status: Option<u16> = status.parse().ok().filter(|s| (100..=599).contains(s));
             for row in rows.as_array().into_iter().flatten() {
                 let code = row["errorCode"].as_str().unwrap_or_default().trim();
                 *self.checked += 1;

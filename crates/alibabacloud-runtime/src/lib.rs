@@ -40,9 +40,6 @@ pub mod waiter;
 mod wire;
 
 pub use client::Client;
-/// serde, for the `macro_rules!` generated crates expand.
-#[doc(hidden)]
-pub use serde as __serde;
 pub use config::{CallOptions, Config, ConfigBuilder};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use endpoint::{Endpoint, EndpointRules, ServiceInfo};
@@ -52,6 +49,9 @@ pub use operation::{Auth, Missing, Operation, OperationError};
 pub use params::{Params, ToParam};
 pub use retry::RetryConfig;
 pub use retry_quota::RetryQuota;
+/// serde, for the `macro_rules!` generated crates expand.
+#[doc(hidden)]
+pub use serde as __serde;
 pub use signing::SignatureVersion;
 
 /// The version of this runtime, as sent in the `User-Agent` header.

@@ -212,6 +212,8 @@ fn sample(ty: &Ty, example: Option<&str>, op: &Operation, depth: usize) -> Value
             }
             None => json!({}),
         },
-        _ => Value::Null,
+        // Past the depth limit: an empty value of the right shape (never `null` inside a list).
+        Ty::Struct(_) | Ty::Map(_) => json!({}),
+        Ty::List(_) => json!([]),
     }
 }

@@ -107,8 +107,16 @@ pub fn paginator_impl(
             let count = items_access(items);
             let take = take_items(items);
             // Unused when there is no total, or no item list (each page is one item).
-            let total_arg = if total.is_some() { format_ident!("output") } else { format_ident!("_output") };
-            let count_arg = if items.is_empty() { format_ident!("_output") } else { format_ident!("output") };
+            let total_arg = if total.is_some() {
+                format_ident!("output")
+            } else {
+                format_ident!("_output")
+            };
+            let count_arg = if items.is_empty() {
+                format_ident!("_output")
+            } else {
+                format_ident!("output")
+            };
             quote! {
                 impl ::alibabacloud_runtime::paginate::PageNumbered for #input {
                     type Item = #item;

@@ -23,7 +23,8 @@ fn read_how(f: &Field) -> syn::Ident {
 /// The table-driven decoder of a received structure (`alibabacloud_runtime::decode_struct!`):
 /// the `(wire name, index)` table sorted by wire name, then how each field is read.
 pub fn decode_impl(name: &TokenStream, fields: &[Field]) -> TokenStream {
-    let index = |i: usize| proc_macro2::Literal::u16_unsuffixed(u16::try_from(i).unwrap_or(u16::MAX));
+    let index =
+        |i: usize| proc_macro2::Literal::u16_unsuffixed(u16::try_from(i).unwrap_or(u16::MAX));
     let mut table: Vec<(&str, usize)> = fields
         .iter()
         .enumerate()

@@ -122,7 +122,12 @@ mod tests {
             items(),
         );
         match detect(&page) {
-            Some(PaginationSpec::Page { page_number, page_size, total, items }) => {
+            Some(PaginationSpec::Page {
+                page_number,
+                page_size,
+                total,
+                items,
+            }) => {
                 assert_eq!(page_number, "PageNumber");
                 assert_eq!(page_size, "PageSize");
                 assert_eq!(total.as_deref(), Some("TotalCount"));
@@ -161,6 +166,9 @@ mod tests {
             ]),
             items(),
         );
-        assert!(matches!(detect(&required_token), Some(PaginationSpec::Page { .. })));
+        assert!(matches!(
+            detect(&required_token),
+            Some(PaginationSpec::Page { .. })
+        ));
     }
 }

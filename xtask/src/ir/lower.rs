@@ -628,7 +628,10 @@ fn lower_type(
                 let mut seen: BTreeMap<String, String> = BTreeMap::new();
                 for (j, v) in values.iter().enumerate() {
                     if variants.iter().any(|(_, w): &(String, String)| w == v) {
-                        ctx.err(format!("{path}.enum[{j}]"), format!("`{v}` is listed twice"));
+                        ctx.err(
+                            format!("{path}.enum[{j}]"),
+                            format!("`{v}` is listed twice"),
+                        );
                         return None;
                     }
                     let base = upper_camel(v);
@@ -727,7 +730,11 @@ fn lower_type(
 /// compares exactly, so both are kept, in spec order). `Unknown` is the catch-all, so a listed
 /// value `unknown` becomes `UnknownValue`.
 fn enum_variant_name(base: &str, taken: &BTreeMap<String, String>) -> String {
-    let base = if base == "Unknown" { "UnknownValue" } else { base };
+    let base = if base == "Unknown" {
+        "UnknownValue"
+    } else {
+        base
+    };
     if !taken.contains_key(base) {
         return base.to_string();
     }

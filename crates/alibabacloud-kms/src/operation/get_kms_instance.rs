@@ -30,54 +30,6 @@ impl ::alibabacloud_runtime::Operation for GetKmsInstanceInput {
     }
 }
 /// The decoded answer of `GetKmsInstance`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-///
-/// A success body looks like this:
-///
-/// ```json
-/// {
-///   "KmsInstance": {
-///     "BindVpcs": {
-///       "BindVpc": [
-///         {
-///           "RegionId": "cn-hangzhou",
-///           "VSwitchId": "vsw-bp1i512amhdje10f1****",
-///           "VpcId": "vpc-bp19z7djuhtad5dff****",
-///           "VpcOwnerId": "190325303126****"
-///         }
-///       ]
-///     },
-///     "CaCertificateChainPem": "-----BEGIN CERTIFICATE-----\\r\\nMIIDuzCCAqOgAwIBAgIJALTKwWAjvbMiMA0GCSqGSIb3DQEBCwUAMHQxCzAJBgNV****-----END CERTIFICATE-----",
-///     "ChargeType": "POSTPAY",
-///     "CreateTime": "2023-09-05T12:44:20Z",
-///     "EndDate": "2023-10-05T16:00:00Z",
-///     "InstanceId": "kst-bjj62f5ba3dnpb6v8****",
-///     "InstanceName": "kst-bjj62f5ba3dnpb6v8****",
-///     "KeyNum": 1000,
-///     "Log": 0,
-///     "LogStorage": 0,
-///     "ProductType": "",
-///     "ProductVersion": "3",
-///     "SaleStatus": "",
-///     "SecretNum": "10",
-///     "Spec": 1000,
-///     "StartDate": "2023-09-05T12:44:19Z",
-///     "Status": "Connected",
-///     "VpcId": "vpc-bp19z7cwmltad5dff****",
-///     "VpcNum": 5,
-///     "VswitchIds": {
-///       "": [
-///         ""
-///       ]
-///     },
-///     "ZoneIds": {
-///       "undefined": [
-///         ""
-///       ]
-///     }
-///   },
-///   "RequestId": "46b4a94a-57d2-44b4-9810-1e87d31abb33"
-/// }
-/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetKmsInstanceOutput {
