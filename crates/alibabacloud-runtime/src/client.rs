@@ -10,15 +10,16 @@ use tracing::Instrument as _;
 use crate::body::{BodyError, read_capped};
 use crate::config::{CallOptions, Config, ConfigError};
 use crate::endpoint::{Endpoint, ServiceInfo};
+use crate::error::OperationError;
 use crate::error::{
     ConstructionError, ErrorMetadata, ID_LIMIT, RedirectError, ResponseError, SdkError,
     SdkErrorKind, TimeoutError, TimeoutKind, TransportError,
 };
-use crate::operation::{Auth, Operation, OperationError};
+use crate::operation::{Auth, Operation};
 use crate::redact::{Redactor, SignatureCopy, bounded_redacted};
 use crate::retry::FailureClass;
 use crate::retry_quota::RetryBucket;
-use crate::signing::{SignableRequest, SigningContext};
+use crate::signing::{AttemptContext, SignableRequest, SignatureOutput};
 use crate::wire::RequestParts;
 
 /// A client for one product: one pooled HTTP client, one configuration.
@@ -34,8 +35,11 @@ struct Inner {
     config: Config,
     service: ServiceInfo,
     endpoint: Endpoint,
-    base_url: String,
+    /// Parsed once: each attempt clones it and sets the query, instead of parsing the whole
+    /// URL (scheme, host, port) again.
+    base_url: reqwest::Url,
     authority: String,
+    /// Built once; each request shares it (a reference count, no copy).
     user_agent: reqwest::header::HeaderValue,
     retry_bucket: RetryBucket,
 }
@@ -48,20 +52,6 @@ impl fmt::Debug for Client {
             .field("endpoint", &self.inner.endpoint)
             .field("config", &self.inner.config)
             .finish()
-    }
-}
-
-/// Installs this crate's default TLS crypto provider (rustls with `ring`, under the default
-/// `rustls-ring` feature) as the process-wide default, unless one is installed already.
-///
-/// [`Client::new`] calls it. Call it yourself before building a bare `reqwest::Client` in a
-/// program that also links this crate: with the `rustls-ring` feature, reqwest is built without
-/// a provider of its own and would otherwise panic. Without that feature it does nothing.
-pub fn install_default_crypto_provider() {
-    #[cfg(feature = "rustls-ring")]
-    {
-        // Errors only when a provider is already installed, which is what we want to keep.
-        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 
@@ -85,7 +75,7 @@ impl Client {
         );
         let mut user_agent = format!(
             "alibabacloud-rust-sdk/{} {}/{} ({}; {})",
-            crate::RUNTIME_VERSION,
+            env!("CARGO_PKG_VERSION"), // = crate::RUNTIME_VERSION, without importing the crate root
             service.sdk_name,
             service.sdk_version,
             std::env::consts::OS,
@@ -97,8 +87,8 @@ impl Client {
         }
         let user_agent = reqwest::header::HeaderValue::try_from(user_agent)
             .map_err(|_| ConfigError::InvalidHeaderValue { field: "app_name" })?;
-        install_default_crypto_provider();
-        let http = reqwest::Client::builder()
+        let http = crate::tls::http_client_builder()
+            .map_err(ConfigError::Http)?
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
             .pool_idle_timeout(Duration::from_secs(90))
@@ -108,10 +98,12 @@ impl Client {
             .referer(false)
             .build()
             .map_err(|e| ConfigError::Http(e.without_url().to_string()))?;
+        let base_url = reqwest::Url::parse(&endpoint.base_url())
+            .map_err(|e| ConfigError::Http(format!("the endpoint is not a valid URL: {e}")))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
-                base_url: endpoint.base_url(),
+                base_url,
                 authority: endpoint.authority(),
                 endpoint,
                 retry_bucket: RetryBucket::new(config.retry_quota),
@@ -284,42 +276,54 @@ impl Client {
         sent: &AtomicBool,
     ) -> Result<O::Output, AttemptError<O::Error>> {
         let inner = &*self.inner;
-        // Anonymous operations resolve no credentials at all.
+        // Anonymous operations resolve no credentials at all. Credentials at hand (fixed, or
+        // cached and fresh) are taken without boxing a future.
+        let provider = &inner.config.credentials;
         let credentials = match O::AUTH {
-            Auth::Signed => Some(
-                inner
-                    .config
-                    .credentials
+            Auth::Signed => Some(match provider.credentials_now() {
+                Some(credentials) => credentials,
+                None => provider
                     .provide_credentials()
                     .await
                     .map_err(|e| AttemptError::Fatal(SdkErrorKind::Credentials(e)))?,
-            ),
+            }),
             Auth::Anonymous => None,
         };
         // A fresh nonce and timestamp for every attempt.
-        let context = SigningContext::fresh();
+        let context = AttemptContext::fresh();
         let signable = SignableRequest {
             method: "POST",
             path: "/",
             host: &inner.authority,
             action: O::ACTION,
             version: inner.service.version,
-            params: parts.params.entries(),
+            params: &parts.params,
             body: parts.body(),
         };
-        let signed = inner.config.signature_version.signer().sign_with(
+        // The signer writes the query into one buffer and every header value into one text,
+        // which all the header values then share.
+        let mut signed =
+            SignatureOutput::with_prefix(String::with_capacity(64 + parts.params.text_len() * 2));
+        inner.config.signature_version.signer().sign_into(
             &signable,
             &parts.extras(),
             credentials.as_ref(),
-            &context,
+            context.timestamp(),
+            context.nonce(),
+            &mut signed,
         );
-        let mut url = String::with_capacity(inner.base_url.len() + 1 + signed.query.len());
-        url.push_str(&inner.base_url);
-        if !signed.query.is_empty() {
-            url.push('?');
-            url.push_str(&signed.query);
+        let signature = SignatureCopy::of_parts(
+            signed.query(),
+            signed
+                .headers()
+                .find(|(name, _)| *name == "authorization")
+                .map(|(_, value)| value),
+        );
+        let (query, header_text, headers) = signed.into_parts();
+        let mut url = inner.base_url.clone();
+        if !query.is_empty() {
+            url.set_query(Some(&query));
         }
-        let signature = SignatureCopy::of(&signed.query, &signed.headers);
         let mut request = inner
             .http
             .post(url)
@@ -328,15 +332,18 @@ impl Client {
                 reqwest::header::ACCEPT,
                 reqwest::header::HeaderValue::from_static("application/json"),
             );
-        for (name, value) in signed.headers {
-            if name != "host" {
-                // Checked here, before anything is sent: a value with a line break (a token
-                // with a trailing newline) is the caller's problem, not an unknown outcome.
-                let value = reqwest::header::HeaderValue::try_from(value).map_err(|_| {
-                    AttemptError::Fatal(SdkErrorKind::Construction(invalid_header(name)))
-                })?;
-                request = request.header(reqwest::header::HeaderName::from_static(name), value);
+        let header_text = bytes::Bytes::from(header_text);
+        for (name, range) in headers.iter() {
+            if name == "host" {
+                continue;
             }
+            // Checked here, before anything is sent: a value with a line break (a token with a
+            // trailing newline) is the caller's problem, not an unknown outcome.
+            let value = reqwest::header::HeaderValue::from_maybe_shared(header_text.slice(range))
+                .map_err(|_| {
+                AttemptError::Fatal(SdkErrorKind::Construction(invalid_header(name)))
+            })?;
+            request = request.header(signed_header_name(name)?, value);
         }
         for (name, value) in parts.header_values() {
             request = request.header(name.clone(), value.clone());
@@ -354,13 +361,13 @@ impl Client {
         let redactor = Redactor::new(credentials.as_ref(), signature.as_bytes());
         let headers = response.headers();
         let retry_after = headers
-            .get("x-acs-retry-after")
+            .get(names::X_ACS_RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_millis);
         // Kept as the header value (a reference-counted slice of what was read): it is only
         // turned into text, bounded and redacted, on the paths that need it.
-        let header_request_id = headers.get("x-acs-request-id").cloned();
+        let header_request_id = headers.get(names::X_ACS_REQUEST_ID).cloned();
         if (300..400).contains(&status) {
             let location = headers.get(reqwest::header::LOCATION);
             let host = location.and_then(|l| location_host(&inner.base_url, l.as_bytes()));
@@ -403,6 +410,37 @@ impl Client {
     }
 }
 
+/// Header names, built at compile time: using them parses nothing.
+mod names {
+    use reqwest::header::HeaderName;
+    pub const X_ACS_ACTION: HeaderName = HeaderName::from_static("x-acs-action");
+    pub const X_ACS_VERSION: HeaderName = HeaderName::from_static("x-acs-version");
+    pub const X_ACS_DATE: HeaderName = HeaderName::from_static("x-acs-date");
+    pub const X_ACS_SIGNATURE_NONCE: HeaderName = HeaderName::from_static("x-acs-signature-nonce");
+    pub const X_ACS_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-acs-content-sha256");
+    pub const X_ACS_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-security-token");
+    pub const X_ACS_RETRY_AFTER: HeaderName = HeaderName::from_static("x-acs-retry-after");
+    pub const X_ACS_REQUEST_ID: HeaderName = HeaderName::from_static("x-acs-request-id");
+}
+
+/// The name of a header a signer wrote, without parsing the common ones.
+fn signed_header_name<E>(
+    name: &'static str,
+) -> Result<reqwest::header::HeaderName, AttemptError<E>> {
+    Ok(match name {
+        "x-acs-action" => names::X_ACS_ACTION,
+        "x-acs-version" => names::X_ACS_VERSION,
+        "x-acs-date" => names::X_ACS_DATE,
+        "x-acs-signature-nonce" => names::X_ACS_SIGNATURE_NONCE,
+        "x-acs-content-sha256" => names::X_ACS_CONTENT_SHA256,
+        "x-acs-security-token" => names::X_ACS_SECURITY_TOKEN,
+        "authorization" => reqwest::header::AUTHORIZATION,
+        "content-type" => reqwest::header::CONTENT_TYPE,
+        other => reqwest::header::HeaderName::from_bytes(other.as_bytes())
+            .map_err(|_| AttemptError::Fatal(SdkErrorKind::Construction(invalid_header(other))))?,
+    })
+}
+
 /// The `x-acs-request-id` header as text for an error: bounded, with secrets redacted.
 fn request_id_text(
     value: Option<&reqwest::header::HeaderValue>,
@@ -426,9 +464,9 @@ fn invalid_header(name: &str) -> ConstructionError {
 
 /// The `host[:port]` a `Location` header points to (relative locations resolve against the
 /// endpoint), or `None` when it cannot be read.
-fn location_host(base_url: &str, location: &[u8]) -> Option<String> {
+fn location_host(base_url: &reqwest::Url, location: &[u8]) -> Option<String> {
     let location = std::str::from_utf8(location).ok()?;
-    let url = reqwest::Url::parse(base_url).ok()?.join(location).ok()?;
+    let url = base_url.join(location).ok()?;
     let host = url.host_str()?;
     Some(match url.port() {
         Some(port) => format!("{host}:{port}"),

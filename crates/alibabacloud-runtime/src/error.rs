@@ -10,7 +10,6 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::credentials::CredentialsError;
-use crate::operation::OperationError;
 use crate::redact::{REDACTION_MARGIN, Redactor, bounded_redacted, keep_redacted};
 use crate::retry::FailureClass;
 use crate::text::{BoundedText, Escaped, bounded, bounded_lossy, prefix};
@@ -222,6 +221,60 @@ impl fmt::Display for ErrorMetadata {
         }
         f.write_str(")")
     }
+}
+
+/// A generated per-operation error enum.
+pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
+    /// Picks the variant for the code in `metadata`; unknown codes go to the catch-all.
+    fn from_metadata(metadata: ErrorMetadata) -> Self;
+    /// The service's error metadata, whatever the variant.
+    fn metadata(&self) -> &ErrorMetadata;
+    /// The error code, such as `InvalidInstanceId.NotFound`.
+    fn code(&self) -> &str {
+        self.metadata().code()
+    }
+    /// The service's message.
+    fn message(&self) -> &str {
+        self.metadata().message()
+    }
+    /// The request id, to quote to support.
+    fn request_id(&self) -> Option<&str> {
+        self.metadata().request_id()
+    }
+    /// The HTTP status the error arrived with.
+    fn http_status(&self) -> u16 {
+        self.metadata().http_status()
+    }
+}
+
+/// Implements [`OperationError`], `Display` and `std::error::Error` for a generated error
+/// enum whose variants each hold an [`ErrorMetadata`] and whose catch-all is `Unhandled`.
+///
+/// Generated code writes one line per code (`Variant = "Code"`) instead of four impls; the
+/// accessors (`code`, `message`, `request_id`, `http_status`) come from the trait.
+#[macro_export]
+macro_rules! operation_error {
+    ($name:ident { $($variant:ident = $code:literal),* $(,)? }) => {
+        impl $crate::OperationError for $name {
+            fn from_metadata(metadata: $crate::ErrorMetadata) -> Self {
+                match metadata.code() {
+                    $($code => Self::$variant(metadata),)*
+                    _ => Self::Unhandled(metadata),
+                }
+            }
+            fn metadata(&self) -> &$crate::ErrorMetadata {
+                match self {
+                    $(Self::$variant(m) |)* Self::Unhandled(m) => m,
+                }
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt($crate::OperationError::metadata(self), f)
+            }
+        }
+        impl ::std::error::Error for $name {}
+    };
 }
 
 /// The request could not be built (a parameter could not be encoded, a bad endpoint).

@@ -15,7 +15,17 @@
 //!
 //! Generated product crates (such as `alibabacloud-cas`) contain only declarative code: request
 //! and response types, error enums and thin client methods that call [`client::Client::invoke`].
+//!
+//! # TLS features
+//!
+//! * `rustls-ring` (default): rustls with the `ring` crypto provider, configured per client;
+//!   nothing is installed process-wide (see [`tls`]).
+//! * `rustls-aws-lc-rs`: rustls with the `aws-lc-rs` crypto provider.
+//! * `native-tls`: the platform's TLS library (OpenSSL on Linux).
+//!
+//! Without any of them the client speaks plain HTTP only (for a local emulator).
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod body;
 pub mod client;
@@ -36,6 +46,7 @@ pub mod retry_quota;
 pub mod signing;
 pub mod text;
 pub mod time;
+pub mod tls;
 pub mod waiter;
 mod wire;
 
@@ -43,9 +54,9 @@ pub use client::Client;
 pub use config::{CallOptions, Config, ConfigBuilder};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use endpoint::{Endpoint, EndpointRules, ServiceInfo};
-pub use error::{ErrorMetadata, SdkError};
+pub use error::{ErrorMetadata, OperationError, SdkError};
 pub use idempotency::idempotency_token;
-pub use operation::{Auth, Missing, Operation, OperationError};
+pub use operation::{Auth, Missing, Operation};
 pub use params::{Params, ToParam};
 pub use retry::RetryConfig;
 pub use retry_quota::RetryQuota;

@@ -2,7 +2,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{ConstructionError, ErrorMetadata};
+use crate::error::{ConstructionError, OperationError};
 use crate::params::Params;
 
 /// One API operation: its name, whether it is safe to re-send, how its input flattens into
@@ -70,60 +70,6 @@ pub enum Auth {
     /// The scheme's other common parameters (action, version, timestamp, nonce and, under V3,
     /// the body hash) are still sent, as the official SDKs do.
     Anonymous,
-}
-
-/// A generated per-operation error enum.
-pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
-    /// Picks the variant for the code in `metadata`; unknown codes go to the catch-all.
-    fn from_metadata(metadata: ErrorMetadata) -> Self;
-    /// The service's error metadata, whatever the variant.
-    fn metadata(&self) -> &ErrorMetadata;
-    /// The error code, such as `InvalidInstanceId.NotFound`.
-    fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    fn request_id(&self) -> Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status the error arrived with.
-    fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-
-/// Implements [`OperationError`], `Display` and `std::error::Error` for a generated error
-/// enum whose variants each hold an [`ErrorMetadata`] and whose catch-all is `Unhandled`.
-///
-/// Generated code writes one line per code (`Variant = "Code"`) instead of four impls; the
-/// accessors (`code`, `message`, `request_id`, `http_status`) come from the trait.
-#[macro_export]
-macro_rules! operation_error {
-    ($name:ident { $($variant:ident = $code:literal),* $(,)? }) => {
-        impl $crate::OperationError for $name {
-            fn from_metadata(metadata: $crate::ErrorMetadata) -> Self {
-                match metadata.code() {
-                    $($code => Self::$variant(metadata),)*
-                    _ => Self::Unhandled(metadata),
-                }
-            }
-            fn metadata(&self) -> &$crate::ErrorMetadata {
-                match self {
-                    $(Self::$variant(m) |)* Self::Unhandled(m) => m,
-                }
-            }
-        }
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::std::fmt::Display::fmt($crate::OperationError::metadata(self), f)
-            }
-        }
-        impl ::std::error::Error for $name {}
-    };
 }
 
 /// Marks a required parameter that has not been set yet in a generated builder.

@@ -50,12 +50,14 @@ impl RequestParts {
     pub fn of<O: Operation>(input: &O) -> Result<Self, ConstructionError> {
         let mut params = Params::with_capacity(16);
         input.write_params(&mut params)?;
+        // Sorted once here, signed without sorting on every attempt.
+        params.sort();
         let mut form = Params::new();
         input.write_form(&mut form)?;
         let body = if form.is_empty() {
             Bytes::new()
         } else {
-            Bytes::from(crate::encode::form_urlencode(form.entries()))
+            Bytes::from(crate::encode::form_urlencode(&form.clone().into_entries()))
         };
         let mut written = Params::new();
         input.write_headers(&mut written)?;
@@ -82,9 +84,9 @@ impl RequestParts {
     /// The form parameters, content type and header parameters, for the signer.
     pub fn extras(&self) -> RequestExtras<'_> {
         RequestExtras {
-            form: self.form.entries(),
+            form: &self.form,
             content_type: (!self.body.is_empty()).then_some(crate::encode::FORM_CONTENT_TYPE),
-            headers: self.headers.entries(),
+            headers: &self.headers,
         }
     }
 }
@@ -138,7 +140,7 @@ fn check_headers(
 mod tests {
     use super::*;
     use crate::error::ErrorMetadata;
-    use crate::operation::OperationError;
+    use crate::error::OperationError;
 
     #[derive(Debug)]
     struct AnyError(ErrorMetadata);
@@ -216,7 +218,10 @@ mod tests {
     #[test]
     fn header_parameters_are_checked_and_lowercased() {
         let p = parts(vec![], vec![("X-Acs-Trace", "abc"), ("X-Custom", "v")]).unwrap();
-        assert_eq!(p.extras().headers[0].0, "x-acs-trace");
+        assert_eq!(
+            p.extras().headers.get_index(0).map(|e| e.0),
+            Some("x-acs-trace")
+        );
         assert_eq!(p.header_values()[1].0.as_str(), "x-custom");
         let secret = "line\nbreak-secret";
         let err = parts(vec![], vec![("X-Token", secret)]).unwrap_err();

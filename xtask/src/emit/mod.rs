@@ -1,4 +1,7 @@
-//! Emitters: IR in, token streams out. No decisions and no errors happen here.
+//! Emitters: IR in, token streams out. No spec error can reach them (the IR has checked every
+//! name and reference); they decide only presentation, deterministically: the Rust spelling of
+//! names through `naming`, setter signatures and documentation. The one failure they report is
+//! generated code that does not parse, a generator bug.
 //!
 //! Generated code names everything it uses from outside its module by a fully qualified path
 //! (`::std::option::Option`, `::alibabacloud_runtime::…`), so a spec name can never shadow it.

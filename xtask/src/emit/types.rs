@@ -153,8 +153,8 @@ pub fn struct_def(s: &StructDef, all: &[StructDef]) -> TokenStream {
             });
             let writes = s.fields.iter().map(|f| {
                 let id = field_ident(&f.rust);
-                let key = format!("{{key}}.{}", f.wire);
-                quote! { out.write(&::std::format!(#key), &self.#id); }
+                let wire = &f.wire;
+                quote! { out.write_member(key, #wire, &self.#id); }
             });
             quote! {
                 #doc

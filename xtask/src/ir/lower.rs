@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::refs::{check_builder_methods, lower_pagination, lower_waiter};
 use super::rules;
+use super::scope::{Ctx, Types};
 use super::{
     EnumDef, ErrorCode, Field, Operation, Product, Service, Side, SpecError, StructDef, Ty,
 };
@@ -15,33 +16,6 @@ use crate::spec::{
 /// Methods every generated `Client` has; an operation may not take their names.
 const RESERVED_CLIENT_METHODS: &[&str] = &["config", "new", "from_env", "runtime", "clone", "fmt"];
 
-/// Methods every generated builder has; a request parameter may not take their names.
-pub(super) const RESERVED_BUILDER_METHODS: &[&str] = &[
-    "call_options",
-    "build",
-    "send",
-    "into_paginator",
-    "into_parts",
-    "new",
-    "clone",
-    "fmt",
-];
-
-pub(super) struct Ctx<'a> {
-    file: &'a str,
-    errors: &'a mut Vec<SpecError>,
-}
-
-impl Ctx<'_> {
-    pub(super) fn err(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(SpecError {
-            file: self.file.to_string(),
-            path: path.into(),
-            message: message.into(),
-        });
-    }
-}
-
 /// Lowers a parsed service and its operations `(file, spec)` into the IR, or returns every
 /// problem found.
 pub fn lower_product(
@@ -51,21 +25,12 @@ pub fn lower_product(
     operations: Vec<(String, OperationSpec)>,
 ) -> Result<Product, Vec<SpecError>> {
     let mut errors = Vec::new();
-    let service = lower_service(
-        &mut Ctx {
-            file: service_file,
-            errors: &mut errors,
-        },
-        service,
-    );
+    let service = lower_service(&mut Ctx::new(service_file, &mut errors), service);
     let mut seen_names: BTreeMap<String, String> = BTreeMap::new();
     let mut seen_snake: BTreeMap<String, String> = BTreeMap::new();
     let mut lowered = Vec::new();
     for (file, op) in operations {
-        let mut ctx = Ctx {
-            file: &file,
-            errors: &mut errors,
-        };
+        let mut ctx = Ctx::new(&file, &mut errors);
         let stem = file
             .rsplit('/')
             .next()
@@ -237,72 +202,6 @@ fn lower_errors(
         });
     }
     out
-}
-
-/// Allocates type names inside one operation's module.
-pub(super) struct Types {
-    pub(super) reserved: BTreeSet<String>,
-    pub(super) structs: Vec<StructDef>,
-    pub(super) enums: Vec<EnumDef>,
-}
-
-impl Types {
-    fn taken(&self, name: &str) -> bool {
-        self.reserved.contains(name)
-            || self.structs.iter().any(|s| s.name == name)
-            || self.enums.iter().any(|e| e.name == name)
-    }
-
-    fn candidates(base: &str, parent: &str) -> Vec<String> {
-        let mut c = vec![base.to_string(), format!("{parent}{base}")];
-        for n in 2..100 {
-            c.push(format!("{parent}{base}{n}"));
-        }
-        c
-    }
-
-    fn add_struct(&mut self, base: &str, parent: &str, def: StructDef) -> String {
-        for name in Self::candidates(base, parent) {
-            if let Some(existing) = self.structs.iter().find(|s| s.name == name) {
-                if existing.fields == def.fields && existing.side == def.side {
-                    return name;
-                }
-                continue;
-            }
-            if !self.taken(&name) {
-                self.structs.push(StructDef {
-                    name: name.clone(),
-                    ..def
-                });
-                return name;
-            }
-        }
-        unreachable_name(base)
-    }
-
-    fn add_enum(&mut self, base: &str, parent: &str, def: EnumDef) -> String {
-        for name in Self::candidates(base, parent) {
-            if let Some(existing) = self.enums.iter().find(|e| e.name == name) {
-                if existing.variants == def.variants {
-                    return name;
-                }
-                continue;
-            }
-            if !self.taken(&name) {
-                self.enums.push(EnumDef {
-                    name: name.clone(),
-                    ..def
-                });
-                return name;
-            }
-        }
-        unreachable_name(base)
-    }
-}
-
-fn unreachable_name(base: &str) -> String {
-    // 100 candidates cannot all be taken by one operation's few dozen types.
-    format!("{base}Overflow")
 }
 
 fn lower_operation(

@@ -1,14 +1,15 @@
 //! The validated intermediate representation between the JSON specs and `quote!`.
 //!
 //! [`lower_product`] checks everything the JSON shape cannot express (duplicates, name
-//! collisions after case conversion, references between fields) and resolves names, so the
-//! emitters never have to make a decision or report an error.
+//! collisions after case conversion, references between fields) and resolves type names, so
+//! the emitters never meet a spec error; what they still decide is presentation (see `emit`).
 
 use std::fmt;
 
 mod lower;
 mod refs;
 pub mod rules;
+mod scope;
 
 pub use lower::lower_product;
 

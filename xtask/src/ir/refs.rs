@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::lower::{Ctx, RESERVED_BUILDER_METHODS, Types};
+use super::scope::{Ctx, RESERVED_BUILDER_METHODS, Types};
 use super::{Field, Pagination, Ty, Waiter};
 use crate::naming::{snake_case, upper_camel};
 use crate::spec::{self, PaginationSpec};

@@ -87,7 +87,7 @@ pub enum BatchUpdateNoticeStatusError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(BatchUpdateNoticeStatusError {});
-/// Builds and sends a `BatchUpdateNoticeStatus` call. `send` becomes available once every required parameter is set (`Ids`, `NoticeStatus`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `BatchUpdateNoticeStatus` call. `send` and `build` compile once every required parameter is set (`Ids`, `NoticeStatus`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct BatchUpdateNoticeStatusBuilder<
@@ -207,28 +207,40 @@ impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
         self
     }
 }
-impl BatchUpdateNoticeStatusBuilder<::std::string::String, ::std::string::String> {
+impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         BatchUpdateNoticeStatusInput,
-    ) {
+    )
+    where
+        Ids_: self::required::Ids<::std::string::String>,
+        NoticeStatus_: self::required::NoticeStatus<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             BatchUpdateNoticeStatusInput {
-                ids: self.ids,
+                ids: <Ids_ as self::required::Ids<
+                    ::std::string::String,
+                >>::into_value(self.ids),
                 lang: self.lang,
                 notice_biz: self.notice_biz,
-                notice_status: self.notice_status,
+                notice_status: <NoticeStatus_ as self::required::NoticeStatus<
+                    ::std::string::String,
+                >>::into_value(self.notice_status),
                 source_ip: self.source_ip,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> BatchUpdateNoticeStatusInput {
+    pub fn build(self) -> BatchUpdateNoticeStatusInput
+    where
+        Ids_: self::required::Ids<::std::string::String>,
+        NoticeStatus_: self::required::NoticeStatus<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -237,9 +249,46 @@ impl BatchUpdateNoticeStatusBuilder<::std::string::String, ::std::string::String
     ) -> ::std::result::Result<
         BatchUpdateNoticeStatusOutput,
         ::alibabacloud_runtime::SdkError<BatchUpdateNoticeStatusError>,
-    > {
+    >
+    where
+        Ids_: self::required::Ids<::std::string::String>,
+        NoticeStatus_: self::required::NoticeStatus<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`BatchUpdateNoticeStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Ids` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`BatchUpdateNoticeStatus` needs its required parameter `Ids`",
+        label = "`Ids` is not set",
+        note = "set it with `.ids(…)` before this call"
+    )]
+    pub trait Ids<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NoticeStatus` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`BatchUpdateNoticeStatus` needs its required parameter `NoticeStatus`",
+        label = "`NoticeStatus` is not set",
+        note = "set it with `.notice_status(…)` before this call"
+    )]
+    pub trait NoticeStatus<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Ids<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NoticeStatus<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

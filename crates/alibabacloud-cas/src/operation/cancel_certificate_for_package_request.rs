@@ -61,7 +61,7 @@ pub enum CancelCertificateForPackageRequestError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(CancelCertificateForPackageRequestError {});
-/// Builds and sends a `CancelCertificateForPackageRequest` call. `send` becomes available once every required parameter is set (`OrderId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CancelCertificateForPackageRequest` call. `send` and `build` compile once every required parameter is set (`OrderId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CancelCertificateForPackageRequestBuilder<
@@ -97,24 +97,32 @@ impl<OrderId_> CancelCertificateForPackageRequestBuilder<OrderId_> {
         self
     }
 }
-impl CancelCertificateForPackageRequestBuilder<i64> {
+impl<OrderId_> CancelCertificateForPackageRequestBuilder<OrderId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CancelCertificateForPackageRequestInput,
-    ) {
+    )
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         (
             self._client,
             self._options,
             CancelCertificateForPackageRequestInput {
-                order_id: self.order_id,
+                order_id: <OrderId_ as self::required::OrderId<
+                    i64,
+                >>::into_value(self.order_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CancelCertificateForPackageRequestInput {
+    pub fn build(self) -> CancelCertificateForPackageRequestInput
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -123,9 +131,30 @@ impl CancelCertificateForPackageRequestBuilder<i64> {
     ) -> ::std::result::Result<
         CancelCertificateForPackageRequestOutput,
         ::alibabacloud_runtime::SdkError<CancelCertificateForPackageRequestError>,
-    > {
+    >
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CancelCertificateForPackageRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `OrderId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CancelCertificateForPackageRequest` needs its required parameter `OrderId`",
+        label = "`OrderId` is not set",
+        note = "set it with `.order_id(…)` before this call"
+    )]
+    pub trait OrderId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::OrderId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

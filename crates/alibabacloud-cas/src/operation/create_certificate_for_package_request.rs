@@ -116,8 +116,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The documented values of `request[1]`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `symantec-ov-1-personal`, `symantec-ov-w-personal`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `geotrust-ov-1-personal`, `geotrust-ov-w-personal`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`, `globalsign-ov-1-personal`, `globalsign-ov-w-advanced`, `cfca-ov-1-personal`, `cfca-ev-w-advanced`.

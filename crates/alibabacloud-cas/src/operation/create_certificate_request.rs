@@ -105,8 +105,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The documented values of `request[0]`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`.
@@ -161,7 +161,7 @@ pub enum CreateCertificateRequestError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(CreateCertificateRequestError {});
-/// Builds and sends a `CreateCertificateRequest` call. `send` becomes available once every required parameter is set (`Username`, `Phone`, `Email`, `Domain`, `ValidateType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateCertificateRequest` call. `send` and `build` compile once every required parameter is set (`Username`, `Phone`, `Email`, `Domain`, `ValidateType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCertificateRequestBuilder<
@@ -373,36 +373,60 @@ impl<
         self
     }
 }
-impl CreateCertificateRequestBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ValidateType,
-> {
+impl<
+    Username_,
+    Phone_,
+    Email_,
+    Domain_,
+    ValidateType_,
+> CreateCertificateRequestBuilder<Username_, Phone_, Email_, Domain_, ValidateType_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateCertificateRequestInput,
-    ) {
+    )
+    where
+        Username_: self::required::Username<::std::string::String>,
+        Phone_: self::required::Phone<::std::string::String>,
+        Email_: self::required::Email<::std::string::String>,
+        Domain_: self::required::Domain<::std::string::String>,
+        ValidateType_: self::required::ValidateType<ValidateType>,
+    {
         (
             self._client,
             self._options,
             CreateCertificateRequestInput {
                 product_code: self.product_code,
-                username: self.username,
-                phone: self.phone,
-                email: self.email,
-                domain: self.domain,
-                validate_type: self.validate_type,
+                username: <Username_ as self::required::Username<
+                    ::std::string::String,
+                >>::into_value(self.username),
+                phone: <Phone_ as self::required::Phone<
+                    ::std::string::String,
+                >>::into_value(self.phone),
+                email: <Email_ as self::required::Email<
+                    ::std::string::String,
+                >>::into_value(self.email),
+                domain: <Domain_ as self::required::Domain<
+                    ::std::string::String,
+                >>::into_value(self.domain),
+                validate_type: <ValidateType_ as self::required::ValidateType<
+                    ValidateType,
+                >>::into_value(self.validate_type),
                 tags: self.tags,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateCertificateRequestInput {
+    pub fn build(self) -> CreateCertificateRequestInput
+    where
+        Username_: self::required::Username<::std::string::String>,
+        Phone_: self::required::Phone<::std::string::String>,
+        Email_: self::required::Email<::std::string::String>,
+        Domain_: self::required::Domain<::std::string::String>,
+        ValidateType_: self::required::ValidateType<ValidateType>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -411,9 +435,94 @@ impl CreateCertificateRequestBuilder<
     ) -> ::std::result::Result<
         CreateCertificateRequestOutput,
         ::alibabacloud_runtime::SdkError<CreateCertificateRequestError>,
-    > {
+    >
+    where
+        Username_: self::required::Username<::std::string::String>,
+        Phone_: self::required::Phone<::std::string::String>,
+        Email_: self::required::Email<::std::string::String>,
+        Domain_: self::required::Domain<::std::string::String>,
+        ValidateType_: self::required::ValidateType<ValidateType>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateCertificateRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Username` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCertificateRequest` needs its required parameter `Username`",
+        label = "`Username` is not set",
+        note = "set it with `.username(…)` before this call"
+    )]
+    pub trait Username<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Phone` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCertificateRequest` needs its required parameter `Phone`",
+        label = "`Phone` is not set",
+        note = "set it with `.phone(…)` before this call"
+    )]
+    pub trait Phone<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Email` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCertificateRequest` needs its required parameter `Email`",
+        label = "`Email` is not set",
+        note = "set it with `.email(…)` before this call"
+    )]
+    pub trait Email<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Domain` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCertificateRequest` needs its required parameter `Domain`",
+        label = "`Domain` is not set",
+        note = "set it with `.domain(…)` before this call"
+    )]
+    pub trait Domain<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ValidateType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCertificateRequest` needs its required parameter `ValidateType`",
+        label = "`ValidateType` is not set",
+        note = "set it with `.validate_type(…)` before this call"
+    )]
+    pub trait ValidateType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Username<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Phone<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Email<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Domain<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ValidateType<ValidateType> for ValidateType {
+    fn into_value(self) -> ValidateType {
+        self
     }
 }
 impl crate::Client {

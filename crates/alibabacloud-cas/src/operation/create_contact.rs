@@ -70,7 +70,7 @@ pub enum CreateContactError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(CreateContactError {});
-/// Builds and sends a `CreateContact` call. `send` becomes available once every required parameter is set (`Mobile`, `Name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateContact` call. `send` and `build` compile once every required parameter is set (`Mobile`, `Name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateContactBuilder<
@@ -192,24 +192,36 @@ impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
         self
     }
 }
-impl CreateContactBuilder<::std::string::String, ::std::string::String> {
+impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateContactInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateContactInput)
+    where
+        Mobile_: self::required::Mobile<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateContactInput {
                 email: self.email,
                 idcard: self.idcard,
-                mobile: self.mobile,
-                name: self.name,
+                mobile: <Mobile_ as self::required::Mobile<
+                    ::std::string::String,
+                >>::into_value(self.mobile),
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
                 webhooks: self.webhooks,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateContactInput {
+    pub fn build(self) -> CreateContactInput
+    where
+        Mobile_: self::required::Mobile<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -218,9 +230,46 @@ impl CreateContactBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateContactOutput,
         ::alibabacloud_runtime::SdkError<CreateContactError>,
-    > {
+    >
+    where
+        Mobile_: self::required::Mobile<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Mobile` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateContact` needs its required parameter `Mobile`",
+        label = "`Mobile` is not set",
+        note = "set it with `.mobile(…)` before this call"
+    )]
+    pub trait Mobile<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateContact` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Mobile<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

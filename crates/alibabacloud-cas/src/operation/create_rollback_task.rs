@@ -61,7 +61,7 @@ pub enum CreateRollbackTaskError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(CreateRollbackTaskError {});
-/// Builds and sends a `CreateRollbackTask` call. `send` becomes available once every required parameter is set (`JobId`, `WorkerId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateRollbackTask` call. `send` and `build` compile once every required parameter is set (`JobId`, `WorkerId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateRollbackTaskBuilder<
@@ -115,21 +115,31 @@ impl<JobId_, WorkerId_> CreateRollbackTaskBuilder<JobId_, WorkerId_> {
         self
     }
 }
-impl CreateRollbackTaskBuilder<i64, i64> {
+impl<JobId_, WorkerId_> CreateRollbackTaskBuilder<JobId_, WorkerId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateRollbackTaskInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateRollbackTaskInput)
+    where
+        JobId_: self::required::JobId<i64>,
+        WorkerId_: self::required::WorkerId<i64>,
+    {
         (
             self._client,
             self._options,
             CreateRollbackTaskInput {
-                job_id: self.job_id,
-                worker_id: self.worker_id,
+                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
+                worker_id: <WorkerId_ as self::required::WorkerId<
+                    i64,
+                >>::into_value(self.worker_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateRollbackTaskInput {
+    pub fn build(self) -> CreateRollbackTaskInput
+    where
+        JobId_: self::required::JobId<i64>,
+        WorkerId_: self::required::WorkerId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -138,9 +148,46 @@ impl CreateRollbackTaskBuilder<i64, i64> {
     ) -> ::std::result::Result<
         CreateRollbackTaskOutput,
         ::alibabacloud_runtime::SdkError<CreateRollbackTaskError>,
-    > {
+    >
+    where
+        JobId_: self::required::JobId<i64>,
+        WorkerId_: self::required::WorkerId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateRollbackTaskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateRollbackTask` needs its required parameter `JobId`",
+        label = "`JobId` is not set",
+        note = "set it with `.job_id(…)` before this call"
+    )]
+    pub trait JobId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `WorkerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateRollbackTask` needs its required parameter `WorkerId`",
+        label = "`WorkerId` is not set",
+        note = "set it with `.worker_id(…)` before this call"
+    )]
+    pub trait WorkerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::JobId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
+    }
+}
+impl self::required::WorkerId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

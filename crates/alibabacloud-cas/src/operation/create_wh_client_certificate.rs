@@ -174,7 +174,7 @@ pub enum CreateWHClientCertificateError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(CreateWHClientCertificateError {});
-/// Builds and sends a `CreateWHClientCertificate` call. `send` becomes available once every required parameter is set (`ParentIdentifier`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateWHClientCertificate` call. `send` and `build` compile once every required parameter is set (`ParentIdentifier`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateWHClientCertificateBuilder<
@@ -501,14 +501,17 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         self
     }
 }
-impl CreateWHClientCertificateBuilder<::std::string::String> {
+impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateWHClientCertificateInput,
-    ) {
+    )
+    where
+        ParentIdentifier_: self::required::ParentIdentifier<::std::string::String>,
+    {
         (
             self._client,
             self._options,
@@ -525,7 +528,9 @@ impl CreateWHClientCertificateBuilder<::std::string::String> {
                 months: self.months,
                 organization: self.organization,
                 organization_unit: self.organization_unit,
-                parent_identifier: self.parent_identifier,
+                parent_identifier: <ParentIdentifier_ as self::required::ParentIdentifier<
+                    ::std::string::String,
+                >>::into_value(self.parent_identifier),
                 san_type: self.san_type,
                 san_value: self.san_value,
                 state: self.state,
@@ -534,7 +539,10 @@ impl CreateWHClientCertificateBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateWHClientCertificateInput {
+    pub fn build(self) -> CreateWHClientCertificateInput
+    where
+        ParentIdentifier_: self::required::ParentIdentifier<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -543,9 +551,30 @@ impl CreateWHClientCertificateBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CreateWHClientCertificateOutput,
         ::alibabacloud_runtime::SdkError<CreateWHClientCertificateError>,
-    > {
+    >
+    where
+        ParentIdentifier_: self::required::ParentIdentifier<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateWHClientCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ParentIdentifier` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateWHClientCertificate` needs its required parameter `ParentIdentifier`",
+        label = "`ParentIdentifier` is not set",
+        note = "set it with `.parent_identifier(…)` before this call"
+    )]
+    pub trait ParentIdentifier<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ParentIdentifier<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

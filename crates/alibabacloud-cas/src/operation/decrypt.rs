@@ -119,7 +119,7 @@ pub enum DecryptError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DecryptError {});
-/// Builds and sends a `Decrypt` call. `send` becomes available once every required parameter is set (`Algorithm`, `CiphertextBlob`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `Decrypt` call. `send` and `build` compile once every required parameter is set (`Algorithm`, `CiphertextBlob`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DecryptBuilder<
@@ -258,17 +258,25 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
         self
     }
 }
-impl DecryptBuilder<Algorithm, ::std::string::String> {
+impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DecryptInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DecryptInput)
+    where
+        Algorithm_: self::required::Algorithm<Algorithm>,
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DecryptInput {
                 cert_identifier: self.cert_identifier,
-                algorithm: self.algorithm,
-                ciphertext_blob: self.ciphertext_blob,
+                algorithm: <Algorithm_ as self::required::Algorithm<
+                    Algorithm,
+                >>::into_value(self.algorithm),
+                ciphertext_blob: <CiphertextBlob_ as self::required::CiphertextBlob<
+                    ::std::string::String,
+                >>::into_value(self.ciphertext_blob),
                 custom_identifier: self.custom_identifier,
                 message_type: self.message_type,
                 warehouse_id: self.warehouse_id,
@@ -276,7 +284,11 @@ impl DecryptBuilder<Algorithm, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DecryptInput {
+    pub fn build(self) -> DecryptInput
+    where
+        Algorithm_: self::required::Algorithm<Algorithm>,
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -285,9 +297,46 @@ impl DecryptBuilder<Algorithm, ::std::string::String> {
     ) -> ::std::result::Result<
         DecryptOutput,
         ::alibabacloud_runtime::SdkError<DecryptError>,
-    > {
+    >
+    where
+        Algorithm_: self::required::Algorithm<Algorithm>,
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DecryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Decrypt` needs its required parameter `Algorithm`",
+        label = "`Algorithm` is not set",
+        note = "set it with `.algorithm(…)` before this call"
+    )]
+    pub trait Algorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CiphertextBlob` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Decrypt` needs its required parameter `CiphertextBlob`",
+        label = "`CiphertextBlob` is not set",
+        note = "set it with `.ciphertext_blob(…)` before this call"
+    )]
+    pub trait CiphertextBlob<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Algorithm<Algorithm> for Algorithm {
+    fn into_value(self) -> Algorithm {
+        self
+    }
+}
+impl self::required::CiphertextBlob<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -87,7 +87,7 @@ pub enum DeleteCertificateRequestError {
     NotFoundOrder = "NotFoundOrder", OrderStateError = "OrderStateError", DeleteFail =
     "DeleteFail", Error = "Error", }
 );
-/// Builds and sends a `DeleteCertificateRequest` call. `send` becomes available once every required parameter is set (`OrderId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteCertificateRequest` call. `send` and `build` compile once every required parameter is set (`OrderId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCertificateRequestBuilder<OrderId_ = ::alibabacloud_runtime::Missing> {
@@ -121,24 +121,32 @@ impl<OrderId_> DeleteCertificateRequestBuilder<OrderId_> {
         self
     }
 }
-impl DeleteCertificateRequestBuilder<i64> {
+impl<OrderId_> DeleteCertificateRequestBuilder<OrderId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteCertificateRequestInput,
-    ) {
+    )
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         (
             self._client,
             self._options,
             DeleteCertificateRequestInput {
-                order_id: self.order_id,
+                order_id: <OrderId_ as self::required::OrderId<
+                    i64,
+                >>::into_value(self.order_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteCertificateRequestInput {
+    pub fn build(self) -> DeleteCertificateRequestInput
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -147,9 +155,30 @@ impl DeleteCertificateRequestBuilder<i64> {
     ) -> ::std::result::Result<
         DeleteCertificateRequestOutput,
         ::alibabacloud_runtime::SdkError<DeleteCertificateRequestError>,
-    > {
+    >
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteCertificateRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `OrderId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteCertificateRequest` needs its required parameter `OrderId`",
+        label = "`OrderId` is not set",
+        note = "set it with `.order_id(…)` before this call"
+    )]
+    pub trait OrderId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::OrderId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

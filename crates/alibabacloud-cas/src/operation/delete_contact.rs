@@ -49,7 +49,7 @@ pub enum DeleteContactError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DeleteContactError {});
-/// Builds and sends a `DeleteContact` call. `send` becomes available once every required parameter is set (`ContactId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteContact` call. `send` and `build` compile once every required parameter is set (`ContactId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteContactBuilder<ContactId_ = ::alibabacloud_runtime::Missing> {
@@ -81,20 +81,28 @@ impl<ContactId_> DeleteContactBuilder<ContactId_> {
         self
     }
 }
-impl DeleteContactBuilder<i64> {
+impl<ContactId_> DeleteContactBuilder<ContactId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteContactInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteContactInput)
+    where
+        ContactId_: self::required::ContactId<i64>,
+    {
         (
             self._client,
             self._options,
             DeleteContactInput {
-                contact_id: self.contact_id,
+                contact_id: <ContactId_ as self::required::ContactId<
+                    i64,
+                >>::into_value(self.contact_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteContactInput {
+    pub fn build(self) -> DeleteContactInput
+    where
+        ContactId_: self::required::ContactId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -103,9 +111,30 @@ impl DeleteContactBuilder<i64> {
     ) -> ::std::result::Result<
         DeleteContactOutput,
         ::alibabacloud_runtime::SdkError<DeleteContactError>,
-    > {
+    >
+    where
+        ContactId_: self::required::ContactId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ContactId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteContact` needs its required parameter `ContactId`",
+        label = "`ContactId` is not set",
+        note = "set it with `.contact_id(…)` before this call"
+    )]
+    pub trait ContactId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ContactId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -57,7 +57,7 @@ pub enum DeleteCsrError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DeleteCsrError {});
-/// Builds and sends a `DeleteCsr` call. `send` becomes available once every required parameter is set (`CsrId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteCsr` call. `send` and `build` compile once every required parameter is set (`CsrId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCsrBuilder<CsrId_ = ::alibabacloud_runtime::Missing> {
@@ -89,20 +89,26 @@ impl<CsrId_> DeleteCsrBuilder<CsrId_> {
         self
     }
 }
-impl DeleteCsrBuilder<i64> {
+impl<CsrId_> DeleteCsrBuilder<CsrId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCsrInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCsrInput)
+    where
+        CsrId_: self::required::CsrId<i64>,
+    {
         (
             self._client,
             self._options,
             DeleteCsrInput {
-                csr_id: self.csr_id,
+                csr_id: <CsrId_ as self::required::CsrId<i64>>::into_value(self.csr_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteCsrInput {
+    pub fn build(self) -> DeleteCsrInput
+    where
+        CsrId_: self::required::CsrId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -111,9 +117,30 @@ impl DeleteCsrBuilder<i64> {
     ) -> ::std::result::Result<
         DeleteCsrOutput,
         ::alibabacloud_runtime::SdkError<DeleteCsrError>,
-    > {
+    >
+    where
+        CsrId_: self::required::CsrId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CsrId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteCsr` needs its required parameter `CsrId`",
+        label = "`CsrId` is not set",
+        note = "set it with `.csr_id(…)` before this call"
+    )]
+    pub trait CsrId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CsrId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

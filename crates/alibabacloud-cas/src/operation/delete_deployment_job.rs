@@ -59,7 +59,7 @@ pub enum DeleteDeploymentJobError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DeleteDeploymentJobError {});
-/// Builds and sends a `DeleteDeploymentJob` call. `send` becomes available once every required parameter is set (`JobId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteDeploymentJob` call. `send` and `build` compile once every required parameter is set (`JobId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDeploymentJobBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
@@ -91,20 +91,26 @@ impl<JobId_> DeleteDeploymentJobBuilder<JobId_> {
         self
     }
 }
-impl DeleteDeploymentJobBuilder<i64> {
+impl<JobId_> DeleteDeploymentJobBuilder<JobId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteDeploymentJobInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteDeploymentJobInput)
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         (
             self._client,
             self._options,
             DeleteDeploymentJobInput {
-                job_id: self.job_id,
+                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteDeploymentJobInput {
+    pub fn build(self) -> DeleteDeploymentJobInput
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -113,9 +119,30 @@ impl DeleteDeploymentJobBuilder<i64> {
     ) -> ::std::result::Result<
         DeleteDeploymentJobOutput,
         ::alibabacloud_runtime::SdkError<DeleteDeploymentJobError>,
-    > {
+    >
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteDeploymentJobBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteDeploymentJob` needs its required parameter `JobId`",
+        label = "`JobId` is not set",
+        note = "set it with `.job_id(…)` before this call"
+    )]
+    pub trait JobId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::JobId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -59,7 +59,7 @@ pub enum DeletePCACertError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DeletePCACertError {});
-/// Builds and sends a `DeletePCACert` call. `send` becomes available once every required parameter is set (`Identifier`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeletePCACert` call. `send` and `build` compile once every required parameter is set (`Identifier`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeletePCACertBuilder<Identifier_ = ::alibabacloud_runtime::Missing> {
@@ -96,20 +96,28 @@ impl<Identifier_> DeletePCACertBuilder<Identifier_> {
         self
     }
 }
-impl DeletePCACertBuilder<::std::string::String> {
+impl<Identifier_> DeletePCACertBuilder<Identifier_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeletePCACertInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeletePCACertInput)
+    where
+        Identifier_: self::required::Identifier<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeletePCACertInput {
-                identifier: self.identifier,
+                identifier: <Identifier_ as self::required::Identifier<
+                    ::std::string::String,
+                >>::into_value(self.identifier),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeletePCACertInput {
+    pub fn build(self) -> DeletePCACertInput
+    where
+        Identifier_: self::required::Identifier<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -118,9 +126,30 @@ impl DeletePCACertBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeletePCACertOutput,
         ::alibabacloud_runtime::SdkError<DeletePCACertError>,
-    > {
+    >
+    where
+        Identifier_: self::required::Identifier<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeletePCACertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Identifier` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeletePCACert` needs its required parameter `Identifier`",
+        label = "`Identifier` is not set",
+        note = "set it with `.identifier(…)` before this call"
+    )]
+    pub trait Identifier<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Identifier<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

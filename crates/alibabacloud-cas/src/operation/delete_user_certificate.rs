@@ -71,7 +71,7 @@ pub enum DeleteUserCertificateError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DeleteUserCertificateError {});
-/// Builds and sends a `DeleteUserCertificate` call. `send` becomes available once every required parameter is set (`CertId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteUserCertificate` call. `send` and `build` compile once every required parameter is set (`CertId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteUserCertificateBuilder<CertId_ = ::alibabacloud_runtime::Missing> {
@@ -126,25 +126,29 @@ impl<CertId_> DeleteUserCertificateBuilder<CertId_> {
         self
     }
 }
-impl DeleteUserCertificateBuilder<i64> {
+impl<CertId_> DeleteUserCertificateBuilder<CertId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteUserCertificateInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteUserCertificateInput)
+    where
+        CertId_: self::required::CertId<i64>,
+    {
         (
             self._client,
             self._options,
             DeleteUserCertificateInput {
-                cert_id: self.cert_id,
+                cert_id: <CertId_ as self::required::CertId<
+                    i64,
+                >>::into_value(self.cert_id),
                 client_token: self.client_token,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteUserCertificateInput {
+    pub fn build(self) -> DeleteUserCertificateInput
+    where
+        CertId_: self::required::CertId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -153,9 +157,30 @@ impl DeleteUserCertificateBuilder<i64> {
     ) -> ::std::result::Result<
         DeleteUserCertificateOutput,
         ::alibabacloud_runtime::SdkError<DeleteUserCertificateError>,
-    > {
+    >
+    where
+        CertId_: self::required::CertId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteUserCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteUserCertificate` needs its required parameter `CertId`",
+        label = "`CertId` is not set",
+        note = "set it with `.cert_id(…)` before this call"
+    )]
+    pub trait CertId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -197,7 +197,7 @@ pub enum DescribeCertificateStateError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DescribeCertificateStateError {});
-/// Builds and sends a `DescribeCertificateState` call. `send` becomes available once every required parameter is set (`OrderId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeCertificateState` call. `send` and `build` compile once every required parameter is set (`OrderId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeCertificateStateBuilder<OrderId_ = ::alibabacloud_runtime::Missing> {
@@ -231,24 +231,32 @@ impl<OrderId_> DescribeCertificateStateBuilder<OrderId_> {
         self
     }
 }
-impl DescribeCertificateStateBuilder<i64> {
+impl<OrderId_> DescribeCertificateStateBuilder<OrderId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeCertificateStateInput,
-    ) {
+    )
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         (
             self._client,
             self._options,
             DescribeCertificateStateInput {
-                order_id: self.order_id,
+                order_id: <OrderId_ as self::required::OrderId<
+                    i64,
+                >>::into_value(self.order_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeCertificateStateInput {
+    pub fn build(self) -> DescribeCertificateStateInput
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -257,9 +265,30 @@ impl DescribeCertificateStateBuilder<i64> {
     ) -> ::std::result::Result<
         DescribeCertificateStateOutput,
         ::alibabacloud_runtime::SdkError<DescribeCertificateStateError>,
-    > {
+    >
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeCertificateStateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `OrderId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeCertificateState` needs its required parameter `OrderId`",
+        label = "`OrderId` is not set",
+        note = "set it with `.order_id(…)` before this call"
+    )]
+    pub trait OrderId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::OrderId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {
@@ -284,23 +313,27 @@ impl crate::Client {
         DescribeCertificateStateBuilder::new(self.clone())
     }
 }
-impl DescribeCertificateStateBuilder<i64> {
+impl<OrderId_> DescribeCertificateStateBuilder<OrderId_> {
     /// Waits until the order's certificate is issued.
     ///
-    /// Polls `DescribeCertificateState` until `Type` is `certificate`; stops with [`WaiterError::Failed`](::alibabacloud_runtime::waiter::WaiterError::Failed) as soon as it is `verify_fail`, and with [`WaiterError::TimedOut`](::alibabacloud_runtime::waiter::WaiterError::TimedOut) after `max_wait`. Delays grow from 2000 ms to 30000 ms with jitter. The spec suggests a `max_wait` of 600000 ms.
+    /// Polls `DescribeCertificateState` until `Type` is `certificate`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is `verify_fail`, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 2000 ms to 30000 ms with jitter. The spec suggests a `max_wait` of 600000 ms.
     pub async fn wait_until_certificate_issued(
         self,
-        max_wait: ::std::time::Duration,
+        wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,
     ) -> ::std::result::Result<
         DescribeCertificateStateOutput,
         ::alibabacloud_runtime::waiter::WaiterError<DescribeCertificateStateError>,
-    > {
+    >
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         let (client, options, input) = self.into_parts();
-        let config = ::alibabacloud_runtime::waiter::WaiterConfig::new(
-            ::std::time::Duration::from_millis(2000u64),
-            ::std::time::Duration::from_millis(30000u64),
-            max_wait,
-        );
+        let config = wait
+            .into()
+            .config(
+                ::std::time::Duration::from_millis(2000u64),
+                ::std::time::Duration::from_millis(30000u64),
+            );
         ::alibabacloud_runtime::waiter::wait(
                 client.runtime(),
                 &input,

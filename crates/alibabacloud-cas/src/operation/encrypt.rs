@@ -122,7 +122,7 @@ pub enum EncryptError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(EncryptError {});
-/// Builds and sends a `Encrypt` call. `send` becomes available once every required parameter is set (`Plaintext`, `Algorithm`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `Encrypt` call. `send` and `build` compile once every required parameter is set (`Plaintext`, `Algorithm`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct EncryptBuilder<
@@ -276,25 +276,37 @@ impl<Plaintext_, Algorithm_> EncryptBuilder<Plaintext_, Algorithm_> {
         self
     }
 }
-impl EncryptBuilder<::std::string::String, Algorithm> {
+impl<Plaintext_, Algorithm_> EncryptBuilder<Plaintext_, Algorithm_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, EncryptInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, EncryptInput)
+    where
+        Plaintext_: self::required::Plaintext<::std::string::String>,
+        Algorithm_: self::required::Algorithm<Algorithm>,
+    {
         (
             self._client,
             self._options,
             EncryptInput {
-                plaintext: self.plaintext,
+                plaintext: <Plaintext_ as self::required::Plaintext<
+                    ::std::string::String,
+                >>::into_value(self.plaintext),
                 cert_identifier: self.cert_identifier,
                 custom_identifier: self.custom_identifier,
-                algorithm: self.algorithm,
+                algorithm: <Algorithm_ as self::required::Algorithm<
+                    Algorithm,
+                >>::into_value(self.algorithm),
                 message_type: self.message_type,
                 warehouse_id: self.warehouse_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> EncryptInput {
+    pub fn build(self) -> EncryptInput
+    where
+        Plaintext_: self::required::Plaintext<::std::string::String>,
+        Algorithm_: self::required::Algorithm<Algorithm>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -303,9 +315,46 @@ impl EncryptBuilder<::std::string::String, Algorithm> {
     ) -> ::std::result::Result<
         EncryptOutput,
         ::alibabacloud_runtime::SdkError<EncryptError>,
-    > {
+    >
+    where
+        Plaintext_: self::required::Plaintext<::std::string::String>,
+        Algorithm_: self::required::Algorithm<Algorithm>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`EncryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Plaintext` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Encrypt` needs its required parameter `Plaintext`",
+        label = "`Plaintext` is not set",
+        note = "set it with `.plaintext(…)` before this call"
+    )]
+    pub trait Plaintext<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Encrypt` needs its required parameter `Algorithm`",
+        label = "`Algorithm` is not set",
+        note = "set it with `.algorithm(…)` before this call"
+    )]
+    pub trait Algorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Plaintext<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Algorithm<Algorithm> for Algorithm {
+    fn into_value(self) -> Algorithm {
+        self
     }
 }
 impl crate::Client {

@@ -152,7 +152,7 @@ pub enum GetCertificateDetailError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(GetCertificateDetailError {});
-/// Builds and sends a `GetCertificateDetail` call. `send` becomes available once every required parameter is set (`CertificateId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetCertificateDetail` call. `send` and `build` compile once every required parameter is set (`CertificateId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCertificateDetailBuilder<
@@ -188,24 +188,28 @@ impl<CertificateId_> GetCertificateDetailBuilder<CertificateId_> {
         self
     }
 }
-impl GetCertificateDetailBuilder<i64> {
+impl<CertificateId_> GetCertificateDetailBuilder<CertificateId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetCertificateDetailInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetCertificateDetailInput)
+    where
+        CertificateId_: self::required::CertificateId<i64>,
+    {
         (
             self._client,
             self._options,
             GetCertificateDetailInput {
-                certificate_id: self.certificate_id,
+                certificate_id: <CertificateId_ as self::required::CertificateId<
+                    i64,
+                >>::into_value(self.certificate_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetCertificateDetailInput {
+    pub fn build(self) -> GetCertificateDetailInput
+    where
+        CertificateId_: self::required::CertificateId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -214,9 +218,30 @@ impl GetCertificateDetailBuilder<i64> {
     ) -> ::std::result::Result<
         GetCertificateDetailOutput,
         ::alibabacloud_runtime::SdkError<GetCertificateDetailError>,
-    > {
+    >
+    where
+        CertificateId_: self::required::CertificateId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetCertificateDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetCertificateDetail` needs its required parameter `CertificateId`",
+        label = "`CertificateId` is not set",
+        note = "set it with `.certificate_id(…)` before this call"
+    )]
+    pub trait CertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertificateId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -82,7 +82,7 @@ pub enum GetCompanyError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(GetCompanyError {});
-/// Builds and sends a `GetCompany` call. `send` becomes available once every required parameter is set (`CompanyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetCompany` call. `send` and `build` compile once every required parameter is set (`CompanyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCompanyBuilder<CompanyId_ = ::alibabacloud_runtime::Missing> {
@@ -114,20 +114,28 @@ impl<CompanyId_> GetCompanyBuilder<CompanyId_> {
         self
     }
 }
-impl GetCompanyBuilder<i64> {
+impl<CompanyId_> GetCompanyBuilder<CompanyId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetCompanyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetCompanyInput)
+    where
+        CompanyId_: self::required::CompanyId<i64>,
+    {
         (
             self._client,
             self._options,
             GetCompanyInput {
-                company_id: self.company_id,
+                company_id: <CompanyId_ as self::required::CompanyId<
+                    i64,
+                >>::into_value(self.company_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetCompanyInput {
+    pub fn build(self) -> GetCompanyInput
+    where
+        CompanyId_: self::required::CompanyId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -136,9 +144,30 @@ impl GetCompanyBuilder<i64> {
     ) -> ::std::result::Result<
         GetCompanyOutput,
         ::alibabacloud_runtime::SdkError<GetCompanyError>,
-    > {
+    >
+    where
+        CompanyId_: self::required::CompanyId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetCompanyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CompanyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetCompany` needs its required parameter `CompanyId`",
+        label = "`CompanyId` is not set",
+        note = "set it with `.company_id(…)` before this call"
+    )]
+    pub trait CompanyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CompanyId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

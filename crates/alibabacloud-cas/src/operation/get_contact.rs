@@ -73,7 +73,7 @@ pub enum GetContactError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(GetContactError {});
-/// Builds and sends a `GetContact` call. `send` becomes available once every required parameter is set (`ContactId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetContact` call. `send` and `build` compile once every required parameter is set (`ContactId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetContactBuilder<ContactId_ = ::alibabacloud_runtime::Missing> {
@@ -105,20 +105,28 @@ impl<ContactId_> GetContactBuilder<ContactId_> {
         self
     }
 }
-impl GetContactBuilder<i64> {
+impl<ContactId_> GetContactBuilder<ContactId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetContactInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetContactInput)
+    where
+        ContactId_: self::required::ContactId<i64>,
+    {
         (
             self._client,
             self._options,
             GetContactInput {
-                contact_id: self.contact_id,
+                contact_id: <ContactId_ as self::required::ContactId<
+                    i64,
+                >>::into_value(self.contact_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetContactInput {
+    pub fn build(self) -> GetContactInput
+    where
+        ContactId_: self::required::ContactId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -127,9 +135,30 @@ impl GetContactBuilder<i64> {
     ) -> ::std::result::Result<
         GetContactOutput,
         ::alibabacloud_runtime::SdkError<GetContactError>,
-    > {
+    >
+    where
+        ContactId_: self::required::ContactId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ContactId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetContact` needs its required parameter `ContactId`",
+        label = "`ContactId` is not set",
+        note = "set it with `.contact_id(…)` before this call"
+    )]
+    pub trait ContactId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ContactId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -76,7 +76,7 @@ pub enum GetMatchedResourcesError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(GetMatchedResourcesError {});
-/// Builds and sends a `GetMatchedResources` call. `send` becomes available once every required parameter is set (`CertIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetMatchedResources` call. `send` and `build` compile once every required parameter is set (`CertIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetMatchedResourcesBuilder<CertIds_ = ::alibabacloud_runtime::Missing> {
@@ -170,15 +170,20 @@ impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
         self
     }
 }
-impl GetMatchedResourcesBuilder<::std::string::String> {
+impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetMatchedResourcesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetMatchedResourcesInput)
+    where
+        CertIds_: self::required::CertIds<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetMatchedResourcesInput {
-                cert_ids: self.cert_ids,
+                cert_ids: <CertIds_ as self::required::CertIds<
+                    ::std::string::String,
+                >>::into_value(self.cert_ids),
                 max_results: self.max_results,
                 next_token: self.next_token,
                 resource_scope: self.resource_scope,
@@ -186,7 +191,10 @@ impl GetMatchedResourcesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetMatchedResourcesInput {
+    pub fn build(self) -> GetMatchedResourcesInput
+    where
+        CertIds_: self::required::CertIds<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -195,9 +203,30 @@ impl GetMatchedResourcesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         GetMatchedResourcesOutput,
         ::alibabacloud_runtime::SdkError<GetMatchedResourcesError>,
-    > {
+    >
+    where
+        CertIds_: self::required::CertIds<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetMatchedResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetMatchedResources` needs its required parameter `CertIds`",
+        label = "`CertIds` is not set",
+        note = "set it with `.cert_ids(…)` before this call"
+    )]
+    pub trait CertIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -236,11 +265,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for GetMatchedResourcesInput {
         ::std::vec![output]
     }
 }
-impl GetMatchedResourcesBuilder<::std::string::String> {
+impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<GetMatchedResourcesInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<GetMatchedResourcesInput>
+    where
+        CertIds_: self::required::CertIds<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -63,7 +63,7 @@ pub enum GetTaskAttributeError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(GetTaskAttributeError {});
-/// Builds and sends a `GetTaskAttribute` call. `send` becomes available once every required parameter is set (`TaskId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetTaskAttribute` call. `send` and `build` compile once every required parameter is set (`TaskId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetTaskAttributeBuilder<TaskId_ = ::alibabacloud_runtime::Missing> {
@@ -121,21 +121,29 @@ impl<TaskId_> GetTaskAttributeBuilder<TaskId_> {
         self
     }
 }
-impl GetTaskAttributeBuilder<::std::string::String> {
+impl<TaskId_> GetTaskAttributeBuilder<TaskId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetTaskAttributeInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetTaskAttributeInput)
+    where
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetTaskAttributeInput {
-                task_id: self.task_id,
+                task_id: <TaskId_ as self::required::TaskId<
+                    ::std::string::String,
+                >>::into_value(self.task_id),
                 task_type: self.task_type,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetTaskAttributeInput {
+    pub fn build(self) -> GetTaskAttributeInput
+    where
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -144,9 +152,30 @@ impl GetTaskAttributeBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         GetTaskAttributeOutput,
         ::alibabacloud_runtime::SdkError<GetTaskAttributeError>,
-    > {
+    >
+    where
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetTaskAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `TaskId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetTaskAttribute` needs its required parameter `TaskId`",
+        label = "`TaskId` is not set",
+        note = "set it with `.task_id(…)` before this call"
+    )]
+    pub trait TaskId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::TaskId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -264,7 +264,7 @@ pub enum GetUserCertificateDetailError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(GetUserCertificateDetailError {});
-/// Builds and sends a `GetUserCertificateDetail` call. `send` becomes available once every required parameter is set (`CertId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetUserCertificateDetail` call. `send` and `build` compile once every required parameter is set (`CertId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetUserCertificateDetailBuilder<CertId_ = ::alibabacloud_runtime::Missing> {
@@ -313,25 +313,33 @@ impl<CertId_> GetUserCertificateDetailBuilder<CertId_> {
         self
     }
 }
-impl GetUserCertificateDetailBuilder<i64> {
+impl<CertId_> GetUserCertificateDetailBuilder<CertId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         GetUserCertificateDetailInput,
-    ) {
+    )
+    where
+        CertId_: self::required::CertId<i64>,
+    {
         (
             self._client,
             self._options,
             GetUserCertificateDetailInput {
-                cert_id: self.cert_id,
+                cert_id: <CertId_ as self::required::CertId<
+                    i64,
+                >>::into_value(self.cert_id),
                 cert_filter: self.cert_filter,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetUserCertificateDetailInput {
+    pub fn build(self) -> GetUserCertificateDetailInput
+    where
+        CertId_: self::required::CertId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -340,9 +348,30 @@ impl GetUserCertificateDetailBuilder<i64> {
     ) -> ::std::result::Result<
         GetUserCertificateDetailOutput,
         ::alibabacloud_runtime::SdkError<GetUserCertificateDetailError>,
-    > {
+    >
+    where
+        CertId_: self::required::CertId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetUserCertificateDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetUserCertificateDetail` needs its required parameter `CertId`",
+        label = "`CertId` is not set",
+        note = "set it with `.cert_id(…)` before this call"
+    )]
+    pub trait CertId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -166,7 +166,7 @@ pub enum ListDeploymentJobResourceError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(ListDeploymentJobResourceError {});
-/// Builds and sends a `ListDeploymentJobResource` call. `send` becomes available once every required parameter is set (`JobId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListDeploymentJobResource` call. `send` and `build` compile once every required parameter is set (`JobId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDeploymentJobResourceBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
@@ -200,24 +200,30 @@ impl<JobId_> ListDeploymentJobResourceBuilder<JobId_> {
         self
     }
 }
-impl ListDeploymentJobResourceBuilder<i64> {
+impl<JobId_> ListDeploymentJobResourceBuilder<JobId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ListDeploymentJobResourceInput,
-    ) {
+    )
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         (
             self._client,
             self._options,
             ListDeploymentJobResourceInput {
-                job_id: self.job_id,
+                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListDeploymentJobResourceInput {
+    pub fn build(self) -> ListDeploymentJobResourceInput
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -226,9 +232,30 @@ impl ListDeploymentJobResourceBuilder<i64> {
     ) -> ::std::result::Result<
         ListDeploymentJobResourceOutput,
         ::alibabacloud_runtime::SdkError<ListDeploymentJobResourceError>,
-    > {
+    >
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListDeploymentJobResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListDeploymentJobResource` needs its required parameter `JobId`",
+        label = "`JobId` is not set",
+        note = "set it with `.job_id(…)` before this call"
+    )]
+    pub trait JobId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::JobId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

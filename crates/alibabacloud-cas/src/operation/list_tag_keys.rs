@@ -109,7 +109,7 @@ pub enum ListTagKeysError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(ListTagKeysError {});
-/// Builds and sends a `ListTagKeys` call. `send` becomes available once every required parameter is set (`RegionId`, `ResourceType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListTagKeys` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ResourceType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListTagKeysBuilder<
@@ -261,10 +261,14 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
         self
     }
 }
-impl ListTagKeysBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTagKeysInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTagKeysInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
@@ -273,14 +277,22 @@ impl ListTagKeysBuilder<::std::string::String, ::std::string::String> {
                 max_results: self.max_results,
                 next_token: self.next_token,
                 page_size: self.page_size,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_group_id: self.resource_group_id,
-                resource_type: self.resource_type,
+                resource_type: <ResourceType_ as self::required::ResourceType<
+                    ::std::string::String,
+                >>::into_value(self.resource_type),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListTagKeysInput {
+    pub fn build(self) -> ListTagKeysInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -289,9 +301,46 @@ impl ListTagKeysBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         ListTagKeysOutput,
         ::alibabacloud_runtime::SdkError<ListTagKeysError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListTagKeysBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListTagKeys` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListTagKeys` needs its required parameter `ResourceType`",
+        label = "`ResourceType` is not set",
+        note = "set it with `.resource_type(…)` before this call"
+    )]
+    pub trait ResourceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -329,11 +378,15 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for ListTagKeysInput {
         output.tag_keys.unwrap_or_default()
     }
 }
-impl ListTagKeysBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTagKeysInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTagKeysInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -283,7 +283,7 @@ pub enum ListWorkerResourceError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(ListWorkerResourceError {});
-/// Builds and sends a `ListWorkerResource` call. `send` becomes available once every required parameter is set (`JobId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListWorkerResource` call. `send` and `build` compile once every required parameter is set (`JobId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListWorkerResourceBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
@@ -389,15 +389,18 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
         self
     }
 }
-impl ListWorkerResourceBuilder<i64> {
+impl<JobId_> ListWorkerResourceBuilder<JobId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListWorkerResourceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListWorkerResourceInput)
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         (
             self._client,
             self._options,
             ListWorkerResourceInput {
-                job_id: self.job_id,
+                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
                 status: self.status,
                 cloud_product: self.cloud_product,
                 current_page: self.current_page,
@@ -406,7 +409,10 @@ impl ListWorkerResourceBuilder<i64> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListWorkerResourceInput {
+    pub fn build(self) -> ListWorkerResourceInput
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -415,9 +421,30 @@ impl ListWorkerResourceBuilder<i64> {
     ) -> ::std::result::Result<
         ListWorkerResourceOutput,
         ::alibabacloud_runtime::SdkError<ListWorkerResourceError>,
-    > {
+    >
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListWorkerResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListWorkerResource` needs its required parameter `JobId`",
+        label = "`JobId` is not set",
+        note = "set it with `.job_id(…)` before this call"
+    )]
+    pub trait JobId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::JobId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {
@@ -465,11 +492,14 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListWorkerResourceInput 
         output.data.unwrap_or_default()
     }
 }
-impl ListWorkerResourceBuilder<i64> {
+impl<JobId_> ListWorkerResourceBuilder<JobId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListWorkerResourceInput> {
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListWorkerResourceInput>
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

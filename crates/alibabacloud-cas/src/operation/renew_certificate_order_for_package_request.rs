@@ -81,8 +81,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `RenewCertificateOrderForPackageRequest` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -93,7 +93,7 @@ pub enum RenewCertificateOrderForPackageRequestError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(RenewCertificateOrderForPackageRequestError {});
-/// Builds and sends a `RenewCertificateOrderForPackageRequest` call. `send` becomes available once every required parameter is set (`OrderId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `RenewCertificateOrderForPackageRequest` call. `send` and `build` compile once every required parameter is set (`OrderId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RenewCertificateOrderForPackageRequestBuilder<
@@ -171,26 +171,34 @@ impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
         self
     }
 }
-impl RenewCertificateOrderForPackageRequestBuilder<i64> {
+impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         RenewCertificateOrderForPackageRequestInput,
-    ) {
+    )
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         (
             self._client,
             self._options,
             RenewCertificateOrderForPackageRequestInput {
-                order_id: self.order_id,
+                order_id: <OrderId_ as self::required::OrderId<
+                    i64,
+                >>::into_value(self.order_id),
                 csr: self.csr,
                 tags: self.tags,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RenewCertificateOrderForPackageRequestInput {
+    pub fn build(self) -> RenewCertificateOrderForPackageRequestInput
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -199,9 +207,30 @@ impl RenewCertificateOrderForPackageRequestBuilder<i64> {
     ) -> ::std::result::Result<
         RenewCertificateOrderForPackageRequestOutput,
         ::alibabacloud_runtime::SdkError<RenewCertificateOrderForPackageRequestError>,
-    > {
+    >
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RenewCertificateOrderForPackageRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `OrderId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RenewCertificateOrderForPackageRequest` needs its required parameter `OrderId`",
+        label = "`OrderId` is not set",
+        note = "set it with `.order_id(…)` before this call"
+    )]
+    pub trait OrderId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::OrderId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -53,7 +53,7 @@ pub enum RevokeWHClientCertificateError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(RevokeWHClientCertificateError {});
-/// Builds and sends a `RevokeWHClientCertificate` call. `send` becomes available once every required parameter is set (`Identifier`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `RevokeWHClientCertificate` call. `send` and `build` compile once every required parameter is set (`Identifier`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RevokeWHClientCertificateBuilder<
@@ -92,24 +92,32 @@ impl<Identifier_> RevokeWHClientCertificateBuilder<Identifier_> {
         self
     }
 }
-impl RevokeWHClientCertificateBuilder<::std::string::String> {
+impl<Identifier_> RevokeWHClientCertificateBuilder<Identifier_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         RevokeWHClientCertificateInput,
-    ) {
+    )
+    where
+        Identifier_: self::required::Identifier<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             RevokeWHClientCertificateInput {
-                identifier: self.identifier,
+                identifier: <Identifier_ as self::required::Identifier<
+                    ::std::string::String,
+                >>::into_value(self.identifier),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RevokeWHClientCertificateInput {
+    pub fn build(self) -> RevokeWHClientCertificateInput
+    where
+        Identifier_: self::required::Identifier<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -118,9 +126,30 @@ impl RevokeWHClientCertificateBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         RevokeWHClientCertificateOutput,
         ::alibabacloud_runtime::SdkError<RevokeWHClientCertificateError>,
-    > {
+    >
+    where
+        Identifier_: self::required::Identifier<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RevokeWHClientCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Identifier` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RevokeWHClientCertificate` needs its required parameter `Identifier`",
+        label = "`Identifier` is not set",
+        note = "set it with `.identifier(…)` before this call"
+    )]
+    pub trait Identifier<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Identifier<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

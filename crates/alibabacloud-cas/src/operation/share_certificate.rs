@@ -58,7 +58,7 @@ pub enum ShareCertificateError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(ShareCertificateError {});
-/// Builds and sends a `ShareCertificate` call. `send` becomes available once every required parameter is set (`CertificateId`, `TargetUserId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ShareCertificate` call. `send` and `build` compile once every required parameter is set (`CertificateId`, `TargetUserId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ShareCertificateBuilder<
@@ -121,21 +121,36 @@ impl<
         self
     }
 }
-impl ShareCertificateBuilder<i64, i64> {
+impl<
+    CertificateId_,
+    TargetUserId_,
+> ShareCertificateBuilder<CertificateId_, TargetUserId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ShareCertificateInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ShareCertificateInput)
+    where
+        CertificateId_: self::required::CertificateId<i64>,
+        TargetUserId_: self::required::TargetUserId<i64>,
+    {
         (
             self._client,
             self._options,
             ShareCertificateInput {
-                certificate_id: self.certificate_id,
-                target_user_id: self.target_user_id,
+                certificate_id: <CertificateId_ as self::required::CertificateId<
+                    i64,
+                >>::into_value(self.certificate_id),
+                target_user_id: <TargetUserId_ as self::required::TargetUserId<
+                    i64,
+                >>::into_value(self.target_user_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ShareCertificateInput {
+    pub fn build(self) -> ShareCertificateInput
+    where
+        CertificateId_: self::required::CertificateId<i64>,
+        TargetUserId_: self::required::TargetUserId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -144,9 +159,46 @@ impl ShareCertificateBuilder<i64, i64> {
     ) -> ::std::result::Result<
         ShareCertificateOutput,
         ::alibabacloud_runtime::SdkError<ShareCertificateError>,
-    > {
+    >
+    where
+        CertificateId_: self::required::CertificateId<i64>,
+        TargetUserId_: self::required::TargetUserId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ShareCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ShareCertificate` needs its required parameter `CertificateId`",
+        label = "`CertificateId` is not set",
+        note = "set it with `.certificate_id(…)` before this call"
+    )]
+    pub trait CertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `TargetUserId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ShareCertificate` needs its required parameter `TargetUserId`",
+        label = "`TargetUserId` is not set",
+        note = "set it with `.target_user_id(…)` before this call"
+    )]
+    pub trait TargetUserId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertificateId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
+    }
+}
+impl self::required::TargetUserId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -88,7 +88,7 @@ pub enum SignError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(SignError {});
-/// Builds and sends a `Sign` call. `send` becomes available once every required parameter is set (`Message`, `SigningAlgorithm`, `MessageType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `Sign` call. `send` and `build` compile once every required parameter is set (`Message`, `SigningAlgorithm`, `MessageType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SignBuilder<
@@ -236,33 +236,106 @@ impl<
         self
     }
 }
-impl SignBuilder<::std::string::String, ::std::string::String, ::std::string::String> {
+impl<
+    Message_,
+    SigningAlgorithm_,
+    MessageType_,
+> SignBuilder<Message_, SigningAlgorithm_, MessageType_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SignInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SignInput)
+    where
+        Message_: self::required::Message<::std::string::String>,
+        SigningAlgorithm_: self::required::SigningAlgorithm<::std::string::String>,
+        MessageType_: self::required::MessageType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             SignInput {
-                message: self.message,
+                message: <Message_ as self::required::Message<
+                    ::std::string::String,
+                >>::into_value(self.message),
                 custom_identifier: self.custom_identifier,
                 cert_identifier: self.cert_identifier,
-                signing_algorithm: self.signing_algorithm,
-                message_type: self.message_type,
+                signing_algorithm: <SigningAlgorithm_ as self::required::SigningAlgorithm<
+                    ::std::string::String,
+                >>::into_value(self.signing_algorithm),
+                message_type: <MessageType_ as self::required::MessageType<
+                    ::std::string::String,
+                >>::into_value(self.message_type),
                 warehouse_id: self.warehouse_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SignInput {
+    pub fn build(self) -> SignInput
+    where
+        Message_: self::required::Message<::std::string::String>,
+        SigningAlgorithm_: self::required::SigningAlgorithm<::std::string::String>,
+        MessageType_: self::required::MessageType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<SignOutput, ::alibabacloud_runtime::SdkError<SignError>> {
+    ) -> ::std::result::Result<SignOutput, ::alibabacloud_runtime::SdkError<SignError>>
+    where
+        Message_: self::required::Message<::std::string::String>,
+        SigningAlgorithm_: self::required::SigningAlgorithm<::std::string::String>,
+        MessageType_: self::required::MessageType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SignBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Message` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Sign` needs its required parameter `Message`",
+        label = "`Message` is not set",
+        note = "set it with `.message(…)` before this call"
+    )]
+    pub trait Message<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SigningAlgorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Sign` needs its required parameter `SigningAlgorithm`",
+        label = "`SigningAlgorithm` is not set",
+        note = "set it with `.signing_algorithm(…)` before this call"
+    )]
+    pub trait SigningAlgorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `MessageType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Sign` needs its required parameter `MessageType`",
+        label = "`MessageType` is not set",
+        note = "set it with `.message_type(…)` before this call"
+    )]
+    pub trait MessageType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Message<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SigningAlgorithm<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::MessageType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -75,7 +75,7 @@ pub enum UpdateContactError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UpdateContactError {});
-/// Builds and sends a `UpdateContact` call. `send` becomes available once every required parameter is set (`ContactId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateContact` call. `send` and `build` compile once every required parameter is set (`ContactId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateContactBuilder<ContactId_ = ::alibabacloud_runtime::Missing> {
@@ -210,15 +210,20 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
         self
     }
 }
-impl UpdateContactBuilder<i64> {
+impl<ContactId_> UpdateContactBuilder<ContactId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateContactInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateContactInput)
+    where
+        ContactId_: self::required::ContactId<i64>,
+    {
         (
             self._client,
             self._options,
             UpdateContactInput {
-                contact_id: self.contact_id,
+                contact_id: <ContactId_ as self::required::ContactId<
+                    i64,
+                >>::into_value(self.contact_id),
                 email: self.email,
                 idcard: self.idcard,
                 mobile: self.mobile,
@@ -228,7 +233,10 @@ impl UpdateContactBuilder<i64> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateContactInput {
+    pub fn build(self) -> UpdateContactInput
+    where
+        ContactId_: self::required::ContactId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -237,9 +245,30 @@ impl UpdateContactBuilder<i64> {
     ) -> ::std::result::Result<
         UpdateContactOutput,
         ::alibabacloud_runtime::SdkError<UpdateContactError>,
-    > {
+    >
+    where
+        ContactId_: self::required::ContactId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ContactId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateContact` needs its required parameter `ContactId`",
+        label = "`ContactId` is not set",
+        note = "set it with `.contact_id(…)` before this call"
+    )]
+    pub trait ContactId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ContactId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -86,7 +86,7 @@ pub enum UpdateDeploymentJobError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UpdateDeploymentJobError {});
-/// Builds and sends a `UpdateDeploymentJob` call. `send` becomes available once every required parameter is set (`JobId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateDeploymentJob` call. `send` and `build` compile once every required parameter is set (`JobId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDeploymentJobBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
@@ -219,15 +219,18 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
         self
     }
 }
-impl UpdateDeploymentJobBuilder<i64> {
+impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateDeploymentJobInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateDeploymentJobInput)
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         (
             self._client,
             self._options,
             UpdateDeploymentJobInput {
-                job_id: self.job_id,
+                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
                 name: self.name,
                 cert_ids: self.cert_ids,
                 resource_ids: self.resource_ids,
@@ -237,7 +240,10 @@ impl UpdateDeploymentJobBuilder<i64> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateDeploymentJobInput {
+    pub fn build(self) -> UpdateDeploymentJobInput
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -246,9 +252,30 @@ impl UpdateDeploymentJobBuilder<i64> {
     ) -> ::std::result::Result<
         UpdateDeploymentJobOutput,
         ::alibabacloud_runtime::SdkError<UpdateDeploymentJobError>,
-    > {
+    >
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateDeploymentJobBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateDeploymentJob` needs its required parameter `JobId`",
+        label = "`JobId` is not set",
+        note = "set it with `.job_id(…)` before this call"
+    )]
+    pub trait JobId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::JobId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -70,7 +70,7 @@ pub enum UpdateDeploymentJobStatusError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UpdateDeploymentJobStatusError {});
-/// Builds and sends a `UpdateDeploymentJobStatus` call. `send` becomes available once every required parameter is set (`JobId`, `Status`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateDeploymentJobStatus` call. `send` and `build` compile once every required parameter is set (`JobId`, `Status`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDeploymentJobStatusBuilder<
@@ -127,25 +127,35 @@ impl<JobId_, Status_> UpdateDeploymentJobStatusBuilder<JobId_, Status_> {
         self
     }
 }
-impl UpdateDeploymentJobStatusBuilder<i64, ::std::string::String> {
+impl<JobId_, Status_> UpdateDeploymentJobStatusBuilder<JobId_, Status_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UpdateDeploymentJobStatusInput,
-    ) {
+    )
+    where
+        JobId_: self::required::JobId<i64>,
+        Status_: self::required::Status<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateDeploymentJobStatusInput {
-                job_id: self.job_id,
-                status: self.status,
+                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
+                status: <Status_ as self::required::Status<
+                    ::std::string::String,
+                >>::into_value(self.status),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateDeploymentJobStatusInput {
+    pub fn build(self) -> UpdateDeploymentJobStatusInput
+    where
+        JobId_: self::required::JobId<i64>,
+        Status_: self::required::Status<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -154,9 +164,46 @@ impl UpdateDeploymentJobStatusBuilder<i64, ::std::string::String> {
     ) -> ::std::result::Result<
         UpdateDeploymentJobStatusOutput,
         ::alibabacloud_runtime::SdkError<UpdateDeploymentJobStatusError>,
-    > {
+    >
+    where
+        JobId_: self::required::JobId<i64>,
+        Status_: self::required::Status<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateDeploymentJobStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateDeploymentJobStatus` needs its required parameter `JobId`",
+        label = "`JobId` is not set",
+        note = "set it with `.job_id(…)` before this call"
+    )]
+    pub trait JobId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Status` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateDeploymentJobStatus` needs its required parameter `Status`",
+        label = "`Status` is not set",
+        note = "set it with `.status(…)` before this call"
+    )]
+    pub trait Status<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::JobId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
+    }
+}
+impl self::required::Status<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

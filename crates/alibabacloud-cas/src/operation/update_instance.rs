@@ -121,8 +121,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.TagKey"), &self.tag_key);
-        out.write(&::std::format!("{key}.TagValue"), &self.tag_value);
+        out.write_member(key, "TagKey", &self.tag_key);
+        out.write_member(key, "TagValue", &self.tag_value);
     }
 }
 /// The documented values of `request[10]`: `RSA_2048`, `RSA_3072`, `RSA_4096`, `ECC_256`, `SM2`.
@@ -156,7 +156,7 @@ pub enum UpdateInstanceError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UpdateInstanceError {});
-/// Builds and sends a `UpdateInstance` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateInstance` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateInstanceBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
@@ -471,10 +471,13 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         self
     }
 }
-impl UpdateInstanceBuilder<::std::string::String> {
+impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateInstanceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateInstanceInput)
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
@@ -488,7 +491,9 @@ impl UpdateInstanceBuilder<::std::string::String> {
                 csr: self.csr,
                 domain: self.domain,
                 generate_csr_method: self.generate_csr_method,
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 key_algorithm: self.key_algorithm,
                 province: self.province,
                 resource_group_id: self.resource_group_id,
@@ -498,7 +503,10 @@ impl UpdateInstanceBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateInstanceInput {
+    pub fn build(self) -> UpdateInstanceInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -507,9 +515,30 @@ impl UpdateInstanceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UpdateInstanceOutput,
         ::alibabacloud_runtime::SdkError<UpdateInstanceError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateInstance` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

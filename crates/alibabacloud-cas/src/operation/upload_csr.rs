@@ -73,7 +73,7 @@ pub enum UploadCsrError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UploadCsrError {});
-/// Builds and sends a `UploadCsr` call. `send` becomes available once every required parameter is set (`Csr`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UploadCsr` call. `send` and `build` compile once every required parameter is set (`Csr`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadCsrBuilder<Csr_ = ::alibabacloud_runtime::Missing> {
@@ -152,22 +152,30 @@ impl<Csr_> UploadCsrBuilder<Csr_> {
         self
     }
 }
-impl UploadCsrBuilder<::std::string::String> {
+impl<Csr_> UploadCsrBuilder<Csr_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadCsrInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadCsrInput)
+    where
+        Csr_: self::required::Csr<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UploadCsrInput {
                 name: self.name,
-                csr: self.csr,
+                csr: <Csr_ as self::required::Csr<
+                    ::std::string::String,
+                >>::into_value(self.csr),
                 key: self.key,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UploadCsrInput {
+    pub fn build(self) -> UploadCsrInput
+    where
+        Csr_: self::required::Csr<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -176,9 +184,30 @@ impl UploadCsrBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UploadCsrOutput,
         ::alibabacloud_runtime::SdkError<UploadCsrError>,
-    > {
+    >
+    where
+        Csr_: self::required::Csr<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UploadCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Csr` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UploadCsr` needs its required parameter `Csr`",
+        label = "`Csr` is not set",
+        note = "set it with `.csr(…)` before this call"
+    )]
+    pub trait Csr<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Csr<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -79,7 +79,7 @@ pub enum UploadPCACertError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UploadPCACertError {});
-/// Builds and sends a `UploadPCACert` call. `send` becomes available once every required parameter is set (`Cert`, `WarehouseId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UploadPCACert` call. `send` and `build` compile once every required parameter is set (`Cert`, `WarehouseId`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadPCACertBuilder<
@@ -193,23 +193,35 @@ impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
         self
     }
 }
-impl UploadPCACertBuilder<::std::string::String, i64> {
+impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadPCACertInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadPCACertInput)
+    where
+        Cert_: self::required::Cert<::std::string::String>,
+        WarehouseId_: self::required::WarehouseId<i64>,
+    {
         (
             self._client,
             self._options,
             UploadPCACertInput {
-                cert: self.cert,
+                cert: <Cert_ as self::required::Cert<
+                    ::std::string::String,
+                >>::into_value(self.cert),
                 name: self.name,
                 private_key: self.private_key,
-                warehouse_id: self.warehouse_id,
+                warehouse_id: <WarehouseId_ as self::required::WarehouseId<
+                    i64,
+                >>::into_value(self.warehouse_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UploadPCACertInput {
+    pub fn build(self) -> UploadPCACertInput
+    where
+        Cert_: self::required::Cert<::std::string::String>,
+        WarehouseId_: self::required::WarehouseId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -218,9 +230,46 @@ impl UploadPCACertBuilder<::std::string::String, i64> {
     ) -> ::std::result::Result<
         UploadPCACertOutput,
         ::alibabacloud_runtime::SdkError<UploadPCACertError>,
-    > {
+    >
+    where
+        Cert_: self::required::Cert<::std::string::String>,
+        WarehouseId_: self::required::WarehouseId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UploadPCACertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Cert` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UploadPCACert` needs its required parameter `Cert`",
+        label = "`Cert` is not set",
+        note = "set it with `.cert(…)` before this call"
+    )]
+    pub trait Cert<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `WarehouseId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UploadPCACert` needs its required parameter `WarehouseId`",
+        label = "`WarehouseId` is not set",
+        note = "set it with `.warehouse_id(…)` before this call"
+    )]
+    pub trait WarehouseId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Cert<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::WarehouseId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -143,8 +143,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `UploadUserCertificate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -155,7 +155,7 @@ pub enum UploadUserCertificateError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UploadUserCertificateError {});
-/// Builds and sends a `UploadUserCertificate` call. `send` becomes available once every required parameter is set (`Name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UploadUserCertificate` call. `send` and `build` compile once every required parameter is set (`Name`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadUserCertificateBuilder<Name_ = ::alibabacloud_runtime::Missing> {
@@ -402,19 +402,20 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         self
     }
 }
-impl UploadUserCertificateBuilder<::std::string::String> {
+impl<Name_> UploadUserCertificateBuilder<Name_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UploadUserCertificateInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadUserCertificateInput)
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UploadUserCertificateInput {
-                name: self.name,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
                 client_token: self.client_token,
                 cert: self.cert,
                 key: self.key,
@@ -428,7 +429,10 @@ impl UploadUserCertificateBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UploadUserCertificateInput {
+    pub fn build(self) -> UploadUserCertificateInput
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -437,9 +441,30 @@ impl UploadUserCertificateBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UploadUserCertificateOutput,
         ::alibabacloud_runtime::SdkError<UploadUserCertificateError>,
-    > {
+    >
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UploadUserCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UploadUserCertificate` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -129,7 +129,7 @@ pub enum VerifyError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(VerifyError {});
-/// Builds and sends a `Verify` call. `send` becomes available once every required parameter is set (`Message`, `SigningAlgorithm`, `MessageType`, `SignatureValue`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `Verify` call. `send` and `build` compile once every required parameter is set (`Message`, `SigningAlgorithm`, `MessageType`, `SignatureValue`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct VerifyBuilder<
@@ -320,31 +320,51 @@ impl<
         self
     }
 }
-impl VerifyBuilder<
-    ::std::string::String,
-    SigningAlgorithm,
-    MessageType,
-    ::std::string::String,
-> {
+impl<
+    Message_,
+    SigningAlgorithm_,
+    MessageType_,
+    SignatureValue_,
+> VerifyBuilder<Message_, SigningAlgorithm_, MessageType_, SignatureValue_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, VerifyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, VerifyInput)
+    where
+        Message_: self::required::Message<::std::string::String>,
+        SigningAlgorithm_: self::required::SigningAlgorithm<SigningAlgorithm>,
+        MessageType_: self::required::MessageType<MessageType>,
+        SignatureValue_: self::required::SignatureValue<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             VerifyInput {
-                message: self.message,
+                message: <Message_ as self::required::Message<
+                    ::std::string::String,
+                >>::into_value(self.message),
                 custom_identifier: self.custom_identifier,
                 cert_identifier: self.cert_identifier,
-                signing_algorithm: self.signing_algorithm,
-                message_type: self.message_type,
-                signature_value: self.signature_value,
+                signing_algorithm: <SigningAlgorithm_ as self::required::SigningAlgorithm<
+                    SigningAlgorithm,
+                >>::into_value(self.signing_algorithm),
+                message_type: <MessageType_ as self::required::MessageType<
+                    MessageType,
+                >>::into_value(self.message_type),
+                signature_value: <SignatureValue_ as self::required::SignatureValue<
+                    ::std::string::String,
+                >>::into_value(self.signature_value),
                 warehouse_id: self.warehouse_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> VerifyInput {
+    pub fn build(self) -> VerifyInput
+    where
+        Message_: self::required::Message<::std::string::String>,
+        SigningAlgorithm_: self::required::SigningAlgorithm<SigningAlgorithm>,
+        MessageType_: self::required::MessageType<MessageType>,
+        SignatureValue_: self::required::SignatureValue<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -353,9 +373,78 @@ impl VerifyBuilder<
     ) -> ::std::result::Result<
         VerifyOutput,
         ::alibabacloud_runtime::SdkError<VerifyError>,
-    > {
+    >
+    where
+        Message_: self::required::Message<::std::string::String>,
+        SigningAlgorithm_: self::required::SigningAlgorithm<SigningAlgorithm>,
+        MessageType_: self::required::MessageType<MessageType>,
+        SignatureValue_: self::required::SignatureValue<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`VerifyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Message` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Verify` needs its required parameter `Message`",
+        label = "`Message` is not set",
+        note = "set it with `.message(…)` before this call"
+    )]
+    pub trait Message<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SigningAlgorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Verify` needs its required parameter `SigningAlgorithm`",
+        label = "`SigningAlgorithm` is not set",
+        note = "set it with `.signing_algorithm(…)` before this call"
+    )]
+    pub trait SigningAlgorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `MessageType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Verify` needs its required parameter `MessageType`",
+        label = "`MessageType` is not set",
+        note = "set it with `.message_type(…)` before this call"
+    )]
+    pub trait MessageType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SignatureValue` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Verify` needs its required parameter `SignatureValue`",
+        label = "`SignatureValue` is not set",
+        note = "set it with `.signature_value(…)` before this call"
+    )]
+    pub trait SignatureValue<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Message<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SigningAlgorithm<SigningAlgorithm> for SigningAlgorithm {
+    fn into_value(self) -> SigningAlgorithm {
+        self
+    }
+}
+impl self::required::MessageType<MessageType> for MessageType {
+    fn into_value(self) -> MessageType {
+        self
+    }
+}
+impl self::required::SignatureValue<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -102,7 +102,7 @@ pub enum AcceptInquiredSystemEventError {
     "SwitchToOffline.OnlineIsolateFail", SwitchToOfflineOnlineReinitFail =
     "SwitchToOffline.OnlineReinitFail", }
 );
-/// Builds and sends a `AcceptInquiredSystemEvent` call. `send` becomes available once every required parameter is set (`RegionId`, `EventId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AcceptInquiredSystemEvent` call. `send` and `build` compile once every required parameter is set (`RegionId`, `EventId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AcceptInquiredSystemEventBuilder<
@@ -178,26 +178,38 @@ impl<RegionId_, EventId_> AcceptInquiredSystemEventBuilder<RegionId_, EventId_> 
         self
     }
 }
-impl AcceptInquiredSystemEventBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, EventId_> AcceptInquiredSystemEventBuilder<RegionId_, EventId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         AcceptInquiredSystemEventInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        EventId_: self::required::EventId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AcceptInquiredSystemEventInput {
-                region_id: self.region_id,
-                event_id: self.event_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                event_id: <EventId_ as self::required::EventId<
+                    ::std::string::String,
+                >>::into_value(self.event_id),
                 choice: self.choice,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AcceptInquiredSystemEventInput {
+    pub fn build(self) -> AcceptInquiredSystemEventInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        EventId_: self::required::EventId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -206,9 +218,46 @@ impl AcceptInquiredSystemEventBuilder<::std::string::String, ::std::string::Stri
     ) -> ::std::result::Result<
         AcceptInquiredSystemEventOutput,
         ::alibabacloud_runtime::SdkError<AcceptInquiredSystemEventError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        EventId_: self::required::EventId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AcceptInquiredSystemEventBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AcceptInquiredSystemEvent` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `EventId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AcceptInquiredSystemEvent` needs its required parameter `EventId`",
+        label = "`EventId` is not set",
+        note = "set it with `.event_id(…)` before this call"
+    )]
+    pub trait EventId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::EventId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

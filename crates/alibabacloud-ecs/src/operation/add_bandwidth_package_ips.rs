@@ -81,7 +81,7 @@ pub enum AddBandwidthPackageIpsError {
     InvalidRegionIdNotFound = "InvalidRegionId.NotFound",
     QuotaExceededBandwidthPackageIps = "QuotaExceeded.BandwidthPackageIps", }
 );
-/// Builds and sends a `AddBandwidthPackageIps` call. `send` becomes available once every required parameter is set (`RegionId`, `BandwidthPackageId`, `IpCount`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AddBandwidthPackageIps` call. `send` and `build` compile once every required parameter is set (`RegionId`, `BandwidthPackageId`, `IpCount`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AddBandwidthPackageIpsBuilder<
@@ -189,31 +189,47 @@ impl<
         self
     }
 }
-impl AddBandwidthPackageIpsBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    BandwidthPackageId_,
+    IpCount_,
+> AddBandwidthPackageIpsBuilder<RegionId_, BandwidthPackageId_, IpCount_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         AddBandwidthPackageIpsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
+        IpCount_: self::required::IpCount<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AddBandwidthPackageIpsInput {
-                region_id: self.region_id,
-                bandwidth_package_id: self.bandwidth_package_id,
-                ip_count: self.ip_count,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                bandwidth_package_id: <BandwidthPackageId_ as self::required::BandwidthPackageId<
+                    ::std::string::String,
+                >>::into_value(self.bandwidth_package_id),
+                ip_count: <IpCount_ as self::required::IpCount<
+                    ::std::string::String,
+                >>::into_value(self.ip_count),
                 client_token: self.client_token,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AddBandwidthPackageIpsInput {
+    pub fn build(self) -> AddBandwidthPackageIpsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
+        IpCount_: self::required::IpCount<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -222,9 +238,63 @@ impl AddBandwidthPackageIpsBuilder<
     ) -> ::std::result::Result<
         AddBandwidthPackageIpsOutput,
         ::alibabacloud_runtime::SdkError<AddBandwidthPackageIpsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
+        IpCount_: self::required::IpCount<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AddBandwidthPackageIpsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AddBandwidthPackageIps` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `BandwidthPackageId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AddBandwidthPackageIps` needs its required parameter `BandwidthPackageId`",
+        label = "`BandwidthPackageId` is not set",
+        note = "set it with `.bandwidth_package_id(…)` before this call"
+    )]
+    pub trait BandwidthPackageId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `IpCount` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AddBandwidthPackageIps` needs its required parameter `IpCount`",
+        label = "`IpCount` is not set",
+        note = "set it with `.ip_count(…)` before this call"
+    )]
+    pub trait IpCount<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::BandwidthPackageId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::IpCount<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

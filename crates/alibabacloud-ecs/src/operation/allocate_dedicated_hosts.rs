@@ -143,8 +143,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0]` in its spec.
@@ -278,7 +278,7 @@ pub enum AllocateDedicatedHostsError {
     "QuotaExceed.AfterpayDedicatedHost", RegionUnauthorized = "RegionUnauthorized",
     ZoneNotOnSale = "Zone.NotOnSale", ZoneNotOpen = "Zone.NotOpen", }
 );
-/// Builds and sends a `AllocateDedicatedHosts` call. `send` becomes available once every required parameter is set (`RegionId`, `DedicatedHostType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AllocateDedicatedHosts` call. `send` and `build` compile once every required parameter is set (`RegionId`, `DedicatedHostType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AllocateDedicatedHostsBuilder<
@@ -695,25 +695,36 @@ impl<
         self
     }
 }
-impl AllocateDedicatedHostsBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    DedicatedHostType_,
+> AllocateDedicatedHostsBuilder<RegionId_, DedicatedHostType_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         AllocateDedicatedHostsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostType_: self::required::DedicatedHostType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AllocateDedicatedHostsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 tag: self.tag,
                 resource_group_id: self.resource_group_id,
                 zone_id: self.zone_id,
                 dedicated_host_name: self.dedicated_host_name,
                 dedicated_host_cluster_id: self.dedicated_host_cluster_id,
-                dedicated_host_type: self.dedicated_host_type,
+                dedicated_host_type: <DedicatedHostType_ as self::required::DedicatedHostType<
+                    ::std::string::String,
+                >>::into_value(self.dedicated_host_type),
                 action_on_maintenance: self.action_on_maintenance,
                 network_attributes_slb_udp_timeout: self
                     .network_attributes_slb_udp_timeout,
@@ -734,7 +745,11 @@ impl AllocateDedicatedHostsBuilder<::std::string::String, ::std::string::String>
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AllocateDedicatedHostsInput {
+    pub fn build(self) -> AllocateDedicatedHostsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostType_: self::required::DedicatedHostType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -743,9 +758,46 @@ impl AllocateDedicatedHostsBuilder<::std::string::String, ::std::string::String>
     ) -> ::std::result::Result<
         AllocateDedicatedHostsOutput,
         ::alibabacloud_runtime::SdkError<AllocateDedicatedHostsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostType_: self::required::DedicatedHostType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AllocateDedicatedHostsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AllocateDedicatedHosts` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DedicatedHostType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AllocateDedicatedHosts` needs its required parameter `DedicatedHostType`",
+        label = "`DedicatedHostType` is not set",
+        note = "set it with `.dedicated_host_type(…)` before this call"
+    )]
+    pub trait DedicatedHostType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DedicatedHostType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

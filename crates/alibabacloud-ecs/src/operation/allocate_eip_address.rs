@@ -190,7 +190,7 @@ pub enum AllocateEipAddressError {
     ReserveIpFail = "ReserveIpFail", SystemSaleValidateUnexpectedError =
     "SYSTEM.SALE_VALIDATE_UNEXPECTED_ERROR", }
 );
-/// Builds and sends a `AllocateEipAddress` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AllocateEipAddress` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AllocateEipAddressBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -314,15 +314,20 @@ impl<RegionId_> AllocateEipAddressBuilder<RegionId_> {
         self
     }
 }
-impl AllocateEipAddressBuilder<::std::string::String> {
+impl<RegionId_> AllocateEipAddressBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AllocateEipAddressInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AllocateEipAddressInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AllocateEipAddressInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 bandwidth: self.bandwidth,
                 isp: self.isp,
                 internet_charge_type: self.internet_charge_type,
@@ -332,7 +337,10 @@ impl AllocateEipAddressBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AllocateEipAddressInput {
+    pub fn build(self) -> AllocateEipAddressInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -341,9 +349,30 @@ impl AllocateEipAddressBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         AllocateEipAddressOutput,
         ::alibabacloud_runtime::SdkError<AllocateEipAddressError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AllocateEipAddressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AllocateEipAddress` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

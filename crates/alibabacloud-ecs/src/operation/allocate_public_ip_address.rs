@@ -124,7 +124,7 @@ pub enum AllocatePublicIpAddressError {
     OperationDeniedDedicatedRegionNotSupported =
     "OperationDenied.DedicatedRegionNotSupported", }
 );
-/// Builds and sends a `AllocatePublicIpAddress` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AllocatePublicIpAddress` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AllocatePublicIpAddressBuilder<
@@ -199,26 +199,34 @@ impl<InstanceId_> AllocatePublicIpAddressBuilder<InstanceId_> {
         self
     }
 }
-impl AllocatePublicIpAddressBuilder<::std::string::String> {
+impl<InstanceId_> AllocatePublicIpAddressBuilder<InstanceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         AllocatePublicIpAddressInput,
-    ) {
+    )
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AllocatePublicIpAddressInput {
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 ip_address: self.ip_address,
                 vlan_id: self.vlan_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AllocatePublicIpAddressInput {
+    pub fn build(self) -> AllocatePublicIpAddressInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -227,9 +235,30 @@ impl AllocatePublicIpAddressBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         AllocatePublicIpAddressOutput,
         ::alibabacloud_runtime::SdkError<AllocatePublicIpAddressError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AllocatePublicIpAddressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AllocatePublicIpAddress` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

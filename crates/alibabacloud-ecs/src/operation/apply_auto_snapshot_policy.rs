@@ -102,7 +102,7 @@ pub enum ApplyAutoSnapshotPolicyError {
     "PartofDiskCategory.OperationNotSupported", QuotaExceedAppliedAutoSnapshotPolicyQuota
     = "QuotaExceed.AppliedAutoSnapshotPolicyQuota", }
 );
-/// Builds and sends a `ApplyAutoSnapshotPolicy` call. `send` becomes available once every required parameter is set (`regionId`, `autoSnapshotPolicyId`, `diskIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ApplyAutoSnapshotPolicy` call. `send` and `build` compile once every required parameter is set (`regionId`, `autoSnapshotPolicyId`, `diskIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ApplyAutoSnapshotPolicyBuilder<
@@ -189,30 +189,50 @@ impl<
         self
     }
 }
-impl ApplyAutoSnapshotPolicyBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    AutoSnapshotPolicyId_,
+    DiskIds_,
+> ApplyAutoSnapshotPolicyBuilder<RegionId_, AutoSnapshotPolicyId_, DiskIds_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ApplyAutoSnapshotPolicyInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
+            ::std::string::String,
+        >,
+        DiskIds_: self::required::DiskIds<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ApplyAutoSnapshotPolicyInput {
-                region_id: self.region_id,
-                auto_snapshot_policy_id: self.auto_snapshot_policy_id,
-                disk_ids: self.disk_ids,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                auto_snapshot_policy_id: <AutoSnapshotPolicyId_ as self::required::AutoSnapshotPolicyId<
+                    ::std::string::String,
+                >>::into_value(self.auto_snapshot_policy_id),
+                disk_ids: <DiskIds_ as self::required::DiskIds<
+                    ::std::string::String,
+                >>::into_value(self.disk_ids),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ApplyAutoSnapshotPolicyInput {
+    pub fn build(self) -> ApplyAutoSnapshotPolicyInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
+            ::std::string::String,
+        >,
+        DiskIds_: self::required::DiskIds<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -221,9 +241,65 @@ impl ApplyAutoSnapshotPolicyBuilder<
     ) -> ::std::result::Result<
         ApplyAutoSnapshotPolicyOutput,
         ::alibabacloud_runtime::SdkError<ApplyAutoSnapshotPolicyError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
+            ::std::string::String,
+        >,
+        DiskIds_: self::required::DiskIds<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ApplyAutoSnapshotPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `regionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ApplyAutoSnapshotPolicy` needs its required parameter `regionId`",
+        label = "`regionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `autoSnapshotPolicyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ApplyAutoSnapshotPolicy` needs its required parameter `autoSnapshotPolicyId`",
+        label = "`autoSnapshotPolicyId` is not set",
+        note = "set it with `.auto_snapshot_policy_id(…)` before this call"
+    )]
+    pub trait AutoSnapshotPolicyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `diskIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ApplyAutoSnapshotPolicy` needs its required parameter `diskIds`",
+        label = "`diskIds` is not set",
+        note = "set it with `.disk_ids(…)` before this call"
+    )]
+    pub trait DiskIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AutoSnapshotPolicyId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DiskIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -307,7 +307,7 @@ pub enum AssignPrivateIpAddressesError {
     SecurityGroupInstanceLimitExceed = "SecurityGroupInstanceLimitExceed", Throttling =
     "Throttling", UnsupportedParameter = "UnsupportedParameter", }
 );
-/// Builds and sends a `AssignPrivateIpAddresses` call. `send` becomes available once every required parameter is set (`RegionId`, `NetworkInterfaceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AssignPrivateIpAddresses` call. `send` and `build` compile once every required parameter is set (`RegionId`, `NetworkInterfaceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AssignPrivateIpAddressesBuilder<
@@ -454,20 +454,31 @@ impl<
         self
     }
 }
-impl AssignPrivateIpAddressesBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    NetworkInterfaceId_,
+> AssignPrivateIpAddressesBuilder<RegionId_, NetworkInterfaceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         AssignPrivateIpAddressesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AssignPrivateIpAddressesInput {
-                region_id: self.region_id,
-                network_interface_id: self.network_interface_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
+                    ::std::string::String,
+                >>::into_value(self.network_interface_id),
                 secondary_private_ip_address_count: self
                     .secondary_private_ip_address_count,
                 client_token: self.client_token,
@@ -478,7 +489,11 @@ impl AssignPrivateIpAddressesBuilder<::std::string::String, ::std::string::Strin
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AssignPrivateIpAddressesInput {
+    pub fn build(self) -> AssignPrivateIpAddressesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -487,9 +502,47 @@ impl AssignPrivateIpAddressesBuilder<::std::string::String, ::std::string::Strin
     ) -> ::std::result::Result<
         AssignPrivateIpAddressesOutput,
         ::alibabacloud_runtime::SdkError<AssignPrivateIpAddressesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AssignPrivateIpAddressesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssignPrivateIpAddresses` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssignPrivateIpAddresses` needs its required parameter `NetworkInterfaceId`",
+        label = "`NetworkInterfaceId` is not set",
+        note = "set it with `.network_interface_id(…)` before this call"
+    )]
+    pub trait NetworkInterfaceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NetworkInterfaceId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

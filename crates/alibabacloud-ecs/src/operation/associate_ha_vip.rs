@@ -98,7 +98,7 @@ pub enum AssociateHaVipError {
     "OperationFailed.DistibuteLock", OperationUnsupportedBindMultipleType =
     "OperationUnsupported.BindMultipleType", }
 );
-/// Builds and sends a `AssociateHaVip` call. `send` becomes available once every required parameter is set (`RegionId`, `HaVipId`, `InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AssociateHaVip` call. `send` and `build` compile once every required parameter is set (`RegionId`, `HaVipId`, `InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AssociateHaVipBuilder<
@@ -198,27 +198,43 @@ impl<
         self
     }
 }
-impl AssociateHaVipBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    HaVipId_,
+    InstanceId_,
+> AssociateHaVipBuilder<RegionId_, HaVipId_, InstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssociateHaVipInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssociateHaVipInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HaVipId_: self::required::HaVipId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AssociateHaVipInput {
                 client_token: self.client_token,
-                region_id: self.region_id,
-                ha_vip_id: self.ha_vip_id,
-                instance_id: self.instance_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                ha_vip_id: <HaVipId_ as self::required::HaVipId<
+                    ::std::string::String,
+                >>::into_value(self.ha_vip_id),
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AssociateHaVipInput {
+    pub fn build(self) -> AssociateHaVipInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HaVipId_: self::required::HaVipId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -227,9 +243,62 @@ impl AssociateHaVipBuilder<
     ) -> ::std::result::Result<
         AssociateHaVipOutput,
         ::alibabacloud_runtime::SdkError<AssociateHaVipError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HaVipId_: self::required::HaVipId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AssociateHaVipBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssociateHaVip` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `HaVipId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssociateHaVip` needs its required parameter `HaVipId`",
+        label = "`HaVipId` is not set",
+        note = "set it with `.ha_vip_id(…)` before this call"
+    )]
+    pub trait HaVipId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssociateHaVip` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::HaVipId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -101,7 +101,7 @@ pub enum AttachClassicLinkVpcError {
     "InvalidVpcId.Malformed", OperationDenied = "OperationDenied", QuotaExceeded =
     "QuotaExceeded", }
 );
-/// Builds and sends a `AttachClassicLinkVpc` call. `send` becomes available once every required parameter is set (`RegionId`, `InstanceId`, `VpcId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AttachClassicLinkVpc` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InstanceId`, `VpcId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AttachClassicLinkVpcBuilder<
@@ -180,30 +180,42 @@ impl<
         self
     }
 }
-impl AttachClassicLinkVpcBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    InstanceId_,
+    VpcId_,
+> AttachClassicLinkVpcBuilder<RegionId_, InstanceId_, VpcId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        AttachClassicLinkVpcInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AttachClassicLinkVpcInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        VpcId_: self::required::VpcId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AttachClassicLinkVpcInput {
-                region_id: self.region_id,
-                instance_id: self.instance_id,
-                vpc_id: self.vpc_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
+                vpc_id: <VpcId_ as self::required::VpcId<
+                    ::std::string::String,
+                >>::into_value(self.vpc_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AttachClassicLinkVpcInput {
+    pub fn build(self) -> AttachClassicLinkVpcInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        VpcId_: self::required::VpcId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -212,9 +224,62 @@ impl AttachClassicLinkVpcBuilder<
     ) -> ::std::result::Result<
         AttachClassicLinkVpcOutput,
         ::alibabacloud_runtime::SdkError<AttachClassicLinkVpcError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        VpcId_: self::required::VpcId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AttachClassicLinkVpcBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AttachClassicLinkVpc` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AttachClassicLinkVpc` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VpcId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AttachClassicLinkVpc` needs its required parameter `VpcId`",
+        label = "`VpcId` is not set",
+        note = "set it with `.vpc_id(…)` before this call"
+    )]
+    pub trait VpcId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VpcId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

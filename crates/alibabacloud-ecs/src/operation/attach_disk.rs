@@ -245,7 +245,7 @@ pub enum AttachDiskError {
     "OperationConflict.DisksAttachingParallellyExceed", ResourcesNotInSameZone =
     "ResourcesNotInSameZone", UserNotInTheWhiteList = "UserNotInTheWhiteList", }
 );
-/// Builds and sends a `AttachDisk` call. `send` becomes available once every required parameter is set (`InstanceId`, `DiskId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AttachDisk` call. `send` and `build` compile once every required parameter is set (`InstanceId`, `DiskId`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AttachDiskBuilder<
@@ -423,16 +423,24 @@ impl<InstanceId_, DiskId_> AttachDiskBuilder<InstanceId_, DiskId_> {
         self
     }
 }
-impl AttachDiskBuilder<::std::string::String, ::std::string::String> {
+impl<InstanceId_, DiskId_> AttachDiskBuilder<InstanceId_, DiskId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AttachDiskInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AttachDiskInput)
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AttachDiskInput {
-                instance_id: self.instance_id,
-                disk_id: self.disk_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
+                disk_id: <DiskId_ as self::required::DiskId<
+                    ::std::string::String,
+                >>::into_value(self.disk_id),
                 device: self.device,
                 delete_with_instance: self.delete_with_instance,
                 bootable: self.bootable,
@@ -443,7 +451,11 @@ impl AttachDiskBuilder<::std::string::String, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AttachDiskInput {
+    pub fn build(self) -> AttachDiskInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -452,9 +464,46 @@ impl AttachDiskBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         AttachDiskOutput,
         ::alibabacloud_runtime::SdkError<AttachDiskError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AttachDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AttachDisk` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AttachDisk` needs its required parameter `DiskId`",
+        label = "`DiskId` is not set",
+        note = "set it with `.disk_id(…)` before this call"
+    )]
+    pub trait DiskId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DiskId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -142,7 +142,7 @@ pub enum AttachInstanceRamRoleError {
     "InvalidRamRole.NotEcsRole", InvalidRamRoleNotFound = "InvalidRamRole.NotFound",
     InvalidUserPassRoleForbidden = "InvalidUser.PassRoleForbidden", }
 );
-/// Builds and sends a `AttachInstanceRamRole` call. `send` becomes available once every required parameter is set (`RegionId`, `RamRoleName`, `InstanceIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AttachInstanceRamRole` call. `send` and `build` compile once every required parameter is set (`RegionId`, `RamRoleName`, `InstanceIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AttachInstanceRamRoleBuilder<
@@ -246,31 +246,43 @@ impl<
         self
     }
 }
-impl AttachInstanceRamRoleBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    RamRoleName_,
+    InstanceIds_,
+> AttachInstanceRamRoleBuilder<RegionId_, RamRoleName_, InstanceIds_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        AttachInstanceRamRoleInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AttachInstanceRamRoleInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        RamRoleName_: self::required::RamRoleName<::std::string::String>,
+        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AttachInstanceRamRoleInput {
-                region_id: self.region_id,
-                ram_role_name: self.ram_role_name,
-                instance_ids: self.instance_ids,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                ram_role_name: <RamRoleName_ as self::required::RamRoleName<
+                    ::std::string::String,
+                >>::into_value(self.ram_role_name),
+                instance_ids: <InstanceIds_ as self::required::InstanceIds<
+                    ::std::string::String,
+                >>::into_value(self.instance_ids),
                 policy: self.policy,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AttachInstanceRamRoleInput {
+    pub fn build(self) -> AttachInstanceRamRoleInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        RamRoleName_: self::required::RamRoleName<::std::string::String>,
+        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -279,9 +291,62 @@ impl AttachInstanceRamRoleBuilder<
     ) -> ::std::result::Result<
         AttachInstanceRamRoleOutput,
         ::alibabacloud_runtime::SdkError<AttachInstanceRamRoleError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        RamRoleName_: self::required::RamRoleName<::std::string::String>,
+        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AttachInstanceRamRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AttachInstanceRamRole` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RamRoleName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AttachInstanceRamRole` needs its required parameter `RamRoleName`",
+        label = "`RamRoleName` is not set",
+        note = "set it with `.ram_role_name(…)` before this call"
+    )]
+    pub trait RamRoleName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AttachInstanceRamRole` needs its required parameter `InstanceIds`",
+        label = "`InstanceIds` is not set",
+        note = "set it with `.instance_ids(…)` before this call"
+    )]
+    pub trait InstanceIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RamRoleName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

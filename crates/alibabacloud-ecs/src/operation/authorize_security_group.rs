@@ -246,31 +246,26 @@ pub struct PermissionsItem {
 }
 impl ::alibabacloud_runtime::ToParam for PermissionsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Description"), &self.description);
-        out.write(&::std::format!("{key}.DestCidrIp"), &self.dest_cidr_ip);
-        out.write(&::std::format!("{key}.IpProtocol"), &self.ip_protocol);
-        out.write(&::std::format!("{key}.Ipv6DestCidrIp"), &self.ipv6_dest_cidr_ip);
-        out.write(&::std::format!("{key}.Ipv6SourceCidrIp"), &self.ipv6_source_cidr_ip);
-        out.write(&::std::format!("{key}.NicType"), &self.nic_type);
-        out.write(&::std::format!("{key}.Policy"), &self.policy);
-        out.write(&::std::format!("{key}.PortRange"), &self.port_range);
-        out.write(&::std::format!("{key}.PortRangeListId"), &self.port_range_list_id);
-        out.write(&::std::format!("{key}.Priority"), &self.priority);
-        out.write(&::std::format!("{key}.SourceCidrIp"), &self.source_cidr_ip);
-        out.write(&::std::format!("{key}.SourceGroupId"), &self.source_group_id);
-        out.write(
-            &::std::format!("{key}.SourceGroupOwnerAccount"),
+        out.write_member(key, "Description", &self.description);
+        out.write_member(key, "DestCidrIp", &self.dest_cidr_ip);
+        out.write_member(key, "IpProtocol", &self.ip_protocol);
+        out.write_member(key, "Ipv6DestCidrIp", &self.ipv6_dest_cidr_ip);
+        out.write_member(key, "Ipv6SourceCidrIp", &self.ipv6_source_cidr_ip);
+        out.write_member(key, "NicType", &self.nic_type);
+        out.write_member(key, "Policy", &self.policy);
+        out.write_member(key, "PortRange", &self.port_range);
+        out.write_member(key, "PortRangeListId", &self.port_range_list_id);
+        out.write_member(key, "Priority", &self.priority);
+        out.write_member(key, "SourceCidrIp", &self.source_cidr_ip);
+        out.write_member(key, "SourceGroupId", &self.source_group_id);
+        out.write_member(
+            key,
+            "SourceGroupOwnerAccount",
             &self.source_group_owner_account,
         );
-        out.write(
-            &::std::format!("{key}.SourceGroupOwnerId"),
-            &self.source_group_owner_id,
-        );
-        out.write(&::std::format!("{key}.SourcePortRange"), &self.source_port_range);
-        out.write(
-            &::std::format!("{key}.SourcePrefixListId"),
-            &self.source_prefix_list_id,
-        );
+        out.write_member(key, "SourceGroupOwnerId", &self.source_group_owner_id);
+        out.write_member(key, "SourcePortRange", &self.source_port_range);
+        out.write_member(key, "SourcePrefixListId", &self.source_prefix_list_id);
     }
 }
 /// The errors `AuthorizeSecurityGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -435,7 +430,7 @@ pub enum AuthorizeSecurityGroupError {
     NotSupportedClassicNetworkPrefixList = "NotSupported.ClassicNetworkPrefixList",
     OperationDenied = "OperationDenied", }
 );
-/// Builds and sends a `AuthorizeSecurityGroup` call. `send` becomes available once every required parameter is set (`RegionId`, `SecurityGroupId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AuthorizeSecurityGroup` call. `send` and `build` compile once every required parameter is set (`RegionId`, `SecurityGroupId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AuthorizeSecurityGroupBuilder<
@@ -858,21 +853,32 @@ impl<
         self
     }
 }
-impl AuthorizeSecurityGroupBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    SecurityGroupId_,
+> AuthorizeSecurityGroupBuilder<RegionId_, SecurityGroupId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         AuthorizeSecurityGroupInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AuthorizeSecurityGroupInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 client_token: self.client_token,
-                security_group_id: self.security_group_id,
+                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
+                    ::std::string::String,
+                >>::into_value(self.security_group_id),
                 permissions: self.permissions,
                 policy: self.policy,
                 priority: self.priority,
@@ -893,7 +899,11 @@ impl AuthorizeSecurityGroupBuilder<::std::string::String, ::std::string::String>
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AuthorizeSecurityGroupInput {
+    pub fn build(self) -> AuthorizeSecurityGroupInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -902,9 +912,46 @@ impl AuthorizeSecurityGroupBuilder<::std::string::String, ::std::string::String>
     ) -> ::std::result::Result<
         AuthorizeSecurityGroupOutput,
         ::alibabacloud_runtime::SdkError<AuthorizeSecurityGroupError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AuthorizeSecurityGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AuthorizeSecurityGroup` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AuthorizeSecurityGroup` needs its required parameter `SecurityGroupId`",
+        label = "`SecurityGroupId` is not set",
+        note = "set it with `.security_group_id(…)` before this call"
+    )]
+    pub trait SecurityGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -78,7 +78,7 @@ pub enum CancelAutoSnapshotPolicyError {
     "OperationDenied.TooManyAutoSnapshotPolicies", ParameterInvalid = "ParameterInvalid",
     }
 );
-/// Builds and sends a `CancelAutoSnapshotPolicy` call. `send` becomes available once every required parameter is set (`regionId`, `diskIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CancelAutoSnapshotPolicy` call. `send` and `build` compile once every required parameter is set (`regionId`, `diskIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CancelAutoSnapshotPolicyBuilder<
@@ -154,26 +154,38 @@ impl<RegionId_, DiskIds_> CancelAutoSnapshotPolicyBuilder<RegionId_, DiskIds_> {
         self
     }
 }
-impl CancelAutoSnapshotPolicyBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, DiskIds_> CancelAutoSnapshotPolicyBuilder<RegionId_, DiskIds_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CancelAutoSnapshotPolicyInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DiskIds_: self::required::DiskIds<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CancelAutoSnapshotPolicyInput {
-                region_id: self.region_id,
-                disk_ids: self.disk_ids,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                disk_ids: <DiskIds_ as self::required::DiskIds<
+                    ::std::string::String,
+                >>::into_value(self.disk_ids),
                 auto_snapshot_policy_id: self.auto_snapshot_policy_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CancelAutoSnapshotPolicyInput {
+    pub fn build(self) -> CancelAutoSnapshotPolicyInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DiskIds_: self::required::DiskIds<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -182,9 +194,46 @@ impl CancelAutoSnapshotPolicyBuilder<::std::string::String, ::std::string::Strin
     ) -> ::std::result::Result<
         CancelAutoSnapshotPolicyOutput,
         ::alibabacloud_runtime::SdkError<CancelAutoSnapshotPolicyError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DiskIds_: self::required::DiskIds<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CancelAutoSnapshotPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `regionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CancelAutoSnapshotPolicy` needs its required parameter `regionId`",
+        label = "`regionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `diskIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CancelAutoSnapshotPolicy` needs its required parameter `diskIds`",
+        label = "`diskIds` is not set",
+        note = "set it with `.disk_ids(…)` before this call"
+    )]
+    pub trait DiskIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DiskIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -67,8 +67,8 @@ pub struct TemplateTagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TemplateTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `CancelImagePipelineExecution` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -93,7 +93,7 @@ pub enum CancelImagePipelineExecutionError {
     "InvalidStatus.CancelFailed", InvalidStatusImagePipelineExecution =
     "InvalidStatus.ImagePipelineExecution", }
 );
-/// Builds and sends a `CancelImagePipelineExecution` call. `send` becomes available once every required parameter is set (`RegionId`, `ExecutionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CancelImagePipelineExecution` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ExecutionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CancelImagePipelineExecutionBuilder<
@@ -169,26 +169,41 @@ impl<
         self
     }
 }
-impl CancelImagePipelineExecutionBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    ExecutionId_,
+> CancelImagePipelineExecutionBuilder<RegionId_, ExecutionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CancelImagePipelineExecutionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ExecutionId_: self::required::ExecutionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CancelImagePipelineExecutionInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 template_tag: self.template_tag,
-                execution_id: self.execution_id,
+                execution_id: <ExecutionId_ as self::required::ExecutionId<
+                    ::std::string::String,
+                >>::into_value(self.execution_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CancelImagePipelineExecutionInput {
+    pub fn build(self) -> CancelImagePipelineExecutionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ExecutionId_: self::required::ExecutionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -197,9 +212,46 @@ impl CancelImagePipelineExecutionBuilder<::std::string::String, ::std::string::S
     ) -> ::std::result::Result<
         CancelImagePipelineExecutionOutput,
         ::alibabacloud_runtime::SdkError<CancelImagePipelineExecutionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ExecutionId_: self::required::ExecutionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CancelImagePipelineExecutionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CancelImagePipelineExecution` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ExecutionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CancelImagePipelineExecution` needs its required parameter `ExecutionId`",
+        label = "`ExecutionId` is not set",
+        note = "set it with `.execution_id(…)` before this call"
+    )]
+    pub trait ExecutionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ExecutionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -75,7 +75,7 @@ pub enum CancelSimulatedSystemEventsError {
     "EventIdLimitExceeded", InvalidEventIdNotFound = "InvalidEventId.NotFound",
     InvalidParameter = "InvalidParameter", MissingParameter = "MissingParameter", }
 );
-/// Builds and sends a `CancelSimulatedSystemEvents` call. `send` becomes available once every required parameter is set (`RegionId`, `EventId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CancelSimulatedSystemEvents` call. `send` and `build` compile once every required parameter is set (`RegionId`, `EventId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CancelSimulatedSystemEventsBuilder<
@@ -134,28 +134,37 @@ impl<RegionId_, EventId_> CancelSimulatedSystemEventsBuilder<RegionId_, EventId_
         self
     }
 }
-impl CancelSimulatedSystemEventsBuilder<
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<RegionId_, EventId_> CancelSimulatedSystemEventsBuilder<RegionId_, EventId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CancelSimulatedSystemEventsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        EventId_: self::required::EventId<::std::vec::Vec<::std::string::String>>,
+    {
         (
             self._client,
             self._options,
             CancelSimulatedSystemEventsInput {
-                region_id: self.region_id,
-                event_id: self.event_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                event_id: <EventId_ as self::required::EventId<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.event_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CancelSimulatedSystemEventsInput {
+    pub fn build(self) -> CancelSimulatedSystemEventsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        EventId_: self::required::EventId<::std::vec::Vec<::std::string::String>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -164,9 +173,47 @@ impl CancelSimulatedSystemEventsBuilder<
     ) -> ::std::result::Result<
         CancelSimulatedSystemEventsOutput,
         ::alibabacloud_runtime::SdkError<CancelSimulatedSystemEventsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        EventId_: self::required::EventId<::std::vec::Vec<::std::string::String>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CancelSimulatedSystemEventsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CancelSimulatedSystemEvents` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `EventId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CancelSimulatedSystemEvents` needs its required parameter `EventId`",
+        label = "`EventId` is not set",
+        note = "set it with `.event_id(…)` before this call"
+    )]
+    pub trait EventId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::EventId<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

@@ -117,7 +117,7 @@ pub enum ConvertNatPublicIpToEipError {
     "OperationDenied.DedicatedRegionNotSupported", UnsupportedPublicIpWithIsp =
     "UnsupportedPublicIpWithIsp", }
 );
-/// Builds and sends a `ConvertNatPublicIpToEip` call. `send` becomes available once every required parameter is set (`InstanceId`, `RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ConvertNatPublicIpToEip` call. `send` and `build` compile once every required parameter is set (`InstanceId`, `RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ConvertNatPublicIpToEipBuilder<
@@ -173,25 +173,37 @@ impl<InstanceId_, RegionId_> ConvertNatPublicIpToEipBuilder<InstanceId_, RegionI
         self
     }
 }
-impl ConvertNatPublicIpToEipBuilder<::std::string::String, ::std::string::String> {
+impl<InstanceId_, RegionId_> ConvertNatPublicIpToEipBuilder<InstanceId_, RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ConvertNatPublicIpToEipInput,
-    ) {
+    )
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ConvertNatPublicIpToEipInput {
-                instance_id: self.instance_id,
-                region_id: self.region_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ConvertNatPublicIpToEipInput {
+    pub fn build(self) -> ConvertNatPublicIpToEipInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -200,9 +212,46 @@ impl ConvertNatPublicIpToEipBuilder<::std::string::String, ::std::string::String
     ) -> ::std::result::Result<
         ConvertNatPublicIpToEipOutput,
         ::alibabacloud_runtime::SdkError<ConvertNatPublicIpToEipError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ConvertNatPublicIpToEipBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ConvertNatPublicIpToEip` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ConvertNatPublicIpToEip` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

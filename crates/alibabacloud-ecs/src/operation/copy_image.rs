@@ -101,8 +101,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `CopyImage` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -262,7 +262,7 @@ pub enum CopyImageError {
     "RegionNotSupportCopy", SizeExceedImage = "SizeExceed.Image", SourceRegionNotFound =
     "SourceRegion.NotFound", UserNotInTheWhiteList = "UserNotInTheWhiteList", }
 );
-/// Builds and sends a `CopyImage` call. `send` becomes available once every required parameter is set (`ImageId`, `RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CopyImage` call. `send` and `build` compile once every required parameter is set (`ImageId`, `RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CopyImageBuilder<
@@ -500,18 +500,26 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         self
     }
 }
-impl CopyImageBuilder<::std::string::String, ::std::string::String> {
+impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CopyImageInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CopyImageInput)
+    where
+        ImageId_: self::required::ImageId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CopyImageInput {
                 destination_image_name: self.destination_image_name,
                 destination_description: self.destination_description,
-                image_id: self.image_id,
-                region_id: self.region_id,
+                image_id: <ImageId_ as self::required::ImageId<
+                    ::std::string::String,
+                >>::into_value(self.image_id),
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 destination_region_id: self.destination_region_id,
                 encrypted: self.encrypted,
                 kms_key_id: self.kms_key_id,
@@ -524,7 +532,11 @@ impl CopyImageBuilder<::std::string::String, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CopyImageInput {
+    pub fn build(self) -> CopyImageInput
+    where
+        ImageId_: self::required::ImageId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -533,9 +545,46 @@ impl CopyImageBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CopyImageOutput,
         ::alibabacloud_runtime::SdkError<CopyImageError>,
-    > {
+    >
+    where
+        ImageId_: self::required::ImageId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CopyImageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ImageId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CopyImage` needs its required parameter `ImageId`",
+        label = "`ImageId` is not set",
+        note = "set it with `.image_id(…)` before this call"
+    )]
+    pub trait ImageId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CopyImage` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ImageId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

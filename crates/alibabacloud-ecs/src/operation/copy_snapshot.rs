@@ -110,8 +110,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[10].items` in its spec.
@@ -132,9 +132,9 @@ pub struct ArnItem {
 }
 impl ::alibabacloud_runtime::ToParam for ArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.AssumeRoleFor"), &self.assume_role_for);
-        out.write(&::std::format!("{key}.RoleType"), &self.role_type);
-        out.write(&::std::format!("{key}.Rolearn"), &self.rolearn);
+        out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
+        out.write_member(key, "RoleType", &self.role_type);
+        out.write_member(key, "Rolearn", &self.rolearn);
     }
 }
 /// The errors `CopySnapshot` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -309,7 +309,7 @@ pub enum CopySnapshotError {
     "OperationDenied.SnapshotCategoryNotSupportCopy", QuotaExceedSnapshotQuota =
     "QuotaExceed.SnapshotQuota", }
 );
-/// Builds and sends a `CopySnapshot` call. `send` becomes available once every required parameter is set (`RegionId`, `DestinationRegionId`, `SnapshotId`, `DestinationSnapshotName`, `DestinationSnapshotDescription`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CopySnapshot` call. `send` and `build` compile once every required parameter is set (`RegionId`, `DestinationRegionId`, `SnapshotId`, `DestinationSnapshotName`, `DestinationSnapshotDescription`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CopySnapshotBuilder<
@@ -638,27 +638,54 @@ impl<
         self
     }
 }
-impl CopySnapshotBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    RegionId_,
+    DestinationRegionId_,
+    SnapshotId_,
+    DestinationSnapshotName_,
+    DestinationSnapshotDescription_,
+> CopySnapshotBuilder<
+    RegionId_,
+    DestinationRegionId_,
+    SnapshotId_,
+    DestinationSnapshotName_,
+    DestinationSnapshotDescription_,
 > {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CopySnapshotInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CopySnapshotInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DestinationRegionId_: self::required::DestinationRegionId<::std::string::String>,
+        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+        DestinationSnapshotName_: self::required::DestinationSnapshotName<
+            ::std::string::String,
+        >,
+        DestinationSnapshotDescription_: self::required::DestinationSnapshotDescription<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             CopySnapshotInput {
                 resource_group_id: self.resource_group_id,
                 tag: self.tag,
-                region_id: self.region_id,
-                destination_region_id: self.destination_region_id,
-                snapshot_id: self.snapshot_id,
-                destination_snapshot_name: self.destination_snapshot_name,
-                destination_snapshot_description: self.destination_snapshot_description,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                destination_region_id: <DestinationRegionId_ as self::required::DestinationRegionId<
+                    ::std::string::String,
+                >>::into_value(self.destination_region_id),
+                snapshot_id: <SnapshotId_ as self::required::SnapshotId<
+                    ::std::string::String,
+                >>::into_value(self.snapshot_id),
+                destination_snapshot_name: <DestinationSnapshotName_ as self::required::DestinationSnapshotName<
+                    ::std::string::String,
+                >>::into_value(self.destination_snapshot_name),
+                destination_snapshot_description: <DestinationSnapshotDescription_ as self::required::DestinationSnapshotDescription<
+                    ::std::string::String,
+                >>::into_value(self.destination_snapshot_description),
                 retention_days: self.retention_days,
                 encrypted: self.encrypted,
                 kms_key_id: self.kms_key_id,
@@ -669,7 +696,18 @@ impl CopySnapshotBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CopySnapshotInput {
+    pub fn build(self) -> CopySnapshotInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DestinationRegionId_: self::required::DestinationRegionId<::std::string::String>,
+        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+        DestinationSnapshotName_: self::required::DestinationSnapshotName<
+            ::std::string::String,
+        >,
+        DestinationSnapshotDescription_: self::required::DestinationSnapshotDescription<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -678,9 +716,101 @@ impl CopySnapshotBuilder<
     ) -> ::std::result::Result<
         CopySnapshotOutput,
         ::alibabacloud_runtime::SdkError<CopySnapshotError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DestinationRegionId_: self::required::DestinationRegionId<::std::string::String>,
+        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+        DestinationSnapshotName_: self::required::DestinationSnapshotName<
+            ::std::string::String,
+        >,
+        DestinationSnapshotDescription_: self::required::DestinationSnapshotDescription<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CopySnapshotBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CopySnapshot` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DestinationRegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CopySnapshot` needs its required parameter `DestinationRegionId`",
+        label = "`DestinationRegionId` is not set",
+        note = "set it with `.destination_region_id(…)` before this call"
+    )]
+    pub trait DestinationRegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SnapshotId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CopySnapshot` needs its required parameter `SnapshotId`",
+        label = "`SnapshotId` is not set",
+        note = "set it with `.snapshot_id(…)` before this call"
+    )]
+    pub trait SnapshotId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DestinationSnapshotName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CopySnapshot` needs its required parameter `DestinationSnapshotName`",
+        label = "`DestinationSnapshotName` is not set",
+        note = "set it with `.destination_snapshot_name(…)` before this call"
+    )]
+    pub trait DestinationSnapshotName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DestinationSnapshotDescription` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CopySnapshot` needs its required parameter `DestinationSnapshotDescription`",
+        label = "`DestinationSnapshotDescription` is not set",
+        note = "set it with `.destination_snapshot_description(…)` before this call"
+    )]
+    pub trait DestinationSnapshotDescription<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DestinationRegionId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SnapshotId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DestinationSnapshotName<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DestinationSnapshotDescription<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -626,28 +626,19 @@ pub struct LaunchTemplateConfigItem {
 }
 impl ::alibabacloud_runtime::ToParam for LaunchTemplateConfigItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Architectures"), &self.architectures);
-        out.write(
-            &::std::format!("{key}.BurstablePerformance"),
-            &self.burstable_performance,
-        );
-        out.write(&::std::format!("{key}.Cores"), &self.cores);
-        out.write(
-            &::std::format!("{key}.ExcludedInstanceTypes"),
-            &self.excluded_instance_types,
-        );
-        out.write(&::std::format!("{key}.ImageId"), &self.image_id);
-        out.write(
-            &::std::format!("{key}.InstanceFamilyLevel"),
-            &self.instance_family_level,
-        );
-        out.write(&::std::format!("{key}.InstanceType"), &self.instance_type);
-        out.write(&::std::format!("{key}.MaxPrice"), &self.max_price);
-        out.write(&::std::format!("{key}.MaxQuantity"), &self.max_quantity);
-        out.write(&::std::format!("{key}.Memories"), &self.memories);
-        out.write(&::std::format!("{key}.Priority"), &self.priority);
-        out.write(&::std::format!("{key}.VSwitchId"), &self.v_switch_id);
-        out.write(&::std::format!("{key}.WeightedCapacity"), &self.weighted_capacity);
+        out.write_member(key, "Architectures", &self.architectures);
+        out.write_member(key, "BurstablePerformance", &self.burstable_performance);
+        out.write_member(key, "Cores", &self.cores);
+        out.write_member(key, "ExcludedInstanceTypes", &self.excluded_instance_types);
+        out.write_member(key, "ImageId", &self.image_id);
+        out.write_member(key, "InstanceFamilyLevel", &self.instance_family_level);
+        out.write_member(key, "InstanceType", &self.instance_type);
+        out.write_member(key, "MaxPrice", &self.max_price);
+        out.write_member(key, "MaxQuantity", &self.max_quantity);
+        out.write_member(key, "Memories", &self.memories);
+        out.write_member(key, "Priority", &self.priority);
+        out.write_member(key, "VSwitchId", &self.v_switch_id);
+        out.write_member(key, "WeightedCapacity", &self.weighted_capacity);
     }
 }
 /// A structure of the operation, at `request[46].items` in its spec.
@@ -725,26 +716,20 @@ pub struct LaunchConfigurationDataDiskItem {
 }
 impl ::alibabacloud_runtime::ToParam for LaunchConfigurationDataDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.AutoSnapshotPolicyId"),
-            &self.auto_snapshot_policy_id,
-        );
-        out.write(&::std::format!("{key}.BurstingEnabled"), &self.bursting_enabled);
-        out.write(&::std::format!("{key}.Category"), &self.category);
-        out.write(
-            &::std::format!("{key}.DeleteWithInstance"),
-            &self.delete_with_instance,
-        );
-        out.write(&::std::format!("{key}.Description"), &self.description);
-        out.write(&::std::format!("{key}.Device"), &self.device);
-        out.write(&::std::format!("{key}.DiskName"), &self.disk_name);
-        out.write(&::std::format!("{key}.EncryptAlgorithm"), &self.encrypt_algorithm);
-        out.write(&::std::format!("{key}.Encrypted"), &self.encrypted);
-        out.write(&::std::format!("{key}.KmsKeyId"), &self.kms_key_id);
-        out.write(&::std::format!("{key}.PerformanceLevel"), &self.performance_level);
-        out.write(&::std::format!("{key}.ProvisionedIops"), &self.provisioned_iops);
-        out.write(&::std::format!("{key}.Size"), &self.size);
-        out.write(&::std::format!("{key}.SnapshotId"), &self.snapshot_id);
+        out.write_member(key, "AutoSnapshotPolicyId", &self.auto_snapshot_policy_id);
+        out.write_member(key, "BurstingEnabled", &self.bursting_enabled);
+        out.write_member(key, "Category", &self.category);
+        out.write_member(key, "DeleteWithInstance", &self.delete_with_instance);
+        out.write_member(key, "Description", &self.description);
+        out.write_member(key, "Device", &self.device);
+        out.write_member(key, "DiskName", &self.disk_name);
+        out.write_member(key, "EncryptAlgorithm", &self.encrypt_algorithm);
+        out.write_member(key, "Encrypted", &self.encrypted);
+        out.write_member(key, "KmsKeyId", &self.kms_key_id);
+        out.write_member(key, "PerformanceLevel", &self.performance_level);
+        out.write_member(key, "ProvisionedIops", &self.provisioned_iops);
+        out.write_member(key, "Size", &self.size);
+        out.write_member(key, "SnapshotId", &self.snapshot_id);
     }
 }
 /// A structure of the operation, at `request[47].items` in its spec.
@@ -759,8 +744,8 @@ pub struct LaunchConfigurationTagItem {
 }
 impl ::alibabacloud_runtime::ToParam for LaunchConfigurationTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[48].items` in its spec.
@@ -775,7 +760,7 @@ pub struct SystemDiskConfigItem {
 }
 impl ::alibabacloud_runtime::ToParam for SystemDiskConfigItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.DiskCategory"), &self.disk_category);
+        out.write_member(key, "DiskCategory", &self.disk_category);
     }
 }
 /// A structure of the operation, at `request[49].items` in its spec.
@@ -790,7 +775,7 @@ pub struct DataDiskConfigItem {
 }
 impl ::alibabacloud_runtime::ToParam for DataDiskConfigItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.DiskCategory"), &self.disk_category);
+        out.write_member(key, "DiskCategory", &self.disk_category);
     }
 }
 /// A structure of the operation, at `request[53]` in its spec.
@@ -832,15 +817,12 @@ pub struct LaunchConfigurationSystemDisk {
 }
 impl ::alibabacloud_runtime::ToParam for LaunchConfigurationSystemDisk {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.AutoSnapshotPolicyId"),
-            &self.auto_snapshot_policy_id,
-        );
-        out.write(&::std::format!("{key}.BurstingEnabled"), &self.bursting_enabled);
-        out.write(&::std::format!("{key}.EncryptAlgorithm"), &self.encrypt_algorithm);
-        out.write(&::std::format!("{key}.Encrypted"), &self.encrypted);
-        out.write(&::std::format!("{key}.KMSKeyId"), &self.kms_key_id);
-        out.write(&::std::format!("{key}.ProvisionedIops"), &self.provisioned_iops);
+        out.write_member(key, "AutoSnapshotPolicyId", &self.auto_snapshot_policy_id);
+        out.write_member(key, "BurstingEnabled", &self.bursting_enabled);
+        out.write_member(key, "EncryptAlgorithm", &self.encrypt_algorithm);
+        out.write_member(key, "Encrypted", &self.encrypted);
+        out.write_member(key, "KMSKeyId", &self.kms_key_id);
+        out.write_member(key, "ProvisionedIops", &self.provisioned_iops);
     }
 }
 /// A structure of the operation, at `request[54].items` in its spec.
@@ -861,9 +843,9 @@ pub struct LaunchConfigurationArnItem {
 }
 impl ::alibabacloud_runtime::ToParam for LaunchConfigurationArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.AssumeRoleFor"), &self.assume_role_for);
-        out.write(&::std::format!("{key}.RoleType"), &self.role_type);
-        out.write(&::std::format!("{key}.Rolearn"), &self.rolearn);
+        out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
+        out.write_member(key, "RoleType", &self.role_type);
+        out.write_member(key, "Rolearn", &self.rolearn);
     }
 }
 /// A structure of the operation, at `request[58].items` in its spec.
@@ -878,8 +860,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[59]` in its spec.
@@ -897,8 +879,8 @@ pub struct ResourcePoolOptions {
 }
 impl ::alibabacloud_runtime::ToParam for ResourcePoolOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.PrivatePoolIds"), &self.private_pool_ids);
-        out.write(&::std::format!("{key}.Strategy"), &self.strategy);
+        out.write_member(key, "PrivatePoolIds", &self.private_pool_ids);
+        out.write_member(key, "Strategy", &self.strategy);
     }
 }
 /// A structure of the operation, at `request[60].fields[2]` in its spec.
@@ -916,8 +898,8 @@ pub struct CpuOptions {
 }
 impl ::alibabacloud_runtime::ToParam for CpuOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Core"), &self.core);
-        out.write(&::std::format!("{key}.ThreadsPerCore"), &self.threads_per_core);
+        out.write_member(key, "Core", &self.core);
+        out.write_member(key, "ThreadsPerCore", &self.threads_per_core);
     }
 }
 /// A structure of the operation, at `request[60].fields[3]` in its spec.
@@ -932,7 +914,7 @@ pub struct ImageOptions {
 }
 impl ::alibabacloud_runtime::ToParam for ImageOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.LoginAsNonRoot"), &self.login_as_non_root);
+        out.write_member(key, "LoginAsNonRoot", &self.login_as_non_root);
     }
 }
 /// A structure of the operation, at `request[60].fields[6]` in its spec.
@@ -953,11 +935,8 @@ pub struct SchedulerOptions {
 }
 impl ::alibabacloud_runtime::ToParam for SchedulerOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.DedicatedHostClusterId"),
-            &self.dedicated_host_cluster_id,
-        );
-        out.write(&::std::format!("{key}.DedicatedHostId"), &self.dedicated_host_id);
+        out.write_member(key, "DedicatedHostClusterId", &self.dedicated_host_cluster_id);
+        out.write_member(key, "DedicatedHostId", &self.dedicated_host_id);
     }
 }
 /// A structure of the operation, at `request[60].fields[7]` in its spec.
@@ -972,7 +951,7 @@ pub struct SecurityOptions {
 }
 impl ::alibabacloud_runtime::ToParam for SecurityOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.TrustedSystemMode"), &self.trusted_system_mode);
+        out.write_member(key, "TrustedSystemMode", &self.trusted_system_mode);
     }
 }
 /// A structure of the operation, at `request[60]` in its spec.
@@ -1038,17 +1017,18 @@ pub struct LaunchConfiguration {
 }
 impl ::alibabacloud_runtime::ToParam for LaunchConfiguration {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.AutoRenew"), &self.auto_renew);
-        out.write(&::std::format!("{key}.AutoRenewPeriod"), &self.auto_renew_period);
-        out.write(&::std::format!("{key}.CpuOptions"), &self.cpu_options);
-        out.write(&::std::format!("{key}.ImageOptions"), &self.image_options);
-        out.write(&::std::format!("{key}.Period"), &self.period);
-        out.write(&::std::format!("{key}.PeriodUnit"), &self.period_unit);
-        out.write(&::std::format!("{key}.SchedulerOptions"), &self.scheduler_options);
-        out.write(&::std::format!("{key}.SecurityOptions"), &self.security_options);
-        out.write(&::std::format!("{key}.SpotDuration"), &self.spot_duration);
-        out.write(
-            &::std::format!("{key}.SpotInterruptionBehavior"),
+        out.write_member(key, "AutoRenew", &self.auto_renew);
+        out.write_member(key, "AutoRenewPeriod", &self.auto_renew_period);
+        out.write_member(key, "CpuOptions", &self.cpu_options);
+        out.write_member(key, "ImageOptions", &self.image_options);
+        out.write_member(key, "Period", &self.period);
+        out.write_member(key, "PeriodUnit", &self.period_unit);
+        out.write_member(key, "SchedulerOptions", &self.scheduler_options);
+        out.write_member(key, "SecurityOptions", &self.security_options);
+        out.write_member(key, "SpotDuration", &self.spot_duration);
+        out.write_member(
+            key,
+            "SpotInterruptionBehavior",
             &self.spot_interruption_behavior,
         );
     }
@@ -1071,8 +1051,8 @@ pub struct SpecifyCapacityDistributionItem {
 }
 impl ::alibabacloud_runtime::ToParam for SpecifyCapacityDistributionItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.InstanceTypes"), &self.instance_types);
-        out.write(&::std::format!("{key}.MinTargetCapacity"), &self.min_target_capacity);
+        out.write_member(key, "InstanceTypes", &self.instance_types);
+        out.write_member(key, "MinTargetCapacity", &self.min_target_capacity);
     }
 }
 /// A structure of the operation, at `request[61]` in its spec.
@@ -1089,8 +1069,9 @@ pub struct PrePaidOptions {
 }
 impl ::alibabacloud_runtime::ToParam for PrePaidOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.SpecifyCapacityDistribution"),
+        out.write_member(
+            key,
+            "SpecifyCapacityDistribution",
             &self.specify_capacity_distribution,
         );
     }
@@ -1320,7 +1301,7 @@ pub enum CreateAutoProvisioningGroupError {
     "TotalTargetCapacityLimitExceed", VpcMismatchSecurityGroupAndVSwitch =
     "VpcMismatch.SecurityGroupAndVSwitch", }
 );
-/// Builds and sends a `CreateAutoProvisioningGroup` call. `send` becomes available once every required parameter is set (`RegionId`, `TotalTargetCapacity`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateAutoProvisioningGroup` call. `send` and `build` compile once every required parameter is set (`RegionId`, `TotalTargetCapacity`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateAutoProvisioningGroupBuilder<
@@ -2831,19 +2812,28 @@ impl<
         self
     }
 }
-impl CreateAutoProvisioningGroupBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    TotalTargetCapacity_,
+> CreateAutoProvisioningGroupBuilder<RegionId_, TotalTargetCapacity_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateAutoProvisioningGroupInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TotalTargetCapacity_: self::required::TotalTargetCapacity<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateAutoProvisioningGroupInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_group_id: self.resource_group_id,
                 auto_provisioning_group_name: self.auto_provisioning_group_name,
                 auto_provisioning_group_type: self.auto_provisioning_group_type,
@@ -2861,7 +2851,9 @@ impl CreateAutoProvisioningGroupBuilder<::std::string::String, ::std::string::St
                     .terminate_instances_with_expiration,
                 terminate_instances: self.terminate_instances,
                 max_spot_price: self.max_spot_price,
-                total_target_capacity: self.total_target_capacity,
+                total_target_capacity: <TotalTargetCapacity_ as self::required::TotalTargetCapacity<
+                    ::std::string::String,
+                >>::into_value(self.total_target_capacity),
                 pay_as_you_go_target_capacity: self.pay_as_you_go_target_capacity,
                 spot_target_capacity: self.spot_target_capacity,
                 default_target_capacity_type: self.default_target_capacity_type,
@@ -2935,7 +2927,11 @@ impl CreateAutoProvisioningGroupBuilder<::std::string::String, ::std::string::St
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateAutoProvisioningGroupInput {
+    pub fn build(self) -> CreateAutoProvisioningGroupInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TotalTargetCapacity_: self::required::TotalTargetCapacity<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -2944,9 +2940,47 @@ impl CreateAutoProvisioningGroupBuilder<::std::string::String, ::std::string::St
     ) -> ::std::result::Result<
         CreateAutoProvisioningGroupOutput,
         ::alibabacloud_runtime::SdkError<CreateAutoProvisioningGroupError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TotalTargetCapacity_: self::required::TotalTargetCapacity<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateAutoProvisioningGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateAutoProvisioningGroup` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `TotalTargetCapacity` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateAutoProvisioningGroup` needs its required parameter `TotalTargetCapacity`",
+        label = "`TotalTargetCapacity` is not set",
+        note = "set it with `.total_target_capacity(…)` before this call"
+    )]
+    pub trait TotalTargetCapacity<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::TotalTargetCapacity<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

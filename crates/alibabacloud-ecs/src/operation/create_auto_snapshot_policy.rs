@@ -100,8 +100,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[11].fields[0].items` in its spec.
@@ -122,9 +122,9 @@ pub struct ArnItem {
 }
 impl ::alibabacloud_runtime::ToParam for ArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.AssumeRoleFor"), &self.assume_role_for);
-        out.write(&::std::format!("{key}.RoleType"), &self.role_type);
-        out.write(&::std::format!("{key}.Rolearn"), &self.rolearn);
+        out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
+        out.write_member(key, "RoleType", &self.role_type);
+        out.write_member(key, "Rolearn", &self.rolearn);
     }
 }
 /// A structure of the operation, at `request[11]` in its spec.
@@ -145,9 +145,9 @@ pub struct CopyEncryptionConfiguration {
 }
 impl ::alibabacloud_runtime::ToParam for CopyEncryptionConfiguration {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Arn"), &self.arn);
-        out.write(&::std::format!("{key}.Encrypted"), &self.encrypted);
-        out.write(&::std::format!("{key}.KMSKeyId"), &self.kms_key_id);
+        out.write_member(key, "Arn", &self.arn);
+        out.write_member(key, "Encrypted", &self.encrypted);
+        out.write_member(key, "KMSKeyId", &self.kms_key_id);
     }
 }
 /// The errors `CreateAutoSnapshotPolicy` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -225,7 +225,7 @@ pub enum CreateAutoSnapshotPolicyError {
     "InvalidTagKey.Malformed", InvalidTagValueMalformed = "InvalidTagValue.Malformed",
     ParameterInvalid = "ParameterInvalid", }
 );
-/// Builds and sends a `CreateAutoSnapshotPolicy` call. `send` becomes available once every required parameter is set (`regionId`, `timePoints`, `repeatWeekdays`, `retentionDays`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateAutoSnapshotPolicy` call. `send` and `build` compile once every required parameter is set (`regionId`, `timePoints`, `repeatWeekdays`, `retentionDays`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateAutoSnapshotPolicyBuilder<
@@ -513,11 +513,16 @@ impl<
         self
     }
 }
-impl CreateAutoSnapshotPolicyBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    i32,
+impl<
+    RegionId_,
+    TimePoints_,
+    RepeatWeekdays_,
+    RetentionDays_,
+> CreateAutoSnapshotPolicyBuilder<
+    RegionId_,
+    TimePoints_,
+    RepeatWeekdays_,
+    RetentionDays_,
 > {
     fn into_parts(
         self,
@@ -525,16 +530,30 @@ impl CreateAutoSnapshotPolicyBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateAutoSnapshotPolicyInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TimePoints_: self::required::TimePoints<::std::string::String>,
+        RepeatWeekdays_: self::required::RepeatWeekdays<::std::string::String>,
+        RetentionDays_: self::required::RetentionDays<i32>,
+    {
         (
             self._client,
             self._options,
             CreateAutoSnapshotPolicyInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 auto_snapshot_policy_name: self.auto_snapshot_policy_name,
-                time_points: self.time_points,
-                repeat_weekdays: self.repeat_weekdays,
-                retention_days: self.retention_days,
+                time_points: <TimePoints_ as self::required::TimePoints<
+                    ::std::string::String,
+                >>::into_value(self.time_points),
+                repeat_weekdays: <RepeatWeekdays_ as self::required::RepeatWeekdays<
+                    ::std::string::String,
+                >>::into_value(self.repeat_weekdays),
+                retention_days: <RetentionDays_ as self::required::RetentionDays<
+                    i32,
+                >>::into_value(self.retention_days),
                 enable_cross_region_copy: self.enable_cross_region_copy,
                 target_copy_regions: self.target_copy_regions,
                 storage_location_arn: self.storage_location_arn,
@@ -546,7 +565,13 @@ impl CreateAutoSnapshotPolicyBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateAutoSnapshotPolicyInput {
+    pub fn build(self) -> CreateAutoSnapshotPolicyInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TimePoints_: self::required::TimePoints<::std::string::String>,
+        RepeatWeekdays_: self::required::RepeatWeekdays<::std::string::String>,
+        RetentionDays_: self::required::RetentionDays<i32>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -555,9 +580,78 @@ impl CreateAutoSnapshotPolicyBuilder<
     ) -> ::std::result::Result<
         CreateAutoSnapshotPolicyOutput,
         ::alibabacloud_runtime::SdkError<CreateAutoSnapshotPolicyError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TimePoints_: self::required::TimePoints<::std::string::String>,
+        RepeatWeekdays_: self::required::RepeatWeekdays<::std::string::String>,
+        RetentionDays_: self::required::RetentionDays<i32>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateAutoSnapshotPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `regionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateAutoSnapshotPolicy` needs its required parameter `regionId`",
+        label = "`regionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `timePoints` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateAutoSnapshotPolicy` needs its required parameter `timePoints`",
+        label = "`timePoints` is not set",
+        note = "set it with `.time_points(…)` before this call"
+    )]
+    pub trait TimePoints<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `repeatWeekdays` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateAutoSnapshotPolicy` needs its required parameter `repeatWeekdays`",
+        label = "`repeatWeekdays` is not set",
+        note = "set it with `.repeat_weekdays(…)` before this call"
+    )]
+    pub trait RepeatWeekdays<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `retentionDays` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateAutoSnapshotPolicy` needs its required parameter `retentionDays`",
+        label = "`retentionDays` is not set",
+        note = "set it with `.retention_days(…)` before this call"
+    )]
+    pub trait RetentionDays<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::TimePoints<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RepeatWeekdays<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RetentionDays<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
     }
 }
 impl crate::Client {

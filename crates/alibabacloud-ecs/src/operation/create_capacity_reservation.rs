@@ -114,8 +114,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `CreateCapacityReservation` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -273,7 +273,7 @@ pub enum CreateCapacityReservationError {
     "StartTime.NotNeed", ZoneNotOnSale = "Zone.NotOnSale", ZoneNotOpen = "Zone.NotOpen",
     }
 );
-/// Builds and sends a `CreateCapacityReservation` call. `send` becomes available once every required parameter is set (`RegionId`, `InstanceAmount`, `InstanceType`, `ZoneId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateCapacityReservation` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InstanceAmount`, `InstanceType`, `ZoneId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCapacityReservationBuilder<
@@ -612,24 +612,32 @@ impl<
         self
     }
 }
-impl CreateCapacityReservationBuilder<
-    ::std::string::String,
-    i32,
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<
+    RegionId_,
+    InstanceAmount_,
+    InstanceType_,
+    ZoneId_,
+> CreateCapacityReservationBuilder<RegionId_, InstanceAmount_, InstanceType_, ZoneId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateCapacityReservationInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceAmount_: self::required::InstanceAmount<i32>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+        ZoneId_: self::required::ZoneId<::std::vec::Vec<::std::string::String>>,
+    {
         (
             self._client,
             self._options,
             CreateCapacityReservationInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_group_id: self.resource_group_id,
                 tag: self.tag,
                 client_token: self.client_token,
@@ -637,18 +645,30 @@ impl CreateCapacityReservationBuilder<
                 description: self.description,
                 private_pool_options_match_criteria: self
                     .private_pool_options_match_criteria,
-                instance_amount: self.instance_amount,
-                instance_type: self.instance_type,
+                instance_amount: <InstanceAmount_ as self::required::InstanceAmount<
+                    i32,
+                >>::into_value(self.instance_amount),
+                instance_type: <InstanceType_ as self::required::InstanceType<
+                    ::std::string::String,
+                >>::into_value(self.instance_type),
                 start_time: self.start_time,
                 end_time: self.end_time,
                 end_time_type: self.end_time_type,
                 platform: self.platform,
-                zone_id: self.zone_id,
+                zone_id: <ZoneId_ as self::required::ZoneId<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.zone_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateCapacityReservationInput {
+    pub fn build(self) -> CreateCapacityReservationInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceAmount_: self::required::InstanceAmount<i32>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+        ZoneId_: self::required::ZoneId<::std::vec::Vec<::std::string::String>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -657,9 +677,79 @@ impl CreateCapacityReservationBuilder<
     ) -> ::std::result::Result<
         CreateCapacityReservationOutput,
         ::alibabacloud_runtime::SdkError<CreateCapacityReservationError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceAmount_: self::required::InstanceAmount<i32>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+        ZoneId_: self::required::ZoneId<::std::vec::Vec<::std::string::String>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateCapacityReservationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCapacityReservation` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceAmount` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCapacityReservation` needs its required parameter `InstanceAmount`",
+        label = "`InstanceAmount` is not set",
+        note = "set it with `.instance_amount(…)` before this call"
+    )]
+    pub trait InstanceAmount<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCapacityReservation` needs its required parameter `InstanceType`",
+        label = "`InstanceType` is not set",
+        note = "set it with `.instance_type(…)` before this call"
+    )]
+    pub trait InstanceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ZoneId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCapacityReservation` needs its required parameter `ZoneId`",
+        label = "`ZoneId` is not set",
+        note = "set it with `.zone_id(…)` before this call"
+    )]
+    pub trait ZoneId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceAmount<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
+    }
+}
+impl self::required::InstanceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ZoneId<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

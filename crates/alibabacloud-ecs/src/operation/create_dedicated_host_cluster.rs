@@ -83,8 +83,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `CreateDedicatedHostCluster` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -121,7 +121,7 @@ pub enum CreateDedicatedHostClusterError {
     "InvalidZone.NotFound", QuotaExceedRegion = "QuotaExceed.Region", QuotaExceedZone =
     "QuotaExceed.Zone", }
 );
-/// Builds and sends a `CreateDedicatedHostCluster` call. `send` becomes available once every required parameter is set (`RegionId`, `ZoneId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateDedicatedHostCluster` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ZoneId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDedicatedHostClusterBuilder<
@@ -268,30 +268,42 @@ impl<RegionId_, ZoneId_> CreateDedicatedHostClusterBuilder<RegionId_, ZoneId_> {
         self
     }
 }
-impl CreateDedicatedHostClusterBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, ZoneId_> CreateDedicatedHostClusterBuilder<RegionId_, ZoneId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateDedicatedHostClusterInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ZoneId_: self::required::ZoneId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateDedicatedHostClusterInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 dry_run: self.dry_run,
                 tag: self.tag,
                 resource_group_id: self.resource_group_id,
-                zone_id: self.zone_id,
+                zone_id: <ZoneId_ as self::required::ZoneId<
+                    ::std::string::String,
+                >>::into_value(self.zone_id),
                 dedicated_host_cluster_name: self.dedicated_host_cluster_name,
                 description: self.description,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateDedicatedHostClusterInput {
+    pub fn build(self) -> CreateDedicatedHostClusterInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ZoneId_: self::required::ZoneId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -300,9 +312,46 @@ impl CreateDedicatedHostClusterBuilder<::std::string::String, ::std::string::Str
     ) -> ::std::result::Result<
         CreateDedicatedHostClusterOutput,
         ::alibabacloud_runtime::SdkError<CreateDedicatedHostClusterError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ZoneId_: self::required::ZoneId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateDedicatedHostClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDedicatedHostCluster` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ZoneId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDedicatedHostCluster` needs its required parameter `ZoneId`",
+        label = "`ZoneId` is not set",
+        note = "set it with `.zone_id(…)` before this call"
+    )]
+    pub trait ZoneId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ZoneId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

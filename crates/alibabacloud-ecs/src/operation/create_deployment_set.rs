@@ -131,7 +131,7 @@ pub enum CreateDeploymentSetError {
     MissingParameter = "MissingParameter", QuotaExceedDeploymentSet =
     "QuotaExceed.DeploymentSet", }
 );
-/// Builds and sends a `CreateDeploymentSet` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateDeploymentSet` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDeploymentSetBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -315,15 +315,20 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         self
     }
 }
-impl CreateDeploymentSetBuilder<::std::string::String> {
+impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateDeploymentSetInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateDeploymentSetInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateDeploymentSetInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 on_unable_to_redeploy_failed_instance: self
                     .on_unable_to_redeploy_failed_instance,
                 description: self.description,
@@ -337,7 +342,10 @@ impl CreateDeploymentSetBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateDeploymentSetInput {
+    pub fn build(self) -> CreateDeploymentSetInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -346,9 +354,30 @@ impl CreateDeploymentSetBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CreateDeploymentSetOutput,
         ::alibabacloud_runtime::SdkError<CreateDeploymentSetError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateDeploymentSetBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDeploymentSet` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

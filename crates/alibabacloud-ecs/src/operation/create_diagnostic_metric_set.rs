@@ -95,7 +95,7 @@ pub enum CreateDiagnosticMetricSetError {
     CreateDiagnosticMetricSetError { InvalidParameterMetricId =
     "InvalidParameter.MetricId", }
 );
-/// Builds and sends a `CreateDiagnosticMetricSet` call. `send` becomes available once every required parameter is set (`RegionId`, `ResourceType`, `MetricIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateDiagnosticMetricSet` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ResourceType`, `MetricIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDiagnosticMetricSetBuilder<
@@ -225,32 +225,48 @@ impl<
         self
     }
 }
-impl CreateDiagnosticMetricSetBuilder<
-    ::std::string::String,
-    ResourceType,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<
+    RegionId_,
+    ResourceType_,
+    MetricIds_,
+> CreateDiagnosticMetricSetBuilder<RegionId_, ResourceType_, MetricIds_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateDiagnosticMetricSetInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<ResourceType>,
+        MetricIds_: self::required::MetricIds<::std::vec::Vec<::std::string::String>>,
+    {
         (
             self._client,
             self._options,
             CreateDiagnosticMetricSetInput {
-                region_id: self.region_id,
-                resource_type: self.resource_type,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                resource_type: <ResourceType_ as self::required::ResourceType<
+                    ResourceType,
+                >>::into_value(self.resource_type),
                 metric_set_name: self.metric_set_name,
-                metric_ids: self.metric_ids,
+                metric_ids: <MetricIds_ as self::required::MetricIds<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.metric_ids),
                 description: self.description,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateDiagnosticMetricSetInput {
+    pub fn build(self) -> CreateDiagnosticMetricSetInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<ResourceType>,
+        MetricIds_: self::required::MetricIds<::std::vec::Vec<::std::string::String>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -259,9 +275,63 @@ impl CreateDiagnosticMetricSetBuilder<
     ) -> ::std::result::Result<
         CreateDiagnosticMetricSetOutput,
         ::alibabacloud_runtime::SdkError<CreateDiagnosticMetricSetError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<ResourceType>,
+        MetricIds_: self::required::MetricIds<::std::vec::Vec<::std::string::String>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateDiagnosticMetricSetBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDiagnosticMetricSet` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDiagnosticMetricSet` needs its required parameter `ResourceType`",
+        label = "`ResourceType` is not set",
+        note = "set it with `.resource_type(…)` before this call"
+    )]
+    pub trait ResourceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `MetricIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDiagnosticMetricSet` needs its required parameter `MetricIds`",
+        label = "`MetricIds` is not set",
+        note = "set it with `.metric_ids(…)` before this call"
+    )]
+    pub trait MetricIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceType<ResourceType> for ResourceType {
+    fn into_value(self) -> ResourceType {
+        self
+    }
+}
+impl self::required::MetricIds<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

@@ -143,10 +143,10 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
-        out.write(&::std::format!("{key}.key"), &self.key_2);
-        out.write(&::std::format!("{key}.value"), &self.value_2);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
+        out.write_member(key, "key", &self.key_2);
+        out.write_member(key, "value", &self.value_2);
     }
 }
 /// A structure of the operation, at `request[20].items` in its spec.
@@ -167,9 +167,9 @@ pub struct ArnItem {
 }
 impl ::alibabacloud_runtime::ToParam for ArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.AssumeRoleFor"), &self.assume_role_for);
-        out.write(&::std::format!("{key}.RoleType"), &self.role_type);
-        out.write(&::std::format!("{key}.Rolearn"), &self.rolearn);
+        out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
+        out.write_member(key, "RoleType", &self.role_type);
+        out.write_member(key, "Rolearn", &self.rolearn);
     }
 }
 /// The errors `CreateDisk` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -550,7 +550,7 @@ pub enum CreateDiskError {
     "SecurityRisk.3DVerification", UserNotInTheWhiteList = "UserNotInTheWhiteList",
     ZoneNotOnSale = "Zone.NotOnSale", }
 );
-/// Builds and sends a `CreateDisk` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateDisk` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDiskBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -970,15 +970,20 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         self
     }
 }
-impl CreateDiskBuilder<::std::string::String> {
+impl<RegionId_> CreateDiskBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateDiskInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateDiskInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateDiskInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 zone_id: self.zone_id,
                 snapshot_id: self.snapshot_id,
                 disk_name: self.disk_name,
@@ -1005,7 +1010,10 @@ impl CreateDiskBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateDiskInput {
+    pub fn build(self) -> CreateDiskInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -1014,9 +1022,30 @@ impl CreateDiskBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CreateDiskOutput,
         ::alibabacloud_runtime::SdkError<CreateDiskError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDisk` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

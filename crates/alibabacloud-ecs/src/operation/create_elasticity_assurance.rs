@@ -130,8 +130,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[15].items` in its spec.
@@ -161,10 +161,10 @@ pub struct RecurrenceRulesItem {
 }
 impl ::alibabacloud_runtime::ToParam for RecurrenceRulesItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.EndHour"), &self.end_hour);
-        out.write(&::std::format!("{key}.RecurrenceType"), &self.recurrence_type);
-        out.write(&::std::format!("{key}.RecurrenceValue"), &self.recurrence_value);
-        out.write(&::std::format!("{key}.StartHour"), &self.start_hour);
+        out.write_member(key, "EndHour", &self.end_hour);
+        out.write_member(key, "RecurrenceType", &self.recurrence_type);
+        out.write_member(key, "RecurrenceValue", &self.recurrence_value);
+        out.write_member(key, "StartHour", &self.start_hour);
     }
 }
 /// The errors `CreateElasticityAssurance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -367,7 +367,7 @@ pub enum CreateElasticityAssuranceError {
     "RepeatStartPrivatePool", SpotNotSupported = "SpotNotSupported", ZoneNotOnSale =
     "Zone.NotOnSale", ZoneNotOpen = "Zone.NotOpen", }
 );
-/// Builds and sends a `CreateElasticityAssurance` call. `send` becomes available once every required parameter is set (`RegionId`, `ZoneId`, `InstanceType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateElasticityAssurance` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ZoneId`, `InstanceType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateElasticityAssuranceBuilder<
@@ -748,23 +748,32 @@ impl<
         self
     }
 }
-impl CreateElasticityAssuranceBuilder<
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<
+    RegionId_,
+    ZoneId_,
+    InstanceType_,
+> CreateElasticityAssuranceBuilder<RegionId_, ZoneId_, InstanceType_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateElasticityAssuranceInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ZoneId_: self::required::ZoneId<::std::vec::Vec<::std::string::String>>,
+        InstanceType_: self::required::InstanceType<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         (
             self._client,
             self._options,
             CreateElasticityAssuranceInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_group_id: self.resource_group_id,
                 tag: self.tag,
                 period: self.period,
@@ -778,8 +787,12 @@ impl CreateElasticityAssuranceBuilder<
                 instance_amount: self.instance_amount,
                 instance_cpu_core_count: self.instance_cpu_core_count,
                 start_time: self.start_time,
-                zone_id: self.zone_id,
-                instance_type: self.instance_type,
+                zone_id: <ZoneId_ as self::required::ZoneId<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.zone_id),
+                instance_type: <InstanceType_ as self::required::InstanceType<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.instance_type),
                 recurrence_rules: self.recurrence_rules,
                 auto_renew: self.auto_renew,
                 auto_renew_period: self.auto_renew_period,
@@ -787,7 +800,14 @@ impl CreateElasticityAssuranceBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateElasticityAssuranceInput {
+    pub fn build(self) -> CreateElasticityAssuranceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ZoneId_: self::required::ZoneId<::std::vec::Vec<::std::string::String>>,
+        InstanceType_: self::required::InstanceType<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -796,9 +816,66 @@ impl CreateElasticityAssuranceBuilder<
     ) -> ::std::result::Result<
         CreateElasticityAssuranceOutput,
         ::alibabacloud_runtime::SdkError<CreateElasticityAssuranceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ZoneId_: self::required::ZoneId<::std::vec::Vec<::std::string::String>>,
+        InstanceType_: self::required::InstanceType<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateElasticityAssuranceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateElasticityAssurance` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ZoneId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateElasticityAssurance` needs its required parameter `ZoneId`",
+        label = "`ZoneId` is not set",
+        note = "set it with `.zone_id(…)` before this call"
+    )]
+    pub trait ZoneId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateElasticityAssurance` needs its required parameter `InstanceType`",
+        label = "`InstanceType` is not set",
+        note = "set it with `.instance_type(…)` before this call"
+    )]
+    pub trait InstanceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ZoneId<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
+    }
+}
+impl self::required::InstanceType<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

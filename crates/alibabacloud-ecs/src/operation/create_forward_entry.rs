@@ -189,7 +189,7 @@ pub enum CreateForwardEntryError {
     "UnsupportedFeature.PortSegment", UnsupportedFeaturePrivateLinkEnabled =
     "UnsupportedFeature.PrivateLinkEnabled", }
 );
-/// Builds and sends a `CreateForwardEntry` call. `send` becomes available once every required parameter is set (`RegionId`, `ForwardTableId`, `ExternalIp`, `ExternalPort`, `InternalIp`, `InternalPort`, `IpProtocol`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateForwardEntry` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ForwardTableId`, `ExternalIp`, `ExternalPort`, `InternalIp`, `InternalPort`, `IpProtocol`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateForwardEntryBuilder<
@@ -432,34 +432,74 @@ impl<
         self
     }
 }
-impl CreateForwardEntryBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    RegionId_,
+    ForwardTableId_,
+    ExternalIp_,
+    ExternalPort_,
+    InternalIp_,
+    InternalPort_,
+    IpProtocol_,
+> CreateForwardEntryBuilder<
+    RegionId_,
+    ForwardTableId_,
+    ExternalIp_,
+    ExternalPort_,
+    InternalIp_,
+    InternalPort_,
+    IpProtocol_,
 > {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateForwardEntryInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateForwardEntryInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
+        ExternalIp_: self::required::ExternalIp<::std::string::String>,
+        ExternalPort_: self::required::ExternalPort<::std::string::String>,
+        InternalIp_: self::required::InternalIp<::std::string::String>,
+        InternalPort_: self::required::InternalPort<::std::string::String>,
+        IpProtocol_: self::required::IpProtocol<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateForwardEntryInput {
-                region_id: self.region_id,
-                forward_table_id: self.forward_table_id,
-                external_ip: self.external_ip,
-                external_port: self.external_port,
-                internal_ip: self.internal_ip,
-                internal_port: self.internal_port,
-                ip_protocol: self.ip_protocol,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                forward_table_id: <ForwardTableId_ as self::required::ForwardTableId<
+                    ::std::string::String,
+                >>::into_value(self.forward_table_id),
+                external_ip: <ExternalIp_ as self::required::ExternalIp<
+                    ::std::string::String,
+                >>::into_value(self.external_ip),
+                external_port: <ExternalPort_ as self::required::ExternalPort<
+                    ::std::string::String,
+                >>::into_value(self.external_port),
+                internal_ip: <InternalIp_ as self::required::InternalIp<
+                    ::std::string::String,
+                >>::into_value(self.internal_ip),
+                internal_port: <InternalPort_ as self::required::InternalPort<
+                    ::std::string::String,
+                >>::into_value(self.internal_port),
+                ip_protocol: <IpProtocol_ as self::required::IpProtocol<
+                    ::std::string::String,
+                >>::into_value(self.ip_protocol),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateForwardEntryInput {
+    pub fn build(self) -> CreateForwardEntryInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
+        ExternalIp_: self::required::ExternalIp<::std::string::String>,
+        ExternalPort_: self::required::ExternalPort<::std::string::String>,
+        InternalIp_: self::required::InternalIp<::std::string::String>,
+        InternalPort_: self::required::InternalPort<::std::string::String>,
+        IpProtocol_: self::required::IpProtocol<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -468,9 +508,126 @@ impl CreateForwardEntryBuilder<
     ) -> ::std::result::Result<
         CreateForwardEntryOutput,
         ::alibabacloud_runtime::SdkError<CreateForwardEntryError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
+        ExternalIp_: self::required::ExternalIp<::std::string::String>,
+        ExternalPort_: self::required::ExternalPort<::std::string::String>,
+        InternalIp_: self::required::InternalIp<::std::string::String>,
+        InternalPort_: self::required::InternalPort<::std::string::String>,
+        IpProtocol_: self::required::IpProtocol<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateForwardEntryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateForwardEntry` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ForwardTableId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateForwardEntry` needs its required parameter `ForwardTableId`",
+        label = "`ForwardTableId` is not set",
+        note = "set it with `.forward_table_id(…)` before this call"
+    )]
+    pub trait ForwardTableId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ExternalIp` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateForwardEntry` needs its required parameter `ExternalIp`",
+        label = "`ExternalIp` is not set",
+        note = "set it with `.external_ip(…)` before this call"
+    )]
+    pub trait ExternalIp<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ExternalPort` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateForwardEntry` needs its required parameter `ExternalPort`",
+        label = "`ExternalPort` is not set",
+        note = "set it with `.external_port(…)` before this call"
+    )]
+    pub trait ExternalPort<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InternalIp` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateForwardEntry` needs its required parameter `InternalIp`",
+        label = "`InternalIp` is not set",
+        note = "set it with `.internal_ip(…)` before this call"
+    )]
+    pub trait InternalIp<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InternalPort` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateForwardEntry` needs its required parameter `InternalPort`",
+        label = "`InternalPort` is not set",
+        note = "set it with `.internal_port(…)` before this call"
+    )]
+    pub trait InternalPort<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `IpProtocol` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateForwardEntry` needs its required parameter `IpProtocol`",
+        label = "`IpProtocol` is not set",
+        note = "set it with `.ip_protocol(…)` before this call"
+    )]
+    pub trait IpProtocol<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ForwardTableId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ExternalIp<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ExternalPort<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InternalIp<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InternalPort<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::IpProtocol<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

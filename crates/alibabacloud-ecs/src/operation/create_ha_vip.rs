@@ -104,7 +104,7 @@ pub enum CreateHaVipError {
     InvalidVSwitchNotFound = "InvalidVSwitch.NotFound", InvalidVSwitchIdNotFound =
     "InvalidVSwitchId.NotFound", QuotaExceededHaVip = "QuotaExceeded.HaVip", }
 );
-/// Builds and sends a `CreateHaVip` call. `send` becomes available once every required parameter is set (`RegionId`, `VSwitchId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateHaVip` call. `send` and `build` compile once every required parameter is set (`RegionId`, `VSwitchId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateHaVipBuilder<
@@ -220,24 +220,36 @@ impl<RegionId_, VSwitchId_> CreateHaVipBuilder<RegionId_, VSwitchId_> {
         self
     }
 }
-impl CreateHaVipBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, VSwitchId_> CreateHaVipBuilder<RegionId_, VSwitchId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateHaVipInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateHaVipInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateHaVipInput {
                 client_token: self.client_token,
-                region_id: self.region_id,
-                v_switch_id: self.v_switch_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                v_switch_id: <VSwitchId_ as self::required::VSwitchId<
+                    ::std::string::String,
+                >>::into_value(self.v_switch_id),
                 ip_address: self.ip_address,
                 description: self.description,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateHaVipInput {
+    pub fn build(self) -> CreateHaVipInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -246,9 +258,46 @@ impl CreateHaVipBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateHaVipOutput,
         ::alibabacloud_runtime::SdkError<CreateHaVipError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateHaVipBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateHaVip` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VSwitchId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateHaVip` needs its required parameter `VSwitchId`",
+        label = "`VSwitchId` is not set",
+        note = "set it with `.v_switch_id(…)` before this call"
+    )]
+    pub trait VSwitchId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VSwitchId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -93,7 +93,7 @@ pub enum CreateHpcClusterError {
     "InvalidHpcClusterName.Malformed", InvalidRegionIdNotFound =
     "InvalidRegionId.NotFound", MissingParameter = "MissingParameter", }
 );
-/// Builds and sends a `CreateHpcCluster` call. `send` becomes available once every required parameter is set (`RegionId`, `Name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateHpcCluster` call. `send` and `build` compile once every required parameter is set (`RegionId`, `Name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateHpcClusterBuilder<
@@ -189,23 +189,35 @@ impl<RegionId_, Name_> CreateHpcClusterBuilder<RegionId_, Name_> {
         self
     }
 }
-impl CreateHpcClusterBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, Name_> CreateHpcClusterBuilder<RegionId_, Name_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateHpcClusterInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateHpcClusterInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateHpcClusterInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 client_token: self.client_token,
                 description: self.description,
-                name: self.name,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateHpcClusterInput {
+    pub fn build(self) -> CreateHpcClusterInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -214,9 +226,46 @@ impl CreateHpcClusterBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateHpcClusterOutput,
         ::alibabacloud_runtime::SdkError<CreateHpcClusterError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateHpcClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateHpcCluster` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateHpcCluster` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

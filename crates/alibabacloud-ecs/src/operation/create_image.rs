@@ -127,10 +127,10 @@ pub struct DiskDeviceMappingItem {
 }
 impl ::alibabacloud_runtime::ToParam for DiskDeviceMappingItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Device"), &self.device);
-        out.write(&::std::format!("{key}.DiskType"), &self.disk_type);
-        out.write(&::std::format!("{key}.Size"), &self.size);
-        out.write(&::std::format!("{key}.SnapshotId"), &self.snapshot_id);
+        out.write_member(key, "Device", &self.device);
+        out.write_member(key, "DiskType", &self.disk_type);
+        out.write_member(key, "Size", &self.size);
+        out.write_member(key, "SnapshotId", &self.snapshot_id);
     }
 }
 /// A structure of the operation, at `request[13].items` in its spec.
@@ -151,10 +151,10 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
-        out.write(&::std::format!("{key}.key"), &self.key_2);
-        out.write(&::std::format!("{key}.value"), &self.value_2);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
+        out.write_member(key, "key", &self.key_2);
+        out.write_member(key, "value", &self.value_2);
     }
 }
 /// A structure of the operation, at `request[15]` in its spec.
@@ -169,7 +169,7 @@ pub struct Features {
 }
 impl ::alibabacloud_runtime::ToParam for Features {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.ImdsSupport"), &self.imds_support);
+        out.write_member(key, "ImdsSupport", &self.imds_support);
     }
 }
 /// The errors `CreateImage` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -369,7 +369,7 @@ pub enum CreateImageError {
     TooManySnapshotUnfinished = "TooManySnapshot.Unfinished", UserNotInTheWhiteList =
     "UserNotInTheWhiteList", }
 );
-/// Builds and sends a `CreateImage` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateImage` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateImageBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -693,15 +693,20 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         self
     }
 }
-impl CreateImageBuilder<::std::string::String> {
+impl<RegionId_> CreateImageBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateImageInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateImageInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateImageInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 snapshot_id: self.snapshot_id,
                 instance_id: self.instance_id,
                 image_name: self.image_name,
@@ -722,7 +727,10 @@ impl CreateImageBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateImageInput {
+    pub fn build(self) -> CreateImageInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -731,9 +739,30 @@ impl CreateImageBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CreateImageOutput,
         ::alibabacloud_runtime::SdkError<CreateImageError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateImageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateImage` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -148,8 +148,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[20].fields[3].items` in its spec.
@@ -179,10 +179,10 @@ pub struct DiskDeviceMappingsItem {
 }
 impl ::alibabacloud_runtime::ToParam for DiskDeviceMappingsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.DiskImageSize"), &self.disk_image_size);
-        out.write(&::std::format!("{key}.Format"), &self.format);
-        out.write(&::std::format!("{key}.OSSBucket"), &self.oss_bucket);
-        out.write(&::std::format!("{key}.OSSObject"), &self.oss_object);
+        out.write_member(key, "DiskImageSize", &self.disk_image_size);
+        out.write_member(key, "Format", &self.format);
+        out.write_member(key, "OSSBucket", &self.oss_bucket);
+        out.write_member(key, "OSSObject", &self.oss_object);
     }
 }
 /// A structure of the operation, at `request[20].fields[4]` in its spec.
@@ -203,8 +203,8 @@ pub struct Features {
 }
 impl ::alibabacloud_runtime::ToParam for Features {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.ImdsSupport"), &self.imds_support);
-        out.write(&::std::format!("{key}.NvmeSupport"), &self.nvme_support);
+        out.write_member(key, "ImdsSupport", &self.imds_support);
+        out.write_member(key, "NvmeSupport", &self.nvme_support);
     }
 }
 /// A structure of the operation, at `request[20].fields[6].items` in its spec.
@@ -219,8 +219,8 @@ pub struct ImportImageTagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for ImportImageTagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[20]` in its spec.
@@ -294,25 +294,19 @@ pub struct ImportImageOptions {
 }
 impl ::alibabacloud_runtime::ToParam for ImportImageOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Architecture"), &self.architecture);
-        out.write(&::std::format!("{key}.BootMode"), &self.boot_mode);
-        out.write(&::std::format!("{key}.Description"), &self.description);
-        out.write(
-            &::std::format!("{key}.DiskDeviceMappings"),
-            &self.disk_device_mappings,
-        );
-        out.write(&::std::format!("{key}.Features"), &self.features);
-        out.write(&::std::format!("{key}.ImageName"), &self.image_name);
-        out.write(&::std::format!("{key}.ImportImageTags"), &self.import_image_tags);
-        out.write(&::std::format!("{key}.LicenseType"), &self.license_type);
-        out.write(&::std::format!("{key}.OSType"), &self.os_type);
-        out.write(&::std::format!("{key}.Platform"), &self.platform);
-        out.write(
-            &::std::format!("{key}.RetainImportedImage"),
-            &self.retain_imported_image,
-        );
-        out.write(&::std::format!("{key}.RetentionStrategy"), &self.retention_strategy);
-        out.write(&::std::format!("{key}.RoleName"), &self.role_name);
+        out.write_member(key, "Architecture", &self.architecture);
+        out.write_member(key, "BootMode", &self.boot_mode);
+        out.write_member(key, "Description", &self.description);
+        out.write_member(key, "DiskDeviceMappings", &self.disk_device_mappings);
+        out.write_member(key, "Features", &self.features);
+        out.write_member(key, "ImageName", &self.image_name);
+        out.write_member(key, "ImportImageTags", &self.import_image_tags);
+        out.write_member(key, "LicenseType", &self.license_type);
+        out.write_member(key, "OSType", &self.os_type);
+        out.write_member(key, "Platform", &self.platform);
+        out.write_member(key, "RetainImportedImage", &self.retain_imported_image);
+        out.write_member(key, "RetentionStrategy", &self.retention_strategy);
+        out.write_member(key, "RoleName", &self.role_name);
     }
 }
 /// A structure of the operation, at `request[22]` in its spec.
@@ -333,11 +327,8 @@ pub struct AdvancedOptions {
 }
 impl ::alibabacloud_runtime::ToParam for AdvancedOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.ImageNameSuffix"), &self.image_name_suffix);
-        out.write(
-            &::std::format!("{key}.RetainCloudAssistant"),
-            &self.retain_cloud_assistant,
-        );
+        out.write_member(key, "ImageNameSuffix", &self.image_name_suffix);
+        out.write_member(key, "RetainCloudAssistant", &self.retain_cloud_assistant);
     }
 }
 /// A structure of the operation, at `request[23].fields[2]` in its spec.
@@ -352,7 +343,7 @@ pub struct ImageFeatures {
 }
 impl ::alibabacloud_runtime::ToParam for ImageFeatures {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.NvmeSupport"), &self.nvme_support);
+        out.write_member(key, "NvmeSupport", &self.nvme_support);
     }
 }
 /// A structure of the operation, at `request[23].fields[4].items` in its spec.
@@ -367,8 +358,8 @@ pub struct ImageTagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for ImageTagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[23]` in its spec.
@@ -407,11 +398,11 @@ pub struct ImageOptions {
 }
 impl ::alibabacloud_runtime::ToParam for ImageOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Description"), &self.description);
-        out.write(&::std::format!("{key}.ImageFamily"), &self.image_family);
-        out.write(&::std::format!("{key}.ImageFeatures"), &self.image_features);
-        out.write(&::std::format!("{key}.ImageName"), &self.image_name);
-        out.write(&::std::format!("{key}.ImageTags"), &self.image_tags);
+        out.write_member(key, "Description", &self.description);
+        out.write_member(key, "ImageFamily", &self.image_family);
+        out.write_member(key, "ImageFeatures", &self.image_features);
+        out.write_member(key, "ImageName", &self.image_name);
+        out.write_member(key, "ImageTags", &self.image_tags);
     }
 }
 /// The errors `CreateImagePipeline` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -693,7 +684,7 @@ pub enum CreateImagePipelineError {
     "NoPermission", NotEmptyCommandContentRestart = "NotEmptyCommandContent.RESTART",
     QuotaExceedImagePipeline = "QuotaExceed.ImagePipeline", }
 );
-/// Builds and sends a `CreateImagePipeline` call. `send` becomes available once every required parameter is set (`RegionId`, `BaseImageType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateImagePipeline` call. `send` and `build` compile once every required parameter is set (`RegionId`, `BaseImageType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateImagePipelineBuilder<
@@ -1168,20 +1159,28 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         self
     }
 }
-impl CreateImagePipelineBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageType_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateImagePipelineInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateImagePipelineInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        BaseImageType_: self::required::BaseImageType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateImagePipelineInput {
                 tag: self.tag,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_group_id: self.resource_group_id,
                 add_account: self.add_account,
                 to_region_id: self.to_region_id,
-                base_image_type: self.base_image_type,
+                base_image_type: <BaseImageType_ as self::required::BaseImageType<
+                    ::std::string::String,
+                >>::into_value(self.base_image_type),
                 base_image: self.base_image,
                 name: self.name,
                 description: self.description,
@@ -1204,7 +1203,11 @@ impl CreateImagePipelineBuilder<::std::string::String, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateImagePipelineInput {
+    pub fn build(self) -> CreateImagePipelineInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        BaseImageType_: self::required::BaseImageType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -1213,9 +1216,46 @@ impl CreateImagePipelineBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateImagePipelineOutput,
         ::alibabacloud_runtime::SdkError<CreateImagePipelineError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        BaseImageType_: self::required::BaseImageType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateImagePipelineBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateImagePipeline` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `BaseImageType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateImagePipeline` needs its required parameter `BaseImageType`",
+        label = "`BaseImageType` is not set",
+        note = "set it with `.base_image_type(…)` before this call"
+    )]
+    pub trait BaseImageType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::BaseImageType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -392,21 +392,18 @@ pub struct DataDiskItem {
 }
 impl ::alibabacloud_runtime::ToParam for DataDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Category"), &self.category);
-        out.write(
-            &::std::format!("{key}.DeleteWithInstance"),
-            &self.delete_with_instance,
-        );
-        out.write(&::std::format!("{key}.Description"), &self.description);
-        out.write(&::std::format!("{key}.Device"), &self.device);
-        out.write(&::std::format!("{key}.DiskName"), &self.disk_name);
-        out.write(&::std::format!("{key}.EncryptAlgorithm"), &self.encrypt_algorithm);
-        out.write(&::std::format!("{key}.Encrypted"), &self.encrypted);
-        out.write(&::std::format!("{key}.KMSKeyId"), &self.kms_key_id);
-        out.write(&::std::format!("{key}.PerformanceLevel"), &self.performance_level);
-        out.write(&::std::format!("{key}.Size"), &self.size);
-        out.write(&::std::format!("{key}.SnapshotId"), &self.snapshot_id);
-        out.write(&::std::format!("{key}.StorageClusterId"), &self.storage_cluster_id);
+        out.write_member(key, "Category", &self.category);
+        out.write_member(key, "DeleteWithInstance", &self.delete_with_instance);
+        out.write_member(key, "Description", &self.description);
+        out.write_member(key, "Device", &self.device);
+        out.write_member(key, "DiskName", &self.disk_name);
+        out.write_member(key, "EncryptAlgorithm", &self.encrypt_algorithm);
+        out.write_member(key, "Encrypted", &self.encrypted);
+        out.write_member(key, "KMSKeyId", &self.kms_key_id);
+        out.write_member(key, "PerformanceLevel", &self.performance_level);
+        out.write_member(key, "Size", &self.size);
+        out.write_member(key, "SnapshotId", &self.snapshot_id);
+        out.write_member(key, "StorageClusterId", &self.storage_cluster_id);
     }
 }
 /// A structure of the operation, at `request[60].items` in its spec.
@@ -427,9 +424,9 @@ pub struct ArnItem {
 }
 impl ::alibabacloud_runtime::ToParam for ArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.AssumeRoleFor"), &self.assume_role_for);
-        out.write(&::std::format!("{key}.RoleType"), &self.role_type);
-        out.write(&::std::format!("{key}.Rolearn"), &self.rolearn);
+        out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
+        out.write_member(key, "RoleType", &self.role_type);
+        out.write_member(key, "Rolearn", &self.rolearn);
     }
 }
 /// A structure of the operation, at `request[61].items` in its spec.
@@ -450,10 +447,10 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
-        out.write(&::std::format!("{key}.key"), &self.key_2);
-        out.write(&::std::format!("{key}.value"), &self.value_2);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
+        out.write_member(key, "key", &self.key_2);
+        out.write_member(key, "value", &self.value_2);
     }
 }
 /// A structure of the operation, at `request[62]` in its spec.
@@ -468,7 +465,7 @@ pub struct SystemDisk {
 }
 impl ::alibabacloud_runtime::ToParam for SystemDisk {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.StorageClusterId"), &self.storage_cluster_id);
+        out.write_member(key, "StorageClusterId", &self.storage_cluster_id);
     }
 }
 /// The errors `CreateInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -1326,7 +1323,7 @@ pub enum CreateInstanceError {
     "UserNotInTheWhiteList", VpcNotFound = "VpcNotFound", ZoneNotOnSale =
     "Zone.NotOnSale", ZoneNotOpen = "Zone.NotOpen", }
 );
-/// Builds and sends a `CreateInstance` call. `send` becomes available once every required parameter is set (`RegionId`, `InstanceType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateInstance` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InstanceType`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateInstanceBuilder<
@@ -2597,18 +2594,26 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         self
     }
 }
-impl CreateInstanceBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateInstanceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateInstanceInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateInstanceInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 image_id: self.image_id,
                 image_family: self.image_family,
-                instance_type: self.instance_type,
+                instance_type: <InstanceType_ as self::required::InstanceType<
+                    ::std::string::String,
+                >>::into_value(self.instance_type),
                 security_group_id: self.security_group_id,
                 instance_name: self.instance_name,
                 internet_charge_type: self.internet_charge_type,
@@ -2673,7 +2678,11 @@ impl CreateInstanceBuilder<::std::string::String, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateInstanceInput {
+    pub fn build(self) -> CreateInstanceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -2682,9 +2691,46 @@ impl CreateInstanceBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateInstanceOutput,
         ::alibabacloud_runtime::SdkError<CreateInstanceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateInstance` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateInstance` needs its required parameter `InstanceType`",
+        label = "`InstanceType` is not set",
+        note = "set it with `.instance_type(…)` before this call"
+    )]
+    pub trait InstanceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -83,8 +83,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `CreateKeyPair` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -121,7 +121,7 @@ pub enum CreateKeyPairError {
     "KeyPair.AlreadyExist", QuotaExceedKeyPair = "QuotaExceed.KeyPair", QuotaExceedTags =
     "QuotaExceed.Tags", }
 );
-/// Builds and sends a `CreateKeyPair` call. `send` becomes available once every required parameter is set (`RegionId`, `KeyPairName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateKeyPair` call. `send` and `build` compile once every required parameter is set (`RegionId`, `KeyPairName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateKeyPairBuilder<
@@ -214,23 +214,35 @@ impl<RegionId_, KeyPairName_> CreateKeyPairBuilder<RegionId_, KeyPairName_> {
         self
     }
 }
-impl CreateKeyPairBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, KeyPairName_> CreateKeyPairBuilder<RegionId_, KeyPairName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateKeyPairInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateKeyPairInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        KeyPairName_: self::required::KeyPairName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateKeyPairInput {
-                region_id: self.region_id,
-                key_pair_name: self.key_pair_name,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                key_pair_name: <KeyPairName_ as self::required::KeyPairName<
+                    ::std::string::String,
+                >>::into_value(self.key_pair_name),
                 resource_group_id: self.resource_group_id,
                 tag: self.tag,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateKeyPairInput {
+    pub fn build(self) -> CreateKeyPairInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        KeyPairName_: self::required::KeyPairName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -239,9 +251,46 @@ impl CreateKeyPairBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateKeyPairOutput,
         ::alibabacloud_runtime::SdkError<CreateKeyPairError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        KeyPairName_: self::required::KeyPairName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateKeyPairBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateKeyPair` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `KeyPairName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateKeyPair` needs its required parameter `KeyPairName`",
+        label = "`KeyPairName` is not set",
+        note = "set it with `.key_pair_name(…)` before this call"
+    )]
+    pub trait KeyPairName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::KeyPairName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -262,8 +262,8 @@ pub struct TemplateTagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TemplateTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[46].items` in its spec.
@@ -335,25 +335,19 @@ pub struct DataDiskItem {
 }
 impl ::alibabacloud_runtime::ToParam for DataDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.AutoSnapshotPolicyId"),
-            &self.auto_snapshot_policy_id,
-        );
-        out.write(&::std::format!("{key}.BurstingEnabled"), &self.bursting_enabled);
-        out.write(&::std::format!("{key}.Category"), &self.category);
-        out.write(
-            &::std::format!("{key}.DeleteWithInstance"),
-            &self.delete_with_instance,
-        );
-        out.write(&::std::format!("{key}.Description"), &self.description);
-        out.write(&::std::format!("{key}.Device"), &self.device);
-        out.write(&::std::format!("{key}.DiskName"), &self.disk_name);
-        out.write(&::std::format!("{key}.Encrypted"), &self.encrypted);
-        out.write(&::std::format!("{key}.KMSKeyId"), &self.kms_key_id);
-        out.write(&::std::format!("{key}.PerformanceLevel"), &self.performance_level);
-        out.write(&::std::format!("{key}.ProvisionedIops"), &self.provisioned_iops);
-        out.write(&::std::format!("{key}.Size"), &self.size);
-        out.write(&::std::format!("{key}.SnapshotId"), &self.snapshot_id);
+        out.write_member(key, "AutoSnapshotPolicyId", &self.auto_snapshot_policy_id);
+        out.write_member(key, "BurstingEnabled", &self.bursting_enabled);
+        out.write_member(key, "Category", &self.category);
+        out.write_member(key, "DeleteWithInstance", &self.delete_with_instance);
+        out.write_member(key, "Description", &self.description);
+        out.write_member(key, "Device", &self.device);
+        out.write_member(key, "DiskName", &self.disk_name);
+        out.write_member(key, "Encrypted", &self.encrypted);
+        out.write_member(key, "KMSKeyId", &self.kms_key_id);
+        out.write_member(key, "PerformanceLevel", &self.performance_level);
+        out.write_member(key, "ProvisionedIops", &self.provisioned_iops);
+        out.write_member(key, "Size", &self.size);
+        out.write_member(key, "SnapshotId", &self.snapshot_id);
     }
 }
 /// A structure of the operation, at `request[47].items` in its spec.
@@ -418,21 +412,19 @@ pub struct NetworkInterfaceItem {
 }
 impl ::alibabacloud_runtime::ToParam for NetworkInterfaceItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.DeleteOnRelease"), &self.delete_on_release);
-        out.write(&::std::format!("{key}.Description"), &self.description);
-        out.write(&::std::format!("{key}.InstanceType"), &self.instance_type);
-        out.write(
-            &::std::format!("{key}.NetworkInterfaceName"),
-            &self.network_interface_name,
-        );
-        out.write(
-            &::std::format!("{key}.NetworkInterfaceTrafficMode"),
+        out.write_member(key, "DeleteOnRelease", &self.delete_on_release);
+        out.write_member(key, "Description", &self.description);
+        out.write_member(key, "InstanceType", &self.instance_type);
+        out.write_member(key, "NetworkInterfaceName", &self.network_interface_name);
+        out.write_member(
+            key,
+            "NetworkInterfaceTrafficMode",
             &self.network_interface_traffic_mode,
         );
-        out.write(&::std::format!("{key}.PrimaryIpAddress"), &self.primary_ip_address);
-        out.write(&::std::format!("{key}.SecurityGroupId"), &self.security_group_id);
-        out.write(&::std::format!("{key}.SecurityGroupIds"), &self.security_group_ids);
-        out.write(&::std::format!("{key}.VSwitchId"), &self.v_switch_id);
+        out.write_member(key, "PrimaryIpAddress", &self.primary_ip_address);
+        out.write_member(key, "SecurityGroupId", &self.security_group_id);
+        out.write_member(key, "SecurityGroupIds", &self.security_group_ids);
+        out.write_member(key, "VSwitchId", &self.v_switch_id);
     }
 }
 /// A structure of the operation, at `request[48].items` in its spec.
@@ -447,8 +439,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[60]` in its spec.
@@ -463,7 +455,7 @@ pub struct ImageOptions {
 }
 impl ::alibabacloud_runtime::ToParam for ImageOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.LoginAsNonRoot"), &self.login_as_non_root);
+        out.write_member(key, "LoginAsNonRoot", &self.login_as_non_root);
     }
 }
 /// A structure of the operation, at `request[61]` in its spec.
@@ -478,7 +470,7 @@ pub struct SecurityOptions {
 }
 impl ::alibabacloud_runtime::ToParam for SecurityOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.TrustedSystemMode"), &self.trusted_system_mode);
+        out.write_member(key, "TrustedSystemMode", &self.trusted_system_mode);
     }
 }
 /// The errors `CreateLaunchTemplate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -538,7 +530,7 @@ pub enum CreateLaunchTemplateError {
     "LaunchTemplateName.Duplicated", MissingParameter = "MissingParameter",
     QuotaExceedTags = "QuotaExceed.Tags", }
 );
-/// Builds and sends a `CreateLaunchTemplate` call. `send` becomes available once every required parameter is set (`RegionId`, `LaunchTemplateName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateLaunchTemplate` call. `send` and `build` compile once every required parameter is set (`RegionId`, `LaunchTemplateName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateLaunchTemplateBuilder<
@@ -1708,21 +1700,28 @@ impl<
         self
     }
 }
-impl CreateLaunchTemplateBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    LaunchTemplateName_,
+> CreateLaunchTemplateBuilder<RegionId_, LaunchTemplateName_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateLaunchTemplateInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateLaunchTemplateInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LaunchTemplateName_: self::required::LaunchTemplateName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateLaunchTemplateInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 template_tag: self.template_tag,
-                launch_template_name: self.launch_template_name,
+                launch_template_name: <LaunchTemplateName_ as self::required::LaunchTemplateName<
+                    ::std::string::String,
+                >>::into_value(self.launch_template_name),
                 version_description: self.version_description,
                 image_id: self.image_id,
                 image_owner_alias: self.image_owner_alias,
@@ -1787,7 +1786,11 @@ impl CreateLaunchTemplateBuilder<::std::string::String, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateLaunchTemplateInput {
+    pub fn build(self) -> CreateLaunchTemplateInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LaunchTemplateName_: self::required::LaunchTemplateName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -1796,9 +1799,47 @@ impl CreateLaunchTemplateBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateLaunchTemplateOutput,
         ::alibabacloud_runtime::SdkError<CreateLaunchTemplateError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LaunchTemplateName_: self::required::LaunchTemplateName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateLaunchTemplateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateLaunchTemplate` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LaunchTemplateName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateLaunchTemplate` needs its required parameter `LaunchTemplateName`",
+        label = "`LaunchTemplateName` is not set",
+        note = "set it with `.launch_template_name(…)` before this call"
+    )]
+    pub trait LaunchTemplateName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LaunchTemplateName<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -317,25 +317,19 @@ pub struct DataDiskItem {
 }
 impl ::alibabacloud_runtime::ToParam for DataDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.AutoSnapshotPolicyId"),
-            &self.auto_snapshot_policy_id,
-        );
-        out.write(&::std::format!("{key}.BurstingEnabled"), &self.bursting_enabled);
-        out.write(&::std::format!("{key}.Category"), &self.category);
-        out.write(
-            &::std::format!("{key}.DeleteWithInstance"),
-            &self.delete_with_instance,
-        );
-        out.write(&::std::format!("{key}.Description"), &self.description);
-        out.write(&::std::format!("{key}.Device"), &self.device);
-        out.write(&::std::format!("{key}.DiskName"), &self.disk_name);
-        out.write(&::std::format!("{key}.Encrypted"), &self.encrypted);
-        out.write(&::std::format!("{key}.KMSKeyId"), &self.kms_key_id);
-        out.write(&::std::format!("{key}.PerformanceLevel"), &self.performance_level);
-        out.write(&::std::format!("{key}.ProvisionedIops"), &self.provisioned_iops);
-        out.write(&::std::format!("{key}.Size"), &self.size);
-        out.write(&::std::format!("{key}.SnapshotId"), &self.snapshot_id);
+        out.write_member(key, "AutoSnapshotPolicyId", &self.auto_snapshot_policy_id);
+        out.write_member(key, "BurstingEnabled", &self.bursting_enabled);
+        out.write_member(key, "Category", &self.category);
+        out.write_member(key, "DeleteWithInstance", &self.delete_with_instance);
+        out.write_member(key, "Description", &self.description);
+        out.write_member(key, "Device", &self.device);
+        out.write_member(key, "DiskName", &self.disk_name);
+        out.write_member(key, "Encrypted", &self.encrypted);
+        out.write_member(key, "KMSKeyId", &self.kms_key_id);
+        out.write_member(key, "PerformanceLevel", &self.performance_level);
+        out.write_member(key, "ProvisionedIops", &self.provisioned_iops);
+        out.write_member(key, "Size", &self.size);
+        out.write_member(key, "SnapshotId", &self.snapshot_id);
     }
 }
 /// A structure of the operation, at `request[46].items` in its spec.
@@ -400,21 +394,19 @@ pub struct NetworkInterfaceItem {
 }
 impl ::alibabacloud_runtime::ToParam for NetworkInterfaceItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.DeleteOnRelease"), &self.delete_on_release);
-        out.write(&::std::format!("{key}.Description"), &self.description);
-        out.write(&::std::format!("{key}.InstanceType"), &self.instance_type);
-        out.write(
-            &::std::format!("{key}.NetworkInterfaceName"),
-            &self.network_interface_name,
-        );
-        out.write(
-            &::std::format!("{key}.NetworkInterfaceTrafficMode"),
+        out.write_member(key, "DeleteOnRelease", &self.delete_on_release);
+        out.write_member(key, "Description", &self.description);
+        out.write_member(key, "InstanceType", &self.instance_type);
+        out.write_member(key, "NetworkInterfaceName", &self.network_interface_name);
+        out.write_member(
+            key,
+            "NetworkInterfaceTrafficMode",
             &self.network_interface_traffic_mode,
         );
-        out.write(&::std::format!("{key}.PrimaryIpAddress"), &self.primary_ip_address);
-        out.write(&::std::format!("{key}.SecurityGroupId"), &self.security_group_id);
-        out.write(&::std::format!("{key}.SecurityGroupIds"), &self.security_group_ids);
-        out.write(&::std::format!("{key}.VSwitchId"), &self.v_switch_id);
+        out.write_member(key, "PrimaryIpAddress", &self.primary_ip_address);
+        out.write_member(key, "SecurityGroupId", &self.security_group_id);
+        out.write_member(key, "SecurityGroupIds", &self.security_group_ids);
+        out.write_member(key, "VSwitchId", &self.v_switch_id);
     }
 }
 /// A structure of the operation, at `request[47].items` in its spec.
@@ -429,8 +421,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[59]` in its spec.
@@ -445,7 +437,7 @@ pub struct ImageOptions {
 }
 impl ::alibabacloud_runtime::ToParam for ImageOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.LoginAsNonRoot"), &self.login_as_non_root);
+        out.write_member(key, "LoginAsNonRoot", &self.login_as_non_root);
     }
 }
 /// A structure of the operation, at `request[60]` in its spec.
@@ -460,7 +452,7 @@ pub struct SecurityOptions {
 }
 impl ::alibabacloud_runtime::ToParam for SecurityOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.TrustedSystemMode"), &self.trusted_system_mode);
+        out.write_member(key, "TrustedSystemMode", &self.trusted_system_mode);
     }
 }
 /// The errors `CreateLaunchTemplateVersion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -509,7 +501,7 @@ pub enum CreateLaunchTemplateVersionError {
     "InvalidUserData.SizeExceeded", LaunchTemplateVersionLimitExceed =
     "LaunchTemplateVersionLimitExceed", MissingParameter = "MissingParameter", }
 );
-/// Builds and sends a `CreateLaunchTemplateVersion` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateLaunchTemplateVersion` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateLaunchTemplateVersionBuilder<
@@ -1599,19 +1591,24 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         self
     }
 }
-impl CreateLaunchTemplateVersionBuilder<::std::string::String> {
+impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateLaunchTemplateVersionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateLaunchTemplateVersionInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 launch_template_id: self.launch_template_id,
                 launch_template_name: self.launch_template_name,
                 version_description: self.version_description,
@@ -1677,7 +1674,10 @@ impl CreateLaunchTemplateVersionBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateLaunchTemplateVersionInput {
+    pub fn build(self) -> CreateLaunchTemplateVersionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -1686,9 +1686,30 @@ impl CreateLaunchTemplateVersionBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CreateLaunchTemplateVersionOutput,
         ::alibabacloud_runtime::SdkError<CreateLaunchTemplateVersionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateLaunchTemplateVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateLaunchTemplateVersion` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

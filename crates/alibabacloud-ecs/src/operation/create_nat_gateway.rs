@@ -89,9 +89,9 @@ pub struct BandwidthPackageItem {
 }
 impl ::alibabacloud_runtime::ToParam for BandwidthPackageItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Bandwidth"), &self.bandwidth);
-        out.write(&::std::format!("{key}.IpCount"), &self.ip_count);
-        out.write(&::std::format!("{key}.Zone"), &self.zone);
+        out.write_member(key, "Bandwidth", &self.bandwidth);
+        out.write_member(key, "IpCount", &self.ip_count);
+        out.write_member(key, "Zone", &self.zone);
     }
 }
 /// A structure of the operation, at `response.fields[0]` in its spec.
@@ -208,7 +208,7 @@ pub enum CreateNatGatewayError {
     VswitchStatusError = "VswitchStatusError", ZoneNoAvailableIp =
     "ZONE_NO_AVAILABLE_IP", }
 );
-/// Builds and sends a `CreateNatGateway` call. `send` becomes available once every required parameter is set (`RegionId`, `VpcId`, `BandwidthPackage`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateNatGateway` call. `send` and `build` compile once every required parameter is set (`RegionId`, `VpcId`, `BandwidthPackage`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateNatGatewayBuilder<
@@ -354,29 +354,49 @@ impl<
         self
     }
 }
-impl CreateNatGatewayBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::vec::Vec<BandwidthPackageItem>,
-> {
+impl<
+    RegionId_,
+    VpcId_,
+    BandwidthPackage_,
+> CreateNatGatewayBuilder<RegionId_, VpcId_, BandwidthPackage_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateNatGatewayInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateNatGatewayInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VpcId_: self::required::VpcId<::std::string::String>,
+        BandwidthPackage_: self::required::BandwidthPackage<
+            ::std::vec::Vec<BandwidthPackageItem>,
+        >,
+    {
         (
             self._client,
             self._options,
             CreateNatGatewayInput {
-                region_id: self.region_id,
-                vpc_id: self.vpc_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                vpc_id: <VpcId_ as self::required::VpcId<
+                    ::std::string::String,
+                >>::into_value(self.vpc_id),
                 name: self.name,
                 description: self.description,
                 client_token: self.client_token,
-                bandwidth_package: self.bandwidth_package,
+                bandwidth_package: <BandwidthPackage_ as self::required::BandwidthPackage<
+                    ::std::vec::Vec<BandwidthPackageItem>,
+                >>::into_value(self.bandwidth_package),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateNatGatewayInput {
+    pub fn build(self) -> CreateNatGatewayInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VpcId_: self::required::VpcId<::std::string::String>,
+        BandwidthPackage_: self::required::BandwidthPackage<
+            ::std::vec::Vec<BandwidthPackageItem>,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -385,9 +405,65 @@ impl CreateNatGatewayBuilder<
     ) -> ::std::result::Result<
         CreateNatGatewayOutput,
         ::alibabacloud_runtime::SdkError<CreateNatGatewayError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VpcId_: self::required::VpcId<::std::string::String>,
+        BandwidthPackage_: self::required::BandwidthPackage<
+            ::std::vec::Vec<BandwidthPackageItem>,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateNatGatewayBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateNatGateway` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VpcId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateNatGateway` needs its required parameter `VpcId`",
+        label = "`VpcId` is not set",
+        note = "set it with `.vpc_id(…)` before this call"
+    )]
+    pub trait VpcId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `BandwidthPackage` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateNatGateway` needs its required parameter `BandwidthPackage`",
+        label = "`BandwidthPackage` is not set",
+        note = "set it with `.bandwidth_package(…)` before this call"
+    )]
+    pub trait BandwidthPackage<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VpcId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::BandwidthPackage<::std::vec::Vec<BandwidthPackageItem>>
+for ::std::vec::Vec<BandwidthPackageItem> {
+    fn into_value(self) -> ::std::vec::Vec<BandwidthPackageItem> {
+        self
     }
 }
 impl crate::Client {

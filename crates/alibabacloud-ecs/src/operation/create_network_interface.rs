@@ -283,8 +283,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[27]` in its spec.
@@ -323,14 +323,15 @@ pub struct NetworkInterfaceTrafficConfig {
 }
 impl ::alibabacloud_runtime::ToParam for NetworkInterfaceTrafficConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.NetworkInterfaceTrafficMode"),
+        out.write_member(
+            key,
+            "NetworkInterfaceTrafficMode",
             &self.network_interface_traffic_mode,
         );
-        out.write(&::std::format!("{key}.QueueNumber"), &self.queue_number);
-        out.write(&::std::format!("{key}.QueuePairNumber"), &self.queue_pair_number);
-        out.write(&::std::format!("{key}.RxQueueSize"), &self.rx_queue_size);
-        out.write(&::std::format!("{key}.TxQueueSize"), &self.tx_queue_size);
+        out.write_member(key, "QueueNumber", &self.queue_number);
+        out.write_member(key, "QueuePairNumber", &self.queue_pair_number);
+        out.write_member(key, "RxQueueSize", &self.rx_queue_size);
+        out.write_member(key, "TxQueueSize", &self.tx_queue_size);
     }
 }
 /// A structure of the operation, at `request[28]` in its spec.
@@ -357,15 +358,13 @@ pub struct ConnectionTrackingConfiguration {
 }
 impl ::alibabacloud_runtime::ToParam for ConnectionTrackingConfiguration {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.TcpClosedAndTimeWaitTimeout"),
+        out.write_member(
+            key,
+            "TcpClosedAndTimeWaitTimeout",
             &self.tcp_closed_and_time_wait_timeout,
         );
-        out.write(
-            &::std::format!("{key}.TcpEstablishedTimeout"),
-            &self.tcp_established_timeout,
-        );
-        out.write(&::std::format!("{key}.UdpTimeout"), &self.udp_timeout);
+        out.write_member(key, "TcpEstablishedTimeout", &self.tcp_established_timeout);
+        out.write_member(key, "UdpTimeout", &self.udp_timeout);
     }
 }
 /// A structure of the operation, at `request[29]` in its spec.
@@ -398,14 +397,16 @@ pub struct EnhancedNetwork {
 }
 impl ::alibabacloud_runtime::ToParam for EnhancedNetwork {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.EnableRss"), &self.enable_rss);
-        out.write(&::std::format!("{key}.EnableSriov"), &self.enable_sriov);
-        out.write(
-            &::std::format!("{key}.VirtualFunctionQuantity"),
+        out.write_member(key, "EnableRss", &self.enable_rss);
+        out.write_member(key, "EnableSriov", &self.enable_sriov);
+        out.write_member(
+            key,
+            "VirtualFunctionQuantity",
             &self.virtual_function_quantity,
         );
-        out.write(
-            &::std::format!("{key}.VirtualFunctionTotalQueueNumber"),
+        out.write_member(
+            key,
+            "VirtualFunctionTotalQueueNumber",
             &self.virtual_function_total_queue_number,
         );
     }
@@ -803,7 +804,7 @@ pub enum CreateNetworkInterfaceError {
     "SecurityGroupInstanceLimitExceed", Throttling = "Throttling", UnsupportedParameter =
     "UnsupportedParameter", }
 );
-/// Builds and sends a `CreateNetworkInterface` call. `send` becomes available once every required parameter is set (`RegionId`, `VSwitchId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateNetworkInterface` call. `send` and `build` compile once every required parameter is set (`RegionId`, `VSwitchId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateNetworkInterfaceBuilder<
@@ -1368,22 +1369,30 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         self
     }
 }
-impl CreateNetworkInterfaceBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateNetworkInterfaceInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateNetworkInterfaceInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 tag: self.tag,
                 resource_group_id: self.resource_group_id,
-                v_switch_id: self.v_switch_id,
+                v_switch_id: <VSwitchId_ as self::required::VSwitchId<
+                    ::std::string::String,
+                >>::into_value(self.v_switch_id),
                 primary_ip_address: self.primary_ip_address,
                 security_group_id: self.security_group_id,
                 network_interface_name: self.network_interface_name,
@@ -1417,7 +1426,11 @@ impl CreateNetworkInterfaceBuilder<::std::string::String, ::std::string::String>
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateNetworkInterfaceInput {
+    pub fn build(self) -> CreateNetworkInterfaceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -1426,9 +1439,46 @@ impl CreateNetworkInterfaceBuilder<::std::string::String, ::std::string::String>
     ) -> ::std::result::Result<
         CreateNetworkInterfaceOutput,
         ::alibabacloud_runtime::SdkError<CreateNetworkInterfaceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateNetworkInterfaceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateNetworkInterface` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VSwitchId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateNetworkInterface` needs its required parameter `VSwitchId`",
+        label = "`VSwitchId` is not set",
+        note = "set it with `.v_switch_id(…)` before this call"
+    )]
+    pub trait VSwitchId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VSwitchId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

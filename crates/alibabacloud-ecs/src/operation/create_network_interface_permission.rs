@@ -138,7 +138,7 @@ pub enum CreateNetworkInterfacePermissionError {
     "InvalidUserType.NotSupported", MissingParameter = "MissingParameter", NotBelongUser
     = "NotBelongUser", UnsupportedParameter = "UnsupportedParameter", }
 );
-/// Builds and sends a `CreateNetworkInterfacePermission` call. `send` becomes available once every required parameter is set (`RegionId`, `AccountId`, `NetworkInterfaceId`, `Permission`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateNetworkInterfacePermission` call. `send` and `build` compile once every required parameter is set (`RegionId`, `AccountId`, `NetworkInterfaceId`, `Permission`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateNetworkInterfacePermissionBuilder<
@@ -264,11 +264,16 @@ impl<
         self
     }
 }
-impl CreateNetworkInterfacePermissionBuilder<
-    ::std::string::String,
-    i64,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    RegionId_,
+    AccountId_,
+    NetworkInterfaceId_,
+    Permission_,
+> CreateNetworkInterfacePermissionBuilder<
+    RegionId_,
+    AccountId_,
+    NetworkInterfaceId_,
+    Permission_,
 > {
     fn into_parts(
         self,
@@ -276,20 +281,40 @@ impl CreateNetworkInterfacePermissionBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateNetworkInterfacePermissionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AccountId_: self::required::AccountId<i64>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        Permission_: self::required::Permission<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateNetworkInterfacePermissionInput {
-                region_id: self.region_id,
-                account_id: self.account_id,
-                network_interface_id: self.network_interface_id,
-                permission: self.permission,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                account_id: <AccountId_ as self::required::AccountId<
+                    i64,
+                >>::into_value(self.account_id),
+                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
+                    ::std::string::String,
+                >>::into_value(self.network_interface_id),
+                permission: <Permission_ as self::required::Permission<
+                    ::std::string::String,
+                >>::into_value(self.permission),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateNetworkInterfacePermissionInput {
+    pub fn build(self) -> CreateNetworkInterfacePermissionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AccountId_: self::required::AccountId<i64>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        Permission_: self::required::Permission<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -298,9 +323,79 @@ impl CreateNetworkInterfacePermissionBuilder<
     ) -> ::std::result::Result<
         CreateNetworkInterfacePermissionOutput,
         ::alibabacloud_runtime::SdkError<CreateNetworkInterfacePermissionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AccountId_: self::required::AccountId<i64>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        Permission_: self::required::Permission<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateNetworkInterfacePermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateNetworkInterfacePermission` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `AccountId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateNetworkInterfacePermission` needs its required parameter `AccountId`",
+        label = "`AccountId` is not set",
+        note = "set it with `.account_id(…)` before this call"
+    )]
+    pub trait AccountId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateNetworkInterfacePermission` needs its required parameter `NetworkInterfaceId`",
+        label = "`NetworkInterfaceId` is not set",
+        note = "set it with `.network_interface_id(…)` before this call"
+    )]
+    pub trait NetworkInterfaceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Permission` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateNetworkInterfacePermission` needs its required parameter `Permission`",
+        label = "`Permission` is not set",
+        note = "set it with `.permission(…)` before this call"
+    )]
+    pub trait Permission<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AccountId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
+    }
+}
+impl self::required::NetworkInterfaceId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Permission<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -161,7 +161,7 @@ pub enum CreatePhysicalConnectionError {
     QuotaExceededFreePconnPerAp = "QuotaExceeded.freePconnPerAP", QuotaExceededPConnPerAp
     = "QuotaExceeded.pConnPerAP", }
 );
-/// Builds and sends a `CreatePhysicalConnection` call. `send` becomes available once every required parameter is set (`RegionId`, `AccessPointId`, `LineOperator`, `PeerLocation`, `ClientToken`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreatePhysicalConnection` call. `send` and `build` compile once every required parameter is set (`RegionId`, `AccessPointId`, `LineOperator`, `PeerLocation`, `ClientToken`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreatePhysicalConnectionBuilder<
@@ -502,12 +502,18 @@ impl<
         self
     }
 }
-impl CreatePhysicalConnectionBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    RegionId_,
+    AccessPointId_,
+    LineOperator_,
+    PeerLocation_,
+    ClientToken_,
+> CreatePhysicalConnectionBuilder<
+    RegionId_,
+    AccessPointId_,
+    LineOperator_,
+    PeerLocation_,
+    ClientToken_,
 > {
     fn into_parts(
         self,
@@ -515,29 +521,53 @@ impl CreatePhysicalConnectionBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreatePhysicalConnectionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AccessPointId_: self::required::AccessPointId<::std::string::String>,
+        LineOperator_: self::required::LineOperator<::std::string::String>,
+        PeerLocation_: self::required::PeerLocation<::std::string::String>,
+        ClientToken_: self::required::ClientToken<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreatePhysicalConnectionInput {
-                region_id: self.region_id,
-                access_point_id: self.access_point_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                access_point_id: <AccessPointId_ as self::required::AccessPointId<
+                    ::std::string::String,
+                >>::into_value(self.access_point_id),
                 r#type: self.r#type,
-                line_operator: self.line_operator,
+                line_operator: <LineOperator_ as self::required::LineOperator<
+                    ::std::string::String,
+                >>::into_value(self.line_operator),
                 bandwidth: self.bandwidth,
-                peer_location: self.peer_location,
+                peer_location: <PeerLocation_ as self::required::PeerLocation<
+                    ::std::string::String,
+                >>::into_value(self.peer_location),
                 port_type: self.port_type,
                 redundant_physical_connection_id: self.redundant_physical_connection_id,
                 description: self.description,
                 name: self.name,
                 circuit_code: self.circuit_code,
-                client_token: self.client_token,
+                client_token: <ClientToken_ as self::required::ClientToken<
+                    ::std::string::String,
+                >>::into_value(self.client_token),
                 user_cidr: self.user_cidr,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreatePhysicalConnectionInput {
+    pub fn build(self) -> CreatePhysicalConnectionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AccessPointId_: self::required::AccessPointId<::std::string::String>,
+        LineOperator_: self::required::LineOperator<::std::string::String>,
+        PeerLocation_: self::required::PeerLocation<::std::string::String>,
+        ClientToken_: self::required::ClientToken<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -546,9 +576,94 @@ impl CreatePhysicalConnectionBuilder<
     ) -> ::std::result::Result<
         CreatePhysicalConnectionOutput,
         ::alibabacloud_runtime::SdkError<CreatePhysicalConnectionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AccessPointId_: self::required::AccessPointId<::std::string::String>,
+        LineOperator_: self::required::LineOperator<::std::string::String>,
+        PeerLocation_: self::required::PeerLocation<::std::string::String>,
+        ClientToken_: self::required::ClientToken<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreatePhysicalConnectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePhysicalConnection` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `AccessPointId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePhysicalConnection` needs its required parameter `AccessPointId`",
+        label = "`AccessPointId` is not set",
+        note = "set it with `.access_point_id(…)` before this call"
+    )]
+    pub trait AccessPointId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LineOperator` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePhysicalConnection` needs its required parameter `LineOperator`",
+        label = "`LineOperator` is not set",
+        note = "set it with `.line_operator(…)` before this call"
+    )]
+    pub trait LineOperator<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PeerLocation` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePhysicalConnection` needs its required parameter `PeerLocation`",
+        label = "`PeerLocation` is not set",
+        note = "set it with `.peer_location(…)` before this call"
+    )]
+    pub trait PeerLocation<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ClientToken` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePhysicalConnection` needs its required parameter `ClientToken`",
+        label = "`ClientToken` is not set",
+        note = "set it with `.client_token(…)` before this call"
+    )]
+    pub trait ClientToken<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AccessPointId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LineOperator<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PeerLocation<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ClientToken<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -97,8 +97,8 @@ pub struct EntryItem {
 }
 impl ::alibabacloud_runtime::ToParam for EntryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Description"), &self.description);
-        out.write(&::std::format!("{key}.PortRange"), &self.port_range);
+        out.write_member(key, "Description", &self.description);
+        out.write_member(key, "PortRange", &self.port_range);
     }
 }
 /// A structure of the operation, at `request[7].items` in its spec.
@@ -113,8 +113,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `CreatePortRangeList` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -158,7 +158,7 @@ pub enum CreatePortRangeListError {
     InvalidRegionIdNotFound = "InvalidRegionId.NotFound", LimitExceedEntry =
     "LimitExceed.Entry", LimitExceedMaxEntries = "LimitExceed.MaxEntries", }
 );
-/// Builds and sends a `CreatePortRangeList` call. `send` becomes available once every required parameter is set (`RegionId`, `MaxEntries`, `PortRangeListName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreatePortRangeList` call. `send` and `build` compile once every required parameter is set (`RegionId`, `MaxEntries`, `PortRangeListName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreatePortRangeListBuilder<
@@ -340,18 +340,33 @@ impl<
         self
     }
 }
-impl CreatePortRangeListBuilder<::std::string::String, i32, ::std::string::String> {
+impl<
+    RegionId_,
+    MaxEntries_,
+    PortRangeListName_,
+> CreatePortRangeListBuilder<RegionId_, MaxEntries_, PortRangeListName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreatePortRangeListInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreatePortRangeListInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MaxEntries_: self::required::MaxEntries<i32>,
+        PortRangeListName_: self::required::PortRangeListName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreatePortRangeListInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 client_token: self.client_token,
-                max_entries: self.max_entries,
-                port_range_list_name: self.port_range_list_name,
+                max_entries: <MaxEntries_ as self::required::MaxEntries<
+                    i32,
+                >>::into_value(self.max_entries),
+                port_range_list_name: <PortRangeListName_ as self::required::PortRangeListName<
+                    ::std::string::String,
+                >>::into_value(self.port_range_list_name),
                 description: self.description,
                 entry: self.entry,
                 resource_group_id: self.resource_group_id,
@@ -360,7 +375,12 @@ impl CreatePortRangeListBuilder<::std::string::String, i32, ::std::string::Strin
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreatePortRangeListInput {
+    pub fn build(self) -> CreatePortRangeListInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MaxEntries_: self::required::MaxEntries<i32>,
+        PortRangeListName_: self::required::PortRangeListName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -369,9 +389,62 @@ impl CreatePortRangeListBuilder<::std::string::String, i32, ::std::string::Strin
     ) -> ::std::result::Result<
         CreatePortRangeListOutput,
         ::alibabacloud_runtime::SdkError<CreatePortRangeListError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MaxEntries_: self::required::MaxEntries<i32>,
+        PortRangeListName_: self::required::PortRangeListName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreatePortRangeListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePortRangeList` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `MaxEntries` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePortRangeList` needs its required parameter `MaxEntries`",
+        label = "`MaxEntries` is not set",
+        note = "set it with `.max_entries(…)` before this call"
+    )]
+    pub trait MaxEntries<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PortRangeListName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePortRangeList` needs its required parameter `PortRangeListName`",
+        label = "`PortRangeListName` is not set",
+        note = "set it with `.port_range_list_name(…)` before this call"
+    )]
+    pub trait PortRangeListName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::MaxEntries<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
+    }
+}
+impl self::required::PortRangeListName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

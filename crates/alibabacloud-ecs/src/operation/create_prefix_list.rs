@@ -97,8 +97,8 @@ pub struct EntryItem {
 }
 impl ::alibabacloud_runtime::ToParam for EntryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Cidr"), &self.cidr);
-        out.write(&::std::format!("{key}.Description"), &self.description);
+        out.write_member(key, "Cidr", &self.cidr);
+        out.write_member(key, "Description", &self.description);
     }
 }
 /// A structure of the operation, at `request[7].items` in its spec.
@@ -113,8 +113,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `CreatePrefixList` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -163,7 +163,7 @@ pub enum CreatePrefixListError {
     LimitExceedMaxEntries = "LimitExceed.MaxEntries", LimitExceedPrefixListPerRegion =
     "LimitExceed.PrefixListPerRegion", MissingParameter = "MissingParameter", }
 );
-/// Builds and sends a `CreatePrefixList` call. `send` becomes available once every required parameter is set (`RegionId`, `MaxEntries`, `AddressFamily`, `PrefixListName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreatePrefixList` call. `send` and `build` compile once every required parameter is set (`RegionId`, `MaxEntries`, `AddressFamily`, `PrefixListName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreatePrefixListBuilder<
@@ -383,24 +383,38 @@ impl<
         self
     }
 }
-impl CreatePrefixListBuilder<
-    ::std::string::String,
-    i32,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    MaxEntries_,
+    AddressFamily_,
+    PrefixListName_,
+> CreatePrefixListBuilder<RegionId_, MaxEntries_, AddressFamily_, PrefixListName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreatePrefixListInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreatePrefixListInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MaxEntries_: self::required::MaxEntries<i32>,
+        AddressFamily_: self::required::AddressFamily<::std::string::String>,
+        PrefixListName_: self::required::PrefixListName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreatePrefixListInput {
-                region_id: self.region_id,
-                max_entries: self.max_entries,
-                address_family: self.address_family,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                max_entries: <MaxEntries_ as self::required::MaxEntries<
+                    i32,
+                >>::into_value(self.max_entries),
+                address_family: <AddressFamily_ as self::required::AddressFamily<
+                    ::std::string::String,
+                >>::into_value(self.address_family),
                 client_token: self.client_token,
-                prefix_list_name: self.prefix_list_name,
+                prefix_list_name: <PrefixListName_ as self::required::PrefixListName<
+                    ::std::string::String,
+                >>::into_value(self.prefix_list_name),
                 description: self.description,
                 entry: self.entry,
                 tag: self.tag,
@@ -409,7 +423,13 @@ impl CreatePrefixListBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreatePrefixListInput {
+    pub fn build(self) -> CreatePrefixListInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MaxEntries_: self::required::MaxEntries<i32>,
+        AddressFamily_: self::required::AddressFamily<::std::string::String>,
+        PrefixListName_: self::required::PrefixListName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -418,9 +438,78 @@ impl CreatePrefixListBuilder<
     ) -> ::std::result::Result<
         CreatePrefixListOutput,
         ::alibabacloud_runtime::SdkError<CreatePrefixListError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MaxEntries_: self::required::MaxEntries<i32>,
+        AddressFamily_: self::required::AddressFamily<::std::string::String>,
+        PrefixListName_: self::required::PrefixListName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreatePrefixListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePrefixList` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `MaxEntries` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePrefixList` needs its required parameter `MaxEntries`",
+        label = "`MaxEntries` is not set",
+        note = "set it with `.max_entries(…)` before this call"
+    )]
+    pub trait MaxEntries<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `AddressFamily` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePrefixList` needs its required parameter `AddressFamily`",
+        label = "`AddressFamily` is not set",
+        note = "set it with `.address_family(…)` before this call"
+    )]
+    pub trait AddressFamily<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PrefixListName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePrefixList` needs its required parameter `PrefixListName`",
+        label = "`PrefixListName` is not set",
+        note = "set it with `.prefix_list_name(…)` before this call"
+    )]
+    pub trait PrefixListName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::MaxEntries<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
+    }
+}
+impl self::required::AddressFamily<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PrefixListName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -233,7 +233,7 @@ pub enum CreateRouterInterfaceError {
     "QuotaExceed.RouterInterface", RiCreateOneLimitBySync =
     "RI_CREATE_ONE_LIMIT_BY_SYNC", }
 );
-/// Builds and sends a `CreateRouterInterface` call. `send` becomes available once every required parameter is set (`RegionId`, `Role`, `OppositeRegionId`, `Spec`, `RouterType`, `RouterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateRouterInterface` call. `send` and `build` compile once every required parameter is set (`RegionId`, `Role`, `OppositeRegionId`, `Spec`, `RouterType`, `RouterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateRouterInterfaceBuilder<
@@ -805,31 +805,54 @@ impl<
         self
     }
 }
-impl CreateRouterInterfaceBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    RegionId_,
+    Role_,
+    OppositeRegionId_,
+    Spec_,
+    RouterType_,
+    RouterId_,
+> CreateRouterInterfaceBuilder<
+    RegionId_,
+    Role_,
+    OppositeRegionId_,
+    Spec_,
+    RouterType_,
+    RouterId_,
 > {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateRouterInterfaceInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateRouterInterfaceInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Role_: self::required::Role<::std::string::String>,
+        OppositeRegionId_: self::required::OppositeRegionId<::std::string::String>,
+        Spec_: self::required::Spec<::std::string::String>,
+        RouterType_: self::required::RouterType<::std::string::String>,
+        RouterId_: self::required::RouterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateRouterInterfaceInput {
-                region_id: self.region_id,
-                role: self.role,
-                opposite_region_id: self.opposite_region_id,
-                spec: self.spec,
-                router_type: self.router_type,
-                router_id: self.router_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                role: <Role_ as self::required::Role<
+                    ::std::string::String,
+                >>::into_value(self.role),
+                opposite_region_id: <OppositeRegionId_ as self::required::OppositeRegionId<
+                    ::std::string::String,
+                >>::into_value(self.opposite_region_id),
+                spec: <Spec_ as self::required::Spec<
+                    ::std::string::String,
+                >>::into_value(self.spec),
+                router_type: <RouterType_ as self::required::RouterType<
+                    ::std::string::String,
+                >>::into_value(self.router_type),
+                router_id: <RouterId_ as self::required::RouterId<
+                    ::std::string::String,
+                >>::into_value(self.router_id),
                 opposite_interface_id: self.opposite_interface_id,
                 opposite_router_id: self.opposite_router_id,
                 opposite_router_type: self.opposite_router_type,
@@ -850,7 +873,15 @@ impl CreateRouterInterfaceBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateRouterInterfaceInput {
+    pub fn build(self) -> CreateRouterInterfaceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Role_: self::required::Role<::std::string::String>,
+        OppositeRegionId_: self::required::OppositeRegionId<::std::string::String>,
+        Spec_: self::required::Spec<::std::string::String>,
+        RouterType_: self::required::RouterType<::std::string::String>,
+        RouterId_: self::required::RouterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -859,9 +890,110 @@ impl CreateRouterInterfaceBuilder<
     ) -> ::std::result::Result<
         CreateRouterInterfaceOutput,
         ::alibabacloud_runtime::SdkError<CreateRouterInterfaceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Role_: self::required::Role<::std::string::String>,
+        OppositeRegionId_: self::required::OppositeRegionId<::std::string::String>,
+        Spec_: self::required::Spec<::std::string::String>,
+        RouterType_: self::required::RouterType<::std::string::String>,
+        RouterId_: self::required::RouterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateRouterInterfaceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateRouterInterface` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Role` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateRouterInterface` needs its required parameter `Role`",
+        label = "`Role` is not set",
+        note = "set it with `.role(…)` before this call"
+    )]
+    pub trait Role<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `OppositeRegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateRouterInterface` needs its required parameter `OppositeRegionId`",
+        label = "`OppositeRegionId` is not set",
+        note = "set it with `.opposite_region_id(…)` before this call"
+    )]
+    pub trait OppositeRegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Spec` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateRouterInterface` needs its required parameter `Spec`",
+        label = "`Spec` is not set",
+        note = "set it with `.spec(…)` before this call"
+    )]
+    pub trait Spec<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RouterType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateRouterInterface` needs its required parameter `RouterType`",
+        label = "`RouterType` is not set",
+        note = "set it with `.router_type(…)` before this call"
+    )]
+    pub trait RouterType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RouterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateRouterInterface` needs its required parameter `RouterId`",
+        label = "`RouterId` is not set",
+        note = "set it with `.router_id(…)` before this call"
+    )]
+    pub trait RouterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Role<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::OppositeRegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Spec<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RouterType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RouterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

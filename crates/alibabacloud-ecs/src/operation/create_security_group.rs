@@ -100,10 +100,10 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
-        out.write(&::std::format!("{key}.key"), &self.key_2);
-        out.write(&::std::format!("{key}.value"), &self.value_2);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
+        out.write_member(key, "key", &self.key_2);
+        out.write_member(key, "value", &self.value_2);
     }
 }
 /// The errors `CreateSecurityGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -163,7 +163,7 @@ pub enum CreateSecurityGroupError {
     InvalidVpcIdNotFound = "InvalidVpcId.NotFound", QuotaExceedSecurityGroup =
     "QuotaExceed.SecurityGroup", QuotaExceedTags = "QuotaExceed.Tags", }
 );
-/// Builds and sends a `CreateSecurityGroup` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateSecurityGroup` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateSecurityGroupBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -341,15 +341,20 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         self
     }
 }
-impl CreateSecurityGroupBuilder<::std::string::String> {
+impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateSecurityGroupInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateSecurityGroupInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateSecurityGroupInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 description: self.description,
                 client_token: self.client_token,
                 security_group_name: self.security_group_name,
@@ -362,7 +367,10 @@ impl CreateSecurityGroupBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateSecurityGroupInput {
+    pub fn build(self) -> CreateSecurityGroupInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -371,9 +379,30 @@ impl CreateSecurityGroupBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CreateSecurityGroupOutput,
         ::alibabacloud_runtime::SdkError<CreateSecurityGroupError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateSecurityGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateSecurityGroup` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -102,7 +102,7 @@ pub enum CreateSimulatedSystemEventsError {
     "InvalidParameter", MissingParameter = "MissingParameter",
     SimulatedEventLimitExceeded = "SimulatedEventLimitExceeded", }
 );
-/// Builds and sends a `CreateSimulatedSystemEvents` call. `send` becomes available once every required parameter is set (`RegionId`, `EventType`, `NotBefore`, `InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateSimulatedSystemEvents` call. `send` and `build` compile once every required parameter is set (`RegionId`, `EventType`, `NotBefore`, `InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateSimulatedSystemEventsBuilder<
@@ -223,32 +223,52 @@ impl<
         self
     }
 }
-impl CreateSimulatedSystemEventsBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<
+    RegionId_,
+    EventType_,
+    NotBefore_,
+    InstanceId_,
+> CreateSimulatedSystemEventsBuilder<RegionId_, EventType_, NotBefore_, InstanceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateSimulatedSystemEventsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        EventType_: self::required::EventType<::std::string::String>,
+        NotBefore_: self::required::NotBefore<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+    {
         (
             self._client,
             self._options,
             CreateSimulatedSystemEventsInput {
-                region_id: self.region_id,
-                event_type: self.event_type,
-                not_before: self.not_before,
-                instance_id: self.instance_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                event_type: <EventType_ as self::required::EventType<
+                    ::std::string::String,
+                >>::into_value(self.event_type),
+                not_before: <NotBefore_ as self::required::NotBefore<
+                    ::std::string::String,
+                >>::into_value(self.not_before),
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.instance_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateSimulatedSystemEventsInput {
+    pub fn build(self) -> CreateSimulatedSystemEventsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        EventType_: self::required::EventType<::std::string::String>,
+        NotBefore_: self::required::NotBefore<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -257,9 +277,79 @@ impl CreateSimulatedSystemEventsBuilder<
     ) -> ::std::result::Result<
         CreateSimulatedSystemEventsOutput,
         ::alibabacloud_runtime::SdkError<CreateSimulatedSystemEventsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        EventType_: self::required::EventType<::std::string::String>,
+        NotBefore_: self::required::NotBefore<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateSimulatedSystemEventsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateSimulatedSystemEvents` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `EventType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateSimulatedSystemEvents` needs its required parameter `EventType`",
+        label = "`EventType` is not set",
+        note = "set it with `.event_type(…)` before this call"
+    )]
+    pub trait EventType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NotBefore` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateSimulatedSystemEvents` needs its required parameter `NotBefore`",
+        label = "`NotBefore` is not set",
+        note = "set it with `.not_before(…)` before this call"
+    )]
+    pub trait NotBefore<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateSimulatedSystemEvents` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::EventType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NotBefore<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceId<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

@@ -104,10 +104,10 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
-        out.write(&::std::format!("{key}.key"), &self.key_2);
-        out.write(&::std::format!("{key}.value"), &self.value_2);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
+        out.write_member(key, "key", &self.key_2);
+        out.write_member(key, "value", &self.value_2);
     }
 }
 /// The errors `CreateSnapshot` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -271,7 +271,7 @@ pub enum CreateSnapshotError {
     "QuotaExceed.ConcurrentSnapshotQuota", QuotaExceedSnapshot = "QuotaExceed.Snapshot",
     QuotaExceedSnapshotQuota = "QuotaExceed.SnapshotQuota", Throttling = "Throttling", }
 );
-/// Builds and sends a `CreateSnapshot` call. `send` becomes available once every required parameter is set (`DiskId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateSnapshot` call. `send` and `build` compile once every required parameter is set (`DiskId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateSnapshotBuilder<DiskId_ = ::alibabacloud_runtime::Missing> {
@@ -478,15 +478,20 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         self
     }
 }
-impl CreateSnapshotBuilder<::std::string::String> {
+impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateSnapshotInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateSnapshotInput)
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateSnapshotInput {
-                disk_id: self.disk_id,
+                disk_id: <DiskId_ as self::required::DiskId<
+                    ::std::string::String,
+                >>::into_value(self.disk_id),
                 snapshot_name: self.snapshot_name,
                 description: self.description,
                 retention_days: self.retention_days,
@@ -501,7 +506,10 @@ impl CreateSnapshotBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateSnapshotInput {
+    pub fn build(self) -> CreateSnapshotInput
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -510,9 +518,30 @@ impl CreateSnapshotBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CreateSnapshotOutput,
         ::alibabacloud_runtime::SdkError<CreateSnapshotError>,
-    > {
+    >
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateSnapshotBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateSnapshot` needs its required parameter `DiskId`",
+        label = "`DiskId` is not set",
+        note = "set it with `.disk_id(…)` before this call"
+    )]
+    pub trait DiskId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::DiskId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -157,7 +157,7 @@ pub enum CreateVSwitchError {
     "RouteConflict.AlreadyExist", TaskConflict = "TaskConflict",
     VpcSwitchRuleQuotaNotExists = "VPC.SWITCH.RULE.QUOTA.NOT.EXISTS", }
 );
-/// Builds and sends a `CreateVSwitch` call. `send` becomes available once every required parameter is set (`ZoneId`, `CidrBlock`, `VpcId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateVSwitch` call. `send` and `build` compile once every required parameter is set (`ZoneId`, `CidrBlock`, `VpcId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateVSwitchBuilder<
@@ -316,21 +316,28 @@ impl<ZoneId_, CidrBlock_, VpcId_> CreateVSwitchBuilder<ZoneId_, CidrBlock_, VpcI
         self
     }
 }
-impl CreateVSwitchBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<ZoneId_, CidrBlock_, VpcId_> CreateVSwitchBuilder<ZoneId_, CidrBlock_, VpcId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateVSwitchInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateVSwitchInput)
+    where
+        ZoneId_: self::required::ZoneId<::std::string::String>,
+        CidrBlock_: self::required::CidrBlock<::std::string::String>,
+        VpcId_: self::required::VpcId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateVSwitchInput {
-                zone_id: self.zone_id,
-                cidr_block: self.cidr_block,
-                vpc_id: self.vpc_id,
+                zone_id: <ZoneId_ as self::required::ZoneId<
+                    ::std::string::String,
+                >>::into_value(self.zone_id),
+                cidr_block: <CidrBlock_ as self::required::CidrBlock<
+                    ::std::string::String,
+                >>::into_value(self.cidr_block),
+                vpc_id: <VpcId_ as self::required::VpcId<
+                    ::std::string::String,
+                >>::into_value(self.vpc_id),
                 region_id: self.region_id,
                 v_switch_name: self.v_switch_name,
                 description: self.description,
@@ -339,7 +346,12 @@ impl CreateVSwitchBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateVSwitchInput {
+    pub fn build(self) -> CreateVSwitchInput
+    where
+        ZoneId_: self::required::ZoneId<::std::string::String>,
+        CidrBlock_: self::required::CidrBlock<::std::string::String>,
+        VpcId_: self::required::VpcId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -348,9 +360,62 @@ impl CreateVSwitchBuilder<
     ) -> ::std::result::Result<
         CreateVSwitchOutput,
         ::alibabacloud_runtime::SdkError<CreateVSwitchError>,
-    > {
+    >
+    where
+        ZoneId_: self::required::ZoneId<::std::string::String>,
+        CidrBlock_: self::required::CidrBlock<::std::string::String>,
+        VpcId_: self::required::VpcId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateVSwitchBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ZoneId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateVSwitch` needs its required parameter `ZoneId`",
+        label = "`ZoneId` is not set",
+        note = "set it with `.zone_id(…)` before this call"
+    )]
+    pub trait ZoneId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CidrBlock` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateVSwitch` needs its required parameter `CidrBlock`",
+        label = "`CidrBlock` is not set",
+        note = "set it with `.cidr_block(…)` before this call"
+    )]
+    pub trait CidrBlock<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VpcId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateVSwitch` needs its required parameter `VpcId`",
+        label = "`VpcId` is not set",
+        note = "set it with `.vpc_id(…)` before this call"
+    )]
+    pub trait VpcId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ZoneId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CidrBlock<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VpcId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

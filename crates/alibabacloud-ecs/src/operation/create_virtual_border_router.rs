@@ -158,7 +158,7 @@ pub enum CreateVirtualBorderRouterError {
     QuotaExceededFreevbr = "QuotaExceeded.freevbr", QuotaExceededVbrPerpConn =
     "QuotaExceeded.vbrPerpConn", TaskConflict = "TaskConflict", }
 );
-/// Builds and sends a `CreateVirtualBorderRouter` call. `send` becomes available once every required parameter is set (`RegionId`, `PhysicalConnectionId`, `VlanId`, `ClientToken`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateVirtualBorderRouter` call. `send` and `build` compile once every required parameter is set (`RegionId`, `PhysicalConnectionId`, `VlanId`, `ClientToken`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateVirtualBorderRouterBuilder<
@@ -454,11 +454,16 @@ impl<
         self
     }
 }
-impl CreateVirtualBorderRouterBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    i32,
-    ::std::string::String,
+impl<
+    RegionId_,
+    PhysicalConnectionId_,
+    VlanId_,
+    ClientToken_,
+> CreateVirtualBorderRouterBuilder<
+    RegionId_,
+    PhysicalConnectionId_,
+    VlanId_,
+    ClientToken_,
 > {
     fn into_parts(
         self,
@@ -466,28 +471,52 @@ impl CreateVirtualBorderRouterBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateVirtualBorderRouterInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId<
+            ::std::string::String,
+        >,
+        VlanId_: self::required::VlanId<i32>,
+        ClientToken_: self::required::ClientToken<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateVirtualBorderRouterInput {
-                region_id: self.region_id,
-                physical_connection_id: self.physical_connection_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                physical_connection_id: <PhysicalConnectionId_ as self::required::PhysicalConnectionId<
+                    ::std::string::String,
+                >>::into_value(self.physical_connection_id),
                 vbr_owner_id: self.vbr_owner_id,
-                vlan_id: self.vlan_id,
+                vlan_id: <VlanId_ as self::required::VlanId<
+                    i32,
+                >>::into_value(self.vlan_id),
                 circuit_code: self.circuit_code,
                 local_gateway_ip: self.local_gateway_ip,
                 peer_gateway_ip: self.peer_gateway_ip,
                 peering_subnet_mask: self.peering_subnet_mask,
                 description: self.description,
                 name: self.name,
-                client_token: self.client_token,
+                client_token: <ClientToken_ as self::required::ClientToken<
+                    ::std::string::String,
+                >>::into_value(self.client_token),
                 user_cidr: self.user_cidr,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateVirtualBorderRouterInput {
+    pub fn build(self) -> CreateVirtualBorderRouterInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId<
+            ::std::string::String,
+        >,
+        VlanId_: self::required::VlanId<i32>,
+        ClientToken_: self::required::ClientToken<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -496,9 +525,81 @@ impl CreateVirtualBorderRouterBuilder<
     ) -> ::std::result::Result<
         CreateVirtualBorderRouterOutput,
         ::alibabacloud_runtime::SdkError<CreateVirtualBorderRouterError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId<
+            ::std::string::String,
+        >,
+        VlanId_: self::required::VlanId<i32>,
+        ClientToken_: self::required::ClientToken<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateVirtualBorderRouterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateVirtualBorderRouter` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PhysicalConnectionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateVirtualBorderRouter` needs its required parameter `PhysicalConnectionId`",
+        label = "`PhysicalConnectionId` is not set",
+        note = "set it with `.physical_connection_id(…)` before this call"
+    )]
+    pub trait PhysicalConnectionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VlanId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateVirtualBorderRouter` needs its required parameter `VlanId`",
+        label = "`VlanId` is not set",
+        note = "set it with `.vlan_id(…)` before this call"
+    )]
+    pub trait VlanId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ClientToken` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateVirtualBorderRouter` needs its required parameter `ClientToken`",
+        label = "`ClientToken` is not set",
+        note = "set it with `.client_token(…)` before this call"
+    )]
+    pub trait ClientToken<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PhysicalConnectionId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VlanId<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
+    }
+}
+impl self::required::ClientToken<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -123,7 +123,7 @@ pub enum CreateVpcError {
     "ResourceNotAvailable", ResourceNotAvailableVpc = "ResourceNotAvailable.Vpc",
     SystemServiceBusy = "System.ServiceBusy", TokenProcessing = "TOKEN_PROCESSING", }
 );
-/// Builds and sends a `CreateVpc` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateVpc` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateVpcBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -253,15 +253,20 @@ impl<RegionId_> CreateVpcBuilder<RegionId_> {
         self
     }
 }
-impl CreateVpcBuilder<::std::string::String> {
+impl<RegionId_> CreateVpcBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateVpcInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateVpcInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateVpcInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 cidr_block: self.cidr_block,
                 vpc_name: self.vpc_name,
                 description: self.description,
@@ -271,7 +276,10 @@ impl CreateVpcBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateVpcInput {
+    pub fn build(self) -> CreateVpcInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -280,9 +288,30 @@ impl CreateVpcBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CreateVpcOutput,
         ::alibabacloud_runtime::SdkError<CreateVpcError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateVpcBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateVpc` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

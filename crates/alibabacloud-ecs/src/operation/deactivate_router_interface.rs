@@ -69,7 +69,7 @@ pub enum DeactivateRouterInterfaceError {
     "IncorrectStatus", InvalidRegionIdNotFound = "InvalidRegionId.NotFound",
     InvalidRouterInterfaceIdNotFound = "InvalidRouterInterfaceId.NotFound", }
 );
-/// Builds and sends a `DeactivateRouterInterface` call. `send` becomes available once every required parameter is set (`RegionId`, `RouterInterfaceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeactivateRouterInterface` call. `send` and `build` compile once every required parameter is set (`RegionId`, `RouterInterfaceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeactivateRouterInterfaceBuilder<
@@ -128,25 +128,40 @@ impl<
         self
     }
 }
-impl DeactivateRouterInterfaceBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    RouterInterfaceId_,
+> DeactivateRouterInterfaceBuilder<RegionId_, RouterInterfaceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeactivateRouterInterfaceInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeactivateRouterInterfaceInput {
-                region_id: self.region_id,
-                router_interface_id: self.router_interface_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                router_interface_id: <RouterInterfaceId_ as self::required::RouterInterfaceId<
+                    ::std::string::String,
+                >>::into_value(self.router_interface_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeactivateRouterInterfaceInput {
+    pub fn build(self) -> DeactivateRouterInterfaceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -155,9 +170,46 @@ impl DeactivateRouterInterfaceBuilder<::std::string::String, ::std::string::Stri
     ) -> ::std::result::Result<
         DeactivateRouterInterfaceOutput,
         ::alibabacloud_runtime::SdkError<DeactivateRouterInterfaceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeactivateRouterInterfaceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeactivateRouterInterface` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RouterInterfaceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeactivateRouterInterface` needs its required parameter `RouterInterfaceId`",
+        label = "`RouterInterfaceId` is not set",
+        note = "set it with `.router_interface_id(…)` before this call"
+    )]
+    pub trait RouterInterfaceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RouterInterfaceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -84,7 +84,7 @@ pub enum DeleteAutoProvisioningGroupError {
     MissingParameter = "MissingParameter", MissingParameterInstanceType =
     "MissingParameter.InstanceType", NoPermission = "NoPermission", }
 );
-/// Builds and sends a `DeleteAutoProvisioningGroup` call. `send` becomes available once every required parameter is set (`RegionId`, `AutoProvisioningGroupId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteAutoProvisioningGroup` call. `send` and `build` compile once every required parameter is set (`RegionId`, `AutoProvisioningGroupId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteAutoProvisioningGroupBuilder<
@@ -163,26 +163,45 @@ impl<
         self
     }
 }
-impl DeleteAutoProvisioningGroupBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    AutoProvisioningGroupId_,
+> DeleteAutoProvisioningGroupBuilder<RegionId_, AutoProvisioningGroupId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteAutoProvisioningGroupInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             DeleteAutoProvisioningGroupInput {
-                region_id: self.region_id,
-                auto_provisioning_group_id: self.auto_provisioning_group_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                auto_provisioning_group_id: <AutoProvisioningGroupId_ as self::required::AutoProvisioningGroupId<
+                    ::std::string::String,
+                >>::into_value(self.auto_provisioning_group_id),
                 terminate_instances: self.terminate_instances,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteAutoProvisioningGroupInput {
+    pub fn build(self) -> DeleteAutoProvisioningGroupInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -191,9 +210,49 @@ impl DeleteAutoProvisioningGroupBuilder<::std::string::String, ::std::string::St
     ) -> ::std::result::Result<
         DeleteAutoProvisioningGroupOutput,
         ::alibabacloud_runtime::SdkError<DeleteAutoProvisioningGroupError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteAutoProvisioningGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteAutoProvisioningGroup` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `AutoProvisioningGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteAutoProvisioningGroup` needs its required parameter `AutoProvisioningGroupId`",
+        label = "`AutoProvisioningGroupId` is not set",
+        note = "set it with `.auto_provisioning_group_id(…)` before this call"
+    )]
+    pub trait AutoProvisioningGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AutoProvisioningGroupId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -64,7 +64,7 @@ pub enum DeleteAutoSnapshotPolicyError {
 ::alibabacloud_runtime::operation_error!(
     DeleteAutoSnapshotPolicyError { ParameterInvalid = "ParameterInvalid", }
 );
-/// Builds and sends a `DeleteAutoSnapshotPolicy` call. `send` becomes available once every required parameter is set (`regionId`, `autoSnapshotPolicyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteAutoSnapshotPolicy` call. `send` and `build` compile once every required parameter is set (`regionId`, `autoSnapshotPolicyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteAutoSnapshotPolicyBuilder<
@@ -123,25 +123,44 @@ impl<
         self
     }
 }
-impl DeleteAutoSnapshotPolicyBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    AutoSnapshotPolicyId_,
+> DeleteAutoSnapshotPolicyBuilder<RegionId_, AutoSnapshotPolicyId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteAutoSnapshotPolicyInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             DeleteAutoSnapshotPolicyInput {
-                region_id: self.region_id,
-                auto_snapshot_policy_id: self.auto_snapshot_policy_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                auto_snapshot_policy_id: <AutoSnapshotPolicyId_ as self::required::AutoSnapshotPolicyId<
+                    ::std::string::String,
+                >>::into_value(self.auto_snapshot_policy_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteAutoSnapshotPolicyInput {
+    pub fn build(self) -> DeleteAutoSnapshotPolicyInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -150,9 +169,49 @@ impl DeleteAutoSnapshotPolicyBuilder<::std::string::String, ::std::string::Strin
     ) -> ::std::result::Result<
         DeleteAutoSnapshotPolicyOutput,
         ::alibabacloud_runtime::SdkError<DeleteAutoSnapshotPolicyError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteAutoSnapshotPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `regionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteAutoSnapshotPolicy` needs its required parameter `regionId`",
+        label = "`regionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `autoSnapshotPolicyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteAutoSnapshotPolicy` needs its required parameter `autoSnapshotPolicyId`",
+        label = "`autoSnapshotPolicyId` is not set",
+        note = "set it with `.auto_snapshot_policy_id(…)` before this call"
+    )]
+    pub trait AutoSnapshotPolicyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AutoSnapshotPolicyId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

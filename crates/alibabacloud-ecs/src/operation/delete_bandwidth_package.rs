@@ -73,7 +73,7 @@ pub enum DeleteBandwidthPackageError {
     "InvalidBandwidthPackageId.NotFound", InvalidNatGatewayNotFound =
     "InvalidNatGateway.NotFound", InvalidRegionIdNotFound = "InvalidRegionId.NotFound", }
 );
-/// Builds and sends a `DeleteBandwidthPackage` call. `send` becomes available once every required parameter is set (`RegionId`, `BandwidthPackageId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteBandwidthPackage` call. `send` and `build` compile once every required parameter is set (`RegionId`, `BandwidthPackageId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteBandwidthPackageBuilder<
@@ -132,25 +132,40 @@ impl<
         self
     }
 }
-impl DeleteBandwidthPackageBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    BandwidthPackageId_,
+> DeleteBandwidthPackageBuilder<RegionId_, BandwidthPackageId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteBandwidthPackageInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteBandwidthPackageInput {
-                region_id: self.region_id,
-                bandwidth_package_id: self.bandwidth_package_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                bandwidth_package_id: <BandwidthPackageId_ as self::required::BandwidthPackageId<
+                    ::std::string::String,
+                >>::into_value(self.bandwidth_package_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteBandwidthPackageInput {
+    pub fn build(self) -> DeleteBandwidthPackageInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -159,9 +174,47 @@ impl DeleteBandwidthPackageBuilder<::std::string::String, ::std::string::String>
     ) -> ::std::result::Result<
         DeleteBandwidthPackageOutput,
         ::alibabacloud_runtime::SdkError<DeleteBandwidthPackageError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteBandwidthPackageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteBandwidthPackage` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `BandwidthPackageId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteBandwidthPackage` needs its required parameter `BandwidthPackageId`",
+        label = "`BandwidthPackageId` is not set",
+        note = "set it with `.bandwidth_package_id(…)` before this call"
+    )]
+    pub trait BandwidthPackageId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::BandwidthPackageId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -76,7 +76,7 @@ pub enum DeleteCommandError {
     OperationForbidden = "Operation.Forbidden", RegionIdApiNotSupported =
     "RegionId.ApiNotSupported", }
 );
-/// Builds and sends a `DeleteCommand` call. `send` becomes available once every required parameter is set (`RegionId`, `CommandId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteCommand` call. `send` and `build` compile once every required parameter is set (`RegionId`, `CommandId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCommandBuilder<
@@ -132,21 +132,33 @@ impl<RegionId_, CommandId_> DeleteCommandBuilder<RegionId_, CommandId_> {
         self
     }
 }
-impl DeleteCommandBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, CommandId_> DeleteCommandBuilder<RegionId_, CommandId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCommandInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCommandInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CommandId_: self::required::CommandId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteCommandInput {
-                region_id: self.region_id,
-                command_id: self.command_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                command_id: <CommandId_ as self::required::CommandId<
+                    ::std::string::String,
+                >>::into_value(self.command_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteCommandInput {
+    pub fn build(self) -> DeleteCommandInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CommandId_: self::required::CommandId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -155,9 +167,46 @@ impl DeleteCommandBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeleteCommandOutput,
         ::alibabacloud_runtime::SdkError<DeleteCommandError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CommandId_: self::required::CommandId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteCommandBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteCommand` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CommandId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteCommand` needs its required parameter `CommandId`",
+        label = "`CommandId` is not set",
+        note = "set it with `.command_id(…)` before this call"
+    )]
+    pub trait CommandId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CommandId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

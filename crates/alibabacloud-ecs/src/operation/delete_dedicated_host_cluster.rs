@@ -67,7 +67,7 @@ pub enum DeleteDedicatedHostClusterError {
     DeleteDedicatedHostClusterError { DedicatedHostExists = "DedicatedHostExists",
     IncompleteParamter = "IncompleteParamter", }
 );
-/// Builds and sends a `DeleteDedicatedHostCluster` call. `send` becomes available once every required parameter is set (`RegionId`, `DedicatedHostClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteDedicatedHostCluster` call. `send` and `build` compile once every required parameter is set (`RegionId`, `DedicatedHostClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDedicatedHostClusterBuilder<
@@ -129,25 +129,44 @@ impl<
         self
     }
 }
-impl DeleteDedicatedHostClusterBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    DedicatedHostClusterId_,
+> DeleteDedicatedHostClusterBuilder<RegionId_, DedicatedHostClusterId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteDedicatedHostClusterInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostClusterId_: self::required::DedicatedHostClusterId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             DeleteDedicatedHostClusterInput {
-                region_id: self.region_id,
-                dedicated_host_cluster_id: self.dedicated_host_cluster_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                dedicated_host_cluster_id: <DedicatedHostClusterId_ as self::required::DedicatedHostClusterId<
+                    ::std::string::String,
+                >>::into_value(self.dedicated_host_cluster_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteDedicatedHostClusterInput {
+    pub fn build(self) -> DeleteDedicatedHostClusterInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostClusterId_: self::required::DedicatedHostClusterId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -156,9 +175,49 @@ impl DeleteDedicatedHostClusterBuilder<::std::string::String, ::std::string::Str
     ) -> ::std::result::Result<
         DeleteDedicatedHostClusterOutput,
         ::alibabacloud_runtime::SdkError<DeleteDedicatedHostClusterError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostClusterId_: self::required::DedicatedHostClusterId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteDedicatedHostClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteDedicatedHostCluster` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DedicatedHostClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteDedicatedHostCluster` needs its required parameter `DedicatedHostClusterId`",
+        label = "`DedicatedHostClusterId` is not set",
+        note = "set it with `.dedicated_host_cluster_id(…)` before this call"
+    )]
+    pub trait DedicatedHostClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DedicatedHostClusterId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

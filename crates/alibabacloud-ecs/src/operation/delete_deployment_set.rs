@@ -70,7 +70,7 @@ pub enum DeleteDeploymentSetError {
     "DependencyViolation.NotEmpty", DependencyViolationReferByHpc =
     "DependencyViolation.ReferByHPC", MissingParameter = "MissingParameter", }
 );
-/// Builds and sends a `DeleteDeploymentSet` call. `send` becomes available once every required parameter is set (`RegionId`, `DeploymentSetId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteDeploymentSet` call. `send` and `build` compile once every required parameter is set (`RegionId`, `DeploymentSetId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDeploymentSetBuilder<
@@ -129,21 +129,36 @@ impl<
         self
     }
 }
-impl DeleteDeploymentSetBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    DeploymentSetId_,
+> DeleteDeploymentSetBuilder<RegionId_, DeploymentSetId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteDeploymentSetInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteDeploymentSetInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DeploymentSetId_: self::required::DeploymentSetId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteDeploymentSetInput {
-                region_id: self.region_id,
-                deployment_set_id: self.deployment_set_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                deployment_set_id: <DeploymentSetId_ as self::required::DeploymentSetId<
+                    ::std::string::String,
+                >>::into_value(self.deployment_set_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteDeploymentSetInput {
+    pub fn build(self) -> DeleteDeploymentSetInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DeploymentSetId_: self::required::DeploymentSetId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -152,9 +167,46 @@ impl DeleteDeploymentSetBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeleteDeploymentSetOutput,
         ::alibabacloud_runtime::SdkError<DeleteDeploymentSetError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DeploymentSetId_: self::required::DeploymentSetId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteDeploymentSetBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteDeploymentSet` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DeploymentSetId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteDeploymentSet` needs its required parameter `DeploymentSetId`",
+        label = "`DeploymentSetId` is not set",
+        note = "set it with `.deployment_set_id(…)` before this call"
+    )]
+    pub trait DeploymentSetId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DeploymentSetId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

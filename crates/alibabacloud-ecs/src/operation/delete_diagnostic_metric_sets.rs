@@ -65,7 +65,7 @@ pub enum DeleteDiagnosticMetricSetsError {
     DeleteDiagnosticMetricSetsError { InvalidMetricSetIdNotExist =
     "InvalidMetricSetId.NotExist", }
 );
-/// Builds and sends a `DeleteDiagnosticMetricSets` call. `send` becomes available once every required parameter is set (`RegionId`, `MetricSetIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteDiagnosticMetricSets` call. `send` and `build` compile once every required parameter is set (`RegionId`, `MetricSetIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDiagnosticMetricSetsBuilder<
@@ -127,28 +127,44 @@ impl<
         self
     }
 }
-impl DeleteDiagnosticMetricSetsBuilder<
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<
+    RegionId_,
+    MetricSetIds_,
+> DeleteDiagnosticMetricSetsBuilder<RegionId_, MetricSetIds_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteDiagnosticMetricSetsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MetricSetIds_: self::required::MetricSetIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         (
             self._client,
             self._options,
             DeleteDiagnosticMetricSetsInput {
-                region_id: self.region_id,
-                metric_set_ids: self.metric_set_ids,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                metric_set_ids: <MetricSetIds_ as self::required::MetricSetIds<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.metric_set_ids),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteDiagnosticMetricSetsInput {
+    pub fn build(self) -> DeleteDiagnosticMetricSetsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MetricSetIds_: self::required::MetricSetIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -157,9 +173,49 @@ impl DeleteDiagnosticMetricSetsBuilder<
     ) -> ::std::result::Result<
         DeleteDiagnosticMetricSetsOutput,
         ::alibabacloud_runtime::SdkError<DeleteDiagnosticMetricSetsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MetricSetIds_: self::required::MetricSetIds<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteDiagnosticMetricSetsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteDiagnosticMetricSets` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `MetricSetIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteDiagnosticMetricSets` needs its required parameter `MetricSetIds`",
+        label = "`MetricSetIds` is not set",
+        note = "set it with `.metric_set_ids(…)` before this call"
+    )]
+    pub trait MetricSetIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::MetricSetIds<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

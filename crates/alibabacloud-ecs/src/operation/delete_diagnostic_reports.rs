@@ -67,7 +67,7 @@ pub enum DeleteDiagnosticReportsError {
     DeleteDiagnosticReportsError { InvalidResourceNotFound = "InvalidResource.NotFound",
     InvalidStatusInProgress = "InvalidStatus.InProgress", }
 );
-/// Builds and sends a `DeleteDiagnosticReports` call. `send` becomes available once every required parameter is set (`RegionId`, `ReportIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteDiagnosticReports` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ReportIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDiagnosticReportsBuilder<
@@ -126,28 +126,37 @@ impl<RegionId_, ReportIds_> DeleteDiagnosticReportsBuilder<RegionId_, ReportIds_
         self
     }
 }
-impl DeleteDiagnosticReportsBuilder<
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<RegionId_, ReportIds_> DeleteDiagnosticReportsBuilder<RegionId_, ReportIds_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteDiagnosticReportsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ReportIds_: self::required::ReportIds<::std::vec::Vec<::std::string::String>>,
+    {
         (
             self._client,
             self._options,
             DeleteDiagnosticReportsInput {
-                region_id: self.region_id,
-                report_ids: self.report_ids,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                report_ids: <ReportIds_ as self::required::ReportIds<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.report_ids),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteDiagnosticReportsInput {
+    pub fn build(self) -> DeleteDiagnosticReportsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ReportIds_: self::required::ReportIds<::std::vec::Vec<::std::string::String>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -156,9 +165,47 @@ impl DeleteDiagnosticReportsBuilder<
     ) -> ::std::result::Result<
         DeleteDiagnosticReportsOutput,
         ::alibabacloud_runtime::SdkError<DeleteDiagnosticReportsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ReportIds_: self::required::ReportIds<::std::vec::Vec<::std::string::String>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteDiagnosticReportsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteDiagnosticReports` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ReportIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteDiagnosticReports` needs its required parameter `ReportIds`",
+        label = "`ReportIds` is not set",
+        note = "set it with `.report_ids(…)` before this call"
+    )]
+    pub trait ReportIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ReportIds<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

@@ -86,7 +86,7 @@ pub enum DeleteDiskError {
     InvalidRegionIdMalFormed = "InvalidRegionId.MalFormed", UserNotInTheWhiteList =
     "UserNotInTheWhiteList", }
 );
-/// Builds and sends a `DeleteDisk` call. `send` becomes available once every required parameter is set (`DiskId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteDisk` call. `send` and `build` compile once every required parameter is set (`DiskId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDiskBuilder<DiskId_ = ::alibabacloud_runtime::Missing> {
@@ -121,20 +121,28 @@ impl<DiskId_> DeleteDiskBuilder<DiskId_> {
         self
     }
 }
-impl DeleteDiskBuilder<::std::string::String> {
+impl<DiskId_> DeleteDiskBuilder<DiskId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteDiskInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteDiskInput)
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteDiskInput {
-                disk_id: self.disk_id,
+                disk_id: <DiskId_ as self::required::DiskId<
+                    ::std::string::String,
+                >>::into_value(self.disk_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteDiskInput {
+    pub fn build(self) -> DeleteDiskInput
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -143,9 +151,30 @@ impl DeleteDiskBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteDiskOutput,
         ::alibabacloud_runtime::SdkError<DeleteDiskError>,
-    > {
+    >
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteDisk` needs its required parameter `DiskId`",
+        label = "`DiskId` is not set",
+        note = "set it with `.disk_id(…)` before this call"
+    )]
+    pub trait DiskId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::DiskId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

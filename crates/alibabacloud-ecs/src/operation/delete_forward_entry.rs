@@ -70,7 +70,7 @@ pub enum DeleteForwardEntryError {
     InvalidRegionIdNotFound = "InvalidRegionId.NotFound", MissingParameter =
     "MissingParameter", }
 );
-/// Builds and sends a `DeleteForwardEntry` call. `send` becomes available once every required parameter is set (`RegionId`, `ForwardTableId`, `ForwardEntryId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteForwardEntry` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ForwardTableId`, `ForwardEntryId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteForwardEntryBuilder<
@@ -153,26 +153,42 @@ impl<
         self
     }
 }
-impl DeleteForwardEntryBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    ForwardTableId_,
+    ForwardEntryId_,
+> DeleteForwardEntryBuilder<RegionId_, ForwardTableId_, ForwardEntryId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteForwardEntryInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteForwardEntryInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
+        ForwardEntryId_: self::required::ForwardEntryId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteForwardEntryInput {
-                region_id: self.region_id,
-                forward_table_id: self.forward_table_id,
-                forward_entry_id: self.forward_entry_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                forward_table_id: <ForwardTableId_ as self::required::ForwardTableId<
+                    ::std::string::String,
+                >>::into_value(self.forward_table_id),
+                forward_entry_id: <ForwardEntryId_ as self::required::ForwardEntryId<
+                    ::std::string::String,
+                >>::into_value(self.forward_entry_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteForwardEntryInput {
+    pub fn build(self) -> DeleteForwardEntryInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
+        ForwardEntryId_: self::required::ForwardEntryId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -181,9 +197,62 @@ impl DeleteForwardEntryBuilder<
     ) -> ::std::result::Result<
         DeleteForwardEntryOutput,
         ::alibabacloud_runtime::SdkError<DeleteForwardEntryError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
+        ForwardEntryId_: self::required::ForwardEntryId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteForwardEntryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteForwardEntry` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ForwardTableId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteForwardEntry` needs its required parameter `ForwardTableId`",
+        label = "`ForwardTableId` is not set",
+        note = "set it with `.forward_table_id(…)` before this call"
+    )]
+    pub trait ForwardTableId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ForwardEntryId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteForwardEntry` needs its required parameter `ForwardEntryId`",
+        label = "`ForwardEntryId` is not set",
+        note = "set it with `.forward_entry_id(…)` before this call"
+    )]
+    pub trait ForwardEntryId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ForwardTableId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ForwardEntryId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -82,7 +82,7 @@ pub enum DeleteHaVipError {
     InvalidHaVipIdNotFound = "InvalidHaVipId.NotFound", InvalidRegionIdNotFound =
     "InvalidRegionId.NotFound", }
 );
-/// Builds and sends a `DeleteHaVip` call. `send` becomes available once every required parameter is set (`RegionId`, `HaVipId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteHaVip` call. `send` and `build` compile once every required parameter is set (`RegionId`, `HaVipId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteHaVipBuilder<
@@ -158,22 +158,34 @@ impl<RegionId_, HaVipId_> DeleteHaVipBuilder<RegionId_, HaVipId_> {
         self
     }
 }
-impl DeleteHaVipBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, HaVipId_> DeleteHaVipBuilder<RegionId_, HaVipId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteHaVipInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteHaVipInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HaVipId_: self::required::HaVipId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteHaVipInput {
                 client_token: self.client_token,
-                region_id: self.region_id,
-                ha_vip_id: self.ha_vip_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                ha_vip_id: <HaVipId_ as self::required::HaVipId<
+                    ::std::string::String,
+                >>::into_value(self.ha_vip_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteHaVipInput {
+    pub fn build(self) -> DeleteHaVipInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HaVipId_: self::required::HaVipId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -182,9 +194,46 @@ impl DeleteHaVipBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeleteHaVipOutput,
         ::alibabacloud_runtime::SdkError<DeleteHaVipError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HaVipId_: self::required::HaVipId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteHaVipBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteHaVip` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `HaVipId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteHaVip` needs its required parameter `HaVipId`",
+        label = "`HaVipId` is not set",
+        note = "set it with `.ha_vip_id(…)` before this call"
+    )]
+    pub trait HaVipId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::HaVipId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

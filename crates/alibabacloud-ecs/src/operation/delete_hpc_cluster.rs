@@ -86,7 +86,7 @@ pub enum DeleteHpcClusterError {
     "MissingParameter.RegionId", NotEmptyHpcCluster = "NotEmpty.HpcCluster",
     NotExistsHpcCluster = "NotExists.HpcCluster", }
 );
-/// Builds and sends a `DeleteHpcCluster` call. `send` becomes available once every required parameter is set (`RegionId`, `HpcClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteHpcCluster` call. `send` and `build` compile once every required parameter is set (`RegionId`, `HpcClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteHpcClusterBuilder<
@@ -162,22 +162,34 @@ impl<RegionId_, HpcClusterId_> DeleteHpcClusterBuilder<RegionId_, HpcClusterId_>
         self
     }
 }
-impl DeleteHpcClusterBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, HpcClusterId_> DeleteHpcClusterBuilder<RegionId_, HpcClusterId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteHpcClusterInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteHpcClusterInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HpcClusterId_: self::required::HpcClusterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteHpcClusterInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 client_token: self.client_token,
-                hpc_cluster_id: self.hpc_cluster_id,
+                hpc_cluster_id: <HpcClusterId_ as self::required::HpcClusterId<
+                    ::std::string::String,
+                >>::into_value(self.hpc_cluster_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteHpcClusterInput {
+    pub fn build(self) -> DeleteHpcClusterInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HpcClusterId_: self::required::HpcClusterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -186,9 +198,46 @@ impl DeleteHpcClusterBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeleteHpcClusterOutput,
         ::alibabacloud_runtime::SdkError<DeleteHpcClusterError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HpcClusterId_: self::required::HpcClusterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteHpcClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteHpcCluster` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `HpcClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteHpcCluster` needs its required parameter `HpcClusterId`",
+        label = "`HpcClusterId` is not set",
+        note = "set it with `.hpc_cluster_id(…)` before this call"
+    )]
+    pub trait HpcClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::HpcClusterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -68,7 +68,7 @@ pub enum DeleteImageComponentError {
     "InvalidImageComponent.InUse", InvalidImageComponentNotFound =
     "InvalidImageComponent.NotFound", }
 );
-/// Builds and sends a `DeleteImageComponent` call. `send` becomes available once every required parameter is set (`RegionId`, `ImageComponentId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteImageComponent` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ImageComponentId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteImageComponentBuilder<
@@ -127,25 +127,36 @@ impl<
         self
     }
 }
-impl DeleteImageComponentBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    ImageComponentId_,
+> DeleteImageComponentBuilder<RegionId_, ImageComponentId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteImageComponentInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteImageComponentInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageComponentId_: self::required::ImageComponentId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteImageComponentInput {
-                region_id: self.region_id,
-                image_component_id: self.image_component_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                image_component_id: <ImageComponentId_ as self::required::ImageComponentId<
+                    ::std::string::String,
+                >>::into_value(self.image_component_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteImageComponentInput {
+    pub fn build(self) -> DeleteImageComponentInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageComponentId_: self::required::ImageComponentId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -154,9 +165,46 @@ impl DeleteImageComponentBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeleteImageComponentOutput,
         ::alibabacloud_runtime::SdkError<DeleteImageComponentError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageComponentId_: self::required::ImageComponentId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteImageComponentBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteImageComponent` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ImageComponentId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteImageComponent` needs its required parameter `ImageComponentId`",
+        label = "`ImageComponentId` is not set",
+        note = "set it with `.image_component_id(…)` before this call"
+    )]
+    pub trait ImageComponentId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ImageComponentId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

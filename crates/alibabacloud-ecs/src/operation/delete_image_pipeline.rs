@@ -68,7 +68,7 @@ pub enum DeleteImagePipelineError {
     "InvalidImagePipeline.HasRunningExecution", InvalidImagePipelineNotFound =
     "InvalidImagePipeline.NotFound", }
 );
-/// Builds and sends a `DeleteImagePipeline` call. `send` becomes available once every required parameter is set (`RegionId`, `ImagePipelineId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteImagePipeline` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ImagePipelineId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteImagePipelineBuilder<
@@ -127,21 +127,36 @@ impl<
         self
     }
 }
-impl DeleteImagePipelineBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    ImagePipelineId_,
+> DeleteImagePipelineBuilder<RegionId_, ImagePipelineId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteImagePipelineInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteImagePipelineInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImagePipelineId_: self::required::ImagePipelineId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteImagePipelineInput {
-                region_id: self.region_id,
-                image_pipeline_id: self.image_pipeline_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                image_pipeline_id: <ImagePipelineId_ as self::required::ImagePipelineId<
+                    ::std::string::String,
+                >>::into_value(self.image_pipeline_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteImagePipelineInput {
+    pub fn build(self) -> DeleteImagePipelineInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImagePipelineId_: self::required::ImagePipelineId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -150,9 +165,46 @@ impl DeleteImagePipelineBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeleteImagePipelineOutput,
         ::alibabacloud_runtime::SdkError<DeleteImagePipelineError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImagePipelineId_: self::required::ImagePipelineId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteImagePipelineBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteImagePipeline` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ImagePipelineId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteImagePipeline` needs its required parameter `ImagePipelineId`",
+        label = "`ImagePipelineId` is not set",
+        note = "set it with `.image_pipeline_id(…)` before this call"
+    )]
+    pub trait ImagePipelineId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ImagePipelineId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

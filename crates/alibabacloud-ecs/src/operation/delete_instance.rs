@@ -103,7 +103,7 @@ pub enum DeleteInstanceError {
     "InvalidParameter", OperationDeniedSystemInstanceNotSupport =
     "OperationDenied.SystemInstanceNotSupport", }
 );
-/// Builds and sends a `DeleteInstance` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteInstance` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteInstanceBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
@@ -193,15 +193,20 @@ impl<InstanceId_> DeleteInstanceBuilder<InstanceId_> {
         self
     }
 }
-impl DeleteInstanceBuilder<::std::string::String> {
+impl<InstanceId_> DeleteInstanceBuilder<InstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteInstanceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteInstanceInput)
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteInstanceInput {
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 force: self.force,
                 force_stop: self.force_stop,
                 terminate_subscription: self.terminate_subscription,
@@ -210,7 +215,10 @@ impl DeleteInstanceBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteInstanceInput {
+    pub fn build(self) -> DeleteInstanceInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -219,9 +227,30 @@ impl DeleteInstanceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteInstanceOutput,
         ::alibabacloud_runtime::SdkError<DeleteInstanceError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteInstance` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -74,7 +74,7 @@ pub enum DeleteKeyPairsError {
     "InvalidParameter.KeypairAlreadyAttachedInstance", MissingParameter =
     "MissingParameter", }
 );
-/// Builds and sends a `DeleteKeyPairs` call. `send` becomes available once every required parameter is set (`RegionId`, `KeyPairNames`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteKeyPairs` call. `send` and `build` compile once every required parameter is set (`RegionId`, `KeyPairNames`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteKeyPairsBuilder<
@@ -130,21 +130,33 @@ impl<RegionId_, KeyPairNames_> DeleteKeyPairsBuilder<RegionId_, KeyPairNames_> {
         self
     }
 }
-impl DeleteKeyPairsBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, KeyPairNames_> DeleteKeyPairsBuilder<RegionId_, KeyPairNames_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteKeyPairsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteKeyPairsInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        KeyPairNames_: self::required::KeyPairNames<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteKeyPairsInput {
-                region_id: self.region_id,
-                key_pair_names: self.key_pair_names,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                key_pair_names: <KeyPairNames_ as self::required::KeyPairNames<
+                    ::std::string::String,
+                >>::into_value(self.key_pair_names),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteKeyPairsInput {
+    pub fn build(self) -> DeleteKeyPairsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        KeyPairNames_: self::required::KeyPairNames<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -153,9 +165,46 @@ impl DeleteKeyPairsBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeleteKeyPairsOutput,
         ::alibabacloud_runtime::SdkError<DeleteKeyPairsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        KeyPairNames_: self::required::KeyPairNames<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteKeyPairsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteKeyPairs` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `KeyPairNames` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteKeyPairs` needs its required parameter `KeyPairNames`",
+        label = "`KeyPairNames` is not set",
+        note = "set it with `.key_pair_names(…)` before this call"
+    )]
+    pub trait KeyPairNames<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::KeyPairNames<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

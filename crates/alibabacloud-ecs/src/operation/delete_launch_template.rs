@@ -100,7 +100,7 @@ pub enum DeleteLaunchTemplateError {
     InvalidParameter = "InvalidParameter", InvalidRegionNotExist =
     "InvalidRegion.NotExist", MissingParameter = "MissingParameter", }
 );
-/// Builds and sends a `DeleteLaunchTemplate` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteLaunchTemplate` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteLaunchTemplateBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -173,26 +173,30 @@ impl<RegionId_> DeleteLaunchTemplateBuilder<RegionId_> {
         self
     }
 }
-impl DeleteLaunchTemplateBuilder<::std::string::String> {
+impl<RegionId_> DeleteLaunchTemplateBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteLaunchTemplateInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteLaunchTemplateInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteLaunchTemplateInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 launch_template_id: self.launch_template_id,
                 launch_template_name: self.launch_template_name,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteLaunchTemplateInput {
+    pub fn build(self) -> DeleteLaunchTemplateInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -201,9 +205,30 @@ impl DeleteLaunchTemplateBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteLaunchTemplateOutput,
         ::alibabacloud_runtime::SdkError<DeleteLaunchTemplateError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteLaunchTemplateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteLaunchTemplate` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

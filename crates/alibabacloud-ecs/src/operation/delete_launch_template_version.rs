@@ -118,7 +118,7 @@ pub enum DeleteLaunchTemplateVersionError {
     InvalidParameter = "InvalidParameter", InvalidRegionNotExist =
     "InvalidRegion.NotExist", MissingParameter = "MissingParameter", }
 );
-/// Builds and sends a `DeleteLaunchTemplateVersion` call. `send` becomes available once every required parameter is set (`RegionId`, `DeleteVersion`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteLaunchTemplateVersion` call. `send` and `build` compile once every required parameter is set (`RegionId`, `DeleteVersion`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteLaunchTemplateVersionBuilder<
@@ -217,27 +217,42 @@ impl<
         self
     }
 }
-impl DeleteLaunchTemplateVersionBuilder<::std::string::String, ::std::vec::Vec<i64>> {
+impl<
+    RegionId_,
+    DeleteVersion_,
+> DeleteLaunchTemplateVersionBuilder<RegionId_, DeleteVersion_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteLaunchTemplateVersionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DeleteVersion_: self::required::DeleteVersion<::std::vec::Vec<i64>>,
+    {
         (
             self._client,
             self._options,
             DeleteLaunchTemplateVersionInput {
-                region_id: self.region_id,
-                delete_version: self.delete_version,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                delete_version: <DeleteVersion_ as self::required::DeleteVersion<
+                    ::std::vec::Vec<i64>,
+                >>::into_value(self.delete_version),
                 launch_template_id: self.launch_template_id,
                 launch_template_name: self.launch_template_name,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteLaunchTemplateVersionInput {
+    pub fn build(self) -> DeleteLaunchTemplateVersionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DeleteVersion_: self::required::DeleteVersion<::std::vec::Vec<i64>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -246,9 +261,46 @@ impl DeleteLaunchTemplateVersionBuilder<::std::string::String, ::std::vec::Vec<i
     ) -> ::std::result::Result<
         DeleteLaunchTemplateVersionOutput,
         ::alibabacloud_runtime::SdkError<DeleteLaunchTemplateVersionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DeleteVersion_: self::required::DeleteVersion<::std::vec::Vec<i64>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteLaunchTemplateVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteLaunchTemplateVersion` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DeleteVersion` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteLaunchTemplateVersion` needs its required parameter `DeleteVersion`",
+        label = "`DeleteVersion` is not set",
+        note = "set it with `.delete_version(…)` before this call"
+    )]
+    pub trait DeleteVersion<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DeleteVersion<::std::vec::Vec<i64>> for ::std::vec::Vec<i64> {
+    fn into_value(self) -> ::std::vec::Vec<i64> {
+        self
     }
 }
 impl crate::Client {

@@ -78,7 +78,7 @@ pub enum DeleteNatGatewayError {
     "InvalidNatGatewayId.NotFound", InvalidRegionIdNotFound = "InvalidRegionId.NotFound",
     TaskConflict = "TaskConflict", }
 );
-/// Builds and sends a `DeleteNatGateway` call. `send` becomes available once every required parameter is set (`RegionId`, `NatGatewayId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteNatGateway` call. `send` and `build` compile once every required parameter is set (`RegionId`, `NatGatewayId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteNatGatewayBuilder<
@@ -134,21 +134,33 @@ impl<RegionId_, NatGatewayId_> DeleteNatGatewayBuilder<RegionId_, NatGatewayId_>
         self
     }
 }
-impl DeleteNatGatewayBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, NatGatewayId_> DeleteNatGatewayBuilder<RegionId_, NatGatewayId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteNatGatewayInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteNatGatewayInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NatGatewayId_: self::required::NatGatewayId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteNatGatewayInput {
-                region_id: self.region_id,
-                nat_gateway_id: self.nat_gateway_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                nat_gateway_id: <NatGatewayId_ as self::required::NatGatewayId<
+                    ::std::string::String,
+                >>::into_value(self.nat_gateway_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteNatGatewayInput {
+    pub fn build(self) -> DeleteNatGatewayInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NatGatewayId_: self::required::NatGatewayId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -157,9 +169,46 @@ impl DeleteNatGatewayBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeleteNatGatewayOutput,
         ::alibabacloud_runtime::SdkError<DeleteNatGatewayError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NatGatewayId_: self::required::NatGatewayId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteNatGatewayBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteNatGateway` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NatGatewayId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteNatGateway` needs its required parameter `NatGatewayId`",
+        label = "`NatGatewayId` is not set",
+        note = "set it with `.nat_gateway_id(…)` before this call"
+    )]
+    pub trait NatGatewayId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NatGatewayId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

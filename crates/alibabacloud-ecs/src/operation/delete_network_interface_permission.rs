@@ -95,7 +95,7 @@ pub enum DeleteNetworkInterfacePermissionError {
     "MissingParameter", NotBelongUser = "NotBelongUser", UnsupportedParameter =
     "UnsupportedParameter", }
 );
-/// Builds and sends a `DeleteNetworkInterfacePermission` call. `send` becomes available once every required parameter is set (`RegionId`, `NetworkInterfacePermissionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteNetworkInterfacePermission` call. `send` and `build` compile once every required parameter is set (`RegionId`, `NetworkInterfacePermissionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteNetworkInterfacePermissionBuilder<
@@ -171,29 +171,45 @@ impl<
         self
     }
 }
-impl DeleteNetworkInterfacePermissionBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    NetworkInterfacePermissionId_,
+> DeleteNetworkInterfacePermissionBuilder<RegionId_, NetworkInterfacePermissionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteNetworkInterfacePermissionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfacePermissionId_: self::required::NetworkInterfacePermissionId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             DeleteNetworkInterfacePermissionInput {
-                region_id: self.region_id,
-                network_interface_permission_id: self.network_interface_permission_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                network_interface_permission_id: <NetworkInterfacePermissionId_ as self::required::NetworkInterfacePermissionId<
+                    ::std::string::String,
+                >>::into_value(self.network_interface_permission_id),
                 force: self.force,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteNetworkInterfacePermissionInput {
+    pub fn build(self) -> DeleteNetworkInterfacePermissionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfacePermissionId_: self::required::NetworkInterfacePermissionId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -202,9 +218,49 @@ impl DeleteNetworkInterfacePermissionBuilder<
     ) -> ::std::result::Result<
         DeleteNetworkInterfacePermissionOutput,
         ::alibabacloud_runtime::SdkError<DeleteNetworkInterfacePermissionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfacePermissionId_: self::required::NetworkInterfacePermissionId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteNetworkInterfacePermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteNetworkInterfacePermission` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NetworkInterfacePermissionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteNetworkInterfacePermission` needs its required parameter `NetworkInterfacePermissionId`",
+        label = "`NetworkInterfacePermissionId` is not set",
+        note = "set it with `.network_interface_permission_id(…)` before this call"
+    )]
+    pub trait NetworkInterfacePermissionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NetworkInterfacePermissionId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

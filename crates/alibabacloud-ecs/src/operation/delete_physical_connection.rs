@@ -81,7 +81,7 @@ pub enum DeletePhysicalConnectionError {
     "InvalidPhysicalConnectionId.NotMatched", InvalidRegionIdNotFound =
     "InvalidRegionId.NotFound", }
 );
-/// Builds and sends a `DeletePhysicalConnection` call. `send` becomes available once every required parameter is set (`RegionId`, `PhysicalConnectionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeletePhysicalConnection` call. `send` and `build` compile once every required parameter is set (`RegionId`, `PhysicalConnectionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeletePhysicalConnectionBuilder<
@@ -160,26 +160,45 @@ impl<
         self
     }
 }
-impl DeletePhysicalConnectionBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    PhysicalConnectionId_,
+> DeletePhysicalConnectionBuilder<RegionId_, PhysicalConnectionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeletePhysicalConnectionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             DeletePhysicalConnectionInput {
-                region_id: self.region_id,
-                physical_connection_id: self.physical_connection_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                physical_connection_id: <PhysicalConnectionId_ as self::required::PhysicalConnectionId<
+                    ::std::string::String,
+                >>::into_value(self.physical_connection_id),
                 client_token: self.client_token,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeletePhysicalConnectionInput {
+    pub fn build(self) -> DeletePhysicalConnectionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -188,9 +207,49 @@ impl DeletePhysicalConnectionBuilder<::std::string::String, ::std::string::Strin
     ) -> ::std::result::Result<
         DeletePhysicalConnectionOutput,
         ::alibabacloud_runtime::SdkError<DeletePhysicalConnectionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeletePhysicalConnectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeletePhysicalConnection` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PhysicalConnectionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeletePhysicalConnection` needs its required parameter `PhysicalConnectionId`",
+        label = "`PhysicalConnectionId` is not set",
+        note = "set it with `.physical_connection_id(…)` before this call"
+    )]
+    pub trait PhysicalConnectionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PhysicalConnectionId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -73,8 +73,8 @@ pub struct NextHopListItem {
 }
 impl ::alibabacloud_runtime::ToParam for NextHopListItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.NextHopId"), &self.next_hop_id);
-        out.write(&::std::format!("{key}.NextHopType"), &self.next_hop_type);
+        out.write_member(key, "NextHopId", &self.next_hop_id);
+        out.write_member(key, "NextHopType", &self.next_hop_type);
     }
 }
 /// The errors `DeleteRouteEntry` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -143,7 +143,7 @@ pub enum DeleteRouteEntryError {
     "ParamExclusive.NextHopIdAndList", TaskConflict = "TaskConflict", VpcError =
     "Vpc.Error", }
 );
-/// Builds and sends a `DeleteRouteEntry` call. `send` becomes available once every required parameter is set (`RouteTableId`, `DestinationCidrBlock`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteRouteEntry` call. `send` and `build` compile once every required parameter is set (`RouteTableId`, `DestinationCidrBlock`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteRouteEntryBuilder<
@@ -259,24 +259,43 @@ impl<
         self
     }
 }
-impl DeleteRouteEntryBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RouteTableId_,
+    DestinationCidrBlock_,
+> DeleteRouteEntryBuilder<RouteTableId_, DestinationCidrBlock_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteRouteEntryInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteRouteEntryInput)
+    where
+        RouteTableId_: self::required::RouteTableId<::std::string::String>,
+        DestinationCidrBlock_: self::required::DestinationCidrBlock<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             DeleteRouteEntryInput {
                 region_id: self.region_id,
-                route_table_id: self.route_table_id,
-                destination_cidr_block: self.destination_cidr_block,
+                route_table_id: <RouteTableId_ as self::required::RouteTableId<
+                    ::std::string::String,
+                >>::into_value(self.route_table_id),
+                destination_cidr_block: <DestinationCidrBlock_ as self::required::DestinationCidrBlock<
+                    ::std::string::String,
+                >>::into_value(self.destination_cidr_block),
                 next_hop_id: self.next_hop_id,
                 next_hop_list: self.next_hop_list,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteRouteEntryInput {
+    pub fn build(self) -> DeleteRouteEntryInput
+    where
+        RouteTableId_: self::required::RouteTableId<::std::string::String>,
+        DestinationCidrBlock_: self::required::DestinationCidrBlock<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -285,9 +304,49 @@ impl DeleteRouteEntryBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeleteRouteEntryOutput,
         ::alibabacloud_runtime::SdkError<DeleteRouteEntryError>,
-    > {
+    >
+    where
+        RouteTableId_: self::required::RouteTableId<::std::string::String>,
+        DestinationCidrBlock_: self::required::DestinationCidrBlock<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteRouteEntryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RouteTableId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteRouteEntry` needs its required parameter `RouteTableId`",
+        label = "`RouteTableId` is not set",
+        note = "set it with `.route_table_id(…)` before this call"
+    )]
+    pub trait RouteTableId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DestinationCidrBlock` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteRouteEntry` needs its required parameter `DestinationCidrBlock`",
+        label = "`DestinationCidrBlock` is not set",
+        note = "set it with `.destination_cidr_block(…)` before this call"
+    )]
+    pub trait DestinationCidrBlock<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RouteTableId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DestinationCidrBlock<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

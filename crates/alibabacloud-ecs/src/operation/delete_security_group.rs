@@ -80,7 +80,7 @@ pub enum DeleteSecurityGroupError {
     "InvalidSecurityGroup.NotFound", MissingParameterRegionId =
     "MissingParameter.RegionId", }
 );
-/// Builds and sends a `DeleteSecurityGroup` call. `send` becomes available once every required parameter is set (`RegionId`, `SecurityGroupId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteSecurityGroup` call. `send` and `build` compile once every required parameter is set (`RegionId`, `SecurityGroupId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteSecurityGroupBuilder<
@@ -139,21 +139,36 @@ impl<
         self
     }
 }
-impl DeleteSecurityGroupBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    SecurityGroupId_,
+> DeleteSecurityGroupBuilder<RegionId_, SecurityGroupId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteSecurityGroupInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteSecurityGroupInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteSecurityGroupInput {
-                region_id: self.region_id,
-                security_group_id: self.security_group_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
+                    ::std::string::String,
+                >>::into_value(self.security_group_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteSecurityGroupInput {
+    pub fn build(self) -> DeleteSecurityGroupInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -162,9 +177,46 @@ impl DeleteSecurityGroupBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeleteSecurityGroupOutput,
         ::alibabacloud_runtime::SdkError<DeleteSecurityGroupError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteSecurityGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteSecurityGroup` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteSecurityGroup` needs its required parameter `SecurityGroupId`",
+        label = "`SecurityGroupId` is not set",
+        note = "set it with `.security_group_id(…)` before this call"
+    )]
+    pub trait SecurityGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

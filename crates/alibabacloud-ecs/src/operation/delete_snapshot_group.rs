@@ -154,7 +154,7 @@ pub enum DeleteSnapshotGroupError {
     SnapshotCreatedDisk = "SnapshotCreatedDisk", SnapshotCreatedImage =
     "SnapshotCreatedImage", }
 );
-/// Builds and sends a `DeleteSnapshotGroup` call. `send` becomes available once every required parameter is set (`RegionId`, `SnapshotGroupId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteSnapshotGroup` call. `send` and `build` compile once every required parameter is set (`RegionId`, `SnapshotGroupId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteSnapshotGroupBuilder<
@@ -213,21 +213,36 @@ impl<
         self
     }
 }
-impl DeleteSnapshotGroupBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    SnapshotGroupId_,
+> DeleteSnapshotGroupBuilder<RegionId_, SnapshotGroupId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteSnapshotGroupInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteSnapshotGroupInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SnapshotGroupId_: self::required::SnapshotGroupId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteSnapshotGroupInput {
-                region_id: self.region_id,
-                snapshot_group_id: self.snapshot_group_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                snapshot_group_id: <SnapshotGroupId_ as self::required::SnapshotGroupId<
+                    ::std::string::String,
+                >>::into_value(self.snapshot_group_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteSnapshotGroupInput {
+    pub fn build(self) -> DeleteSnapshotGroupInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SnapshotGroupId_: self::required::SnapshotGroupId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -236,9 +251,46 @@ impl DeleteSnapshotGroupBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeleteSnapshotGroupOutput,
         ::alibabacloud_runtime::SdkError<DeleteSnapshotGroupError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SnapshotGroupId_: self::required::SnapshotGroupId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteSnapshotGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteSnapshotGroup` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SnapshotGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteSnapshotGroup` needs its required parameter `SnapshotGroupId`",
+        label = "`SnapshotGroupId` is not set",
+        note = "set it with `.snapshot_group_id(…)` before this call"
+    )]
+    pub trait SnapshotGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SnapshotGroupId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -104,7 +104,7 @@ pub enum DeleteVSwitchError {
     "InvalidResource.NotBinding", InvalidVSwitchIdNotFound = "InvalidVSwitchId.NotFound",
     MissingParameter = "MissingParameter", TaskConflict = "TaskConflict", }
 );
-/// Builds and sends a `DeleteVSwitch` call. `send` becomes available once every required parameter is set (`VSwitchId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteVSwitch` call. `send` and `build` compile once every required parameter is set (`VSwitchId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteVSwitchBuilder<VSwitchId_ = ::alibabacloud_runtime::Missing> {
@@ -158,21 +158,29 @@ impl<VSwitchId_> DeleteVSwitchBuilder<VSwitchId_> {
         self
     }
 }
-impl DeleteVSwitchBuilder<::std::string::String> {
+impl<VSwitchId_> DeleteVSwitchBuilder<VSwitchId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteVSwitchInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteVSwitchInput)
+    where
+        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteVSwitchInput {
-                v_switch_id: self.v_switch_id,
+                v_switch_id: <VSwitchId_ as self::required::VSwitchId<
+                    ::std::string::String,
+                >>::into_value(self.v_switch_id),
                 region_id: self.region_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteVSwitchInput {
+    pub fn build(self) -> DeleteVSwitchInput
+    where
+        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -181,9 +189,30 @@ impl DeleteVSwitchBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteVSwitchOutput,
         ::alibabacloud_runtime::SdkError<DeleteVSwitchError>,
-    > {
+    >
+    where
+        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteVSwitchBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `VSwitchId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteVSwitch` needs its required parameter `VSwitchId`",
+        label = "`VSwitchId` is not set",
+        note = "set it with `.v_switch_id(…)` before this call"
+    )]
+    pub trait VSwitchId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::VSwitchId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

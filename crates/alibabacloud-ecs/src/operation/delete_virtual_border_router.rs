@@ -105,7 +105,7 @@ pub enum DeleteVirtualBorderRouterError {
     "InvalidRegionId.NotFound", InvalidStatusNotAllowed = "InvalidStatus.NotAllowed",
     InvalidVbrIdNotFound = "InvalidVbrId.NotFound", }
 );
-/// Builds and sends a `DeleteVirtualBorderRouter` call. `send` becomes available once every required parameter is set (`RegionId`, `VbrId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteVirtualBorderRouter` call. `send` and `build` compile once every required parameter is set (`RegionId`, `VbrId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteVirtualBorderRouterBuilder<
@@ -201,27 +201,39 @@ impl<RegionId_, VbrId_> DeleteVirtualBorderRouterBuilder<RegionId_, VbrId_> {
         self
     }
 }
-impl DeleteVirtualBorderRouterBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, VbrId_> DeleteVirtualBorderRouterBuilder<RegionId_, VbrId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteVirtualBorderRouterInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VbrId_: self::required::VbrId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteVirtualBorderRouterInput {
-                region_id: self.region_id,
-                vbr_id: self.vbr_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                vbr_id: <VbrId_ as self::required::VbrId<
+                    ::std::string::String,
+                >>::into_value(self.vbr_id),
                 client_token: self.client_token,
                 user_cidr: self.user_cidr,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteVirtualBorderRouterInput {
+    pub fn build(self) -> DeleteVirtualBorderRouterInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VbrId_: self::required::VbrId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -230,9 +242,46 @@ impl DeleteVirtualBorderRouterBuilder<::std::string::String, ::std::string::Stri
     ) -> ::std::result::Result<
         DeleteVirtualBorderRouterOutput,
         ::alibabacloud_runtime::SdkError<DeleteVirtualBorderRouterError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VbrId_: self::required::VbrId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteVirtualBorderRouterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteVirtualBorderRouter` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VbrId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteVirtualBorderRouter` needs its required parameter `VbrId`",
+        label = "`VbrId` is not set",
+        note = "set it with `.vbr_id(…)` before this call"
+    )]
+    pub trait VbrId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VbrId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

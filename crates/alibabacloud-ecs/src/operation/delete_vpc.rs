@@ -133,7 +133,7 @@ pub enum DeleteVpcError {
     OperationDeniedVpcPeerExists = "OperationDenied.VpcPeerExists", TaskConflict =
     "TaskConflict", }
 );
-/// Builds and sends a `DeleteVpc` call. `send` becomes available once every required parameter is set (`VpcId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteVpc` call. `send` and `build` compile once every required parameter is set (`VpcId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteVpcBuilder<VpcId_ = ::alibabacloud_runtime::Missing> {
@@ -187,21 +187,29 @@ impl<VpcId_> DeleteVpcBuilder<VpcId_> {
         self
     }
 }
-impl DeleteVpcBuilder<::std::string::String> {
+impl<VpcId_> DeleteVpcBuilder<VpcId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteVpcInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteVpcInput)
+    where
+        VpcId_: self::required::VpcId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteVpcInput {
-                vpc_id: self.vpc_id,
+                vpc_id: <VpcId_ as self::required::VpcId<
+                    ::std::string::String,
+                >>::into_value(self.vpc_id),
                 region_id: self.region_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteVpcInput {
+    pub fn build(self) -> DeleteVpcInput
+    where
+        VpcId_: self::required::VpcId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -210,9 +218,30 @@ impl DeleteVpcBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteVpcOutput,
         ::alibabacloud_runtime::SdkError<DeleteVpcError>,
-    > {
+    >
+    where
+        VpcId_: self::required::VpcId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteVpcBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `VpcId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteVpc` needs its required parameter `VpcId`",
+        label = "`VpcId` is not set",
+        note = "set it with `.vpc_id(…)` before this call"
+    )]
+    pub trait VpcId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::VpcId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

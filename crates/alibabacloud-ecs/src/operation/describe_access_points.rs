@@ -77,8 +77,8 @@ pub struct FilterItem {
 }
 impl ::alibabacloud_runtime::ToParam for FilterItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
@@ -138,7 +138,7 @@ pub enum DescribeAccessPointsError {
     "InvalidRegionId.NotFound", InvalidRegionIdNotSupport = "InvalidRegionId.NotSupport",
     }
 );
-/// Builds and sends a `DescribeAccessPoints` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeAccessPoints` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeAccessPointsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -234,19 +234,20 @@ impl<RegionId_> DescribeAccessPointsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeAccessPointsBuilder<::std::string::String> {
+impl<RegionId_> DescribeAccessPointsBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeAccessPointsInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeAccessPointsInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeAccessPointsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 r#type: self.r#type,
                 page_number: self.page_number,
                 page_size: self.page_size,
@@ -255,7 +256,10 @@ impl DescribeAccessPointsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeAccessPointsInput {
+    pub fn build(self) -> DescribeAccessPointsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -264,9 +268,30 @@ impl DescribeAccessPointsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeAccessPointsOutput,
         ::alibabacloud_runtime::SdkError<DescribeAccessPointsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeAccessPointsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeAccessPoints` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -323,13 +348,14 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeAccessPointsInpu
         output.access_point_set.and_then(|v| v.access_point_type).unwrap_or_default()
     }
 }
-impl DescribeAccessPointsBuilder<::std::string::String> {
+impl<RegionId_> DescribeAccessPointsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
-        DescribeAccessPointsInput,
-    > {
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeAccessPointsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

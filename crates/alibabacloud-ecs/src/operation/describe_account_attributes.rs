@@ -156,7 +156,7 @@ pub enum DescribeAccountAttributesError {
     DescribeAccountAttributesError { InternalError = "InternalError", InvalidParameter =
     "Invalid.Parameter", ServiceUnavailable = "ServiceUnavailable", }
 );
-/// Builds and sends a `DescribeAccountAttributes` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeAccountAttributes` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeAccountAttributesBuilder<
@@ -231,26 +231,34 @@ impl<RegionId_> DescribeAccountAttributesBuilder<RegionId_> {
         self
     }
 }
-impl DescribeAccountAttributesBuilder<::std::string::String> {
+impl<RegionId_> DescribeAccountAttributesBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeAccountAttributesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeAccountAttributesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 zone_id: self.zone_id,
                 attribute_name: self.attribute_name,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeAccountAttributesInput {
+    pub fn build(self) -> DescribeAccountAttributesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -259,9 +267,30 @@ impl DescribeAccountAttributesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeAccountAttributesOutput,
         ::alibabacloud_runtime::SdkError<DescribeAccountAttributesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeAccountAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeAccountAttributes` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -177,7 +177,7 @@ pub enum DescribeAutoProvisioningGroupHistoryError {
     InvalidParameterPeriodTime = "InvalidParameter.periodTime", MissingParameter =
     "MissingParameter", MissingParamterRegionId = "MissingParamter.RegionId", }
 );
-/// Builds and sends a `DescribeAutoProvisioningGroupHistory` call. `send` becomes available once every required parameter is set (`RegionId`, `AutoProvisioningGroupId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeAutoProvisioningGroupHistory` call. `send` and `build` compile once every required parameter is set (`RegionId`, `AutoProvisioningGroupId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeAutoProvisioningGroupHistoryBuilder<
@@ -307,32 +307,48 @@ impl<
         self
     }
 }
-impl DescribeAutoProvisioningGroupHistoryBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    AutoProvisioningGroupId_,
+> DescribeAutoProvisioningGroupHistoryBuilder<RegionId_, AutoProvisioningGroupId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeAutoProvisioningGroupHistoryInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             DescribeAutoProvisioningGroupHistoryInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 page_number: self.page_number,
                 page_size: self.page_size,
-                auto_provisioning_group_id: self.auto_provisioning_group_id,
+                auto_provisioning_group_id: <AutoProvisioningGroupId_ as self::required::AutoProvisioningGroupId<
+                    ::std::string::String,
+                >>::into_value(self.auto_provisioning_group_id),
                 start_time: self.start_time,
                 end_time: self.end_time,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeAutoProvisioningGroupHistoryInput {
+    pub fn build(self) -> DescribeAutoProvisioningGroupHistoryInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -341,9 +357,49 @@ impl DescribeAutoProvisioningGroupHistoryBuilder<
     ) -> ::std::result::Result<
         DescribeAutoProvisioningGroupHistoryOutput,
         ::alibabacloud_runtime::SdkError<DescribeAutoProvisioningGroupHistoryError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeAutoProvisioningGroupHistoryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeAutoProvisioningGroupHistory` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `AutoProvisioningGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeAutoProvisioningGroupHistory` needs its required parameter `AutoProvisioningGroupId`",
+        label = "`AutoProvisioningGroupId` is not set",
+        note = "set it with `.auto_provisioning_group_id(…)` before this call"
+    )]
+    pub trait AutoProvisioningGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AutoProvisioningGroupId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -406,16 +462,22 @@ for DescribeAutoProvisioningGroupHistoryInput {
             .unwrap_or_default()
     }
 }
-impl DescribeAutoProvisioningGroupHistoryBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    AutoProvisioningGroupId_,
+> DescribeAutoProvisioningGroupHistoryBuilder<RegionId_, AutoProvisioningGroupId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeAutoProvisioningGroupHistoryInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

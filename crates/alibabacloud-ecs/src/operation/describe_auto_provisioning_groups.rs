@@ -155,8 +155,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[5].fields[0].items` in its spec.
@@ -352,7 +352,7 @@ pub enum DescribeAutoProvisioningGroupsError {
     DescribeAutoProvisioningGroupsError { InvalidNameMalformed = "InvalidName.Malformed",
     MissingParamterRegionId = "MissingParamter.RegionId", }
 );
-/// Builds and sends a `DescribeAutoProvisioningGroups` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeAutoProvisioningGroups` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeAutoProvisioningGroupsBuilder<
@@ -511,19 +511,24 @@ impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeAutoProvisioningGroupsBuilder<::std::string::String> {
+impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeAutoProvisioningGroupsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeAutoProvisioningGroupsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 page_number: self.page_number,
                 page_size: self.page_size,
                 auto_provisioning_group_name: self.auto_provisioning_group_name,
@@ -535,7 +540,10 @@ impl DescribeAutoProvisioningGroupsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeAutoProvisioningGroupsInput {
+    pub fn build(self) -> DescribeAutoProvisioningGroupsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -544,9 +552,30 @@ impl DescribeAutoProvisioningGroupsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeAutoProvisioningGroupsOutput,
         ::alibabacloud_runtime::SdkError<DescribeAutoProvisioningGroupsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeAutoProvisioningGroupsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeAutoProvisioningGroups` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -608,13 +637,16 @@ for DescribeAutoProvisioningGroupsInput {
             .unwrap_or_default()
     }
 }
-impl DescribeAutoProvisioningGroupsBuilder<::std::string::String> {
+impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeAutoProvisioningGroupsInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -132,7 +132,7 @@ pub enum DescribeAutoSnapshotPolicyAssociationsError {
     ParameterConflictAutoSnapshotPolicyIdAndDiskId =
     "ParameterConflict.AutoSnapshotPolicyIdAndDiskId", }
 );
-/// Builds and sends a `DescribeAutoSnapshotPolicyAssociations` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeAutoSnapshotPolicyAssociations` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeAutoSnapshotPolicyAssociationsBuilder<
@@ -239,19 +239,24 @@ impl<RegionId_> DescribeAutoSnapshotPolicyAssociationsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeAutoSnapshotPolicyAssociationsBuilder<::std::string::String> {
+impl<RegionId_> DescribeAutoSnapshotPolicyAssociationsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeAutoSnapshotPolicyAssociationsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeAutoSnapshotPolicyAssociationsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 auto_snapshot_policy_id: self.auto_snapshot_policy_id,
                 disk_id: self.disk_id,
                 next_token: self.next_token,
@@ -260,7 +265,10 @@ impl DescribeAutoSnapshotPolicyAssociationsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeAutoSnapshotPolicyAssociationsInput {
+    pub fn build(self) -> DescribeAutoSnapshotPolicyAssociationsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -269,9 +277,30 @@ impl DescribeAutoSnapshotPolicyAssociationsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeAutoSnapshotPolicyAssociationsOutput,
         ::alibabacloud_runtime::SdkError<DescribeAutoSnapshotPolicyAssociationsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeAutoSnapshotPolicyAssociationsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeAutoSnapshotPolicyAssociations` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -318,13 +347,16 @@ for DescribeAutoSnapshotPolicyAssociationsInput {
             .unwrap_or_default()
     }
 }
-impl DescribeAutoSnapshotPolicyAssociationsBuilder<::std::string::String> {
+impl<RegionId_> DescribeAutoSnapshotPolicyAssociationsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
         DescribeAutoSnapshotPolicyAssociationsInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -285,7 +285,7 @@ pub enum DescribeAvailableResourceError {
     OperationDeniedTimestampNotSupported = "OperationDenied.TimestampNotSupported",
     UnavailableRegions = "Unavailable.Regions", }
 );
-/// Builds and sends a `DescribeAvailableResource` call. `send` becomes available once every required parameter is set (`RegionId`, `DestinationResource`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeAvailableResource` call. `send` and `build` compile once every required parameter is set (`RegionId`, `DestinationResource`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeAvailableResourceBuilder<
@@ -606,23 +606,34 @@ impl<
         self
     }
 }
-impl DescribeAvailableResourceBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    DestinationResource_,
+> DescribeAvailableResourceBuilder<RegionId_, DestinationResource_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeAvailableResourceInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DestinationResource_: self::required::DestinationResource<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeAvailableResourceInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 instance_charge_type: self.instance_charge_type,
                 spot_strategy: self.spot_strategy,
                 spot_duration: self.spot_duration,
-                destination_resource: self.destination_resource,
+                destination_resource: <DestinationResource_ as self::required::DestinationResource<
+                    ::std::string::String,
+                >>::into_value(self.destination_resource),
                 zone_id: self.zone_id,
                 io_optimized: self.io_optimized,
                 dedicated_host_id: self.dedicated_host_id,
@@ -638,7 +649,11 @@ impl DescribeAvailableResourceBuilder<::std::string::String, ::std::string::Stri
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeAvailableResourceInput {
+    pub fn build(self) -> DescribeAvailableResourceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DestinationResource_: self::required::DestinationResource<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -647,9 +662,47 @@ impl DescribeAvailableResourceBuilder<::std::string::String, ::std::string::Stri
     ) -> ::std::result::Result<
         DescribeAvailableResourceOutput,
         ::alibabacloud_runtime::SdkError<DescribeAvailableResourceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DestinationResource_: self::required::DestinationResource<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeAvailableResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeAvailableResource` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DestinationResource` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeAvailableResource` needs its required parameter `DestinationResource`",
+        label = "`DestinationResource` is not set",
+        note = "set it with `.destination_resource(…)` before this call"
+    )]
+    pub trait DestinationResource<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DestinationResource<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

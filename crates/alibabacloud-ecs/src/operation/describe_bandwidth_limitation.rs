@@ -144,7 +144,7 @@ pub enum DescribeBandwidthLimitationError {
     InvalidInstanceTypeValueNotSupported = "InvalidInstanceType.ValueNotSupported",
     InvalidParam = "InvalidParam", }
 );
-/// Builds and sends a `DescribeBandwidthLimitation` call. `send` becomes available once every required parameter is set (`RegionId`, `InstanceType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeBandwidthLimitation` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InstanceType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeBandwidthLimitationBuilder<
@@ -283,29 +283,44 @@ impl<
         self
     }
 }
-impl DescribeBandwidthLimitationBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    InstanceType_,
+> DescribeBandwidthLimitationBuilder<RegionId_, InstanceType_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeBandwidthLimitationInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeBandwidthLimitationInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 instance_charge_type: self.instance_charge_type,
                 spot_strategy: self.spot_strategy,
-                instance_type: self.instance_type,
+                instance_type: <InstanceType_ as self::required::InstanceType<
+                    ::std::string::String,
+                >>::into_value(self.instance_type),
                 resource_id: self.resource_id,
                 operation_type: self.operation_type,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeBandwidthLimitationInput {
+    pub fn build(self) -> DescribeBandwidthLimitationInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -314,9 +329,46 @@ impl DescribeBandwidthLimitationBuilder<::std::string::String, ::std::string::St
     ) -> ::std::result::Result<
         DescribeBandwidthLimitationOutput,
         ::alibabacloud_runtime::SdkError<DescribeBandwidthLimitationError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeBandwidthLimitationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeBandwidthLimitation` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeBandwidthLimitation` needs its required parameter `InstanceType`",
+        label = "`InstanceType` is not set",
+        note = "set it with `.instance_type(…)` before this call"
+    )]
+    pub trait InstanceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -160,7 +160,7 @@ pub enum DescribeBandwidthPackagesError {
     DescribeBandwidthPackagesError { InvalidAliuid = "InvalidAliuid",
     InvalidRegionIdNotFound = "InvalidRegionId.NotFound", }
 );
-/// Builds and sends a `DescribeBandwidthPackages` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeBandwidthPackages` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeBandwidthPackagesBuilder<
@@ -261,19 +261,24 @@ impl<RegionId_> DescribeBandwidthPackagesBuilder<RegionId_> {
         self
     }
 }
-impl DescribeBandwidthPackagesBuilder<::std::string::String> {
+impl<RegionId_> DescribeBandwidthPackagesBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeBandwidthPackagesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeBandwidthPackagesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 bandwidth_package_id: self.bandwidth_package_id,
                 nat_gateway_id: self.nat_gateway_id,
                 page_number: self.page_number,
@@ -282,7 +287,10 @@ impl DescribeBandwidthPackagesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeBandwidthPackagesInput {
+    pub fn build(self) -> DescribeBandwidthPackagesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -291,9 +299,30 @@ impl DescribeBandwidthPackagesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeBandwidthPackagesOutput,
         ::alibabacloud_runtime::SdkError<DescribeBandwidthPackagesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeBandwidthPackagesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeBandwidthPackages` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -350,13 +379,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeBandwidthPackage
         output.bandwidth_packages.and_then(|v| v.bandwidth_package).unwrap_or_default()
     }
 }
-impl DescribeBandwidthPackagesBuilder<::std::string::String> {
+impl<RegionId_> DescribeBandwidthPackagesBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeBandwidthPackagesInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

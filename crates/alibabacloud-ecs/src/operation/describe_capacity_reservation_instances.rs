@@ -201,7 +201,7 @@ pub enum DescribeCapacityReservationInstancesError {
     "MissingParameter.RegionId", RepeatStartPrivatePool = "RepeatStartPrivatePool",
     SpotNotSupported = "SpotNotSupported", }
 );
-/// Builds and sends a `DescribeCapacityReservationInstances` call. `send` becomes available once every required parameter is set (`RegionId`, `PrivatePoolOptions.Id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeCapacityReservationInstances` call. `send` and `build` compile once every required parameter is set (`RegionId`, `PrivatePoolOptions.Id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeCapacityReservationInstancesBuilder<
@@ -297,30 +297,46 @@ impl<
         self
     }
 }
-impl DescribeCapacityReservationInstancesBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    PrivatePoolOptionsId_,
+> DescribeCapacityReservationInstancesBuilder<RegionId_, PrivatePoolOptionsId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeCapacityReservationInstancesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             DescribeCapacityReservationInstancesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 max_results: self.max_results,
                 next_token: self.next_token,
-                private_pool_options_id: self.private_pool_options_id,
+                private_pool_options_id: <PrivatePoolOptionsId_ as self::required::PrivatePoolOptionsId<
+                    ::std::string::String,
+                >>::into_value(self.private_pool_options_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeCapacityReservationInstancesInput {
+    pub fn build(self) -> DescribeCapacityReservationInstancesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -329,9 +345,49 @@ impl DescribeCapacityReservationInstancesBuilder<
     ) -> ::std::result::Result<
         DescribeCapacityReservationInstancesOutput,
         ::alibabacloud_runtime::SdkError<DescribeCapacityReservationInstancesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeCapacityReservationInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeCapacityReservationInstances` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PrivatePoolOptions.Id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeCapacityReservationInstances` needs its required parameter `PrivatePoolOptions.Id`",
+        label = "`PrivatePoolOptions.Id` is not set",
+        note = "set it with `.private_pool_options_id(…)` before this call"
+    )]
+    pub trait PrivatePoolOptionsId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PrivatePoolOptionsId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -379,16 +435,22 @@ for DescribeCapacityReservationInstancesInput {
             .unwrap_or_default()
     }
 }
-impl DescribeCapacityReservationInstancesBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    PrivatePoolOptionsId_,
+> DescribeCapacityReservationInstancesBuilder<RegionId_, PrivatePoolOptionsId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
         DescribeCapacityReservationInstancesInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -135,7 +135,7 @@ pub enum DescribeClassicLinkInstancesError {
     "InvalidParameter.ToManyInstanceIds", InvalidRegionIdNotFound =
     "InvalidRegionId.NotFound", InvalidVpcNotBelong = "InvalidVpc.NotBelong", }
 );
-/// Builds and sends a `DescribeClassicLinkInstances` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeClassicLinkInstances` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClassicLinkInstancesBuilder<
@@ -248,19 +248,24 @@ impl<RegionId_> DescribeClassicLinkInstancesBuilder<RegionId_> {
         self
     }
 }
-impl DescribeClassicLinkInstancesBuilder<::std::string::String> {
+impl<RegionId_> DescribeClassicLinkInstancesBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeClassicLinkInstancesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeClassicLinkInstancesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 vpc_id: self.vpc_id,
                 instance_id: self.instance_id,
                 page_number: self.page_number,
@@ -269,7 +274,10 @@ impl DescribeClassicLinkInstancesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeClassicLinkInstancesInput {
+    pub fn build(self) -> DescribeClassicLinkInstancesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -278,9 +286,30 @@ impl DescribeClassicLinkInstancesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeClassicLinkInstancesOutput,
         ::alibabacloud_runtime::SdkError<DescribeClassicLinkInstancesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeClassicLinkInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeClassicLinkInstances` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

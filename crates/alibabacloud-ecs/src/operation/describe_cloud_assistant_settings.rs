@@ -223,7 +223,7 @@ pub enum DescribeCloudAssistantSettingsError {
     InvalidParameterSettingType = "InvalidParameter.SettingType", InvalidRegionIdNotFound
     = "InvalidRegionId.NotFound", }
 );
-/// Builds and sends a `DescribeCloudAssistantSettings` call. `send` becomes available once every required parameter is set (`SettingType`, `RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeCloudAssistantSettings` call. `send` and `build` compile once every required parameter is set (`SettingType`, `RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeCloudAssistantSettingsBuilder<
@@ -285,28 +285,44 @@ impl<
         self
     }
 }
-impl DescribeCloudAssistantSettingsBuilder<
-    ::std::vec::Vec<::std::string::String>,
-    ::std::string::String,
-> {
+impl<
+    SettingType_,
+    RegionId_,
+> DescribeCloudAssistantSettingsBuilder<SettingType_, RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeCloudAssistantSettingsInput,
-    ) {
+    )
+    where
+        SettingType_: self::required::SettingType<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeCloudAssistantSettingsInput {
-                setting_type: self.setting_type,
-                region_id: self.region_id,
+                setting_type: <SettingType_ as self::required::SettingType<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.setting_type),
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeCloudAssistantSettingsInput {
+    pub fn build(self) -> DescribeCloudAssistantSettingsInput
+    where
+        SettingType_: self::required::SettingType<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -315,9 +331,49 @@ impl DescribeCloudAssistantSettingsBuilder<
     ) -> ::std::result::Result<
         DescribeCloudAssistantSettingsOutput,
         ::alibabacloud_runtime::SdkError<DescribeCloudAssistantSettingsError>,
-    > {
+    >
+    where
+        SettingType_: self::required::SettingType<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeCloudAssistantSettingsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SettingType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeCloudAssistantSettings` needs its required parameter `SettingType`",
+        label = "`SettingType` is not set",
+        note = "set it with `.setting_type(…)` before this call"
+    )]
+    pub trait SettingType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeCloudAssistantSettings` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SettingType<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

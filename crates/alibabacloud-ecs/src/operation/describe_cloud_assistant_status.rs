@@ -188,7 +188,7 @@ pub enum DescribeCloudAssistantStatusError {
     "Operation.Forbidden", RegionIdApiNotSupported = "RegionId.ApiNotSupported",
     ServiceUnavailable = "ServiceUnavailable", }
 );
-/// Builds and sends a `DescribeCloudAssistantStatus` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeCloudAssistantStatus` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeCloudAssistantStatusBuilder<
@@ -318,19 +318,24 @@ impl<RegionId_> DescribeCloudAssistantStatusBuilder<RegionId_> {
         self
     }
 }
-impl DescribeCloudAssistantStatusBuilder<::std::string::String> {
+impl<RegionId_> DescribeCloudAssistantStatusBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeCloudAssistantStatusInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeCloudAssistantStatusInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 os_type: self.os_type,
                 page_number: self.page_number,
                 page_size: self.page_size,
@@ -341,7 +346,10 @@ impl DescribeCloudAssistantStatusBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeCloudAssistantStatusInput {
+    pub fn build(self) -> DescribeCloudAssistantStatusInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -350,9 +358,30 @@ impl DescribeCloudAssistantStatusBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeCloudAssistantStatusOutput,
         ::alibabacloud_runtime::SdkError<DescribeCloudAssistantStatusError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeCloudAssistantStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeCloudAssistantStatus` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -398,13 +427,16 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeCloudAssistantStat
             .unwrap_or_default()
     }
 }
-impl DescribeCloudAssistantStatusBuilder<::std::string::String> {
+impl<RegionId_> DescribeCloudAssistantStatusBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
         DescribeCloudAssistantStatusInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

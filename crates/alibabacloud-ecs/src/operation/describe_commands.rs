@@ -168,8 +168,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[10].fields[0].items.fields[4]` in its spec.
@@ -369,7 +369,7 @@ pub enum DescribeCommandsError {
     = "Operation.Forbidden", RegionIdApiNotSupported = "RegionId.ApiNotSupported",
     ServiceUnavailable = "ServiceUnavailable", }
 );
-/// Builds and sends a `DescribeCommands` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeCommands` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeCommandsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -624,15 +624,20 @@ impl<RegionId_> DescribeCommandsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeCommandsBuilder<::std::string::String> {
+impl<RegionId_> DescribeCommandsBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeCommandsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeCommandsInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeCommandsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 provider: self.provider,
                 command_id: self.command_id,
                 name: self.name,
@@ -650,7 +655,10 @@ impl DescribeCommandsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeCommandsInput {
+    pub fn build(self) -> DescribeCommandsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -659,9 +667,30 @@ impl DescribeCommandsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeCommandsOutput,
         ::alibabacloud_runtime::SdkError<DescribeCommandsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeCommandsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeCommands` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -698,11 +727,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeCommandsInput {
         output.commands.and_then(|v| v.command).unwrap_or_default()
     }
 }
-impl DescribeCommandsBuilder<::std::string::String> {
+impl<RegionId_> DescribeCommandsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeCommandsInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeCommandsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -132,7 +132,7 @@ pub enum DescribeDedicatedHostAutoRenewError {
     MissingParameterDedicatedHostId = "MissingParameter.DedicatedHostId",
     MissingParamterInstanceId = "MissingParamter.InstanceId", }
 );
-/// Builds and sends a `DescribeDedicatedHostAutoRenew` call. `send` becomes available once every required parameter is set (`DedicatedHostIds`, `RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeDedicatedHostAutoRenew` call. `send` and `build` compile once every required parameter is set (`DedicatedHostIds`, `RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDedicatedHostAutoRenewBuilder<
@@ -194,28 +194,40 @@ impl<
         self
     }
 }
-impl DescribeDedicatedHostAutoRenewBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    DedicatedHostIds_,
+    RegionId_,
+> DescribeDedicatedHostAutoRenewBuilder<DedicatedHostIds_, RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeDedicatedHostAutoRenewInput,
-    ) {
+    )
+    where
+        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeDedicatedHostAutoRenewInput {
-                dedicated_host_ids: self.dedicated_host_ids,
-                region_id: self.region_id,
+                dedicated_host_ids: <DedicatedHostIds_ as self::required::DedicatedHostIds<
+                    ::std::string::String,
+                >>::into_value(self.dedicated_host_ids),
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeDedicatedHostAutoRenewInput {
+    pub fn build(self) -> DescribeDedicatedHostAutoRenewInput
+    where
+        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -224,9 +236,46 @@ impl DescribeDedicatedHostAutoRenewBuilder<
     ) -> ::std::result::Result<
         DescribeDedicatedHostAutoRenewOutput,
         ::alibabacloud_runtime::SdkError<DescribeDedicatedHostAutoRenewError>,
-    > {
+    >
+    where
+        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeDedicatedHostAutoRenewBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `DedicatedHostIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDedicatedHostAutoRenew` needs its required parameter `DedicatedHostIds`",
+        label = "`DedicatedHostIds` is not set",
+        note = "set it with `.dedicated_host_ids(…)` before this call"
+    )]
+    pub trait DedicatedHostIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDedicatedHostAutoRenew` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::DedicatedHostIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

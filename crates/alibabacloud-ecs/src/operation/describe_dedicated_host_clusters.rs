@@ -150,8 +150,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].fields[0].items` in its spec.
@@ -332,7 +332,7 @@ pub enum DescribeDedicatedHostClustersError {
     "InvalidRegion.NotFound", InvalidZoneNotFound = "InvalidZone.NotFound",
     MissingParamterRegionId = "MissingParamter.RegionId", }
 );
-/// Builds and sends a `DescribeDedicatedHostClusters` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeDedicatedHostClusters` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDedicatedHostClustersBuilder<
@@ -525,14 +525,17 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         self
     }
 }
-impl DescribeDedicatedHostClustersBuilder<::std::string::String> {
+impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeDedicatedHostClustersInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
@@ -541,7 +544,9 @@ impl DescribeDedicatedHostClustersBuilder<::std::string::String> {
                 lock_reason: self.lock_reason,
                 resource_group_id: self.resource_group_id,
                 tag: self.tag,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 zone_id: self.zone_id,
                 dedicated_host_cluster_ids: self.dedicated_host_cluster_ids,
                 dedicated_host_cluster_name: self.dedicated_host_cluster_name,
@@ -551,7 +556,10 @@ impl DescribeDedicatedHostClustersBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeDedicatedHostClustersInput {
+    pub fn build(self) -> DescribeDedicatedHostClustersInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -560,9 +568,30 @@ impl DescribeDedicatedHostClustersBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeDedicatedHostClustersOutput,
         ::alibabacloud_runtime::SdkError<DescribeDedicatedHostClustersError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeDedicatedHostClustersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDedicatedHostClusters` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -624,13 +653,16 @@ for DescribeDedicatedHostClustersInput {
             .unwrap_or_default()
     }
 }
-impl DescribeDedicatedHostClustersBuilder<::std::string::String> {
+impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeDedicatedHostClustersInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -183,7 +183,7 @@ pub enum DescribeDedicatedHostTypesError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DescribeDedicatedHostTypesError {});
-/// Builds and sends a `DescribeDedicatedHostTypes` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeDedicatedHostTypes` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDedicatedHostTypesBuilder<
@@ -258,26 +258,34 @@ impl<RegionId_> DescribeDedicatedHostTypesBuilder<RegionId_> {
         self
     }
 }
-impl DescribeDedicatedHostTypesBuilder<::std::string::String> {
+impl<RegionId_> DescribeDedicatedHostTypesBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeDedicatedHostTypesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeDedicatedHostTypesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 dedicated_host_type: self.dedicated_host_type,
                 supported_instance_type_family: self.supported_instance_type_family,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeDedicatedHostTypesInput {
+    pub fn build(self) -> DescribeDedicatedHostTypesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -286,9 +294,30 @@ impl DescribeDedicatedHostTypesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeDedicatedHostTypesOutput,
         ::alibabacloud_runtime::SdkError<DescribeDedicatedHostTypesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeDedicatedHostTypesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDedicatedHostTypes` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

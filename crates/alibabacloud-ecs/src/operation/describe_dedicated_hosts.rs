@@ -230,8 +230,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[0].fields[0].items` in its spec.
@@ -598,7 +598,7 @@ pub enum DescribeDedicatedHostsError {
     "InvalidStatus.ValueNotSupported", InvalidZoneNotFound = "InvalidZone.NotFound",
     MissingParamterRegionId = "MissingParamter.RegionId", }
 );
-/// Builds and sends a `DescribeDedicatedHosts` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeDedicatedHosts` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDedicatedHostsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -891,19 +891,24 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeDedicatedHostsBuilder<::std::string::String> {
+impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeDedicatedHostsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeDedicatedHostsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 zone_id: self.zone_id,
                 dedicated_host_ids: self.dedicated_host_ids,
                 dedicated_host_name: self.dedicated_host_name,
@@ -923,7 +928,10 @@ impl DescribeDedicatedHostsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeDedicatedHostsInput {
+    pub fn build(self) -> DescribeDedicatedHostsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -932,9 +940,30 @@ impl DescribeDedicatedHostsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeDedicatedHostsOutput,
         ::alibabacloud_runtime::SdkError<DescribeDedicatedHostsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeDedicatedHostsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDedicatedHosts` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -973,11 +1002,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeDedicatedHostsInpu
         output.dedicated_hosts.and_then(|v| v.dedicated_host).unwrap_or_default()
     }
 }
-impl DescribeDedicatedHostsBuilder<::std::string::String> {
+impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeDedicatedHostsInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeDedicatedHostsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -67,7 +67,7 @@ pub enum DescribeDeploymentSetSupportedInstanceTypeFamilyError {
 ::alibabacloud_runtime::operation_error!(
     DescribeDeploymentSetSupportedInstanceTypeFamilyError {}
 );
-/// Builds and sends a `DescribeDeploymentSetSupportedInstanceTypeFamily` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeDeploymentSetSupportedInstanceTypeFamily` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder<
@@ -125,25 +125,33 @@ impl<RegionId_> DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder<RegionId
         self
     }
 }
-impl DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder<::std::string::String> {
+impl<RegionId_> DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeDeploymentSetSupportedInstanceTypeFamilyInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeDeploymentSetSupportedInstanceTypeFamilyInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 strategy: self.strategy,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeDeploymentSetSupportedInstanceTypeFamilyInput {
+    pub fn build(self) -> DescribeDeploymentSetSupportedInstanceTypeFamilyInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -154,9 +162,30 @@ impl DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder<::std::string::Stri
         ::alibabacloud_runtime::SdkError<
             DescribeDeploymentSetSupportedInstanceTypeFamilyError,
         >,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDeploymentSetSupportedInstanceTypeFamily` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -220,7 +220,7 @@ pub enum DescribeDeploymentSetsError {
     DescribeDeploymentSetsError { InvalidDeploymentSetIdsTooManyInput =
     "InvalidDeploymentSetIds.TooManyInput", }
 );
-/// Builds and sends a `DescribeDeploymentSets` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeDeploymentSets` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDeploymentSetsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -395,19 +395,24 @@ impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeDeploymentSetsBuilder<::std::string::String> {
+impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeDeploymentSetsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeDeploymentSetsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 page_number: self.page_number,
                 page_size: self.page_size,
                 deployment_set_ids: self.deployment_set_ids,
@@ -420,7 +425,10 @@ impl DescribeDeploymentSetsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeDeploymentSetsInput {
+    pub fn build(self) -> DescribeDeploymentSetsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -429,9 +437,30 @@ impl DescribeDeploymentSetsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeDeploymentSetsOutput,
         ::alibabacloud_runtime::SdkError<DescribeDeploymentSetsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeDeploymentSetsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDeploymentSets` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -485,13 +514,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeDeploymentSetsIn
         output.deployment_sets.and_then(|v| v.deployment_set).unwrap_or_default()
     }
 }
-impl DescribeDeploymentSetsBuilder<::std::string::String> {
+impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeDeploymentSetsInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

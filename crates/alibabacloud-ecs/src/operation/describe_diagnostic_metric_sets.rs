@@ -144,7 +144,7 @@ pub enum DescribeDiagnosticMetricSetsError {
     DescribeDiagnosticMetricSetsError { InvalidMetricSetIdNotExist =
     "InvalidMetricSetId.NotExist", }
 );
-/// Builds and sends a `DescribeDiagnosticMetricSets` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeDiagnosticMetricSets` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDiagnosticMetricSetsBuilder<
@@ -264,19 +264,24 @@ impl<RegionId_> DescribeDiagnosticMetricSetsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeDiagnosticMetricSetsBuilder<::std::string::String> {
+impl<RegionId_> DescribeDiagnosticMetricSetsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeDiagnosticMetricSetsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeDiagnosticMetricSetsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 metric_set_ids: self.metric_set_ids,
                 r#type: self.r#type,
                 resource_type: self.resource_type,
@@ -286,7 +291,10 @@ impl DescribeDiagnosticMetricSetsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeDiagnosticMetricSetsInput {
+    pub fn build(self) -> DescribeDiagnosticMetricSetsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -295,9 +303,30 @@ impl DescribeDiagnosticMetricSetsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeDiagnosticMetricSetsOutput,
         ::alibabacloud_runtime::SdkError<DescribeDiagnosticMetricSetsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeDiagnosticMetricSetsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDiagnosticMetricSets` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -340,13 +369,16 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeDiagnosticMetricSe
         output.metric_sets.unwrap_or_default()
     }
 }
-impl DescribeDiagnosticMetricSetsBuilder<::std::string::String> {
+impl<RegionId_> DescribeDiagnosticMetricSetsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
         DescribeDiagnosticMetricSetsInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

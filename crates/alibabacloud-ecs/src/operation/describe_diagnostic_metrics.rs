@@ -125,7 +125,7 @@ pub enum DescribeDiagnosticMetricsError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DescribeDiagnosticMetricsError {});
-/// Builds and sends a `DescribeDiagnosticMetrics` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeDiagnosticMetrics` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDiagnosticMetricsBuilder<
@@ -229,19 +229,24 @@ impl<RegionId_> DescribeDiagnosticMetricsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeDiagnosticMetricsBuilder<::std::string::String> {
+impl<RegionId_> DescribeDiagnosticMetricsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeDiagnosticMetricsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeDiagnosticMetricsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 metric_ids: self.metric_ids,
                 resource_type: self.resource_type,
                 next_token: self.next_token,
@@ -250,7 +255,10 @@ impl DescribeDiagnosticMetricsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeDiagnosticMetricsInput {
+    pub fn build(self) -> DescribeDiagnosticMetricsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -259,9 +267,30 @@ impl DescribeDiagnosticMetricsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeDiagnosticMetricsOutput,
         ::alibabacloud_runtime::SdkError<DescribeDiagnosticMetricsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeDiagnosticMetricsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDiagnosticMetrics` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -302,13 +331,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeDiagnosticMetricsI
         output.metrics.unwrap_or_default()
     }
 }
-impl DescribeDiagnosticMetricsBuilder<::std::string::String> {
+impl<RegionId_> DescribeDiagnosticMetricsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
-        DescribeDiagnosticMetricsInput,
-    > {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeDiagnosticMetricsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

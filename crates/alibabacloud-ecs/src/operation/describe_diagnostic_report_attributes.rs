@@ -192,7 +192,7 @@ pub enum DescribeDiagnosticReportAttributesError {
     DescribeDiagnosticReportAttributesError { InvalidParameterReportNotExist =
     "InvalidParameter.ReportNotExist", }
 );
-/// Builds and sends a `DescribeDiagnosticReportAttributes` call. `send` becomes available once every required parameter is set (`RegionId`, `ReportId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeDiagnosticReportAttributes` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ReportId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDiagnosticReportAttributesBuilder<
@@ -251,28 +251,40 @@ impl<
         self
     }
 }
-impl DescribeDiagnosticReportAttributesBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    ReportId_,
+> DescribeDiagnosticReportAttributesBuilder<RegionId_, ReportId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeDiagnosticReportAttributesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ReportId_: self::required::ReportId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeDiagnosticReportAttributesInput {
-                region_id: self.region_id,
-                report_id: self.report_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                report_id: <ReportId_ as self::required::ReportId<
+                    ::std::string::String,
+                >>::into_value(self.report_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeDiagnosticReportAttributesInput {
+    pub fn build(self) -> DescribeDiagnosticReportAttributesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ReportId_: self::required::ReportId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -281,9 +293,46 @@ impl DescribeDiagnosticReportAttributesBuilder<
     ) -> ::std::result::Result<
         DescribeDiagnosticReportAttributesOutput,
         ::alibabacloud_runtime::SdkError<DescribeDiagnosticReportAttributesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ReportId_: self::required::ReportId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeDiagnosticReportAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDiagnosticReportAttributes` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ReportId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDiagnosticReportAttributes` needs its required parameter `ReportId`",
+        label = "`ReportId` is not set",
+        note = "set it with `.report_id(…)` before this call"
+    )]
+    pub trait ReportId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ReportId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

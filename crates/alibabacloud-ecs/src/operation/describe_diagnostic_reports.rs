@@ -234,7 +234,7 @@ pub enum DescribeDiagnosticReportsError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DescribeDiagnosticReportsError {});
-/// Builds and sends a `DescribeDiagnosticReports` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeDiagnosticReports` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDiagnosticReportsBuilder<
@@ -364,19 +364,24 @@ impl<RegionId_> DescribeDiagnosticReportsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeDiagnosticReportsBuilder<::std::string::String> {
+impl<RegionId_> DescribeDiagnosticReportsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeDiagnosticReportsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeDiagnosticReportsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 report_ids: self.report_ids,
                 resource_ids: self.resource_ids,
                 status: self.status,
@@ -387,7 +392,10 @@ impl DescribeDiagnosticReportsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeDiagnosticReportsInput {
+    pub fn build(self) -> DescribeDiagnosticReportsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -396,9 +404,30 @@ impl DescribeDiagnosticReportsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeDiagnosticReportsOutput,
         ::alibabacloud_runtime::SdkError<DescribeDiagnosticReportsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeDiagnosticReportsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDiagnosticReports` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -439,13 +468,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeDiagnosticReportsI
         output.reports.and_then(|v| v.report).unwrap_or_default()
     }
 }
-impl DescribeDiagnosticReportsBuilder<::std::string::String> {
+impl<RegionId_> DescribeDiagnosticReportsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
-        DescribeDiagnosticReportsInput,
-    > {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeDiagnosticReportsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

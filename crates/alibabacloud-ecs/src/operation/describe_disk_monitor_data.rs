@@ -159,7 +159,7 @@ pub enum DescribeDiskMonitorDataError {
     InvalidStartTimeMalformed = "InvalidStartTime.Malformed", InvalidStartTimeTooEarly =
     "InvalidStartTime.TooEarly", Throttling = "Throttling", }
 );
-/// Builds and sends a `DescribeDiskMonitorData` call. `send` becomes available once every required parameter is set (`DiskId`, `StartTime`, `EndTime`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeDiskMonitorData` call. `send` and `build` compile once every required parameter is set (`DiskId`, `StartTime`, `EndTime`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDiskMonitorDataBuilder<
@@ -253,31 +253,47 @@ impl<
         self
     }
 }
-impl DescribeDiskMonitorDataBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    DiskId_,
+    StartTime_,
+    EndTime_,
+> DescribeDiskMonitorDataBuilder<DiskId_, StartTime_, EndTime_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeDiskMonitorDataInput,
-    ) {
+    )
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+        StartTime_: self::required::StartTime<::std::string::String>,
+        EndTime_: self::required::EndTime<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeDiskMonitorDataInput {
-                disk_id: self.disk_id,
-                start_time: self.start_time,
-                end_time: self.end_time,
+                disk_id: <DiskId_ as self::required::DiskId<
+                    ::std::string::String,
+                >>::into_value(self.disk_id),
+                start_time: <StartTime_ as self::required::StartTime<
+                    ::std::string::String,
+                >>::into_value(self.start_time),
+                end_time: <EndTime_ as self::required::EndTime<
+                    ::std::string::String,
+                >>::into_value(self.end_time),
                 period: self.period,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeDiskMonitorDataInput {
+    pub fn build(self) -> DescribeDiskMonitorDataInput
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+        StartTime_: self::required::StartTime<::std::string::String>,
+        EndTime_: self::required::EndTime<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -286,9 +302,62 @@ impl DescribeDiskMonitorDataBuilder<
     ) -> ::std::result::Result<
         DescribeDiskMonitorDataOutput,
         ::alibabacloud_runtime::SdkError<DescribeDiskMonitorDataError>,
-    > {
+    >
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+        StartTime_: self::required::StartTime<::std::string::String>,
+        EndTime_: self::required::EndTime<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeDiskMonitorDataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDiskMonitorData` needs its required parameter `DiskId`",
+        label = "`DiskId` is not set",
+        note = "set it with `.disk_id(…)` before this call"
+    )]
+    pub trait DiskId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `StartTime` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDiskMonitorData` needs its required parameter `StartTime`",
+        label = "`StartTime` is not set",
+        note = "set it with `.start_time(…)` before this call"
+    )]
+    pub trait StartTime<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `EndTime` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDiskMonitorData` needs its required parameter `EndTime`",
+        label = "`EndTime` is not set",
+        note = "set it with `.end_time(…)` before this call"
+    )]
+    pub trait EndTime<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::DiskId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::StartTime<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::EndTime<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -269,10 +269,10 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
-        out.write(&::std::format!("{key}.key"), &self.key_2);
-        out.write(&::std::format!("{key}.value"), &self.value_2);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
+        out.write_member(key, "key", &self.key_2);
+        out.write_member(key, "value", &self.value_2);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[1].fields[0].items` in its spec.
@@ -590,7 +590,7 @@ pub enum DescribeDisksError {
     "InvalidZoneId.NotFound", MissingParamterRegionId = "MissingParamter.RegionId",
     UserNotInTheWhiteList = "UserNotInTheWhiteList", }
 );
-/// Builds and sends a `DescribeDisks` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeDisks` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDisksBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -1176,15 +1176,20 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         self
     }
 }
-impl DescribeDisksBuilder<::std::string::String> {
+impl<RegionId_> DescribeDisksBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeDisksInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeDisksInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeDisksInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 zone_id: self.zone_id,
                 disk_ids: self.disk_ids,
                 instance_id: self.instance_id,
@@ -1221,7 +1226,10 @@ impl DescribeDisksBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeDisksInput {
+    pub fn build(self) -> DescribeDisksInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -1230,9 +1238,30 @@ impl DescribeDisksBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeDisksOutput,
         ::alibabacloud_runtime::SdkError<DescribeDisksError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeDisksBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDisks` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -1269,11 +1298,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeDisksInput {
         output.disks.and_then(|v| v.disk).unwrap_or_default()
     }
 }
-impl DescribeDisksBuilder<::std::string::String> {
+impl<RegionId_> DescribeDisksBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeDisksInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeDisksInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

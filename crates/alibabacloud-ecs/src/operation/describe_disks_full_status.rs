@@ -139,8 +139,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[1].fields[0].items.fields[3]` in its spec.
@@ -273,7 +273,7 @@ pub enum DescribeDisksFullStatusError {
     "OperationDenied.NotInWhiteList", TooManyDiskEventDiskIdRequired =
     "TooManyDiskEvent.DiskIdRequired", }
 );
-/// Builds and sends a `DescribeDisksFullStatus` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeDisksFullStatus` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDisksFullStatusBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -496,19 +496,24 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         self
     }
 }
-impl DescribeDisksFullStatusBuilder<::std::string::String> {
+impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeDisksFullStatusInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeDisksFullStatusInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 status: self.status,
                 health_status: self.health_status,
                 event_type: self.event_type,
@@ -524,7 +529,10 @@ impl DescribeDisksFullStatusBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeDisksFullStatusInput {
+    pub fn build(self) -> DescribeDisksFullStatusInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -533,9 +541,30 @@ impl DescribeDisksFullStatusBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeDisksFullStatusOutput,
         ::alibabacloud_runtime::SdkError<DescribeDisksFullStatusError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeDisksFullStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDisksFullStatus` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -592,13 +621,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeDisksFullStatusI
             .unwrap_or_default()
     }
 }
-impl DescribeDisksFullStatusBuilder<::std::string::String> {
+impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeDisksFullStatusInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -218,7 +218,7 @@ pub enum DescribeEipAddressesError {
     "OperationFailed.Endpoint", OperationUnsupportedResourceGroupId =
     "OperationUnsupported.ResourceGroupId", ResourceQueryError = "ResourceQueryError", }
 );
-/// Builds and sends a `DescribeEipAddresses` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeEipAddresses` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeEipAddressesBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -507,19 +507,20 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         self
     }
 }
-impl DescribeEipAddressesBuilder<::std::string::String> {
+impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeEipAddressesInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeEipAddressesInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeEipAddressesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 status: self.status,
                 eip_address: self.eip_address,
                 allocation_id: self.allocation_id,
@@ -538,7 +539,10 @@ impl DescribeEipAddressesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeEipAddressesInput {
+    pub fn build(self) -> DescribeEipAddressesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -547,9 +551,30 @@ impl DescribeEipAddressesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeEipAddressesOutput,
         ::alibabacloud_runtime::SdkError<DescribeEipAddressesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeEipAddressesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeEipAddresses` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -606,13 +631,14 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeEipAddressesInpu
         output.eip_addresses.and_then(|v| v.eip_address).unwrap_or_default()
     }
 }
-impl DescribeEipAddressesBuilder<::std::string::String> {
+impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
-        DescribeEipAddressesInput,
-    > {
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeEipAddressesInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -122,7 +122,7 @@ pub enum DescribeElasticityAssuranceAutoRenewAttributeError {
     "Invalid.TooManyPrivatePoolOptions.Ids", MissingParameterPrivatePoolOptionsId =
     "MissingParameter.PrivatePoolOptionsId", }
 );
-/// Builds and sends a `DescribeElasticityAssuranceAutoRenewAttribute` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeElasticityAssuranceAutoRenewAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeElasticityAssuranceAutoRenewAttributeBuilder<
@@ -182,25 +182,33 @@ impl<RegionId_> DescribeElasticityAssuranceAutoRenewAttributeBuilder<RegionId_> 
         self
     }
 }
-impl DescribeElasticityAssuranceAutoRenewAttributeBuilder<::std::string::String> {
+impl<RegionId_> DescribeElasticityAssuranceAutoRenewAttributeBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeElasticityAssuranceAutoRenewAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeElasticityAssuranceAutoRenewAttributeInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 private_pool_options_id: self.private_pool_options_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeElasticityAssuranceAutoRenewAttributeInput {
+    pub fn build(self) -> DescribeElasticityAssuranceAutoRenewAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -211,9 +219,30 @@ impl DescribeElasticityAssuranceAutoRenewAttributeBuilder<::std::string::String>
         ::alibabacloud_runtime::SdkError<
             DescribeElasticityAssuranceAutoRenewAttributeError,
         >,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeElasticityAssuranceAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeElasticityAssuranceAutoRenewAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -168,8 +168,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items.fields[1].fields[0].items` in its spec.
@@ -464,7 +464,7 @@ pub enum DescribeElasticityAssurancesError {
     "MissingParameter.RegionId", RepeatStartPrivatePool = "RepeatStartPrivatePool",
     SpotNotSupported = "SpotNotSupported", }
 );
-/// Builds and sends a `DescribeElasticityAssurances` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeElasticityAssurances` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeElasticityAssurancesBuilder<
@@ -701,19 +701,24 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         self
     }
 }
-impl DescribeElasticityAssurancesBuilder<::std::string::String> {
+impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeElasticityAssurancesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeElasticityAssurancesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_group_id: self.resource_group_id,
                 tag: self.tag,
                 max_results: self.max_results,
@@ -729,7 +734,10 @@ impl DescribeElasticityAssurancesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeElasticityAssurancesInput {
+    pub fn build(self) -> DescribeElasticityAssurancesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -738,9 +746,30 @@ impl DescribeElasticityAssurancesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeElasticityAssurancesOutput,
         ::alibabacloud_runtime::SdkError<DescribeElasticityAssurancesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeElasticityAssurancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeElasticityAssurances` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -784,13 +813,16 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeElasticityAssuranc
             .unwrap_or_default()
     }
 }
-impl DescribeElasticityAssurancesBuilder<::std::string::String> {
+impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
         DescribeElasticityAssurancesInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -165,7 +165,7 @@ pub enum DescribeEniMonitorDataError {
     "InvalidStartTime.Malformed", InvalidStartTimeTooEarly = "InvalidStartTime.TooEarly",
     Throttling = "Throttling", }
 );
-/// Builds and sends a `DescribeEniMonitorData` call. `send` becomes available once every required parameter is set (`RegionId`, `InstanceId`, `StartTime`, `EndTime`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeEniMonitorData` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InstanceId`, `StartTime`, `EndTime`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeEniMonitorDataBuilder<
@@ -324,34 +324,54 @@ impl<
         self
     }
 }
-impl DescribeEniMonitorDataBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    InstanceId_,
+    StartTime_,
+    EndTime_,
+> DescribeEniMonitorDataBuilder<RegionId_, InstanceId_, StartTime_, EndTime_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeEniMonitorDataInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        StartTime_: self::required::StartTime<::std::string::String>,
+        EndTime_: self::required::EndTime<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeEniMonitorDataInput {
                 eni_id: self.eni_id,
-                region_id: self.region_id,
-                instance_id: self.instance_id,
-                start_time: self.start_time,
-                end_time: self.end_time,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
+                start_time: <StartTime_ as self::required::StartTime<
+                    ::std::string::String,
+                >>::into_value(self.start_time),
+                end_time: <EndTime_ as self::required::EndTime<
+                    ::std::string::String,
+                >>::into_value(self.end_time),
                 period: self.period,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeEniMonitorDataInput {
+    pub fn build(self) -> DescribeEniMonitorDataInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        StartTime_: self::required::StartTime<::std::string::String>,
+        EndTime_: self::required::EndTime<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -360,9 +380,78 @@ impl DescribeEniMonitorDataBuilder<
     ) -> ::std::result::Result<
         DescribeEniMonitorDataOutput,
         ::alibabacloud_runtime::SdkError<DescribeEniMonitorDataError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        StartTime_: self::required::StartTime<::std::string::String>,
+        EndTime_: self::required::EndTime<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeEniMonitorDataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeEniMonitorData` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeEniMonitorData` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `StartTime` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeEniMonitorData` needs its required parameter `StartTime`",
+        label = "`StartTime` is not set",
+        note = "set it with `.start_time(…)` before this call"
+    )]
+    pub trait StartTime<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `EndTime` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeEniMonitorData` needs its required parameter `EndTime`",
+        label = "`EndTime` is not set",
+        note = "set it with `.end_time(…)` before this call"
+    )]
+    pub trait EndTime<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::StartTime<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::EndTime<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

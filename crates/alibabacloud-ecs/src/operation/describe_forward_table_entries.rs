@@ -125,7 +125,7 @@ pub enum DescribeForwardTableEntriesError {
     "InvalidForwardTableId.NotFound", InvalidRegionIdNotFound =
     "InvalidRegionId.NotFound", }
 );
-/// Builds and sends a `DescribeForwardTableEntries` call. `send` becomes available once every required parameter is set (`RegionId`, `ForwardTableId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeForwardTableEntries` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ForwardTableId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeForwardTableEntriesBuilder<
@@ -232,20 +232,31 @@ impl<
         self
     }
 }
-impl DescribeForwardTableEntriesBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    ForwardTableId_,
+> DescribeForwardTableEntriesBuilder<RegionId_, ForwardTableId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeForwardTableEntriesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeForwardTableEntriesInput {
-                region_id: self.region_id,
-                forward_table_id: self.forward_table_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                forward_table_id: <ForwardTableId_ as self::required::ForwardTableId<
+                    ::std::string::String,
+                >>::into_value(self.forward_table_id),
                 forward_entry_id: self.forward_entry_id,
                 page_number: self.page_number,
                 page_size: self.page_size,
@@ -253,7 +264,11 @@ impl DescribeForwardTableEntriesBuilder<::std::string::String, ::std::string::St
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeForwardTableEntriesInput {
+    pub fn build(self) -> DescribeForwardTableEntriesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -262,9 +277,46 @@ impl DescribeForwardTableEntriesBuilder<::std::string::String, ::std::string::St
     ) -> ::std::result::Result<
         DescribeForwardTableEntriesOutput,
         ::alibabacloud_runtime::SdkError<DescribeForwardTableEntriesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeForwardTableEntriesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeForwardTableEntries` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ForwardTableId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeForwardTableEntries` needs its required parameter `ForwardTableId`",
+        label = "`ForwardTableId` is not set",
+        note = "set it with `.forward_table_id(…)` before this call"
+    )]
+    pub trait ForwardTableId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ForwardTableId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -326,13 +378,20 @@ for DescribeForwardTableEntriesInput {
             .unwrap_or_default()
     }
 }
-impl DescribeForwardTableEntriesBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    ForwardTableId_,
+> DescribeForwardTableEntriesBuilder<RegionId_, ForwardTableId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeForwardTableEntriesInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

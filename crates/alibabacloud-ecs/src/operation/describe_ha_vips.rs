@@ -72,8 +72,8 @@ pub struct FilterItem {
 }
 impl ::alibabacloud_runtime::ToParam for FilterItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
@@ -162,7 +162,7 @@ pub enum DescribeHaVipsError {
     InvalidFilterKeyValueNotSupported = "InvalidFilterKey.ValueNotSupported",
     InvalidRegionIdNotFound = "InvalidRegionId.NotFound", }
 );
-/// Builds and sends a `DescribeHaVips` call. `send` becomes available once every required parameter is set (`RegionId`, `Filter`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeHaVips` call. `send` and `build` compile once every required parameter is set (`RegionId`, `Filter`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeHaVipsBuilder<
@@ -246,23 +246,35 @@ impl<RegionId_, Filter_> DescribeHaVipsBuilder<RegionId_, Filter_> {
         self
     }
 }
-impl DescribeHaVipsBuilder<::std::string::String, ::std::vec::Vec<FilterItem>> {
+impl<RegionId_, Filter_> DescribeHaVipsBuilder<RegionId_, Filter_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeHaVipsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeHaVipsInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Filter_: self::required::Filter<::std::vec::Vec<FilterItem>>,
+    {
         (
             self._client,
             self._options,
             DescribeHaVipsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 page_number: self.page_number,
                 page_size: self.page_size,
-                filter: self.filter,
+                filter: <Filter_ as self::required::Filter<
+                    ::std::vec::Vec<FilterItem>,
+                >>::into_value(self.filter),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeHaVipsInput {
+    pub fn build(self) -> DescribeHaVipsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Filter_: self::required::Filter<::std::vec::Vec<FilterItem>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -271,9 +283,47 @@ impl DescribeHaVipsBuilder<::std::string::String, ::std::vec::Vec<FilterItem>> {
     ) -> ::std::result::Result<
         DescribeHaVipsOutput,
         ::alibabacloud_runtime::SdkError<DescribeHaVipsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Filter_: self::required::Filter<::std::vec::Vec<FilterItem>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeHaVipsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeHaVips` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Filter` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeHaVips` needs its required parameter `Filter`",
+        label = "`Filter` is not set",
+        note = "set it with `.filter(…)` before this call"
+    )]
+    pub trait Filter<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Filter<::std::vec::Vec<FilterItem>>
+for ::std::vec::Vec<FilterItem> {
+    fn into_value(self) -> ::std::vec::Vec<FilterItem> {
+        self
     }
 }
 impl crate::Client {
@@ -326,11 +376,15 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeHaVipsInput {
         output.ha_vips.and_then(|v| v.ha_vip).unwrap_or_default()
     }
 }
-impl DescribeHaVipsBuilder<::std::string::String, ::std::vec::Vec<FilterItem>> {
+impl<RegionId_, Filter_> DescribeHaVipsBuilder<RegionId_, Filter_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeHaVipsInput> {
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeHaVipsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Filter_: self::required::Filter<::std::vec::Vec<FilterItem>>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

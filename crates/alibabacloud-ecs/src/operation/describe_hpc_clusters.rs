@@ -137,7 +137,7 @@ pub enum DescribeHpcClustersError {
     InvalidRegionIdNotFound = "InvalidRegionId.NotFound", MissingParameterHpcClusterId =
     "MissingParameter.HpcClusterId", }
 );
-/// Builds and sends a `DescribeHpcClusters` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeHpcClusters` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeHpcClustersBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -236,15 +236,20 @@ impl<RegionId_> DescribeHpcClustersBuilder<RegionId_> {
         self
     }
 }
-impl DescribeHpcClustersBuilder<::std::string::String> {
+impl<RegionId_> DescribeHpcClustersBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeHpcClustersInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeHpcClustersInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeHpcClustersInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 client_token: self.client_token,
                 hpc_cluster_ids: self.hpc_cluster_ids,
                 page_number: self.page_number,
@@ -253,7 +258,10 @@ impl DescribeHpcClustersBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeHpcClustersInput {
+    pub fn build(self) -> DescribeHpcClustersInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -262,9 +270,30 @@ impl DescribeHpcClustersBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeHpcClustersOutput,
         ::alibabacloud_runtime::SdkError<DescribeHpcClustersError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeHpcClustersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeHpcClusters` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -316,13 +345,14 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeHpcClustersInput
         output.hpc_clusters.and_then(|v| v.hpc_cluster).unwrap_or_default()
     }
 }
-impl DescribeHpcClustersBuilder<::std::string::String> {
+impl<RegionId_> DescribeHpcClustersBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
-        DescribeHpcClustersInput,
-    > {
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeHpcClustersInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -139,8 +139,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[8].fields[0].items` in its spec.
@@ -265,7 +265,7 @@ pub enum DescribeImageComponentsError {
     "InvalidParameter.Owner", InvalidSystemTypeNotSupportedValue =
     "InvalidSystemType.NotSupportedValue", }
 );
-/// Builds and sends a `DescribeImageComponents` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeImageComponents` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeImageComponentsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -481,19 +481,24 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeImageComponentsBuilder<::std::string::String> {
+impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeImageComponentsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeImageComponentsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_group_id: self.resource_group_id,
                 tag: self.tag,
                 name: self.name,
@@ -508,7 +513,10 @@ impl DescribeImageComponentsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeImageComponentsInput {
+    pub fn build(self) -> DescribeImageComponentsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -517,9 +525,30 @@ impl DescribeImageComponentsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeImageComponentsOutput,
         ::alibabacloud_runtime::SdkError<DescribeImageComponentsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeImageComponentsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeImageComponents` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -560,11 +589,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeImageComponentsInp
         output.image_component.and_then(|v| v.image_component_set).unwrap_or_default()
     }
 }
-impl DescribeImageComponentsBuilder<::std::string::String> {
+impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeImageComponentsInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeImageComponentsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -236,7 +236,7 @@ pub enum DescribeImageFromFamilyError {
     DescribeImageFromFamilyError { InvalidRegionIdNotFound = "InvalidRegionId.NotFound",
     InvalidUserUnauthorized = "InvalidUser.Unauthorized", }
 );
-/// Builds and sends a `DescribeImageFromFamily` call. `send` becomes available once every required parameter is set (`RegionId`, `ImageFamily`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeImageFromFamily` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ImageFamily`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeImageFromFamilyBuilder<
@@ -292,25 +292,37 @@ impl<RegionId_, ImageFamily_> DescribeImageFromFamilyBuilder<RegionId_, ImageFam
         self
     }
 }
-impl DescribeImageFromFamilyBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, ImageFamily_> DescribeImageFromFamilyBuilder<RegionId_, ImageFamily_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeImageFromFamilyInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageFamily_: self::required::ImageFamily<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeImageFromFamilyInput {
-                region_id: self.region_id,
-                image_family: self.image_family,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                image_family: <ImageFamily_ as self::required::ImageFamily<
+                    ::std::string::String,
+                >>::into_value(self.image_family),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeImageFromFamilyInput {
+    pub fn build(self) -> DescribeImageFromFamilyInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageFamily_: self::required::ImageFamily<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -319,9 +331,46 @@ impl DescribeImageFromFamilyBuilder<::std::string::String, ::std::string::String
     ) -> ::std::result::Result<
         DescribeImageFromFamilyOutput,
         ::alibabacloud_runtime::SdkError<DescribeImageFromFamilyError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageFamily_: self::required::ImageFamily<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeImageFromFamilyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeImageFromFamily` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ImageFamily` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeImageFromFamily` needs its required parameter `ImageFamily`",
+        label = "`ImageFamily` is not set",
+        note = "set it with `.image_family(…)` before this call"
+    )]
+    pub trait ImageFamily<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ImageFamily<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -115,8 +115,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[8].fields[0].items` in its spec.
@@ -206,7 +206,7 @@ pub enum DescribeImagePipelineExecutionsError {
     InvalidParameterStatus = "InvalidParameter.Status", MissingParameterImagePipelineId =
     "MissingParameter.ImagePipelineId", }
 );
-/// Builds and sends a `DescribeImagePipelineExecutions` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeImagePipelineExecutions` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeImagePipelineExecutionsBuilder<
@@ -348,19 +348,24 @@ impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeImagePipelineExecutionsBuilder<::std::string::String> {
+impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeImagePipelineExecutionsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeImagePipelineExecutionsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 tag: self.tag,
                 image_pipeline_id: self.image_pipeline_id,
                 execution_id: self.execution_id,
@@ -371,7 +376,10 @@ impl DescribeImagePipelineExecutionsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeImagePipelineExecutionsInput {
+    pub fn build(self) -> DescribeImagePipelineExecutionsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -380,9 +388,30 @@ impl DescribeImagePipelineExecutionsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeImagePipelineExecutionsOutput,
         ::alibabacloud_runtime::SdkError<DescribeImagePipelineExecutionsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeImagePipelineExecutionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeImagePipelineExecutions` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -429,13 +458,16 @@ for DescribeImagePipelineExecutionsInput {
             .unwrap_or_default()
     }
 }
-impl DescribeImagePipelineExecutionsBuilder<::std::string::String> {
+impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
         DescribeImagePipelineExecutionsInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -151,7 +151,7 @@ pub enum DescribeImageSharePermissionError {
     DescribeImageSharePermissionError { InvalidImageIdNotFound =
     "InvalidImageId.NotFound", MissingParameter = "MissingParameter", }
 );
-/// Builds and sends a `DescribeImageSharePermission` call. `send` becomes available once every required parameter is set (`RegionId`, `ImageId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeImageSharePermission` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ImageId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeImageSharePermissionBuilder<
@@ -235,27 +235,39 @@ impl<RegionId_, ImageId_> DescribeImageSharePermissionBuilder<RegionId_, ImageId
         self
     }
 }
-impl DescribeImageSharePermissionBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, ImageId_> DescribeImageSharePermissionBuilder<RegionId_, ImageId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeImageSharePermissionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageId_: self::required::ImageId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeImageSharePermissionInput {
-                region_id: self.region_id,
-                image_id: self.image_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                image_id: <ImageId_ as self::required::ImageId<
+                    ::std::string::String,
+                >>::into_value(self.image_id),
                 page_number: self.page_number,
                 page_size: self.page_size,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeImageSharePermissionInput {
+    pub fn build(self) -> DescribeImageSharePermissionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageId_: self::required::ImageId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -264,9 +276,46 @@ impl DescribeImageSharePermissionBuilder<::std::string::String, ::std::string::S
     ) -> ::std::result::Result<
         DescribeImageSharePermissionOutput,
         ::alibabacloud_runtime::SdkError<DescribeImageSharePermissionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageId_: self::required::ImageId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeImageSharePermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeImageSharePermission` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ImageId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeImageSharePermission` needs its required parameter `ImageId`",
+        label = "`ImageId` is not set",
+        note = "set it with `.image_id(…)` before this call"
+    )]
+    pub trait ImageId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ImageId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -320,13 +369,17 @@ for DescribeImageSharePermissionInput {
         ::std::vec![output]
     }
 }
-impl DescribeImageSharePermissionBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, ImageId_> DescribeImageSharePermissionBuilder<RegionId_, ImageId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeImageSharePermissionInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageId_: self::required::ImageId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

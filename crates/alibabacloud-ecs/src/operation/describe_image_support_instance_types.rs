@@ -90,8 +90,8 @@ pub struct FilterItem {
 }
 impl ::alibabacloud_runtime::ToParam for FilterItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
@@ -143,7 +143,7 @@ pub enum DescribeImageSupportInstanceTypesError {
     "InvalidInstanceType.ValueNotSupported", InvalidParamter = "InvalidParamter",
     InvalidUsage = "InvalidUsage", }
 );
-/// Builds and sends a `DescribeImageSupportInstanceTypes` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeImageSupportInstanceTypes` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeImageSupportInstanceTypesBuilder<
@@ -234,19 +234,24 @@ impl<RegionId_> DescribeImageSupportInstanceTypesBuilder<RegionId_> {
         self
     }
 }
-impl DescribeImageSupportInstanceTypesBuilder<::std::string::String> {
+impl<RegionId_> DescribeImageSupportInstanceTypesBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeImageSupportInstanceTypesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeImageSupportInstanceTypesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 image_id: self.image_id,
                 action_type: self.action_type,
                 filter: self.filter,
@@ -254,7 +259,10 @@ impl DescribeImageSupportInstanceTypesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeImageSupportInstanceTypesInput {
+    pub fn build(self) -> DescribeImageSupportInstanceTypesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -263,9 +271,30 @@ impl DescribeImageSupportInstanceTypesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeImageSupportInstanceTypesOutput,
         ::alibabacloud_runtime::SdkError<DescribeImageSupportInstanceTypesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeImageSupportInstanceTypesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeImageSupportInstanceTypes` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

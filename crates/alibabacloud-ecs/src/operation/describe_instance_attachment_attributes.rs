@@ -220,7 +220,7 @@ pub enum DescribeInstanceAttachmentAttributesError {
     "MissingParameter.RegionId", RepeatStartPrivatePool = "RepeatStartPrivatePool",
     SpotNotSupported = "SpotNotSupported", }
 );
-/// Builds and sends a `DescribeInstanceAttachmentAttributes` call. `send` becomes available once every required parameter is set (`RegionId`, `InstanceIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeInstanceAttachmentAttributes` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InstanceIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeInstanceAttachmentAttributesBuilder<
@@ -310,30 +310,42 @@ impl<
         self
     }
 }
-impl DescribeInstanceAttachmentAttributesBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    InstanceIds_,
+> DescribeInstanceAttachmentAttributesBuilder<RegionId_, InstanceIds_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeInstanceAttachmentAttributesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeInstanceAttachmentAttributesInput {
-                region_id: self.region_id,
-                instance_ids: self.instance_ids,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                instance_ids: <InstanceIds_ as self::required::InstanceIds<
+                    ::std::string::String,
+                >>::into_value(self.instance_ids),
                 page_number: self.page_number,
                 page_size: self.page_size,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeInstanceAttachmentAttributesInput {
+    pub fn build(self) -> DescribeInstanceAttachmentAttributesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -342,9 +354,46 @@ impl DescribeInstanceAttachmentAttributesBuilder<
     ) -> ::std::result::Result<
         DescribeInstanceAttachmentAttributesOutput,
         ::alibabacloud_runtime::SdkError<DescribeInstanceAttachmentAttributesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeInstanceAttachmentAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeInstanceAttachmentAttributes` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeInstanceAttachmentAttributes` needs its required parameter `InstanceIds`",
+        label = "`InstanceIds` is not set",
+        note = "set it with `.instance_ids(…)` before this call"
+    )]
+    pub trait InstanceIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -404,16 +453,20 @@ for DescribeInstanceAttachmentAttributesInput {
         output.instances.and_then(|v| v.instance).unwrap_or_default()
     }
 }
-impl DescribeInstanceAttachmentAttributesBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    InstanceIds_,
+> DescribeInstanceAttachmentAttributesBuilder<RegionId_, InstanceIds_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeInstanceAttachmentAttributesInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -350,7 +350,7 @@ pub enum DescribeInstanceAttributeError {
     DescribeInstanceAttributeError { InternalError = "InternalError",
     InvalidInstanceIdNotFound = "InvalidInstanceId.NotFound", }
 );
-/// Builds and sends a `DescribeInstanceAttribute` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeInstanceAttribute` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeInstanceAttributeBuilder<
@@ -387,24 +387,32 @@ impl<InstanceId_> DescribeInstanceAttributeBuilder<InstanceId_> {
         self
     }
 }
-impl DescribeInstanceAttributeBuilder<::std::string::String> {
+impl<InstanceId_> DescribeInstanceAttributeBuilder<InstanceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeInstanceAttributeInput,
-    ) {
+    )
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeInstanceAttributeInput {
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeInstanceAttributeInput {
+    pub fn build(self) -> DescribeInstanceAttributeInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -413,9 +421,30 @@ impl DescribeInstanceAttributeBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeInstanceAttributeOutput,
         ::alibabacloud_runtime::SdkError<DescribeInstanceAttributeError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeInstanceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeInstanceAttribute` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -440,23 +469,27 @@ impl crate::Client {
         DescribeInstanceAttributeBuilder::new(self.clone())
     }
 }
-impl DescribeInstanceAttributeBuilder<::std::string::String> {
+impl<InstanceId_> DescribeInstanceAttributeBuilder<InstanceId_> {
     /// Waits until the instance is running, for example after `RunInstances`, `CreateInstance` plus `StartInstance`, or `RebootInstance`.
     ///
-    /// Polls `DescribeInstanceAttribute` until `Status` is `Running`; stops with [`WaiterError::Failed`](::alibabacloud_runtime::waiter::WaiterError::Failed) as soon as it is never, and with [`WaiterError::TimedOut`](::alibabacloud_runtime::waiter::WaiterError::TimedOut) after `max_wait`. Delays grow from 5000 ms to 30000 ms with jitter. The spec suggests a `max_wait` of 600000 ms.
+    /// Polls `DescribeInstanceAttribute` until `Status` is `Running`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is never, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 5000 ms to 30000 ms with jitter. The spec suggests a `max_wait` of 600000 ms.
     pub async fn wait_until_instance_running(
         self,
-        max_wait: ::std::time::Duration,
+        wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,
     ) -> ::std::result::Result<
         DescribeInstanceAttributeOutput,
         ::alibabacloud_runtime::waiter::WaiterError<DescribeInstanceAttributeError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
-        let config = ::alibabacloud_runtime::waiter::WaiterConfig::new(
-            ::std::time::Duration::from_millis(5000u64),
-            ::std::time::Duration::from_millis(30000u64),
-            max_wait,
-        );
+        let config = wait
+            .into()
+            .config(
+                ::std::time::Duration::from_millis(5000u64),
+                ::std::time::Duration::from_millis(30000u64),
+            );
         ::alibabacloud_runtime::waiter::wait(
                 client.runtime(),
                 &input,
@@ -478,20 +511,24 @@ impl DescribeInstanceAttributeBuilder<::std::string::String> {
     }
     /// Waits until the instance is stopped, for example after `StopInstance`.
     ///
-    /// Polls `DescribeInstanceAttribute` until `Status` is `Stopped`; stops with [`WaiterError::Failed`](::alibabacloud_runtime::waiter::WaiterError::Failed) as soon as it is never, and with [`WaiterError::TimedOut`](::alibabacloud_runtime::waiter::WaiterError::TimedOut) after `max_wait`. Delays grow from 5000 ms to 30000 ms with jitter. The spec suggests a `max_wait` of 600000 ms.
+    /// Polls `DescribeInstanceAttribute` until `Status` is `Stopped`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is never, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 5000 ms to 30000 ms with jitter. The spec suggests a `max_wait` of 600000 ms.
     pub async fn wait_until_instance_stopped(
         self,
-        max_wait: ::std::time::Duration,
+        wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,
     ) -> ::std::result::Result<
         DescribeInstanceAttributeOutput,
         ::alibabacloud_runtime::waiter::WaiterError<DescribeInstanceAttributeError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
-        let config = ::alibabacloud_runtime::waiter::WaiterConfig::new(
-            ::std::time::Duration::from_millis(5000u64),
-            ::std::time::Duration::from_millis(30000u64),
-            max_wait,
-        );
+        let config = wait
+            .into()
+            .config(
+                ::std::time::Duration::from_millis(5000u64),
+                ::std::time::Duration::from_millis(30000u64),
+            );
         ::alibabacloud_runtime::waiter::wait(
                 client.runtime(),
                 &input,

@@ -157,7 +157,7 @@ pub enum DescribeInstanceAutoRenewAttributeError {
     "InvalidParameter.ToManyInstanceIds", MissingParameterInstanceId =
     "MissingParameter.InstanceId", Throttling = "Throttling", }
 );
-/// Builds and sends a `DescribeInstanceAutoRenewAttribute` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeInstanceAutoRenewAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeInstanceAutoRenewAttributeBuilder<
@@ -270,20 +270,25 @@ impl<RegionId_> DescribeInstanceAutoRenewAttributeBuilder<RegionId_> {
         self
     }
 }
-impl DescribeInstanceAutoRenewAttributeBuilder<::std::string::String> {
+impl<RegionId_> DescribeInstanceAutoRenewAttributeBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeInstanceAutoRenewAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeInstanceAutoRenewAttributeInput {
                 instance_id: self.instance_id,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 renewal_status: self.renewal_status,
                 page_size: self.page_size,
                 page_number: self.page_number,
@@ -291,7 +296,10 @@ impl DescribeInstanceAutoRenewAttributeBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeInstanceAutoRenewAttributeInput {
+    pub fn build(self) -> DescribeInstanceAutoRenewAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -300,9 +308,30 @@ impl DescribeInstanceAutoRenewAttributeBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeInstanceAutoRenewAttributeOutput,
         ::alibabacloud_runtime::SdkError<DescribeInstanceAutoRenewAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeInstanceAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeInstanceAutoRenewAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -194,8 +194,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
@@ -383,7 +383,7 @@ pub enum DescribeInstanceHistoryEventsError {
     "InvalidParameter.TimeEndBeforeStart", MissingParameter = "MissingParameter",
     OperationDeniedNotInWhiteList = "OperationDenied.NotInWhiteList", }
 );
-/// Builds and sends a `DescribeInstanceHistoryEvents` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeInstanceHistoryEvents` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeInstanceHistoryEventsBuilder<
@@ -756,19 +756,24 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeInstanceHistoryEventsBuilder<::std::string::String> {
+impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeInstanceHistoryEventsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeInstanceHistoryEventsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 instance_id: self.instance_id,
                 event_cycle_status: self.event_cycle_status,
                 event_type: self.event_type,
@@ -792,7 +797,10 @@ impl DescribeInstanceHistoryEventsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeInstanceHistoryEventsInput {
+    pub fn build(self) -> DescribeInstanceHistoryEventsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -801,9 +809,30 @@ impl DescribeInstanceHistoryEventsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeInstanceHistoryEventsOutput,
         ::alibabacloud_runtime::SdkError<DescribeInstanceHistoryEventsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeInstanceHistoryEventsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeInstanceHistoryEvents` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -850,13 +879,16 @@ for DescribeInstanceHistoryEventsInput {
             .unwrap_or_default()
     }
 }
-impl DescribeInstanceHistoryEventsBuilder<::std::string::String> {
+impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
         DescribeInstanceHistoryEventsInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

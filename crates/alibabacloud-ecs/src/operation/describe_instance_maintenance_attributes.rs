@@ -202,7 +202,7 @@ pub enum DescribeInstanceMaintenanceAttributesError {
     InvalidParameter = "InvalidParameter", MissingParameter = "MissingParameter",
     OperationDeniedNotInWhiteList = "OperationDenied.NotInWhiteList", }
 );
-/// Builds and sends a `DescribeInstanceMaintenanceAttributes` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeInstanceMaintenanceAttributes` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeInstanceMaintenanceAttributesBuilder<
@@ -281,19 +281,24 @@ impl<RegionId_> DescribeInstanceMaintenanceAttributesBuilder<RegionId_> {
         self
     }
 }
-impl DescribeInstanceMaintenanceAttributesBuilder<::std::string::String> {
+impl<RegionId_> DescribeInstanceMaintenanceAttributesBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeInstanceMaintenanceAttributesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeInstanceMaintenanceAttributesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 page_number: self.page_number,
                 page_size: self.page_size,
                 instance_id: self.instance_id,
@@ -301,7 +306,10 @@ impl DescribeInstanceMaintenanceAttributesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeInstanceMaintenanceAttributesInput {
+    pub fn build(self) -> DescribeInstanceMaintenanceAttributesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -310,9 +318,30 @@ impl DescribeInstanceMaintenanceAttributesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeInstanceMaintenanceAttributesOutput,
         ::alibabacloud_runtime::SdkError<DescribeInstanceMaintenanceAttributesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeInstanceMaintenanceAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeInstanceMaintenanceAttributes` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -372,13 +401,16 @@ for DescribeInstanceMaintenanceAttributesInput {
             .unwrap_or_default()
     }
 }
-impl DescribeInstanceMaintenanceAttributesBuilder<::std::string::String> {
+impl<RegionId_> DescribeInstanceMaintenanceAttributesBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeInstanceMaintenanceAttributesInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -116,9 +116,9 @@ pub struct DataDiskItem {
 }
 impl ::alibabacloud_runtime::ToParam for DataDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Category"), &self.category);
-        out.write(&::std::format!("{key}.PerformanceLevel"), &self.performance_level);
-        out.write(&::std::format!("{key}.Size"), &self.size);
+        out.write_member(key, "Category", &self.category);
+        out.write_member(key, "PerformanceLevel", &self.performance_level);
+        out.write_member(key, "Size", &self.size);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].fields[1].fields[0].items.fields[3].fields[0].items` in its spec.
@@ -303,7 +303,7 @@ pub enum DescribeInstanceModificationPriceError {
     RegionUnauthorized = "RegionUnauthorized", Throttling = "Throttling", ThrottlingUser
     = "Throttling.User", }
 );
-/// Builds and sends a `DescribeInstanceModificationPrice` call. `send` becomes available once every required parameter is set (`RegionId`, `InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeInstanceModificationPrice` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeInstanceModificationPriceBuilder<
@@ -419,23 +419,31 @@ impl<
         self
     }
 }
-impl DescribeInstanceModificationPriceBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    InstanceId_,
+> DescribeInstanceModificationPriceBuilder<RegionId_, InstanceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeInstanceModificationPriceInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeInstanceModificationPriceInput {
-                region_id: self.region_id,
-                instance_id: self.instance_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 instance_type: self.instance_type,
                 system_disk_category: self.system_disk_category,
                 data_disk: self.data_disk,
@@ -443,7 +451,11 @@ impl DescribeInstanceModificationPriceBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeInstanceModificationPriceInput {
+    pub fn build(self) -> DescribeInstanceModificationPriceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -452,9 +464,46 @@ impl DescribeInstanceModificationPriceBuilder<
     ) -> ::std::result::Result<
         DescribeInstanceModificationPriceOutput,
         ::alibabacloud_runtime::SdkError<DescribeInstanceModificationPriceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeInstanceModificationPriceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeInstanceModificationPrice` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeInstanceModificationPrice` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

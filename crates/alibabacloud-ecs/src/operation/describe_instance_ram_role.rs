@@ -128,7 +128,7 @@ pub enum DescribeInstanceRamRoleError {
     "InvalidNetworkType.MismatchRamRole", InvalidParameterAllEmpty =
     "InvalidParameter.AllEmpty", }
 );
-/// Builds and sends a `DescribeInstanceRamRole` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeInstanceRamRole` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeInstanceRamRoleBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -227,28 +227,36 @@ impl<RegionId_> DescribeInstanceRamRoleBuilder<RegionId_> {
         self
     }
 }
-impl DescribeInstanceRamRoleBuilder<::std::string::String> {
+impl<RegionId_> DescribeInstanceRamRoleBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeInstanceRamRoleInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeInstanceRamRoleInput {
                 page_number: self.page_number,
                 page_size: self.page_size,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 instance_ids: self.instance_ids,
                 ram_role_name: self.ram_role_name,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeInstanceRamRoleInput {
+    pub fn build(self) -> DescribeInstanceRamRoleInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -257,9 +265,30 @@ impl DescribeInstanceRamRoleBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeInstanceRamRoleOutput,
         ::alibabacloud_runtime::SdkError<DescribeInstanceRamRoleError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeInstanceRamRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeInstanceRamRole` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -316,13 +345,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeInstanceRamRoleI
             .unwrap_or_default()
     }
 }
-impl DescribeInstanceRamRoleBuilder<::std::string::String> {
+impl<RegionId_> DescribeInstanceRamRoleBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeInstanceRamRoleInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

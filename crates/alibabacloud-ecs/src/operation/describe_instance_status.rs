@@ -127,7 +127,7 @@ pub enum DescribeInstanceStatusError {
     "InvalidParameter.TooManyInstanceIds", InvalidZoneIdNotFound =
     "InvalidZoneId.NotFound", }
 );
-/// Builds and sends a `DescribeInstanceStatus` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeInstanceStatus` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeInstanceStatusBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -242,19 +242,24 @@ impl<RegionId_> DescribeInstanceStatusBuilder<RegionId_> {
         self
     }
 }
-impl DescribeInstanceStatusBuilder<::std::string::String> {
+impl<RegionId_> DescribeInstanceStatusBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeInstanceStatusInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeInstanceStatusInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 zone_id: self.zone_id,
                 cluster_id: self.cluster_id,
                 page_number: self.page_number,
@@ -264,7 +269,10 @@ impl DescribeInstanceStatusBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeInstanceStatusInput {
+    pub fn build(self) -> DescribeInstanceStatusInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -273,9 +281,30 @@ impl DescribeInstanceStatusBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeInstanceStatusOutput,
         ::alibabacloud_runtime::SdkError<DescribeInstanceStatusError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeInstanceStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeInstanceStatus` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -329,13 +358,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeInstanceStatusIn
         output.instance_statuses.and_then(|v| v.instance_status).unwrap_or_default()
     }
 }
-impl DescribeInstanceStatusBuilder<::std::string::String> {
+impl<RegionId_> DescribeInstanceStatusBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeInstanceStatusInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

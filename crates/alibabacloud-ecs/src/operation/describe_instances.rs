@@ -413,10 +413,10 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
-        out.write(&::std::format!("{key}.key"), &self.key_2);
-        out.write(&::std::format!("{key}.value"), &self.value_2);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
+        out.write_member(key, "key", &self.key_2);
+        out.write_member(key, "value", &self.value_2);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
@@ -1062,7 +1062,7 @@ pub enum DescribeInstancesError {
     "InvalidNetworkType.NotFound", InvalidStatusNotFound = "InvalidStatus.NotFound",
     InvalidTagMismatch = "InvalidTag.Mismatch", InvalidTagCount = "InvalidTagCount", }
 );
-/// Builds and sends a `DescribeInstances` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeInstances` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeInstancesBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -1885,15 +1885,20 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         self
     }
 }
-impl DescribeInstancesBuilder<::std::string::String> {
+impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeInstancesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeInstancesInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeInstancesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 vpc_id: self.vpc_id,
                 v_switch_id: self.v_switch_id,
                 zone_id: self.zone_id,
@@ -1942,7 +1947,10 @@ impl DescribeInstancesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeInstancesInput {
+    pub fn build(self) -> DescribeInstancesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -1951,9 +1959,30 @@ impl DescribeInstancesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeInstancesOutput,
         ::alibabacloud_runtime::SdkError<DescribeInstancesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeInstances` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -1990,11 +2019,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeInstancesInput {
         output.instances.and_then(|v| v.instance).unwrap_or_default()
     }
 }
-impl DescribeInstancesBuilder<::std::string::String> {
+impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeInstancesInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeInstancesInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

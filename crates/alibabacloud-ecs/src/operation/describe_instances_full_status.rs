@@ -341,7 +341,7 @@ pub enum DescribeInstancesFullStatusError {
     "InvalidParameter.TimeEndBeforeStart", MissingParameter = "MissingParameter",
     OperationDeniedNotInWhiteList = "OperationDenied.NotInWhiteList", }
 );
-/// Builds and sends a `DescribeInstancesFullStatus` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeInstancesFullStatus` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeInstancesFullStatusBuilder<
@@ -588,19 +588,24 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         self
     }
 }
-impl DescribeInstancesFullStatusBuilder<::std::string::String> {
+impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeInstancesFullStatusInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeInstancesFullStatusInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 status: self.status,
                 health_status: self.health_status,
                 event_type: self.event_type,
@@ -617,7 +622,10 @@ impl DescribeInstancesFullStatusBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeInstancesFullStatusInput {
+    pub fn build(self) -> DescribeInstancesFullStatusInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -626,9 +634,30 @@ impl DescribeInstancesFullStatusBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeInstancesFullStatusOutput,
         ::alibabacloud_runtime::SdkError<DescribeInstancesFullStatusError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeInstancesFullStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeInstancesFullStatus` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -686,13 +715,16 @@ for DescribeInstancesFullStatusInput {
             .unwrap_or_default()
     }
 }
-impl DescribeInstancesFullStatusBuilder<::std::string::String> {
+impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeInstancesFullStatusInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -184,8 +184,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[11].fields[0].items` in its spec.
@@ -388,7 +388,7 @@ pub enum DescribeInvocationsError {
     NumberExceedTags = "NumberExceed.Tags", OperationForbidden = "Operation.Forbidden",
     RegionIdApiNotSupported = "RegionId.ApiNotSupported", }
 );
-/// Builds and sends a `DescribeInvocations` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeInvocations` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeInvocationsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -694,15 +694,20 @@ impl<RegionId_> DescribeInvocationsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeInvocationsBuilder<::std::string::String> {
+impl<RegionId_> DescribeInvocationsBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeInvocationsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeInvocationsInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeInvocationsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_group_id: self.resource_group_id,
                 invoke_id: self.invoke_id,
                 command_id: self.command_id,
@@ -723,7 +728,10 @@ impl DescribeInvocationsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeInvocationsInput {
+    pub fn build(self) -> DescribeInvocationsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -732,9 +740,30 @@ impl DescribeInvocationsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeInvocationsOutput,
         ::alibabacloud_runtime::SdkError<DescribeInvocationsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeInvocationsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeInvocations` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -771,11 +800,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeInvocationsInput {
         output.invocations.and_then(|v| v.invocation).unwrap_or_default()
     }
 }
-impl DescribeInvocationsBuilder<::std::string::String> {
+impl<RegionId_> DescribeInvocationsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeInvocationsInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeInvocationsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

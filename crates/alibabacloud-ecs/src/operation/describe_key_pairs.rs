@@ -114,8 +114,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[5].fields[0].items` in its spec.
@@ -179,7 +179,7 @@ pub enum DescribeKeyPairsError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DescribeKeyPairsError {});
-/// Builds and sends a `DescribeKeyPairs` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeKeyPairs` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeKeyPairsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -326,15 +326,20 @@ impl<RegionId_> DescribeKeyPairsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeKeyPairsBuilder<::std::string::String> {
+impl<RegionId_> DescribeKeyPairsBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeKeyPairsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeKeyPairsInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeKeyPairsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 key_pair_name: self.key_pair_name,
                 key_pair_finger_print: self.key_pair_finger_print,
                 page_number: self.page_number,
@@ -346,7 +351,10 @@ impl DescribeKeyPairsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeKeyPairsInput {
+    pub fn build(self) -> DescribeKeyPairsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -355,9 +363,30 @@ impl DescribeKeyPairsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeKeyPairsOutput,
         ::alibabacloud_runtime::SdkError<DescribeKeyPairsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeKeyPairsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeKeyPairs` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -409,11 +438,14 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeKeyPairsInput {
         output.key_pairs.and_then(|v| v.key_pair).unwrap_or_default()
     }
 }
-impl DescribeKeyPairsBuilder<::std::string::String> {
+impl<RegionId_> DescribeKeyPairsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeKeyPairsInput> {
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeKeyPairsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

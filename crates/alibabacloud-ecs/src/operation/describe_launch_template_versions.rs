@@ -592,7 +592,7 @@ pub enum DescribeLaunchTemplateVersionsError {
     InvalidRegionNotExist = "InvalidRegion.NotExist", MissingParameter =
     "MissingParameter", }
 );
-/// Builds and sends a `DescribeLaunchTemplateVersions` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeLaunchTemplateVersions` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeLaunchTemplateVersionsBuilder<
@@ -761,19 +761,24 @@ impl<RegionId_> DescribeLaunchTemplateVersionsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeLaunchTemplateVersionsBuilder<::std::string::String> {
+impl<RegionId_> DescribeLaunchTemplateVersionsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeLaunchTemplateVersionsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeLaunchTemplateVersionsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 launch_template_version: self.launch_template_version,
                 launch_template_id: self.launch_template_id,
                 launch_template_name: self.launch_template_name,
@@ -787,7 +792,10 @@ impl DescribeLaunchTemplateVersionsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeLaunchTemplateVersionsInput {
+    pub fn build(self) -> DescribeLaunchTemplateVersionsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -796,9 +804,30 @@ impl DescribeLaunchTemplateVersionsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeLaunchTemplateVersionsOutput,
         ::alibabacloud_runtime::SdkError<DescribeLaunchTemplateVersionsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeLaunchTemplateVersionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeLaunchTemplateVersions` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -860,13 +889,16 @@ for DescribeLaunchTemplateVersionsInput {
             .unwrap_or_default()
     }
 }
-impl DescribeLaunchTemplateVersionsBuilder<::std::string::String> {
+impl<RegionId_> DescribeLaunchTemplateVersionsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeLaunchTemplateVersionsInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -119,8 +119,8 @@ pub struct TemplateTagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TemplateTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[8].fields[0].items` in its spec.
@@ -211,7 +211,7 @@ pub enum DescribeLaunchTemplatesError {
     InvalidRegionNotExist = "InvalidRegion.NotExist", MissingParameter =
     "MissingParameter", ServiceUnavailable = "ServiceUnavailable", }
 );
-/// Builds and sends a `DescribeLaunchTemplates` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeLaunchTemplates` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeLaunchTemplatesBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -345,19 +345,24 @@ impl<RegionId_> DescribeLaunchTemplatesBuilder<RegionId_> {
         self
     }
 }
-impl DescribeLaunchTemplatesBuilder<::std::string::String> {
+impl<RegionId_> DescribeLaunchTemplatesBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeLaunchTemplatesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeLaunchTemplatesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 template_tag: self.template_tag,
                 page_number: self.page_number,
                 page_size: self.page_size,
@@ -368,7 +373,10 @@ impl DescribeLaunchTemplatesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeLaunchTemplatesInput {
+    pub fn build(self) -> DescribeLaunchTemplatesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -377,9 +385,30 @@ impl DescribeLaunchTemplatesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeLaunchTemplatesOutput,
         ::alibabacloud_runtime::SdkError<DescribeLaunchTemplatesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeLaunchTemplatesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeLaunchTemplates` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -436,13 +465,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeLaunchTemplatesI
             .unwrap_or_default()
     }
 }
-impl DescribeLaunchTemplatesBuilder<::std::string::String> {
+impl<RegionId_> DescribeLaunchTemplatesBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeLaunchTemplatesInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

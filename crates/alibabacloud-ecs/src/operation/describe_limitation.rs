@@ -60,7 +60,7 @@ pub enum DescribeLimitationError {
 ::alibabacloud_runtime::operation_error!(
     DescribeLimitationError { InvalidLimitationNotFound = "InvalidLimitation.NotFound", }
 );
-/// Builds and sends a `DescribeLimitation` call. `send` becomes available once every required parameter is set (`Limitation`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeLimitation` call. `send` and `build` compile once every required parameter is set (`Limitation`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeLimitationBuilder<Limitation_ = ::alibabacloud_runtime::Missing> {
@@ -95,20 +95,28 @@ impl<Limitation_> DescribeLimitationBuilder<Limitation_> {
         self
     }
 }
-impl DescribeLimitationBuilder<::std::string::String> {
+impl<Limitation_> DescribeLimitationBuilder<Limitation_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeLimitationInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeLimitationInput)
+    where
+        Limitation_: self::required::Limitation<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeLimitationInput {
-                limitation: self.limitation,
+                limitation: <Limitation_ as self::required::Limitation<
+                    ::std::string::String,
+                >>::into_value(self.limitation),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeLimitationInput {
+    pub fn build(self) -> DescribeLimitationInput
+    where
+        Limitation_: self::required::Limitation<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -117,9 +125,30 @@ impl DescribeLimitationBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeLimitationOutput,
         ::alibabacloud_runtime::SdkError<DescribeLimitationError>,
-    > {
+    >
+    where
+        Limitation_: self::required::Limitation<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeLimitationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Limitation` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeLimitation` needs its required parameter `Limitation`",
+        label = "`Limitation` is not set",
+        note = "set it with `.limitation(…)` before this call"
+    )]
+    pub trait Limitation<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Limitation<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

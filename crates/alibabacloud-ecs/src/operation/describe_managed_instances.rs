@@ -139,8 +139,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].items.fields[15].items` in its spec.
@@ -247,7 +247,7 @@ pub enum DescribeManagedInstancesError {
     NumberExceedTags = "NumberExceed.Tags", OperationForbidden = "Operation.Forbidden",
     RegionIdApiNotSupported = "RegionId.ApiNotSupported", }
 );
-/// Builds and sends a `DescribeManagedInstances` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeManagedInstances` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeManagedInstancesBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -486,19 +486,24 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         self
     }
 }
-impl DescribeManagedInstancesBuilder<::std::string::String> {
+impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeManagedInstancesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeManagedInstancesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 os_type: self.os_type,
                 instance_ip: self.instance_ip,
                 activation_id: self.activation_id,
@@ -515,7 +520,10 @@ impl DescribeManagedInstancesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeManagedInstancesInput {
+    pub fn build(self) -> DescribeManagedInstancesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -524,9 +532,30 @@ impl DescribeManagedInstancesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeManagedInstancesOutput,
         ::alibabacloud_runtime::SdkError<DescribeManagedInstancesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeManagedInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeManagedInstances` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -567,13 +596,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeManagedInstancesIn
         output.instances.unwrap_or_default()
     }
 }
-impl DescribeManagedInstancesBuilder<::std::string::String> {
+impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
-        DescribeManagedInstancesInput,
-    > {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeManagedInstancesInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -150,7 +150,7 @@ pub enum DescribeNatGatewaysError {
     DescribeNatGatewaysError { InvalidAliuid = "InvalidAliuid", InvalidRegionIdNotFound =
     "InvalidRegionId.NotFound", }
 );
-/// Builds and sends a `DescribeNatGateways` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeNatGateways` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeNatGatewaysBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -249,15 +249,20 @@ impl<RegionId_> DescribeNatGatewaysBuilder<RegionId_> {
         self
     }
 }
-impl DescribeNatGatewaysBuilder<::std::string::String> {
+impl<RegionId_> DescribeNatGatewaysBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeNatGatewaysInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeNatGatewaysInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeNatGatewaysInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 nat_gateway_id: self.nat_gateway_id,
                 vpc_id: self.vpc_id,
                 page_number: self.page_number,
@@ -266,7 +271,10 @@ impl DescribeNatGatewaysBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeNatGatewaysInput {
+    pub fn build(self) -> DescribeNatGatewaysInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -275,9 +283,30 @@ impl DescribeNatGatewaysBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeNatGatewaysOutput,
         ::alibabacloud_runtime::SdkError<DescribeNatGatewaysError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeNatGatewaysBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeNatGateways` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -332,13 +361,14 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeNatGatewaysInput
         output.nat_gateways.and_then(|v| v.nat_gateway).unwrap_or_default()
     }
 }
-impl DescribeNatGatewaysBuilder<::std::string::String> {
+impl<RegionId_> DescribeNatGatewaysBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
-        DescribeNatGatewaysInput,
-    > {
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeNatGatewaysInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

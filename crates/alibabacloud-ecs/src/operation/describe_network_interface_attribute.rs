@@ -297,8 +297,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0]` in its spec.
@@ -646,7 +646,7 @@ pub enum DescribeNetworkInterfaceAttributeError {
     "InvalidUserType.NotSupported", MissingParameter = "MissingParameter",
     UnsupportedParameter = "UnsupportedParameter", }
 );
-/// Builds and sends a `DescribeNetworkInterfaceAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `NetworkInterfaceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeNetworkInterfaceAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `NetworkInterfaceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeNetworkInterfaceAttributeBuilder<
@@ -745,30 +745,42 @@ impl<
         self
     }
 }
-impl DescribeNetworkInterfaceAttributeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    NetworkInterfaceId_,
+> DescribeNetworkInterfaceAttributeBuilder<RegionId_, NetworkInterfaceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeNetworkInterfaceAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeNetworkInterfaceAttributeInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 tag: self.tag,
-                network_interface_id: self.network_interface_id,
+                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
+                    ::std::string::String,
+                >>::into_value(self.network_interface_id),
                 attribute: self.attribute,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeNetworkInterfaceAttributeInput {
+    pub fn build(self) -> DescribeNetworkInterfaceAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -777,9 +789,47 @@ impl DescribeNetworkInterfaceAttributeBuilder<
     ) -> ::std::result::Result<
         DescribeNetworkInterfaceAttributeOutput,
         ::alibabacloud_runtime::SdkError<DescribeNetworkInterfaceAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeNetworkInterfaceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeNetworkInterfaceAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeNetworkInterfaceAttribute` needs its required parameter `NetworkInterfaceId`",
+        label = "`NetworkInterfaceId` is not set",
+        note = "set it with `.network_interface_id(…)` before this call"
+    )]
+    pub trait NetworkInterfaceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NetworkInterfaceId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

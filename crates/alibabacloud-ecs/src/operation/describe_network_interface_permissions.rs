@@ -173,7 +173,7 @@ pub enum DescribeNetworkInterfacePermissionsError {
     "InvalidUserType.NotSupported", MissingParameter = "MissingParameter", NotBelongUser
     = "NotBelongUser", UnsupportedParameter = "UnsupportedParameter", }
 );
-/// Builds and sends a `DescribeNetworkInterfacePermissions` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeNetworkInterfacePermissions` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeNetworkInterfacePermissionsBuilder<
@@ -276,19 +276,24 @@ impl<RegionId_> DescribeNetworkInterfacePermissionsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeNetworkInterfacePermissionsBuilder<::std::string::String> {
+impl<RegionId_> DescribeNetworkInterfacePermissionsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeNetworkInterfacePermissionsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeNetworkInterfacePermissionsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 network_interface_id: self.network_interface_id,
                 page_number: self.page_number,
                 page_size: self.page_size,
@@ -297,7 +302,10 @@ impl DescribeNetworkInterfacePermissionsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeNetworkInterfacePermissionsInput {
+    pub fn build(self) -> DescribeNetworkInterfacePermissionsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -306,9 +314,30 @@ impl DescribeNetworkInterfacePermissionsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeNetworkInterfacePermissionsOutput,
         ::alibabacloud_runtime::SdkError<DescribeNetworkInterfacePermissionsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeNetworkInterfacePermissionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeNetworkInterfacePermissions` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -370,13 +399,16 @@ for DescribeNetworkInterfacePermissionsInput {
             .unwrap_or_default()
     }
 }
-impl DescribeNetworkInterfacePermissionsBuilder<::std::string::String> {
+impl<RegionId_> DescribeNetworkInterfacePermissionsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeNetworkInterfacePermissionsInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

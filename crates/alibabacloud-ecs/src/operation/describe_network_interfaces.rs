@@ -226,8 +226,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
@@ -561,7 +561,7 @@ pub enum DescribeNetworkInterfacesError {
     SecurityGroupInstanceLimitExceed = "SecurityGroupInstanceLimitExceed",
     UnsupportedParameter = "UnsupportedParameter", }
 );
-/// Builds and sends a `DescribeNetworkInterfaces` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeNetworkInterfaces` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeNetworkInterfacesBuilder<
@@ -917,19 +917,24 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         self
     }
 }
-impl DescribeNetworkInterfacesBuilder<::std::string::String> {
+impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeNetworkInterfacesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeNetworkInterfacesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 tag: self.tag,
                 resource_group_id: self.resource_group_id,
                 v_switch_id: self.v_switch_id,
@@ -952,7 +957,10 @@ impl DescribeNetworkInterfacesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeNetworkInterfacesInput {
+    pub fn build(self) -> DescribeNetworkInterfacesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -961,9 +969,30 @@ impl DescribeNetworkInterfacesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeNetworkInterfacesOutput,
         ::alibabacloud_runtime::SdkError<DescribeNetworkInterfacesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeNetworkInterfacesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeNetworkInterfaces` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -1007,13 +1036,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeNetworkInterfacesI
             .unwrap_or_default()
     }
 }
-impl DescribeNetworkInterfacesBuilder<::std::string::String> {
+impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
-        DescribeNetworkInterfacesInput,
-    > {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeNetworkInterfacesInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -86,8 +86,8 @@ pub struct FilterItem {
 }
 impl ::alibabacloud_runtime::ToParam for FilterItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
@@ -173,7 +173,7 @@ pub enum DescribePhysicalConnectionsError {
     "InvalidFilterKey.ValueNotSupported", InvalidRegionIdNotFound =
     "InvalidRegionId.NotFound", }
 );
-/// Builds and sends a `DescribePhysicalConnections` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribePhysicalConnections` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePhysicalConnectionsBuilder<
@@ -290,19 +290,24 @@ impl<RegionId_> DescribePhysicalConnectionsBuilder<RegionId_> {
         self
     }
 }
-impl DescribePhysicalConnectionsBuilder<::std::string::String> {
+impl<RegionId_> DescribePhysicalConnectionsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribePhysicalConnectionsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribePhysicalConnectionsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 page_number: self.page_number,
                 page_size: self.page_size,
                 client_token: self.client_token,
@@ -312,7 +317,10 @@ impl DescribePhysicalConnectionsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribePhysicalConnectionsInput {
+    pub fn build(self) -> DescribePhysicalConnectionsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -321,9 +329,30 @@ impl DescribePhysicalConnectionsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribePhysicalConnectionsOutput,
         ::alibabacloud_runtime::SdkError<DescribePhysicalConnectionsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribePhysicalConnectionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribePhysicalConnections` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -384,13 +413,16 @@ for DescribePhysicalConnectionsInput {
             .unwrap_or_default()
     }
 }
-impl DescribePhysicalConnectionsBuilder<::std::string::String> {
+impl<RegionId_> DescribePhysicalConnectionsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribePhysicalConnectionsInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

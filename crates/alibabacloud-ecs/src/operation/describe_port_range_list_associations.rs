@@ -104,7 +104,7 @@ pub enum DescribePortRangeListAssociationsError {
     InvalidPortRangeListIdNotFound = "InvalidPortRangeListId.NotFound",
     InvalidRegionIdNotFound = "InvalidRegionId.NotFound", }
 );
-/// Builds and sends a `DescribePortRangeListAssociations` call. `send` becomes available once every required parameter is set (`RegionId`, `PortRangeListId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribePortRangeListAssociations` call. `send` and `build` compile once every required parameter is set (`RegionId`, `PortRangeListId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePortRangeListAssociationsBuilder<
@@ -200,30 +200,42 @@ impl<
         self
     }
 }
-impl DescribePortRangeListAssociationsBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    PortRangeListId_,
+> DescribePortRangeListAssociationsBuilder<RegionId_, PortRangeListId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribePortRangeListAssociationsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribePortRangeListAssociationsInput {
-                region_id: self.region_id,
-                port_range_list_id: self.port_range_list_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                port_range_list_id: <PortRangeListId_ as self::required::PortRangeListId<
+                    ::std::string::String,
+                >>::into_value(self.port_range_list_id),
                 next_token: self.next_token,
                 max_results: self.max_results,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribePortRangeListAssociationsInput {
+    pub fn build(self) -> DescribePortRangeListAssociationsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -232,9 +244,46 @@ impl DescribePortRangeListAssociationsBuilder<
     ) -> ::std::result::Result<
         DescribePortRangeListAssociationsOutput,
         ::alibabacloud_runtime::SdkError<DescribePortRangeListAssociationsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribePortRangeListAssociationsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribePortRangeListAssociations` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PortRangeListId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribePortRangeListAssociations` needs its required parameter `PortRangeListId`",
+        label = "`PortRangeListId` is not set",
+        note = "set it with `.port_range_list_id(…)` before this call"
+    )]
+    pub trait PortRangeListId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PortRangeListId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -279,16 +328,20 @@ for DescribePortRangeListAssociationsInput {
         output.port_range_list_associations.unwrap_or_default()
     }
 }
-impl DescribePortRangeListAssociationsBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    PortRangeListId_,
+> DescribePortRangeListAssociationsBuilder<RegionId_, PortRangeListId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
         DescribePortRangeListAssociationsInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -106,8 +106,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[1].items.fields[7].items` in its spec.
@@ -168,7 +168,7 @@ pub enum DescribePortRangeListsError {
     InvalidRegionIdNotFound = "InvalidRegionId.NotFound", LimitExceedPortRangeListId =
     "LimitExceed.PortRangeListId", }
 );
-/// Builds and sends a `DescribePortRangeLists` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribePortRangeLists` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePortRangeListsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -308,19 +308,24 @@ impl<RegionId_> DescribePortRangeListsBuilder<RegionId_> {
         self
     }
 }
-impl DescribePortRangeListsBuilder<::std::string::String> {
+impl<RegionId_> DescribePortRangeListsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribePortRangeListsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribePortRangeListsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 next_token: self.next_token,
                 max_results: self.max_results,
                 port_range_list_name: self.port_range_list_name,
@@ -331,7 +336,10 @@ impl DescribePortRangeListsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribePortRangeListsInput {
+    pub fn build(self) -> DescribePortRangeListsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -340,9 +348,30 @@ impl DescribePortRangeListsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribePortRangeListsOutput,
         ::alibabacloud_runtime::SdkError<DescribePortRangeListsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribePortRangeListsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribePortRangeLists` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -381,11 +410,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribePortRangeListsInpu
         output.port_range_lists.unwrap_or_default()
     }
 }
-impl DescribePortRangeListsBuilder<::std::string::String> {
+impl<RegionId_> DescribePortRangeListsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribePortRangeListsInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribePortRangeListsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

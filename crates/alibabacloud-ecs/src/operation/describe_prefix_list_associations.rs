@@ -120,7 +120,7 @@ pub enum DescribePrefixListAssociationsError {
     = "InvalidRegionId.NotFound", NotSupportedResourceType = "NotSupported.ResourceType",
     }
 );
-/// Builds and sends a `DescribePrefixListAssociations` call. `send` becomes available once every required parameter is set (`RegionId`, `PrefixListId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribePrefixListAssociations` call. `send` and `build` compile once every required parameter is set (`RegionId`, `PrefixListId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePrefixListAssociationsBuilder<
@@ -213,30 +213,42 @@ impl<
         self
     }
 }
-impl DescribePrefixListAssociationsBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    PrefixListId_,
+> DescribePrefixListAssociationsBuilder<RegionId_, PrefixListId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribePrefixListAssociationsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribePrefixListAssociationsInput {
-                region_id: self.region_id,
-                prefix_list_id: self.prefix_list_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                prefix_list_id: <PrefixListId_ as self::required::PrefixListId<
+                    ::std::string::String,
+                >>::into_value(self.prefix_list_id),
                 next_token: self.next_token,
                 max_results: self.max_results,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribePrefixListAssociationsInput {
+    pub fn build(self) -> DescribePrefixListAssociationsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -245,9 +257,46 @@ impl DescribePrefixListAssociationsBuilder<
     ) -> ::std::result::Result<
         DescribePrefixListAssociationsOutput,
         ::alibabacloud_runtime::SdkError<DescribePrefixListAssociationsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribePrefixListAssociationsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribePrefixListAssociations` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PrefixListId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribePrefixListAssociations` needs its required parameter `PrefixListId`",
+        label = "`PrefixListId` is not set",
+        note = "set it with `.prefix_list_id(…)` before this call"
+    )]
+    pub trait PrefixListId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PrefixListId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -295,16 +344,20 @@ for DescribePrefixListAssociationsInput {
             .unwrap_or_default()
     }
 }
-impl DescribePrefixListAssociationsBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    PrefixListId_,
+> DescribePrefixListAssociationsBuilder<RegionId_, PrefixListId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
         DescribePrefixListAssociationsInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -120,7 +120,7 @@ pub enum DescribePrefixListAttributesError {
     "InvalidPrefixListId.NotFound", InvalidRegionIdNotFound = "InvalidRegionId.NotFound",
     }
 );
-/// Builds and sends a `DescribePrefixListAttributes` call. `send` becomes available once every required parameter is set (`RegionId`, `PrefixListId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribePrefixListAttributes` call. `send` and `build` compile once every required parameter is set (`RegionId`, `PrefixListId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePrefixListAttributesBuilder<
@@ -179,25 +179,40 @@ impl<
         self
     }
 }
-impl DescribePrefixListAttributesBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    PrefixListId_,
+> DescribePrefixListAttributesBuilder<RegionId_, PrefixListId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribePrefixListAttributesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribePrefixListAttributesInput {
-                region_id: self.region_id,
-                prefix_list_id: self.prefix_list_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                prefix_list_id: <PrefixListId_ as self::required::PrefixListId<
+                    ::std::string::String,
+                >>::into_value(self.prefix_list_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribePrefixListAttributesInput {
+    pub fn build(self) -> DescribePrefixListAttributesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -206,9 +221,46 @@ impl DescribePrefixListAttributesBuilder<::std::string::String, ::std::string::S
     ) -> ::std::result::Result<
         DescribePrefixListAttributesOutput,
         ::alibabacloud_runtime::SdkError<DescribePrefixListAttributesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribePrefixListAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribePrefixListAttributes` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PrefixListId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribePrefixListAttributes` needs its required parameter `PrefixListId`",
+        label = "`PrefixListId` is not set",
+        note = "set it with `.prefix_list_id(…)` before this call"
+    )]
+    pub trait PrefixListId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PrefixListId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -110,8 +110,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[1].fields[0].items.fields[8].fields[0].items` in its spec.
@@ -195,7 +195,7 @@ pub enum DescribePrefixListsError {
     InvalidRegionIdNotFound = "InvalidRegionId.NotFound", LimitExceedPrefixListId =
     "LimitExceed.PrefixListId", }
 );
-/// Builds and sends a `DescribePrefixLists` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribePrefixLists` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePrefixListsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -354,15 +354,20 @@ impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
         self
     }
 }
-impl DescribePrefixListsBuilder<::std::string::String> {
+impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribePrefixListsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribePrefixListsInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribePrefixListsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 prefix_list_name: self.prefix_list_name,
                 next_token: self.next_token,
                 max_results: self.max_results,
@@ -374,7 +379,10 @@ impl DescribePrefixListsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribePrefixListsInput {
+    pub fn build(self) -> DescribePrefixListsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -383,9 +391,30 @@ impl DescribePrefixListsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribePrefixListsOutput,
         ::alibabacloud_runtime::SdkError<DescribePrefixListsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribePrefixListsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribePrefixLists` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -422,11 +451,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribePrefixListsInput {
         output.prefix_lists.and_then(|v| v.prefix_list).unwrap_or_default()
     }
 }
-impl DescribePrefixListsBuilder<::std::string::String> {
+impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribePrefixListsInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribePrefixListsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -258,10 +258,10 @@ pub struct DataDiskItem {
 }
 impl ::alibabacloud_runtime::ToParam for DataDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Category"), &self.category);
-        out.write(&::std::format!("{key}.PerformanceLevel"), &self.performance_level);
-        out.write(&::std::format!("{key}.ProvisionedIops"), &self.provisioned_iops);
-        out.write(&::std::format!("{key}.Size"), &self.size);
+        out.write_member(key, "Category", &self.category);
+        out.write_member(key, "PerformanceLevel", &self.performance_level);
+        out.write_member(key, "ProvisionedIops", &self.provisioned_iops);
+        out.write_member(key, "Size", &self.size);
     }
 }
 /// A structure of the operation, at `request[42].items` in its spec.
@@ -291,10 +291,10 @@ pub struct RecurrenceRulesItem {
 }
 impl ::alibabacloud_runtime::ToParam for RecurrenceRulesItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.EndHour"), &self.end_hour);
-        out.write(&::std::format!("{key}.RecurrenceType"), &self.recurrence_type);
-        out.write(&::std::format!("{key}.RecurrenceValue"), &self.recurrence_value);
-        out.write(&::std::format!("{key}.StartHour"), &self.start_hour);
+        out.write_member(key, "EndHour", &self.end_hour);
+        out.write_member(key, "RecurrenceType", &self.recurrence_type);
+        out.write_member(key, "RecurrenceValue", &self.recurrence_value);
+        out.write_member(key, "StartHour", &self.start_hour);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].fields[1].fields[0].items.fields[3].fields[0].items` in its spec.
@@ -774,7 +774,7 @@ pub enum DescribePriceError {
     "UnsupportedIspClassicNetwork", UnsupportedIspNetworkChargeType =
     "UnsupportedIspNetworkChargeType", UnsupportedIspRegion = "UnsupportedIspRegion", }
 );
-/// Builds and sends a `DescribePrice` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribePrice` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePriceBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -1565,15 +1565,20 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         self
     }
 }
-impl DescribePriceBuilder<::std::string::String> {
+impl<RegionId_> DescribePriceBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribePriceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribePriceInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribePriceInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_type: self.resource_type,
                 image_id: self.image_id,
                 instance_type: self.instance_type,
@@ -1623,7 +1628,10 @@ impl DescribePriceBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribePriceInput {
+    pub fn build(self) -> DescribePriceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -1632,9 +1640,30 @@ impl DescribePriceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribePriceOutput,
         ::alibabacloud_runtime::SdkError<DescribePriceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribePriceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribePrice` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -328,7 +328,7 @@ pub enum DescribeRecommendInstanceTypeError {
     RecommendEmptyPriceNotSatisfied = "RecommendEmpty.PriceNotSatisfied",
     RecommendEmptyQuotaNotSatisfied = "RecommendEmpty.QuotaNotSatisfied", }
 );
-/// Builds and sends a `DescribeRecommendInstanceType` call. `send` becomes available once every required parameter is set (`NetworkType`, `RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeRecommendInstanceType` call. `send` and `build` compile once every required parameter is set (`NetworkType`, `RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeRecommendInstanceTypeBuilder<
@@ -649,14 +649,21 @@ impl<
         self
     }
 }
-impl DescribeRecommendInstanceTypeBuilder<::std::string::String, ::std::string::String> {
+impl<
+    NetworkType_,
+    RegionId_,
+> DescribeRecommendInstanceTypeBuilder<NetworkType_, RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeRecommendInstanceTypeInput,
-    ) {
+    )
+    where
+        NetworkType_: self::required::NetworkType<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
@@ -665,13 +672,17 @@ impl DescribeRecommendInstanceTypeBuilder<::std::string::String, ::std::string::
                 memory: self.memory,
                 instance_family_level: self.instance_family_level,
                 instance_type: self.instance_type,
-                network_type: self.network_type,
+                network_type: <NetworkType_ as self::required::NetworkType<
+                    ::std::string::String,
+                >>::into_value(self.network_type),
                 instance_charge_type: self.instance_charge_type,
                 spot_strategy: self.spot_strategy,
                 io_optimized: self.io_optimized,
                 priority_strategy: self.priority_strategy,
                 max_price: self.max_price,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 zone_id: self.zone_id,
                 system_disk_category: self.system_disk_category,
                 zone_match_mode: self.zone_match_mode,
@@ -681,7 +692,11 @@ impl DescribeRecommendInstanceTypeBuilder<::std::string::String, ::std::string::
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeRecommendInstanceTypeInput {
+    pub fn build(self) -> DescribeRecommendInstanceTypeInput
+    where
+        NetworkType_: self::required::NetworkType<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -690,9 +705,46 @@ impl DescribeRecommendInstanceTypeBuilder<::std::string::String, ::std::string::
     ) -> ::std::result::Result<
         DescribeRecommendInstanceTypeOutput,
         ::alibabacloud_runtime::SdkError<DescribeRecommendInstanceTypeError>,
-    > {
+    >
+    where
+        NetworkType_: self::required::NetworkType<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeRecommendInstanceTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `NetworkType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeRecommendInstanceType` needs its required parameter `NetworkType`",
+        label = "`NetworkType` is not set",
+        note = "set it with `.network_type(…)` before this call"
+    )]
+    pub trait NetworkType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeRecommendInstanceType` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::NetworkType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

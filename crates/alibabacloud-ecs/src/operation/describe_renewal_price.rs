@@ -256,7 +256,7 @@ pub enum DescribeRenewalPriceError {
     "OperationRestricted.Renewal", Throttling = "Throttling", ThrottlingUser =
     "Throttling.User", }
 );
-/// Builds and sends a `DescribeRenewalPrice` call. `send` becomes available once every required parameter is set (`RegionId`, `ResourceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeRenewalPrice` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ResourceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeRenewalPriceBuilder<
@@ -380,21 +380,25 @@ impl<RegionId_, ResourceId_> DescribeRenewalPriceBuilder<RegionId_, ResourceId_>
         self
     }
 }
-impl DescribeRenewalPriceBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, ResourceId_> DescribeRenewalPriceBuilder<RegionId_, ResourceId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeRenewalPriceInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeRenewalPriceInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceId_: self::required::ResourceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeRenewalPriceInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_type: self.resource_type,
-                resource_id: self.resource_id,
+                resource_id: <ResourceId_ as self::required::ResourceId<
+                    ::std::string::String,
+                >>::into_value(self.resource_id),
                 period: self.period,
                 price_unit: self.price_unit,
                 expected_renew_day: self.expected_renew_day,
@@ -402,7 +406,11 @@ impl DescribeRenewalPriceBuilder<::std::string::String, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeRenewalPriceInput {
+    pub fn build(self) -> DescribeRenewalPriceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceId_: self::required::ResourceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -411,9 +419,46 @@ impl DescribeRenewalPriceBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DescribeRenewalPriceOutput,
         ::alibabacloud_runtime::SdkError<DescribeRenewalPriceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceId_: self::required::ResourceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeRenewalPriceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeRenewalPrice` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ResourceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeRenewalPrice` needs its required parameter `ResourceId`",
+        label = "`ResourceId` is not set",
+        note = "set it with `.resource_id(…)` before this call"
+    )]
+    pub trait ResourceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -152,8 +152,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[3].fields[0].items.fields[7].fields[0].items` in its spec.
@@ -314,7 +314,7 @@ pub enum DescribeReservedInstancesError {
     "InvalidZone.NotFound", MissingParamterRegionId = "MissingParamter.RegionId",
     OperationDenied = "OperationDenied", RamApiNotSupported = "RAM.ApiNotSupported", }
 );
-/// Builds and sends a `DescribeReservedInstances` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeReservedInstances` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeReservedInstancesBuilder<
@@ -580,19 +580,24 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         self
     }
 }
-impl DescribeReservedInstancesBuilder<::std::string::String> {
+impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeReservedInstancesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeReservedInstancesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 page_number: self.page_number,
                 page_size: self.page_size,
                 tag: self.tag,
@@ -610,7 +615,10 @@ impl DescribeReservedInstancesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeReservedInstancesInput {
+    pub fn build(self) -> DescribeReservedInstancesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -619,9 +627,30 @@ impl DescribeReservedInstancesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeReservedInstancesOutput,
         ::alibabacloud_runtime::SdkError<DescribeReservedInstancesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeReservedInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeReservedInstances` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -675,13 +704,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeReservedInstance
         output.reserved_instances.and_then(|v| v.reserved_instance).unwrap_or_default()
     }
 }
-impl DescribeReservedInstancesBuilder<::std::string::String> {
+impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeReservedInstancesInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

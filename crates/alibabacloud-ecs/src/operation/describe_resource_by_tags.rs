@@ -103,10 +103,10 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
-        out.write(&::std::format!("{key}.key"), &self.key_2);
-        out.write(&::std::format!("{key}.value"), &self.value_2);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
+        out.write_member(key, "key", &self.key_2);
+        out.write_member(key, "value", &self.value_2);
     }
 }
 /// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
@@ -152,7 +152,7 @@ pub enum DescribeResourceByTagsError {
     InvalidResourceTypeNotFound = "InvalidResourceType.NotFound", InvalidTagCount =
     "InvalidTagCount", }
 );
-/// Builds and sends a `DescribeResourceByTags` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeResourceByTags` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeResourceByTagsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -248,14 +248,17 @@ impl<RegionId_> DescribeResourceByTagsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeResourceByTagsBuilder<::std::string::String> {
+impl<RegionId_> DescribeResourceByTagsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeResourceByTagsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
@@ -263,13 +266,18 @@ impl DescribeResourceByTagsBuilder<::std::string::String> {
                 page_size: self.page_size,
                 page_number: self.page_number,
                 resource_type: self.resource_type,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 tag: self.tag,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeResourceByTagsInput {
+    pub fn build(self) -> DescribeResourceByTagsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -278,9 +286,30 @@ impl DescribeResourceByTagsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeResourceByTagsOutput,
         ::alibabacloud_runtime::SdkError<DescribeResourceByTagsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeResourceByTagsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeResourceByTags` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -337,13 +366,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeResourceByTagsIn
         output.resources.and_then(|v| v.resource).unwrap_or_default()
     }
 }
-impl DescribeResourceByTagsBuilder<::std::string::String> {
+impl<RegionId_> DescribeResourceByTagsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeResourceByTagsInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -347,7 +347,7 @@ pub enum DescribeResourcesModificationError {
     "InvalidResourceId.NotFound", OperationDenied = "OperationDenied", UnavailableRegions
     = "Unavailable.Regions", }
 );
-/// Builds and sends a `DescribeResourcesModification` call. `send` becomes available once every required parameter is set (`RegionId`, `ResourceId`, `DestinationResource`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeResourcesModification` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ResourceId`, `DestinationResource`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeResourcesModificationBuilder<
@@ -567,26 +567,37 @@ impl<
         self
     }
 }
-impl DescribeResourcesModificationBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    ResourceId_,
+    DestinationResource_,
+> DescribeResourcesModificationBuilder<RegionId_, ResourceId_, DestinationResource_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeResourcesModificationInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceId_: self::required::ResourceId<::std::string::String>,
+        DestinationResource_: self::required::DestinationResource<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeResourcesModificationInput {
-                region_id: self.region_id,
-                resource_id: self.resource_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                resource_id: <ResourceId_ as self::required::ResourceId<
+                    ::std::string::String,
+                >>::into_value(self.resource_id),
                 migrate_across_zone: self.migrate_across_zone,
-                destination_resource: self.destination_resource,
+                destination_resource: <DestinationResource_ as self::required::DestinationResource<
+                    ::std::string::String,
+                >>::into_value(self.destination_resource),
                 operation_type: self.operation_type,
                 instance_type: self.instance_type,
                 cores: self.cores,
@@ -597,7 +608,12 @@ impl DescribeResourcesModificationBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeResourcesModificationInput {
+    pub fn build(self) -> DescribeResourcesModificationInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceId_: self::required::ResourceId<::std::string::String>,
+        DestinationResource_: self::required::DestinationResource<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -606,9 +622,63 @@ impl DescribeResourcesModificationBuilder<
     ) -> ::std::result::Result<
         DescribeResourcesModificationOutput,
         ::alibabacloud_runtime::SdkError<DescribeResourcesModificationError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceId_: self::required::ResourceId<::std::string::String>,
+        DestinationResource_: self::required::DestinationResource<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeResourcesModificationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeResourcesModification` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ResourceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeResourcesModification` needs its required parameter `ResourceId`",
+        label = "`ResourceId` is not set",
+        note = "set it with `.resource_id(…)` before this call"
+    )]
+    pub trait ResourceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DestinationResource` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeResourcesModification` needs its required parameter `DestinationResource`",
+        label = "`DestinationResource` is not set",
+        note = "set it with `.destination_resource(…)` before this call"
+    )]
+    pub trait DestinationResource<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DestinationResource<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

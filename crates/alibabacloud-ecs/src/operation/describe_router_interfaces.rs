@@ -74,8 +74,8 @@ pub struct FilterItem {
 }
 impl ::alibabacloud_runtime::ToParam for FilterItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
@@ -187,7 +187,7 @@ pub enum DescribeRouterInterfacesError {
     InvalidParamNotNull = "InvalidParam.NotNull", InvalidRegionIdNotFound =
     "InvalidRegionId.NotFound", }
 );
-/// Builds and sends a `DescribeRouterInterfaces` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeRouterInterfaces` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeRouterInterfacesBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -264,19 +264,24 @@ impl<RegionId_> DescribeRouterInterfacesBuilder<RegionId_> {
         self
     }
 }
-impl DescribeRouterInterfacesBuilder<::std::string::String> {
+impl<RegionId_> DescribeRouterInterfacesBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeRouterInterfacesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeRouterInterfacesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 page_number: self.page_number,
                 page_size: self.page_size,
                 filter: self.filter,
@@ -284,7 +289,10 @@ impl DescribeRouterInterfacesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeRouterInterfacesInput {
+    pub fn build(self) -> DescribeRouterInterfacesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -293,9 +301,30 @@ impl DescribeRouterInterfacesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeRouterInterfacesOutput,
         ::alibabacloud_runtime::SdkError<DescribeRouterInterfacesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeRouterInterfacesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeRouterInterfaces` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -355,13 +384,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeRouterInterfaces
             .unwrap_or_default()
     }
 }
-impl DescribeRouterInterfacesBuilder<::std::string::String> {
+impl<RegionId_> DescribeRouterInterfacesBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeRouterInterfacesInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -265,7 +265,7 @@ pub enum DescribeSecurityGroupAttributeError {
     "InvalidSecurityGroupId.NotFound", MissingParameterRegionId =
     "MissingParameter.RegionId", }
 );
-/// Builds and sends a `DescribeSecurityGroupAttribute` call. `send` becomes available once every required parameter is set (`SecurityGroupId`, `RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeSecurityGroupAttribute` call. `send` and `build` compile once every required parameter is set (`SecurityGroupId`, `RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeSecurityGroupAttributeBuilder<
@@ -418,23 +418,31 @@ impl<
         self
     }
 }
-impl DescribeSecurityGroupAttributeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    SecurityGroupId_,
+    RegionId_,
+> DescribeSecurityGroupAttributeBuilder<SecurityGroupId_, RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeSecurityGroupAttributeInput,
-    ) {
+    )
+    where
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeSecurityGroupAttributeInput {
-                security_group_id: self.security_group_id,
-                region_id: self.region_id,
+                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
+                    ::std::string::String,
+                >>::into_value(self.security_group_id),
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 nic_type: self.nic_type,
                 direction: self.direction,
                 next_token: self.next_token,
@@ -444,7 +452,11 @@ impl DescribeSecurityGroupAttributeBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeSecurityGroupAttributeInput {
+    pub fn build(self) -> DescribeSecurityGroupAttributeInput
+    where
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -453,9 +465,46 @@ impl DescribeSecurityGroupAttributeBuilder<
     ) -> ::std::result::Result<
         DescribeSecurityGroupAttributeOutput,
         ::alibabacloud_runtime::SdkError<DescribeSecurityGroupAttributeError>,
-    > {
+    >
+    where
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeSecurityGroupAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeSecurityGroupAttribute` needs its required parameter `SecurityGroupId`",
+        label = "`SecurityGroupId` is not set",
+        note = "set it with `.security_group_id(…)` before this call"
+    )]
+    pub trait SecurityGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeSecurityGroupAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -500,16 +549,20 @@ for DescribeSecurityGroupAttributeInput {
         ::std::vec![output]
     }
 }
-impl DescribeSecurityGroupAttributeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    SecurityGroupId_,
+    RegionId_,
+> DescribeSecurityGroupAttributeBuilder<SecurityGroupId_, RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
         DescribeSecurityGroupAttributeInput,
-    > {
+    >
+    where
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

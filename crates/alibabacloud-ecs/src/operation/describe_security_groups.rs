@@ -162,10 +162,10 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
-        out.write(&::std::format!("{key}.key"), &self.key_2);
-        out.write(&::std::format!("{key}.value"), &self.value_2);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
+        out.write_member(key, "key", &self.key_2);
+        out.write_member(key, "value", &self.value_2);
     }
 }
 /// A structure of the operation, at `response.fields[5].fields[0].items.fields[12].fields[0].items` in its spec.
@@ -272,7 +272,7 @@ pub enum DescribeSecurityGroupsError {
     MissingParameterRegionId = "MissingParameter.RegionId",
     NotSupportedPageNumberAndPageSize = "NotSupported.PageNumberAndPageSize", }
 );
-/// Builds and sends a `DescribeSecurityGroups` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeSecurityGroups` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeSecurityGroupsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -566,19 +566,24 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeSecurityGroupsBuilder<::std::string::String> {
+impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeSecurityGroupsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeSecurityGroupsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 security_group_ids: self.security_group_ids,
                 vpc_id: self.vpc_id,
                 security_group_type: self.security_group_type,
@@ -599,7 +604,10 @@ impl DescribeSecurityGroupsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeSecurityGroupsInput {
+    pub fn build(self) -> DescribeSecurityGroupsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -608,9 +616,30 @@ impl DescribeSecurityGroupsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeSecurityGroupsOutput,
         ::alibabacloud_runtime::SdkError<DescribeSecurityGroupsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeSecurityGroupsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeSecurityGroups` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -649,11 +678,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeSecurityGroupsInpu
         output.security_groups.and_then(|v| v.security_group).unwrap_or_default()
     }
 }
-impl DescribeSecurityGroupsBuilder<::std::string::String> {
+impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeSecurityGroupsInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeSecurityGroupsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

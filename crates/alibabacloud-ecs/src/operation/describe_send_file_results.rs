@@ -149,8 +149,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[9].fields[0].items` in its spec.
@@ -310,7 +310,7 @@ pub enum DescribeSendFileResultsError {
     NumberExceedTags = "NumberExceed.Tags", OperationForbidden = "Operation.Forbidden",
     RegionIdApiNotSupported = "RegionId.ApiNotSupported", }
 );
-/// Builds and sends a `DescribeSendFileResults` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeSendFileResults` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeSendFileResultsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -514,19 +514,24 @@ impl<RegionId_> DescribeSendFileResultsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeSendFileResultsBuilder<::std::string::String> {
+impl<RegionId_> DescribeSendFileResultsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeSendFileResultsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeSendFileResultsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_group_id: self.resource_group_id,
                 invoke_id: self.invoke_id,
                 name: self.name,
@@ -541,7 +546,10 @@ impl DescribeSendFileResultsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeSendFileResultsInput {
+    pub fn build(self) -> DescribeSendFileResultsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -550,9 +558,30 @@ impl DescribeSendFileResultsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeSendFileResultsOutput,
         ::alibabacloud_runtime::SdkError<DescribeSendFileResultsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeSendFileResultsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeSendFileResults` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -593,11 +622,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeSendFileResultsInp
         output.invocations.and_then(|v| v.invocation).unwrap_or_default()
     }
 }
-impl DescribeSendFileResultsBuilder<::std::string::String> {
+impl<RegionId_> DescribeSendFileResultsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeSendFileResultsInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeSendFileResultsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -139,8 +139,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[2].fields[0].items.fields[7].fields[0].items.fields[7].fields[0].items` in its spec.
@@ -289,7 +289,7 @@ pub enum DescribeSnapshotGroupsError {
     "InvalidSnapshotGroupId.MustBeOne", InvalidStatusValueNotSupported =
     "InvalidStatus.ValueNotSupported", }
 );
-/// Builds and sends a `DescribeSnapshotGroups` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeSnapshotGroups` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeSnapshotGroupsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -483,19 +483,24 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeSnapshotGroupsBuilder<::std::string::String> {
+impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeSnapshotGroupsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeSnapshotGroupsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 instance_id: self.instance_id,
                 name: self.name,
                 next_token: self.next_token,
@@ -509,7 +514,10 @@ impl DescribeSnapshotGroupsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeSnapshotGroupsInput {
+    pub fn build(self) -> DescribeSnapshotGroupsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -518,9 +526,30 @@ impl DescribeSnapshotGroupsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeSnapshotGroupsOutput,
         ::alibabacloud_runtime::SdkError<DescribeSnapshotGroupsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeSnapshotGroupsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeSnapshotGroups` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -559,11 +588,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeSnapshotGroupsInpu
         output.snapshot_groups.and_then(|v| v.snapshot_group).unwrap_or_default()
     }
 }
-impl DescribeSnapshotGroupsBuilder<::std::string::String> {
+impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeSnapshotGroupsInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeSnapshotGroupsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

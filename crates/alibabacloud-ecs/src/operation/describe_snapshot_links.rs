@@ -176,7 +176,7 @@ pub enum DescribeSnapshotLinksError {
     InvalidRegionId = "InvalidRegionId", InvalidSnapshotLinkIds =
     "InvalidSnapshotLinkIds", }
 );
-/// Builds and sends a `DescribeSnapshotLinks` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeSnapshotLinks` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeSnapshotLinksBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -326,19 +326,20 @@ impl<RegionId_> DescribeSnapshotLinksBuilder<RegionId_> {
         self
     }
 }
-impl DescribeSnapshotLinksBuilder<::std::string::String> {
+impl<RegionId_> DescribeSnapshotLinksBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeSnapshotLinksInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeSnapshotLinksInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeSnapshotLinksInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 instance_id: self.instance_id,
                 disk_ids: self.disk_ids,
                 snapshot_link_ids: self.snapshot_link_ids,
@@ -350,7 +351,10 @@ impl DescribeSnapshotLinksBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeSnapshotLinksInput {
+    pub fn build(self) -> DescribeSnapshotLinksInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -359,9 +363,30 @@ impl DescribeSnapshotLinksBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeSnapshotLinksOutput,
         ::alibabacloud_runtime::SdkError<DescribeSnapshotLinksError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeSnapshotLinksBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeSnapshotLinks` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -400,11 +425,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeSnapshotLinksInput
         output.snapshot_links.and_then(|v| v.snapshot_link).unwrap_or_default()
     }
 }
-impl DescribeSnapshotLinksBuilder<::std::string::String> {
+impl<RegionId_> DescribeSnapshotLinksBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeSnapshotLinksInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeSnapshotLinksInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -122,7 +122,7 @@ pub enum DescribeSnapshotMonitorDataError {
     "InvalidStartTime.Malformed", InvalidStartTimeTooEarly = "InvalidStartTime.TooEarly",
     Throttling = "Throttling", }
 );
-/// Builds and sends a `DescribeSnapshotMonitorData` call. `send` becomes available once every required parameter is set (`RegionId`, `StartTime`, `EndTime`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeSnapshotMonitorData` call. `send` and `build` compile once every required parameter is set (`RegionId`, `StartTime`, `EndTime`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeSnapshotMonitorDataBuilder<
@@ -245,32 +245,48 @@ impl<
         self
     }
 }
-impl DescribeSnapshotMonitorDataBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    StartTime_,
+    EndTime_,
+> DescribeSnapshotMonitorDataBuilder<RegionId_, StartTime_, EndTime_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeSnapshotMonitorDataInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        StartTime_: self::required::StartTime<::std::string::String>,
+        EndTime_: self::required::EndTime<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeSnapshotMonitorDataInput {
-                region_id: self.region_id,
-                start_time: self.start_time,
-                end_time: self.end_time,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                start_time: <StartTime_ as self::required::StartTime<
+                    ::std::string::String,
+                >>::into_value(self.start_time),
+                end_time: <EndTime_ as self::required::EndTime<
+                    ::std::string::String,
+                >>::into_value(self.end_time),
                 period: self.period,
                 category: self.category,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeSnapshotMonitorDataInput {
+    pub fn build(self) -> DescribeSnapshotMonitorDataInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        StartTime_: self::required::StartTime<::std::string::String>,
+        EndTime_: self::required::EndTime<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -279,9 +295,62 @@ impl DescribeSnapshotMonitorDataBuilder<
     ) -> ::std::result::Result<
         DescribeSnapshotMonitorDataOutput,
         ::alibabacloud_runtime::SdkError<DescribeSnapshotMonitorDataError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        StartTime_: self::required::StartTime<::std::string::String>,
+        EndTime_: self::required::EndTime<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeSnapshotMonitorDataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeSnapshotMonitorData` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `StartTime` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeSnapshotMonitorData` needs its required parameter `StartTime`",
+        label = "`StartTime` is not set",
+        note = "set it with `.start_time(…)` before this call"
+    )]
+    pub trait StartTime<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `EndTime` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeSnapshotMonitorData` needs its required parameter `EndTime`",
+        label = "`EndTime` is not set",
+        note = "set it with `.end_time(…)` before this call"
+    )]
+    pub trait EndTime<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::StartTime<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::EndTime<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

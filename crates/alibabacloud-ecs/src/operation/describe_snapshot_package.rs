@@ -114,7 +114,7 @@ pub enum DescribeSnapshotPackageError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DescribeSnapshotPackageError {});
-/// Builds and sends a `DescribeSnapshotPackage` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeSnapshotPackage` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeSnapshotPackageBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -175,26 +175,34 @@ impl<RegionId_> DescribeSnapshotPackageBuilder<RegionId_> {
         self
     }
 }
-impl DescribeSnapshotPackageBuilder<::std::string::String> {
+impl<RegionId_> DescribeSnapshotPackageBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeSnapshotPackageInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeSnapshotPackageInput {
                 page_number: self.page_number,
                 page_size: self.page_size,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeSnapshotPackageInput {
+    pub fn build(self) -> DescribeSnapshotPackageInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -203,9 +211,30 @@ impl DescribeSnapshotPackageBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeSnapshotPackageOutput,
         ::alibabacloud_runtime::SdkError<DescribeSnapshotPackageError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeSnapshotPackageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeSnapshotPackage` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -259,13 +288,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeSnapshotPackageI
         output.snapshot_packages.and_then(|v| v.snapshot_package).unwrap_or_default()
     }
 }
-impl DescribeSnapshotPackageBuilder<::std::string::String> {
+impl<RegionId_> DescribeSnapshotPackageBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeSnapshotPackageInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

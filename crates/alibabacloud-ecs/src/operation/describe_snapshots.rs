@@ -195,10 +195,10 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
-        out.write(&::std::format!("{key}.key"), &self.key_2);
-        out.write(&::std::format!("{key}.value"), &self.value_2);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
+        out.write_member(key, "key", &self.key_2);
+        out.write_member(key, "value", &self.value_2);
     }
 }
 /// A structure of the operation, at `response.fields[4].fields[0].items.fields[27].fields[0].items` in its spec.
@@ -354,7 +354,7 @@ pub enum DescribeSnapshotsError {
     InvalidTagMismatch = "InvalidTag.Mismatch", InvalidTagCount = "InvalidTagCount",
     InvalidUsage = "InvalidUsage", }
 );
-/// Builds and sends a `DescribeSnapshots` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeSnapshots` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeSnapshotsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -793,10 +793,13 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeSnapshotsBuilder<::std::string::String> {
+impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeSnapshotsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeSnapshotsInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
@@ -804,7 +807,9 @@ impl DescribeSnapshotsBuilder<::std::string::String> {
                 instance_id: self.instance_id,
                 disk_id: self.disk_id,
                 snapshot_link_id: self.snapshot_link_id,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 snapshot_ids: self.snapshot_ids,
                 page_number: self.page_number,
                 page_size: self.page_size,
@@ -829,7 +834,10 @@ impl DescribeSnapshotsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeSnapshotsInput {
+    pub fn build(self) -> DescribeSnapshotsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -838,9 +846,30 @@ impl DescribeSnapshotsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeSnapshotsOutput,
         ::alibabacloud_runtime::SdkError<DescribeSnapshotsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeSnapshotsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeSnapshots` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -877,11 +906,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeSnapshotsInput {
         output.snapshots.and_then(|v| v.snapshot).unwrap_or_default()
     }
 }
-impl DescribeSnapshotsBuilder<::std::string::String> {
+impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeSnapshotsInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeSnapshotsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

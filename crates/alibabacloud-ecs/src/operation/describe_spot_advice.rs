@@ -212,7 +212,7 @@ pub enum DescribeSpotAdviceError {
     "OperationDenied.TimestampNotSupported", UnavailableRegions = "Unavailable.Regions",
     }
 );
-/// Builds and sends a `DescribeSpotAdvice` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeSpotAdvice` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeSpotAdviceBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -407,15 +407,20 @@ impl<RegionId_> DescribeSpotAdviceBuilder<RegionId_> {
         self
     }
 }
-impl DescribeSpotAdviceBuilder<::std::string::String> {
+impl<RegionId_> DescribeSpotAdviceBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeSpotAdviceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeSpotAdviceInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeSpotAdviceInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 cores: self.cores,
                 memory: self.memory,
                 min_cores: self.min_cores,
@@ -430,7 +435,10 @@ impl DescribeSpotAdviceBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeSpotAdviceInput {
+    pub fn build(self) -> DescribeSpotAdviceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -439,9 +447,30 @@ impl DescribeSpotAdviceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeSpotAdviceOutput,
         ::alibabacloud_runtime::SdkError<DescribeSpotAdviceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeSpotAdviceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeSpotAdvice` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

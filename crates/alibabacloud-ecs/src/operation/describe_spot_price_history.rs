@@ -222,7 +222,7 @@ pub enum DescribeSpotPriceHistoryError {
     "OperationDenied.TimestampNotSupported", UnsupportedParameter =
     "UnsupportedParameter", }
 );
-/// Builds and sends a `DescribeSpotPriceHistory` call. `send` becomes available once every required parameter is set (`RegionId`, `NetworkType`, `InstanceType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeSpotPriceHistory` call. `send` and `build` compile once every required parameter is set (`RegionId`, `NetworkType`, `InstanceType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeSpotPriceHistoryBuilder<
@@ -448,26 +448,37 @@ impl<
         self
     }
 }
-impl DescribeSpotPriceHistoryBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    NetworkType_,
+    InstanceType_,
+> DescribeSpotPriceHistoryBuilder<RegionId_, NetworkType_, InstanceType_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeSpotPriceHistoryInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkType_: self::required::NetworkType<::std::string::String>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeSpotPriceHistoryInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 zone_id: self.zone_id,
-                network_type: self.network_type,
-                instance_type: self.instance_type,
+                network_type: <NetworkType_ as self::required::NetworkType<
+                    ::std::string::String,
+                >>::into_value(self.network_type),
+                instance_type: <InstanceType_ as self::required::InstanceType<
+                    ::std::string::String,
+                >>::into_value(self.instance_type),
                 spot_duration: self.spot_duration,
                 io_optimized: self.io_optimized,
                 start_time: self.start_time,
@@ -478,7 +489,12 @@ impl DescribeSpotPriceHistoryBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeSpotPriceHistoryInput {
+    pub fn build(self) -> DescribeSpotPriceHistoryInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkType_: self::required::NetworkType<::std::string::String>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -487,9 +503,62 @@ impl DescribeSpotPriceHistoryBuilder<
     ) -> ::std::result::Result<
         DescribeSpotPriceHistoryOutput,
         ::alibabacloud_runtime::SdkError<DescribeSpotPriceHistoryError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkType_: self::required::NetworkType<::std::string::String>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeSpotPriceHistoryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeSpotPriceHistory` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NetworkType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeSpotPriceHistory` needs its required parameter `NetworkType`",
+        label = "`NetworkType` is not set",
+        note = "set it with `.network_type(…)` before this call"
+    )]
+    pub trait NetworkType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeSpotPriceHistory` needs its required parameter `InstanceType`",
+        label = "`InstanceType` is not set",
+        note = "set it with `.instance_type(…)` before this call"
+    )]
+    pub trait InstanceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NetworkType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -125,8 +125,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[3].fields[0].items.fields[10].fields[0].items` in its spec.
@@ -218,7 +218,7 @@ pub enum DescribeStorageCapacityUnitsError {
     "InvalidParameter.CapacityExceed", InvalidParameterName = "InvalidParameter.Name",
     MissingParameterRegionId = "MissingParameter.RegionId", }
 );
-/// Builds and sends a `DescribeStorageCapacityUnits` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeStorageCapacityUnits` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeStorageCapacityUnitsBuilder<
@@ -385,19 +385,24 @@ impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeStorageCapacityUnitsBuilder<::std::string::String> {
+impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeStorageCapacityUnitsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeStorageCapacityUnitsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 page_number: self.page_number,
                 page_size: self.page_size,
                 name: self.name,
@@ -410,7 +415,10 @@ impl DescribeStorageCapacityUnitsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeStorageCapacityUnitsInput {
+    pub fn build(self) -> DescribeStorageCapacityUnitsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -419,9 +427,30 @@ impl DescribeStorageCapacityUnitsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeStorageCapacityUnitsOutput,
         ::alibabacloud_runtime::SdkError<DescribeStorageCapacityUnitsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeStorageCapacityUnitsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeStorageCapacityUnits` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -481,13 +510,16 @@ for DescribeStorageCapacityUnitsInput {
             .unwrap_or_default()
     }
 }
-impl DescribeStorageCapacityUnitsBuilder<::std::string::String> {
+impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeStorageCapacityUnitsInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -120,10 +120,10 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
-        out.write(&::std::format!("{key}.key"), &self.key_2);
-        out.write(&::std::format!("{key}.value"), &self.value_2);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
+        out.write_member(key, "key", &self.key_2);
+        out.write_member(key, "value", &self.value_2);
     }
 }
 /// A structure of the operation, at `response.fields[3].fields[0].items.fields[0]` in its spec.
@@ -212,7 +212,7 @@ pub enum DescribeTagsError {
     InvalidTagKeyMalformed = "InvalidTagKey.Malformed", InvalidTagValueMalformed =
     "InvalidTagValue.Malformed", }
 );
-/// Builds and sends a `DescribeTags` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeTags` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeTagsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -346,10 +346,13 @@ impl<RegionId_> DescribeTagsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeTagsBuilder<::std::string::String> {
+impl<RegionId_> DescribeTagsBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeTagsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeTagsInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
@@ -358,14 +361,19 @@ impl DescribeTagsBuilder<::std::string::String> {
                 page_number: self.page_number,
                 resource_type: self.resource_type,
                 resource_id: self.resource_id,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 category: self.category,
                 tag: self.tag,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeTagsInput {
+    pub fn build(self) -> DescribeTagsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -374,9 +382,30 @@ impl DescribeTagsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeTagsOutput,
         ::alibabacloud_runtime::SdkError<DescribeTagsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeTagsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeTags` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -427,11 +456,14 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeTagsInput {
         output.tags.and_then(|v| v.tag).unwrap_or_default()
     }
 }
-impl DescribeTagsBuilder<::std::string::String> {
+impl<RegionId_> DescribeTagsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeTagsInput> {
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeTagsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -180,7 +180,7 @@ pub enum DescribeTaskAttributeError {
     InvalidTaskIdNotFound = "InvalidTaskId.NotFound", MissingParameter =
     "MissingParameter", }
 );
-/// Builds and sends a `DescribeTaskAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `TaskId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeTaskAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `TaskId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeTaskAttributeBuilder<
@@ -236,25 +236,33 @@ impl<RegionId_, TaskId_> DescribeTaskAttributeBuilder<RegionId_, TaskId_> {
         self
     }
 }
-impl DescribeTaskAttributeBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, TaskId_> DescribeTaskAttributeBuilder<RegionId_, TaskId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeTaskAttributeInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeTaskAttributeInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeTaskAttributeInput {
-                region_id: self.region_id,
-                task_id: self.task_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                task_id: <TaskId_ as self::required::TaskId<
+                    ::std::string::String,
+                >>::into_value(self.task_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeTaskAttributeInput {
+    pub fn build(self) -> DescribeTaskAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -263,9 +271,46 @@ impl DescribeTaskAttributeBuilder<::std::string::String, ::std::string::String> 
     ) -> ::std::result::Result<
         DescribeTaskAttributeOutput,
         ::alibabacloud_runtime::SdkError<DescribeTaskAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeTaskAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeTaskAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `TaskId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeTaskAttribute` needs its required parameter `TaskId`",
+        label = "`TaskId` is not set",
+        note = "set it with `.task_id(…)` before this call"
+    )]
+    pub trait TaskId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::TaskId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

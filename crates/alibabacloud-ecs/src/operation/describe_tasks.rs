@@ -148,7 +148,7 @@ pub enum DescribeTasksError {
     DescribeTasksError { InvalidRegionIdNotFound = "InvalidRegionId.NotFound",
     MissingParameter = "MissingParameter", }
 );
-/// Builds and sends a `DescribeTasks` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeTasks` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeTasksBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -323,17 +323,22 @@ impl<RegionId_> DescribeTasksBuilder<RegionId_> {
         self
     }
 }
-impl DescribeTasksBuilder<::std::string::String> {
+impl<RegionId_> DescribeTasksBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeTasksInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeTasksInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeTasksInput {
                 page_number: self.page_number,
                 page_size: self.page_size,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 task_ids: self.task_ids,
                 task_action: self.task_action,
                 task_status: self.task_status,
@@ -344,7 +349,10 @@ impl DescribeTasksBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeTasksInput {
+    pub fn build(self) -> DescribeTasksInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -353,9 +361,30 @@ impl DescribeTasksBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeTasksOutput,
         ::alibabacloud_runtime::SdkError<DescribeTasksError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeTasksBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeTasks` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -403,11 +432,14 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeTasksInput {
         output.task_set.and_then(|v| v.task).unwrap_or_default()
     }
 }
-impl DescribeTasksBuilder<::std::string::String> {
+impl<RegionId_> DescribeTasksBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeTasksInput> {
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeTasksInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

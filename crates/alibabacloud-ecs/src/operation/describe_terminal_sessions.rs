@@ -184,7 +184,7 @@ pub enum DescribeTerminalSessionsError {
     = "InvalidParameter.NextToken", InvalidRegionIdNotFound = "InvalidRegionId.NotFound",
     }
 );
-/// Builds and sends a `DescribeTerminalSessions` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeTerminalSessions` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeTerminalSessionsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -289,19 +289,24 @@ impl<RegionId_> DescribeTerminalSessionsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeTerminalSessionsBuilder<::std::string::String> {
+impl<RegionId_> DescribeTerminalSessionsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeTerminalSessionsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeTerminalSessionsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 instance_id: self.instance_id,
                 session_id: self.session_id,
                 max_results: self.max_results,
@@ -310,7 +315,10 @@ impl DescribeTerminalSessionsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeTerminalSessionsInput {
+    pub fn build(self) -> DescribeTerminalSessionsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -319,9 +327,30 @@ impl DescribeTerminalSessionsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeTerminalSessionsOutput,
         ::alibabacloud_runtime::SdkError<DescribeTerminalSessionsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeTerminalSessionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeTerminalSessions` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -362,13 +391,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeTerminalSessionsIn
         output.sessions.and_then(|v| v.session).unwrap_or_default()
     }
 }
-impl DescribeTerminalSessionsBuilder<::std::string::String> {
+impl<RegionId_> DescribeTerminalSessionsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
-        DescribeTerminalSessionsInput,
-    > {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeTerminalSessionsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -61,7 +61,7 @@ pub enum DescribeUserBusinessBehaviorError {
 ::alibabacloud_runtime::operation_error!(
     DescribeUserBusinessBehaviorError { InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `DescribeUserBusinessBehavior` call. `send` becomes available once every required parameter is set (`statusKey`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeUserBusinessBehavior` call. `send` and `build` compile once every required parameter is set (`statusKey`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeUserBusinessBehaviorBuilder<
@@ -117,25 +117,33 @@ impl<StatusKey_> DescribeUserBusinessBehaviorBuilder<StatusKey_> {
         self
     }
 }
-impl DescribeUserBusinessBehaviorBuilder<::std::string::String> {
+impl<StatusKey_> DescribeUserBusinessBehaviorBuilder<StatusKey_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeUserBusinessBehaviorInput,
-    ) {
+    )
+    where
+        StatusKey_: self::required::StatusKey<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeUserBusinessBehaviorInput {
                 region_id: self.region_id,
-                status_key: self.status_key,
+                status_key: <StatusKey_ as self::required::StatusKey<
+                    ::std::string::String,
+                >>::into_value(self.status_key),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeUserBusinessBehaviorInput {
+    pub fn build(self) -> DescribeUserBusinessBehaviorInput
+    where
+        StatusKey_: self::required::StatusKey<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -144,9 +152,30 @@ impl DescribeUserBusinessBehaviorBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeUserBusinessBehaviorOutput,
         ::alibabacloud_runtime::SdkError<DescribeUserBusinessBehaviorError>,
-    > {
+    >
+    where
+        StatusKey_: self::required::StatusKey<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeUserBusinessBehaviorBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `statusKey` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeUserBusinessBehavior` needs its required parameter `statusKey`",
+        label = "`statusKey` is not set",
+        note = "set it with `.status_key(…)` before this call"
+    )]
+    pub trait StatusKey<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::StatusKey<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

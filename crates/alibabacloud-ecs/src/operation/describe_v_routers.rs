@@ -115,7 +115,7 @@ pub enum DescribeVRoutersError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DescribeVRoutersError {});
-/// Builds and sends a `DescribeVRouters` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeVRouters` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeVRoutersBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -195,23 +195,31 @@ impl<RegionId_> DescribeVRoutersBuilder<RegionId_> {
         self
     }
 }
-impl DescribeVRoutersBuilder<::std::string::String> {
+impl<RegionId_> DescribeVRoutersBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeVRoutersInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeVRoutersInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeVRoutersInput {
                 v_router_id: self.v_router_id,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 page_number: self.page_number,
                 page_size: self.page_size,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeVRoutersInput {
+    pub fn build(self) -> DescribeVRoutersInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -220,9 +228,30 @@ impl DescribeVRoutersBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeVRoutersOutput,
         ::alibabacloud_runtime::SdkError<DescribeVRoutersError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeVRoutersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeVRouters` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -277,11 +306,14 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeVRoutersInput {
         output.v_routers.and_then(|v| v.v_router).unwrap_or_default()
     }
 }
-impl DescribeVRoutersBuilder<::std::string::String> {
+impl<RegionId_> DescribeVRoutersBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeVRoutersInput> {
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeVRoutersInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -82,8 +82,8 @@ pub struct FilterItem {
 }
 impl ::alibabacloud_runtime::ToParam for FilterItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[4].fields[0].items` in its spec.
@@ -147,7 +147,7 @@ pub enum DescribeVirtualBorderRoutersForPhysicalConnectionError {
     "InvalidPhysicalConnectionId.NotFound", InvalidRegionIdNotFound =
     "InvalidRegionId.NotFound", }
 );
-/// Builds and sends a `DescribeVirtualBorderRoutersForPhysicalConnection` call. `send` becomes available once every required parameter is set (`RegionId`, `PhysicalConnectionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeVirtualBorderRoutersForPhysicalConnection` call. `send` and `build` compile once every required parameter is set (`RegionId`, `PhysicalConnectionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeVirtualBorderRoutersForPhysicalConnectionBuilder<
@@ -260,9 +260,12 @@ impl<
         self
     }
 }
-impl DescribeVirtualBorderRoutersForPhysicalConnectionBuilder<
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    RegionId_,
+    PhysicalConnectionId_,
+> DescribeVirtualBorderRoutersForPhysicalConnectionBuilder<
+    RegionId_,
+    PhysicalConnectionId_,
 > {
     fn into_parts(
         self,
@@ -270,13 +273,23 @@ impl DescribeVirtualBorderRoutersForPhysicalConnectionBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeVirtualBorderRoutersForPhysicalConnectionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             DescribeVirtualBorderRoutersForPhysicalConnectionInput {
-                region_id: self.region_id,
-                physical_connection_id: self.physical_connection_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                physical_connection_id: <PhysicalConnectionId_ as self::required::PhysicalConnectionId<
+                    ::std::string::String,
+                >>::into_value(self.physical_connection_id),
                 page_number: self.page_number,
                 page_size: self.page_size,
                 filter: self.filter,
@@ -284,7 +297,13 @@ impl DescribeVirtualBorderRoutersForPhysicalConnectionBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeVirtualBorderRoutersForPhysicalConnectionInput {
+    pub fn build(self) -> DescribeVirtualBorderRoutersForPhysicalConnectionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -295,9 +314,49 @@ impl DescribeVirtualBorderRoutersForPhysicalConnectionBuilder<
         ::alibabacloud_runtime::SdkError<
             DescribeVirtualBorderRoutersForPhysicalConnectionError,
         >,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeVirtualBorderRoutersForPhysicalConnectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeVirtualBorderRoutersForPhysicalConnection` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PhysicalConnectionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeVirtualBorderRoutersForPhysicalConnection` needs its required parameter `PhysicalConnectionId`",
+        label = "`PhysicalConnectionId` is not set",
+        note = "set it with `.physical_connection_id(…)` before this call"
+    )]
+    pub trait PhysicalConnectionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PhysicalConnectionId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -365,16 +424,25 @@ for DescribeVirtualBorderRoutersForPhysicalConnectionInput {
             .unwrap_or_default()
     }
 }
-impl DescribeVirtualBorderRoutersForPhysicalConnectionBuilder<
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    RegionId_,
+    PhysicalConnectionId_,
+> DescribeVirtualBorderRoutersForPhysicalConnectionBuilder<
+    RegionId_,
+    PhysicalConnectionId_,
 > {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeVirtualBorderRoutersForPhysicalConnectionInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

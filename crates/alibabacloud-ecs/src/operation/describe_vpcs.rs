@@ -163,7 +163,7 @@ pub enum DescribeVpcsError {
     "OperationFailed.Endpoint", OperationUnsupportedResourceGroupId =
     "OperationUnsupported.ResourceGroupId", }
 );
-/// Builds and sends a `DescribeVpcs` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeVpcs` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeVpcsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -256,16 +256,21 @@ impl<RegionId_> DescribeVpcsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeVpcsBuilder<::std::string::String> {
+impl<RegionId_> DescribeVpcsBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeVpcsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeVpcsInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeVpcsInput {
                 vpc_id: self.vpc_id,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 is_default: self.is_default,
                 page_number: self.page_number,
                 page_size: self.page_size,
@@ -273,7 +278,10 @@ impl DescribeVpcsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeVpcsInput {
+    pub fn build(self) -> DescribeVpcsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -282,9 +290,30 @@ impl DescribeVpcsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeVpcsOutput,
         ::alibabacloud_runtime::SdkError<DescribeVpcsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeVpcsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeVpcs` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -335,11 +364,14 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeVpcsInput {
         output.vpcs.and_then(|v| v.vpc).unwrap_or_default()
     }
 }
-impl DescribeVpcsBuilder<::std::string::String> {
+impl<RegionId_> DescribeVpcsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeVpcsInput> {
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeVpcsInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

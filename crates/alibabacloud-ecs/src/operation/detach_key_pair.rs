@@ -123,7 +123,7 @@ pub enum DetachKeyPairError {
     "InvalidInstanceIds.ValueNotSupported", InvalidKeyPairNameNotFound =
     "InvalidKeyPairName.NotFound", }
 );
-/// Builds and sends a `DetachKeyPair` call. `send` becomes available once every required parameter is set (`RegionId`, `KeyPairName`, `InstanceIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DetachKeyPair` call. `send` and `build` compile once every required parameter is set (`RegionId`, `KeyPairName`, `InstanceIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DetachKeyPairBuilder<
@@ -202,26 +202,42 @@ impl<
         self
     }
 }
-impl DetachKeyPairBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    KeyPairName_,
+    InstanceIds_,
+> DetachKeyPairBuilder<RegionId_, KeyPairName_, InstanceIds_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DetachKeyPairInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DetachKeyPairInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        KeyPairName_: self::required::KeyPairName<::std::string::String>,
+        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DetachKeyPairInput {
-                region_id: self.region_id,
-                key_pair_name: self.key_pair_name,
-                instance_ids: self.instance_ids,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                key_pair_name: <KeyPairName_ as self::required::KeyPairName<
+                    ::std::string::String,
+                >>::into_value(self.key_pair_name),
+                instance_ids: <InstanceIds_ as self::required::InstanceIds<
+                    ::std::string::String,
+                >>::into_value(self.instance_ids),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DetachKeyPairInput {
+    pub fn build(self) -> DetachKeyPairInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        KeyPairName_: self::required::KeyPairName<::std::string::String>,
+        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -230,9 +246,62 @@ impl DetachKeyPairBuilder<
     ) -> ::std::result::Result<
         DetachKeyPairOutput,
         ::alibabacloud_runtime::SdkError<DetachKeyPairError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        KeyPairName_: self::required::KeyPairName<::std::string::String>,
+        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DetachKeyPairBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DetachKeyPair` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `KeyPairName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DetachKeyPair` needs its required parameter `KeyPairName`",
+        label = "`KeyPairName` is not set",
+        note = "set it with `.key_pair_name(…)` before this call"
+    )]
+    pub trait KeyPairName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DetachKeyPair` needs its required parameter `InstanceIds`",
+        label = "`InstanceIds` is not set",
+        note = "set it with `.instance_ids(…)` before this call"
+    )]
+    pub trait InstanceIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::KeyPairName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -180,7 +180,7 @@ pub enum DetachNetworkInterfaceError {
     MissingParameter = "MissingParameter", SecurityGroupInstanceLimitExceed =
     "SecurityGroupInstanceLimitExceed", UnsupportedParameter = "UnsupportedParameter", }
 );
-/// Builds and sends a `DetachNetworkInterface` call. `send` becomes available once every required parameter is set (`RegionId`, `NetworkInterfaceId`, `InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DetachNetworkInterface` call. `send` and `build` compile once every required parameter is set (`RegionId`, `NetworkInterfaceId`, `InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DetachNetworkInterfaceBuilder<
@@ -288,31 +288,47 @@ impl<
         self
     }
 }
-impl DetachNetworkInterfaceBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    NetworkInterfaceId_,
+    InstanceId_,
+> DetachNetworkInterfaceBuilder<RegionId_, NetworkInterfaceId_, InstanceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DetachNetworkInterfaceInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DetachNetworkInterfaceInput {
-                region_id: self.region_id,
-                network_interface_id: self.network_interface_id,
-                instance_id: self.instance_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
+                    ::std::string::String,
+                >>::into_value(self.network_interface_id),
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 trunk_network_instance_id: self.trunk_network_instance_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DetachNetworkInterfaceInput {
+    pub fn build(self) -> DetachNetworkInterfaceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -321,9 +337,63 @@ impl DetachNetworkInterfaceBuilder<
     ) -> ::std::result::Result<
         DetachNetworkInterfaceOutput,
         ::alibabacloud_runtime::SdkError<DetachNetworkInterfaceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DetachNetworkInterfaceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DetachNetworkInterface` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DetachNetworkInterface` needs its required parameter `NetworkInterfaceId`",
+        label = "`NetworkInterfaceId` is not set",
+        note = "set it with `.network_interface_id(…)` before this call"
+    )]
+    pub trait NetworkInterfaceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DetachNetworkInterface` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NetworkInterfaceId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

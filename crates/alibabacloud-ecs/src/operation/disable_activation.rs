@@ -124,7 +124,7 @@ pub enum DisableActivationError {
     "InvalidRegionId.NotFound", OperationForbidden = "Operation.Forbidden",
     RegionIdApiNotSupported = "RegionId.ApiNotSupported", }
 );
-/// Builds and sends a `DisableActivation` call. `send` becomes available once every required parameter is set (`RegionId`, `ActivationId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DisableActivation` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ActivationId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DisableActivationBuilder<
@@ -180,21 +180,33 @@ impl<RegionId_, ActivationId_> DisableActivationBuilder<RegionId_, ActivationId_
         self
     }
 }
-impl DisableActivationBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, ActivationId_> DisableActivationBuilder<RegionId_, ActivationId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DisableActivationInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DisableActivationInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ActivationId_: self::required::ActivationId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DisableActivationInput {
-                region_id: self.region_id,
-                activation_id: self.activation_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                activation_id: <ActivationId_ as self::required::ActivationId<
+                    ::std::string::String,
+                >>::into_value(self.activation_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DisableActivationInput {
+    pub fn build(self) -> DisableActivationInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ActivationId_: self::required::ActivationId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -203,9 +215,46 @@ impl DisableActivationBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DisableActivationOutput,
         ::alibabacloud_runtime::SdkError<DisableActivationError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ActivationId_: self::required::ActivationId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DisableActivationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DisableActivation` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ActivationId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DisableActivation` needs its required parameter `ActivationId`",
+        label = "`ActivationId` is not set",
+        note = "set it with `.activation_id(…)` before this call"
+    )]
+    pub trait ActivationId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ActivationId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -71,7 +71,7 @@ pub enum DisableDiskEncryptionByDefaultError {
     "InvalidParameter.RegionIdNotExists", UserNotInTheWhiteList =
     "UserNotInTheWhiteList", }
 );
-/// Builds and sends a `DisableDiskEncryptionByDefault` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DisableDiskEncryptionByDefault` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DisableDiskEncryptionByDefaultBuilder<
@@ -108,24 +108,32 @@ impl<RegionId_> DisableDiskEncryptionByDefaultBuilder<RegionId_> {
         self
     }
 }
-impl DisableDiskEncryptionByDefaultBuilder<::std::string::String> {
+impl<RegionId_> DisableDiskEncryptionByDefaultBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DisableDiskEncryptionByDefaultInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DisableDiskEncryptionByDefaultInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DisableDiskEncryptionByDefaultInput {
+    pub fn build(self) -> DisableDiskEncryptionByDefaultInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -134,9 +142,30 @@ impl DisableDiskEncryptionByDefaultBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DisableDiskEncryptionByDefaultOutput,
         ::alibabacloud_runtime::SdkError<DisableDiskEncryptionByDefaultError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DisableDiskEncryptionByDefaultBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DisableDiskEncryptionByDefault` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

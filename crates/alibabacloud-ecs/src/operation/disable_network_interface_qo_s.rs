@@ -108,7 +108,7 @@ pub enum DisableNetworkInterfaceQoSError {
     InvalidVSwitchIdNotFound = "InvalidVSwitchId.NotFound", MissingParameter =
     "MissingParameter", UnsupportedParameter = "UnsupportedParameter", }
 );
-/// Builds and sends a `DisableNetworkInterfaceQoS` call. `send` becomes available once every required parameter is set (`RegionId`, `NetworkInterfaceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DisableNetworkInterfaceQoS` call. `send` and `build` compile once every required parameter is set (`RegionId`, `NetworkInterfaceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DisableNetworkInterfaceQoSBuilder<
@@ -167,25 +167,40 @@ impl<
         self
     }
 }
-impl DisableNetworkInterfaceQoSBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    NetworkInterfaceId_,
+> DisableNetworkInterfaceQoSBuilder<RegionId_, NetworkInterfaceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DisableNetworkInterfaceQoSInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DisableNetworkInterfaceQoSInput {
-                region_id: self.region_id,
-                network_interface_id: self.network_interface_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
+                    ::std::string::String,
+                >>::into_value(self.network_interface_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DisableNetworkInterfaceQoSInput {
+    pub fn build(self) -> DisableNetworkInterfaceQoSInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -194,9 +209,47 @@ impl DisableNetworkInterfaceQoSBuilder<::std::string::String, ::std::string::Str
     ) -> ::std::result::Result<
         DisableNetworkInterfaceQoSOutput,
         ::alibabacloud_runtime::SdkError<DisableNetworkInterfaceQoSError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DisableNetworkInterfaceQoSBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DisableNetworkInterfaceQoS` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DisableNetworkInterfaceQoS` needs its required parameter `NetworkInterfaceId`",
+        label = "`NetworkInterfaceId` is not set",
+        note = "set it with `.network_interface_id(…)` before this call"
+    )]
+    pub trait NetworkInterfaceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NetworkInterfaceId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

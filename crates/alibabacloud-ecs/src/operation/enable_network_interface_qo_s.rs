@@ -85,14 +85,11 @@ pub struct QoS {
 }
 impl ::alibabacloud_runtime::ToParam for QoS {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.BandwidthRx"), &self.bandwidth_rx);
-        out.write(&::std::format!("{key}.BandwidthTx"), &self.bandwidth_tx);
-        out.write(
-            &::std::format!("{key}.ConcurrentConnections"),
-            &self.concurrent_connections,
-        );
-        out.write(&::std::format!("{key}.PpsRx"), &self.pps_rx);
-        out.write(&::std::format!("{key}.PpsTx"), &self.pps_tx);
+        out.write_member(key, "BandwidthRx", &self.bandwidth_rx);
+        out.write_member(key, "BandwidthTx", &self.bandwidth_tx);
+        out.write_member(key, "ConcurrentConnections", &self.concurrent_connections);
+        out.write_member(key, "PpsRx", &self.pps_rx);
+        out.write_member(key, "PpsTx", &self.pps_tx);
     }
 }
 /// The errors `EnableNetworkInterfaceQoS` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -149,7 +146,7 @@ pub enum EnableNetworkInterfaceQoSError {
     "InvalidVSwitchId.NotFound", MissingParameter = "MissingParameter",
     UnsupportedParameter = "UnsupportedParameter", }
 );
-/// Builds and sends a `EnableNetworkInterfaceQoS` call. `send` becomes available once every required parameter is set (`RegionId`, `NetworkInterfaceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `EnableNetworkInterfaceQoS` call. `send` and `build` compile once every required parameter is set (`RegionId`, `NetworkInterfaceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct EnableNetworkInterfaceQoSBuilder<
@@ -222,26 +219,41 @@ impl<
         self
     }
 }
-impl EnableNetworkInterfaceQoSBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    NetworkInterfaceId_,
+> EnableNetworkInterfaceQoSBuilder<RegionId_, NetworkInterfaceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         EnableNetworkInterfaceQoSInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             EnableNetworkInterfaceQoSInput {
-                region_id: self.region_id,
-                network_interface_id: self.network_interface_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
+                    ::std::string::String,
+                >>::into_value(self.network_interface_id),
                 qo_s: self.qo_s,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> EnableNetworkInterfaceQoSInput {
+    pub fn build(self) -> EnableNetworkInterfaceQoSInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -250,9 +262,47 @@ impl EnableNetworkInterfaceQoSBuilder<::std::string::String, ::std::string::Stri
     ) -> ::std::result::Result<
         EnableNetworkInterfaceQoSOutput,
         ::alibabacloud_runtime::SdkError<EnableNetworkInterfaceQoSError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`EnableNetworkInterfaceQoSBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`EnableNetworkInterfaceQoS` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`EnableNetworkInterfaceQoS` needs its required parameter `NetworkInterfaceId`",
+        label = "`NetworkInterfaceId` is not set",
+        note = "set it with `.network_interface_id(…)` before this call"
+    )]
+    pub trait NetworkInterfaceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NetworkInterfaceId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

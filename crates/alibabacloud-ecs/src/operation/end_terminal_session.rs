@@ -67,7 +67,7 @@ pub enum EndTerminalSessionError {
     EndTerminalSessionError { InvalidSessionIdNotFound = "InvalidSessionId.NotFound",
     RegionIdApiNotSupported = "RegionId.ApiNotSupported", }
 );
-/// Builds and sends a `EndTerminalSession` call. `send` becomes available once every required parameter is set (`RegionId`, `SessionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `EndTerminalSession` call. `send` and `build` compile once every required parameter is set (`RegionId`, `SessionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct EndTerminalSessionBuilder<
@@ -123,21 +123,33 @@ impl<RegionId_, SessionId_> EndTerminalSessionBuilder<RegionId_, SessionId_> {
         self
     }
 }
-impl EndTerminalSessionBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, SessionId_> EndTerminalSessionBuilder<RegionId_, SessionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, EndTerminalSessionInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, EndTerminalSessionInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SessionId_: self::required::SessionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             EndTerminalSessionInput {
-                region_id: self.region_id,
-                session_id: self.session_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                session_id: <SessionId_ as self::required::SessionId<
+                    ::std::string::String,
+                >>::into_value(self.session_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> EndTerminalSessionInput {
+    pub fn build(self) -> EndTerminalSessionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SessionId_: self::required::SessionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -146,9 +158,46 @@ impl EndTerminalSessionBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         EndTerminalSessionOutput,
         ::alibabacloud_runtime::SdkError<EndTerminalSessionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SessionId_: self::required::SessionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`EndTerminalSessionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`EndTerminalSession` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SessionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`EndTerminalSession` needs its required parameter `SessionId`",
+        label = "`SessionId` is not set",
+        note = "set it with `.session_id(…)` before this call"
+    )]
+    pub trait SessionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SessionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

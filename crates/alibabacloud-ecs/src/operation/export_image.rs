@@ -155,7 +155,7 @@ pub enum ExportImageError {
     OperationDenied = "OperationDenied", UserNotInTheWhiteList = "UserNotInTheWhiteList",
     WeeklyQuotaExceedExportImage = "WeeklyQuotaExceed.ExportImage", }
 );
-/// Builds and sends a `ExportImage` call. `send` becomes available once every required parameter is set (`RegionId`, `ImageId`, `OSSBucket`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ExportImage` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ImageId`, `OSSBucket`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ExportImageBuilder<
@@ -312,21 +312,32 @@ impl<
         self
     }
 }
-impl ExportImageBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    ImageId_,
+    OssBucket_,
+> ExportImageBuilder<RegionId_, ImageId_, OssBucket_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ExportImageInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ExportImageInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageId_: self::required::ImageId<::std::string::String>,
+        OssBucket_: self::required::OssBucket<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ExportImageInput {
-                region_id: self.region_id,
-                image_id: self.image_id,
-                oss_bucket: self.oss_bucket,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                image_id: <ImageId_ as self::required::ImageId<
+                    ::std::string::String,
+                >>::into_value(self.image_id),
+                oss_bucket: <OssBucket_ as self::required::OssBucket<
+                    ::std::string::String,
+                >>::into_value(self.oss_bucket),
                 oss_prefix: self.oss_prefix,
                 image_format: self.image_format,
                 role_name: self.role_name,
@@ -335,7 +346,12 @@ impl ExportImageBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ExportImageInput {
+    pub fn build(self) -> ExportImageInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageId_: self::required::ImageId<::std::string::String>,
+        OssBucket_: self::required::OssBucket<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -344,9 +360,62 @@ impl ExportImageBuilder<
     ) -> ::std::result::Result<
         ExportImageOutput,
         ::alibabacloud_runtime::SdkError<ExportImageError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageId_: self::required::ImageId<::std::string::String>,
+        OssBucket_: self::required::OssBucket<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ExportImageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ExportImage` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ImageId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ExportImage` needs its required parameter `ImageId`",
+        label = "`ImageId` is not set",
+        note = "set it with `.image_id(…)` before this call"
+    )]
+    pub trait ImageId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `OSSBucket` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ExportImage` needs its required parameter `OSSBucket`",
+        label = "`OSSBucket` is not set",
+        note = "set it with `.oss_bucket(…)` before this call"
+    )]
+    pub trait OssBucket<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ImageId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::OssBucket<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -85,7 +85,7 @@ pub enum ExportSnapshotError {
     SnapshotCreateNotFinished = "SNAPSHOT_CREATE_NOT_FINISHED", SnapshotIsExporting =
     "SNAPSHOT_IS_EXPORTING", }
 );
-/// Builds and sends a `ExportSnapshot` call. `send` becomes available once every required parameter is set (`SnapshotId`, `RegionId`, `OssBucket`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ExportSnapshot` call. `send` and `build` compile once every required parameter is set (`SnapshotId`, `RegionId`, `OssBucket`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ExportSnapshotBuilder<
@@ -185,27 +185,43 @@ impl<
         self
     }
 }
-impl ExportSnapshotBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    SnapshotId_,
+    RegionId_,
+    OssBucket_,
+> ExportSnapshotBuilder<SnapshotId_, RegionId_, OssBucket_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ExportSnapshotInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ExportSnapshotInput)
+    where
+        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        OssBucket_: self::required::OssBucket<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ExportSnapshotInput {
-                snapshot_id: self.snapshot_id,
-                region_id: self.region_id,
-                oss_bucket: self.oss_bucket,
+                snapshot_id: <SnapshotId_ as self::required::SnapshotId<
+                    ::std::string::String,
+                >>::into_value(self.snapshot_id),
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                oss_bucket: <OssBucket_ as self::required::OssBucket<
+                    ::std::string::String,
+                >>::into_value(self.oss_bucket),
                 role_name: self.role_name,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ExportSnapshotInput {
+    pub fn build(self) -> ExportSnapshotInput
+    where
+        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        OssBucket_: self::required::OssBucket<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -214,9 +230,62 @@ impl ExportSnapshotBuilder<
     ) -> ::std::result::Result<
         ExportSnapshotOutput,
         ::alibabacloud_runtime::SdkError<ExportSnapshotError>,
-    > {
+    >
+    where
+        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        OssBucket_: self::required::OssBucket<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ExportSnapshotBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SnapshotId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ExportSnapshot` needs its required parameter `SnapshotId`",
+        label = "`SnapshotId` is not set",
+        note = "set it with `.snapshot_id(…)` before this call"
+    )]
+    pub trait SnapshotId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ExportSnapshot` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `OssBucket` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ExportSnapshot` needs its required parameter `OssBucket`",
+        label = "`OssBucket` is not set",
+        note = "set it with `.oss_bucket(…)` before this call"
+    )]
+    pub trait OssBucket<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SnapshotId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::OssBucket<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -148,12 +148,12 @@ pub struct DiskDeviceMappingItem {
 }
 impl ::alibabacloud_runtime::ToParam for DiskDeviceMappingItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Device"), &self.device);
-        out.write(&::std::format!("{key}.DiskImSize"), &self.disk_im_size);
-        out.write(&::std::format!("{key}.DiskImageSize"), &self.disk_image_size);
-        out.write(&::std::format!("{key}.Format"), &self.format);
-        out.write(&::std::format!("{key}.OSSBucket"), &self.oss_bucket);
-        out.write(&::std::format!("{key}.OSSObject"), &self.oss_object);
+        out.write_member(key, "Device", &self.device);
+        out.write_member(key, "DiskImSize", &self.disk_im_size);
+        out.write_member(key, "DiskImageSize", &self.disk_image_size);
+        out.write_member(key, "Format", &self.format);
+        out.write_member(key, "OSSBucket", &self.oss_bucket);
+        out.write_member(key, "OSSObject", &self.oss_object);
     }
 }
 /// A structure of the operation, at `request[11].items` in its spec.
@@ -168,8 +168,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[15]` in its spec.
@@ -190,8 +190,8 @@ pub struct Features {
 }
 impl ::alibabacloud_runtime::ToParam for Features {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.ImdsSupport"), &self.imds_support);
-        out.write(&::std::format!("{key}.NvmeSupport"), &self.nvme_support);
+        out.write_member(key, "ImdsSupport", &self.imds_support);
+        out.write_member(key, "NvmeSupport", &self.nvme_support);
     }
 }
 /// The errors `ImportImage` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -351,7 +351,7 @@ pub enum ImportImageError {
     UnsupportedSuffixOssObject = "UnsupportedSuffix.OSSObject", UserNotInTheWhiteList =
     "UserNotInTheWhiteList", }
 );
-/// Builds and sends a `ImportImage` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ImportImage` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ImportImageBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -675,15 +675,20 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         self
     }
 }
-impl ImportImageBuilder<::std::string::String> {
+impl<RegionId_> ImportImageBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ImportImageInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ImportImageInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ImportImageInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 image_name: self.image_name,
                 description: self.description,
                 architecture: self.architecture,
@@ -704,7 +709,10 @@ impl ImportImageBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ImportImageInput {
+    pub fn build(self) -> ImportImageInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -713,9 +721,30 @@ impl ImportImageBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ImportImageOutput,
         ::alibabacloud_runtime::SdkError<ImportImageError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ImportImageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ImportImage` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -84,7 +84,7 @@ pub enum InstallCloudAssistantError {
     OperationForbidden = "Operation.Forbidden", RegionIdApiNotSupported =
     "RegionId.ApiNotSupported", }
 );
-/// Builds and sends a `InstallCloudAssistant` call. `send` becomes available once every required parameter is set (`RegionId`, `InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `InstallCloudAssistant` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct InstallCloudAssistantBuilder<
@@ -143,28 +143,33 @@ impl<RegionId_, InstanceId_> InstallCloudAssistantBuilder<RegionId_, InstanceId_
         self
     }
 }
-impl InstallCloudAssistantBuilder<
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<RegionId_, InstanceId_> InstallCloudAssistantBuilder<RegionId_, InstanceId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        InstallCloudAssistantInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, InstallCloudAssistantInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+    {
         (
             self._client,
             self._options,
             InstallCloudAssistantInput {
-                region_id: self.region_id,
-                instance_id: self.instance_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.instance_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> InstallCloudAssistantInput {
+    pub fn build(self) -> InstallCloudAssistantInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -173,9 +178,47 @@ impl InstallCloudAssistantBuilder<
     ) -> ::std::result::Result<
         InstallCloudAssistantOutput,
         ::alibabacloud_runtime::SdkError<InstallCloudAssistantError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`InstallCloudAssistantBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`InstallCloudAssistant` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`InstallCloudAssistant` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceId<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

@@ -125,8 +125,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[15].items` in its spec.
@@ -141,8 +141,8 @@ pub struct ResourceTagItem {
 }
 impl ::alibabacloud_runtime::ToParam for ResourceTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `InvokeCommand` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -304,7 +304,7 @@ pub enum InvokeCommandError {
     "WindowsPasswordName.ExceedLimit", WindowsPasswordNameMissed =
     "WindowsPasswordName.Missed", }
 );
-/// Builds and sends a `InvokeCommand` call. `send` becomes available once every required parameter is set (`RegionId`, `CommandId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `InvokeCommand` call. `send` and `build` compile once every required parameter is set (`RegionId`, `CommandId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct InvokeCommandBuilder<
@@ -696,17 +696,25 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         self
     }
 }
-impl InvokeCommandBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, InvokeCommandInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, InvokeCommandInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CommandId_: self::required::CommandId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             InvokeCommandInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_group_id: self.resource_group_id,
-                command_id: self.command_id,
+                command_id: <CommandId_ as self::required::CommandId<
+                    ::std::string::String,
+                >>::into_value(self.command_id),
                 repeat_mode: self.repeat_mode,
                 timed: self.timed,
                 frequency: self.frequency,
@@ -728,7 +736,11 @@ impl InvokeCommandBuilder<::std::string::String, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> InvokeCommandInput {
+    pub fn build(self) -> InvokeCommandInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CommandId_: self::required::CommandId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -737,9 +749,46 @@ impl InvokeCommandBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         InvokeCommandOutput,
         ::alibabacloud_runtime::SdkError<InvokeCommandError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CommandId_: self::required::CommandId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`InvokeCommandBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`InvokeCommand` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CommandId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`InvokeCommand` needs its required parameter `CommandId`",
+        label = "`CommandId` is not set",
+        note = "set it with `.command_id(…)` before this call"
+    )]
+    pub trait CommandId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CommandId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

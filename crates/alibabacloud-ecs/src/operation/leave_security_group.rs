@@ -120,7 +120,7 @@ pub enum LeaveSecurityGroupError {
     MissingParameterRegionId = "MissingParameter.RegionId", RequestTimeout =
     "RequestTimeout", }
 );
-/// Builds and sends a `LeaveSecurityGroup` call. `send` becomes available once every required parameter is set (`SecurityGroupId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `LeaveSecurityGroup` call. `send` and `build` compile once every required parameter is set (`SecurityGroupId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct LeaveSecurityGroupBuilder<
@@ -214,15 +214,20 @@ impl<SecurityGroupId_> LeaveSecurityGroupBuilder<SecurityGroupId_> {
         self
     }
 }
-impl LeaveSecurityGroupBuilder<::std::string::String> {
+impl<SecurityGroupId_> LeaveSecurityGroupBuilder<SecurityGroupId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, LeaveSecurityGroupInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, LeaveSecurityGroupInput)
+    where
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             LeaveSecurityGroupInput {
-                security_group_id: self.security_group_id,
+                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
+                    ::std::string::String,
+                >>::into_value(self.security_group_id),
                 instance_id: self.instance_id,
                 network_interface_id: self.network_interface_id,
                 region_id: self.region_id,
@@ -230,7 +235,10 @@ impl LeaveSecurityGroupBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> LeaveSecurityGroupInput {
+    pub fn build(self) -> LeaveSecurityGroupInput
+    where
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -239,9 +247,30 @@ impl LeaveSecurityGroupBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         LeaveSecurityGroupOutput,
         ::alibabacloud_runtime::SdkError<LeaveSecurityGroupError>,
-    > {
+    >
+    where
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`LeaveSecurityGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`LeaveSecurityGroup` needs its required parameter `SecurityGroupId`",
+        label = "`SecurityGroupId` is not set",
+        note = "set it with `.security_group_id(…)` before this call"
+    )]
+    pub trait SecurityGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

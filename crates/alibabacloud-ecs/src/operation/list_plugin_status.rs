@@ -196,7 +196,7 @@ pub enum ListPluginStatusError {
     "InvalidPluginName.NotFound", PluginNameMissingValue = "PluginName.MissingValue",
     RegionIdApiNotSupported = "RegionId.ApiNotSupported", }
 );
-/// Builds and sends a `ListPluginStatus` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListPluginStatus` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListPluginStatusBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -324,15 +324,20 @@ impl<RegionId_> ListPluginStatusBuilder<RegionId_> {
         self
     }
 }
-impl ListPluginStatusBuilder<::std::string::String> {
+impl<RegionId_> ListPluginStatusBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListPluginStatusInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListPluginStatusInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ListPluginStatusInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 instance_id: self.instance_id,
                 name: self.name,
                 page_number: self.page_number,
@@ -343,7 +348,10 @@ impl ListPluginStatusBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListPluginStatusInput {
+    pub fn build(self) -> ListPluginStatusInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -352,9 +360,30 @@ impl ListPluginStatusBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ListPluginStatusOutput,
         ::alibabacloud_runtime::SdkError<ListPluginStatusError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListPluginStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListPluginStatus` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -396,11 +425,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for ListPluginStatusInput {
             .unwrap_or_default()
     }
 }
-impl ListPluginStatusBuilder<::std::string::String> {
+impl<RegionId_> ListPluginStatusBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListPluginStatusInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListPluginStatusInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -117,11 +117,11 @@ pub struct LaunchTemplateConfigItem {
 }
 impl ::alibabacloud_runtime::ToParam for LaunchTemplateConfigItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.InstanceType"), &self.instance_type);
-        out.write(&::std::format!("{key}.MaxPrice"), &self.max_price);
-        out.write(&::std::format!("{key}.Priority"), &self.priority);
-        out.write(&::std::format!("{key}.VSwitchId"), &self.v_switch_id);
-        out.write(&::std::format!("{key}.WeightedCapacity"), &self.weighted_capacity);
+        out.write_member(key, "InstanceType", &self.instance_type);
+        out.write_member(key, "MaxPrice", &self.max_price);
+        out.write_member(key, "Priority", &self.priority);
+        out.write_member(key, "VSwitchId", &self.v_switch_id);
+        out.write_member(key, "WeightedCapacity", &self.weighted_capacity);
     }
 }
 /// The errors `ModifyAutoProvisioningGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -173,7 +173,7 @@ pub enum ModifyAutoProvisioningGroupError {
     = "QuotaExceed.LaunchTemplateConfigs", VpcMismatchSecurityGroupAndVSwitch =
     "VpcMismatch.SecurityGroupAndVSwitch", }
 );
-/// Builds and sends a `ModifyAutoProvisioningGroup` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyAutoProvisioningGroup` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyAutoProvisioningGroupBuilder<
@@ -396,19 +396,24 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         self
     }
 }
-impl ModifyAutoProvisioningGroupBuilder<::std::string::String> {
+impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyAutoProvisioningGroupInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyAutoProvisioningGroupInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 auto_provisioning_group_id: self.auto_provisioning_group_id,
                 excess_capacity_termination_policy: self
                     .excess_capacity_termination_policy,
@@ -425,7 +430,10 @@ impl ModifyAutoProvisioningGroupBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyAutoProvisioningGroupInput {
+    pub fn build(self) -> ModifyAutoProvisioningGroupInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -434,9 +442,30 @@ impl ModifyAutoProvisioningGroupBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifyAutoProvisioningGroupOutput,
         ::alibabacloud_runtime::SdkError<ModifyAutoProvisioningGroupError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyAutoProvisioningGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyAutoProvisioningGroup` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

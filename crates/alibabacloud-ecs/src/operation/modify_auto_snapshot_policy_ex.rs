@@ -96,9 +96,9 @@ pub struct ArnItem {
 }
 impl ::alibabacloud_runtime::ToParam for ArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.AssumeRoleFor"), &self.assume_role_for);
-        out.write(&::std::format!("{key}.RoleType"), &self.role_type);
-        out.write(&::std::format!("{key}.Rolearn"), &self.rolearn);
+        out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
+        out.write_member(key, "RoleType", &self.role_type);
+        out.write_member(key, "Rolearn", &self.rolearn);
     }
 }
 /// A structure of the operation, at `request[9]` in its spec.
@@ -119,9 +119,9 @@ pub struct CopyEncryptionConfiguration {
 }
 impl ::alibabacloud_runtime::ToParam for CopyEncryptionConfiguration {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Arn"), &self.arn);
-        out.write(&::std::format!("{key}.Encrypted"), &self.encrypted);
-        out.write(&::std::format!("{key}.KMSKeyId"), &self.kms_key_id);
+        out.write_member(key, "Arn", &self.arn);
+        out.write_member(key, "Encrypted", &self.encrypted);
+        out.write_member(key, "KMSKeyId", &self.kms_key_id);
     }
 }
 /// The errors `ModifyAutoSnapshotPolicyEx` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -173,7 +173,7 @@ pub enum ModifyAutoSnapshotPolicyExError {
     "InvalidParameter.KmsNotEnabled", InvalidParameterTargetCopyRegions =
     "InvalidParameter.TargetCopyRegions", ParameterInvalid = "ParameterInvalid", }
 );
-/// Builds and sends a `ModifyAutoSnapshotPolicyEx` call. `send` becomes available once every required parameter is set (`regionId`, `autoSnapshotPolicyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyAutoSnapshotPolicyEx` call. `send` and `build` compile once every required parameter is set (`regionId`, `autoSnapshotPolicyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyAutoSnapshotPolicyExBuilder<
@@ -383,20 +383,33 @@ impl<
         self
     }
 }
-impl ModifyAutoSnapshotPolicyExBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    AutoSnapshotPolicyId_,
+> ModifyAutoSnapshotPolicyExBuilder<RegionId_, AutoSnapshotPolicyId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyAutoSnapshotPolicyExInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             ModifyAutoSnapshotPolicyExInput {
-                region_id: self.region_id,
-                auto_snapshot_policy_id: self.auto_snapshot_policy_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                auto_snapshot_policy_id: <AutoSnapshotPolicyId_ as self::required::AutoSnapshotPolicyId<
+                    ::std::string::String,
+                >>::into_value(self.auto_snapshot_policy_id),
                 auto_snapshot_policy_name: self.auto_snapshot_policy_name,
                 time_points: self.time_points,
                 repeat_weekdays: self.repeat_weekdays,
@@ -409,7 +422,13 @@ impl ModifyAutoSnapshotPolicyExBuilder<::std::string::String, ::std::string::Str
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyAutoSnapshotPolicyExInput {
+    pub fn build(self) -> ModifyAutoSnapshotPolicyExInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -418,9 +437,49 @@ impl ModifyAutoSnapshotPolicyExBuilder<::std::string::String, ::std::string::Str
     ) -> ::std::result::Result<
         ModifyAutoSnapshotPolicyExOutput,
         ::alibabacloud_runtime::SdkError<ModifyAutoSnapshotPolicyExError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyAutoSnapshotPolicyExBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `regionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyAutoSnapshotPolicyEx` needs its required parameter `regionId`",
+        label = "`regionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `autoSnapshotPolicyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyAutoSnapshotPolicyEx` needs its required parameter `autoSnapshotPolicyId`",
+        label = "`autoSnapshotPolicyId` is not set",
+        note = "set it with `.auto_snapshot_policy_id(…)` before this call"
+    )]
+    pub trait AutoSnapshotPolicyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AutoSnapshotPolicyId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

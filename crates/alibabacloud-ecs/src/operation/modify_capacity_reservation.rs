@@ -137,7 +137,7 @@ pub enum ModifyCapacityReservationError {
     "OperationDenied.PlatformNotSupported", OperationDeniedStartTimeNotSupported =
     "OperationDenied.StartTimeNotSupported", }
 );
-/// Builds and sends a `ModifyCapacityReservation` call. `send` becomes available once every required parameter is set (`RegionId`, `PrivatePoolOptions.Id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyCapacityReservation` call. `send` and `build` compile once every required parameter is set (`RegionId`, `PrivatePoolOptions.Id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyCapacityReservationBuilder<
@@ -330,20 +330,33 @@ impl<
         self
     }
 }
-impl ModifyCapacityReservationBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    PrivatePoolOptionsId_,
+> ModifyCapacityReservationBuilder<RegionId_, PrivatePoolOptionsId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyCapacityReservationInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             ModifyCapacityReservationInput {
-                region_id: self.region_id,
-                private_pool_options_id: self.private_pool_options_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                private_pool_options_id: <PrivatePoolOptionsId_ as self::required::PrivatePoolOptionsId<
+                    ::std::string::String,
+                >>::into_value(self.private_pool_options_id),
                 private_pool_options_name: self.private_pool_options_name,
                 description: self.description,
                 start_time: self.start_time,
@@ -355,7 +368,13 @@ impl ModifyCapacityReservationBuilder<::std::string::String, ::std::string::Stri
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyCapacityReservationInput {
+    pub fn build(self) -> ModifyCapacityReservationInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -364,9 +383,49 @@ impl ModifyCapacityReservationBuilder<::std::string::String, ::std::string::Stri
     ) -> ::std::result::Result<
         ModifyCapacityReservationOutput,
         ::alibabacloud_runtime::SdkError<ModifyCapacityReservationError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyCapacityReservationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyCapacityReservation` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PrivatePoolOptions.Id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyCapacityReservation` needs its required parameter `PrivatePoolOptions.Id`",
+        label = "`PrivatePoolOptions.Id` is not set",
+        note = "set it with `.private_pool_options_id(…)` before this call"
+    )]
+    pub trait PrivatePoolOptionsId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PrivatePoolOptionsId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -100,15 +100,12 @@ pub struct OssDeliveryConfig {
 }
 impl ::alibabacloud_runtime::ToParam for OssDeliveryConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.BucketName"), &self.bucket_name);
-        out.write(&::std::format!("{key}.Enabled"), &self.enabled);
-        out.write(
-            &::std::format!("{key}.EncryptionAlgorithm"),
-            &self.encryption_algorithm,
-        );
-        out.write(&::std::format!("{key}.EncryptionKeyId"), &self.encryption_key_id);
-        out.write(&::std::format!("{key}.EncryptionType"), &self.encryption_type);
-        out.write(&::std::format!("{key}.Prefix"), &self.prefix);
+        out.write_member(key, "BucketName", &self.bucket_name);
+        out.write_member(key, "Enabled", &self.enabled);
+        out.write_member(key, "EncryptionAlgorithm", &self.encryption_algorithm);
+        out.write_member(key, "EncryptionKeyId", &self.encryption_key_id);
+        out.write_member(key, "EncryptionType", &self.encryption_type);
+        out.write_member(key, "Prefix", &self.prefix);
     }
 }
 /// A structure of the operation, at `request[3]` in its spec.
@@ -132,9 +129,9 @@ pub struct SlsDeliveryConfig {
 }
 impl ::alibabacloud_runtime::ToParam for SlsDeliveryConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Enabled"), &self.enabled);
-        out.write(&::std::format!("{key}.LogstoreName"), &self.logstore_name);
-        out.write(&::std::format!("{key}.ProjectName"), &self.project_name);
+        out.write_member(key, "Enabled", &self.enabled);
+        out.write_member(key, "LogstoreName", &self.logstore_name);
+        out.write_member(key, "ProjectName", &self.project_name);
     }
 }
 /// A structure of the operation, at `request[4]` in its spec.
@@ -157,12 +154,9 @@ pub struct AgentUpgradeConfig {
 }
 impl ::alibabacloud_runtime::ToParam for AgentUpgradeConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.AllowedUpgradeWindow"),
-            &self.allowed_upgrade_window,
-        );
-        out.write(&::std::format!("{key}.Enabled"), &self.enabled);
-        out.write(&::std::format!("{key}.TimeZone"), &self.time_zone);
+        out.write_member(key, "AllowedUpgradeWindow", &self.allowed_upgrade_window);
+        out.write_member(key, "Enabled", &self.enabled);
+        out.write_member(key, "TimeZone", &self.time_zone);
     }
 }
 /// A structure of the operation, at `request[5]` in its spec.
@@ -177,10 +171,7 @@ pub struct SessionManagerConfig {
 }
 impl ::alibabacloud_runtime::ToParam for SessionManagerConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.SessionManagerEnabled"),
-            &self.session_manager_enabled,
-        );
+        out.write_member(key, "SessionManagerEnabled", &self.session_manager_enabled);
     }
 }
 /// The errors `ModifyCloudAssistantSettings` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -262,7 +253,7 @@ pub enum ModifyCloudAssistantSettingsError {
     InvalidSlsLogstoreNameNotFound = "InvalidSlsLogstoreName.NotFound",
     InvalidSlsProjectNameNotFound = "InvalidSlsProjectName.NotFound", }
 );
-/// Builds and sends a `ModifyCloudAssistantSettings` call. `send` becomes available once every required parameter is set (`RegionId`, `SettingType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyCloudAssistantSettings` call. `send` and `build` compile once every required parameter is set (`RegionId`, `SettingType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyCloudAssistantSettingsBuilder<
@@ -389,20 +380,31 @@ impl<
         self
     }
 }
-impl ModifyCloudAssistantSettingsBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    SettingType_,
+> ModifyCloudAssistantSettingsBuilder<RegionId_, SettingType_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyCloudAssistantSettingsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SettingType_: self::required::SettingType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyCloudAssistantSettingsInput {
-                region_id: self.region_id,
-                setting_type: self.setting_type,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                setting_type: <SettingType_ as self::required::SettingType<
+                    ::std::string::String,
+                >>::into_value(self.setting_type),
                 oss_delivery_config: self.oss_delivery_config,
                 sls_delivery_config: self.sls_delivery_config,
                 agent_upgrade_config: self.agent_upgrade_config,
@@ -411,7 +413,11 @@ impl ModifyCloudAssistantSettingsBuilder<::std::string::String, ::std::string::S
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyCloudAssistantSettingsInput {
+    pub fn build(self) -> ModifyCloudAssistantSettingsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SettingType_: self::required::SettingType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -420,9 +426,46 @@ impl ModifyCloudAssistantSettingsBuilder<::std::string::String, ::std::string::S
     ) -> ::std::result::Result<
         ModifyCloudAssistantSettingsOutput,
         ::alibabacloud_runtime::SdkError<ModifyCloudAssistantSettingsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SettingType_: self::required::SettingType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyCloudAssistantSettingsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyCloudAssistantSettings` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SettingType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyCloudAssistantSettings` needs its required parameter `SettingType`",
+        label = "`SettingType` is not set",
+        note = "set it with `.setting_type(…)` before this call"
+    )]
+    pub trait SettingType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SettingType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

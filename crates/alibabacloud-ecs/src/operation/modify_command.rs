@@ -121,7 +121,7 @@ pub enum ModifyCommandError {
     OperationForbidden = "Operation.Forbidden", RegionIdApiNotSupported =
     "RegionId.ApiNotSupported", }
 );
-/// Builds and sends a `ModifyCommand` call. `send` becomes available once every required parameter is set (`RegionId`, `CommandId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyCommand` call. `send` and `build` compile once every required parameter is set (`RegionId`, `CommandId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyCommandBuilder<
@@ -292,16 +292,24 @@ impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
         self
     }
 }
-impl ModifyCommandBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyCommandInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyCommandInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CommandId_: self::required::CommandId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyCommandInput {
-                region_id: self.region_id,
-                command_id: self.command_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                command_id: <CommandId_ as self::required::CommandId<
+                    ::std::string::String,
+                >>::into_value(self.command_id),
                 name: self.name,
                 description: self.description,
                 command_content: self.command_content,
@@ -312,7 +320,11 @@ impl ModifyCommandBuilder<::std::string::String, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyCommandInput {
+    pub fn build(self) -> ModifyCommandInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CommandId_: self::required::CommandId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -321,9 +333,46 @@ impl ModifyCommandBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         ModifyCommandOutput,
         ::alibabacloud_runtime::SdkError<ModifyCommandError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CommandId_: self::required::CommandId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyCommandBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyCommand` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CommandId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyCommand` needs its required parameter `CommandId`",
+        label = "`CommandId` is not set",
+        note = "set it with `.command_id(…)` before this call"
+    )]
+    pub trait CommandId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CommandId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

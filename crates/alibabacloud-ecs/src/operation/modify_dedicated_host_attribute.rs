@@ -129,7 +129,7 @@ pub enum ModifyDedicatedHostAttributeError {
     InvalidParameterUdpTimeout = "InvalidParameter.UdpTimeout", InvalidUserUnauthorized =
     "InvalidUser.Unauthorized", }
 );
-/// Builds and sends a `ModifyDedicatedHostAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `DedicatedHostId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyDedicatedHostAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `DedicatedHostId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyDedicatedHostAttributeBuilder<
@@ -339,20 +339,31 @@ impl<
         self
     }
 }
-impl ModifyDedicatedHostAttributeBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    DedicatedHostId_,
+> ModifyDedicatedHostAttributeBuilder<RegionId_, DedicatedHostId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyDedicatedHostAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyDedicatedHostAttributeInput {
-                region_id: self.region_id,
-                dedicated_host_id: self.dedicated_host_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                dedicated_host_id: <DedicatedHostId_ as self::required::DedicatedHostId<
+                    ::std::string::String,
+                >>::into_value(self.dedicated_host_id),
                 dedicated_host_name: self.dedicated_host_name,
                 description: self.description,
                 action_on_maintenance: self.action_on_maintenance,
@@ -366,7 +377,11 @@ impl ModifyDedicatedHostAttributeBuilder<::std::string::String, ::std::string::S
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyDedicatedHostAttributeInput {
+    pub fn build(self) -> ModifyDedicatedHostAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -375,9 +390,46 @@ impl ModifyDedicatedHostAttributeBuilder<::std::string::String, ::std::string::S
     ) -> ::std::result::Result<
         ModifyDedicatedHostAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyDedicatedHostAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyDedicatedHostAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDedicatedHostAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DedicatedHostId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDedicatedHostAttribute` needs its required parameter `DedicatedHostId`",
+        label = "`DedicatedHostId` is not set",
+        note = "set it with `.dedicated_host_id(…)` before this call"
+    )]
+    pub trait DedicatedHostId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DedicatedHostId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -81,7 +81,7 @@ pub enum ModifyDedicatedHostAutoReleaseTimeError {
     MissingParameter = "MissingParameter", NoSuchResource = "NoSuchResource",
     UnsupportedParameter = "UnsupportedParameter", }
 );
-/// Builds and sends a `ModifyDedicatedHostAutoReleaseTime` call. `send` becomes available once every required parameter is set (`RegionId`, `DedicatedHostId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyDedicatedHostAutoReleaseTime` call. `send` and `build` compile once every required parameter is set (`RegionId`, `DedicatedHostId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyDedicatedHostAutoReleaseTimeBuilder<
@@ -163,29 +163,41 @@ impl<
         self
     }
 }
-impl ModifyDedicatedHostAutoReleaseTimeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    DedicatedHostId_,
+> ModifyDedicatedHostAutoReleaseTimeBuilder<RegionId_, DedicatedHostId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyDedicatedHostAutoReleaseTimeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyDedicatedHostAutoReleaseTimeInput {
-                region_id: self.region_id,
-                dedicated_host_id: self.dedicated_host_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                dedicated_host_id: <DedicatedHostId_ as self::required::DedicatedHostId<
+                    ::std::string::String,
+                >>::into_value(self.dedicated_host_id),
                 auto_release_time: self.auto_release_time,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyDedicatedHostAutoReleaseTimeInput {
+    pub fn build(self) -> ModifyDedicatedHostAutoReleaseTimeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -194,9 +206,46 @@ impl ModifyDedicatedHostAutoReleaseTimeBuilder<
     ) -> ::std::result::Result<
         ModifyDedicatedHostAutoReleaseTimeOutput,
         ::alibabacloud_runtime::SdkError<ModifyDedicatedHostAutoReleaseTimeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyDedicatedHostAutoReleaseTimeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDedicatedHostAutoReleaseTime` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DedicatedHostId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDedicatedHostAutoReleaseTime` needs its required parameter `DedicatedHostId`",
+        label = "`DedicatedHostId` is not set",
+        note = "set it with `.dedicated_host_id(…)` before this call"
+    )]
+    pub trait DedicatedHostId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DedicatedHostId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

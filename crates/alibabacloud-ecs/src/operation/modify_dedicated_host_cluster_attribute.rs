@@ -81,7 +81,7 @@ pub enum ModifyDedicatedHostClusterAttributeError {
     "InvalidDescription.Malformed", InvalidUserUnauthorized = "InvalidUser.Unauthorized",
     }
 );
-/// Builds and sends a `ModifyDedicatedHostClusterAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `DedicatedHostClusterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyDedicatedHostClusterAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `DedicatedHostClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyDedicatedHostClusterAttributeBuilder<
@@ -183,30 +183,46 @@ impl<
         self
     }
 }
-impl ModifyDedicatedHostClusterAttributeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    DedicatedHostClusterId_,
+> ModifyDedicatedHostClusterAttributeBuilder<RegionId_, DedicatedHostClusterId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyDedicatedHostClusterAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostClusterId_: self::required::DedicatedHostClusterId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             ModifyDedicatedHostClusterAttributeInput {
-                region_id: self.region_id,
-                dedicated_host_cluster_id: self.dedicated_host_cluster_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                dedicated_host_cluster_id: <DedicatedHostClusterId_ as self::required::DedicatedHostClusterId<
+                    ::std::string::String,
+                >>::into_value(self.dedicated_host_cluster_id),
                 dedicated_host_cluster_name: self.dedicated_host_cluster_name,
                 description: self.description,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyDedicatedHostClusterAttributeInput {
+    pub fn build(self) -> ModifyDedicatedHostClusterAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostClusterId_: self::required::DedicatedHostClusterId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -215,9 +231,49 @@ impl ModifyDedicatedHostClusterAttributeBuilder<
     ) -> ::std::result::Result<
         ModifyDedicatedHostClusterAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyDedicatedHostClusterAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostClusterId_: self::required::DedicatedHostClusterId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyDedicatedHostClusterAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDedicatedHostClusterAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DedicatedHostClusterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDedicatedHostClusterAttribute` needs its required parameter `DedicatedHostClusterId`",
+        label = "`DedicatedHostClusterId` is not set",
+        note = "set it with `.dedicated_host_cluster_id(…)` before this call"
+    )]
+    pub trait DedicatedHostClusterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DedicatedHostClusterId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

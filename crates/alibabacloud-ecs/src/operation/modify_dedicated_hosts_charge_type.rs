@@ -220,7 +220,7 @@ pub enum ModifyDedicatedHostsChargeTypeError {
     "RealNameAuthenticationError", ReleaseTimeHaveBeenSet = "ReleaseTimeHaveBeenSet",
     Throttling = "Throttling", }
 );
-/// Builds and sends a `ModifyDedicatedHostsChargeType` call. `send` becomes available once every required parameter is set (`DedicatedHostIds`, `RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyDedicatedHostsChargeType` call. `send` and `build` compile once every required parameter is set (`DedicatedHostIds`, `RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyDedicatedHostsChargeTypeBuilder<
@@ -398,23 +398,31 @@ impl<
         self
     }
 }
-impl ModifyDedicatedHostsChargeTypeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    DedicatedHostIds_,
+    RegionId_,
+> ModifyDedicatedHostsChargeTypeBuilder<DedicatedHostIds_, RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyDedicatedHostsChargeTypeInput,
-    ) {
+    )
+    where
+        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyDedicatedHostsChargeTypeInput {
-                dedicated_host_ids: self.dedicated_host_ids,
-                region_id: self.region_id,
+                dedicated_host_ids: <DedicatedHostIds_ as self::required::DedicatedHostIds<
+                    ::std::string::String,
+                >>::into_value(self.dedicated_host_ids),
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 period: self.period,
                 period_unit: self.period_unit,
                 dry_run: self.dry_run,
@@ -426,7 +434,11 @@ impl ModifyDedicatedHostsChargeTypeBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyDedicatedHostsChargeTypeInput {
+    pub fn build(self) -> ModifyDedicatedHostsChargeTypeInput
+    where
+        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -435,9 +447,46 @@ impl ModifyDedicatedHostsChargeTypeBuilder<
     ) -> ::std::result::Result<
         ModifyDedicatedHostsChargeTypeOutput,
         ::alibabacloud_runtime::SdkError<ModifyDedicatedHostsChargeTypeError>,
-    > {
+    >
+    where
+        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyDedicatedHostsChargeTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `DedicatedHostIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDedicatedHostsChargeType` needs its required parameter `DedicatedHostIds`",
+        label = "`DedicatedHostIds` is not set",
+        note = "set it with `.dedicated_host_ids(…)` before this call"
+    )]
+    pub trait DedicatedHostIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDedicatedHostsChargeType` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::DedicatedHostIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -79,7 +79,7 @@ pub enum ModifyDeploymentSetAttributeError {
     "InvalidDeploymentSetName.Malformed", InvalidDescriptionMalformed =
     "InvalidDescription.Malformed", MissingParameter = "MissingParameter", }
 );
-/// Builds and sends a `ModifyDeploymentSetAttribute` call. `send` becomes available once every required parameter is set (`DeploymentSetId`, `RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyDeploymentSetAttribute` call. `send` and `build` compile once every required parameter is set (`DeploymentSetId`, `RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyDeploymentSetAttributeBuilder<
@@ -178,27 +178,42 @@ impl<
         self
     }
 }
-impl ModifyDeploymentSetAttributeBuilder<::std::string::String, ::std::string::String> {
+impl<
+    DeploymentSetId_,
+    RegionId_,
+> ModifyDeploymentSetAttributeBuilder<DeploymentSetId_, RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyDeploymentSetAttributeInput,
-    ) {
+    )
+    where
+        DeploymentSetId_: self::required::DeploymentSetId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyDeploymentSetAttributeInput {
-                deployment_set_id: self.deployment_set_id,
+                deployment_set_id: <DeploymentSetId_ as self::required::DeploymentSetId<
+                    ::std::string::String,
+                >>::into_value(self.deployment_set_id),
                 description: self.description,
                 deployment_set_name: self.deployment_set_name,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyDeploymentSetAttributeInput {
+    pub fn build(self) -> ModifyDeploymentSetAttributeInput
+    where
+        DeploymentSetId_: self::required::DeploymentSetId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -207,9 +222,46 @@ impl ModifyDeploymentSetAttributeBuilder<::std::string::String, ::std::string::S
     ) -> ::std::result::Result<
         ModifyDeploymentSetAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyDeploymentSetAttributeError>,
-    > {
+    >
+    where
+        DeploymentSetId_: self::required::DeploymentSetId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyDeploymentSetAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `DeploymentSetId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDeploymentSetAttribute` needs its required parameter `DeploymentSetId`",
+        label = "`DeploymentSetId` is not set",
+        note = "set it with `.deployment_set_id(…)` before this call"
+    )]
+    pub trait DeploymentSetId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDeploymentSetAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::DeploymentSetId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

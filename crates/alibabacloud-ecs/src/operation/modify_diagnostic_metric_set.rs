@@ -92,7 +92,7 @@ pub enum ModifyDiagnosticMetricSetError {
     "InvalidParameter.MetricIds", InvalidParameterMetricSetId =
     "InvalidParameter.MetricSetId", }
 );
-/// Builds and sends a `ModifyDiagnosticMetricSet` call. `send` becomes available once every required parameter is set (`RegionId`, `MetricSetId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyDiagnosticMetricSet` call. `send` and `build` compile once every required parameter is set (`RegionId`, `MetricSetId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyDiagnosticMetricSetBuilder<
@@ -225,20 +225,28 @@ impl<RegionId_, MetricSetId_> ModifyDiagnosticMetricSetBuilder<RegionId_, Metric
         self
     }
 }
-impl ModifyDiagnosticMetricSetBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, MetricSetId_> ModifyDiagnosticMetricSetBuilder<RegionId_, MetricSetId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyDiagnosticMetricSetInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MetricSetId_: self::required::MetricSetId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyDiagnosticMetricSetInput {
-                region_id: self.region_id,
-                metric_set_id: self.metric_set_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                metric_set_id: <MetricSetId_ as self::required::MetricSetId<
+                    ::std::string::String,
+                >>::into_value(self.metric_set_id),
                 metric_ids: self.metric_ids,
                 resource_type: self.resource_type,
                 metric_set_name: self.metric_set_name,
@@ -247,7 +255,11 @@ impl ModifyDiagnosticMetricSetBuilder<::std::string::String, ::std::string::Stri
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyDiagnosticMetricSetInput {
+    pub fn build(self) -> ModifyDiagnosticMetricSetInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MetricSetId_: self::required::MetricSetId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -256,9 +268,46 @@ impl ModifyDiagnosticMetricSetBuilder<::std::string::String, ::std::string::Stri
     ) -> ::std::result::Result<
         ModifyDiagnosticMetricSetOutput,
         ::alibabacloud_runtime::SdkError<ModifyDiagnosticMetricSetError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MetricSetId_: self::required::MetricSetId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyDiagnosticMetricSetBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDiagnosticMetricSet` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `MetricSetId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDiagnosticMetricSet` needs its required parameter `MetricSetId`",
+        label = "`MetricSetId` is not set",
+        note = "set it with `.metric_set_id(…)` before this call"
+    )]
+    pub trait MetricSetId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::MetricSetId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

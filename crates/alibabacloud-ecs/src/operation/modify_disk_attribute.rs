@@ -135,7 +135,7 @@ pub enum ModifyDiskAttributeError {
     "ParameterConflict.DiskIdAndDiskIds", QuotaExceedSnapshot = "QuotaExceed.Snapshot",
     UserNotInTheWhiteList = "UserNotInTheWhiteList", }
 );
-/// Builds and sends a `ModifyDiskAttribute` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyDiskAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyDiskAttributeBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -304,10 +304,13 @@ impl<RegionId_> ModifyDiskAttributeBuilder<RegionId_> {
         self
     }
 }
-impl ModifyDiskAttributeBuilder<::std::string::String> {
+impl<RegionId_> ModifyDiskAttributeBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyDiskAttributeInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyDiskAttributeInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
@@ -318,14 +321,19 @@ impl ModifyDiskAttributeBuilder<::std::string::String> {
                 delete_with_instance: self.delete_with_instance,
                 delete_auto_snapshot: self.delete_auto_snapshot,
                 enable_auto_snapshot: self.enable_auto_snapshot,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 disk_ids: self.disk_ids,
                 bursting_enabled: self.bursting_enabled,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyDiskAttributeInput {
+    pub fn build(self) -> ModifyDiskAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -334,9 +342,30 @@ impl ModifyDiskAttributeBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifyDiskAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyDiskAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyDiskAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDiskAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -196,7 +196,7 @@ pub enum ModifyDiskChargeTypeError {
     "OrderCreationFailed", PaymentMethodNotFound = "PaymentMethodNotFound", Throttling =
     "Throttling", }
 );
-/// Builds and sends a `ModifyDiskChargeType` call. `send` becomes available once every required parameter is set (`InstanceId`, `RegionId`, `DiskIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyDiskChargeType` call. `send` and `build` compile once every required parameter is set (`InstanceId`, `RegionId`, `DiskIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyDiskChargeTypeBuilder<
@@ -332,25 +332,32 @@ impl<
         self
     }
 }
-impl ModifyDiskChargeTypeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    InstanceId_,
+    RegionId_,
+    DiskIds_,
+> ModifyDiskChargeTypeBuilder<InstanceId_, RegionId_, DiskIds_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyDiskChargeTypeInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyDiskChargeTypeInput)
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DiskIds_: self::required::DiskIds<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyDiskChargeTypeInput {
-                instance_id: self.instance_id,
-                region_id: self.region_id,
-                disk_ids: self.disk_ids,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                disk_ids: <DiskIds_ as self::required::DiskIds<
+                    ::std::string::String,
+                >>::into_value(self.disk_ids),
                 auto_pay: self.auto_pay,
                 client_token: self.client_token,
                 disk_charge_type: self.disk_charge_type,
@@ -358,7 +365,12 @@ impl ModifyDiskChargeTypeBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyDiskChargeTypeInput {
+    pub fn build(self) -> ModifyDiskChargeTypeInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DiskIds_: self::required::DiskIds<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -367,9 +379,62 @@ impl ModifyDiskChargeTypeBuilder<
     ) -> ::std::result::Result<
         ModifyDiskChargeTypeOutput,
         ::alibabacloud_runtime::SdkError<ModifyDiskChargeTypeError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DiskIds_: self::required::DiskIds<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyDiskChargeTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDiskChargeType` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDiskChargeType` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DiskIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDiskChargeType` needs its required parameter `DiskIds`",
+        label = "`DiskIds` is not set",
+        note = "set it with `.disk_ids(…)` before this call"
+    )]
+    pub trait DiskIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DiskIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

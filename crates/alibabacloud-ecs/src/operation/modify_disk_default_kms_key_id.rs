@@ -95,7 +95,7 @@ pub enum ModifyDiskDefaultKMSKeyIdError {
     "InvalidParameter.RegionIdNotExists", UserNotInTheWhiteList =
     "UserNotInTheWhiteList", }
 );
-/// Builds and sends a `ModifyDiskDefaultKMSKeyId` call. `send` becomes available once every required parameter is set (`RegionId`, `KMSKeyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyDiskDefaultKMSKeyId` call. `send` and `build` compile once every required parameter is set (`RegionId`, `KMSKeyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyDiskDefaultKMSKeyIdBuilder<
@@ -151,25 +151,37 @@ impl<RegionId_, KmsKeyId_> ModifyDiskDefaultKMSKeyIdBuilder<RegionId_, KmsKeyId_
         self
     }
 }
-impl ModifyDiskDefaultKMSKeyIdBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, KmsKeyId_> ModifyDiskDefaultKMSKeyIdBuilder<RegionId_, KmsKeyId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyDiskDefaultKMSKeyIdInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        KmsKeyId_: self::required::KmsKeyId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyDiskDefaultKMSKeyIdInput {
-                region_id: self.region_id,
-                kms_key_id: self.kms_key_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                kms_key_id: <KmsKeyId_ as self::required::KmsKeyId<
+                    ::std::string::String,
+                >>::into_value(self.kms_key_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyDiskDefaultKMSKeyIdInput {
+    pub fn build(self) -> ModifyDiskDefaultKMSKeyIdInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        KmsKeyId_: self::required::KmsKeyId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -178,9 +190,46 @@ impl ModifyDiskDefaultKMSKeyIdBuilder<::std::string::String, ::std::string::Stri
     ) -> ::std::result::Result<
         ModifyDiskDefaultKMSKeyIdOutput,
         ::alibabacloud_runtime::SdkError<ModifyDiskDefaultKMSKeyIdError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        KmsKeyId_: self::required::KmsKeyId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyDiskDefaultKMSKeyIdBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDiskDefaultKMSKeyId` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `KMSKeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDiskDefaultKMSKeyId` needs its required parameter `KMSKeyId`",
+        label = "`KMSKeyId` is not set",
+        note = "set it with `.kms_key_id(…)` before this call"
+    )]
+    pub trait KmsKeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::KmsKeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

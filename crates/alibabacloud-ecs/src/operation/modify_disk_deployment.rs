@@ -132,7 +132,7 @@ pub enum ModifyDiskDeploymentError {
     "InvalidStorageClusterId.NotFound", OperationDeniedNoStock =
     "OperationDenied.NoStock", }
 );
-/// Builds and sends a `ModifyDiskDeployment` call. `send` becomes available once every required parameter is set (`DiskId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyDiskDeployment` call. `send` and `build` compile once every required parameter is set (`DiskId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyDiskDeploymentBuilder<DiskId_ = ::alibabacloud_runtime::Missing> {
@@ -237,19 +237,20 @@ impl<DiskId_> ModifyDiskDeploymentBuilder<DiskId_> {
         self
     }
 }
-impl ModifyDiskDeploymentBuilder<::std::string::String> {
+impl<DiskId_> ModifyDiskDeploymentBuilder<DiskId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyDiskDeploymentInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyDiskDeploymentInput)
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyDiskDeploymentInput {
-                disk_id: self.disk_id,
+                disk_id: <DiskId_ as self::required::DiskId<
+                    ::std::string::String,
+                >>::into_value(self.disk_id),
                 disk_category: self.disk_category,
                 performance_level: self.performance_level,
                 storage_cluster_id: self.storage_cluster_id,
@@ -258,7 +259,10 @@ impl ModifyDiskDeploymentBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyDiskDeploymentInput {
+    pub fn build(self) -> ModifyDiskDeploymentInput
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -267,9 +271,30 @@ impl ModifyDiskDeploymentBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifyDiskDeploymentOutput,
         ::alibabacloud_runtime::SdkError<ModifyDiskDeploymentError>,
-    > {
+    >
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyDiskDeploymentBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDiskDeployment` needs its required parameter `DiskId`",
+        label = "`DiskId` is not set",
+        note = "set it with `.disk_id(…)` before this call"
+    )]
+    pub trait DiskId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::DiskId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

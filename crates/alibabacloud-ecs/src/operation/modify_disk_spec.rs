@@ -90,9 +90,9 @@ pub struct PerformanceControlOptions {
 }
 impl ::alibabacloud_runtime::ToParam for PerformanceControlOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.IOPS"), &self.iops);
-        out.write(&::std::format!("{key}.Recover"), &self.recover);
-        out.write(&::std::format!("{key}.Throughput"), &self.throughput);
+        out.write_member(key, "IOPS", &self.iops);
+        out.write_member(key, "Recover", &self.recover);
+        out.write_member(key, "Throughput", &self.throughput);
     }
 }
 /// The documented values of `request[5].fields[1]`: `All`.
@@ -287,7 +287,7 @@ pub enum ModifyDiskSpecError {
     = "ProvisionedIopsForDiskCategoryUnsupported", QuotaExceedDiskCapacity =
     "QuotaExceed.DiskCapacity", UserNotInTheWhiteList = "UserNotInTheWhiteList", }
 );
-/// Builds and sends a `ModifyDiskSpec` call. `send` becomes available once every required parameter is set (`DiskId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyDiskSpec` call. `send` and `build` compile once every required parameter is set (`DiskId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyDiskSpecBuilder<DiskId_ = ::alibabacloud_runtime::Missing> {
@@ -424,15 +424,20 @@ impl<DiskId_> ModifyDiskSpecBuilder<DiskId_> {
         self
     }
 }
-impl ModifyDiskSpecBuilder<::std::string::String> {
+impl<DiskId_> ModifyDiskSpecBuilder<DiskId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyDiskSpecInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyDiskSpecInput)
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyDiskSpecInput {
-                disk_id: self.disk_id,
+                disk_id: <DiskId_ as self::required::DiskId<
+                    ::std::string::String,
+                >>::into_value(self.disk_id),
                 performance_level: self.performance_level,
                 disk_category: self.disk_category,
                 dry_run: self.dry_run,
@@ -443,7 +448,10 @@ impl ModifyDiskSpecBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyDiskSpecInput {
+    pub fn build(self) -> ModifyDiskSpecInput
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -452,9 +460,30 @@ impl ModifyDiskSpecBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifyDiskSpecOutput,
         ::alibabacloud_runtime::SdkError<ModifyDiskSpecError>,
-    > {
+    >
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyDiskSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyDiskSpec` needs its required parameter `DiskId`",
+        label = "`DiskId` is not set",
+        note = "set it with `.disk_id(…)` before this call"
+    )]
+    pub trait DiskId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::DiskId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

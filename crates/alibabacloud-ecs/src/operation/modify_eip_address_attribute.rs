@@ -119,7 +119,7 @@ pub enum ModifyEipAddressAttributeError {
     "QuotaExceeded.LargeSpecEip", ResourceQueryError = "ResourceQueryError",
     SystemUnknownError = "SYSTEM.UNKNOWN.ERROR", }
 );
-/// Builds and sends a `ModifyEipAddressAttribute` call. `send` becomes available once every required parameter is set (`AllocationId`, `Bandwidth`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyEipAddressAttribute` call. `send` and `build` compile once every required parameter is set (`AllocationId`, `Bandwidth`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyEipAddressAttributeBuilder<
@@ -198,26 +198,41 @@ impl<
         self
     }
 }
-impl ModifyEipAddressAttributeBuilder<::std::string::String, ::std::string::String> {
+impl<
+    AllocationId_,
+    Bandwidth_,
+> ModifyEipAddressAttributeBuilder<AllocationId_, Bandwidth_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyEipAddressAttributeInput,
-    ) {
+    )
+    where
+        AllocationId_: self::required::AllocationId<::std::string::String>,
+        Bandwidth_: self::required::Bandwidth<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyEipAddressAttributeInput {
                 region_id: self.region_id,
-                allocation_id: self.allocation_id,
-                bandwidth: self.bandwidth,
+                allocation_id: <AllocationId_ as self::required::AllocationId<
+                    ::std::string::String,
+                >>::into_value(self.allocation_id),
+                bandwidth: <Bandwidth_ as self::required::Bandwidth<
+                    ::std::string::String,
+                >>::into_value(self.bandwidth),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyEipAddressAttributeInput {
+    pub fn build(self) -> ModifyEipAddressAttributeInput
+    where
+        AllocationId_: self::required::AllocationId<::std::string::String>,
+        Bandwidth_: self::required::Bandwidth<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -226,9 +241,46 @@ impl ModifyEipAddressAttributeBuilder<::std::string::String, ::std::string::Stri
     ) -> ::std::result::Result<
         ModifyEipAddressAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyEipAddressAttributeError>,
-    > {
+    >
+    where
+        AllocationId_: self::required::AllocationId<::std::string::String>,
+        Bandwidth_: self::required::Bandwidth<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyEipAddressAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `AllocationId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyEipAddressAttribute` needs its required parameter `AllocationId`",
+        label = "`AllocationId` is not set",
+        note = "set it with `.allocation_id(…)` before this call"
+    )]
+    pub trait AllocationId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Bandwidth` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyEipAddressAttribute` needs its required parameter `Bandwidth`",
+        label = "`Bandwidth` is not set",
+        note = "set it with `.bandwidth(…)` before this call"
+    )]
+    pub trait Bandwidth<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::AllocationId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Bandwidth<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

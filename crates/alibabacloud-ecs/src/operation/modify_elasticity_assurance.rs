@@ -99,10 +99,10 @@ pub struct RecurrenceRulesItem {
 }
 impl ::alibabacloud_runtime::ToParam for RecurrenceRulesItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.EndHour"), &self.end_hour);
-        out.write(&::std::format!("{key}.RecurrenceType"), &self.recurrence_type);
-        out.write(&::std::format!("{key}.RecurrenceValue"), &self.recurrence_value);
-        out.write(&::std::format!("{key}.StartHour"), &self.start_hour);
+        out.write_member(key, "EndHour", &self.end_hour);
+        out.write_member(key, "RecurrenceType", &self.recurrence_type);
+        out.write_member(key, "RecurrenceValue", &self.recurrence_value);
+        out.write_member(key, "StartHour", &self.start_hour);
     }
 }
 /// The errors `ModifyElasticityAssurance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -232,7 +232,7 @@ pub enum ModifyElasticityAssuranceError {
     "OperationDenied.StartTimeNotSupported", QuotaExceedElasticityAssuranceCapacity =
     "QuotaExceed.ElasticityAssuranceCapacity", }
 );
-/// Builds and sends a `ModifyElasticityAssurance` call. `send` becomes available once every required parameter is set (`RegionId`, `PrivatePoolOptions.Id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyElasticityAssurance` call. `send` and `build` compile once every required parameter is set (`RegionId`, `PrivatePoolOptions.Id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyElasticityAssuranceBuilder<
@@ -385,20 +385,33 @@ impl<
         self
     }
 }
-impl ModifyElasticityAssuranceBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    PrivatePoolOptionsId_,
+> ModifyElasticityAssuranceBuilder<RegionId_, PrivatePoolOptionsId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyElasticityAssuranceInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             ModifyElasticityAssuranceInput {
-                region_id: self.region_id,
-                private_pool_options_id: self.private_pool_options_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                private_pool_options_id: <PrivatePoolOptionsId_ as self::required::PrivatePoolOptionsId<
+                    ::std::string::String,
+                >>::into_value(self.private_pool_options_id),
                 private_pool_options_name: self.private_pool_options_name,
                 description: self.description,
                 instance_amount: self.instance_amount,
@@ -408,7 +421,13 @@ impl ModifyElasticityAssuranceBuilder<::std::string::String, ::std::string::Stri
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyElasticityAssuranceInput {
+    pub fn build(self) -> ModifyElasticityAssuranceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -417,9 +436,49 @@ impl ModifyElasticityAssuranceBuilder<::std::string::String, ::std::string::Stri
     ) -> ::std::result::Result<
         ModifyElasticityAssuranceOutput,
         ::alibabacloud_runtime::SdkError<ModifyElasticityAssuranceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyElasticityAssuranceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyElasticityAssurance` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PrivatePoolOptions.Id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyElasticityAssurance` needs its required parameter `PrivatePoolOptions.Id`",
+        label = "`PrivatePoolOptions.Id` is not set",
+        note = "set it with `.private_pool_options_id(…)` before this call"
+    )]
+    pub trait PrivatePoolOptionsId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PrivatePoolOptionsId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -93,7 +93,7 @@ pub enum ModifyElasticityAssuranceAutoRenewAttributeError {
     "InvalidParameter.RenewalStatus", MissingParameterPrivatePoolOptionsId =
     "MissingParameter.PrivatePoolOptionsId", }
 );
-/// Builds and sends a `ModifyElasticityAssuranceAutoRenewAttribute` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyElasticityAssuranceAutoRenewAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyElasticityAssuranceAutoRenewAttributeBuilder<
@@ -204,19 +204,24 @@ impl<RegionId_> ModifyElasticityAssuranceAutoRenewAttributeBuilder<RegionId_> {
         self
     }
 }
-impl ModifyElasticityAssuranceAutoRenewAttributeBuilder<::std::string::String> {
+impl<RegionId_> ModifyElasticityAssuranceAutoRenewAttributeBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyElasticityAssuranceAutoRenewAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyElasticityAssuranceAutoRenewAttributeInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 period: self.period,
                 period_unit: self.period_unit,
                 renewal_status: self.renewal_status,
@@ -225,7 +230,10 @@ impl ModifyElasticityAssuranceAutoRenewAttributeBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyElasticityAssuranceAutoRenewAttributeInput {
+    pub fn build(self) -> ModifyElasticityAssuranceAutoRenewAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -236,9 +244,30 @@ impl ModifyElasticityAssuranceAutoRenewAttributeBuilder<::std::string::String> {
         ::alibabacloud_runtime::SdkError<
             ModifyElasticityAssuranceAutoRenewAttributeError,
         >,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyElasticityAssuranceAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyElasticityAssuranceAutoRenewAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -77,7 +77,7 @@ pub enum ModifyHaVipAttributeError {
     InvalidDescriptionMalformed = "InvalidDescription.Malformed", InvalidHaVipIdNotFound
     = "InvalidHaVipId.NotFound", InvalidRegionIdNotFound = "InvalidRegionId.NotFound", }
 );
-/// Builds and sends a `ModifyHaVipAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `HaVipId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyHaVipAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `HaVipId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyHaVipAttributeBuilder<
@@ -173,27 +173,35 @@ impl<RegionId_, HaVipId_> ModifyHaVipAttributeBuilder<RegionId_, HaVipId_> {
         self
     }
 }
-impl ModifyHaVipAttributeBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, HaVipId_> ModifyHaVipAttributeBuilder<RegionId_, HaVipId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyHaVipAttributeInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyHaVipAttributeInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HaVipId_: self::required::HaVipId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyHaVipAttributeInput {
                 client_token: self.client_token,
-                region_id: self.region_id,
-                ha_vip_id: self.ha_vip_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                ha_vip_id: <HaVipId_ as self::required::HaVipId<
+                    ::std::string::String,
+                >>::into_value(self.ha_vip_id),
                 description: self.description,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyHaVipAttributeInput {
+    pub fn build(self) -> ModifyHaVipAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HaVipId_: self::required::HaVipId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -202,9 +210,46 @@ impl ModifyHaVipAttributeBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         ModifyHaVipAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyHaVipAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HaVipId_: self::required::HaVipId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyHaVipAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyHaVipAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `HaVipId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyHaVipAttribute` needs its required parameter `HaVipId`",
+        label = "`HaVipId` is not set",
+        note = "set it with `.ha_vip_id(…)` before this call"
+    )]
+    pub trait HaVipId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::HaVipId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -94,8 +94,8 @@ pub struct Features {
 }
 impl ::alibabacloud_runtime::ToParam for Features {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.ImdsSupport"), &self.imds_support);
-        out.write(&::std::format!("{key}.NvmeSupport"), &self.nvme_support);
+        out.write_member(key, "ImdsSupport", &self.imds_support);
+        out.write_member(key, "NvmeSupport", &self.nvme_support);
     }
 }
 /// The errors `ModifyImageAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -159,7 +159,7 @@ pub enum ModifyImageAttributeError {
     "MissingParameter", OperationDeinedImageUsingByInstance =
     "OperationDeined.ImageUsingByInstance", }
 );
-/// Builds and sends a `ModifyImageAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `ImageId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyImageAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ImageId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyImageAttributeBuilder<
@@ -363,20 +363,24 @@ impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
         self
     }
 }
-impl ModifyImageAttributeBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyImageAttributeInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyImageAttributeInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageId_: self::required::ImageId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyImageAttributeInput {
-                region_id: self.region_id,
-                image_id: self.image_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                image_id: <ImageId_ as self::required::ImageId<
+                    ::std::string::String,
+                >>::into_value(self.image_id),
                 image_name: self.image_name,
                 status: self.status,
                 image_family: self.image_family,
@@ -389,7 +393,11 @@ impl ModifyImageAttributeBuilder<::std::string::String, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyImageAttributeInput {
+    pub fn build(self) -> ModifyImageAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageId_: self::required::ImageId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -398,9 +406,46 @@ impl ModifyImageAttributeBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         ModifyImageAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyImageAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageId_: self::required::ImageId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyImageAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyImageAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ImageId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyImageAttribute` needs its required parameter `ImageId`",
+        label = "`ImageId` is not set",
+        note = "set it with `.image_id(…)` before this call"
+    )]
+    pub trait ImageId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ImageId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

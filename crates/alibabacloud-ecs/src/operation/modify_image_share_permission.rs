@@ -150,7 +150,7 @@ pub enum ModifyImageSharePermissionError {
     "QuotaExceed.ShareImageUser", UnnecessaryParameterLaunchPermission =
     "UnnecessaryParameter.LaunchPermission", }
 );
-/// Builds and sends a `ModifyImageSharePermission` call. `send` becomes available once every required parameter is set (`RegionId`, `ImageId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyImageSharePermission` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ImageId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyImageSharePermissionBuilder<
@@ -291,20 +291,28 @@ impl<RegionId_, ImageId_> ModifyImageSharePermissionBuilder<RegionId_, ImageId_>
         self
     }
 }
-impl ModifyImageSharePermissionBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, ImageId_> ModifyImageSharePermissionBuilder<RegionId_, ImageId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyImageSharePermissionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageId_: self::required::ImageId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyImageSharePermissionInput {
-                region_id: self.region_id,
-                image_id: self.image_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                image_id: <ImageId_ as self::required::ImageId<
+                    ::std::string::String,
+                >>::into_value(self.image_id),
                 launch_permission: self.launch_permission,
                 add_account: self.add_account,
                 remove_account: self.remove_account,
@@ -314,7 +322,11 @@ impl ModifyImageSharePermissionBuilder<::std::string::String, ::std::string::Str
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyImageSharePermissionInput {
+    pub fn build(self) -> ModifyImageSharePermissionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageId_: self::required::ImageId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -323,9 +335,46 @@ impl ModifyImageSharePermissionBuilder<::std::string::String, ::std::string::Str
     ) -> ::std::result::Result<
         ModifyImageSharePermissionOutput,
         ::alibabacloud_runtime::SdkError<ModifyImageSharePermissionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageId_: self::required::ImageId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyImageSharePermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyImageSharePermission` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ImageId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyImageSharePermission` needs its required parameter `ImageId`",
+        label = "`ImageId` is not set",
+        note = "set it with `.image_id(…)` before this call"
+    )]
+    pub trait ImageId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ImageId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

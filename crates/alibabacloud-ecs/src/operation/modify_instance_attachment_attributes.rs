@@ -179,7 +179,7 @@ pub enum ModifyInstanceAttachmentAttributesError {
     "MissingParameter.RegionId", RepeatStartPrivatePool = "RepeatStartPrivatePool",
     SpotNotSupported = "SpotNotSupported", }
 );
-/// Builds and sends a `ModifyInstanceAttachmentAttributes` call. `send` becomes available once every required parameter is set (`RegionId`, `InstanceId`, `PrivatePoolOptions.MatchCriteria`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyInstanceAttachmentAttributes` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InstanceId`, `PrivatePoolOptions.MatchCriteria`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInstanceAttachmentAttributesBuilder<
@@ -297,10 +297,14 @@ impl<
         self
     }
 }
-impl ModifyInstanceAttachmentAttributesBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    RegionId_,
+    InstanceId_,
+    PrivatePoolOptionsMatchCriteria_,
+> ModifyInstanceAttachmentAttributesBuilder<
+    RegionId_,
+    InstanceId_,
+    PrivatePoolOptionsMatchCriteria_,
 > {
     fn into_parts(
         self,
@@ -308,21 +312,40 @@ impl ModifyInstanceAttachmentAttributesBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyInstanceAttachmentAttributesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        PrivatePoolOptionsMatchCriteria_: self::required::PrivatePoolOptionsMatchCriteria<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             ModifyInstanceAttachmentAttributesInput {
-                region_id: self.region_id,
-                instance_id: self.instance_id,
-                private_pool_options_match_criteria: self
-                    .private_pool_options_match_criteria,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
+                private_pool_options_match_criteria: <PrivatePoolOptionsMatchCriteria_ as self::required::PrivatePoolOptionsMatchCriteria<
+                    ::std::string::String,
+                >>::into_value(self.private_pool_options_match_criteria),
                 private_pool_options_id: self.private_pool_options_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyInstanceAttachmentAttributesInput {
+    pub fn build(self) -> ModifyInstanceAttachmentAttributesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        PrivatePoolOptionsMatchCriteria_: self::required::PrivatePoolOptionsMatchCriteria<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -331,9 +354,65 @@ impl ModifyInstanceAttachmentAttributesBuilder<
     ) -> ::std::result::Result<
         ModifyInstanceAttachmentAttributesOutput,
         ::alibabacloud_runtime::SdkError<ModifyInstanceAttachmentAttributesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        PrivatePoolOptionsMatchCriteria_: self::required::PrivatePoolOptionsMatchCriteria<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyInstanceAttachmentAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceAttachmentAttributes` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceAttachmentAttributes` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PrivatePoolOptions.MatchCriteria` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceAttachmentAttributes` needs its required parameter `PrivatePoolOptions.MatchCriteria`",
+        label = "`PrivatePoolOptions.MatchCriteria` is not set",
+        note = "set it with `.private_pool_options_match_criteria(…)` before this call"
+    )]
+    pub trait PrivatePoolOptionsMatchCriteria<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PrivatePoolOptionsMatchCriteria<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

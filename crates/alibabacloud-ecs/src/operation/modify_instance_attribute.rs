@@ -149,8 +149,8 @@ impl ::std::fmt::Debug for RemoteConnectionOptions {
 }
 impl ::alibabacloud_runtime::ToParam for RemoteConnectionOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Password"), &self.password);
-        out.write(&::std::format!("{key}.Type"), &self.r#type);
+        out.write_member(key, "Password", &self.password);
+        out.write_member(key, "Type", &self.r#type);
     }
 }
 /// A structure of the operation, at `request[16]` in its spec.
@@ -189,23 +189,19 @@ pub struct PrivateDnsNameOptions {
 }
 impl ::alibabacloud_runtime::ToParam for PrivateDnsNameOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.EnableInstanceIdDnsAAAARecord"),
+        out.write_member(
+            key,
+            "EnableInstanceIdDnsAAAARecord",
             &self.enable_instance_id_dns_aaaa_record,
         );
-        out.write(
-            &::std::format!("{key}.EnableInstanceIdDnsARecord"),
+        out.write_member(
+            key,
+            "EnableInstanceIdDnsARecord",
             &self.enable_instance_id_dns_a_record,
         );
-        out.write(
-            &::std::format!("{key}.EnableIpDnsARecord"),
-            &self.enable_ip_dns_a_record,
-        );
-        out.write(
-            &::std::format!("{key}.EnableIpDnsPtrRecord"),
-            &self.enable_ip_dns_ptr_record,
-        );
-        out.write(&::std::format!("{key}.HostnameType"), &self.hostname_type);
+        out.write_member(key, "EnableIpDnsARecord", &self.enable_ip_dns_a_record);
+        out.write_member(key, "EnableIpDnsPtrRecord", &self.enable_ip_dns_ptr_record);
+        out.write_member(key, "HostnameType", &self.hostname_type);
     }
 }
 /// The errors `ModifyInstanceAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -465,7 +461,7 @@ pub enum ModifyInstanceAttributeError {
     "OperationDenied", SecurityGroupInstanceLimitExceed =
     "SecurityGroupInstanceLimitExceed", }
 );
-/// Builds and sends a `ModifyInstanceAttribute` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyInstanceAttribute` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInstanceAttributeBuilder<
@@ -819,19 +815,24 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         self
     }
 }
-impl ModifyInstanceAttributeBuilder<::std::string::String> {
+impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyInstanceAttributeInput,
-    ) {
+    )
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyInstanceAttributeInput {
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 password: self.password,
                 host_name: self.host_name,
                 instance_name: self.instance_name,
@@ -853,7 +854,10 @@ impl ModifyInstanceAttributeBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyInstanceAttributeInput {
+    pub fn build(self) -> ModifyInstanceAttributeInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -862,9 +866,30 @@ impl ModifyInstanceAttributeBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifyInstanceAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyInstanceAttributeError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyInstanceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceAttribute` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -105,7 +105,7 @@ pub enum ModifyInstanceAutoRenewAttributeError {
     MissingParameterInstanceId = "MissingParameter.InstanceId",
     OperationDeniedStarterPackage = "OperationDenied.StarterPackage", }
 );
-/// Builds and sends a `ModifyInstanceAutoRenewAttribute` call. `send` becomes available once every required parameter is set (`InstanceId`, `RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyInstanceAutoRenewAttribute` call. `send` and `build` compile once every required parameter is set (`InstanceId`, `RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInstanceAutoRenewAttributeBuilder<
@@ -232,23 +232,31 @@ impl<
         self
     }
 }
-impl ModifyInstanceAutoRenewAttributeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    InstanceId_,
+    RegionId_,
+> ModifyInstanceAutoRenewAttributeBuilder<InstanceId_, RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyInstanceAutoRenewAttributeInput,
-    ) {
+    )
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyInstanceAutoRenewAttributeInput {
-                instance_id: self.instance_id,
-                region_id: self.region_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 duration: self.duration,
                 auto_renew: self.auto_renew,
                 renewal_status: self.renewal_status,
@@ -257,7 +265,11 @@ impl ModifyInstanceAutoRenewAttributeBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyInstanceAutoRenewAttributeInput {
+    pub fn build(self) -> ModifyInstanceAutoRenewAttributeInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -266,9 +278,46 @@ impl ModifyInstanceAutoRenewAttributeBuilder<
     ) -> ::std::result::Result<
         ModifyInstanceAutoRenewAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyInstanceAutoRenewAttributeError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyInstanceAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceAutoRenewAttribute` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceAutoRenewAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -273,7 +273,7 @@ pub enum ModifyInstanceChargeTypeError {
     "RealNameAuthenticationError", ReleaseTimeHaveBeenSet = "ReleaseTimeHaveBeenSet",
     Throttling = "Throttling", UnsupportedIspChargeType = "UnsupportedIspChargeType", }
 );
-/// Builds and sends a `ModifyInstanceChargeType` call. `send` becomes available once every required parameter is set (`InstanceIds`, `RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyInstanceChargeType` call. `send` and `build` compile once every required parameter is set (`InstanceIds`, `RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInstanceChargeTypeBuilder<
@@ -459,20 +459,28 @@ impl<InstanceIds_, RegionId_> ModifyInstanceChargeTypeBuilder<InstanceIds_, Regi
         self
     }
 }
-impl ModifyInstanceChargeTypeBuilder<::std::string::String, ::std::string::String> {
+impl<InstanceIds_, RegionId_> ModifyInstanceChargeTypeBuilder<InstanceIds_, RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyInstanceChargeTypeInput,
-    ) {
+    )
+    where
+        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyInstanceChargeTypeInput {
-                instance_ids: self.instance_ids,
-                region_id: self.region_id,
+                instance_ids: <InstanceIds_ as self::required::InstanceIds<
+                    ::std::string::String,
+                >>::into_value(self.instance_ids),
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 period: self.period,
                 period_unit: self.period_unit,
                 include_data_disks: self.include_data_disks,
@@ -485,7 +493,11 @@ impl ModifyInstanceChargeTypeBuilder<::std::string::String, ::std::string::Strin
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyInstanceChargeTypeInput {
+    pub fn build(self) -> ModifyInstanceChargeTypeInput
+    where
+        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -494,9 +506,46 @@ impl ModifyInstanceChargeTypeBuilder<::std::string::String, ::std::string::Strin
     ) -> ::std::result::Result<
         ModifyInstanceChargeTypeOutput,
         ::alibabacloud_runtime::SdkError<ModifyInstanceChargeTypeError>,
-    > {
+    >
+    where
+        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyInstanceChargeTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceChargeType` needs its required parameter `InstanceIds`",
+        label = "`InstanceIds` is not set",
+        note = "set it with `.instance_ids(…)` before this call"
+    )]
+    pub trait InstanceIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceChargeType` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

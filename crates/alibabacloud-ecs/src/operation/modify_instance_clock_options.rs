@@ -107,7 +107,7 @@ pub enum ModifyInstanceClockOptionsError {
     "OperationDenied.ClockPtpNoStock", OperationDeniedHardwareNotSupportEnablePtp =
     "OperationDenied.HardwareNotSupportEnablePtp", }
 );
-/// Builds and sends a `ModifyInstanceClockOptions` call. `send` becomes available once every required parameter is set (`RegionId`, `InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyInstanceClockOptions` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInstanceClockOptionsBuilder<
@@ -217,28 +217,40 @@ impl<RegionId_, InstanceId_> ModifyInstanceClockOptionsBuilder<RegionId_, Instan
         self
     }
 }
-impl ModifyInstanceClockOptionsBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, InstanceId_> ModifyInstanceClockOptionsBuilder<RegionId_, InstanceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyInstanceClockOptionsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyInstanceClockOptionsInput {
                 client_token: self.client_token,
-                region_id: self.region_id,
-                instance_id: self.instance_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 ptp_status: self.ptp_status,
                 dry_run: self.dry_run,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyInstanceClockOptionsInput {
+    pub fn build(self) -> ModifyInstanceClockOptionsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -247,9 +259,46 @@ impl ModifyInstanceClockOptionsBuilder<::std::string::String, ::std::string::Str
     ) -> ::std::result::Result<
         ModifyInstanceClockOptionsOutput,
         ::alibabacloud_runtime::SdkError<ModifyInstanceClockOptionsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyInstanceClockOptionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceClockOptions` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceClockOptions` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

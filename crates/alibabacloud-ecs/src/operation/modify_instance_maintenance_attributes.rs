@@ -79,8 +79,8 @@ pub struct MaintenanceWindowItem {
 }
 impl ::alibabacloud_runtime::ToParam for MaintenanceWindowItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.EndTime"), &self.end_time);
-        out.write(&::std::format!("{key}.StartTime"), &self.start_time);
+        out.write_member(key, "EndTime", &self.end_time);
+        out.write_member(key, "StartTime", &self.start_time);
     }
 }
 /// The errors `ModifyInstanceMaintenanceAttributes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -101,7 +101,7 @@ pub enum ModifyInstanceMaintenanceAttributesError {
     "InvalidInstanceId.NotFound", InvalidParameter = "InvalidParameter",
     OperationDeniedNotInWhiteList = "OperationDenied.NotInWhiteList", }
 );
-/// Builds and sends a `ModifyInstanceMaintenanceAttributes` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyInstanceMaintenanceAttributes` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInstanceMaintenanceAttributesBuilder<
@@ -208,19 +208,24 @@ impl<RegionId_> ModifyInstanceMaintenanceAttributesBuilder<RegionId_> {
         self
     }
 }
-impl ModifyInstanceMaintenanceAttributesBuilder<::std::string::String> {
+impl<RegionId_> ModifyInstanceMaintenanceAttributesBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyInstanceMaintenanceAttributesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyInstanceMaintenanceAttributesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 action_on_maintenance: self.action_on_maintenance,
                 notify_on_maintenance: self.notify_on_maintenance,
                 instance_id: self.instance_id,
@@ -229,7 +234,10 @@ impl ModifyInstanceMaintenanceAttributesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyInstanceMaintenanceAttributesInput {
+    pub fn build(self) -> ModifyInstanceMaintenanceAttributesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -238,9 +246,30 @@ impl ModifyInstanceMaintenanceAttributesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifyInstanceMaintenanceAttributesOutput,
         ::alibabacloud_runtime::SdkError<ModifyInstanceMaintenanceAttributesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyInstanceMaintenanceAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceMaintenanceAttributes` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -92,7 +92,7 @@ pub enum ModifyInstanceMetadataOptionsError {
     "InvalidInstanceId.NotFound", InvalidInstanceMetadataTagsNotSupported =
     "InvalidInstanceMetadataTags.NotSupported", }
 );
-/// Builds and sends a `ModifyInstanceMetadataOptions` call. `send` becomes available once every required parameter is set (`RegionId`, `HttpEndpoint`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyInstanceMetadataOptions` call. `send` and `build` compile once every required parameter is set (`RegionId`, `HttpEndpoint`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInstanceMetadataOptionsBuilder<
@@ -228,21 +228,32 @@ impl<
         self
     }
 }
-impl ModifyInstanceMetadataOptionsBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    HttpEndpoint_,
+> ModifyInstanceMetadataOptionsBuilder<RegionId_, HttpEndpoint_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyInstanceMetadataOptionsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HttpEndpoint_: self::required::HttpEndpoint<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyInstanceMetadataOptionsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 instance_id: self.instance_id,
-                http_endpoint: self.http_endpoint,
+                http_endpoint: <HttpEndpoint_ as self::required::HttpEndpoint<
+                    ::std::string::String,
+                >>::into_value(self.http_endpoint),
                 http_tokens: self.http_tokens,
                 http_put_response_hop_limit: self.http_put_response_hop_limit,
                 instance_metadata_tags: self.instance_metadata_tags,
@@ -250,7 +261,11 @@ impl ModifyInstanceMetadataOptionsBuilder<::std::string::String, ::std::string::
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyInstanceMetadataOptionsInput {
+    pub fn build(self) -> ModifyInstanceMetadataOptionsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HttpEndpoint_: self::required::HttpEndpoint<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -259,9 +274,46 @@ impl ModifyInstanceMetadataOptionsBuilder<::std::string::String, ::std::string::
     ) -> ::std::result::Result<
         ModifyInstanceMetadataOptionsOutput,
         ::alibabacloud_runtime::SdkError<ModifyInstanceMetadataOptionsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HttpEndpoint_: self::required::HttpEndpoint<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyInstanceMetadataOptionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceMetadataOptions` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `HttpEndpoint` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceMetadataOptions` needs its required parameter `HttpEndpoint`",
+        label = "`HttpEndpoint` is not set",
+        note = "set it with `.http_endpoint(…)` before this call"
+    )]
+    pub trait HttpEndpoint<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::HttpEndpoint<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -297,7 +297,7 @@ pub enum ModifyInstanceNetworkSpecError {
     UnsupportedIspNetworkChargeType = "UnsupportedIspNetworkChargeType",
     UnsupportedIspRegion = "UnsupportedIspRegion", }
 );
-/// Builds and sends a `ModifyInstanceNetworkSpec` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyInstanceNetworkSpec` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInstanceNetworkSpecBuilder<
@@ -487,19 +487,24 @@ impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
         self
     }
 }
-impl ModifyInstanceNetworkSpecBuilder<::std::string::String> {
+impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyInstanceNetworkSpecInput,
-    ) {
+    )
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyInstanceNetworkSpecInput {
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 internet_max_bandwidth_out: self.internet_max_bandwidth_out,
                 internet_max_bandwidth_in: self.internet_max_bandwidth_in,
                 isp: self.isp,
@@ -513,7 +518,10 @@ impl ModifyInstanceNetworkSpecBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyInstanceNetworkSpecInput {
+    pub fn build(self) -> ModifyInstanceNetworkSpecInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -522,9 +530,30 @@ impl ModifyInstanceNetworkSpecBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifyInstanceNetworkSpecOutput,
         ::alibabacloud_runtime::SdkError<ModifyInstanceNetworkSpecError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyInstanceNetworkSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceNetworkSpec` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

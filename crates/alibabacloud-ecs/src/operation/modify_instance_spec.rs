@@ -114,9 +114,9 @@ pub struct DiskItem {
 }
 impl ::alibabacloud_runtime::ToParam for DiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Category"), &self.category);
-        out.write(&::std::format!("{key}.DiskId"), &self.disk_id);
-        out.write(&::std::format!("{key}.PerformanceLevel"), &self.performance_level);
+        out.write_member(key, "Category", &self.category);
+        out.write_member(key, "DiskId", &self.disk_id);
+        out.write_member(key, "PerformanceLevel", &self.performance_level);
     }
 }
 /// The documented values of `request[11]`: `Online`, `Offline`.
@@ -425,7 +425,7 @@ pub enum ModifyInstanceSpecError {
     SecurityRisk3DVerification = "SecurityRisk.3DVerification", Throttling =
     "Throttling", }
 );
-/// Builds and sends a `ModifyInstanceSpec` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyInstanceSpec` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInstanceSpecBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
@@ -675,15 +675,20 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         self
     }
 }
-impl ModifyInstanceSpecBuilder<::std::string::String> {
+impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyInstanceSpecInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyInstanceSpecInput)
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyInstanceSpecInput {
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 instance_type: self.instance_type,
                 internet_max_bandwidth_out: self.internet_max_bandwidth_out,
                 internet_max_bandwidth_in: self.internet_max_bandwidth_in,
@@ -702,7 +707,10 @@ impl ModifyInstanceSpecBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyInstanceSpecInput {
+    pub fn build(self) -> ModifyInstanceSpecInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -711,9 +719,30 @@ impl ModifyInstanceSpecBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifyInstanceSpecOutput,
         ::alibabacloud_runtime::SdkError<ModifyInstanceSpecError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyInstanceSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceSpec` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -90,7 +90,7 @@ pub enum ModifyInstanceVncPasswdError {
     InvalidRegionIdNotFound = "InvalidRegionId.NotFound", NoSuchResource =
     "NoSuchResource", }
 );
-/// Builds and sends a `ModifyInstanceVncPasswd` call. `send` becomes available once every required parameter is set (`InstanceId`, `RegionId`, `VncPassword`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyInstanceVncPasswd` call. `send` and `build` compile once every required parameter is set (`InstanceId`, `RegionId`, `VncPassword`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInstanceVncPasswdBuilder<
@@ -189,30 +189,46 @@ impl<
         self
     }
 }
-impl ModifyInstanceVncPasswdBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    InstanceId_,
+    RegionId_,
+    VncPassword_,
+> ModifyInstanceVncPasswdBuilder<InstanceId_, RegionId_, VncPassword_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyInstanceVncPasswdInput,
-    ) {
+    )
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VncPassword_: self::required::VncPassword<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyInstanceVncPasswdInput {
-                instance_id: self.instance_id,
-                region_id: self.region_id,
-                vnc_password: self.vnc_password,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                vnc_password: <VncPassword_ as self::required::VncPassword<
+                    ::std::string::String,
+                >>::into_value(self.vnc_password),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyInstanceVncPasswdInput {
+    pub fn build(self) -> ModifyInstanceVncPasswdInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VncPassword_: self::required::VncPassword<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -221,9 +237,62 @@ impl ModifyInstanceVncPasswdBuilder<
     ) -> ::std::result::Result<
         ModifyInstanceVncPasswdOutput,
         ::alibabacloud_runtime::SdkError<ModifyInstanceVncPasswdError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VncPassword_: self::required::VncPassword<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyInstanceVncPasswdBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceVncPasswd` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceVncPasswd` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VncPassword` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceVncPasswd` needs its required parameter `VncPassword`",
+        label = "`VncPassword` is not set",
+        note = "set it with `.vnc_password(…)` before this call"
+    )]
+    pub trait VncPassword<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VncPassword<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -231,7 +231,7 @@ pub enum ModifyInstanceVpcAttributeError {
     SecurityGroupInstanceLimitExceed = "SecurityGroupInstanceLimitExceed",
     VSwitchIdNotMatch = "VSwitchIdNotMatch", }
 );
-/// Builds and sends a `ModifyInstanceVpcAttribute` call. `send` becomes available once every required parameter is set (`InstanceId`, `VSwitchId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyInstanceVpcAttribute` call. `send` and `build` compile once every required parameter is set (`InstanceId`, `VSwitchId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInstanceVpcAttributeBuilder<
@@ -350,20 +350,31 @@ impl<
         self
     }
 }
-impl ModifyInstanceVpcAttributeBuilder<::std::string::String, ::std::string::String> {
+impl<
+    InstanceId_,
+    VSwitchId_,
+> ModifyInstanceVpcAttributeBuilder<InstanceId_, VSwitchId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyInstanceVpcAttributeInput,
-    ) {
+    )
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyInstanceVpcAttributeInput {
-                instance_id: self.instance_id,
-                v_switch_id: self.v_switch_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
+                v_switch_id: <VSwitchId_ as self::required::VSwitchId<
+                    ::std::string::String,
+                >>::into_value(self.v_switch_id),
                 private_ip_address: self.private_ip_address,
                 vpc_id: self.vpc_id,
                 security_group_id: self.security_group_id,
@@ -371,7 +382,11 @@ impl ModifyInstanceVpcAttributeBuilder<::std::string::String, ::std::string::Str
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyInstanceVpcAttributeInput {
+    pub fn build(self) -> ModifyInstanceVpcAttributeInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -380,9 +395,46 @@ impl ModifyInstanceVpcAttributeBuilder<::std::string::String, ::std::string::Str
     ) -> ::std::result::Result<
         ModifyInstanceVpcAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyInstanceVpcAttributeError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyInstanceVpcAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceVpcAttribute` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VSwitchId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInstanceVpcAttribute` needs its required parameter `VSwitchId`",
+        label = "`VSwitchId` is not set",
+        note = "set it with `.v_switch_id(…)` before this call"
+    )]
+    pub trait VSwitchId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VSwitchId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

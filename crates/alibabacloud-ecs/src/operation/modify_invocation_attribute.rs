@@ -154,7 +154,7 @@ pub enum ModifyInvocationAttributeError {
     InvalidParametersValueTypeUnsupported = "InvalidParameters.ValueTypeUnsupported",
     InvalidRegionIdNotFound = "InvalidRegionId.NotFound", }
 );
-/// Builds and sends a `ModifyInvocationAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `InvokeId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyInvocationAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InvokeId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInvocationAttributeBuilder<
@@ -318,21 +318,29 @@ impl<RegionId_, InvokeId_> ModifyInvocationAttributeBuilder<RegionId_, InvokeId_
         self
     }
 }
-impl ModifyInvocationAttributeBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, InvokeId_> ModifyInvocationAttributeBuilder<RegionId_, InvokeId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyInvocationAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InvokeId_: self::required::InvokeId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyInvocationAttributeInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 instance_id: self.instance_id,
-                invoke_id: self.invoke_id,
+                invoke_id: <InvokeId_ as self::required::InvokeId<
+                    ::std::string::String,
+                >>::into_value(self.invoke_id),
                 command_content: self.command_content,
                 enable_parameter: self.enable_parameter,
                 parameters: self.parameters,
@@ -342,7 +350,11 @@ impl ModifyInvocationAttributeBuilder<::std::string::String, ::std::string::Stri
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyInvocationAttributeInput {
+    pub fn build(self) -> ModifyInvocationAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InvokeId_: self::required::InvokeId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -351,9 +363,46 @@ impl ModifyInvocationAttributeBuilder<::std::string::String, ::std::string::Stri
     ) -> ::std::result::Result<
         ModifyInvocationAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyInvocationAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InvokeId_: self::required::InvokeId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyInvocationAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInvocationAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InvokeId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyInvocationAttribute` needs its required parameter `InvokeId`",
+        label = "`InvokeId` is not set",
+        note = "set it with `.invoke_id(…)` before this call"
+    )]
+    pub trait InvokeId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InvokeId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -88,7 +88,7 @@ pub enum ModifyLaunchTemplateDefaultVersionError {
     InvalidParameter = "InvalidParameter", InvalidRegionNotExist =
     "InvalidRegion.NotExist", MissingParameter = "MissingParameter", }
 );
-/// Builds and sends a `ModifyLaunchTemplateDefaultVersion` call. `send` becomes available once every required parameter is set (`RegionId`, `DefaultVersionNumber`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyLaunchTemplateDefaultVersion` call. `send` and `build` compile once every required parameter is set (`RegionId`, `DefaultVersionNumber`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyLaunchTemplateDefaultVersionBuilder<
@@ -190,27 +190,42 @@ impl<
         self
     }
 }
-impl ModifyLaunchTemplateDefaultVersionBuilder<::std::string::String, i64> {
+impl<
+    RegionId_,
+    DefaultVersionNumber_,
+> ModifyLaunchTemplateDefaultVersionBuilder<RegionId_, DefaultVersionNumber_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyLaunchTemplateDefaultVersionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DefaultVersionNumber_: self::required::DefaultVersionNumber<i64>,
+    {
         (
             self._client,
             self._options,
             ModifyLaunchTemplateDefaultVersionInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 launch_template_id: self.launch_template_id,
                 launch_template_name: self.launch_template_name,
-                default_version_number: self.default_version_number,
+                default_version_number: <DefaultVersionNumber_ as self::required::DefaultVersionNumber<
+                    i64,
+                >>::into_value(self.default_version_number),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyLaunchTemplateDefaultVersionInput {
+    pub fn build(self) -> ModifyLaunchTemplateDefaultVersionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DefaultVersionNumber_: self::required::DefaultVersionNumber<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -219,9 +234,46 @@ impl ModifyLaunchTemplateDefaultVersionBuilder<::std::string::String, i64> {
     ) -> ::std::result::Result<
         ModifyLaunchTemplateDefaultVersionOutput,
         ::alibabacloud_runtime::SdkError<ModifyLaunchTemplateDefaultVersionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DefaultVersionNumber_: self::required::DefaultVersionNumber<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyLaunchTemplateDefaultVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyLaunchTemplateDefaultVersion` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DefaultVersionNumber` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyLaunchTemplateDefaultVersion` needs its required parameter `DefaultVersionNumber`",
+        label = "`DefaultVersionNumber` is not set",
+        note = "set it with `.default_version_number(…)` before this call"
+    )]
+    pub trait DefaultVersionNumber<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DefaultVersionNumber<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

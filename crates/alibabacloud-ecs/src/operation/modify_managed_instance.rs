@@ -103,7 +103,7 @@ pub enum ModifyManagedInstanceError {
     InvalidRegionIdNotFound = "InvalidRegionId.NotFound", OperationForbidden =
     "Operation.Forbidden", RegionIdApiNotSupported = "RegionId.ApiNotSupported", }
 );
-/// Builds and sends a `ModifyManagedInstance` call. `send` becomes available once every required parameter is set (`RegionId`, `InstanceId`, `InstanceName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyManagedInstance` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InstanceId`, `InstanceName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyManagedInstanceBuilder<
@@ -186,30 +186,42 @@ impl<
         self
     }
 }
-impl ModifyManagedInstanceBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    InstanceId_,
+    InstanceName_,
+> ModifyManagedInstanceBuilder<RegionId_, InstanceId_, InstanceName_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyManagedInstanceInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyManagedInstanceInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceName_: self::required::InstanceName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyManagedInstanceInput {
-                region_id: self.region_id,
-                instance_id: self.instance_id,
-                instance_name: self.instance_name,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
+                instance_name: <InstanceName_ as self::required::InstanceName<
+                    ::std::string::String,
+                >>::into_value(self.instance_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyManagedInstanceInput {
+    pub fn build(self) -> ModifyManagedInstanceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceName_: self::required::InstanceName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -218,9 +230,62 @@ impl ModifyManagedInstanceBuilder<
     ) -> ::std::result::Result<
         ModifyManagedInstanceOutput,
         ::alibabacloud_runtime::SdkError<ModifyManagedInstanceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceName_: self::required::InstanceName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyManagedInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyManagedInstance` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyManagedInstance` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyManagedInstance` needs its required parameter `InstanceName`",
+        label = "`InstanceName` is not set",
+        note = "set it with `.instance_name(…)` before this call"
+    )]
+    pub trait InstanceName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -131,14 +131,15 @@ pub struct NetworkInterfaceTrafficConfig {
 }
 impl ::alibabacloud_runtime::ToParam for NetworkInterfaceTrafficConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.NetworkInterfaceTrafficMode"),
+        out.write_member(
+            key,
+            "NetworkInterfaceTrafficMode",
             &self.network_interface_traffic_mode,
         );
-        out.write(&::std::format!("{key}.QueueNumber"), &self.queue_number);
-        out.write(&::std::format!("{key}.QueuePairNumber"), &self.queue_pair_number);
-        out.write(&::std::format!("{key}.RxQueueSize"), &self.rx_queue_size);
-        out.write(&::std::format!("{key}.TxQueueSize"), &self.tx_queue_size);
+        out.write_member(key, "QueueNumber", &self.queue_number);
+        out.write_member(key, "QueuePairNumber", &self.queue_pair_number);
+        out.write_member(key, "RxQueueSize", &self.rx_queue_size);
+        out.write_member(key, "TxQueueSize", &self.tx_queue_size);
     }
 }
 /// A structure of the operation, at `request[10]` in its spec.
@@ -165,15 +166,13 @@ pub struct ConnectionTrackingConfiguration {
 }
 impl ::alibabacloud_runtime::ToParam for ConnectionTrackingConfiguration {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.TcpClosedAndTimeWaitTimeout"),
+        out.write_member(
+            key,
+            "TcpClosedAndTimeWaitTimeout",
             &self.tcp_closed_and_time_wait_timeout,
         );
-        out.write(
-            &::std::format!("{key}.TcpEstablishedTimeout"),
-            &self.tcp_established_timeout,
-        );
-        out.write(&::std::format!("{key}.UdpTimeout"), &self.udp_timeout);
+        out.write_member(key, "TcpEstablishedTimeout", &self.tcp_established_timeout);
+        out.write_member(key, "UdpTimeout", &self.udp_timeout);
     }
 }
 /// A structure of the operation, at `request[11]` in its spec.
@@ -206,14 +205,16 @@ pub struct EnhancedNetwork {
 }
 impl ::alibabacloud_runtime::ToParam for EnhancedNetwork {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.EnableRss"), &self.enable_rss);
-        out.write(&::std::format!("{key}.EnableSriov"), &self.enable_sriov);
-        out.write(
-            &::std::format!("{key}.VirtualFunctionQuantity"),
+        out.write_member(key, "EnableRss", &self.enable_rss);
+        out.write_member(key, "EnableSriov", &self.enable_sriov);
+        out.write_member(
+            key,
+            "VirtualFunctionQuantity",
             &self.virtual_function_quantity,
         );
-        out.write(
-            &::std::format!("{key}.VirtualFunctionTotalQueueNumber"),
+        out.write_member(
+            key,
+            "VirtualFunctionTotalQueueNumber",
             &self.virtual_function_total_queue_number,
         );
     }
@@ -418,7 +419,7 @@ pub enum ModifyNetworkInterfaceAttributeError {
     SecurityGroupInstanceLimitExceed = "SecurityGroupInstanceLimitExceed",
     UnsupportedParameter = "UnsupportedParameter", }
 );
-/// Builds and sends a `ModifyNetworkInterfaceAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `NetworkInterfaceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyNetworkInterfaceAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `NetworkInterfaceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyNetworkInterfaceAttributeBuilder<
@@ -671,24 +672,32 @@ impl<
         self
     }
 }
-impl ModifyNetworkInterfaceAttributeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    NetworkInterfaceId_,
+> ModifyNetworkInterfaceAttributeBuilder<RegionId_, NetworkInterfaceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyNetworkInterfaceAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyNetworkInterfaceAttributeInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 network_interface_name: self.network_interface_name,
-                network_interface_id: self.network_interface_id,
+                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
+                    ::std::string::String,
+                >>::into_value(self.network_interface_id),
                 queue_number: self.queue_number,
                 description: self.description,
                 security_group_id: self.security_group_id,
@@ -704,7 +713,11 @@ impl ModifyNetworkInterfaceAttributeBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyNetworkInterfaceAttributeInput {
+    pub fn build(self) -> ModifyNetworkInterfaceAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -713,9 +726,47 @@ impl ModifyNetworkInterfaceAttributeBuilder<
     ) -> ::std::result::Result<
         ModifyNetworkInterfaceAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyNetworkInterfaceAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyNetworkInterfaceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyNetworkInterfaceAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyNetworkInterfaceAttribute` needs its required parameter `NetworkInterfaceId`",
+        label = "`NetworkInterfaceId` is not set",
+        note = "set it with `.network_interface_id(…)` before this call"
+    )]
+    pub trait NetworkInterfaceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NetworkInterfaceId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -131,7 +131,7 @@ pub enum ModifyPhysicalConnectionAttributeError {
     "InvalidRedundantPhysicalConnectionStatus", InvalidRegionIdNotFound =
     "InvalidRegionId.NotFound", InvalidStatus = "InvalidStatus", }
 );
-/// Builds and sends a `ModifyPhysicalConnectionAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `PhysicalConnectionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyPhysicalConnectionAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `PhysicalConnectionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyPhysicalConnectionAttributeBuilder<
@@ -389,23 +389,33 @@ impl<
         self
     }
 }
-impl ModifyPhysicalConnectionAttributeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    PhysicalConnectionId_,
+> ModifyPhysicalConnectionAttributeBuilder<RegionId_, PhysicalConnectionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyPhysicalConnectionAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             ModifyPhysicalConnectionAttributeInput {
-                region_id: self.region_id,
-                physical_connection_id: self.physical_connection_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                physical_connection_id: <PhysicalConnectionId_ as self::required::PhysicalConnectionId<
+                    ::std::string::String,
+                >>::into_value(self.physical_connection_id),
                 line_operator: self.line_operator,
                 bandwidth: self.bandwidth,
                 peer_location: self.peer_location,
@@ -420,7 +430,13 @@ impl ModifyPhysicalConnectionAttributeBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyPhysicalConnectionAttributeInput {
+    pub fn build(self) -> ModifyPhysicalConnectionAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -429,9 +445,49 @@ impl ModifyPhysicalConnectionAttributeBuilder<
     ) -> ::std::result::Result<
         ModifyPhysicalConnectionAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyPhysicalConnectionAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyPhysicalConnectionAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyPhysicalConnectionAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PhysicalConnectionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyPhysicalConnectionAttribute` needs its required parameter `PhysicalConnectionId`",
+        label = "`PhysicalConnectionId` is not set",
+        note = "set it with `.physical_connection_id(…)` before this call"
+    )]
+    pub trait PhysicalConnectionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PhysicalConnectionId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -91,8 +91,8 @@ pub struct AddEntryItem {
 }
 impl ::alibabacloud_runtime::ToParam for AddEntryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Description"), &self.description);
-        out.write(&::std::format!("{key}.PortRange"), &self.port_range);
+        out.write_member(key, "Description", &self.description);
+        out.write_member(key, "PortRange", &self.port_range);
     }
 }
 /// A structure of the operation, at `request[6].items` in its spec.
@@ -107,7 +107,7 @@ pub struct RemoveEntryItem {
 }
 impl ::alibabacloud_runtime::ToParam for RemoveEntryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.PortRange"), &self.port_range);
+        out.write_member(key, "PortRange", &self.port_range);
     }
 }
 /// The errors `ModifyPortRangeList` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -161,7 +161,7 @@ pub enum ModifyPortRangeListError {
     LimitExceedMaxEntries = "LimitExceed.MaxEntries", MissingParameter =
     "MissingParameter", }
 );
-/// Builds and sends a `ModifyPortRangeList` call. `send` becomes available once every required parameter is set (`RegionId`, `PortRangeListId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyPortRangeList` call. `send` and `build` compile once every required parameter is set (`RegionId`, `PortRangeListId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyPortRangeListBuilder<
@@ -314,17 +314,28 @@ impl<
         self
     }
 }
-impl ModifyPortRangeListBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    PortRangeListId_,
+> ModifyPortRangeListBuilder<RegionId_, PortRangeListId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyPortRangeListInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyPortRangeListInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyPortRangeListInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 client_token: self.client_token,
-                port_range_list_id: self.port_range_list_id,
+                port_range_list_id: <PortRangeListId_ as self::required::PortRangeListId<
+                    ::std::string::String,
+                >>::into_value(self.port_range_list_id),
                 port_range_list_name: self.port_range_list_name,
                 description: self.description,
                 add_entry: self.add_entry,
@@ -333,7 +344,11 @@ impl ModifyPortRangeListBuilder<::std::string::String, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyPortRangeListInput {
+    pub fn build(self) -> ModifyPortRangeListInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -342,9 +357,46 @@ impl ModifyPortRangeListBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         ModifyPortRangeListOutput,
         ::alibabacloud_runtime::SdkError<ModifyPortRangeListError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyPortRangeListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyPortRangeList` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PortRangeListId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyPortRangeList` needs its required parameter `PortRangeListId`",
+        label = "`PortRangeListId` is not set",
+        note = "set it with `.port_range_list_id(…)` before this call"
+    )]
+    pub trait PortRangeListId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PortRangeListId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -79,8 +79,8 @@ pub struct AddEntryItem {
 }
 impl ::alibabacloud_runtime::ToParam for AddEntryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Cidr"), &self.cidr);
-        out.write(&::std::format!("{key}.Description"), &self.description);
+        out.write_member(key, "Cidr", &self.cidr);
+        out.write_member(key, "Description", &self.description);
     }
 }
 /// A structure of the operation, at `request[5].items` in its spec.
@@ -92,7 +92,7 @@ pub struct RemoveEntryItem {
 }
 impl ::alibabacloud_runtime::ToParam for RemoveEntryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Cidr"), &self.cidr);
+        out.write_member(key, "Cidr", &self.cidr);
     }
 }
 /// The errors `ModifyPrefixList` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -130,7 +130,7 @@ pub enum ModifyPrefixListError {
     LimitExceedMaxEntries = "LimitExceed.MaxEntries", MissingParameter =
     "MissingParameter", }
 );
-/// Builds and sends a `ModifyPrefixList` call. `send` becomes available once every required parameter is set (`RegionId`, `PrefixListId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyPrefixList` call. `send` and `build` compile once every required parameter is set (`RegionId`, `PrefixListId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyPrefixListBuilder<
@@ -260,16 +260,24 @@ impl<RegionId_, PrefixListId_> ModifyPrefixListBuilder<RegionId_, PrefixListId_>
         self
     }
 }
-impl ModifyPrefixListBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, PrefixListId_> ModifyPrefixListBuilder<RegionId_, PrefixListId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyPrefixListInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyPrefixListInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyPrefixListInput {
-                region_id: self.region_id,
-                prefix_list_id: self.prefix_list_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                prefix_list_id: <PrefixListId_ as self::required::PrefixListId<
+                    ::std::string::String,
+                >>::into_value(self.prefix_list_id),
                 prefix_list_name: self.prefix_list_name,
                 description: self.description,
                 add_entry: self.add_entry,
@@ -278,7 +286,11 @@ impl ModifyPrefixListBuilder<::std::string::String, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyPrefixListInput {
+    pub fn build(self) -> ModifyPrefixListInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -287,9 +299,46 @@ impl ModifyPrefixListBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         ModifyPrefixListOutput,
         ::alibabacloud_runtime::SdkError<ModifyPrefixListError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyPrefixListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyPrefixList` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PrefixListId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyPrefixList` needs its required parameter `PrefixListId`",
+        label = "`PrefixListId` is not set",
+        note = "set it with `.prefix_list_id(…)` before this call"
+    )]
+    pub trait PrefixListId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PrefixListId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -112,9 +112,9 @@ pub struct DiskItem {
 }
 impl ::alibabacloud_runtime::ToParam for DiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Category"), &self.category);
-        out.write(&::std::format!("{key}.DiskId"), &self.disk_id);
-        out.write(&::std::format!("{key}.PerformanceLevel"), &self.performance_level);
+        out.write_member(key, "Category", &self.category);
+        out.write_member(key, "DiskId", &self.disk_id);
+        out.write_member(key, "PerformanceLevel", &self.performance_level);
     }
 }
 /// The documented values of `request[11]`: `Online`, `Offline`.
@@ -356,7 +356,7 @@ pub enum ModifyPrepayInstanceSpecError {
     "QuotaExceed.ElasticQuota", QuotaExceedRufundVcpu = "QuotaExceed.RufundVcpu",
     Throttling = "Throttling", }
 );
-/// Builds and sends a `ModifyPrepayInstanceSpec` call. `send` becomes available once every required parameter is set (`InstanceId`, `RegionId`, `InstanceType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyPrepayInstanceSpec` call. `send` and `build` compile once every required parameter is set (`InstanceId`, `RegionId`, `InstanceType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyPrepayInstanceSpecBuilder<
@@ -632,25 +632,36 @@ impl<
         self
     }
 }
-impl ModifyPrepayInstanceSpecBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    InstanceId_,
+    RegionId_,
+    InstanceType_,
+> ModifyPrepayInstanceSpecBuilder<InstanceId_, RegionId_, InstanceType_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyPrepayInstanceSpecInput,
-    ) {
+    )
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyPrepayInstanceSpecInput {
-                instance_id: self.instance_id,
-                region_id: self.region_id,
-                instance_type: self.instance_type,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                instance_type: <InstanceType_ as self::required::InstanceType<
+                    ::std::string::String,
+                >>::into_value(self.instance_type),
                 operator_type: self.operator_type,
                 client_token: self.client_token,
                 auto_pay: self.auto_pay,
@@ -665,7 +676,12 @@ impl ModifyPrepayInstanceSpecBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyPrepayInstanceSpecInput {
+    pub fn build(self) -> ModifyPrepayInstanceSpecInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -674,9 +690,62 @@ impl ModifyPrepayInstanceSpecBuilder<
     ) -> ::std::result::Result<
         ModifyPrepayInstanceSpecOutput,
         ::alibabacloud_runtime::SdkError<ModifyPrepayInstanceSpecError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyPrepayInstanceSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyPrepayInstanceSpec` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyPrepayInstanceSpec` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyPrepayInstanceSpec` needs its required parameter `InstanceType`",
+        label = "`InstanceType` is not set",
+        note = "set it with `.instance_type(…)` before this call"
+    )]
+    pub trait InstanceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

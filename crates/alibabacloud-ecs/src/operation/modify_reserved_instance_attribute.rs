@@ -90,7 +90,7 @@ pub enum ModifyReservedInstanceAttributeError {
     InvalidReservedInstanceIdNotFound = "InvalidReservedInstanceId.NotFound",
     InvalidZoneIdNotFound = "InvalidZoneId.NotFound", }
 );
-/// Builds and sends a `ModifyReservedInstanceAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `ReservedInstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyReservedInstanceAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ReservedInstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyReservedInstanceAttributeBuilder<
@@ -192,30 +192,42 @@ impl<
         self
     }
 }
-impl ModifyReservedInstanceAttributeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    ReservedInstanceId_,
+> ModifyReservedInstanceAttributeBuilder<RegionId_, ReservedInstanceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyReservedInstanceAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ReservedInstanceId_: self::required::ReservedInstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyReservedInstanceAttributeInput {
-                region_id: self.region_id,
-                reserved_instance_id: self.reserved_instance_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                reserved_instance_id: <ReservedInstanceId_ as self::required::ReservedInstanceId<
+                    ::std::string::String,
+                >>::into_value(self.reserved_instance_id),
                 reserved_instance_name: self.reserved_instance_name,
                 description: self.description,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyReservedInstanceAttributeInput {
+    pub fn build(self) -> ModifyReservedInstanceAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ReservedInstanceId_: self::required::ReservedInstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -224,9 +236,47 @@ impl ModifyReservedInstanceAttributeBuilder<
     ) -> ::std::result::Result<
         ModifyReservedInstanceAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyReservedInstanceAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ReservedInstanceId_: self::required::ReservedInstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyReservedInstanceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyReservedInstanceAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ReservedInstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyReservedInstanceAttribute` needs its required parameter `ReservedInstanceId`",
+        label = "`ReservedInstanceId` is not set",
+        note = "set it with `.reserved_instance_id(…)` before this call"
+    )]
+    pub trait ReservedInstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ReservedInstanceId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -95,7 +95,7 @@ pub enum ModifyReservedInstanceAutoRenewAttributeError {
     "InvalidParameter.RenewalStatus", InvalidParameterToManyInstanceIds =
     "InvalidParameter.ToManyInstanceIds", }
 );
-/// Builds and sends a `ModifyReservedInstanceAutoRenewAttribute` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyReservedInstanceAutoRenewAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyReservedInstanceAutoRenewAttributeBuilder<
@@ -202,19 +202,24 @@ impl<RegionId_> ModifyReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
         self
     }
 }
-impl ModifyReservedInstanceAutoRenewAttributeBuilder<::std::string::String> {
+impl<RegionId_> ModifyReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyReservedInstanceAutoRenewAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyReservedInstanceAutoRenewAttributeInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 period: self.period,
                 period_unit: self.period_unit,
                 renewal_status: self.renewal_status,
@@ -223,7 +228,10 @@ impl ModifyReservedInstanceAutoRenewAttributeBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyReservedInstanceAutoRenewAttributeInput {
+    pub fn build(self) -> ModifyReservedInstanceAutoRenewAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -232,9 +240,30 @@ impl ModifyReservedInstanceAutoRenewAttributeBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifyReservedInstanceAutoRenewAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyReservedInstanceAutoRenewAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyReservedInstanceAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyReservedInstanceAutoRenewAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

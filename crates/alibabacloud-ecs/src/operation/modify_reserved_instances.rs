@@ -87,14 +87,11 @@ pub struct ConfigurationItem {
 }
 impl ::alibabacloud_runtime::ToParam for ConfigurationItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.InstanceAmount"), &self.instance_amount);
-        out.write(&::std::format!("{key}.InstanceType"), &self.instance_type);
-        out.write(
-            &::std::format!("{key}.ReservedInstanceName"),
-            &self.reserved_instance_name,
-        );
-        out.write(&::std::format!("{key}.Scope"), &self.scope);
-        out.write(&::std::format!("{key}.ZoneId"), &self.zone_id);
+        out.write_member(key, "InstanceAmount", &self.instance_amount);
+        out.write_member(key, "InstanceType", &self.instance_type);
+        out.write_member(key, "ReservedInstanceName", &self.reserved_instance_name);
+        out.write_member(key, "Scope", &self.scope);
+        out.write_member(key, "ZoneId", &self.zone_id);
     }
 }
 /// A structure of the operation, at `response.fields[1]` in its spec.
@@ -248,7 +245,7 @@ pub enum ModifyReservedInstancesError {
     "OperationDenied.OnlyModifyName", ZoneNotOnSale = "Zone.NotOnSale", ZoneNotOpen =
     "Zone.NotOpen", }
 );
-/// Builds and sends a `ModifyReservedInstances` call. `send` becomes available once every required parameter is set (`RegionId`, `ReservedInstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyReservedInstances` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ReservedInstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyReservedInstancesBuilder<
@@ -327,29 +324,45 @@ impl<
         self
     }
 }
-impl ModifyReservedInstancesBuilder<
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<
+    RegionId_,
+    ReservedInstanceId_,
+> ModifyReservedInstancesBuilder<RegionId_, ReservedInstanceId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyReservedInstancesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ReservedInstanceId_: self::required::ReservedInstanceId<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         (
             self._client,
             self._options,
             ModifyReservedInstancesInput {
-                region_id: self.region_id,
-                reserved_instance_id: self.reserved_instance_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                reserved_instance_id: <ReservedInstanceId_ as self::required::ReservedInstanceId<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.reserved_instance_id),
                 configuration: self.configuration,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyReservedInstancesInput {
+    pub fn build(self) -> ModifyReservedInstancesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ReservedInstanceId_: self::required::ReservedInstanceId<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -358,9 +371,49 @@ impl ModifyReservedInstancesBuilder<
     ) -> ::std::result::Result<
         ModifyReservedInstancesOutput,
         ::alibabacloud_runtime::SdkError<ModifyReservedInstancesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ReservedInstanceId_: self::required::ReservedInstanceId<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyReservedInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyReservedInstances` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ReservedInstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyReservedInstances` needs its required parameter `ReservedInstanceId`",
+        label = "`ReservedInstanceId` is not set",
+        note = "set it with `.reserved_instance_id(…)` before this call"
+    )]
+    pub trait ReservedInstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ReservedInstanceId<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

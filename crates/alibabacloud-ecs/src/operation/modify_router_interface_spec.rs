@@ -101,7 +101,7 @@ pub enum ModifyRouterInterfaceSpecError {
     "InvalidRouterInterfaceSpec.Malformed", InvalidSpecValudNotSupported =
     "InvalidSpec.ValudNotSupported", }
 );
-/// Builds and sends a `ModifyRouterInterfaceSpec` call. `send` becomes available once every required parameter is set (`RegionId`, `RouterInterfaceId`, `Spec`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyRouterInterfaceSpec` call. `send` and `build` compile once every required parameter is set (`RegionId`, `RouterInterfaceId`, `Spec`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyRouterInterfaceSpecBuilder<
@@ -230,32 +230,48 @@ impl<
         self
     }
 }
-impl ModifyRouterInterfaceSpecBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    RouterInterfaceId_,
+    Spec_,
+> ModifyRouterInterfaceSpecBuilder<RegionId_, RouterInterfaceId_, Spec_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyRouterInterfaceSpecInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
+        Spec_: self::required::Spec<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyRouterInterfaceSpecInput {
-                region_id: self.region_id,
-                router_interface_id: self.router_interface_id,
-                spec: self.spec,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                router_interface_id: <RouterInterfaceId_ as self::required::RouterInterfaceId<
+                    ::std::string::String,
+                >>::into_value(self.router_interface_id),
+                spec: <Spec_ as self::required::Spec<
+                    ::std::string::String,
+                >>::into_value(self.spec),
                 client_token: self.client_token,
                 user_cidr: self.user_cidr,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyRouterInterfaceSpecInput {
+    pub fn build(self) -> ModifyRouterInterfaceSpecInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
+        Spec_: self::required::Spec<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -264,9 +280,62 @@ impl ModifyRouterInterfaceSpecBuilder<
     ) -> ::std::result::Result<
         ModifyRouterInterfaceSpecOutput,
         ::alibabacloud_runtime::SdkError<ModifyRouterInterfaceSpecError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
+        Spec_: self::required::Spec<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyRouterInterfaceSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyRouterInterfaceSpec` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RouterInterfaceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyRouterInterfaceSpec` needs its required parameter `RouterInterfaceId`",
+        label = "`RouterInterfaceId` is not set",
+        note = "set it with `.router_interface_id(…)` before this call"
+    )]
+    pub trait RouterInterfaceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Spec` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyRouterInterfaceSpec` needs its required parameter `Spec`",
+        label = "`Spec` is not set",
+        note = "set it with `.spec(…)` before this call"
+    )]
+    pub trait Spec<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RouterInterfaceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Spec<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -83,7 +83,7 @@ pub enum ModifySecurityGroupAttributeError {
     "InvalidSecurityGroupId.NotFound", InvalidSecurityGroupNameMalformed =
     "InvalidSecurityGroupName.Malformed", }
 );
-/// Builds and sends a `ModifySecurityGroupAttribute` call. `send` becomes available once every required parameter is set (`SecurityGroupId`, `RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifySecurityGroupAttribute` call. `send` and `build` compile once every required parameter is set (`SecurityGroupId`, `RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifySecurityGroupAttributeBuilder<
@@ -182,27 +182,42 @@ impl<
         self
     }
 }
-impl ModifySecurityGroupAttributeBuilder<::std::string::String, ::std::string::String> {
+impl<
+    SecurityGroupId_,
+    RegionId_,
+> ModifySecurityGroupAttributeBuilder<SecurityGroupId_, RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifySecurityGroupAttributeInput,
-    ) {
+    )
+    where
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifySecurityGroupAttributeInput {
-                security_group_id: self.security_group_id,
+                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
+                    ::std::string::String,
+                >>::into_value(self.security_group_id),
                 description: self.description,
                 security_group_name: self.security_group_name,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifySecurityGroupAttributeInput {
+    pub fn build(self) -> ModifySecurityGroupAttributeInput
+    where
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -211,9 +226,46 @@ impl ModifySecurityGroupAttributeBuilder<::std::string::String, ::std::string::S
     ) -> ::std::result::Result<
         ModifySecurityGroupAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifySecurityGroupAttributeError>,
-    > {
+    >
+    where
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifySecurityGroupAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifySecurityGroupAttribute` needs its required parameter `SecurityGroupId`",
+        label = "`SecurityGroupId` is not set",
+        note = "set it with `.security_group_id(…)` before this call"
+    )]
+    pub trait SecurityGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifySecurityGroupAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -273,7 +273,7 @@ pub enum ModifySecurityGroupEgressRuleError {
     MissingParameterDest = "MissingParameter.Dest", OperationDenied = "OperationDenied",
     SecurityGroupRuleNotFound = "SecurityGroupRule.NotFound", }
 );
-/// Builds and sends a `ModifySecurityGroupEgressRule` call. `send` becomes available once every required parameter is set (`RegionId`, `SecurityGroupId`, `IpProtocol`, `PortRange`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifySecurityGroupEgressRule` call. `send` and `build` compile once every required parameter is set (`RegionId`, `SecurityGroupId`, `IpProtocol`, `PortRange`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifySecurityGroupEgressRuleBuilder<
@@ -745,11 +745,16 @@ impl<
         self
     }
 }
-impl ModifySecurityGroupEgressRuleBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    RegionId_,
+    SecurityGroupId_,
+    IpProtocol_,
+    PortRange_,
+> ModifySecurityGroupEgressRuleBuilder<
+    RegionId_,
+    SecurityGroupId_,
+    IpProtocol_,
+    PortRange_,
 > {
     fn into_parts(
         self,
@@ -757,23 +762,37 @@ impl ModifySecurityGroupEgressRuleBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifySecurityGroupEgressRuleInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        IpProtocol_: self::required::IpProtocol<::std::string::String>,
+        PortRange_: self::required::PortRange<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifySecurityGroupEgressRuleInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 client_token: self.client_token,
-                security_group_id: self.security_group_id,
+                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
+                    ::std::string::String,
+                >>::into_value(self.security_group_id),
                 security_group_rule_id: self.security_group_rule_id,
                 policy: self.policy,
                 priority: self.priority,
-                ip_protocol: self.ip_protocol,
+                ip_protocol: <IpProtocol_ as self::required::IpProtocol<
+                    ::std::string::String,
+                >>::into_value(self.ip_protocol),
                 dest_cidr_ip: self.dest_cidr_ip,
                 ipv6_dest_cidr_ip: self.ipv6_dest_cidr_ip,
                 dest_group_id: self.dest_group_id,
                 dest_prefix_list_id: self.dest_prefix_list_id,
-                port_range: self.port_range,
+                port_range: <PortRange_ as self::required::PortRange<
+                    ::std::string::String,
+                >>::into_value(self.port_range),
                 source_cidr_ip: self.source_cidr_ip,
                 ipv6_source_cidr_ip: self.ipv6_source_cidr_ip,
                 source_port_range: self.source_port_range,
@@ -786,7 +805,13 @@ impl ModifySecurityGroupEgressRuleBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifySecurityGroupEgressRuleInput {
+    pub fn build(self) -> ModifySecurityGroupEgressRuleInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        IpProtocol_: self::required::IpProtocol<::std::string::String>,
+        PortRange_: self::required::PortRange<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -795,9 +820,78 @@ impl ModifySecurityGroupEgressRuleBuilder<
     ) -> ::std::result::Result<
         ModifySecurityGroupEgressRuleOutput,
         ::alibabacloud_runtime::SdkError<ModifySecurityGroupEgressRuleError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        IpProtocol_: self::required::IpProtocol<::std::string::String>,
+        PortRange_: self::required::PortRange<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifySecurityGroupEgressRuleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifySecurityGroupEgressRule` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifySecurityGroupEgressRule` needs its required parameter `SecurityGroupId`",
+        label = "`SecurityGroupId` is not set",
+        note = "set it with `.security_group_id(…)` before this call"
+    )]
+    pub trait SecurityGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `IpProtocol` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifySecurityGroupEgressRule` needs its required parameter `IpProtocol`",
+        label = "`IpProtocol` is not set",
+        note = "set it with `.ip_protocol(…)` before this call"
+    )]
+    pub trait IpProtocol<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PortRange` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifySecurityGroupEgressRule` needs its required parameter `PortRange`",
+        label = "`PortRange` is not set",
+        note = "set it with `.port_range(…)` before this call"
+    )]
+    pub trait PortRange<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::IpProtocol<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PortRange<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

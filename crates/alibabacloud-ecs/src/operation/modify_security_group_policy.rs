@@ -91,7 +91,7 @@ pub enum ModifySecurityGroupPolicyError {
     "InvalidSecurityGroupId.NotFound", MissingParamterRegionId =
     "MissingParamter.RegionId", }
 );
-/// Builds and sends a `ModifySecurityGroupPolicy` call. `send` becomes available once every required parameter is set (`SecurityGroupId`, `RegionId`, `InnerAccessPolicy`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifySecurityGroupPolicy` call. `send` and `build` compile once every required parameter is set (`SecurityGroupId`, `RegionId`, `InnerAccessPolicy`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifySecurityGroupPolicyBuilder<
@@ -203,31 +203,47 @@ impl<
         self
     }
 }
-impl ModifySecurityGroupPolicyBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    SecurityGroupId_,
+    RegionId_,
+    InnerAccessPolicy_,
+> ModifySecurityGroupPolicyBuilder<SecurityGroupId_, RegionId_, InnerAccessPolicy_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifySecurityGroupPolicyInput,
-    ) {
+    )
+    where
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InnerAccessPolicy_: self::required::InnerAccessPolicy<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifySecurityGroupPolicyInput {
-                security_group_id: self.security_group_id,
-                region_id: self.region_id,
-                inner_access_policy: self.inner_access_policy,
+                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
+                    ::std::string::String,
+                >>::into_value(self.security_group_id),
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                inner_access_policy: <InnerAccessPolicy_ as self::required::InnerAccessPolicy<
+                    ::std::string::String,
+                >>::into_value(self.inner_access_policy),
                 client_token: self.client_token,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifySecurityGroupPolicyInput {
+    pub fn build(self) -> ModifySecurityGroupPolicyInput
+    where
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InnerAccessPolicy_: self::required::InnerAccessPolicy<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -236,9 +252,62 @@ impl ModifySecurityGroupPolicyBuilder<
     ) -> ::std::result::Result<
         ModifySecurityGroupPolicyOutput,
         ::alibabacloud_runtime::SdkError<ModifySecurityGroupPolicyError>,
-    > {
+    >
+    where
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InnerAccessPolicy_: self::required::InnerAccessPolicy<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifySecurityGroupPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifySecurityGroupPolicy` needs its required parameter `SecurityGroupId`",
+        label = "`SecurityGroupId` is not set",
+        note = "set it with `.security_group_id(…)` before this call"
+    )]
+    pub trait SecurityGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifySecurityGroupPolicy` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InnerAccessPolicy` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifySecurityGroupPolicy` needs its required parameter `InnerAccessPolicy`",
+        label = "`InnerAccessPolicy` is not set",
+        note = "set it with `.inner_access_policy(…)` before this call"
+    )]
+    pub trait InnerAccessPolicy<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InnerAccessPolicy<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

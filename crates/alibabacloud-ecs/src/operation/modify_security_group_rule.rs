@@ -270,7 +270,7 @@ pub enum ModifySecurityGroupRuleError {
     MissingParameterSource = "MissingParameter.Source", OperationDenied =
     "OperationDenied", SecurityGroupRuleNotFound = "SecurityGroupRule.NotFound", }
 );
-/// Builds and sends a `ModifySecurityGroupRule` call. `send` becomes available once every required parameter is set (`RegionId`, `SecurityGroupId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifySecurityGroupRule` call. `send` and `build` compile once every required parameter is set (`RegionId`, `SecurityGroupId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifySecurityGroupRuleBuilder<
@@ -686,21 +686,32 @@ impl<
         self
     }
 }
-impl ModifySecurityGroupRuleBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    SecurityGroupId_,
+> ModifySecurityGroupRuleBuilder<RegionId_, SecurityGroupId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifySecurityGroupRuleInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifySecurityGroupRuleInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 client_token: self.client_token,
-                security_group_id: self.security_group_id,
+                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
+                    ::std::string::String,
+                >>::into_value(self.security_group_id),
                 security_group_rule_id: self.security_group_rule_id,
                 policy: self.policy,
                 priority: self.priority,
@@ -722,7 +733,11 @@ impl ModifySecurityGroupRuleBuilder<::std::string::String, ::std::string::String
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifySecurityGroupRuleInput {
+    pub fn build(self) -> ModifySecurityGroupRuleInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -731,9 +746,46 @@ impl ModifySecurityGroupRuleBuilder<::std::string::String, ::std::string::String
     ) -> ::std::result::Result<
         ModifySecurityGroupRuleOutput,
         ::alibabacloud_runtime::SdkError<ModifySecurityGroupRuleError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifySecurityGroupRuleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifySecurityGroupRule` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifySecurityGroupRule` needs its required parameter `SecurityGroupId`",
+        label = "`SecurityGroupId` is not set",
+        note = "set it with `.security_group_id(…)` before this call"
+    )]
+    pub trait SecurityGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

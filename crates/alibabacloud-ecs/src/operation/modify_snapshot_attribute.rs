@@ -103,7 +103,7 @@ pub enum ModifySnapshotAttributeError {
     "InvalidSnapshotId.NotReady", InvalidSnapshotNameMalformed =
     "InvalidSnapshotName.Malformed", NoAttributeToModify = "NoAttributeToModify", }
 );
-/// Builds and sends a `ModifySnapshotAttribute` call. `send` becomes available once every required parameter is set (`SnapshotId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifySnapshotAttribute` call. `send` and `build` compile once every required parameter is set (`SnapshotId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifySnapshotAttributeBuilder<
@@ -207,19 +207,24 @@ impl<SnapshotId_> ModifySnapshotAttributeBuilder<SnapshotId_> {
         self
     }
 }
-impl ModifySnapshotAttributeBuilder<::std::string::String> {
+impl<SnapshotId_> ModifySnapshotAttributeBuilder<SnapshotId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifySnapshotAttributeInput,
-    ) {
+    )
+    where
+        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifySnapshotAttributeInput {
-                snapshot_id: self.snapshot_id,
+                snapshot_id: <SnapshotId_ as self::required::SnapshotId<
+                    ::std::string::String,
+                >>::into_value(self.snapshot_id),
                 snapshot_name: self.snapshot_name,
                 description: self.description,
                 disable_instant_access: self.disable_instant_access,
@@ -228,7 +233,10 @@ impl ModifySnapshotAttributeBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifySnapshotAttributeInput {
+    pub fn build(self) -> ModifySnapshotAttributeInput
+    where
+        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -237,9 +245,30 @@ impl ModifySnapshotAttributeBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifySnapshotAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifySnapshotAttributeError>,
-    > {
+    >
+    where
+        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifySnapshotAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SnapshotId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifySnapshotAttribute` needs its required parameter `SnapshotId`",
+        label = "`SnapshotId` is not set",
+        note = "set it with `.snapshot_id(…)` before this call"
+    )]
+    pub trait SnapshotId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SnapshotId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -134,7 +134,7 @@ pub enum ModifySnapshotCategoryError {
     "InvalidStatus.SnapshotUnfinished", QuotaExceedConcurrentArchiveSnapshotQuota =
     "QuotaExceed.ConcurrentArchiveSnapshotQuota", }
 );
-/// Builds and sends a `ModifySnapshotCategory` call. `send` becomes available once every required parameter is set (`SnapshotId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifySnapshotCategory` call. `send` and `build` compile once every required parameter is set (`SnapshotId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifySnapshotCategoryBuilder<SnapshotId_ = ::alibabacloud_runtime::Missing> {
@@ -195,26 +195,34 @@ impl<SnapshotId_> ModifySnapshotCategoryBuilder<SnapshotId_> {
         self
     }
 }
-impl ModifySnapshotCategoryBuilder<::std::string::String> {
+impl<SnapshotId_> ModifySnapshotCategoryBuilder<SnapshotId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifySnapshotCategoryInput,
-    ) {
+    )
+    where
+        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifySnapshotCategoryInput {
-                snapshot_id: self.snapshot_id,
+                snapshot_id: <SnapshotId_ as self::required::SnapshotId<
+                    ::std::string::String,
+                >>::into_value(self.snapshot_id),
                 category: self.category,
                 retention_days: self.retention_days,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifySnapshotCategoryInput {
+    pub fn build(self) -> ModifySnapshotCategoryInput
+    where
+        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -223,9 +231,30 @@ impl ModifySnapshotCategoryBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifySnapshotCategoryOutput,
         ::alibabacloud_runtime::SdkError<ModifySnapshotCategoryError>,
-    > {
+    >
+    where
+        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifySnapshotCategoryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SnapshotId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifySnapshotCategory` needs its required parameter `SnapshotId`",
+        label = "`SnapshotId` is not set",
+        note = "set it with `.snapshot_id(…)` before this call"
+    )]
+    pub trait SnapshotId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SnapshotId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

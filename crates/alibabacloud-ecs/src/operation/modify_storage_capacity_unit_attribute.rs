@@ -82,7 +82,7 @@ pub enum ModifyStorageCapacityUnitAttributeError {
     MissingParameterRegionId = "MissingParameter.RegionId",
     MissingParameterStorageCapacityUnitId = "MissingParameter.StorageCapacityUnitId", }
 );
-/// Builds and sends a `ModifyStorageCapacityUnitAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `StorageCapacityUnitId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyStorageCapacityUnitAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `StorageCapacityUnitId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyStorageCapacityUnitAttributeBuilder<
@@ -184,30 +184,46 @@ impl<
         self
     }
 }
-impl ModifyStorageCapacityUnitAttributeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    StorageCapacityUnitId_,
+> ModifyStorageCapacityUnitAttributeBuilder<RegionId_, StorageCapacityUnitId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyStorageCapacityUnitAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        StorageCapacityUnitId_: self::required::StorageCapacityUnitId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             ModifyStorageCapacityUnitAttributeInput {
-                region_id: self.region_id,
-                storage_capacity_unit_id: self.storage_capacity_unit_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                storage_capacity_unit_id: <StorageCapacityUnitId_ as self::required::StorageCapacityUnitId<
+                    ::std::string::String,
+                >>::into_value(self.storage_capacity_unit_id),
                 name: self.name,
                 description: self.description,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyStorageCapacityUnitAttributeInput {
+    pub fn build(self) -> ModifyStorageCapacityUnitAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        StorageCapacityUnitId_: self::required::StorageCapacityUnitId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -216,9 +232,49 @@ impl ModifyStorageCapacityUnitAttributeBuilder<
     ) -> ::std::result::Result<
         ModifyStorageCapacityUnitAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyStorageCapacityUnitAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        StorageCapacityUnitId_: self::required::StorageCapacityUnitId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyStorageCapacityUnitAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyStorageCapacityUnitAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `StorageCapacityUnitId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyStorageCapacityUnitAttribute` needs its required parameter `StorageCapacityUnitId`",
+        label = "`StorageCapacityUnitId` is not set",
+        note = "set it with `.storage_capacity_unit_id(…)` before this call"
+    )]
+    pub trait StorageCapacityUnitId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::StorageCapacityUnitId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -64,7 +64,7 @@ pub enum ModifyUserBusinessBehaviorError {
     ModifyUserBusinessBehaviorError { InvalidActionUserForbidden =
     "InvalidAction.UserForbidden", InvalidParams = "InvalidParams", }
 );
-/// Builds and sends a `ModifyUserBusinessBehavior` call. `send` becomes available once every required parameter is set (`statusKey`, `statusValue`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyUserBusinessBehavior` call. `send` and `build` compile once every required parameter is set (`statusKey`, `statusValue`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyUserBusinessBehaviorBuilder<
@@ -143,26 +143,41 @@ impl<
         self
     }
 }
-impl ModifyUserBusinessBehaviorBuilder<::std::string::String, ::std::string::String> {
+impl<
+    StatusKey_,
+    StatusValue_,
+> ModifyUserBusinessBehaviorBuilder<StatusKey_, StatusValue_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyUserBusinessBehaviorInput,
-    ) {
+    )
+    where
+        StatusKey_: self::required::StatusKey<::std::string::String>,
+        StatusValue_: self::required::StatusValue<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyUserBusinessBehaviorInput {
                 region_id: self.region_id,
-                status_key: self.status_key,
-                status_value: self.status_value,
+                status_key: <StatusKey_ as self::required::StatusKey<
+                    ::std::string::String,
+                >>::into_value(self.status_key),
+                status_value: <StatusValue_ as self::required::StatusValue<
+                    ::std::string::String,
+                >>::into_value(self.status_value),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyUserBusinessBehaviorInput {
+    pub fn build(self) -> ModifyUserBusinessBehaviorInput
+    where
+        StatusKey_: self::required::StatusKey<::std::string::String>,
+        StatusValue_: self::required::StatusValue<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -171,9 +186,46 @@ impl ModifyUserBusinessBehaviorBuilder<::std::string::String, ::std::string::Str
     ) -> ::std::result::Result<
         ModifyUserBusinessBehaviorOutput,
         ::alibabacloud_runtime::SdkError<ModifyUserBusinessBehaviorError>,
-    > {
+    >
+    where
+        StatusKey_: self::required::StatusKey<::std::string::String>,
+        StatusValue_: self::required::StatusValue<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyUserBusinessBehaviorBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `statusKey` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyUserBusinessBehavior` needs its required parameter `statusKey`",
+        label = "`statusKey` is not set",
+        note = "set it with `.status_key(…)` before this call"
+    )]
+    pub trait StatusKey<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `statusValue` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyUserBusinessBehavior` needs its required parameter `statusValue`",
+        label = "`statusValue` is not set",
+        note = "set it with `.status_value(…)` before this call"
+    )]
+    pub trait StatusValue<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::StatusKey<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::StatusValue<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

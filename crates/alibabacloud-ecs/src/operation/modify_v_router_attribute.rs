@@ -78,7 +78,7 @@ pub enum ModifyVRouterAttributeError {
     InvalidVRouterIdNotFound = "InvalidVRouterId.NotFound", InvalidVRouterNameMalformed =
     "InvalidVRouterName.Malformed", MissingParameter = "MissingParameter", }
 );
-/// Builds and sends a `ModifyVRouterAttribute` call. `send` becomes available once every required parameter is set (`VRouterId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyVRouterAttribute` call. `send` and `build` compile once every required parameter is set (`VRouterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyVRouterAttributeBuilder<VRouterId_ = ::alibabacloud_runtime::Missing> {
@@ -170,27 +170,35 @@ impl<VRouterId_> ModifyVRouterAttributeBuilder<VRouterId_> {
         self
     }
 }
-impl ModifyVRouterAttributeBuilder<::std::string::String> {
+impl<VRouterId_> ModifyVRouterAttributeBuilder<VRouterId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyVRouterAttributeInput,
-    ) {
+    )
+    where
+        VRouterId_: self::required::VRouterId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyVRouterAttributeInput {
                 region_id: self.region_id,
-                v_router_id: self.v_router_id,
+                v_router_id: <VRouterId_ as self::required::VRouterId<
+                    ::std::string::String,
+                >>::into_value(self.v_router_id),
                 v_router_name: self.v_router_name,
                 description: self.description,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyVRouterAttributeInput {
+    pub fn build(self) -> ModifyVRouterAttributeInput
+    where
+        VRouterId_: self::required::VRouterId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -199,9 +207,30 @@ impl ModifyVRouterAttributeBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifyVRouterAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyVRouterAttributeError>,
-    > {
+    >
+    where
+        VRouterId_: self::required::VRouterId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyVRouterAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `VRouterId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyVRouterAttribute` needs its required parameter `VRouterId`",
+        label = "`VRouterId` is not set",
+        note = "set it with `.v_router_id(…)` before this call"
+    )]
+    pub trait VRouterId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::VRouterId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -76,7 +76,7 @@ pub enum ModifyVSwitchAttributeError {
     InvalidVSwitchIdNotFound = "InvalidVSwitchId.NotFound", InvalidVSwitchNameMalformed =
     "InvalidVSwitchName.Malformed", }
 );
-/// Builds and sends a `ModifyVSwitchAttribute` call. `send` becomes available once every required parameter is set (`VSwitchId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyVSwitchAttribute` call. `send` and `build` compile once every required parameter is set (`VSwitchId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyVSwitchAttributeBuilder<VSwitchId_ = ::alibabacloud_runtime::Missing> {
@@ -168,19 +168,24 @@ impl<VSwitchId_> ModifyVSwitchAttributeBuilder<VSwitchId_> {
         self
     }
 }
-impl ModifyVSwitchAttributeBuilder<::std::string::String> {
+impl<VSwitchId_> ModifyVSwitchAttributeBuilder<VSwitchId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyVSwitchAttributeInput,
-    ) {
+    )
+    where
+        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyVSwitchAttributeInput {
-                v_switch_id: self.v_switch_id,
+                v_switch_id: <VSwitchId_ as self::required::VSwitchId<
+                    ::std::string::String,
+                >>::into_value(self.v_switch_id),
                 v_switch_name: self.v_switch_name,
                 region_id: self.region_id,
                 description: self.description,
@@ -188,7 +193,10 @@ impl ModifyVSwitchAttributeBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyVSwitchAttributeInput {
+    pub fn build(self) -> ModifyVSwitchAttributeInput
+    where
+        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -197,9 +205,30 @@ impl ModifyVSwitchAttributeBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifyVSwitchAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyVSwitchAttributeError>,
-    > {
+    >
+    where
+        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyVSwitchAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `VSwitchId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyVSwitchAttribute` needs its required parameter `VSwitchId`",
+        label = "`VSwitchId` is not set",
+        note = "set it with `.v_switch_id(…)` before this call"
+    )]
+    pub trait VSwitchId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::VSwitchId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

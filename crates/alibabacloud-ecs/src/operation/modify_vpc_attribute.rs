@@ -101,7 +101,7 @@ pub enum ModifyVpcAttributeError {
     "OperationFailed.ClassicLinkEnabled", ParamExclusiveEnableIpv6AndCidrBlock =
     "ParamExclusive.EnableIpv6AndCidrBlock", }
 );
-/// Builds and sends a `ModifyVpcAttribute` call. `send` becomes available once every required parameter is set (`VpcId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyVpcAttribute` call. `send` and `build` compile once every required parameter is set (`VpcId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyVpcAttributeBuilder<VpcId_ = ::alibabacloud_runtime::Missing> {
@@ -231,15 +231,20 @@ impl<VpcId_> ModifyVpcAttributeBuilder<VpcId_> {
         self
     }
 }
-impl ModifyVpcAttributeBuilder<::std::string::String> {
+impl<VpcId_> ModifyVpcAttributeBuilder<VpcId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyVpcAttributeInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyVpcAttributeInput)
+    where
+        VpcId_: self::required::VpcId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyVpcAttributeInput {
-                vpc_id: self.vpc_id,
+                vpc_id: <VpcId_ as self::required::VpcId<
+                    ::std::string::String,
+                >>::into_value(self.vpc_id),
                 description: self.description,
                 vpc_name: self.vpc_name,
                 cidr_block: self.cidr_block,
@@ -249,7 +254,10 @@ impl ModifyVpcAttributeBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyVpcAttributeInput {
+    pub fn build(self) -> ModifyVpcAttributeInput
+    where
+        VpcId_: self::required::VpcId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -258,9 +266,30 @@ impl ModifyVpcAttributeBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifyVpcAttributeOutput,
         ::alibabacloud_runtime::SdkError<ModifyVpcAttributeError>,
-    > {
+    >
+    where
+        VpcId_: self::required::VpcId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyVpcAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `VpcId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyVpcAttribute` needs its required parameter `VpcId`",
+        label = "`VpcId` is not set",
+        note = "set it with `.vpc_id(…)` before this call"
+    )]
+    pub trait VpcId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::VpcId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

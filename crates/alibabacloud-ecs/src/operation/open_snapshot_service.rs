@@ -57,7 +57,7 @@ pub enum OpenSnapshotServiceError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(OpenSnapshotServiceError {});
-/// Builds and sends a `OpenSnapshotService` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `OpenSnapshotService` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct OpenSnapshotServiceBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -92,20 +92,28 @@ impl<RegionId_> OpenSnapshotServiceBuilder<RegionId_> {
         self
     }
 }
-impl OpenSnapshotServiceBuilder<::std::string::String> {
+impl<RegionId_> OpenSnapshotServiceBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, OpenSnapshotServiceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, OpenSnapshotServiceInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             OpenSnapshotServiceInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> OpenSnapshotServiceInput {
+    pub fn build(self) -> OpenSnapshotServiceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -114,9 +122,30 @@ impl OpenSnapshotServiceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         OpenSnapshotServiceOutput,
         ::alibabacloud_runtime::SdkError<OpenSnapshotServiceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`OpenSnapshotServiceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`OpenSnapshotService` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -104,7 +104,7 @@ pub enum PurchaseElasticityAssuranceError {
     = "InvalidStartTime.MalFormed", InvalidUserUnauthorized = "InvalidUser.Unauthorized",
     }
 );
-/// Builds and sends a `PurchaseElasticityAssurance` call. `send` becomes available once every required parameter is set (`RegionId`, `PrivatePoolOptions.Id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `PurchaseElasticityAssurance` call. `send` and `build` compile once every required parameter is set (`RegionId`, `PrivatePoolOptions.Id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PurchaseElasticityAssuranceBuilder<
@@ -264,22 +264,35 @@ impl<
         self
     }
 }
-impl PurchaseElasticityAssuranceBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    PrivatePoolOptionsId_,
+> PurchaseElasticityAssuranceBuilder<RegionId_, PrivatePoolOptionsId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         PurchaseElasticityAssuranceInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             PurchaseElasticityAssuranceInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 period: self.period,
                 period_unit: self.period_unit,
-                private_pool_options_id: self.private_pool_options_id,
+                private_pool_options_id: <PrivatePoolOptionsId_ as self::required::PrivatePoolOptionsId<
+                    ::std::string::String,
+                >>::into_value(self.private_pool_options_id),
                 client_token: self.client_token,
                 private_pool_options_match_criteria: self
                     .private_pool_options_match_criteria,
@@ -288,7 +301,13 @@ impl PurchaseElasticityAssuranceBuilder<::std::string::String, ::std::string::St
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> PurchaseElasticityAssuranceInput {
+    pub fn build(self) -> PurchaseElasticityAssuranceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -297,9 +316,49 @@ impl PurchaseElasticityAssuranceBuilder<::std::string::String, ::std::string::St
     ) -> ::std::result::Result<
         PurchaseElasticityAssuranceOutput,
         ::alibabacloud_runtime::SdkError<PurchaseElasticityAssuranceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`PurchaseElasticityAssuranceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`PurchaseElasticityAssurance` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PrivatePoolOptions.Id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`PurchaseElasticityAssurance` needs its required parameter `PrivatePoolOptions.Id`",
+        label = "`PrivatePoolOptions.Id` is not set",
+        note = "set it with `.private_pool_options_id(…)` before this call"
+    )]
+    pub trait PrivatePoolOptionsId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PrivatePoolOptionsId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

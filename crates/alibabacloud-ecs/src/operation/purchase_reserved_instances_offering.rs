@@ -126,8 +126,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[2]` in its spec.
@@ -269,7 +269,7 @@ pub enum PurchaseReservedInstancesOfferingError {
     RegionUnauthorized = "RegionUnauthorized", ZoneNotOnSale = "Zone.NotOnSale",
     ZoneNotOpen = "Zone.NotOpen", }
 );
-/// Builds and sends a `PurchaseReservedInstancesOffering` call. `send` becomes available once every required parameter is set (`RegionId`, `InstanceType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `PurchaseReservedInstancesOffering` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InstanceType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PurchaseReservedInstancesOfferingBuilder<
@@ -601,27 +601,35 @@ impl<
         self
     }
 }
-impl PurchaseReservedInstancesOfferingBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    InstanceType_,
+> PurchaseReservedInstancesOfferingBuilder<RegionId_, InstanceType_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         PurchaseReservedInstancesOfferingInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             PurchaseReservedInstancesOfferingInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 tag: self.tag,
                 resource_group_id: self.resource_group_id,
                 zone_id: self.zone_id,
                 reserved_instance_name: self.reserved_instance_name,
-                instance_type: self.instance_type,
+                instance_type: <InstanceType_ as self::required::InstanceType<
+                    ::std::string::String,
+                >>::into_value(self.instance_type),
                 scope: self.scope,
                 instance_amount: self.instance_amount,
                 offering_type: self.offering_type,
@@ -637,7 +645,11 @@ impl PurchaseReservedInstancesOfferingBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> PurchaseReservedInstancesOfferingInput {
+    pub fn build(self) -> PurchaseReservedInstancesOfferingInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -646,9 +658,46 @@ impl PurchaseReservedInstancesOfferingBuilder<
     ) -> ::std::result::Result<
         PurchaseReservedInstancesOfferingOutput,
         ::alibabacloud_runtime::SdkError<PurchaseReservedInstancesOfferingError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceType_: self::required::InstanceType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`PurchaseReservedInstancesOfferingBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`PurchaseReservedInstancesOffering` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`PurchaseReservedInstancesOffering` needs its required parameter `InstanceType`",
+        label = "`InstanceType` is not set",
+        note = "set it with `.instance_type(…)` before this call"
+    )]
+    pub trait InstanceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

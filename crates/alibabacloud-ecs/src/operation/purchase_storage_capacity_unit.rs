@@ -111,8 +111,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[2]` in its spec.
@@ -170,7 +170,7 @@ pub enum PurchaseStorageCapacityUnitError {
     "MissingParameter.Capacity", MissingParameterRegionId = "MissingParameter.RegionId",
     }
 );
-/// Builds and sends a `PurchaseStorageCapacityUnit` call. `send` becomes available once every required parameter is set (`RegionId`, `Capacity`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `PurchaseStorageCapacityUnit` call. `send` and `build` compile once every required parameter is set (`RegionId`, `Capacity`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PurchaseStorageCapacityUnitBuilder<
@@ -411,21 +411,29 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         self
     }
 }
-impl PurchaseStorageCapacityUnitBuilder<::std::string::String, i32> {
+impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacity_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         PurchaseStorageCapacityUnitInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Capacity_: self::required::Capacity<i32>,
+    {
         (
             self._client,
             self._options,
             PurchaseStorageCapacityUnitInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 name: self.name,
-                capacity: self.capacity,
+                capacity: <Capacity_ as self::required::Capacity<
+                    i32,
+                >>::into_value(self.capacity),
                 description: self.description,
                 start_time: self.start_time,
                 period: self.period,
@@ -439,7 +447,11 @@ impl PurchaseStorageCapacityUnitBuilder<::std::string::String, i32> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> PurchaseStorageCapacityUnitInput {
+    pub fn build(self) -> PurchaseStorageCapacityUnitInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Capacity_: self::required::Capacity<i32>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -448,9 +460,46 @@ impl PurchaseStorageCapacityUnitBuilder<::std::string::String, i32> {
     ) -> ::std::result::Result<
         PurchaseStorageCapacityUnitOutput,
         ::alibabacloud_runtime::SdkError<PurchaseStorageCapacityUnitError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Capacity_: self::required::Capacity<i32>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`PurchaseStorageCapacityUnitBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`PurchaseStorageCapacityUnit` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Capacity` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`PurchaseStorageCapacityUnit` needs its required parameter `Capacity`",
+        label = "`Capacity` is not set",
+        note = "set it with `.capacity(…)` before this call"
+    )]
+    pub trait Capacity<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Capacity<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
     }
 }
 impl crate::Client {

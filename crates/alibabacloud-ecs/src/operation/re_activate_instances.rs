@@ -86,7 +86,7 @@ pub enum ReActivateInstancesError {
     ReopenInstanceInstanceNotEnoughBalance = "ReopenInstance.InstanceNotEnoughBalance",
     ReopenInstanceInstanceStatusNotValid = "ReopenInstance.InstanceStatusNotValid", }
 );
-/// Builds and sends a `ReActivateInstances` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ReActivateInstances` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ReActivateInstancesBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
@@ -140,21 +140,29 @@ impl<InstanceId_> ReActivateInstancesBuilder<InstanceId_> {
         self
     }
 }
-impl ReActivateInstancesBuilder<::std::string::String> {
+impl<InstanceId_> ReActivateInstancesBuilder<InstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReActivateInstancesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReActivateInstancesInput)
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ReActivateInstancesInput {
                 region_id: self.region_id,
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ReActivateInstancesInput {
+    pub fn build(self) -> ReActivateInstancesInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -163,9 +171,30 @@ impl ReActivateInstancesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ReActivateInstancesOutput,
         ::alibabacloud_runtime::SdkError<ReActivateInstancesError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ReActivateInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ReActivateInstances` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -165,7 +165,7 @@ pub enum ReInitDiskError {
     SharedImageDeleted = "SharedImageDeleted", UserNotInTheWhiteList =
     "UserNotInTheWhiteList", }
 );
-/// Builds and sends a `ReInitDisk` call. `send` becomes available once every required parameter is set (`DiskId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ReInitDisk` call. `send` and `build` compile once every required parameter is set (`DiskId`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ReInitDiskBuilder<DiskId_ = ::alibabacloud_runtime::Missing> {
@@ -286,15 +286,20 @@ impl<DiskId_> ReInitDiskBuilder<DiskId_> {
         self
     }
 }
-impl ReInitDiskBuilder<::std::string::String> {
+impl<DiskId_> ReInitDiskBuilder<DiskId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReInitDiskInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReInitDiskInput)
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ReInitDiskInput {
-                disk_id: self.disk_id,
+                disk_id: <DiskId_ as self::required::DiskId<
+                    ::std::string::String,
+                >>::into_value(self.disk_id),
                 password: self.password,
                 key_pair_name: self.key_pair_name,
                 auto_start_instance: self.auto_start_instance,
@@ -303,7 +308,10 @@ impl ReInitDiskBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ReInitDiskInput {
+    pub fn build(self) -> ReInitDiskInput
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -312,9 +320,30 @@ impl ReInitDiskBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ReInitDiskOutput,
         ::alibabacloud_runtime::SdkError<ReInitDiskError>,
-    > {
+    >
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ReInitDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ReInitDisk` needs its required parameter `DiskId`",
+        label = "`DiskId` is not set",
+        note = "set it with `.disk_id(…)` before this call"
+    )]
+    pub trait DiskId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::DiskId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

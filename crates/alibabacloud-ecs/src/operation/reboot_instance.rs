@@ -94,7 +94,7 @@ pub enum RebootInstanceError {
     "InvalidParameter.KMSKeyId.NotFound", LimitedOperationServiceUnavailable =
     "LimitedOperation.ServiceUnavailable", }
 );
-/// Builds and sends a `RebootInstance` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `RebootInstance` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RebootInstanceBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
@@ -155,22 +155,30 @@ impl<InstanceId_> RebootInstanceBuilder<InstanceId_> {
         self
     }
 }
-impl RebootInstanceBuilder<::std::string::String> {
+impl<InstanceId_> RebootInstanceBuilder<InstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RebootInstanceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RebootInstanceInput)
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             RebootInstanceInput {
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 force_stop: self.force_stop,
                 dry_run: self.dry_run,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RebootInstanceInput {
+    pub fn build(self) -> RebootInstanceInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -179,9 +187,30 @@ impl RebootInstanceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         RebootInstanceOutput,
         ::alibabacloud_runtime::SdkError<RebootInstanceError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RebootInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RebootInstance` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

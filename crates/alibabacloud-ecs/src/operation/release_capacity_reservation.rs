@@ -170,7 +170,7 @@ pub enum ReleaseCapacityReservationError {
     "MissingParameter.RegionId", RepeatStartPrivatePool = "RepeatStartPrivatePool",
     SpotNotSupported = "SpotNotSupported", }
 );
-/// Builds and sends a `ReleaseCapacityReservation` call. `send` becomes available once every required parameter is set (`RegionId`, `PrivatePoolOptions.Id`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ReleaseCapacityReservation` call. `send` and `build` compile once every required parameter is set (`RegionId`, `PrivatePoolOptions.Id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ReleaseCapacityReservationBuilder<
@@ -246,26 +246,45 @@ impl<
         self
     }
 }
-impl ReleaseCapacityReservationBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    PrivatePoolOptionsId_,
+> ReleaseCapacityReservationBuilder<RegionId_, PrivatePoolOptionsId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ReleaseCapacityReservationInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             ReleaseCapacityReservationInput {
-                region_id: self.region_id,
-                private_pool_options_id: self.private_pool_options_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                private_pool_options_id: <PrivatePoolOptionsId_ as self::required::PrivatePoolOptionsId<
+                    ::std::string::String,
+                >>::into_value(self.private_pool_options_id),
                 dry_run: self.dry_run,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ReleaseCapacityReservationInput {
+    pub fn build(self) -> ReleaseCapacityReservationInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -274,9 +293,49 @@ impl ReleaseCapacityReservationBuilder<::std::string::String, ::std::string::Str
     ) -> ::std::result::Result<
         ReleaseCapacityReservationOutput,
         ::alibabacloud_runtime::SdkError<ReleaseCapacityReservationError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ReleaseCapacityReservationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ReleaseCapacityReservation` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PrivatePoolOptions.Id` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ReleaseCapacityReservation` needs its required parameter `PrivatePoolOptions.Id`",
+        label = "`PrivatePoolOptions.Id` is not set",
+        note = "set it with `.private_pool_options_id(…)` before this call"
+    )]
+    pub trait PrivatePoolOptionsId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PrivatePoolOptionsId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -81,7 +81,7 @@ pub enum ReleaseDedicatedHostError {
     "InvalidDedicatedHostId.NotFound", OperationDeniedDedicatedHostShared =
     "OperationDenied.DedicatedHostShared", }
 );
-/// Builds and sends a `ReleaseDedicatedHost` call. `send` becomes available once every required parameter is set (`RegionId`, `DedicatedHostId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ReleaseDedicatedHost` call. `send` and `build` compile once every required parameter is set (`RegionId`, `DedicatedHostId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ReleaseDedicatedHostBuilder<
@@ -157,26 +157,37 @@ impl<
         self
     }
 }
-impl ReleaseDedicatedHostBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    DedicatedHostId_,
+> ReleaseDedicatedHostBuilder<RegionId_, DedicatedHostId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ReleaseDedicatedHostInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReleaseDedicatedHostInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ReleaseDedicatedHostInput {
-                region_id: self.region_id,
-                dedicated_host_id: self.dedicated_host_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                dedicated_host_id: <DedicatedHostId_ as self::required::DedicatedHostId<
+                    ::std::string::String,
+                >>::into_value(self.dedicated_host_id),
                 terminate_subscription: self.terminate_subscription,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ReleaseDedicatedHostInput {
+    pub fn build(self) -> ReleaseDedicatedHostInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -185,9 +196,46 @@ impl ReleaseDedicatedHostBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         ReleaseDedicatedHostOutput,
         ::alibabacloud_runtime::SdkError<ReleaseDedicatedHostError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ReleaseDedicatedHostBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ReleaseDedicatedHost` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DedicatedHostId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ReleaseDedicatedHost` needs its required parameter `DedicatedHostId`",
+        label = "`DedicatedHostId` is not set",
+        note = "set it with `.dedicated_host_id(…)` before this call"
+    )]
+    pub trait DedicatedHostId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DedicatedHostId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -83,7 +83,7 @@ pub enum ReleaseEipAddressError {
     TaskConflictAssociateGlobalAccelerationInstance =
     "TaskConflict.AssociateGlobalAccelerationInstance", }
 );
-/// Builds and sends a `ReleaseEipAddress` call. `send` becomes available once every required parameter is set (`AllocationId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ReleaseEipAddress` call. `send` and `build` compile once every required parameter is set (`AllocationId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ReleaseEipAddressBuilder<AllocationId_ = ::alibabacloud_runtime::Missing> {
@@ -137,21 +137,29 @@ impl<AllocationId_> ReleaseEipAddressBuilder<AllocationId_> {
         self
     }
 }
-impl ReleaseEipAddressBuilder<::std::string::String> {
+impl<AllocationId_> ReleaseEipAddressBuilder<AllocationId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReleaseEipAddressInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReleaseEipAddressInput)
+    where
+        AllocationId_: self::required::AllocationId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ReleaseEipAddressInput {
                 region_id: self.region_id,
-                allocation_id: self.allocation_id,
+                allocation_id: <AllocationId_ as self::required::AllocationId<
+                    ::std::string::String,
+                >>::into_value(self.allocation_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ReleaseEipAddressInput {
+    pub fn build(self) -> ReleaseEipAddressInput
+    where
+        AllocationId_: self::required::AllocationId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -160,9 +168,30 @@ impl ReleaseEipAddressBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ReleaseEipAddressOutput,
         ::alibabacloud_runtime::SdkError<ReleaseEipAddressError>,
-    > {
+    >
+    where
+        AllocationId_: self::required::AllocationId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ReleaseEipAddressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `AllocationId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ReleaseEipAddress` needs its required parameter `AllocationId`",
+        label = "`AllocationId` is not set",
+        note = "set it with `.allocation_id(…)` before this call"
+    )]
+    pub trait AllocationId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::AllocationId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -98,7 +98,7 @@ pub enum ReleasePublicIpAddressError {
     InvalidIpAddressNotFound = "InvalidIpAddress.NotFound", OperationDenied =
     "OperationDenied", OperationTimesOverLimit = "OperationTimesOverLimit", }
 );
-/// Builds and sends a `ReleasePublicIpAddress` call. `send` becomes available once every required parameter is set (`PublicIpAddress`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ReleasePublicIpAddress` call. `send` and `build` compile once every required parameter is set (`PublicIpAddress`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ReleasePublicIpAddressBuilder<
@@ -186,27 +186,35 @@ impl<PublicIpAddress_> ReleasePublicIpAddressBuilder<PublicIpAddress_> {
         self
     }
 }
-impl ReleasePublicIpAddressBuilder<::std::string::String> {
+impl<PublicIpAddress_> ReleasePublicIpAddressBuilder<PublicIpAddress_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ReleasePublicIpAddressInput,
-    ) {
+    )
+    where
+        PublicIpAddress_: self::required::PublicIpAddress<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ReleasePublicIpAddressInput {
                 region_id: self.region_id,
                 instance_id: self.instance_id,
-                public_ip_address: self.public_ip_address,
+                public_ip_address: <PublicIpAddress_ as self::required::PublicIpAddress<
+                    ::std::string::String,
+                >>::into_value(self.public_ip_address),
                 dry_run: self.dry_run,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ReleasePublicIpAddressInput {
+    pub fn build(self) -> ReleasePublicIpAddressInput
+    where
+        PublicIpAddress_: self::required::PublicIpAddress<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -215,9 +223,30 @@ impl ReleasePublicIpAddressBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ReleasePublicIpAddressOutput,
         ::alibabacloud_runtime::SdkError<ReleasePublicIpAddressError>,
-    > {
+    >
+    where
+        PublicIpAddress_: self::required::PublicIpAddress<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ReleasePublicIpAddressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `PublicIpAddress` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ReleasePublicIpAddress` needs its required parameter `PublicIpAddress`",
+        label = "`PublicIpAddress` is not set",
+        note = "set it with `.public_ip_address(…)` before this call"
+    )]
+    pub trait PublicIpAddress<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::PublicIpAddress<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -85,7 +85,7 @@ pub enum RemoveBandwidthPackageIpsError {
     "InvalidRemovedIpAddresses.NotFound", InvalidRemovedIpAddressesNotFound2 =
     "invalidRemovedIpAddresses.NotFound", }
 );
-/// Builds and sends a `RemoveBandwidthPackageIps` call. `send` becomes available once every required parameter is set (`RegionId`, `BandwidthPackageId`, `RemovedIpAddresses`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `RemoveBandwidthPackageIps` call. `send` and `build` compile once every required parameter is set (`RegionId`, `BandwidthPackageId`, `RemovedIpAddresses`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RemoveBandwidthPackageIpsBuilder<
@@ -197,31 +197,51 @@ impl<
         self
     }
 }
-impl RemoveBandwidthPackageIpsBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<
+    RegionId_,
+    BandwidthPackageId_,
+    RemovedIpAddresses_,
+> RemoveBandwidthPackageIpsBuilder<RegionId_, BandwidthPackageId_, RemovedIpAddresses_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         RemoveBandwidthPackageIpsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
+        RemovedIpAddresses_: self::required::RemovedIpAddresses<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         (
             self._client,
             self._options,
             RemoveBandwidthPackageIpsInput {
-                region_id: self.region_id,
-                bandwidth_package_id: self.bandwidth_package_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                bandwidth_package_id: <BandwidthPackageId_ as self::required::BandwidthPackageId<
+                    ::std::string::String,
+                >>::into_value(self.bandwidth_package_id),
                 client_token: self.client_token,
-                removed_ip_addresses: self.removed_ip_addresses,
+                removed_ip_addresses: <RemovedIpAddresses_ as self::required::RemovedIpAddresses<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.removed_ip_addresses),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RemoveBandwidthPackageIpsInput {
+    pub fn build(self) -> RemoveBandwidthPackageIpsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
+        RemovedIpAddresses_: self::required::RemovedIpAddresses<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -230,9 +250,66 @@ impl RemoveBandwidthPackageIpsBuilder<
     ) -> ::std::result::Result<
         RemoveBandwidthPackageIpsOutput,
         ::alibabacloud_runtime::SdkError<RemoveBandwidthPackageIpsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
+        RemovedIpAddresses_: self::required::RemovedIpAddresses<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RemoveBandwidthPackageIpsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RemoveBandwidthPackageIps` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `BandwidthPackageId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RemoveBandwidthPackageIps` needs its required parameter `BandwidthPackageId`",
+        label = "`BandwidthPackageId` is not set",
+        note = "set it with `.bandwidth_package_id(…)` before this call"
+    )]
+    pub trait BandwidthPackageId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RemovedIpAddresses` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RemoveBandwidthPackageIps` needs its required parameter `RemovedIpAddresses`",
+        label = "`RemovedIpAddresses` is not set",
+        note = "set it with `.removed_ip_addresses(…)` before this call"
+    )]
+    pub trait RemovedIpAddresses<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::BandwidthPackageId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RemovedIpAddresses<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

@@ -110,7 +110,7 @@ pub enum RenewDedicatedHostsError {
     "InvalidStatus.Upgrading", LastOrderProcessing = "LastOrderProcessing",
     LastTokenProcessing = "LastTokenProcessing", }
 );
-/// Builds and sends a `RenewDedicatedHosts` call. `send` becomes available once every required parameter is set (`DedicatedHostIds`, `RegionId`, `Period`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `RenewDedicatedHosts` call. `send` and `build` compile once every required parameter is set (`DedicatedHostIds`, `RegionId`, `Period`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RenewDedicatedHostsBuilder<
@@ -231,24 +231,44 @@ impl<
         self
     }
 }
-impl RenewDedicatedHostsBuilder<::std::string::String, ::std::string::String, i32> {
+impl<
+    DedicatedHostIds_,
+    RegionId_,
+    Period_,
+> RenewDedicatedHostsBuilder<DedicatedHostIds_, RegionId_, Period_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RenewDedicatedHostsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RenewDedicatedHostsInput)
+    where
+        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Period_: self::required::Period<i32>,
+    {
         (
             self._client,
             self._options,
             RenewDedicatedHostsInput {
-                dedicated_host_ids: self.dedicated_host_ids,
-                region_id: self.region_id,
-                period: self.period,
+                dedicated_host_ids: <DedicatedHostIds_ as self::required::DedicatedHostIds<
+                    ::std::string::String,
+                >>::into_value(self.dedicated_host_ids),
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                period: <Period_ as self::required::Period<
+                    i32,
+                >>::into_value(self.period),
                 period_unit: self.period_unit,
                 client_token: self.client_token,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RenewDedicatedHostsInput {
+    pub fn build(self) -> RenewDedicatedHostsInput
+    where
+        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Period_: self::required::Period<i32>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -257,9 +277,62 @@ impl RenewDedicatedHostsBuilder<::std::string::String, ::std::string::String, i3
     ) -> ::std::result::Result<
         RenewDedicatedHostsOutput,
         ::alibabacloud_runtime::SdkError<RenewDedicatedHostsError>,
-    > {
+    >
+    where
+        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Period_: self::required::Period<i32>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RenewDedicatedHostsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `DedicatedHostIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RenewDedicatedHosts` needs its required parameter `DedicatedHostIds`",
+        label = "`DedicatedHostIds` is not set",
+        note = "set it with `.dedicated_host_ids(…)` before this call"
+    )]
+    pub trait DedicatedHostIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RenewDedicatedHosts` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Period` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RenewDedicatedHosts` needs its required parameter `Period`",
+        label = "`Period` is not set",
+        note = "set it with `.period(…)` before this call"
+    )]
+    pub trait Period<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::DedicatedHostIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Period<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
     }
 }
 impl crate::Client {

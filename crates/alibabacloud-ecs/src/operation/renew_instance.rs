@@ -240,7 +240,7 @@ pub enum RenewInstanceError {
     RenewDateNotSupportedStarterPackage = "RenewDateNotSupported.StarterPackage",
     UpgradeNotSupported = "Upgrade.NotSupported", }
 );
-/// Builds and sends a `RenewInstance` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `RenewInstance` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RenewInstanceBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
@@ -339,16 +339,21 @@ impl<InstanceId_> RenewInstanceBuilder<InstanceId_> {
         self
     }
 }
-impl RenewInstanceBuilder<::std::string::String> {
+impl<InstanceId_> RenewInstanceBuilder<InstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RenewInstanceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RenewInstanceInput)
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             RenewInstanceInput {
                 client_token: self.client_token,
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 period: self.period,
                 period_unit: self.period_unit,
                 expected_renew_day: self.expected_renew_day,
@@ -356,7 +361,10 @@ impl RenewInstanceBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RenewInstanceInput {
+    pub fn build(self) -> RenewInstanceInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -365,9 +373,30 @@ impl RenewInstanceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         RenewInstanceOutput,
         ::alibabacloud_runtime::SdkError<RenewInstanceError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RenewInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RenewInstance` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

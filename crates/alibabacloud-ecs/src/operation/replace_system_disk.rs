@@ -143,9 +143,9 @@ pub struct ArnItem {
 }
 impl ::alibabacloud_runtime::ToParam for ArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.AssumeRoleFor"), &self.assume_role_for);
-        out.write(&::std::format!("{key}.RoleType"), &self.role_type);
-        out.write(&::std::format!("{key}.Rolearn"), &self.rolearn);
+        out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
+        out.write_member(key, "RoleType", &self.role_type);
+        out.write_member(key, "Rolearn", &self.rolearn);
     }
 }
 /// The errors `ReplaceSystemDisk` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -400,7 +400,7 @@ pub enum ReplaceSystemDiskError {
     "QuotaExceed.BuyImage", QuotaExceedDiskCapacity = "QuotaExceed.DiskCapacity",
     ResourcesNotInSameZone = "ResourcesNotInSameZone", }
 );
-/// Builds and sends a `ReplaceSystemDisk` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ReplaceSystemDisk` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ReplaceSystemDiskBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
@@ -721,15 +721,20 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         self
     }
 }
-impl ReplaceSystemDiskBuilder<::std::string::String> {
+impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReplaceSystemDiskInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReplaceSystemDiskInput)
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ReplaceSystemDiskInput {
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 image_id: self.image_id,
                 system_disk_size: self.system_disk_size,
                 client_token: self.client_token,
@@ -749,7 +754,10 @@ impl ReplaceSystemDiskBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ReplaceSystemDiskInput {
+    pub fn build(self) -> ReplaceSystemDiskInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -758,9 +766,30 @@ impl ReplaceSystemDiskBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ReplaceSystemDiskOutput,
         ::alibabacloud_runtime::SdkError<ReplaceSystemDiskError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ReplaceSystemDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ReplaceSystemDisk` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -97,7 +97,7 @@ pub enum ReportInstancesStatusError {
     "InvalidInstanceId.NotFound", InvalidParameter = "InvalidParameter", MissingParameter
     = "MissingParameter", }
 );
-/// Builds and sends a `ReportInstancesStatus` call. `send` becomes available once every required parameter is set (`RegionId`, `Description`, `InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ReportInstancesStatus` call. `send` and `build` compile once every required parameter is set (`RegionId`, `Description`, `InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ReportInstancesStatusBuilder<
@@ -301,36 +301,48 @@ impl<
         self
     }
 }
-impl ReportInstancesStatusBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<
+    RegionId_,
+    Description_,
+    InstanceId_,
+> ReportInstancesStatusBuilder<RegionId_, Description_, InstanceId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ReportInstancesStatusInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReportInstancesStatusInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Description_: self::required::Description<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+    {
         (
             self._client,
             self._options,
             ReportInstancesStatusInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 reason: self.reason,
-                description: self.description,
+                description: <Description_ as self::required::Description<
+                    ::std::string::String,
+                >>::into_value(self.description),
                 start_time: self.start_time,
                 end_time: self.end_time,
                 issue_category: self.issue_category,
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.instance_id),
                 disk_id: self.disk_id,
                 device: self.device,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ReportInstancesStatusInput {
+    pub fn build(self) -> ReportInstancesStatusInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Description_: self::required::Description<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -339,9 +351,63 @@ impl ReportInstancesStatusBuilder<
     ) -> ::std::result::Result<
         ReportInstancesStatusOutput,
         ::alibabacloud_runtime::SdkError<ReportInstancesStatusError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Description_: self::required::Description<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ReportInstancesStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ReportInstancesStatus` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Description` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ReportInstancesStatus` needs its required parameter `Description`",
+        label = "`Description` is not set",
+        note = "set it with `.description(…)` before this call"
+    )]
+    pub trait Description<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ReportInstancesStatus` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Description<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceId<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

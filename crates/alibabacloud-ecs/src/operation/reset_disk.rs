@@ -139,7 +139,7 @@ pub enum ResetDiskError {
     OperationDenied = "OperationDenied", UserNotInTheWhiteList = "UserNotInTheWhiteList",
     }
 );
-/// Builds and sends a `ResetDisk` call. `send` becomes available once every required parameter is set (`DiskId`, `SnapshotId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ResetDisk` call. `send` and `build` compile once every required parameter is set (`DiskId`, `SnapshotId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ResetDiskBuilder<
@@ -206,22 +206,34 @@ impl<DiskId_, SnapshotId_> ResetDiskBuilder<DiskId_, SnapshotId_> {
         self
     }
 }
-impl ResetDiskBuilder<::std::string::String, ::std::string::String> {
+impl<DiskId_, SnapshotId_> ResetDiskBuilder<DiskId_, SnapshotId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ResetDiskInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ResetDiskInput)
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ResetDiskInput {
-                disk_id: self.disk_id,
-                snapshot_id: self.snapshot_id,
+                disk_id: <DiskId_ as self::required::DiskId<
+                    ::std::string::String,
+                >>::into_value(self.disk_id),
+                snapshot_id: <SnapshotId_ as self::required::SnapshotId<
+                    ::std::string::String,
+                >>::into_value(self.snapshot_id),
                 dry_run: self.dry_run,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ResetDiskInput {
+    pub fn build(self) -> ResetDiskInput
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -230,9 +242,46 @@ impl ResetDiskBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         ResetDiskOutput,
         ::alibabacloud_runtime::SdkError<ResetDiskError>,
-    > {
+    >
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ResetDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ResetDisk` needs its required parameter `DiskId`",
+        label = "`DiskId` is not set",
+        note = "set it with `.disk_id(…)` before this call"
+    )]
+    pub trait DiskId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SnapshotId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ResetDisk` needs its required parameter `SnapshotId`",
+        label = "`SnapshotId` is not set",
+        note = "set it with `.snapshot_id(…)` before this call"
+    )]
+    pub trait SnapshotId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::DiskId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SnapshotId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -88,8 +88,8 @@ pub struct DiskItem {
 }
 impl ::alibabacloud_runtime::ToParam for DiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.DiskId"), &self.disk_id);
-        out.write(&::std::format!("{key}.SnapshotId"), &self.snapshot_id);
+        out.write_member(key, "DiskId", &self.disk_id);
+        out.write_member(key, "SnapshotId", &self.snapshot_id);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[0].items` in its spec.
@@ -238,7 +238,7 @@ pub enum ResetDisksError {
     OperationDenied = "OperationDenied", UserNotInTheWhiteList = "UserNotInTheWhiteList",
     }
 );
-/// Builds and sends a `ResetDisks` call. `send` becomes available once every required parameter is set (`RegionId`, `Disk`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ResetDisks` call. `send` and `build` compile once every required parameter is set (`RegionId`, `Disk`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ResetDisksBuilder<
@@ -308,22 +308,34 @@ impl<RegionId_, Disk_> ResetDisksBuilder<RegionId_, Disk_> {
         self
     }
 }
-impl ResetDisksBuilder<::std::string::String, ::std::vec::Vec<DiskItem>> {
+impl<RegionId_, Disk_> ResetDisksBuilder<RegionId_, Disk_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ResetDisksInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ResetDisksInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Disk_: self::required::Disk<::std::vec::Vec<DiskItem>>,
+    {
         (
             self._client,
             self._options,
             ResetDisksInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 dry_run: self.dry_run,
-                disk: self.disk,
+                disk: <Disk_ as self::required::Disk<
+                    ::std::vec::Vec<DiskItem>,
+                >>::into_value(self.disk),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ResetDisksInput {
+    pub fn build(self) -> ResetDisksInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Disk_: self::required::Disk<::std::vec::Vec<DiskItem>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -332,9 +344,46 @@ impl ResetDisksBuilder<::std::string::String, ::std::vec::Vec<DiskItem>> {
     ) -> ::std::result::Result<
         ResetDisksOutput,
         ::alibabacloud_runtime::SdkError<ResetDisksError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Disk_: self::required::Disk<::std::vec::Vec<DiskItem>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ResetDisksBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ResetDisks` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Disk` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ResetDisks` needs its required parameter `Disk`",
+        label = "`Disk` is not set",
+        note = "set it with `.disk(…)` before this call"
+    )]
+    pub trait Disk<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Disk<::std::vec::Vec<DiskItem>> for ::std::vec::Vec<DiskItem> {
+    fn into_value(self) -> ::std::vec::Vec<DiskItem> {
+        self
     }
 }
 impl crate::Client {

@@ -219,7 +219,7 @@ pub enum ResizeDiskError {
     "QuotaExceeded.PostpaidDataDiskCapacity", SecurityRisk3DVerification =
     "SecurityRisk.3DVerification", UserNotInTheWhiteList = "UserNotInTheWhiteList", }
 );
-/// Builds and sends a `ResizeDisk` call. `send` becomes available once every required parameter is set (`DiskId`, `NewSize`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ResizeDisk` call. `send` and `build` compile once every required parameter is set (`DiskId`, `NewSize`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ResizeDiskBuilder<
@@ -312,23 +312,35 @@ impl<DiskId_, NewSize_> ResizeDiskBuilder<DiskId_, NewSize_> {
         self
     }
 }
-impl ResizeDiskBuilder<::std::string::String, i32> {
+impl<DiskId_, NewSize_> ResizeDiskBuilder<DiskId_, NewSize_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ResizeDiskInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ResizeDiskInput)
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+        NewSize_: self::required::NewSize<i32>,
+    {
         (
             self._client,
             self._options,
             ResizeDiskInput {
-                disk_id: self.disk_id,
+                disk_id: <DiskId_ as self::required::DiskId<
+                    ::std::string::String,
+                >>::into_value(self.disk_id),
                 r#type: self.r#type,
-                new_size: self.new_size,
+                new_size: <NewSize_ as self::required::NewSize<
+                    i32,
+                >>::into_value(self.new_size),
                 client_token: self.client_token,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ResizeDiskInput {
+    pub fn build(self) -> ResizeDiskInput
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+        NewSize_: self::required::NewSize<i32>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -337,9 +349,46 @@ impl ResizeDiskBuilder<::std::string::String, i32> {
     ) -> ::std::result::Result<
         ResizeDiskOutput,
         ::alibabacloud_runtime::SdkError<ResizeDiskError>,
-    > {
+    >
+    where
+        DiskId_: self::required::DiskId<::std::string::String>,
+        NewSize_: self::required::NewSize<i32>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ResizeDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ResizeDisk` needs its required parameter `DiskId`",
+        label = "`DiskId` is not set",
+        note = "set it with `.disk_id(…)` before this call"
+    )]
+    pub trait DiskId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NewSize` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ResizeDisk` needs its required parameter `NewSize`",
+        label = "`NewSize` is not set",
+        note = "set it with `.new_size(…)` before this call"
+    )]
+    pub trait NewSize<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::DiskId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NewSize<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
     }
 }
 impl crate::Client {

@@ -146,8 +146,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[23].items` in its spec.
@@ -162,8 +162,8 @@ pub struct ResourceTagItem {
 }
 impl ::alibabacloud_runtime::ToParam for ResourceTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `RunCommand` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -370,7 +370,7 @@ pub enum RunCommandError {
     "WindowsPasswordName.ExceedLimit", WindowsPasswordNameMissed =
     "WindowsPasswordName.Missed", }
 );
-/// Builds and sends a `RunCommand` call. `send` becomes available once every required parameter is set (`RegionId`, `Type`, `CommandContent`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `RunCommand` call. `send` and `build` compile once every required parameter is set (`RegionId`, `Type`, `CommandContent`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RunCommandBuilder<
@@ -896,24 +896,35 @@ impl<
         self
     }
 }
-impl RunCommandBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    Type_,
+    CommandContent_,
+> RunCommandBuilder<RegionId_, Type_, CommandContent_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RunCommandInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RunCommandInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Type_: self::required::Type<::std::string::String>,
+        CommandContent_: self::required::CommandContent<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             RunCommandInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_group_id: self.resource_group_id,
                 name: self.name,
                 description: self.description,
-                r#type: self.r#type,
-                command_content: self.command_content,
+                r#type: <Type_ as self::required::Type<
+                    ::std::string::String,
+                >>::into_value(self.r#type),
+                command_content: <CommandContent_ as self::required::CommandContent<
+                    ::std::string::String,
+                >>::into_value(self.command_content),
                 working_dir: self.working_dir,
                 timeout: self.timeout,
                 enable_parameter: self.enable_parameter,
@@ -938,7 +949,12 @@ impl RunCommandBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RunCommandInput {
+    pub fn build(self) -> RunCommandInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Type_: self::required::Type<::std::string::String>,
+        CommandContent_: self::required::CommandContent<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -947,9 +963,62 @@ impl RunCommandBuilder<
     ) -> ::std::result::Result<
         RunCommandOutput,
         ::alibabacloud_runtime::SdkError<RunCommandError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Type_: self::required::Type<::std::string::String>,
+        CommandContent_: self::required::CommandContent<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RunCommandBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RunCommand` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Type` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RunCommand` needs its required parameter `Type`",
+        label = "`Type` is not set",
+        note = "set it with `.r#type(…)` before this call"
+    )]
+    pub trait Type<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CommandContent` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RunCommand` needs its required parameter `CommandContent`",
+        label = "`CommandContent` is not set",
+        note = "set it with `.command_content(…)` before this call"
+    )]
+    pub trait CommandContent<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Type<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CommandContent<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

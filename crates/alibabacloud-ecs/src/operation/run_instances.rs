@@ -539,27 +539,21 @@ pub struct DataDiskItem {
 }
 impl ::alibabacloud_runtime::ToParam for DataDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.AutoSnapshotPolicyId"),
-            &self.auto_snapshot_policy_id,
-        );
-        out.write(&::std::format!("{key}.BurstingEnabled"), &self.bursting_enabled);
-        out.write(&::std::format!("{key}.Category"), &self.category);
-        out.write(
-            &::std::format!("{key}.DeleteWithInstance"),
-            &self.delete_with_instance,
-        );
-        out.write(&::std::format!("{key}.Description"), &self.description);
-        out.write(&::std::format!("{key}.Device"), &self.device);
-        out.write(&::std::format!("{key}.DiskName"), &self.disk_name);
-        out.write(&::std::format!("{key}.EncryptAlgorithm"), &self.encrypt_algorithm);
-        out.write(&::std::format!("{key}.Encrypted"), &self.encrypted);
-        out.write(&::std::format!("{key}.KMSKeyId"), &self.kms_key_id);
-        out.write(&::std::format!("{key}.PerformanceLevel"), &self.performance_level);
-        out.write(&::std::format!("{key}.ProvisionedIops"), &self.provisioned_iops);
-        out.write(&::std::format!("{key}.Size"), &self.size);
-        out.write(&::std::format!("{key}.SnapshotId"), &self.snapshot_id);
-        out.write(&::std::format!("{key}.StorageClusterId"), &self.storage_cluster_id);
+        out.write_member(key, "AutoSnapshotPolicyId", &self.auto_snapshot_policy_id);
+        out.write_member(key, "BurstingEnabled", &self.bursting_enabled);
+        out.write_member(key, "Category", &self.category);
+        out.write_member(key, "DeleteWithInstance", &self.delete_with_instance);
+        out.write_member(key, "Description", &self.description);
+        out.write_member(key, "Device", &self.device);
+        out.write_member(key, "DiskName", &self.disk_name);
+        out.write_member(key, "EncryptAlgorithm", &self.encrypt_algorithm);
+        out.write_member(key, "Encrypted", &self.encrypted);
+        out.write_member(key, "KMSKeyId", &self.kms_key_id);
+        out.write_member(key, "PerformanceLevel", &self.performance_level);
+        out.write_member(key, "ProvisionedIops", &self.provisioned_iops);
+        out.write_member(key, "Size", &self.size);
+        out.write_member(key, "SnapshotId", &self.snapshot_id);
+        out.write_member(key, "StorageClusterId", &self.storage_cluster_id);
     }
 }
 /// A structure of the operation, at `request[75].items` in its spec.
@@ -580,9 +574,9 @@ pub struct ArnItem {
 }
 impl ::alibabacloud_runtime::ToParam for ArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.AssumeRoleFor"), &self.assume_role_for);
-        out.write(&::std::format!("{key}.RoleType"), &self.role_type);
-        out.write(&::std::format!("{key}.Rolearn"), &self.rolearn);
+        out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
+        out.write_member(key, "RoleType", &self.role_type);
+        out.write_member(key, "Rolearn", &self.rolearn);
     }
 }
 /// A structure of the operation, at `request[76].items` in its spec.
@@ -701,33 +695,28 @@ pub struct NetworkInterfaceItem {
 }
 impl ::alibabacloud_runtime::ToParam for NetworkInterfaceItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.DeleteOnRelease"), &self.delete_on_release);
-        out.write(&::std::format!("{key}.Description"), &self.description);
-        out.write(&::std::format!("{key}.InstanceType"), &self.instance_type);
-        out.write(&::std::format!("{key}.Ipv6Address"), &self.ipv6_address);
-        out.write(&::std::format!("{key}.Ipv6AddressCount"), &self.ipv6_address_count);
-        out.write(&::std::format!("{key}.NetworkCardIndex"), &self.network_card_index);
-        out.write(
-            &::std::format!("{key}.NetworkInterfaceId"),
-            &self.network_interface_id,
-        );
-        out.write(
-            &::std::format!("{key}.NetworkInterfaceName"),
-            &self.network_interface_name,
-        );
-        out.write(
-            &::std::format!("{key}.NetworkInterfaceTrafficMode"),
+        out.write_member(key, "DeleteOnRelease", &self.delete_on_release);
+        out.write_member(key, "Description", &self.description);
+        out.write_member(key, "InstanceType", &self.instance_type);
+        out.write_member(key, "Ipv6Address", &self.ipv6_address);
+        out.write_member(key, "Ipv6AddressCount", &self.ipv6_address_count);
+        out.write_member(key, "NetworkCardIndex", &self.network_card_index);
+        out.write_member(key, "NetworkInterfaceId", &self.network_interface_id);
+        out.write_member(key, "NetworkInterfaceName", &self.network_interface_name);
+        out.write_member(
+            key,
+            "NetworkInterfaceTrafficMode",
             &self.network_interface_traffic_mode,
         );
-        out.write(&::std::format!("{key}.PrimaryIpAddress"), &self.primary_ip_address);
-        out.write(&::std::format!("{key}.QueueNumber"), &self.queue_number);
-        out.write(&::std::format!("{key}.QueuePairNumber"), &self.queue_pair_number);
-        out.write(&::std::format!("{key}.RxQueueSize"), &self.rx_queue_size);
-        out.write(&::std::format!("{key}.SecurityGroupId"), &self.security_group_id);
-        out.write(&::std::format!("{key}.SecurityGroupIds"), &self.security_group_ids);
-        out.write(&::std::format!("{key}.SourceDestCheck"), &self.source_dest_check);
-        out.write(&::std::format!("{key}.TxQueueSize"), &self.tx_queue_size);
-        out.write(&::std::format!("{key}.VSwitchId"), &self.v_switch_id);
+        out.write_member(key, "PrimaryIpAddress", &self.primary_ip_address);
+        out.write_member(key, "QueueNumber", &self.queue_number);
+        out.write_member(key, "QueuePairNumber", &self.queue_pair_number);
+        out.write_member(key, "RxQueueSize", &self.rx_queue_size);
+        out.write_member(key, "SecurityGroupId", &self.security_group_id);
+        out.write_member(key, "SecurityGroupIds", &self.security_group_ids);
+        out.write_member(key, "SourceDestCheck", &self.source_dest_check);
+        out.write_member(key, "TxQueueSize", &self.tx_queue_size);
+        out.write_member(key, "VSwitchId", &self.v_switch_id);
     }
 }
 /// A structure of the operation, at `request[77].items` in its spec.
@@ -742,8 +731,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[79]` in its spec.
@@ -785,12 +774,12 @@ pub struct SystemDisk {
 }
 impl ::alibabacloud_runtime::ToParam for SystemDisk {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.BurstingEnabled"), &self.bursting_enabled);
-        out.write(&::std::format!("{key}.EncryptAlgorithm"), &self.encrypt_algorithm);
-        out.write(&::std::format!("{key}.Encrypted"), &self.encrypted);
-        out.write(&::std::format!("{key}.KMSKeyId"), &self.kms_key_id);
-        out.write(&::std::format!("{key}.ProvisionedIops"), &self.provisioned_iops);
-        out.write(&::std::format!("{key}.StorageClusterId"), &self.storage_cluster_id);
+        out.write_member(key, "BurstingEnabled", &self.bursting_enabled);
+        out.write_member(key, "EncryptAlgorithm", &self.encrypt_algorithm);
+        out.write_member(key, "Encrypted", &self.encrypted);
+        out.write_member(key, "KMSKeyId", &self.kms_key_id);
+        out.write_member(key, "ProvisionedIops", &self.provisioned_iops);
+        out.write_member(key, "StorageClusterId", &self.storage_cluster_id);
     }
 }
 /// A structure of the operation, at `request[80]` in its spec.
@@ -805,7 +794,7 @@ pub struct ImageOptions {
 }
 impl ::alibabacloud_runtime::ToParam for ImageOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.LoginAsNonRoot"), &self.login_as_non_root);
+        out.write_member(key, "LoginAsNonRoot", &self.login_as_non_root);
     }
 }
 /// A structure of the operation, at `request[81]` in its spec.
@@ -832,13 +821,11 @@ pub struct NetworkOptions {
 }
 impl ::alibabacloud_runtime::ToParam for NetworkOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.BandwidthWeighting"),
-            &self.bandwidth_weighting,
-        );
-        out.write(&::std::format!("{key}.EnableJumboFrame"), &self.enable_jumbo_frame);
-        out.write(
-            &::std::format!("{key}.EnableNetworkEncryption"),
+        out.write_member(key, "BandwidthWeighting", &self.bandwidth_weighting);
+        out.write_member(key, "EnableJumboFrame", &self.enable_jumbo_frame);
+        out.write_member(
+            key,
+            "EnableNetworkEncryption",
             &self.enable_network_encryption,
         );
     }
@@ -879,23 +866,19 @@ pub struct PrivateDnsNameOptions {
 }
 impl ::alibabacloud_runtime::ToParam for PrivateDnsNameOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(
-            &::std::format!("{key}.EnableInstanceIdDnsAAAARecord"),
+        out.write_member(
+            key,
+            "EnableInstanceIdDnsAAAARecord",
             &self.enable_instance_id_dns_aaaa_record,
         );
-        out.write(
-            &::std::format!("{key}.EnableInstanceIdDnsARecord"),
+        out.write_member(
+            key,
+            "EnableInstanceIdDnsARecord",
             &self.enable_instance_id_dns_a_record,
         );
-        out.write(
-            &::std::format!("{key}.EnableIpDnsARecord"),
-            &self.enable_ip_dns_a_record,
-        );
-        out.write(
-            &::std::format!("{key}.EnableIpDnsPtrRecord"),
-            &self.enable_ip_dns_ptr_record,
-        );
-        out.write(&::std::format!("{key}.HostnameType"), &self.hostname_type);
+        out.write_member(key, "EnableIpDnsARecord", &self.enable_ip_dns_a_record);
+        out.write_member(key, "EnableIpDnsPtrRecord", &self.enable_ip_dns_ptr_record);
+        out.write_member(key, "HostnameType", &self.hostname_type);
     }
 }
 /// A structure of the operation, at `request[84]` in its spec.
@@ -910,7 +893,7 @@ pub struct ClockOptions {
 }
 impl ::alibabacloud_runtime::ToParam for ClockOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.PtpStatus"), &self.ptp_status);
+        out.write_member(key, "PtpStatus", &self.ptp_status);
     }
 }
 /// A structure of the operation, at `response.fields[0]` in its spec.
@@ -2253,7 +2236,7 @@ pub enum RunInstancesError {
     UserNotInTheWhiteList = "UserNotInTheWhiteList", VpcNotFound = "VpcNotFound",
     ZoneNotOnSale = "Zone.NotOnSale", ZoneNotOpen = "Zone.NotOpen", }
 );
-/// Builds and sends a `RunInstances` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `RunInstances` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RunInstancesBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -3879,15 +3862,20 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         self
     }
 }
-impl RunInstancesBuilder<::std::string::String> {
+impl<RegionId_> RunInstancesBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RunInstancesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RunInstancesInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             RunInstancesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 image_id: self.image_id,
                 image_family: self.image_family,
                 instance_type: self.instance_type,
@@ -3981,7 +3969,10 @@ impl RunInstancesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RunInstancesInput {
+    pub fn build(self) -> RunInstancesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -3990,9 +3981,30 @@ impl RunInstancesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         RunInstancesOutput,
         ::alibabacloud_runtime::SdkError<RunInstancesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RunInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RunInstances` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -102,8 +102,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `SendFile` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -177,7 +177,7 @@ pub enum SendFileError {
     "NumberExceed.Tags", OperationForbidden = "Operation.Forbidden",
     RegionIdApiNotSupported = "RegionId.ApiNotSupported", }
 );
-/// Builds and sends a `SendFile` call. `send` becomes available once every required parameter is set (`RegionId`, `Name`, `TargetDir`, `Content`, `InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SendFile` call. `send` and `build` compile once every required parameter is set (`RegionId`, `Name`, `TargetDir`, `Content`, `InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SendFileBuilder<
@@ -524,39 +524,63 @@ impl<
         self
     }
 }
-impl SendFileBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<
+    RegionId_,
+    Name_,
+    TargetDir_,
+    Content_,
+    InstanceId_,
+> SendFileBuilder<RegionId_, Name_, TargetDir_, Content_, InstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SendFileInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SendFileInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+        TargetDir_: self::required::TargetDir<::std::string::String>,
+        Content_: self::required::Content<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+    {
         (
             self._client,
             self._options,
             SendFileInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_group_id: self.resource_group_id,
-                name: self.name,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
                 description: self.description,
                 timeout: self.timeout,
-                target_dir: self.target_dir,
+                target_dir: <TargetDir_ as self::required::TargetDir<
+                    ::std::string::String,
+                >>::into_value(self.target_dir),
                 content_type: self.content_type,
-                content: self.content,
+                content: <Content_ as self::required::Content<
+                    ::std::string::String,
+                >>::into_value(self.content),
                 file_owner: self.file_owner,
                 file_group: self.file_group,
                 file_mode: self.file_mode,
                 overwrite: self.overwrite,
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.instance_id),
                 tag: self.tag,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SendFileInput {
+    pub fn build(self) -> SendFileInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+        TargetDir_: self::required::TargetDir<::std::string::String>,
+        Content_: self::required::Content<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -565,9 +589,95 @@ impl SendFileBuilder<
     ) -> ::std::result::Result<
         SendFileOutput,
         ::alibabacloud_runtime::SdkError<SendFileError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+        TargetDir_: self::required::TargetDir<::std::string::String>,
+        Content_: self::required::Content<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SendFileBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SendFile` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SendFile` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `TargetDir` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SendFile` needs its required parameter `TargetDir`",
+        label = "`TargetDir` is not set",
+        note = "set it with `.target_dir(…)` before this call"
+    )]
+    pub trait TargetDir<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Content` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SendFile` needs its required parameter `Content`",
+        label = "`Content` is not set",
+        note = "set it with `.content(…)` before this call"
+    )]
+    pub trait Content<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SendFile` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::TargetDir<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Content<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceId<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

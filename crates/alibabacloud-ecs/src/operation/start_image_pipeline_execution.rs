@@ -85,8 +85,8 @@ pub struct TemplateTagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TemplateTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[2].items` in its spec.
@@ -101,8 +101,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `StartImagePipelineExecution` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -173,7 +173,7 @@ pub enum StartImagePipelineExecutionError {
     "InvalidTagValue.Malformed", InvalidVSwitchIdNotFound = "InvalidVSwitchId.NotFound",
     StartImagePipelineExecutionFailed = "StartImagePipelineExecution.Failed", }
 );
-/// Builds and sends a `StartImagePipelineExecution` call. `send` becomes available once every required parameter is set (`RegionId`, `ImagePipelineId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `StartImagePipelineExecution` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ImagePipelineId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct StartImagePipelineExecutionBuilder<
@@ -288,28 +288,43 @@ impl<
         self
     }
 }
-impl StartImagePipelineExecutionBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    ImagePipelineId_,
+> StartImagePipelineExecutionBuilder<RegionId_, ImagePipelineId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         StartImagePipelineExecutionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImagePipelineId_: self::required::ImagePipelineId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             StartImagePipelineExecutionInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 template_tag: self.template_tag,
                 tag: self.tag,
-                image_pipeline_id: self.image_pipeline_id,
+                image_pipeline_id: <ImagePipelineId_ as self::required::ImagePipelineId<
+                    ::std::string::String,
+                >>::into_value(self.image_pipeline_id),
                 client_token: self.client_token,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> StartImagePipelineExecutionInput {
+    pub fn build(self) -> StartImagePipelineExecutionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImagePipelineId_: self::required::ImagePipelineId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -318,9 +333,46 @@ impl StartImagePipelineExecutionBuilder<::std::string::String, ::std::string::St
     ) -> ::std::result::Result<
         StartImagePipelineExecutionOutput,
         ::alibabacloud_runtime::SdkError<StartImagePipelineExecutionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ImagePipelineId_: self::required::ImagePipelineId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`StartImagePipelineExecutionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`StartImagePipelineExecution` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ImagePipelineId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`StartImagePipelineExecution` needs its required parameter `ImagePipelineId`",
+        label = "`ImagePipelineId` is not set",
+        note = "set it with `.image_pipeline_id(…)` before this call"
+    )]
+    pub trait ImagePipelineId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ImagePipelineId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -130,7 +130,7 @@ pub enum StartInstanceError {
     "OperationDenied.SpotPriceLowerThanPublicPrice", QuotaExceedElasticQuota =
     "QuotaExceed.ElasticQuota", ServiceUnavailable = "ServiceUnavailable", }
 );
-/// Builds and sends a `StartInstance` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `StartInstance` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct StartInstanceBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
@@ -191,22 +191,30 @@ impl<InstanceId_> StartInstanceBuilder<InstanceId_> {
         self
     }
 }
-impl StartInstanceBuilder<::std::string::String> {
+impl<InstanceId_> StartInstanceBuilder<InstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, StartInstanceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, StartInstanceInput)
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             StartInstanceInput {
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 init_local_disk: self.init_local_disk,
                 dry_run: self.dry_run,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> StartInstanceInput {
+    pub fn build(self) -> StartInstanceInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -215,9 +223,30 @@ impl StartInstanceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         StartInstanceOutput,
         ::alibabacloud_runtime::SdkError<StartInstanceError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`StartInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`StartInstance` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -109,9 +109,9 @@ pub struct EncryptionOptions {
 }
 impl ::alibabacloud_runtime::ToParam for EncryptionOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Enabled"), &self.enabled);
-        out.write(&::std::format!("{key}.KMSKeyId"), &self.kms_key_id);
-        out.write(&::std::format!("{key}.Mode"), &self.mode);
+        out.write_member(key, "Enabled", &self.enabled);
+        out.write_member(key, "KMSKeyId", &self.kms_key_id);
+        out.write_member(key, "Mode", &self.mode);
     }
 }
 /// The errors `StartTerminalSession` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -201,7 +201,7 @@ pub enum StartTerminalSessionError {
     UserBehaviorSessionManagerDisabled = "UserBehavior.SessionManagerDisabled",
     UsernameExceedLimit = "Username.ExceedLimit", }
 );
-/// Builds and sends a `StartTerminalSession` call. `send` becomes available once every required parameter is set (`RegionId`, `InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `StartTerminalSession` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct StartTerminalSessionBuilder<
@@ -388,23 +388,24 @@ impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_>
         self
     }
 }
-impl StartTerminalSessionBuilder<
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        StartTerminalSessionInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, StartTerminalSessionInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+    {
         (
             self._client,
             self._options,
             StartTerminalSessionInput {
-                region_id: self.region_id,
-                instance_id: self.instance_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.instance_id),
                 port_number: self.port_number,
                 command_line: self.command_line,
                 target_server: self.target_server,
@@ -416,7 +417,11 @@ impl StartTerminalSessionBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> StartTerminalSessionInput {
+    pub fn build(self) -> StartTerminalSessionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -425,9 +430,47 @@ impl StartTerminalSessionBuilder<
     ) -> ::std::result::Result<
         StartTerminalSessionOutput,
         ::alibabacloud_runtime::SdkError<StartTerminalSessionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`StartTerminalSessionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`StartTerminalSession` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`StartTerminalSession` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceId<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

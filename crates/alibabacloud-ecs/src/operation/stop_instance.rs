@@ -127,7 +127,7 @@ pub enum StopInstanceError {
     "LimitedOperation.ServiceUnavailable", OperationDeniedSystemInstanceNotSupport =
     "OperationDenied.SystemInstanceNotSupport", }
 );
-/// Builds and sends a `StopInstance` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `StopInstance` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct StopInstanceBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
@@ -233,15 +233,20 @@ impl<InstanceId_> StopInstanceBuilder<InstanceId_> {
         self
     }
 }
-impl StopInstanceBuilder<::std::string::String> {
+impl<InstanceId_> StopInstanceBuilder<InstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, StopInstanceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, StopInstanceInput)
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             StopInstanceInput {
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 confirm_stop: self.confirm_stop,
                 force_stop: self.force_stop,
                 stopped_mode: self.stopped_mode,
@@ -251,7 +256,10 @@ impl StopInstanceBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> StopInstanceInput {
+    pub fn build(self) -> StopInstanceInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -260,9 +268,30 @@ impl StopInstanceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         StopInstanceOutput,
         ::alibabacloud_runtime::SdkError<StopInstanceError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`StopInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`StopInstance` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

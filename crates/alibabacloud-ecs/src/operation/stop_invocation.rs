@@ -81,7 +81,7 @@ pub enum StopInvocationError {
     InvalidRegionIdNotFound = "InvalidRegionId.NotFound", OperationForbidden =
     "Operation.Forbidden", RegionIdApiNotSupported = "RegionId.ApiNotSupported", }
 );
-/// Builds and sends a `StopInvocation` call. `send` becomes available once every required parameter is set (`RegionId`, `InvokeId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `StopInvocation` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InvokeId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct StopInvocationBuilder<
@@ -154,22 +154,34 @@ impl<RegionId_, InvokeId_> StopInvocationBuilder<RegionId_, InvokeId_> {
         self
     }
 }
-impl StopInvocationBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, InvokeId_> StopInvocationBuilder<RegionId_, InvokeId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, StopInvocationInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, StopInvocationInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InvokeId_: self::required::InvokeId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             StopInvocationInput {
-                region_id: self.region_id,
-                invoke_id: self.invoke_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                invoke_id: <InvokeId_ as self::required::InvokeId<
+                    ::std::string::String,
+                >>::into_value(self.invoke_id),
                 instance_id: self.instance_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> StopInvocationInput {
+    pub fn build(self) -> StopInvocationInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InvokeId_: self::required::InvokeId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -178,9 +190,46 @@ impl StopInvocationBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         StopInvocationOutput,
         ::alibabacloud_runtime::SdkError<StopInvocationError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        InvokeId_: self::required::InvokeId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`StopInvocationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`StopInvocation` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InvokeId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`StopInvocation` needs its required parameter `InvokeId`",
+        label = "`InvokeId` is not set",
+        note = "set it with `.invoke_id(…)` before this call"
+    )]
+    pub trait InvokeId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InvokeId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -78,7 +78,7 @@ pub enum TerminateVirtualBorderRouterError {
     "InvalidOperation.OperationNotAllowedInState", InvalidRegionIdNotFound =
     "InvalidRegionId.NotFound", InvalidVbrIdNotFound = "InvalidVbrId.NotFound", }
 );
-/// Builds and sends a `TerminateVirtualBorderRouter` call. `send` becomes available once every required parameter is set (`RegionId`, `VbrId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `TerminateVirtualBorderRouter` call. `send` and `build` compile once every required parameter is set (`RegionId`, `VbrId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct TerminateVirtualBorderRouterBuilder<
@@ -174,27 +174,39 @@ impl<RegionId_, VbrId_> TerminateVirtualBorderRouterBuilder<RegionId_, VbrId_> {
         self
     }
 }
-impl TerminateVirtualBorderRouterBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, VbrId_> TerminateVirtualBorderRouterBuilder<RegionId_, VbrId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         TerminateVirtualBorderRouterInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VbrId_: self::required::VbrId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             TerminateVirtualBorderRouterInput {
-                region_id: self.region_id,
-                vbr_id: self.vbr_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                vbr_id: <VbrId_ as self::required::VbrId<
+                    ::std::string::String,
+                >>::into_value(self.vbr_id),
                 client_token: self.client_token,
                 user_cidr: self.user_cidr,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> TerminateVirtualBorderRouterInput {
+    pub fn build(self) -> TerminateVirtualBorderRouterInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VbrId_: self::required::VbrId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -203,9 +215,46 @@ impl TerminateVirtualBorderRouterBuilder<::std::string::String, ::std::string::S
     ) -> ::std::result::Result<
         TerminateVirtualBorderRouterOutput,
         ::alibabacloud_runtime::SdkError<TerminateVirtualBorderRouterError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VbrId_: self::required::VbrId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`TerminateVirtualBorderRouterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`TerminateVirtualBorderRouter` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VbrId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`TerminateVirtualBorderRouter` needs its required parameter `VbrId`",
+        label = "`VbrId` is not set",
+        note = "set it with `.vbr_id(…)` before this call"
+    )]
+    pub trait VbrId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VbrId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -134,7 +134,7 @@ pub enum UnassignIpv6AddressesError {
     "InvalidUserType.NotSupported", MissingParameter = "MissingParameter",
     UnsupportedParameter = "UnsupportedParameter", }
 );
-/// Builds and sends a `UnassignIpv6Addresses` call. `send` becomes available once every required parameter is set (`RegionId`, `NetworkInterfaceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UnassignIpv6Addresses` call. `send` and `build` compile once every required parameter is set (`RegionId`, `NetworkInterfaceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UnassignIpv6AddressesBuilder<
@@ -230,27 +230,38 @@ impl<
         self
     }
 }
-impl UnassignIpv6AddressesBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    NetworkInterfaceId_,
+> UnassignIpv6AddressesBuilder<RegionId_, NetworkInterfaceId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UnassignIpv6AddressesInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UnassignIpv6AddressesInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UnassignIpv6AddressesInput {
-                region_id: self.region_id,
-                network_interface_id: self.network_interface_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
+                    ::std::string::String,
+                >>::into_value(self.network_interface_id),
                 ipv6_address: self.ipv6_address,
                 ipv6_prefix: self.ipv6_prefix,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UnassignIpv6AddressesInput {
+    pub fn build(self) -> UnassignIpv6AddressesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -259,9 +270,47 @@ impl UnassignIpv6AddressesBuilder<::std::string::String, ::std::string::String> 
     ) -> ::std::result::Result<
         UnassignIpv6AddressesOutput,
         ::alibabacloud_runtime::SdkError<UnassignIpv6AddressesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UnassignIpv6AddressesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UnassignIpv6Addresses` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UnassignIpv6Addresses` needs its required parameter `NetworkInterfaceId`",
+        label = "`NetworkInterfaceId` is not set",
+        note = "set it with `.network_interface_id(…)` before this call"
+    )]
+    pub trait NetworkInterfaceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NetworkInterfaceId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -128,7 +128,7 @@ pub enum UnassociateEipAddressError {
     OperationUnsupportedServiceManaged = "OperationUnsupported.ServiceManaged",
     TaskConflict = "TaskConflict", }
 );
-/// Builds and sends a `UnassociateEipAddress` call. `send` becomes available once every required parameter is set (`AllocationId`, `InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UnassociateEipAddress` call. `send` and `build` compile once every required parameter is set (`AllocationId`, `InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UnassociateEipAddressBuilder<
@@ -227,27 +227,38 @@ impl<
         self
     }
 }
-impl UnassociateEipAddressBuilder<::std::string::String, ::std::string::String> {
+impl<
+    AllocationId_,
+    InstanceId_,
+> UnassociateEipAddressBuilder<AllocationId_, InstanceId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UnassociateEipAddressInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UnassociateEipAddressInput)
+    where
+        AllocationId_: self::required::AllocationId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UnassociateEipAddressInput {
                 region_id: self.region_id,
-                allocation_id: self.allocation_id,
-                instance_id: self.instance_id,
+                allocation_id: <AllocationId_ as self::required::AllocationId<
+                    ::std::string::String,
+                >>::into_value(self.allocation_id),
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 instance_type: self.instance_type,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UnassociateEipAddressInput {
+    pub fn build(self) -> UnassociateEipAddressInput
+    where
+        AllocationId_: self::required::AllocationId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -256,9 +267,46 @@ impl UnassociateEipAddressBuilder<::std::string::String, ::std::string::String> 
     ) -> ::std::result::Result<
         UnassociateEipAddressOutput,
         ::alibabacloud_runtime::SdkError<UnassociateEipAddressError>,
-    > {
+    >
+    where
+        AllocationId_: self::required::AllocationId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UnassociateEipAddressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `AllocationId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UnassociateEipAddress` needs its required parameter `AllocationId`",
+        label = "`AllocationId` is not set",
+        note = "set it with `.allocation_id(…)` before this call"
+    )]
+    pub trait AllocationId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UnassociateEipAddress` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::AllocationId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -94,7 +94,7 @@ pub enum UnassociateHaVipError {
     OperationFailedDistibuteLock = "OperationFailed.DistibuteLock", ResourceNotAssociated
     = "ResourceNotAssociated", }
 );
-/// Builds and sends a `UnassociateHaVip` call. `send` becomes available once every required parameter is set (`RegionId`, `HaVipId`, `InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UnassociateHaVip` call. `send` and `build` compile once every required parameter is set (`RegionId`, `HaVipId`, `InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UnassociateHaVipBuilder<
@@ -215,28 +215,44 @@ impl<
         self
     }
 }
-impl UnassociateHaVipBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    HaVipId_,
+    InstanceId_,
+> UnassociateHaVipBuilder<RegionId_, HaVipId_, InstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UnassociateHaVipInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UnassociateHaVipInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HaVipId_: self::required::HaVipId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UnassociateHaVipInput {
                 client_token: self.client_token,
-                region_id: self.region_id,
-                ha_vip_id: self.ha_vip_id,
-                instance_id: self.instance_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                ha_vip_id: <HaVipId_ as self::required::HaVipId<
+                    ::std::string::String,
+                >>::into_value(self.ha_vip_id),
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
                 force: self.force,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UnassociateHaVipInput {
+    pub fn build(self) -> UnassociateHaVipInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HaVipId_: self::required::HaVipId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -245,9 +261,62 @@ impl UnassociateHaVipBuilder<
     ) -> ::std::result::Result<
         UnassociateHaVipOutput,
         ::alibabacloud_runtime::SdkError<UnassociateHaVipError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        HaVipId_: self::required::HaVipId<::std::string::String>,
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UnassociateHaVipBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UnassociateHaVip` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `HaVipId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UnassociateHaVip` needs its required parameter `HaVipId`",
+        label = "`HaVipId` is not set",
+        note = "set it with `.ha_vip_id(…)` before this call"
+    )]
+    pub trait HaVipId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UnassociateHaVip` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::HaVipId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

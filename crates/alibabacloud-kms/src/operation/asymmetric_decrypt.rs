@@ -100,7 +100,7 @@ pub enum AsymmetricDecryptError {
     ForbiddenKeyNotFound = "Forbidden.KeyNotFound", RejectedUnsupportedOperation =
     "Rejected.UnsupportedOperation", }
 );
-/// Builds and sends a `AsymmetricDecrypt` call. `send` becomes available once every required parameter is set (`CiphertextBlob`, `KeyId`, `KeyVersionId`, `Algorithm`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AsymmetricDecrypt` call. `send` and `build` compile once every required parameter is set (`CiphertextBlob`, `KeyId`, `KeyVersionId`, `Algorithm`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AsymmetricDecryptBuilder<
@@ -243,29 +243,49 @@ impl<
         self
     }
 }
-impl AsymmetricDecryptBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    CiphertextBlob_,
+    KeyId_,
+    KeyVersionId_,
+    Algorithm_,
+> AsymmetricDecryptBuilder<CiphertextBlob_, KeyId_, KeyVersionId_, Algorithm_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AsymmetricDecryptInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AsymmetricDecryptInput)
+    where
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AsymmetricDecryptInput {
-                ciphertext_blob: self.ciphertext_blob,
-                key_id: self.key_id,
-                key_version_id: self.key_version_id,
-                algorithm: self.algorithm,
+                ciphertext_blob: <CiphertextBlob_ as self::required::CiphertextBlob<
+                    ::std::string::String,
+                >>::into_value(self.ciphertext_blob),
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
+                key_version_id: <KeyVersionId_ as self::required::KeyVersionId<
+                    ::std::string::String,
+                >>::into_value(self.key_version_id),
+                algorithm: <Algorithm_ as self::required::Algorithm<
+                    ::std::string::String,
+                >>::into_value(self.algorithm),
                 dry_run: self.dry_run,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AsymmetricDecryptInput {
+    pub fn build(self) -> AsymmetricDecryptInput
+    where
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -274,9 +294,78 @@ impl AsymmetricDecryptBuilder<
     ) -> ::std::result::Result<
         AsymmetricDecryptOutput,
         ::alibabacloud_runtime::SdkError<AsymmetricDecryptError>,
-    > {
+    >
+    where
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AsymmetricDecryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CiphertextBlob` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AsymmetricDecrypt` needs its required parameter `CiphertextBlob`",
+        label = "`CiphertextBlob` is not set",
+        note = "set it with `.ciphertext_blob(…)` before this call"
+    )]
+    pub trait CiphertextBlob<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AsymmetricDecrypt` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `KeyVersionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AsymmetricDecrypt` needs its required parameter `KeyVersionId`",
+        label = "`KeyVersionId` is not set",
+        note = "set it with `.key_version_id(…)` before this call"
+    )]
+    pub trait KeyVersionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AsymmetricDecrypt` needs its required parameter `Algorithm`",
+        label = "`Algorithm` is not set",
+        note = "set it with `.algorithm(…)` before this call"
+    )]
+    pub trait Algorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CiphertextBlob<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::KeyVersionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Algorithm<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

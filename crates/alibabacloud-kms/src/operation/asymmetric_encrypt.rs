@@ -101,7 +101,7 @@ pub enum AsymmetricEncryptError {
     ForbiddenKeyNotFound = "Forbidden.KeyNotFound", RejectedUnsupportedOperation =
     "Rejected.UnsupportedOperation", }
 );
-/// Builds and sends a `AsymmetricEncrypt` call. `send` becomes available once every required parameter is set (`Plaintext`, `KeyId`, `KeyVersionId`, `Algorithm`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AsymmetricEncrypt` call. `send` and `build` compile once every required parameter is set (`Plaintext`, `KeyId`, `KeyVersionId`, `Algorithm`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AsymmetricEncryptBuilder<
@@ -263,29 +263,49 @@ impl<
         self
     }
 }
-impl AsymmetricEncryptBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    Plaintext_,
+    KeyId_,
+    KeyVersionId_,
+    Algorithm_,
+> AsymmetricEncryptBuilder<Plaintext_, KeyId_, KeyVersionId_, Algorithm_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AsymmetricEncryptInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AsymmetricEncryptInput)
+    where
+        Plaintext_: self::required::Plaintext<::std::string::String>,
+        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AsymmetricEncryptInput {
-                plaintext: self.plaintext,
-                key_id: self.key_id,
-                key_version_id: self.key_version_id,
-                algorithm: self.algorithm,
+                plaintext: <Plaintext_ as self::required::Plaintext<
+                    ::std::string::String,
+                >>::into_value(self.plaintext),
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
+                key_version_id: <KeyVersionId_ as self::required::KeyVersionId<
+                    ::std::string::String,
+                >>::into_value(self.key_version_id),
+                algorithm: <Algorithm_ as self::required::Algorithm<
+                    ::std::string::String,
+                >>::into_value(self.algorithm),
                 dry_run: self.dry_run,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AsymmetricEncryptInput {
+    pub fn build(self) -> AsymmetricEncryptInput
+    where
+        Plaintext_: self::required::Plaintext<::std::string::String>,
+        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -294,9 +314,78 @@ impl AsymmetricEncryptBuilder<
     ) -> ::std::result::Result<
         AsymmetricEncryptOutput,
         ::alibabacloud_runtime::SdkError<AsymmetricEncryptError>,
-    > {
+    >
+    where
+        Plaintext_: self::required::Plaintext<::std::string::String>,
+        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AsymmetricEncryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Plaintext` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AsymmetricEncrypt` needs its required parameter `Plaintext`",
+        label = "`Plaintext` is not set",
+        note = "set it with `.plaintext(…)` before this call"
+    )]
+    pub trait Plaintext<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AsymmetricEncrypt` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `KeyVersionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AsymmetricEncrypt` needs its required parameter `KeyVersionId`",
+        label = "`KeyVersionId` is not set",
+        note = "set it with `.key_version_id(…)` before this call"
+    )]
+    pub trait KeyVersionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AsymmetricEncrypt` needs its required parameter `Algorithm`",
+        label = "`Algorithm` is not set",
+        note = "set it with `.algorithm(…)` before this call"
+    )]
+    pub trait Algorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Plaintext<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::KeyVersionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Algorithm<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

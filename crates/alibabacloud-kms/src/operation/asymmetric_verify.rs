@@ -94,7 +94,7 @@ pub enum AsymmetricVerifyError {
     ForbiddenKeyNotFound = "Forbidden.KeyNotFound", InvalidAccessKeyIdNotFound =
     "InvalidAccessKeyId.NotFound", InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `AsymmetricVerify` call. `send` becomes available once every required parameter is set (`KeyId`, `KeyVersionId`, `Algorithm`, `Digest`, `Value`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AsymmetricVerify` call. `send` and `build` compile once every required parameter is set (`KeyId`, `KeyVersionId`, `Algorithm`, `Digest`, `Value`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AsymmetricVerifyBuilder<
@@ -272,31 +272,55 @@ impl<
         self
     }
 }
-impl AsymmetricVerifyBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    KeyId_,
+    KeyVersionId_,
+    Algorithm_,
+    Digest_,
+    Value_,
+> AsymmetricVerifyBuilder<KeyId_, KeyVersionId_, Algorithm_, Digest_, Value_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AsymmetricVerifyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AsymmetricVerifyInput)
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+        Digest_: self::required::Digest<::std::string::String>,
+        Value_: self::required::Value<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AsymmetricVerifyInput {
-                key_id: self.key_id,
-                key_version_id: self.key_version_id,
-                algorithm: self.algorithm,
-                digest: self.digest,
-                value: self.value,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
+                key_version_id: <KeyVersionId_ as self::required::KeyVersionId<
+                    ::std::string::String,
+                >>::into_value(self.key_version_id),
+                algorithm: <Algorithm_ as self::required::Algorithm<
+                    ::std::string::String,
+                >>::into_value(self.algorithm),
+                digest: <Digest_ as self::required::Digest<
+                    ::std::string::String,
+                >>::into_value(self.digest),
+                value: <Value_ as self::required::Value<
+                    ::std::string::String,
+                >>::into_value(self.value),
                 dry_run: self.dry_run,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AsymmetricVerifyInput {
+    pub fn build(self) -> AsymmetricVerifyInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+        Digest_: self::required::Digest<::std::string::String>,
+        Value_: self::required::Value<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -305,9 +329,94 @@ impl AsymmetricVerifyBuilder<
     ) -> ::std::result::Result<
         AsymmetricVerifyOutput,
         ::alibabacloud_runtime::SdkError<AsymmetricVerifyError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+        Digest_: self::required::Digest<::std::string::String>,
+        Value_: self::required::Value<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AsymmetricVerifyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AsymmetricVerify` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `KeyVersionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AsymmetricVerify` needs its required parameter `KeyVersionId`",
+        label = "`KeyVersionId` is not set",
+        note = "set it with `.key_version_id(…)` before this call"
+    )]
+    pub trait KeyVersionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AsymmetricVerify` needs its required parameter `Algorithm`",
+        label = "`Algorithm` is not set",
+        note = "set it with `.algorithm(…)` before this call"
+    )]
+    pub trait Algorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Digest` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AsymmetricVerify` needs its required parameter `Digest`",
+        label = "`Digest` is not set",
+        note = "set it with `.digest(…)` before this call"
+    )]
+    pub trait Digest<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Value` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AsymmetricVerify` needs its required parameter `Value`",
+        label = "`Value` is not set",
+        note = "set it with `.value(…)` before this call"
+    )]
+    pub trait Value<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::KeyVersionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Algorithm<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Digest<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Value<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

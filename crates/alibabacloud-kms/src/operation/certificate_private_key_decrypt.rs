@@ -89,7 +89,7 @@ pub enum CertificatePrivateKeyDecryptError {
     InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound", InvalidParameter =
     "InvalidParameter", }
 );
-/// Builds and sends a `CertificatePrivateKeyDecrypt` call. `send` becomes available once every required parameter is set (`CertificateId`, `Algorithm`, `CiphertextBlob`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CertificatePrivateKeyDecrypt` call. `send` and `build` compile once every required parameter is set (`CertificateId`, `Algorithm`, `CiphertextBlob`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CertificatePrivateKeyDecryptBuilder<
@@ -180,30 +180,46 @@ impl<
         self
     }
 }
-impl CertificatePrivateKeyDecryptBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    CertificateId_,
+    Algorithm_,
+    CiphertextBlob_,
+> CertificatePrivateKeyDecryptBuilder<CertificateId_, Algorithm_, CiphertextBlob_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CertificatePrivateKeyDecryptInput,
-    ) {
+    )
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CertificatePrivateKeyDecryptInput {
-                certificate_id: self.certificate_id,
-                algorithm: self.algorithm,
-                ciphertext_blob: self.ciphertext_blob,
+                certificate_id: <CertificateId_ as self::required::CertificateId<
+                    ::std::string::String,
+                >>::into_value(self.certificate_id),
+                algorithm: <Algorithm_ as self::required::Algorithm<
+                    ::std::string::String,
+                >>::into_value(self.algorithm),
+                ciphertext_blob: <CiphertextBlob_ as self::required::CiphertextBlob<
+                    ::std::string::String,
+                >>::into_value(self.ciphertext_blob),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CertificatePrivateKeyDecryptInput {
+    pub fn build(self) -> CertificatePrivateKeyDecryptInput
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -212,9 +228,62 @@ impl CertificatePrivateKeyDecryptBuilder<
     ) -> ::std::result::Result<
         CertificatePrivateKeyDecryptOutput,
         ::alibabacloud_runtime::SdkError<CertificatePrivateKeyDecryptError>,
-    > {
+    >
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CertificatePrivateKeyDecryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CertificatePrivateKeyDecrypt` needs its required parameter `CertificateId`",
+        label = "`CertificateId` is not set",
+        note = "set it with `.certificate_id(…)` before this call"
+    )]
+    pub trait CertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CertificatePrivateKeyDecrypt` needs its required parameter `Algorithm`",
+        label = "`Algorithm` is not set",
+        note = "set it with `.algorithm(…)` before this call"
+    )]
+    pub trait Algorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CiphertextBlob` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CertificatePrivateKeyDecrypt` needs its required parameter `CiphertextBlob`",
+        label = "`CiphertextBlob` is not set",
+        note = "set it with `.ciphertext_blob(…)` before this call"
+    )]
+    pub trait CiphertextBlob<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertificateId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Algorithm<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CiphertextBlob<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -90,7 +90,7 @@ pub enum CertificatePublicKeyEncryptError {
     InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound", InvalidParameter =
     "InvalidParameter", }
 );
-/// Builds and sends a `CertificatePublicKeyEncrypt` call. `send` becomes available once every required parameter is set (`CertificateId`, `Algorithm`, `Plaintext`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CertificatePublicKeyEncrypt` call. `send` and `build` compile once every required parameter is set (`CertificateId`, `Algorithm`, `Plaintext`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CertificatePublicKeyEncryptBuilder<
@@ -197,30 +197,46 @@ impl<
         self
     }
 }
-impl CertificatePublicKeyEncryptBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    CertificateId_,
+    Algorithm_,
+    Plaintext_,
+> CertificatePublicKeyEncryptBuilder<CertificateId_, Algorithm_, Plaintext_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CertificatePublicKeyEncryptInput,
-    ) {
+    )
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+        Plaintext_: self::required::Plaintext<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CertificatePublicKeyEncryptInput {
-                certificate_id: self.certificate_id,
-                algorithm: self.algorithm,
-                plaintext: self.plaintext,
+                certificate_id: <CertificateId_ as self::required::CertificateId<
+                    ::std::string::String,
+                >>::into_value(self.certificate_id),
+                algorithm: <Algorithm_ as self::required::Algorithm<
+                    ::std::string::String,
+                >>::into_value(self.algorithm),
+                plaintext: <Plaintext_ as self::required::Plaintext<
+                    ::std::string::String,
+                >>::into_value(self.plaintext),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CertificatePublicKeyEncryptInput {
+    pub fn build(self) -> CertificatePublicKeyEncryptInput
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+        Plaintext_: self::required::Plaintext<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -229,9 +245,62 @@ impl CertificatePublicKeyEncryptBuilder<
     ) -> ::std::result::Result<
         CertificatePublicKeyEncryptOutput,
         ::alibabacloud_runtime::SdkError<CertificatePublicKeyEncryptError>,
-    > {
+    >
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+        Plaintext_: self::required::Plaintext<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CertificatePublicKeyEncryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CertificatePublicKeyEncrypt` needs its required parameter `CertificateId`",
+        label = "`CertificateId` is not set",
+        note = "set it with `.certificate_id(…)` before this call"
+    )]
+    pub trait CertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CertificatePublicKeyEncrypt` needs its required parameter `Algorithm`",
+        label = "`Algorithm` is not set",
+        note = "set it with `.algorithm(…)` before this call"
+    )]
+    pub trait Algorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Plaintext` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CertificatePublicKeyEncrypt` needs its required parameter `Plaintext`",
+        label = "`Plaintext` is not set",
+        note = "set it with `.plaintext(…)` before this call"
+    )]
+    pub trait Plaintext<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertificateId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Algorithm<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Plaintext<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

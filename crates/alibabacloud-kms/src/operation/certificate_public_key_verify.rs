@@ -84,7 +84,7 @@ pub enum CertificatePublicKeyVerifyError {
     CertificatePublicKeyVerifyError { InvalidAccessKeyIdNotFound =
     "InvalidAccessKeyId.NotFound", InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `CertificatePublicKeyVerify` call. `send` becomes available once every required parameter is set (`CertificateId`, `Algorithm`, `Message`, `MessageType`, `SignatureValue`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CertificatePublicKeyVerify` call. `send` and `build` compile once every required parameter is set (`CertificateId`, `Algorithm`, `Message`, `MessageType`, `SignatureValue`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CertificatePublicKeyVerifyBuilder<
@@ -245,12 +245,18 @@ impl<
         self
     }
 }
-impl CertificatePublicKeyVerifyBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    CertificateId_,
+    Algorithm_,
+    Message_,
+    MessageType_,
+    SignatureValue_,
+> CertificatePublicKeyVerifyBuilder<
+    CertificateId_,
+    Algorithm_,
+    Message_,
+    MessageType_,
+    SignatureValue_,
 > {
     fn into_parts(
         self,
@@ -258,21 +264,45 @@ impl CertificatePublicKeyVerifyBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CertificatePublicKeyVerifyInput,
-    ) {
+    )
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+        Message_: self::required::Message<::std::string::String>,
+        MessageType_: self::required::MessageType<::std::string::String>,
+        SignatureValue_: self::required::SignatureValue<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CertificatePublicKeyVerifyInput {
-                certificate_id: self.certificate_id,
-                algorithm: self.algorithm,
-                message: self.message,
-                message_type: self.message_type,
-                signature_value: self.signature_value,
+                certificate_id: <CertificateId_ as self::required::CertificateId<
+                    ::std::string::String,
+                >>::into_value(self.certificate_id),
+                algorithm: <Algorithm_ as self::required::Algorithm<
+                    ::std::string::String,
+                >>::into_value(self.algorithm),
+                message: <Message_ as self::required::Message<
+                    ::std::string::String,
+                >>::into_value(self.message),
+                message_type: <MessageType_ as self::required::MessageType<
+                    ::std::string::String,
+                >>::into_value(self.message_type),
+                signature_value: <SignatureValue_ as self::required::SignatureValue<
+                    ::std::string::String,
+                >>::into_value(self.signature_value),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CertificatePublicKeyVerifyInput {
+    pub fn build(self) -> CertificatePublicKeyVerifyInput
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+        Message_: self::required::Message<::std::string::String>,
+        MessageType_: self::required::MessageType<::std::string::String>,
+        SignatureValue_: self::required::SignatureValue<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -281,9 +311,94 @@ impl CertificatePublicKeyVerifyBuilder<
     ) -> ::std::result::Result<
         CertificatePublicKeyVerifyOutput,
         ::alibabacloud_runtime::SdkError<CertificatePublicKeyVerifyError>,
-    > {
+    >
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+        Message_: self::required::Message<::std::string::String>,
+        MessageType_: self::required::MessageType<::std::string::String>,
+        SignatureValue_: self::required::SignatureValue<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CertificatePublicKeyVerifyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CertificatePublicKeyVerify` needs its required parameter `CertificateId`",
+        label = "`CertificateId` is not set",
+        note = "set it with `.certificate_id(…)` before this call"
+    )]
+    pub trait CertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CertificatePublicKeyVerify` needs its required parameter `Algorithm`",
+        label = "`Algorithm` is not set",
+        note = "set it with `.algorithm(…)` before this call"
+    )]
+    pub trait Algorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Message` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CertificatePublicKeyVerify` needs its required parameter `Message`",
+        label = "`Message` is not set",
+        note = "set it with `.message(…)` before this call"
+    )]
+    pub trait Message<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `MessageType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CertificatePublicKeyVerify` needs its required parameter `MessageType`",
+        label = "`MessageType` is not set",
+        note = "set it with `.message_type(…)` before this call"
+    )]
+    pub trait MessageType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SignatureValue` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CertificatePublicKeyVerify` needs its required parameter `SignatureValue`",
+        label = "`SignatureValue` is not set",
+        note = "set it with `.signature_value(…)` before this call"
+    )]
+    pub trait SignatureValue<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertificateId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Algorithm<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Message<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::MessageType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SignatureValue<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -69,7 +69,7 @@ pub enum ConnectKmsInstanceError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(ConnectKmsInstanceError {});
-/// Builds and sends a `ConnectKmsInstance` call. `send` becomes available once every required parameter is set (`KmsInstanceId`, `VpcId`, `ZoneIds`, `VSwitchIds`, `KMProvider`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ConnectKmsInstance` call. `send` and `build` compile once every required parameter is set (`KmsInstanceId`, `VpcId`, `ZoneIds`, `VSwitchIds`, `KMProvider`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ConnectKmsInstanceBuilder<
@@ -224,30 +224,54 @@ impl<
         self
     }
 }
-impl ConnectKmsInstanceBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    KmsInstanceId_,
+    VpcId_,
+    ZoneIds_,
+    VSwitchIds_,
+    KmProvider_,
+> ConnectKmsInstanceBuilder<KmsInstanceId_, VpcId_, ZoneIds_, VSwitchIds_, KmProvider_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ConnectKmsInstanceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ConnectKmsInstanceInput)
+    where
+        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+        VpcId_: self::required::VpcId<::std::string::String>,
+        ZoneIds_: self::required::ZoneIds<::std::string::String>,
+        VSwitchIds_: self::required::VSwitchIds<::std::string::String>,
+        KmProvider_: self::required::KmProvider<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ConnectKmsInstanceInput {
-                kms_instance_id: self.kms_instance_id,
-                vpc_id: self.vpc_id,
-                zone_ids: self.zone_ids,
-                v_switch_ids: self.v_switch_ids,
-                km_provider: self.km_provider,
+                kms_instance_id: <KmsInstanceId_ as self::required::KmsInstanceId<
+                    ::std::string::String,
+                >>::into_value(self.kms_instance_id),
+                vpc_id: <VpcId_ as self::required::VpcId<
+                    ::std::string::String,
+                >>::into_value(self.vpc_id),
+                zone_ids: <ZoneIds_ as self::required::ZoneIds<
+                    ::std::string::String,
+                >>::into_value(self.zone_ids),
+                v_switch_ids: <VSwitchIds_ as self::required::VSwitchIds<
+                    ::std::string::String,
+                >>::into_value(self.v_switch_ids),
+                km_provider: <KmProvider_ as self::required::KmProvider<
+                    ::std::string::String,
+                >>::into_value(self.km_provider),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ConnectKmsInstanceInput {
+    pub fn build(self) -> ConnectKmsInstanceInput
+    where
+        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+        VpcId_: self::required::VpcId<::std::string::String>,
+        ZoneIds_: self::required::ZoneIds<::std::string::String>,
+        VSwitchIds_: self::required::VSwitchIds<::std::string::String>,
+        KmProvider_: self::required::KmProvider<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -256,9 +280,94 @@ impl ConnectKmsInstanceBuilder<
     ) -> ::std::result::Result<
         ConnectKmsInstanceOutput,
         ::alibabacloud_runtime::SdkError<ConnectKmsInstanceError>,
-    > {
+    >
+    where
+        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+        VpcId_: self::required::VpcId<::std::string::String>,
+        ZoneIds_: self::required::ZoneIds<::std::string::String>,
+        VSwitchIds_: self::required::VSwitchIds<::std::string::String>,
+        KmProvider_: self::required::KmProvider<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ConnectKmsInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KmsInstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ConnectKmsInstance` needs its required parameter `KmsInstanceId`",
+        label = "`KmsInstanceId` is not set",
+        note = "set it with `.kms_instance_id(…)` before this call"
+    )]
+    pub trait KmsInstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VpcId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ConnectKmsInstance` needs its required parameter `VpcId`",
+        label = "`VpcId` is not set",
+        note = "set it with `.vpc_id(…)` before this call"
+    )]
+    pub trait VpcId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ZoneIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ConnectKmsInstance` needs its required parameter `ZoneIds`",
+        label = "`ZoneIds` is not set",
+        note = "set it with `.zone_ids(…)` before this call"
+    )]
+    pub trait ZoneIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VSwitchIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ConnectKmsInstance` needs its required parameter `VSwitchIds`",
+        label = "`VSwitchIds` is not set",
+        note = "set it with `.v_switch_ids(…)` before this call"
+    )]
+    pub trait VSwitchIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `KMProvider` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ConnectKmsInstance` needs its required parameter `KMProvider`",
+        label = "`KMProvider` is not set",
+        note = "set it with `.km_provider(…)` before this call"
+    )]
+    pub trait KmProvider<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KmsInstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VpcId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ZoneIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VSwitchIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::KmProvider<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -68,7 +68,7 @@ pub enum CreateAliasError {
     InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound", InvalidParameter =
     "InvalidParameter", }
 );
-/// Builds and sends a `CreateAlias` call. `send` becomes available once every required parameter is set (`KeyId`, `AliasName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateAlias` call. `send` and `build` compile once every required parameter is set (`KeyId`, `AliasName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateAliasBuilder<
@@ -124,21 +124,33 @@ impl<KeyId_, AliasName_> CreateAliasBuilder<KeyId_, AliasName_> {
         self
     }
 }
-impl CreateAliasBuilder<::std::string::String, ::std::string::String> {
+impl<KeyId_, AliasName_> CreateAliasBuilder<KeyId_, AliasName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateAliasInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateAliasInput)
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        AliasName_: self::required::AliasName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateAliasInput {
-                key_id: self.key_id,
-                alias_name: self.alias_name,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
+                alias_name: <AliasName_ as self::required::AliasName<
+                    ::std::string::String,
+                >>::into_value(self.alias_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateAliasInput {
+    pub fn build(self) -> CreateAliasInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        AliasName_: self::required::AliasName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -147,9 +159,46 @@ impl CreateAliasBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateAliasOutput,
         ::alibabacloud_runtime::SdkError<CreateAliasError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        AliasName_: self::required::AliasName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateAliasBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateAlias` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `AliasName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateAlias` needs its required parameter `AliasName`",
+        label = "`AliasName` is not set",
+        note = "set it with `.alias_name(…)` before this call"
+    )]
+    pub trait AliasName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AliasName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

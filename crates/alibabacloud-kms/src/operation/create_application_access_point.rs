@@ -89,7 +89,7 @@ pub enum CreateApplicationAccessPointError {
     CreateApplicationAccessPointError { RejectedResourceExist = "Rejected.ResourceExist",
     }
 );
-/// Builds and sends a `CreateApplicationAccessPoint` call. `send` becomes available once every required parameter is set (`Name`, `Policies`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateApplicationAccessPoint` call. `send` and `build` compile once every required parameter is set (`Name`, `Policies`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateApplicationAccessPointBuilder<
@@ -185,27 +185,39 @@ impl<Name_, Policies_> CreateApplicationAccessPointBuilder<Name_, Policies_> {
         self
     }
 }
-impl CreateApplicationAccessPointBuilder<::std::string::String, ::std::string::String> {
+impl<Name_, Policies_> CreateApplicationAccessPointBuilder<Name_, Policies_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateApplicationAccessPointInput,
-    ) {
+    )
+    where
+        Name_: self::required::Name<::std::string::String>,
+        Policies_: self::required::Policies<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateApplicationAccessPointInput {
-                name: self.name,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
                 description: self.description,
                 authentication_method: self.authentication_method,
-                policies: self.policies,
+                policies: <Policies_ as self::required::Policies<
+                    ::std::string::String,
+                >>::into_value(self.policies),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateApplicationAccessPointInput {
+    pub fn build(self) -> CreateApplicationAccessPointInput
+    where
+        Name_: self::required::Name<::std::string::String>,
+        Policies_: self::required::Policies<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -214,9 +226,46 @@ impl CreateApplicationAccessPointBuilder<::std::string::String, ::std::string::S
     ) -> ::std::result::Result<
         CreateApplicationAccessPointOutput,
         ::alibabacloud_runtime::SdkError<CreateApplicationAccessPointError>,
-    > {
+    >
+    where
+        Name_: self::required::Name<::std::string::String>,
+        Policies_: self::required::Policies<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateApplicationAccessPointBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateApplicationAccessPoint` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Policies` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateApplicationAccessPoint` needs its required parameter `Policies`",
+        label = "`Policies` is not set",
+        note = "set it with `.policies(…)` before this call"
+    )]
+    pub trait Policies<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Policies<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

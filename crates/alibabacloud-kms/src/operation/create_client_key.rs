@@ -92,7 +92,7 @@ pub enum CreateClientKeyError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(CreateClientKeyError {});
-/// Builds and sends a `CreateClientKey` call. `send` becomes available once every required parameter is set (`AapName`, `Password`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateClientKey` call. `send` and `build` compile once every required parameter is set (`AapName`, `Password`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateClientKeyBuilder<
@@ -201,23 +201,35 @@ impl<AapName_, Password_> CreateClientKeyBuilder<AapName_, Password_> {
         self
     }
 }
-impl CreateClientKeyBuilder<::std::string::String, ::std::string::String> {
+impl<AapName_, Password_> CreateClientKeyBuilder<AapName_, Password_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateClientKeyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateClientKeyInput)
+    where
+        AapName_: self::required::AapName<::std::string::String>,
+        Password_: self::required::Password<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateClientKeyInput {
-                aap_name: self.aap_name,
-                password: self.password,
+                aap_name: <AapName_ as self::required::AapName<
+                    ::std::string::String,
+                >>::into_value(self.aap_name),
+                password: <Password_ as self::required::Password<
+                    ::std::string::String,
+                >>::into_value(self.password),
                 not_after: self.not_after,
                 not_before: self.not_before,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateClientKeyInput {
+    pub fn build(self) -> CreateClientKeyInput
+    where
+        AapName_: self::required::AapName<::std::string::String>,
+        Password_: self::required::Password<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -226,9 +238,46 @@ impl CreateClientKeyBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateClientKeyOutput,
         ::alibabacloud_runtime::SdkError<CreateClientKeyError>,
-    > {
+    >
+    where
+        AapName_: self::required::AapName<::std::string::String>,
+        Password_: self::required::Password<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateClientKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `AapName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateClientKey` needs its required parameter `AapName`",
+        label = "`AapName` is not set",
+        note = "set it with `.aap_name(…)` before this call"
+    )]
+    pub trait AapName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Password` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateClientKey` needs its required parameter `Password`",
+        label = "`Password` is not set",
+        note = "set it with `.password(…)` before this call"
+    )]
+    pub trait Password<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::AapName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Password<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

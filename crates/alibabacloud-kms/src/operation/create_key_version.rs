@@ -98,7 +98,7 @@ pub enum CreateKeyVersionError {
     RejectedUnavailable = "Rejected.Unavailable", RejectedUnsupportedOperation =
     "Rejected.UnsupportedOperation", }
 );
-/// Builds and sends a `CreateKeyVersion` call. `send` becomes available once every required parameter is set (`KeyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateKeyVersion` call. `send` and `build` compile once every required parameter is set (`KeyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateKeyVersionBuilder<KeyId_ = ::alibabacloud_runtime::Missing> {
@@ -133,20 +133,28 @@ impl<KeyId_> CreateKeyVersionBuilder<KeyId_> {
         self
     }
 }
-impl CreateKeyVersionBuilder<::std::string::String> {
+impl<KeyId_> CreateKeyVersionBuilder<KeyId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateKeyVersionInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateKeyVersionInput)
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateKeyVersionInput {
-                key_id: self.key_id,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateKeyVersionInput {
+    pub fn build(self) -> CreateKeyVersionInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -155,9 +163,30 @@ impl CreateKeyVersionBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CreateKeyVersionOutput,
         ::alibabacloud_runtime::SdkError<CreateKeyVersionError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateKeyVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateKeyVersion` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

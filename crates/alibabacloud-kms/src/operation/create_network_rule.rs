@@ -83,7 +83,7 @@ pub enum CreateNetworkRuleError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(CreateNetworkRuleError {});
-/// Builds and sends a `CreateNetworkRule` call. `send` becomes available once every required parameter is set (`Name`, `Type`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateNetworkRule` call. `send` and `build` compile once every required parameter is set (`Name`, `Type`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateNetworkRuleBuilder<
@@ -179,23 +179,35 @@ impl<Name_, Type_> CreateNetworkRuleBuilder<Name_, Type_> {
         self
     }
 }
-impl CreateNetworkRuleBuilder<::std::string::String, ::std::string::String> {
+impl<Name_, Type_> CreateNetworkRuleBuilder<Name_, Type_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateNetworkRuleInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateNetworkRuleInput)
+    where
+        Name_: self::required::Name<::std::string::String>,
+        Type_: self::required::Type<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateNetworkRuleInput {
-                name: self.name,
-                r#type: self.r#type,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
+                r#type: <Type_ as self::required::Type<
+                    ::std::string::String,
+                >>::into_value(self.r#type),
                 description: self.description,
                 source_private_ip: self.source_private_ip,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateNetworkRuleInput {
+    pub fn build(self) -> CreateNetworkRuleInput
+    where
+        Name_: self::required::Name<::std::string::String>,
+        Type_: self::required::Type<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -204,9 +216,46 @@ impl CreateNetworkRuleBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateNetworkRuleOutput,
         ::alibabacloud_runtime::SdkError<CreateNetworkRuleError>,
-    > {
+    >
+    where
+        Name_: self::required::Name<::std::string::String>,
+        Type_: self::required::Type<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateNetworkRuleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateNetworkRule` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Type` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateNetworkRule` needs its required parameter `Type`",
+        label = "`Type` is not set",
+        note = "set it with `.r#type(…)` before this call"
+    )]
+    pub trait Type<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Type<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -101,7 +101,7 @@ pub enum CreatePolicyError {
     CreatePolicyError { InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound",
     InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `CreatePolicy` call. `send` becomes available once every required parameter is set (`Name`, `Permissions`, `Resources`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreatePolicy` call. `send` and `build` compile once every required parameter is set (`Name`, `Permissions`, `Resources`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreatePolicyBuilder<
@@ -243,29 +243,45 @@ impl<
         self
     }
 }
-impl CreatePolicyBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    Name_,
+    Permissions_,
+    Resources_,
+> CreatePolicyBuilder<Name_, Permissions_, Resources_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreatePolicyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreatePolicyInput)
+    where
+        Name_: self::required::Name<::std::string::String>,
+        Permissions_: self::required::Permissions<::std::string::String>,
+        Resources_: self::required::Resources<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreatePolicyInput {
-                name: self.name,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
                 description: self.description,
                 kms_instance: self.kms_instance,
-                permissions: self.permissions,
-                resources: self.resources,
+                permissions: <Permissions_ as self::required::Permissions<
+                    ::std::string::String,
+                >>::into_value(self.permissions),
+                resources: <Resources_ as self::required::Resources<
+                    ::std::string::String,
+                >>::into_value(self.resources),
                 access_control_rules: self.access_control_rules,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreatePolicyInput {
+    pub fn build(self) -> CreatePolicyInput
+    where
+        Name_: self::required::Name<::std::string::String>,
+        Permissions_: self::required::Permissions<::std::string::String>,
+        Resources_: self::required::Resources<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -274,9 +290,62 @@ impl CreatePolicyBuilder<
     ) -> ::std::result::Result<
         CreatePolicyOutput,
         ::alibabacloud_runtime::SdkError<CreatePolicyError>,
-    > {
+    >
+    where
+        Name_: self::required::Name<::std::string::String>,
+        Permissions_: self::required::Permissions<::std::string::String>,
+        Resources_: self::required::Resources<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreatePolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePolicy` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Permissions` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePolicy` needs its required parameter `Permissions`",
+        label = "`Permissions` is not set",
+        note = "set it with `.permissions(…)` before this call"
+    )]
+    pub trait Permissions<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Resources` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePolicy` needs its required parameter `Resources`",
+        label = "`Resources` is not set",
+        note = "set it with `.resources(…)` before this call"
+    )]
+    pub trait Resources<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Permissions<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Resources<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

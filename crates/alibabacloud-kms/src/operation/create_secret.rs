@@ -184,7 +184,7 @@ pub enum CreateSecretError {
     RejectedShareQuotaExceedLimit = "Rejected.ShareQuotaExceedLimit",
     UnsupportedOperation = "UnsupportedOperation", }
 );
-/// Builds and sends a `CreateSecret` call. `send` becomes available once every required parameter is set (`SecretName`, `VersionId`, `SecretData`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateSecret` call. `send` and `build` compile once every required parameter is set (`SecretName`, `VersionId`, `SecretData`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateSecretBuilder<
@@ -492,22 +492,33 @@ impl<
         self
     }
 }
-impl CreateSecretBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    SecretName_,
+    VersionId_,
+    SecretData_,
+> CreateSecretBuilder<SecretName_, VersionId_, SecretData_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateSecretInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateSecretInput)
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+        VersionId_: self::required::VersionId<::std::string::String>,
+        SecretData_: self::required::SecretData<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateSecretInput {
-                secret_name: self.secret_name,
-                version_id: self.version_id,
+                secret_name: <SecretName_ as self::required::SecretName<
+                    ::std::string::String,
+                >>::into_value(self.secret_name),
+                version_id: <VersionId_ as self::required::VersionId<
+                    ::std::string::String,
+                >>::into_value(self.version_id),
                 encryption_key_id: self.encryption_key_id,
-                secret_data: self.secret_data,
+                secret_data: <SecretData_ as self::required::SecretData<
+                    ::std::string::String,
+                >>::into_value(self.secret_data),
                 secret_data_type: self.secret_data_type,
                 description: self.description,
                 tags: self.tags,
@@ -521,7 +532,12 @@ impl CreateSecretBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateSecretInput {
+    pub fn build(self) -> CreateSecretInput
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+        VersionId_: self::required::VersionId<::std::string::String>,
+        SecretData_: self::required::SecretData<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -530,9 +546,62 @@ impl CreateSecretBuilder<
     ) -> ::std::result::Result<
         CreateSecretOutput,
         ::alibabacloud_runtime::SdkError<CreateSecretError>,
-    > {
+    >
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+        VersionId_: self::required::VersionId<::std::string::String>,
+        SecretData_: self::required::SecretData<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateSecretBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateSecret` needs its required parameter `SecretName`",
+        label = "`SecretName` is not set",
+        note = "set it with `.secret_name(…)` before this call"
+    )]
+    pub trait SecretName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VersionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateSecret` needs its required parameter `VersionId`",
+        label = "`VersionId` is not set",
+        note = "set it with `.version_id(…)` before this call"
+    )]
+    pub trait VersionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SecretData` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateSecret` needs its required parameter `SecretData`",
+        label = "`SecretData` is not set",
+        note = "set it with `.secret_data(…)` before this call"
+    )]
+    pub trait SecretData<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SecretName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VersionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SecretData<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

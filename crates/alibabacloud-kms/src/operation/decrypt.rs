@@ -99,7 +99,7 @@ pub enum DecryptError {
     RejectedUnavailable = "Rejected.Unavailable", UnsupportedOperation =
     "UnsupportedOperation", }
 );
-/// Builds and sends a `Decrypt` call. `send` becomes available once every required parameter is set (`CiphertextBlob`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `Decrypt` call. `send` and `build` compile once every required parameter is set (`CiphertextBlob`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DecryptBuilder<CiphertextBlob_ = ::alibabacloud_runtime::Missing> {
@@ -169,22 +169,30 @@ impl<CiphertextBlob_> DecryptBuilder<CiphertextBlob_> {
         self
     }
 }
-impl DecryptBuilder<::std::string::String> {
+impl<CiphertextBlob_> DecryptBuilder<CiphertextBlob_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DecryptInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DecryptInput)
+    where
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DecryptInput {
-                ciphertext_blob: self.ciphertext_blob,
+                ciphertext_blob: <CiphertextBlob_ as self::required::CiphertextBlob<
+                    ::std::string::String,
+                >>::into_value(self.ciphertext_blob),
                 encryption_context: self.encryption_context,
                 dry_run: self.dry_run,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DecryptInput {
+    pub fn build(self) -> DecryptInput
+    where
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -193,9 +201,30 @@ impl DecryptBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DecryptOutput,
         ::alibabacloud_runtime::SdkError<DecryptError>,
-    > {
+    >
+    where
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DecryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CiphertextBlob` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Decrypt` needs its required parameter `CiphertextBlob`",
+        label = "`CiphertextBlob` is not set",
+        note = "set it with `.ciphertext_blob(…)` before this call"
+    )]
+    pub trait CiphertextBlob<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CiphertextBlob<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

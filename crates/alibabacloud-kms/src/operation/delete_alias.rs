@@ -62,7 +62,7 @@ pub enum DeleteAliasError {
     DeleteAliasError { InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound",
     InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `DeleteAlias` call. `send` becomes available once every required parameter is set (`AliasName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteAlias` call. `send` and `build` compile once every required parameter is set (`AliasName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteAliasBuilder<AliasName_ = ::alibabacloud_runtime::Missing> {
@@ -97,20 +97,28 @@ impl<AliasName_> DeleteAliasBuilder<AliasName_> {
         self
     }
 }
-impl DeleteAliasBuilder<::std::string::String> {
+impl<AliasName_> DeleteAliasBuilder<AliasName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteAliasInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteAliasInput)
+    where
+        AliasName_: self::required::AliasName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteAliasInput {
-                alias_name: self.alias_name,
+                alias_name: <AliasName_ as self::required::AliasName<
+                    ::std::string::String,
+                >>::into_value(self.alias_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteAliasInput {
+    pub fn build(self) -> DeleteAliasInput
+    where
+        AliasName_: self::required::AliasName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -119,9 +127,30 @@ impl DeleteAliasBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteAliasOutput,
         ::alibabacloud_runtime::SdkError<DeleteAliasError>,
-    > {
+    >
+    where
+        AliasName_: self::required::AliasName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteAliasBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `AliasName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteAlias` needs its required parameter `AliasName`",
+        label = "`AliasName` is not set",
+        note = "set it with `.alias_name(…)` before this call"
+    )]
+    pub trait AliasName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::AliasName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -62,7 +62,7 @@ pub enum DeleteClientKeyError {
     DeleteClientKeyError { InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound",
     InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `DeleteClientKey` call. `send` becomes available once every required parameter is set (`ClientKeyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteClientKey` call. `send` and `build` compile once every required parameter is set (`ClientKeyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteClientKeyBuilder<ClientKeyId_ = ::alibabacloud_runtime::Missing> {
@@ -97,20 +97,28 @@ impl<ClientKeyId_> DeleteClientKeyBuilder<ClientKeyId_> {
         self
     }
 }
-impl DeleteClientKeyBuilder<::std::string::String> {
+impl<ClientKeyId_> DeleteClientKeyBuilder<ClientKeyId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteClientKeyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteClientKeyInput)
+    where
+        ClientKeyId_: self::required::ClientKeyId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteClientKeyInput {
-                client_key_id: self.client_key_id,
+                client_key_id: <ClientKeyId_ as self::required::ClientKeyId<
+                    ::std::string::String,
+                >>::into_value(self.client_key_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteClientKeyInput {
+    pub fn build(self) -> DeleteClientKeyInput
+    where
+        ClientKeyId_: self::required::ClientKeyId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -119,9 +127,30 @@ impl DeleteClientKeyBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteClientKeyOutput,
         ::alibabacloud_runtime::SdkError<DeleteClientKeyError>,
-    > {
+    >
+    where
+        ClientKeyId_: self::required::ClientKeyId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteClientKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ClientKeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteClientKey` needs its required parameter `ClientKeyId`",
+        label = "`ClientKeyId` is not set",
+        note = "set it with `.client_key_id(…)` before this call"
+    )]
+    pub trait ClientKeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ClientKeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -62,7 +62,7 @@ pub enum DeletePolicyError {
     DeletePolicyError { InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound",
     InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `DeletePolicy` call. `send` becomes available once every required parameter is set (`Name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeletePolicy` call. `send` and `build` compile once every required parameter is set (`Name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeletePolicyBuilder<Name_ = ::alibabacloud_runtime::Missing> {
@@ -97,20 +97,28 @@ impl<Name_> DeletePolicyBuilder<Name_> {
         self
     }
 }
-impl DeletePolicyBuilder<::std::string::String> {
+impl<Name_> DeletePolicyBuilder<Name_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeletePolicyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeletePolicyInput)
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeletePolicyInput {
-                name: self.name,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeletePolicyInput {
+    pub fn build(self) -> DeletePolicyInput
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -119,9 +127,30 @@ impl DeletePolicyBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeletePolicyOutput,
         ::alibabacloud_runtime::SdkError<DeletePolicyError>,
-    > {
+    >
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeletePolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeletePolicy` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -99,7 +99,7 @@ pub enum DeleteSecretError {
     "InvalidAccessKeyId.NotFound", InvalidParameter = "InvalidParameter",
     RejectedResourceInDeleteWindow = "Rejected.ResourceInDeleteWindow", }
 );
-/// Builds and sends a `DeleteSecret` call. `send` becomes available once every required parameter is set (`SecretName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteSecret` call. `send` and `build` compile once every required parameter is set (`SecretName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteSecretBuilder<SecretName_ = ::alibabacloud_runtime::Missing> {
@@ -172,22 +172,30 @@ impl<SecretName_> DeleteSecretBuilder<SecretName_> {
         self
     }
 }
-impl DeleteSecretBuilder<::std::string::String> {
+impl<SecretName_> DeleteSecretBuilder<SecretName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteSecretInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteSecretInput)
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteSecretInput {
-                secret_name: self.secret_name,
+                secret_name: <SecretName_ as self::required::SecretName<
+                    ::std::string::String,
+                >>::into_value(self.secret_name),
                 force_delete_without_recovery: self.force_delete_without_recovery,
                 recovery_window_in_days: self.recovery_window_in_days,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteSecretInput {
+    pub fn build(self) -> DeleteSecretInput
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -196,9 +204,30 @@ impl DeleteSecretBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteSecretOutput,
         ::alibabacloud_runtime::SdkError<DeleteSecretError>,
-    > {
+    >
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteSecretBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteSecret` needs its required parameter `SecretName`",
+        label = "`SecretName` is not set",
+        note = "set it with `.secret_name(…)` before this call"
+    )]
+    pub trait SecretName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SecretName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

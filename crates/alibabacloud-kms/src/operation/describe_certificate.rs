@@ -134,7 +134,7 @@ pub enum DescribeCertificateError {
     InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound", InvalidParameter =
     "InvalidParameter", }
 );
-/// Builds and sends a `DescribeCertificate` call. `send` becomes available once every required parameter is set (`CertificateId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeCertificate` call. `send` and `build` compile once every required parameter is set (`CertificateId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeCertificateBuilder<CertificateId_ = ::alibabacloud_runtime::Missing> {
@@ -169,20 +169,28 @@ impl<CertificateId_> DescribeCertificateBuilder<CertificateId_> {
         self
     }
 }
-impl DescribeCertificateBuilder<::std::string::String> {
+impl<CertificateId_> DescribeCertificateBuilder<CertificateId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeCertificateInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeCertificateInput)
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeCertificateInput {
-                certificate_id: self.certificate_id,
+                certificate_id: <CertificateId_ as self::required::CertificateId<
+                    ::std::string::String,
+                >>::into_value(self.certificate_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeCertificateInput {
+    pub fn build(self) -> DescribeCertificateInput
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -191,9 +199,30 @@ impl DescribeCertificateBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeCertificateOutput,
         ::alibabacloud_runtime::SdkError<DescribeCertificateError>,
-    > {
+    >
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeCertificate` needs its required parameter `CertificateId`",
+        label = "`CertificateId` is not set",
+        note = "set it with `.certificate_id(…)` before this call"
+    )]
+    pub trait CertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertificateId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -151,7 +151,7 @@ pub enum DescribeKeyError {
     ForbiddenKeyNotFound = "Forbidden.KeyNotFound", InvalidAccessKeyIdNotFound =
     "InvalidAccessKeyId.NotFound", InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `DescribeKey` call. `send` becomes available once every required parameter is set (`KeyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeKey` call. `send` and `build` compile once every required parameter is set (`KeyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeKeyBuilder<KeyId_ = ::alibabacloud_runtime::Missing> {
@@ -186,20 +186,28 @@ impl<KeyId_> DescribeKeyBuilder<KeyId_> {
         self
     }
 }
-impl DescribeKeyBuilder<::std::string::String> {
+impl<KeyId_> DescribeKeyBuilder<KeyId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeKeyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeKeyInput)
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeKeyInput {
-                key_id: self.key_id,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeKeyInput {
+    pub fn build(self) -> DescribeKeyInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -208,9 +216,30 @@ impl DescribeKeyBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeKeyOutput,
         ::alibabacloud_runtime::SdkError<DescribeKeyError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeKey` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -235,23 +264,27 @@ impl crate::Client {
         DescribeKeyBuilder::new(self.clone())
     }
 }
-impl DescribeKeyBuilder<::std::string::String> {
+impl<KeyId_> DescribeKeyBuilder<KeyId_> {
     /// Waits until the key can be used, for example after `EnableKey` or after key material was imported. A key scheduled for deletion never becomes usable, so that state ends the wait with an error.
     ///
-    /// Polls `DescribeKey` until `KeyState` is `Enabled`; stops with [`WaiterError::Failed`](::alibabacloud_runtime::waiter::WaiterError::Failed) as soon as it is `PendingDeletion`, and with [`WaiterError::TimedOut`](::alibabacloud_runtime::waiter::WaiterError::TimedOut) after `max_wait`. Delays grow from 1000 ms to 10000 ms with jitter. The spec suggests a `max_wait` of 120000 ms.
+    /// Polls `DescribeKey` until `KeyState` is `Enabled`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is `PendingDeletion`, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 1000 ms to 10000 ms with jitter. The spec suggests a `max_wait` of 120000 ms.
     pub async fn wait_until_key_enabled(
         self,
-        max_wait: ::std::time::Duration,
+        wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,
     ) -> ::std::result::Result<
         DescribeKeyOutput,
         ::alibabacloud_runtime::waiter::WaiterError<DescribeKeyError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
-        let config = ::alibabacloud_runtime::waiter::WaiterConfig::new(
-            ::std::time::Duration::from_millis(1000u64),
-            ::std::time::Duration::from_millis(10000u64),
-            max_wait,
-        );
+        let config = wait
+            .into()
+            .config(
+                ::std::time::Duration::from_millis(1000u64),
+                ::std::time::Duration::from_millis(10000u64),
+            );
         ::alibabacloud_runtime::waiter::wait(
                 client.runtime(),
                 &input,

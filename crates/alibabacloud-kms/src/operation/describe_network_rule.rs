@@ -78,7 +78,7 @@ pub enum DescribeNetworkRuleError {
     DescribeNetworkRuleError { InvalidAccessKeyIdNotFound =
     "InvalidAccessKeyId.NotFound", InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `DescribeNetworkRule` call. `send` becomes available once every required parameter is set (`Name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeNetworkRule` call. `send` and `build` compile once every required parameter is set (`Name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeNetworkRuleBuilder<Name_ = ::alibabacloud_runtime::Missing> {
@@ -113,20 +113,28 @@ impl<Name_> DescribeNetworkRuleBuilder<Name_> {
         self
     }
 }
-impl DescribeNetworkRuleBuilder<::std::string::String> {
+impl<Name_> DescribeNetworkRuleBuilder<Name_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeNetworkRuleInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeNetworkRuleInput)
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeNetworkRuleInput {
-                name: self.name,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeNetworkRuleInput {
+    pub fn build(self) -> DescribeNetworkRuleInput
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -135,9 +143,30 @@ impl DescribeNetworkRuleBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeNetworkRuleOutput,
         ::alibabacloud_runtime::SdkError<DescribeNetworkRuleError>,
-    > {
+    >
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeNetworkRuleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeNetworkRule` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -83,7 +83,7 @@ pub enum DescribePolicyError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DescribePolicyError {});
-/// Builds and sends a `DescribePolicy` call. `send` becomes available once every required parameter is set (`Name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribePolicy` call. `send` and `build` compile once every required parameter is set (`Name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePolicyBuilder<Name_ = ::alibabacloud_runtime::Missing> {
@@ -118,20 +118,28 @@ impl<Name_> DescribePolicyBuilder<Name_> {
         self
     }
 }
-impl DescribePolicyBuilder<::std::string::String> {
+impl<Name_> DescribePolicyBuilder<Name_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribePolicyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribePolicyInput)
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribePolicyInput {
-                name: self.name,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribePolicyInput {
+    pub fn build(self) -> DescribePolicyInput
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -140,9 +148,30 @@ impl DescribePolicyBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribePolicyOutput,
         ::alibabacloud_runtime::SdkError<DescribePolicyError>,
-    > {
+    >
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribePolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribePolicy` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

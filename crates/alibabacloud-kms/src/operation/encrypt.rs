@@ -97,7 +97,7 @@ pub enum EncryptError {
     ForbiddenKeyNotFound = "Forbidden.KeyNotFound", InvalidAccessKeyIdNotFound =
     "InvalidAccessKeyId.NotFound", InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `Encrypt` call. `send` becomes available once every required parameter is set (`KeyId`, `Plaintext`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `Encrypt` call. `send` and `build` compile once every required parameter is set (`KeyId`, `Plaintext`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct EncryptBuilder<
@@ -200,23 +200,35 @@ impl<KeyId_, Plaintext_> EncryptBuilder<KeyId_, Plaintext_> {
         self
     }
 }
-impl EncryptBuilder<::std::string::String, ::std::string::String> {
+impl<KeyId_, Plaintext_> EncryptBuilder<KeyId_, Plaintext_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, EncryptInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, EncryptInput)
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        Plaintext_: self::required::Plaintext<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             EncryptInput {
-                key_id: self.key_id,
-                plaintext: self.plaintext,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
+                plaintext: <Plaintext_ as self::required::Plaintext<
+                    ::std::string::String,
+                >>::into_value(self.plaintext),
                 encryption_context: self.encryption_context,
                 dry_run: self.dry_run,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> EncryptInput {
+    pub fn build(self) -> EncryptInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        Plaintext_: self::required::Plaintext<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -225,9 +237,46 @@ impl EncryptBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         EncryptOutput,
         ::alibabacloud_runtime::SdkError<EncryptError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        Plaintext_: self::required::Plaintext<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`EncryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Encrypt` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Plaintext` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Encrypt` needs its required parameter `Plaintext`",
+        label = "`Plaintext` is not set",
+        note = "set it with `.plaintext(…)` before this call"
+    )]
+    pub trait Plaintext<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Plaintext<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

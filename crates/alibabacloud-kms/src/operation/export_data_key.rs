@@ -90,7 +90,7 @@ pub enum ExportDataKeyError {
     ExportDataKeyError { InternalFailure = "InternalFailure", InvalidAccessKeyIdNotFound
     = "InvalidAccessKeyId.NotFound", InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `ExportDataKey` call. `send` becomes available once every required parameter is set (`CiphertextBlob`, `PublicKeyBlob`, `WrappingKeySpec`, `WrappingAlgorithm`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ExportDataKey` call. `send` and `build` compile once every required parameter is set (`CiphertextBlob`, `PublicKeyBlob`, `WrappingKeySpec`, `WrappingAlgorithm`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ExportDataKeyBuilder<
@@ -257,30 +257,55 @@ impl<
         self
     }
 }
-impl ExportDataKeyBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    CiphertextBlob_,
+    PublicKeyBlob_,
+    WrappingKeySpec_,
+    WrappingAlgorithm_,
+> ExportDataKeyBuilder<
+    CiphertextBlob_,
+    PublicKeyBlob_,
+    WrappingKeySpec_,
+    WrappingAlgorithm_,
 > {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ExportDataKeyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ExportDataKeyInput)
+    where
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+        PublicKeyBlob_: self::required::PublicKeyBlob<::std::string::String>,
+        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
+        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ExportDataKeyInput {
-                ciphertext_blob: self.ciphertext_blob,
+                ciphertext_blob: <CiphertextBlob_ as self::required::CiphertextBlob<
+                    ::std::string::String,
+                >>::into_value(self.ciphertext_blob),
                 encryption_context: self.encryption_context,
-                public_key_blob: self.public_key_blob,
-                wrapping_key_spec: self.wrapping_key_spec,
-                wrapping_algorithm: self.wrapping_algorithm,
+                public_key_blob: <PublicKeyBlob_ as self::required::PublicKeyBlob<
+                    ::std::string::String,
+                >>::into_value(self.public_key_blob),
+                wrapping_key_spec: <WrappingKeySpec_ as self::required::WrappingKeySpec<
+                    ::std::string::String,
+                >>::into_value(self.wrapping_key_spec),
+                wrapping_algorithm: <WrappingAlgorithm_ as self::required::WrappingAlgorithm<
+                    ::std::string::String,
+                >>::into_value(self.wrapping_algorithm),
                 dry_run: self.dry_run,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ExportDataKeyInput {
+    pub fn build(self) -> ExportDataKeyInput
+    where
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+        PublicKeyBlob_: self::required::PublicKeyBlob<::std::string::String>,
+        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
+        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -289,9 +314,78 @@ impl ExportDataKeyBuilder<
     ) -> ::std::result::Result<
         ExportDataKeyOutput,
         ::alibabacloud_runtime::SdkError<ExportDataKeyError>,
-    > {
+    >
+    where
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+        PublicKeyBlob_: self::required::PublicKeyBlob<::std::string::String>,
+        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
+        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ExportDataKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CiphertextBlob` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ExportDataKey` needs its required parameter `CiphertextBlob`",
+        label = "`CiphertextBlob` is not set",
+        note = "set it with `.ciphertext_blob(…)` before this call"
+    )]
+    pub trait CiphertextBlob<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PublicKeyBlob` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ExportDataKey` needs its required parameter `PublicKeyBlob`",
+        label = "`PublicKeyBlob` is not set",
+        note = "set it with `.public_key_blob(…)` before this call"
+    )]
+    pub trait PublicKeyBlob<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `WrappingKeySpec` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ExportDataKey` needs its required parameter `WrappingKeySpec`",
+        label = "`WrappingKeySpec` is not set",
+        note = "set it with `.wrapping_key_spec(…)` before this call"
+    )]
+    pub trait WrappingKeySpec<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `WrappingAlgorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ExportDataKey` needs its required parameter `WrappingAlgorithm`",
+        label = "`WrappingAlgorithm` is not set",
+        note = "set it with `.wrapping_algorithm(…)` before this call"
+    )]
+    pub trait WrappingAlgorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CiphertextBlob<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PublicKeyBlob<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::WrappingKeySpec<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::WrappingAlgorithm<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -121,7 +121,7 @@ pub enum GenerateAndExportDataKeyError {
     InternalFailure = "InternalFailure", InvalidAccessKeyIdNotFound =
     "InvalidAccessKeyId.NotFound", InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `GenerateAndExportDataKey` call. `send` becomes available once every required parameter is set (`KeyId`, `PublicKeyBlob`, `WrappingKeySpec`, `WrappingAlgorithm`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GenerateAndExportDataKey` call. `send` and `build` compile once every required parameter is set (`KeyId`, `PublicKeyBlob`, `WrappingKeySpec`, `WrappingAlgorithm`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GenerateAndExportDataKeyBuilder<
@@ -320,11 +320,16 @@ impl<
         self
     }
 }
-impl GenerateAndExportDataKeyBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    KeyId_,
+    PublicKeyBlob_,
+    WrappingKeySpec_,
+    WrappingAlgorithm_,
+> GenerateAndExportDataKeyBuilder<
+    KeyId_,
+    PublicKeyBlob_,
+    WrappingKeySpec_,
+    WrappingAlgorithm_,
 > {
     fn into_parts(
         self,
@@ -332,24 +337,44 @@ impl GenerateAndExportDataKeyBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         GenerateAndExportDataKeyInput,
-    ) {
+    )
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        PublicKeyBlob_: self::required::PublicKeyBlob<::std::string::String>,
+        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
+        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GenerateAndExportDataKeyInput {
-                key_id: self.key_id,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
                 key_spec: self.key_spec,
                 number_of_bytes: self.number_of_bytes,
                 encryption_context: self.encryption_context,
-                public_key_blob: self.public_key_blob,
-                wrapping_key_spec: self.wrapping_key_spec,
-                wrapping_algorithm: self.wrapping_algorithm,
+                public_key_blob: <PublicKeyBlob_ as self::required::PublicKeyBlob<
+                    ::std::string::String,
+                >>::into_value(self.public_key_blob),
+                wrapping_key_spec: <WrappingKeySpec_ as self::required::WrappingKeySpec<
+                    ::std::string::String,
+                >>::into_value(self.wrapping_key_spec),
+                wrapping_algorithm: <WrappingAlgorithm_ as self::required::WrappingAlgorithm<
+                    ::std::string::String,
+                >>::into_value(self.wrapping_algorithm),
                 dry_run: self.dry_run,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GenerateAndExportDataKeyInput {
+    pub fn build(self) -> GenerateAndExportDataKeyInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        PublicKeyBlob_: self::required::PublicKeyBlob<::std::string::String>,
+        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
+        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -358,9 +383,78 @@ impl GenerateAndExportDataKeyBuilder<
     ) -> ::std::result::Result<
         GenerateAndExportDataKeyOutput,
         ::alibabacloud_runtime::SdkError<GenerateAndExportDataKeyError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        PublicKeyBlob_: self::required::PublicKeyBlob<::std::string::String>,
+        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
+        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GenerateAndExportDataKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GenerateAndExportDataKey` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PublicKeyBlob` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GenerateAndExportDataKey` needs its required parameter `PublicKeyBlob`",
+        label = "`PublicKeyBlob` is not set",
+        note = "set it with `.public_key_blob(…)` before this call"
+    )]
+    pub trait PublicKeyBlob<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `WrappingKeySpec` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GenerateAndExportDataKey` needs its required parameter `WrappingKeySpec`",
+        label = "`WrappingKeySpec` is not set",
+        note = "set it with `.wrapping_key_spec(…)` before this call"
+    )]
+    pub trait WrappingKeySpec<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `WrappingAlgorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GenerateAndExportDataKey` needs its required parameter `WrappingAlgorithm`",
+        label = "`WrappingAlgorithm` is not set",
+        note = "set it with `.wrapping_algorithm(…)` before this call"
+    )]
+    pub trait WrappingAlgorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PublicKeyBlob<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::WrappingKeySpec<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::WrappingAlgorithm<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

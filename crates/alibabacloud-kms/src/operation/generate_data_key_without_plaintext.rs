@@ -106,7 +106,7 @@ pub enum GenerateDataKeyWithoutPlaintextError {
     "Forbidden.KeyNotFound", InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound",
     InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `GenerateDataKeyWithoutPlaintext` call. `send` becomes available once every required parameter is set (`KeyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GenerateDataKeyWithoutPlaintext` call. `send` and `build` compile once every required parameter is set (`KeyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GenerateDataKeyWithoutPlaintextBuilder<
@@ -204,19 +204,24 @@ impl<KeyId_> GenerateDataKeyWithoutPlaintextBuilder<KeyId_> {
         self
     }
 }
-impl GenerateDataKeyWithoutPlaintextBuilder<::std::string::String> {
+impl<KeyId_> GenerateDataKeyWithoutPlaintextBuilder<KeyId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         GenerateDataKeyWithoutPlaintextInput,
-    ) {
+    )
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GenerateDataKeyWithoutPlaintextInput {
-                key_id: self.key_id,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
                 key_spec: self.key_spec,
                 number_of_bytes: self.number_of_bytes,
                 encryption_context: self.encryption_context,
@@ -225,7 +230,10 @@ impl GenerateDataKeyWithoutPlaintextBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GenerateDataKeyWithoutPlaintextInput {
+    pub fn build(self) -> GenerateDataKeyWithoutPlaintextInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -234,9 +242,30 @@ impl GenerateDataKeyWithoutPlaintextBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         GenerateDataKeyWithoutPlaintextOutput,
         ::alibabacloud_runtime::SdkError<GenerateDataKeyWithoutPlaintextError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GenerateDataKeyWithoutPlaintextBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GenerateDataKeyWithoutPlaintext` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

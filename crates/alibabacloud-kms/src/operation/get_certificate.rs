@@ -76,7 +76,7 @@ pub enum GetCertificateError {
     GetCertificateError { InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound",
     InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `GetCertificate` call. `send` becomes available once every required parameter is set (`CertificateId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetCertificate` call. `send` and `build` compile once every required parameter is set (`CertificateId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCertificateBuilder<CertificateId_ = ::alibabacloud_runtime::Missing> {
@@ -111,20 +111,28 @@ impl<CertificateId_> GetCertificateBuilder<CertificateId_> {
         self
     }
 }
-impl GetCertificateBuilder<::std::string::String> {
+impl<CertificateId_> GetCertificateBuilder<CertificateId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetCertificateInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetCertificateInput)
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetCertificateInput {
-                certificate_id: self.certificate_id,
+                certificate_id: <CertificateId_ as self::required::CertificateId<
+                    ::std::string::String,
+                >>::into_value(self.certificate_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetCertificateInput {
+    pub fn build(self) -> GetCertificateInput
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -133,9 +141,30 @@ impl GetCertificateBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         GetCertificateOutput,
         ::alibabacloud_runtime::SdkError<GetCertificateError>,
-    > {
+    >
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetCertificate` needs its required parameter `CertificateId`",
+        label = "`CertificateId` is not set",
+        note = "set it with `.certificate_id(…)` before this call"
+    )]
+    pub trait CertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertificateId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

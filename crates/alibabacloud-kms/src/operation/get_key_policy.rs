@@ -80,7 +80,7 @@ pub enum GetKeyPolicyError {
     "Forbidden.ResourceNotFound", InvalidParameter = "InvalidParameter", MissingParameter
     = "MissingParameter", }
 );
-/// Builds and sends a `GetKeyPolicy` call. `send` becomes available once every required parameter is set (`KeyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetKeyPolicy` call. `send` and `build` compile once every required parameter is set (`KeyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetKeyPolicyBuilder<KeyId_ = ::alibabacloud_runtime::Missing> {
@@ -134,21 +134,29 @@ impl<KeyId_> GetKeyPolicyBuilder<KeyId_> {
         self
     }
 }
-impl GetKeyPolicyBuilder<::std::string::String> {
+impl<KeyId_> GetKeyPolicyBuilder<KeyId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetKeyPolicyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetKeyPolicyInput)
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetKeyPolicyInput {
-                key_id: self.key_id,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
                 policy_name: self.policy_name,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetKeyPolicyInput {
+    pub fn build(self) -> GetKeyPolicyInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -157,9 +165,30 @@ impl GetKeyPolicyBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         GetKeyPolicyOutput,
         ::alibabacloud_runtime::SdkError<GetKeyPolicyError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetKeyPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetKeyPolicy` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -141,7 +141,7 @@ pub enum GetKmsInstanceError {
 ::alibabacloud_runtime::operation_error!(
     GetKmsInstanceError { IllegalTimestamp = "IllegalTimestamp", }
 );
-/// Builds and sends a `GetKmsInstance` call. `send` becomes available once every required parameter is set (`KmsInstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetKmsInstance` call. `send` and `build` compile once every required parameter is set (`KmsInstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetKmsInstanceBuilder<KmsInstanceId_ = ::alibabacloud_runtime::Missing> {
@@ -176,20 +176,28 @@ impl<KmsInstanceId_> GetKmsInstanceBuilder<KmsInstanceId_> {
         self
     }
 }
-impl GetKmsInstanceBuilder<::std::string::String> {
+impl<KmsInstanceId_> GetKmsInstanceBuilder<KmsInstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetKmsInstanceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetKmsInstanceInput)
+    where
+        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetKmsInstanceInput {
-                kms_instance_id: self.kms_instance_id,
+                kms_instance_id: <KmsInstanceId_ as self::required::KmsInstanceId<
+                    ::std::string::String,
+                >>::into_value(self.kms_instance_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetKmsInstanceInput {
+    pub fn build(self) -> GetKmsInstanceInput
+    where
+        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -198,9 +206,30 @@ impl GetKmsInstanceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         GetKmsInstanceOutput,
         ::alibabacloud_runtime::SdkError<GetKmsInstanceError>,
-    > {
+    >
+    where
+        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetKmsInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KmsInstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetKmsInstance` needs its required parameter `KmsInstanceId`",
+        label = "`KmsInstanceId` is not set",
+        note = "set it with `.kms_instance_id(…)` before this call"
+    )]
+    pub trait KmsInstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KmsInstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -87,7 +87,7 @@ pub enum GetParametersForImportError {
     "InvalidAccessKeyId.NotFound", InvalidParameter = "InvalidParameter",
     UnsupportedOrigin = "Unsupported.Origin", }
 );
-/// Builds and sends a `GetParametersForImport` call. `send` becomes available once every required parameter is set (`KeyId`, `WrappingAlgorithm`, `WrappingKeySpec`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetParametersForImport` call. `send` and `build` compile once every required parameter is set (`KeyId`, `WrappingAlgorithm`, `WrappingKeySpec`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetParametersForImportBuilder<
@@ -174,30 +174,46 @@ impl<
         self
     }
 }
-impl GetParametersForImportBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    KeyId_,
+    WrappingAlgorithm_,
+    WrappingKeySpec_,
+> GetParametersForImportBuilder<KeyId_, WrappingAlgorithm_, WrappingKeySpec_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         GetParametersForImportInput,
-    ) {
+    )
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
+        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetParametersForImportInput {
-                key_id: self.key_id,
-                wrapping_algorithm: self.wrapping_algorithm,
-                wrapping_key_spec: self.wrapping_key_spec,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
+                wrapping_algorithm: <WrappingAlgorithm_ as self::required::WrappingAlgorithm<
+                    ::std::string::String,
+                >>::into_value(self.wrapping_algorithm),
+                wrapping_key_spec: <WrappingKeySpec_ as self::required::WrappingKeySpec<
+                    ::std::string::String,
+                >>::into_value(self.wrapping_key_spec),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetParametersForImportInput {
+    pub fn build(self) -> GetParametersForImportInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
+        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -206,9 +222,62 @@ impl GetParametersForImportBuilder<
     ) -> ::std::result::Result<
         GetParametersForImportOutput,
         ::alibabacloud_runtime::SdkError<GetParametersForImportError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
+        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetParametersForImportBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetParametersForImport` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `WrappingAlgorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetParametersForImport` needs its required parameter `WrappingAlgorithm`",
+        label = "`WrappingAlgorithm` is not set",
+        note = "set it with `.wrapping_algorithm(…)` before this call"
+    )]
+    pub trait WrappingAlgorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `WrappingKeySpec` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetParametersForImport` needs its required parameter `WrappingKeySpec`",
+        label = "`WrappingKeySpec` is not set",
+        note = "set it with `.wrapping_key_spec(…)` before this call"
+    )]
+    pub trait WrappingKeySpec<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::WrappingAlgorithm<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::WrappingKeySpec<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

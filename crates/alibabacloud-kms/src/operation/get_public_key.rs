@@ -82,7 +82,7 @@ pub enum GetPublicKeyError {
     InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound", InvalidParameter =
     "InvalidParameter", }
 );
-/// Builds and sends a `GetPublicKey` call. `send` becomes available once every required parameter is set (`KeyId`, `KeyVersionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetPublicKey` call. `send` and `build` compile once every required parameter is set (`KeyId`, `KeyVersionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetPublicKeyBuilder<
@@ -158,22 +158,34 @@ impl<KeyId_, KeyVersionId_> GetPublicKeyBuilder<KeyId_, KeyVersionId_> {
         self
     }
 }
-impl GetPublicKeyBuilder<::std::string::String, ::std::string::String> {
+impl<KeyId_, KeyVersionId_> GetPublicKeyBuilder<KeyId_, KeyVersionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetPublicKeyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetPublicKeyInput)
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetPublicKeyInput {
-                key_id: self.key_id,
-                key_version_id: self.key_version_id,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
+                key_version_id: <KeyVersionId_ as self::required::KeyVersionId<
+                    ::std::string::String,
+                >>::into_value(self.key_version_id),
                 dry_run: self.dry_run,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetPublicKeyInput {
+    pub fn build(self) -> GetPublicKeyInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -182,9 +194,46 @@ impl GetPublicKeyBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         GetPublicKeyOutput,
         ::alibabacloud_runtime::SdkError<GetPublicKeyError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetPublicKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetPublicKey` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `KeyVersionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetPublicKey` needs its required parameter `KeyVersionId`",
+        label = "`KeyVersionId` is not set",
+        note = "set it with `.key_version_id(…)` before this call"
+    )]
+    pub trait KeyVersionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::KeyVersionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

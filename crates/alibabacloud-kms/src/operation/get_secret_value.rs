@@ -156,7 +156,7 @@ pub enum GetSecretValueError {
     "Forbidden.DKMSInstanceStateInvalid", ForbiddenKeyNotFound = "Forbidden.KeyNotFound",
     ForbiddenResourceNotFound = "Forbidden.ResourceNotFound", }
 );
-/// Builds and sends a `GetSecretValue` call. `send` becomes available once every required parameter is set (`SecretName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetSecretValue` call. `send` and `build` compile once every required parameter is set (`SecretName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetSecretValueBuilder<SecretName_ = ::alibabacloud_runtime::Missing> {
@@ -264,15 +264,20 @@ impl<SecretName_> GetSecretValueBuilder<SecretName_> {
         self
     }
 }
-impl GetSecretValueBuilder<::std::string::String> {
+impl<SecretName_> GetSecretValueBuilder<SecretName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetSecretValueInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetSecretValueInput)
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetSecretValueInput {
-                secret_name: self.secret_name,
+                secret_name: <SecretName_ as self::required::SecretName<
+                    ::std::string::String,
+                >>::into_value(self.secret_name),
                 version_stage: self.version_stage,
                 version_id: self.version_id,
                 fetch_extended_config: self.fetch_extended_config,
@@ -281,7 +286,10 @@ impl GetSecretValueBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetSecretValueInput {
+    pub fn build(self) -> GetSecretValueInput
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -290,9 +298,30 @@ impl GetSecretValueBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         GetSecretValueOutput,
         ::alibabacloud_runtime::SdkError<GetSecretValueError>,
-    > {
+    >
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetSecretValueBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetSecretValue` needs its required parameter `SecretName`",
+        label = "`SecretName` is not set",
+        note = "set it with `.secret_name(…)` before this call"
+    )]
+    pub trait SecretName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SecretName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

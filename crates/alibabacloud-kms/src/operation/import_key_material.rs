@@ -83,7 +83,7 @@ pub enum ImportKeyMaterialError {
     "InvalidImportToken", InvalidKeyMaterial = "InvalidKeyMaterial", InvalidParameter =
     "InvalidParameter", UnsupportedOrigin = "Unsupported.Origin", }
 );
-/// Builds and sends a `ImportKeyMaterial` call. `send` becomes available once every required parameter is set (`KeyId`, `EncryptedKeyMaterial`, `ImportToken`, `KeyMaterialExpireUnix`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ImportKeyMaterial` call. `send` and `build` compile once every required parameter is set (`KeyId`, `EncryptedKeyMaterial`, `ImportToken`, `KeyMaterialExpireUnix`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ImportKeyMaterialBuilder<
@@ -204,28 +204,57 @@ impl<
         self
     }
 }
-impl ImportKeyMaterialBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    i64,
+impl<
+    KeyId_,
+    EncryptedKeyMaterial_,
+    ImportToken_,
+    KeyMaterialExpireUnix_,
+> ImportKeyMaterialBuilder<
+    KeyId_,
+    EncryptedKeyMaterial_,
+    ImportToken_,
+    KeyMaterialExpireUnix_,
 > {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ImportKeyMaterialInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ImportKeyMaterialInput)
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        EncryptedKeyMaterial_: self::required::EncryptedKeyMaterial<
+            ::std::string::String,
+        >,
+        ImportToken_: self::required::ImportToken<::std::string::String>,
+        KeyMaterialExpireUnix_: self::required::KeyMaterialExpireUnix<i64>,
+    {
         (
             self._client,
             self._options,
             ImportKeyMaterialInput {
-                key_id: self.key_id,
-                encrypted_key_material: self.encrypted_key_material,
-                import_token: self.import_token,
-                key_material_expire_unix: self.key_material_expire_unix,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
+                encrypted_key_material: <EncryptedKeyMaterial_ as self::required::EncryptedKeyMaterial<
+                    ::std::string::String,
+                >>::into_value(self.encrypted_key_material),
+                import_token: <ImportToken_ as self::required::ImportToken<
+                    ::std::string::String,
+                >>::into_value(self.import_token),
+                key_material_expire_unix: <KeyMaterialExpireUnix_ as self::required::KeyMaterialExpireUnix<
+                    i64,
+                >>::into_value(self.key_material_expire_unix),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ImportKeyMaterialInput {
+    pub fn build(self) -> ImportKeyMaterialInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        EncryptedKeyMaterial_: self::required::EncryptedKeyMaterial<
+            ::std::string::String,
+        >,
+        ImportToken_: self::required::ImportToken<::std::string::String>,
+        KeyMaterialExpireUnix_: self::required::KeyMaterialExpireUnix<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -234,9 +263,81 @@ impl ImportKeyMaterialBuilder<
     ) -> ::std::result::Result<
         ImportKeyMaterialOutput,
         ::alibabacloud_runtime::SdkError<ImportKeyMaterialError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        EncryptedKeyMaterial_: self::required::EncryptedKeyMaterial<
+            ::std::string::String,
+        >,
+        ImportToken_: self::required::ImportToken<::std::string::String>,
+        KeyMaterialExpireUnix_: self::required::KeyMaterialExpireUnix<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ImportKeyMaterialBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ImportKeyMaterial` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `EncryptedKeyMaterial` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ImportKeyMaterial` needs its required parameter `EncryptedKeyMaterial`",
+        label = "`EncryptedKeyMaterial` is not set",
+        note = "set it with `.encrypted_key_material(…)` before this call"
+    )]
+    pub trait EncryptedKeyMaterial<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ImportToken` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ImportKeyMaterial` needs its required parameter `ImportToken`",
+        label = "`ImportToken` is not set",
+        note = "set it with `.import_token(…)` before this call"
+    )]
+    pub trait ImportToken<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `KeyMaterialExpireUnix` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ImportKeyMaterial` needs its required parameter `KeyMaterialExpireUnix`",
+        label = "`KeyMaterialExpireUnix` is not set",
+        note = "set it with `.key_material_expire_unix(…)` before this call"
+    )]
+    pub trait KeyMaterialExpireUnix<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::EncryptedKeyMaterial<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ImportToken<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::KeyMaterialExpireUnix<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -115,7 +115,7 @@ pub enum ListAliasesByKeyIdError {
     ListAliasesByKeyIdError { InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound",
     InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `ListAliasesByKeyId` call. `send` becomes available once every required parameter is set (`KeyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListAliasesByKeyId` call. `send` and `build` compile once every required parameter is set (`KeyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListAliasesByKeyIdBuilder<KeyId_ = ::alibabacloud_runtime::Missing> {
@@ -176,22 +176,30 @@ impl<KeyId_> ListAliasesByKeyIdBuilder<KeyId_> {
         self
     }
 }
-impl ListAliasesByKeyIdBuilder<::std::string::String> {
+impl<KeyId_> ListAliasesByKeyIdBuilder<KeyId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListAliasesByKeyIdInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListAliasesByKeyIdInput)
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ListAliasesByKeyIdInput {
-                key_id: self.key_id,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
                 page_number: self.page_number,
                 page_size: self.page_size,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListAliasesByKeyIdInput {
+    pub fn build(self) -> ListAliasesByKeyIdInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -200,9 +208,30 @@ impl ListAliasesByKeyIdBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ListAliasesByKeyIdOutput,
         ::alibabacloud_runtime::SdkError<ListAliasesByKeyIdError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListAliasesByKeyIdBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListAliasesByKeyId` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -250,11 +279,14 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListAliasesByKeyIdInput 
         output.aliases.and_then(|v| v.alias).unwrap_or_default()
     }
 }
-impl ListAliasesByKeyIdBuilder<::std::string::String> {
+impl<KeyId_> ListAliasesByKeyIdBuilder<KeyId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListAliasesByKeyIdInput> {
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListAliasesByKeyIdInput>
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -118,7 +118,7 @@ pub enum ListKeyVersionsError {
     InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound", InvalidParameter =
     "InvalidParameter", }
 );
-/// Builds and sends a `ListKeyVersions` call. `send` becomes available once every required parameter is set (`KeyId`, `PageNumber`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListKeyVersions` call. `send` and `build` compile once every required parameter is set (`KeyId`, `PageNumber`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListKeyVersionsBuilder<
@@ -185,22 +185,34 @@ impl<KeyId_, PageNumber_> ListKeyVersionsBuilder<KeyId_, PageNumber_> {
         self
     }
 }
-impl ListKeyVersionsBuilder<::std::string::String, i32> {
+impl<KeyId_, PageNumber_> ListKeyVersionsBuilder<KeyId_, PageNumber_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListKeyVersionsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListKeyVersionsInput)
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        PageNumber_: self::required::PageNumber<i32>,
+    {
         (
             self._client,
             self._options,
             ListKeyVersionsInput {
-                key_id: self.key_id,
-                page_number: self.page_number,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
+                page_number: <PageNumber_ as self::required::PageNumber<
+                    i32,
+                >>::into_value(self.page_number),
                 page_size: self.page_size,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListKeyVersionsInput {
+    pub fn build(self) -> ListKeyVersionsInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        PageNumber_: self::required::PageNumber<i32>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -209,9 +221,46 @@ impl ListKeyVersionsBuilder<::std::string::String, i32> {
     ) -> ::std::result::Result<
         ListKeyVersionsOutput,
         ::alibabacloud_runtime::SdkError<ListKeyVersionsError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        PageNumber_: self::required::PageNumber<i32>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListKeyVersionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListKeyVersions` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PageNumber` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListKeyVersions` needs its required parameter `PageNumber`",
+        label = "`PageNumber` is not set",
+        note = "set it with `.page_number(…)` before this call"
+    )]
+    pub trait PageNumber<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PageNumber<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
     }
 }
 impl crate::Client {

@@ -99,7 +99,7 @@ pub enum ListResourceTagsError {
     ListResourceTagsError { InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound",
     InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `ListResourceTags` call. `send` becomes available once every required parameter is set (`KeyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListResourceTags` call. `send` and `build` compile once every required parameter is set (`KeyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListResourceTagsBuilder<KeyId_ = ::alibabacloud_runtime::Missing> {
@@ -134,20 +134,28 @@ impl<KeyId_> ListResourceTagsBuilder<KeyId_> {
         self
     }
 }
-impl ListResourceTagsBuilder<::std::string::String> {
+impl<KeyId_> ListResourceTagsBuilder<KeyId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListResourceTagsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListResourceTagsInput)
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ListResourceTagsInput {
-                key_id: self.key_id,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListResourceTagsInput {
+    pub fn build(self) -> ListResourceTagsInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -156,9 +164,30 @@ impl ListResourceTagsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ListResourceTagsOutput,
         ::alibabacloud_runtime::SdkError<ListResourceTagsError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListResourceTagsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListResourceTags` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

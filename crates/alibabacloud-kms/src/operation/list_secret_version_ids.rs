@@ -143,7 +143,7 @@ pub enum ListSecretVersionIdsError {
     ForbiddenResourceNotFound = "Forbidden.ResourceNotFound", InternalFailure =
     "InternalFailure", InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `ListSecretVersionIds` call. `send` becomes available once every required parameter is set (`SecretName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListSecretVersionIds` call. `send` and `build` compile once every required parameter is set (`SecretName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListSecretVersionIdsBuilder<SecretName_ = ::alibabacloud_runtime::Missing> {
@@ -223,19 +223,20 @@ impl<SecretName_> ListSecretVersionIdsBuilder<SecretName_> {
         self
     }
 }
-impl ListSecretVersionIdsBuilder<::std::string::String> {
+impl<SecretName_> ListSecretVersionIdsBuilder<SecretName_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ListSecretVersionIdsInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListSecretVersionIdsInput)
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ListSecretVersionIdsInput {
-                secret_name: self.secret_name,
+                secret_name: <SecretName_ as self::required::SecretName<
+                    ::std::string::String,
+                >>::into_value(self.secret_name),
                 include_deprecated: self.include_deprecated,
                 page_number: self.page_number,
                 page_size: self.page_size,
@@ -243,7 +244,10 @@ impl ListSecretVersionIdsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListSecretVersionIdsInput {
+    pub fn build(self) -> ListSecretVersionIdsInput
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -252,9 +256,30 @@ impl ListSecretVersionIdsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ListSecretVersionIdsOutput,
         ::alibabacloud_runtime::SdkError<ListSecretVersionIdsError>,
-    > {
+    >
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListSecretVersionIdsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListSecretVersionIds` needs its required parameter `SecretName`",
+        label = "`SecretName` is not set",
+        note = "set it with `.secret_name(…)` before this call"
+    )]
+    pub trait SecretName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SecretName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -306,13 +331,14 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListSecretVersionIdsInpu
         output.version_ids.and_then(|v| v.version_id).unwrap_or_default()
     }
 }
-impl ListSecretVersionIdsBuilder<::std::string::String> {
+impl<SecretName_> ListSecretVersionIdsBuilder<SecretName_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
-        ListSecretVersionIdsInput,
-    > {
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListSecretVersionIdsInput>
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -89,8 +89,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
@@ -138,7 +138,7 @@ pub enum ListTagResourcesError {
     InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound", InvalidResourceIdNotFound
     = "InvalidResourceId.NotFound", }
 );
-/// Builds and sends a `ListTagResources` call. `send` becomes available once every required parameter is set (`RegionId`, `ResourceType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListTagResources` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ResourceType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListTagResourcesBuilder<
@@ -248,24 +248,36 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         self
     }
 }
-impl ListTagResourcesBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTagResourcesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTagResourcesInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ListTagResourcesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 next_token: self.next_token,
-                resource_type: self.resource_type,
+                resource_type: <ResourceType_ as self::required::ResourceType<
+                    ::std::string::String,
+                >>::into_value(self.resource_type),
                 resource_id: self.resource_id,
                 tag: self.tag,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListTagResourcesInput {
+    pub fn build(self) -> ListTagResourcesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -274,9 +286,46 @@ impl ListTagResourcesBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         ListTagResourcesOutput,
         ::alibabacloud_runtime::SdkError<ListTagResourcesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListTagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListTagResources` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListTagResources` needs its required parameter `ResourceType`",
+        label = "`ResourceType` is not set",
+        note = "set it with `.resource_type(…)` before this call"
+    )]
+    pub trait ResourceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -314,11 +363,15 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for ListTagResourcesInput {
         output.tag_resources.and_then(|v| v.tag_resource).unwrap_or_default()
     }
 }
-impl ListTagResourcesBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTagResourcesInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTagResourcesInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -136,7 +136,7 @@ pub enum PutSecretValueError {
     "InternalFailure", InvalidParameter = "InvalidParameter", RejectedLimitExceeded =
     "Rejected.LimitExceeded", RejectedResourceExist = "Rejected.ResourceExist", }
 );
-/// Builds and sends a `PutSecretValue` call. `send` becomes available once every required parameter is set (`VersionId`, `SecretName`, `SecretData`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `PutSecretValue` call. `send` and `build` compile once every required parameter is set (`VersionId`, `SecretName`, `SecretData`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PutSecretValueBuilder<
@@ -274,28 +274,44 @@ impl<
         self
     }
 }
-impl PutSecretValueBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    VersionId_,
+    SecretName_,
+    SecretData_,
+> PutSecretValueBuilder<VersionId_, SecretName_, SecretData_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, PutSecretValueInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, PutSecretValueInput)
+    where
+        VersionId_: self::required::VersionId<::std::string::String>,
+        SecretName_: self::required::SecretName<::std::string::String>,
+        SecretData_: self::required::SecretData<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             PutSecretValueInput {
-                version_id: self.version_id,
-                secret_name: self.secret_name,
-                secret_data: self.secret_data,
+                version_id: <VersionId_ as self::required::VersionId<
+                    ::std::string::String,
+                >>::into_value(self.version_id),
+                secret_name: <SecretName_ as self::required::SecretName<
+                    ::std::string::String,
+                >>::into_value(self.secret_name),
+                secret_data: <SecretData_ as self::required::SecretData<
+                    ::std::string::String,
+                >>::into_value(self.secret_data),
                 secret_data_type: self.secret_data_type,
                 version_stages: self.version_stages,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> PutSecretValueInput {
+    pub fn build(self) -> PutSecretValueInput
+    where
+        VersionId_: self::required::VersionId<::std::string::String>,
+        SecretName_: self::required::SecretName<::std::string::String>,
+        SecretData_: self::required::SecretData<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -304,9 +320,62 @@ impl PutSecretValueBuilder<
     ) -> ::std::result::Result<
         PutSecretValueOutput,
         ::alibabacloud_runtime::SdkError<PutSecretValueError>,
-    > {
+    >
+    where
+        VersionId_: self::required::VersionId<::std::string::String>,
+        SecretName_: self::required::SecretName<::std::string::String>,
+        SecretData_: self::required::SecretData<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`PutSecretValueBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `VersionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`PutSecretValue` needs its required parameter `VersionId`",
+        label = "`VersionId` is not set",
+        note = "set it with `.version_id(…)` before this call"
+    )]
+    pub trait VersionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`PutSecretValue` needs its required parameter `SecretName`",
+        label = "`SecretName` is not set",
+        note = "set it with `.secret_name(…)` before this call"
+    )]
+    pub trait SecretName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SecretData` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`PutSecretValue` needs its required parameter `SecretData`",
+        label = "`SecretData` is not set",
+        note = "set it with `.secret_data(…)` before this call"
+    )]
+    pub trait SecretData<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::VersionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SecretName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SecretData<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -105,7 +105,7 @@ pub enum ReEncryptError {
     "InternalFailure", InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound",
     InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `ReEncrypt` call. `send` becomes available once every required parameter is set (`CiphertextBlob`, `DestinationKeyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ReEncrypt` call. `send` and `build` compile once every required parameter is set (`CiphertextBlob`, `DestinationKeyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ReEncryptBuilder<
@@ -275,27 +275,42 @@ impl<
         self
     }
 }
-impl ReEncryptBuilder<::std::string::String, ::std::string::String> {
+impl<
+    CiphertextBlob_,
+    DestinationKeyId_,
+> ReEncryptBuilder<CiphertextBlob_, DestinationKeyId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReEncryptInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReEncryptInput)
+    where
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+        DestinationKeyId_: self::required::DestinationKeyId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ReEncryptInput {
-                ciphertext_blob: self.ciphertext_blob,
+                ciphertext_blob: <CiphertextBlob_ as self::required::CiphertextBlob<
+                    ::std::string::String,
+                >>::into_value(self.ciphertext_blob),
                 source_key_id: self.source_key_id,
                 source_key_version_id: self.source_key_version_id,
                 source_encryption_algorithm: self.source_encryption_algorithm,
                 source_encryption_context: self.source_encryption_context,
-                destination_key_id: self.destination_key_id,
+                destination_key_id: <DestinationKeyId_ as self::required::DestinationKeyId<
+                    ::std::string::String,
+                >>::into_value(self.destination_key_id),
                 destination_encryption_context: self.destination_encryption_context,
                 dry_run: self.dry_run,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ReEncryptInput {
+    pub fn build(self) -> ReEncryptInput
+    where
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+        DestinationKeyId_: self::required::DestinationKeyId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -304,9 +319,46 @@ impl ReEncryptBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         ReEncryptOutput,
         ::alibabacloud_runtime::SdkError<ReEncryptError>,
-    > {
+    >
+    where
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+        DestinationKeyId_: self::required::DestinationKeyId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ReEncryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CiphertextBlob` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ReEncrypt` needs its required parameter `CiphertextBlob`",
+        label = "`CiphertextBlob` is not set",
+        note = "set it with `.ciphertext_blob(…)` before this call"
+    )]
+    pub trait CiphertextBlob<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DestinationKeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ReEncrypt` needs its required parameter `DestinationKeyId`",
+        label = "`DestinationKeyId` is not set",
+        note = "set it with `.destination_key_id(…)` before this call"
+    )]
+    pub trait DestinationKeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CiphertextBlob<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DestinationKeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

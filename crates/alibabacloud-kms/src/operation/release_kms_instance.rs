@@ -76,7 +76,7 @@ pub enum ReleaseKmsInstanceError {
     "Rejected.UnsupportedOperation", SerivceUnvailableTemporary =
     "SerivceUnvailableTemporary", }
 );
-/// Builds and sends a `ReleaseKmsInstance` call. `send` becomes available once every required parameter is set (`KmsInstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ReleaseKmsInstance` call. `send` and `build` compile once every required parameter is set (`KmsInstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ReleaseKmsInstanceBuilder<KmsInstanceId_ = ::alibabacloud_runtime::Missing> {
@@ -130,21 +130,29 @@ impl<KmsInstanceId_> ReleaseKmsInstanceBuilder<KmsInstanceId_> {
         self
     }
 }
-impl ReleaseKmsInstanceBuilder<::std::string::String> {
+impl<KmsInstanceId_> ReleaseKmsInstanceBuilder<KmsInstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReleaseKmsInstanceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReleaseKmsInstanceInput)
+    where
+        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ReleaseKmsInstanceInput {
-                kms_instance_id: self.kms_instance_id,
+                kms_instance_id: <KmsInstanceId_ as self::required::KmsInstanceId<
+                    ::std::string::String,
+                >>::into_value(self.kms_instance_id),
                 force_delete_without_backup: self.force_delete_without_backup,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ReleaseKmsInstanceInput {
+    pub fn build(self) -> ReleaseKmsInstanceInput
+    where
+        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -153,9 +161,30 @@ impl ReleaseKmsInstanceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ReleaseKmsInstanceOutput,
         ::alibabacloud_runtime::SdkError<ReleaseKmsInstanceError>,
-    > {
+    >
+    where
+        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ReleaseKmsInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KmsInstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ReleaseKmsInstance` needs its required parameter `KmsInstanceId`",
+        label = "`KmsInstanceId` is not set",
+        note = "set it with `.kms_instance_id(…)` before this call"
+    )]
+    pub trait KmsInstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KmsInstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

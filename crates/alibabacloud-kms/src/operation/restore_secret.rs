@@ -74,7 +74,7 @@ pub enum RestoreSecretError {
     "InternalFailure", InvalidParameter = "InvalidParameter", RejectedResourceInUse =
     "Rejected.ResourceInUse", }
 );
-/// Builds and sends a `RestoreSecret` call. `send` becomes available once every required parameter is set (`SecretName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `RestoreSecret` call. `send` and `build` compile once every required parameter is set (`SecretName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RestoreSecretBuilder<SecretName_ = ::alibabacloud_runtime::Missing> {
@@ -109,20 +109,28 @@ impl<SecretName_> RestoreSecretBuilder<SecretName_> {
         self
     }
 }
-impl RestoreSecretBuilder<::std::string::String> {
+impl<SecretName_> RestoreSecretBuilder<SecretName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RestoreSecretInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RestoreSecretInput)
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             RestoreSecretInput {
-                secret_name: self.secret_name,
+                secret_name: <SecretName_ as self::required::SecretName<
+                    ::std::string::String,
+                >>::into_value(self.secret_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RestoreSecretInput {
+    pub fn build(self) -> RestoreSecretInput
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -131,9 +139,30 @@ impl RestoreSecretBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         RestoreSecretOutput,
         ::alibabacloud_runtime::SdkError<RestoreSecretError>,
-    > {
+    >
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RestoreSecretBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RestoreSecret` needs its required parameter `SecretName`",
+        label = "`SecretName` is not set",
+        note = "set it with `.secret_name(…)` before this call"
+    )]
+    pub trait SecretName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SecretName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

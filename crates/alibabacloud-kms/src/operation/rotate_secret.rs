@@ -75,7 +75,7 @@ pub enum RotateSecretError {
     RotateSecretError { InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound",
     InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `RotateSecret` call. `send` becomes available once every required parameter is set (`SecretName`, `VersionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `RotateSecret` call. `send` and `build` compile once every required parameter is set (`SecretName`, `VersionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RotateSecretBuilder<
@@ -131,21 +131,33 @@ impl<SecretName_, VersionId_> RotateSecretBuilder<SecretName_, VersionId_> {
         self
     }
 }
-impl RotateSecretBuilder<::std::string::String, ::std::string::String> {
+impl<SecretName_, VersionId_> RotateSecretBuilder<SecretName_, VersionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RotateSecretInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RotateSecretInput)
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+        VersionId_: self::required::VersionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             RotateSecretInput {
-                secret_name: self.secret_name,
-                version_id: self.version_id,
+                secret_name: <SecretName_ as self::required::SecretName<
+                    ::std::string::String,
+                >>::into_value(self.secret_name),
+                version_id: <VersionId_ as self::required::VersionId<
+                    ::std::string::String,
+                >>::into_value(self.version_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RotateSecretInput {
+    pub fn build(self) -> RotateSecretInput
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+        VersionId_: self::required::VersionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -154,9 +166,46 @@ impl RotateSecretBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         RotateSecretOutput,
         ::alibabacloud_runtime::SdkError<RotateSecretError>,
-    > {
+    >
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+        VersionId_: self::required::VersionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RotateSecretBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RotateSecret` needs its required parameter `SecretName`",
+        label = "`SecretName` is not set",
+        note = "set it with `.secret_name(…)` before this call"
+    )]
+    pub trait SecretName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VersionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RotateSecret` needs its required parameter `VersionId`",
+        label = "`VersionId` is not set",
+        note = "set it with `.version_id(…)` before this call"
+    )]
+    pub trait VersionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SecretName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VersionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

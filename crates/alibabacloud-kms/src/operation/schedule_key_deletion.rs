@@ -67,7 +67,7 @@ pub enum ScheduleKeyDeletionError {
     ScheduleKeyDeletionError { InvalidAccessKeyIdNotFound =
     "InvalidAccessKeyId.NotFound", InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `ScheduleKeyDeletion` call. `send` becomes available once every required parameter is set (`KeyId`, `PendingWindowInDays`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ScheduleKeyDeletion` call. `send` and `build` compile once every required parameter is set (`KeyId`, `PendingWindowInDays`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ScheduleKeyDeletionBuilder<
@@ -126,21 +126,36 @@ impl<
         self
     }
 }
-impl ScheduleKeyDeletionBuilder<::std::string::String, i32> {
+impl<
+    KeyId_,
+    PendingWindowInDays_,
+> ScheduleKeyDeletionBuilder<KeyId_, PendingWindowInDays_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ScheduleKeyDeletionInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ScheduleKeyDeletionInput)
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        PendingWindowInDays_: self::required::PendingWindowInDays<i32>,
+    {
         (
             self._client,
             self._options,
             ScheduleKeyDeletionInput {
-                key_id: self.key_id,
-                pending_window_in_days: self.pending_window_in_days,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
+                pending_window_in_days: <PendingWindowInDays_ as self::required::PendingWindowInDays<
+                    i32,
+                >>::into_value(self.pending_window_in_days),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ScheduleKeyDeletionInput {
+    pub fn build(self) -> ScheduleKeyDeletionInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        PendingWindowInDays_: self::required::PendingWindowInDays<i32>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -149,9 +164,46 @@ impl ScheduleKeyDeletionBuilder<::std::string::String, i32> {
     ) -> ::std::result::Result<
         ScheduleKeyDeletionOutput,
         ::alibabacloud_runtime::SdkError<ScheduleKeyDeletionError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        PendingWindowInDays_: self::required::PendingWindowInDays<i32>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ScheduleKeyDeletionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ScheduleKeyDeletion` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PendingWindowInDays` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ScheduleKeyDeletion` needs its required parameter `PendingWindowInDays`",
+        label = "`PendingWindowInDays` is not set",
+        note = "set it with `.pending_window_in_days(…)` before this call"
+    )]
+    pub trait PendingWindowInDays<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PendingWindowInDays<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
     }
 }
 impl crate::Client {

@@ -69,7 +69,7 @@ pub enum SetDeletionProtectionError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(SetDeletionProtectionError {});
-/// Builds and sends a `SetDeletionProtection` call. `send` becomes available once every required parameter is set (`EnableDeletionProtection`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetDeletionProtection` call. `send` and `build` compile once every required parameter is set (`EnableDeletionProtection`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetDeletionProtectionBuilder<
@@ -163,27 +163,31 @@ impl<EnableDeletionProtection_> SetDeletionProtectionBuilder<EnableDeletionProte
         self
     }
 }
-impl SetDeletionProtectionBuilder<bool> {
+impl<EnableDeletionProtection_> SetDeletionProtectionBuilder<EnableDeletionProtection_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        SetDeletionProtectionInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetDeletionProtectionInput)
+    where
+        EnableDeletionProtection_: self::required::EnableDeletionProtection<bool>,
+    {
         (
             self._client,
             self._options,
             SetDeletionProtectionInput {
                 protected_resource_arn: self.protected_resource_arn,
-                enable_deletion_protection: self.enable_deletion_protection,
+                enable_deletion_protection: <EnableDeletionProtection_ as self::required::EnableDeletionProtection<
+                    bool,
+                >>::into_value(self.enable_deletion_protection),
                 deletion_protection_description: self.deletion_protection_description,
                 key_id: self.key_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetDeletionProtectionInput {
+    pub fn build(self) -> SetDeletionProtectionInput
+    where
+        EnableDeletionProtection_: self::required::EnableDeletionProtection<bool>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -192,9 +196,30 @@ impl SetDeletionProtectionBuilder<bool> {
     ) -> ::std::result::Result<
         SetDeletionProtectionOutput,
         ::alibabacloud_runtime::SdkError<SetDeletionProtectionError>,
-    > {
+    >
+    where
+        EnableDeletionProtection_: self::required::EnableDeletionProtection<bool>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetDeletionProtectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `EnableDeletionProtection` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetDeletionProtection` needs its required parameter `EnableDeletionProtection`",
+        label = "`EnableDeletionProtection` is not set",
+        note = "set it with `.enable_deletion_protection(…)` before this call"
+    )]
+    pub trait EnableDeletionProtection<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::EnableDeletionProtection<bool> for bool {
+    fn into_value(self) -> bool {
+        self
     }
 }
 impl crate::Client {

@@ -87,7 +87,7 @@ pub enum SetKeyPolicyError {
     "InvalidParameter", MissingParameter = "MissingParameter",
     RejectedShareQuotaExceedLimit = "Rejected.ShareQuotaExceedLimit", }
 );
-/// Builds and sends a `SetKeyPolicy` call. `send` becomes available once every required parameter is set (`KeyId`, `Policy`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetKeyPolicy` call. `send` and `build` compile once every required parameter is set (`KeyId`, `Policy`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetKeyPolicyBuilder<
@@ -163,22 +163,34 @@ impl<KeyId_, Policy_> SetKeyPolicyBuilder<KeyId_, Policy_> {
         self
     }
 }
-impl SetKeyPolicyBuilder<::std::string::String, ::std::string::String> {
+impl<KeyId_, Policy_> SetKeyPolicyBuilder<KeyId_, Policy_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetKeyPolicyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetKeyPolicyInput)
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        Policy_: self::required::Policy<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             SetKeyPolicyInput {
-                key_id: self.key_id,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
                 policy_name: self.policy_name,
-                policy: self.policy,
+                policy: <Policy_ as self::required::Policy<
+                    ::std::string::String,
+                >>::into_value(self.policy),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetKeyPolicyInput {
+    pub fn build(self) -> SetKeyPolicyInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        Policy_: self::required::Policy<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -187,9 +199,46 @@ impl SetKeyPolicyBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         SetKeyPolicyOutput,
         ::alibabacloud_runtime::SdkError<SetKeyPolicyError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        Policy_: self::required::Policy<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetKeyPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetKeyPolicy` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Policy` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetKeyPolicy` needs its required parameter `Policy`",
+        label = "`Policy` is not set",
+        note = "set it with `.policy(…)` before this call"
+    )]
+    pub trait Policy<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Policy<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

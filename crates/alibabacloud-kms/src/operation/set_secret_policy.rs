@@ -88,7 +88,7 @@ pub enum SetSecretPolicyError {
     "Rejected.ShareQuotaExceedLimit", SerivceUnvailableTemporary =
     "SerivceUnvailableTemporary", }
 );
-/// Builds and sends a `SetSecretPolicy` call. `send` becomes available once every required parameter is set (`SecretName`, `Policy`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetSecretPolicy` call. `send` and `build` compile once every required parameter is set (`SecretName`, `Policy`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetSecretPolicyBuilder<
@@ -164,22 +164,34 @@ impl<SecretName_, Policy_> SetSecretPolicyBuilder<SecretName_, Policy_> {
         self
     }
 }
-impl SetSecretPolicyBuilder<::std::string::String, ::std::string::String> {
+impl<SecretName_, Policy_> SetSecretPolicyBuilder<SecretName_, Policy_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetSecretPolicyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetSecretPolicyInput)
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+        Policy_: self::required::Policy<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             SetSecretPolicyInput {
-                secret_name: self.secret_name,
+                secret_name: <SecretName_ as self::required::SecretName<
+                    ::std::string::String,
+                >>::into_value(self.secret_name),
                 policy_name: self.policy_name,
-                policy: self.policy,
+                policy: <Policy_ as self::required::Policy<
+                    ::std::string::String,
+                >>::into_value(self.policy),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetSecretPolicyInput {
+    pub fn build(self) -> SetSecretPolicyInput
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+        Policy_: self::required::Policy<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -188,9 +200,46 @@ impl SetSecretPolicyBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         SetSecretPolicyOutput,
         ::alibabacloud_runtime::SdkError<SetSecretPolicyError>,
-    > {
+    >
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+        Policy_: self::required::Policy<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetSecretPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetSecretPolicy` needs its required parameter `SecretName`",
+        label = "`SecretName` is not set",
+        note = "set it with `.secret_name(…)` before this call"
+    )]
+    pub trait SecretName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Policy` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetSecretPolicy` needs its required parameter `Policy`",
+        label = "`Policy` is not set",
+        note = "set it with `.policy(…)` before this call"
+    )]
+    pub trait Policy<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SecretName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Policy<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

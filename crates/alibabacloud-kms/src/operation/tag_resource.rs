@@ -71,7 +71,7 @@ pub enum TagResourceError {
     TagResourceError { InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound",
     InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `TagResource` call. `send` becomes available once every required parameter is set (`Tags`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `TagResource` call. `send` and `build` compile once every required parameter is set (`Tags`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct TagResourceBuilder<Tags_ = ::alibabacloud_runtime::Missing> {
@@ -163,23 +163,31 @@ impl<Tags_> TagResourceBuilder<Tags_> {
         self
     }
 }
-impl TagResourceBuilder<::std::string::String> {
+impl<Tags_> TagResourceBuilder<Tags_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, TagResourceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, TagResourceInput)
+    where
+        Tags_: self::required::Tags<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             TagResourceInput {
                 key_id: self.key_id,
-                tags: self.tags,
+                tags: <Tags_ as self::required::Tags<
+                    ::std::string::String,
+                >>::into_value(self.tags),
                 secret_name: self.secret_name,
                 certificate_id: self.certificate_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> TagResourceInput {
+    pub fn build(self) -> TagResourceInput
+    where
+        Tags_: self::required::Tags<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -188,9 +196,30 @@ impl TagResourceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         TagResourceOutput,
         ::alibabacloud_runtime::SdkError<TagResourceError>,
-    > {
+    >
+    where
+        Tags_: self::required::Tags<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`TagResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Tags` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`TagResource` needs its required parameter `Tags`",
+        label = "`Tags` is not set",
+        note = "set it with `.tags(…)` before this call"
+    )]
+    pub trait Tags<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Tags<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -71,7 +71,7 @@ pub enum UntagResourceError {
     UntagResourceError { InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound",
     InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `UntagResource` call. `send` becomes available once every required parameter is set (`TagKeys`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UntagResource` call. `send` and `build` compile once every required parameter is set (`TagKeys`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UntagResourceBuilder<TagKeys_ = ::alibabacloud_runtime::Missing> {
@@ -163,23 +163,31 @@ impl<TagKeys_> UntagResourceBuilder<TagKeys_> {
         self
     }
 }
-impl UntagResourceBuilder<::std::string::String> {
+impl<TagKeys_> UntagResourceBuilder<TagKeys_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UntagResourceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UntagResourceInput)
+    where
+        TagKeys_: self::required::TagKeys<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UntagResourceInput {
                 key_id: self.key_id,
-                tag_keys: self.tag_keys,
+                tag_keys: <TagKeys_ as self::required::TagKeys<
+                    ::std::string::String,
+                >>::into_value(self.tag_keys),
                 secret_name: self.secret_name,
                 certificate_id: self.certificate_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UntagResourceInput {
+    pub fn build(self) -> UntagResourceInput
+    where
+        TagKeys_: self::required::TagKeys<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -188,9 +196,30 @@ impl UntagResourceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UntagResourceOutput,
         ::alibabacloud_runtime::SdkError<UntagResourceError>,
-    > {
+    >
+    where
+        TagKeys_: self::required::TagKeys<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UntagResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `TagKeys` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UntagResource` needs its required parameter `TagKeys`",
+        label = "`TagKeys` is not set",
+        note = "set it with `.tag_keys(…)` before this call"
+    )]
+    pub trait TagKeys<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::TagKeys<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

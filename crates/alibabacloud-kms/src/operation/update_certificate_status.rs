@@ -70,7 +70,7 @@ pub enum UpdateCertificateStatusError {
     InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound", InvalidParameter =
     "InvalidParameter", }
 );
-/// Builds and sends a `UpdateCertificateStatus` call. `send` becomes available once every required parameter is set (`CertificateId`, `Status`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateCertificateStatus` call. `send` and `build` compile once every required parameter is set (`CertificateId`, `Status`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateCertificateStatusBuilder<
@@ -126,25 +126,37 @@ impl<CertificateId_, Status_> UpdateCertificateStatusBuilder<CertificateId_, Sta
         self
     }
 }
-impl UpdateCertificateStatusBuilder<::std::string::String, ::std::string::String> {
+impl<CertificateId_, Status_> UpdateCertificateStatusBuilder<CertificateId_, Status_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UpdateCertificateStatusInput,
-    ) {
+    )
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+        Status_: self::required::Status<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateCertificateStatusInput {
-                certificate_id: self.certificate_id,
-                status: self.status,
+                certificate_id: <CertificateId_ as self::required::CertificateId<
+                    ::std::string::String,
+                >>::into_value(self.certificate_id),
+                status: <Status_ as self::required::Status<
+                    ::std::string::String,
+                >>::into_value(self.status),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateCertificateStatusInput {
+    pub fn build(self) -> UpdateCertificateStatusInput
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+        Status_: self::required::Status<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -153,9 +165,46 @@ impl UpdateCertificateStatusBuilder<::std::string::String, ::std::string::String
     ) -> ::std::result::Result<
         UpdateCertificateStatusOutput,
         ::alibabacloud_runtime::SdkError<UpdateCertificateStatusError>,
-    > {
+    >
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+        Status_: self::required::Status<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateCertificateStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateCertificateStatus` needs its required parameter `CertificateId`",
+        label = "`CertificateId` is not set",
+        note = "set it with `.certificate_id(…)` before this call"
+    )]
+    pub trait CertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Status` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateCertificateStatus` needs its required parameter `Status`",
+        label = "`Status` is not set",
+        note = "set it with `.status(…)` before this call"
+    )]
+    pub trait Status<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertificateId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Status<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -60,7 +60,7 @@ pub enum UpdateKeyDescriptionError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UpdateKeyDescriptionError {});
-/// Builds and sends a `UpdateKeyDescription` call. `send` becomes available once every required parameter is set (`KeyId`, `Description`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateKeyDescription` call. `send` and `build` compile once every required parameter is set (`KeyId`, `Description`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateKeyDescriptionBuilder<
@@ -116,25 +116,33 @@ impl<KeyId_, Description_> UpdateKeyDescriptionBuilder<KeyId_, Description_> {
         self
     }
 }
-impl UpdateKeyDescriptionBuilder<::std::string::String, ::std::string::String> {
+impl<KeyId_, Description_> UpdateKeyDescriptionBuilder<KeyId_, Description_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateKeyDescriptionInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateKeyDescriptionInput)
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        Description_: self::required::Description<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateKeyDescriptionInput {
-                key_id: self.key_id,
-                description: self.description,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
+                description: <Description_ as self::required::Description<
+                    ::std::string::String,
+                >>::into_value(self.description),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateKeyDescriptionInput {
+    pub fn build(self) -> UpdateKeyDescriptionInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        Description_: self::required::Description<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -143,9 +151,46 @@ impl UpdateKeyDescriptionBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         UpdateKeyDescriptionOutput,
         ::alibabacloud_runtime::SdkError<UpdateKeyDescriptionError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        Description_: self::required::Description<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateKeyDescriptionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateKeyDescription` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Description` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateKeyDescription` needs its required parameter `Description`",
+        label = "`Description` is not set",
+        note = "set it with `.description(…)` before this call"
+    )]
+    pub trait Description<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Description<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -60,7 +60,7 @@ pub enum UpdateKmsInstanceBindVpcError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UpdateKmsInstanceBindVpcError {});
-/// Builds and sends a `UpdateKmsInstanceBindVpc` call. `send` becomes available once every required parameter is set (`KmsInstanceId`, `BindVpcs`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateKmsInstanceBindVpc` call. `send` and `build` compile once every required parameter is set (`KmsInstanceId`, `BindVpcs`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateKmsInstanceBindVpcBuilder<
@@ -119,25 +119,40 @@ impl<
         self
     }
 }
-impl UpdateKmsInstanceBindVpcBuilder<::std::string::String, ::std::string::String> {
+impl<
+    KmsInstanceId_,
+    BindVpcs_,
+> UpdateKmsInstanceBindVpcBuilder<KmsInstanceId_, BindVpcs_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UpdateKmsInstanceBindVpcInput,
-    ) {
+    )
+    where
+        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+        BindVpcs_: self::required::BindVpcs<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateKmsInstanceBindVpcInput {
-                kms_instance_id: self.kms_instance_id,
-                bind_vpcs: self.bind_vpcs,
+                kms_instance_id: <KmsInstanceId_ as self::required::KmsInstanceId<
+                    ::std::string::String,
+                >>::into_value(self.kms_instance_id),
+                bind_vpcs: <BindVpcs_ as self::required::BindVpcs<
+                    ::std::string::String,
+                >>::into_value(self.bind_vpcs),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateKmsInstanceBindVpcInput {
+    pub fn build(self) -> UpdateKmsInstanceBindVpcInput
+    where
+        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+        BindVpcs_: self::required::BindVpcs<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -146,9 +161,46 @@ impl UpdateKmsInstanceBindVpcBuilder<::std::string::String, ::std::string::Strin
     ) -> ::std::result::Result<
         UpdateKmsInstanceBindVpcOutput,
         ::alibabacloud_runtime::SdkError<UpdateKmsInstanceBindVpcError>,
-    > {
+    >
+    where
+        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+        BindVpcs_: self::required::BindVpcs<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateKmsInstanceBindVpcBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KmsInstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateKmsInstanceBindVpc` needs its required parameter `KmsInstanceId`",
+        label = "`KmsInstanceId` is not set",
+        note = "set it with `.kms_instance_id(…)` before this call"
+    )]
+    pub trait KmsInstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `BindVpcs` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateKmsInstanceBindVpc` needs its required parameter `BindVpcs`",
+        label = "`BindVpcs` is not set",
+        note = "set it with `.bind_vpcs(…)` before this call"
+    )]
+    pub trait BindVpcs<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KmsInstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::BindVpcs<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -70,7 +70,7 @@ pub enum UpdateNetworkRuleError {
     UpdateNetworkRuleError { InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound",
     InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `UpdateNetworkRule` call. `send` becomes available once every required parameter is set (`Name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateNetworkRule` call. `send` and `build` compile once every required parameter is set (`Name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateNetworkRuleBuilder<Name_ = ::alibabacloud_runtime::Missing> {
@@ -143,22 +143,30 @@ impl<Name_> UpdateNetworkRuleBuilder<Name_> {
         self
     }
 }
-impl UpdateNetworkRuleBuilder<::std::string::String> {
+impl<Name_> UpdateNetworkRuleBuilder<Name_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateNetworkRuleInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateNetworkRuleInput)
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateNetworkRuleInput {
-                name: self.name,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
                 description: self.description,
                 source_private_ip: self.source_private_ip,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateNetworkRuleInput {
+    pub fn build(self) -> UpdateNetworkRuleInput
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -167,9 +175,30 @@ impl UpdateNetworkRuleBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UpdateNetworkRuleOutput,
         ::alibabacloud_runtime::SdkError<UpdateNetworkRuleError>,
-    > {
+    >
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateNetworkRuleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateNetworkRule` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

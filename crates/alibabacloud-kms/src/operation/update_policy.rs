@@ -74,7 +74,7 @@ pub enum UpdatePolicyError {
     UpdatePolicyError { InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound",
     InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `UpdatePolicy` call. `send` becomes available once every required parameter is set (`Name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdatePolicy` call. `send` and `build` compile once every required parameter is set (`Name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdatePolicyBuilder<Name_ = ::alibabacloud_runtime::Missing> {
@@ -185,15 +185,20 @@ impl<Name_> UpdatePolicyBuilder<Name_> {
         self
     }
 }
-impl UpdatePolicyBuilder<::std::string::String> {
+impl<Name_> UpdatePolicyBuilder<Name_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdatePolicyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdatePolicyInput)
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdatePolicyInput {
-                name: self.name,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
                 permissions: self.permissions,
                 resources: self.resources,
                 access_control_rules: self.access_control_rules,
@@ -202,7 +207,10 @@ impl UpdatePolicyBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdatePolicyInput {
+    pub fn build(self) -> UpdatePolicyInput
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -211,9 +219,30 @@ impl UpdatePolicyBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UpdatePolicyOutput,
         ::alibabacloud_runtime::SdkError<UpdatePolicyError>,
-    > {
+    >
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdatePolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdatePolicy` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -73,7 +73,7 @@ pub enum UpdateRotationPolicyError {
     InvalidParameter = "InvalidParameter", RejectedUnsupportedOperation =
     "Rejected.UnsupportedOperation", }
 );
-/// Builds and sends a `UpdateRotationPolicy` call. `send` becomes available once every required parameter is set (`KeyId`, `EnableAutomaticRotation`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateRotationPolicy` call. `send` and `build` compile once every required parameter is set (`KeyId`, `EnableAutomaticRotation`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateRotationPolicyBuilder<
@@ -152,26 +152,37 @@ impl<
         self
     }
 }
-impl UpdateRotationPolicyBuilder<::std::string::String, bool> {
+impl<
+    KeyId_,
+    EnableAutomaticRotation_,
+> UpdateRotationPolicyBuilder<KeyId_, EnableAutomaticRotation_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateRotationPolicyInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateRotationPolicyInput)
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        EnableAutomaticRotation_: self::required::EnableAutomaticRotation<bool>,
+    {
         (
             self._client,
             self._options,
             UpdateRotationPolicyInput {
-                key_id: self.key_id,
-                enable_automatic_rotation: self.enable_automatic_rotation,
+                key_id: <KeyId_ as self::required::KeyId<
+                    ::std::string::String,
+                >>::into_value(self.key_id),
+                enable_automatic_rotation: <EnableAutomaticRotation_ as self::required::EnableAutomaticRotation<
+                    bool,
+                >>::into_value(self.enable_automatic_rotation),
                 rotation_interval: self.rotation_interval,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateRotationPolicyInput {
+    pub fn build(self) -> UpdateRotationPolicyInput
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        EnableAutomaticRotation_: self::required::EnableAutomaticRotation<bool>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -180,9 +191,46 @@ impl UpdateRotationPolicyBuilder<::std::string::String, bool> {
     ) -> ::std::result::Result<
         UpdateRotationPolicyOutput,
         ::alibabacloud_runtime::SdkError<UpdateRotationPolicyError>,
-    > {
+    >
+    where
+        KeyId_: self::required::KeyId<::std::string::String>,
+        EnableAutomaticRotation_: self::required::EnableAutomaticRotation<bool>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateRotationPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateRotationPolicy` needs its required parameter `KeyId`",
+        label = "`KeyId` is not set",
+        note = "set it with `.key_id(…)` before this call"
+    )]
+    pub trait KeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `EnableAutomaticRotation` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateRotationPolicy` needs its required parameter `EnableAutomaticRotation`",
+        label = "`EnableAutomaticRotation` is not set",
+        note = "set it with `.enable_automatic_rotation(…)` before this call"
+    )]
+    pub trait EnableAutomaticRotation<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::EnableAutomaticRotation<bool> for bool {
+    fn into_value(self) -> bool {
+        self
     }
 }
 impl crate::Client {

@@ -86,7 +86,7 @@ pub enum UpdateSecretError {
     "Rejected.ResourceExist", RejectedResourceInDeleteWindow =
     "Rejected.ResourceInDeleteWindow", }
 );
-/// Builds and sends a `UpdateSecret` call. `send` becomes available once every required parameter is set (`SecretName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateSecret` call. `send` and `build` compile once every required parameter is set (`SecretName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateSecretBuilder<SecretName_ = ::alibabacloud_runtime::Missing> {
@@ -156,22 +156,30 @@ impl<SecretName_> UpdateSecretBuilder<SecretName_> {
         self
     }
 }
-impl UpdateSecretBuilder<::std::string::String> {
+impl<SecretName_> UpdateSecretBuilder<SecretName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateSecretInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateSecretInput)
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateSecretInput {
-                secret_name: self.secret_name,
+                secret_name: <SecretName_ as self::required::SecretName<
+                    ::std::string::String,
+                >>::into_value(self.secret_name),
                 description: self.description,
                 extended_config_custom_data: self.extended_config_custom_data,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateSecretInput {
+    pub fn build(self) -> UpdateSecretInput
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -180,9 +188,30 @@ impl UpdateSecretBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UpdateSecretOutput,
         ::alibabacloud_runtime::SdkError<UpdateSecretError>,
-    > {
+    >
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateSecretBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateSecret` needs its required parameter `SecretName`",
+        label = "`SecretName` is not set",
+        note = "set it with `.secret_name(…)` before this call"
+    )]
+    pub trait SecretName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SecretName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -67,7 +67,7 @@ pub enum UpdateSecretRotationPolicyError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UpdateSecretRotationPolicyError {});
-/// Builds and sends a `UpdateSecretRotationPolicy` call. `send` becomes available once every required parameter is set (`SecretName`, `EnableAutomaticRotation`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateSecretRotationPolicy` call. `send` and `build` compile once every required parameter is set (`SecretName`, `EnableAutomaticRotation`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateSecretRotationPolicyBuilder<
@@ -149,26 +149,41 @@ impl<
         self
     }
 }
-impl UpdateSecretRotationPolicyBuilder<::std::string::String, bool> {
+impl<
+    SecretName_,
+    EnableAutomaticRotation_,
+> UpdateSecretRotationPolicyBuilder<SecretName_, EnableAutomaticRotation_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UpdateSecretRotationPolicyInput,
-    ) {
+    )
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+        EnableAutomaticRotation_: self::required::EnableAutomaticRotation<bool>,
+    {
         (
             self._client,
             self._options,
             UpdateSecretRotationPolicyInput {
-                secret_name: self.secret_name,
-                enable_automatic_rotation: self.enable_automatic_rotation,
+                secret_name: <SecretName_ as self::required::SecretName<
+                    ::std::string::String,
+                >>::into_value(self.secret_name),
+                enable_automatic_rotation: <EnableAutomaticRotation_ as self::required::EnableAutomaticRotation<
+                    bool,
+                >>::into_value(self.enable_automatic_rotation),
                 rotation_interval: self.rotation_interval,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateSecretRotationPolicyInput {
+    pub fn build(self) -> UpdateSecretRotationPolicyInput
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+        EnableAutomaticRotation_: self::required::EnableAutomaticRotation<bool>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -177,9 +192,46 @@ impl UpdateSecretRotationPolicyBuilder<::std::string::String, bool> {
     ) -> ::std::result::Result<
         UpdateSecretRotationPolicyOutput,
         ::alibabacloud_runtime::SdkError<UpdateSecretRotationPolicyError>,
-    > {
+    >
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+        EnableAutomaticRotation_: self::required::EnableAutomaticRotation<bool>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateSecretRotationPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateSecretRotationPolicy` needs its required parameter `SecretName`",
+        label = "`SecretName` is not set",
+        note = "set it with `.secret_name(…)` before this call"
+    )]
+    pub trait SecretName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `EnableAutomaticRotation` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateSecretRotationPolicy` needs its required parameter `EnableAutomaticRotation`",
+        label = "`EnableAutomaticRotation` is not set",
+        note = "set it with `.enable_automatic_rotation(…)` before this call"
+    )]
+    pub trait EnableAutomaticRotation<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SecretName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::EnableAutomaticRotation<bool> for bool {
+    fn into_value(self) -> bool {
+        self
     }
 }
 impl crate::Client {

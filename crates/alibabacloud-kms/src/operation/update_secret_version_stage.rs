@@ -93,7 +93,7 @@ pub enum UpdateSecretVersionStageError {
     RejectedResourceInDeleteWindow = "Rejected.ResourceInDeleteWindow",
     RejectedUnsupportedOperation = "Rejected.UnsupportedOperation", }
 );
-/// Builds and sends a `UpdateSecretVersionStage` call. `send` becomes available once every required parameter is set (`SecretName`, `VersionStage`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateSecretVersionStage` call. `send` and `build` compile once every required parameter is set (`SecretName`, `VersionStage`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateSecretVersionStageBuilder<
@@ -192,27 +192,42 @@ impl<
         self
     }
 }
-impl UpdateSecretVersionStageBuilder<::std::string::String, ::std::string::String> {
+impl<
+    SecretName_,
+    VersionStage_,
+> UpdateSecretVersionStageBuilder<SecretName_, VersionStage_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UpdateSecretVersionStageInput,
-    ) {
+    )
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+        VersionStage_: self::required::VersionStage<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateSecretVersionStageInput {
-                secret_name: self.secret_name,
-                version_stage: self.version_stage,
+                secret_name: <SecretName_ as self::required::SecretName<
+                    ::std::string::String,
+                >>::into_value(self.secret_name),
+                version_stage: <VersionStage_ as self::required::VersionStage<
+                    ::std::string::String,
+                >>::into_value(self.version_stage),
                 remove_from_version: self.remove_from_version,
                 move_to_version: self.move_to_version,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateSecretVersionStageInput {
+    pub fn build(self) -> UpdateSecretVersionStageInput
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+        VersionStage_: self::required::VersionStage<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -221,9 +236,46 @@ impl UpdateSecretVersionStageBuilder<::std::string::String, ::std::string::Strin
     ) -> ::std::result::Result<
         UpdateSecretVersionStageOutput,
         ::alibabacloud_runtime::SdkError<UpdateSecretVersionStageError>,
-    > {
+    >
+    where
+        SecretName_: self::required::SecretName<::std::string::String>,
+        VersionStage_: self::required::VersionStage<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateSecretVersionStageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateSecretVersionStage` needs its required parameter `SecretName`",
+        label = "`SecretName` is not set",
+        note = "set it with `.secret_name(…)` before this call"
+    )]
+    pub trait SecretName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VersionStage` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateSecretVersionStage` needs its required parameter `VersionStage`",
+        label = "`VersionStage` is not set",
+        note = "set it with `.version_stage(…)` before this call"
+    )]
+    pub trait VersionStage<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SecretName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VersionStage<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -70,7 +70,7 @@ pub enum UploadCertificateError {
     UploadCertificateError { InvalidAccessKeyIdNotFound = "InvalidAccessKeyId.NotFound",
     InvalidParameter = "InvalidParameter", }
 );
-/// Builds and sends a `UploadCertificate` call. `send` becomes available once every required parameter is set (`CertificateId`, `Certificate`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UploadCertificate` call. `send` and `build` compile once every required parameter is set (`CertificateId`, `Certificate`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadCertificateBuilder<
@@ -149,22 +149,37 @@ impl<
         self
     }
 }
-impl UploadCertificateBuilder<::std::string::String, ::std::string::String> {
+impl<
+    CertificateId_,
+    Certificate_,
+> UploadCertificateBuilder<CertificateId_, Certificate_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadCertificateInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadCertificateInput)
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+        Certificate_: self::required::Certificate<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UploadCertificateInput {
-                certificate_id: self.certificate_id,
-                certificate: self.certificate,
+                certificate_id: <CertificateId_ as self::required::CertificateId<
+                    ::std::string::String,
+                >>::into_value(self.certificate_id),
+                certificate: <Certificate_ as self::required::Certificate<
+                    ::std::string::String,
+                >>::into_value(self.certificate),
                 certificate_chain: self.certificate_chain,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UploadCertificateInput {
+    pub fn build(self) -> UploadCertificateInput
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+        Certificate_: self::required::Certificate<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -173,9 +188,46 @@ impl UploadCertificateBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         UploadCertificateOutput,
         ::alibabacloud_runtime::SdkError<UploadCertificateError>,
-    > {
+    >
+    where
+        CertificateId_: self::required::CertificateId<::std::string::String>,
+        Certificate_: self::required::Certificate<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UploadCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UploadCertificate` needs its required parameter `CertificateId`",
+        label = "`CertificateId` is not set",
+        note = "set it with `.certificate_id(…)` before this call"
+    )]
+    pub trait CertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Certificate` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UploadCertificate` needs its required parameter `Certificate`",
+        label = "`Certificate` is not set",
+        note = "set it with `.certificate(…)` before this call"
+    )]
+    pub trait Certificate<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertificateId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Certificate<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

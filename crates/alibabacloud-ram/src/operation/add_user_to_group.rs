@@ -58,7 +58,7 @@ pub enum AddUserToGroupError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(AddUserToGroupError {});
-/// Builds and sends a `AddUserToGroup` call. `send` becomes available once every required parameter is set (`UserName`, `GroupName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AddUserToGroup` call. `send` and `build` compile once every required parameter is set (`UserName`, `GroupName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AddUserToGroupBuilder<
@@ -114,21 +114,33 @@ impl<UserName_, GroupName_> AddUserToGroupBuilder<UserName_, GroupName_> {
         self
     }
 }
-impl AddUserToGroupBuilder<::std::string::String, ::std::string::String> {
+impl<UserName_, GroupName_> AddUserToGroupBuilder<UserName_, GroupName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AddUserToGroupInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AddUserToGroupInput)
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+        GroupName_: self::required::GroupName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AddUserToGroupInput {
-                user_name: self.user_name,
-                group_name: self.group_name,
+                user_name: <UserName_ as self::required::UserName<
+                    ::std::string::String,
+                >>::into_value(self.user_name),
+                group_name: <GroupName_ as self::required::GroupName<
+                    ::std::string::String,
+                >>::into_value(self.group_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AddUserToGroupInput {
+    pub fn build(self) -> AddUserToGroupInput
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+        GroupName_: self::required::GroupName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -137,9 +149,46 @@ impl AddUserToGroupBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         AddUserToGroupOutput,
         ::alibabacloud_runtime::SdkError<AddUserToGroupError>,
-    > {
+    >
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+        GroupName_: self::required::GroupName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AddUserToGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AddUserToGroup` needs its required parameter `UserName`",
+        label = "`UserName` is not set",
+        note = "set it with `.user_name(…)` before this call"
+    )]
+    pub trait UserName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `GroupName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AddUserToGroup` needs its required parameter `GroupName`",
+        label = "`GroupName` is not set",
+        note = "set it with `.group_name(…)` before this call"
+    )]
+    pub trait GroupName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::UserName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::GroupName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

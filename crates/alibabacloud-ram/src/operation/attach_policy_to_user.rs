@@ -63,7 +63,7 @@ pub enum AttachPolicyToUserError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(AttachPolicyToUserError {});
-/// Builds and sends a `AttachPolicyToUser` call. `send` becomes available once every required parameter is set (`PolicyType`, `PolicyName`, `UserName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AttachPolicyToUser` call. `send` and `build` compile once every required parameter is set (`PolicyType`, `PolicyName`, `UserName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AttachPolicyToUserBuilder<
@@ -142,26 +142,42 @@ impl<
         self
     }
 }
-impl AttachPolicyToUserBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    PolicyType_,
+    PolicyName_,
+    UserName_,
+> AttachPolicyToUserBuilder<PolicyType_, PolicyName_, UserName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AttachPolicyToUserInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AttachPolicyToUserInput)
+    where
+        PolicyType_: self::required::PolicyType<::std::string::String>,
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AttachPolicyToUserInput {
-                policy_type: self.policy_type,
-                policy_name: self.policy_name,
-                user_name: self.user_name,
+                policy_type: <PolicyType_ as self::required::PolicyType<
+                    ::std::string::String,
+                >>::into_value(self.policy_type),
+                policy_name: <PolicyName_ as self::required::PolicyName<
+                    ::std::string::String,
+                >>::into_value(self.policy_name),
+                user_name: <UserName_ as self::required::UserName<
+                    ::std::string::String,
+                >>::into_value(self.user_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AttachPolicyToUserInput {
+    pub fn build(self) -> AttachPolicyToUserInput
+    where
+        PolicyType_: self::required::PolicyType<::std::string::String>,
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -170,9 +186,62 @@ impl AttachPolicyToUserBuilder<
     ) -> ::std::result::Result<
         AttachPolicyToUserOutput,
         ::alibabacloud_runtime::SdkError<AttachPolicyToUserError>,
-    > {
+    >
+    where
+        PolicyType_: self::required::PolicyType<::std::string::String>,
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AttachPolicyToUserBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `PolicyType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AttachPolicyToUser` needs its required parameter `PolicyType`",
+        label = "`PolicyType` is not set",
+        note = "set it with `.policy_type(…)` before this call"
+    )]
+    pub trait PolicyType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PolicyName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AttachPolicyToUser` needs its required parameter `PolicyName`",
+        label = "`PolicyName` is not set",
+        note = "set it with `.policy_name(…)` before this call"
+    )]
+    pub trait PolicyName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AttachPolicyToUser` needs its required parameter `UserName`",
+        label = "`UserName` is not set",
+        note = "set it with `.user_name(…)` before this call"
+    )]
+    pub trait UserName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::PolicyType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PolicyName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::UserName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -64,7 +64,7 @@ pub enum BindMFADeviceError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(BindMFADeviceError {});
-/// Builds and sends a `BindMFADevice` call. `send` becomes available once every required parameter is set (`SerialNumber`, `UserName`, `AuthenticationCode1`, `AuthenticationCode2`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `BindMFADevice` call. `send` and `build` compile once every required parameter is set (`SerialNumber`, `UserName`, `AuthenticationCode1`, `AuthenticationCode2`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct BindMFADeviceBuilder<
@@ -190,28 +190,53 @@ impl<
         self
     }
 }
-impl BindMFADeviceBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    SerialNumber_,
+    UserName_,
+    AuthenticationCode1_,
+    AuthenticationCode2_,
+> BindMFADeviceBuilder<
+    SerialNumber_,
+    UserName_,
+    AuthenticationCode1_,
+    AuthenticationCode2_,
 > {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, BindMFADeviceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, BindMFADeviceInput)
+    where
+        SerialNumber_: self::required::SerialNumber<::std::string::String>,
+        UserName_: self::required::UserName<::std::string::String>,
+        AuthenticationCode1_: self::required::AuthenticationCode1<::std::string::String>,
+        AuthenticationCode2_: self::required::AuthenticationCode2<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             BindMFADeviceInput {
-                serial_number: self.serial_number,
-                user_name: self.user_name,
-                authentication_code1: self.authentication_code1,
-                authentication_code2: self.authentication_code2,
+                serial_number: <SerialNumber_ as self::required::SerialNumber<
+                    ::std::string::String,
+                >>::into_value(self.serial_number),
+                user_name: <UserName_ as self::required::UserName<
+                    ::std::string::String,
+                >>::into_value(self.user_name),
+                authentication_code1: <AuthenticationCode1_ as self::required::AuthenticationCode1<
+                    ::std::string::String,
+                >>::into_value(self.authentication_code1),
+                authentication_code2: <AuthenticationCode2_ as self::required::AuthenticationCode2<
+                    ::std::string::String,
+                >>::into_value(self.authentication_code2),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> BindMFADeviceInput {
+    pub fn build(self) -> BindMFADeviceInput
+    where
+        SerialNumber_: self::required::SerialNumber<::std::string::String>,
+        UserName_: self::required::UserName<::std::string::String>,
+        AuthenticationCode1_: self::required::AuthenticationCode1<::std::string::String>,
+        AuthenticationCode2_: self::required::AuthenticationCode2<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -220,9 +245,80 @@ impl BindMFADeviceBuilder<
     ) -> ::std::result::Result<
         BindMFADeviceOutput,
         ::alibabacloud_runtime::SdkError<BindMFADeviceError>,
-    > {
+    >
+    where
+        SerialNumber_: self::required::SerialNumber<::std::string::String>,
+        UserName_: self::required::UserName<::std::string::String>,
+        AuthenticationCode1_: self::required::AuthenticationCode1<::std::string::String>,
+        AuthenticationCode2_: self::required::AuthenticationCode2<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`BindMFADeviceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SerialNumber` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`BindMFADevice` needs its required parameter `SerialNumber`",
+        label = "`SerialNumber` is not set",
+        note = "set it with `.serial_number(…)` before this call"
+    )]
+    pub trait SerialNumber<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`BindMFADevice` needs its required parameter `UserName`",
+        label = "`UserName` is not set",
+        note = "set it with `.user_name(…)` before this call"
+    )]
+    pub trait UserName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `AuthenticationCode1` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`BindMFADevice` needs its required parameter `AuthenticationCode1`",
+        label = "`AuthenticationCode1` is not set",
+        note = "set it with `.authentication_code1(…)` before this call"
+    )]
+    pub trait AuthenticationCode1<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `AuthenticationCode2` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`BindMFADevice` needs its required parameter `AuthenticationCode2`",
+        label = "`AuthenticationCode2` is not set",
+        note = "set it with `.authentication_code2(…)` before this call"
+    )]
+    pub trait AuthenticationCode2<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SerialNumber<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::UserName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AuthenticationCode1<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AuthenticationCode2<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -66,7 +66,7 @@ pub enum ChangePasswordError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(ChangePasswordError {});
-/// Builds and sends a `ChangePassword` call. `send` becomes available once every required parameter is set (`OldPassword`, `NewPassword`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ChangePassword` call. `send` and `build` compile once every required parameter is set (`OldPassword`, `NewPassword`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ChangePasswordBuilder<
@@ -133,21 +133,33 @@ impl<OldPassword_, NewPassword_> ChangePasswordBuilder<OldPassword_, NewPassword
         self
     }
 }
-impl ChangePasswordBuilder<::std::string::String, ::std::string::String> {
+impl<OldPassword_, NewPassword_> ChangePasswordBuilder<OldPassword_, NewPassword_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ChangePasswordInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ChangePasswordInput)
+    where
+        OldPassword_: self::required::OldPassword<::std::string::String>,
+        NewPassword_: self::required::NewPassword<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ChangePasswordInput {
-                old_password: self.old_password,
-                new_password: self.new_password,
+                old_password: <OldPassword_ as self::required::OldPassword<
+                    ::std::string::String,
+                >>::into_value(self.old_password),
+                new_password: <NewPassword_ as self::required::NewPassword<
+                    ::std::string::String,
+                >>::into_value(self.new_password),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ChangePasswordInput {
+    pub fn build(self) -> ChangePasswordInput
+    where
+        OldPassword_: self::required::OldPassword<::std::string::String>,
+        NewPassword_: self::required::NewPassword<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -156,9 +168,46 @@ impl ChangePasswordBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         ChangePasswordOutput,
         ::alibabacloud_runtime::SdkError<ChangePasswordError>,
-    > {
+    >
+    where
+        OldPassword_: self::required::OldPassword<::std::string::String>,
+        NewPassword_: self::required::NewPassword<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ChangePasswordBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `OldPassword` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ChangePassword` needs its required parameter `OldPassword`",
+        label = "`OldPassword` is not set",
+        note = "set it with `.old_password(…)` before this call"
+    )]
+    pub trait OldPassword<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NewPassword` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ChangePassword` needs its required parameter `NewPassword`",
+        label = "`NewPassword` is not set",
+        note = "set it with `.new_password(…)` before this call"
+    )]
+    pub trait NewPassword<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::OldPassword<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NewPassword<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

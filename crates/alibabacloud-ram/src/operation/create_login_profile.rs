@@ -103,7 +103,7 @@ pub enum CreateLoginProfileError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(CreateLoginProfileError {});
-/// Builds and sends a `CreateLoginProfile` call. `send` becomes available once every required parameter is set (`UserName`, `Password`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateLoginProfile` call. `send` and `build` compile once every required parameter is set (`UserName`, `Password`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateLoginProfileBuilder<
@@ -203,23 +203,35 @@ impl<UserName_, Password_> CreateLoginProfileBuilder<UserName_, Password_> {
         self
     }
 }
-impl CreateLoginProfileBuilder<::std::string::String, ::std::string::String> {
+impl<UserName_, Password_> CreateLoginProfileBuilder<UserName_, Password_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateLoginProfileInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateLoginProfileInput)
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+        Password_: self::required::Password<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateLoginProfileInput {
-                user_name: self.user_name,
-                password: self.password,
+                user_name: <UserName_ as self::required::UserName<
+                    ::std::string::String,
+                >>::into_value(self.user_name),
+                password: <Password_ as self::required::Password<
+                    ::std::string::String,
+                >>::into_value(self.password),
                 password_reset_required: self.password_reset_required,
                 mfa_bind_required: self.mfa_bind_required,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateLoginProfileInput {
+    pub fn build(self) -> CreateLoginProfileInput
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+        Password_: self::required::Password<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -228,9 +240,46 @@ impl CreateLoginProfileBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateLoginProfileOutput,
         ::alibabacloud_runtime::SdkError<CreateLoginProfileError>,
-    > {
+    >
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+        Password_: self::required::Password<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateLoginProfileBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateLoginProfile` needs its required parameter `UserName`",
+        label = "`UserName` is not set",
+        note = "set it with `.user_name(…)` before this call"
+    )]
+    pub trait UserName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Password` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateLoginProfile` needs its required parameter `Password`",
+        label = "`Password` is not set",
+        note = "set it with `.password(…)` before this call"
+    )]
+    pub trait Password<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::UserName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Password<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -78,8 +78,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0]` in its spec.
@@ -110,7 +110,7 @@ pub enum CreatePolicyError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(CreatePolicyError {});
-/// Builds and sends a `CreatePolicy` call. `send` becomes available once every required parameter is set (`PolicyName`, `PolicyDocument`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreatePolicy` call. `send` and `build` compile once every required parameter is set (`PolicyName`, `PolicyDocument`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreatePolicyBuilder<
@@ -203,23 +203,35 @@ impl<PolicyName_, PolicyDocument_> CreatePolicyBuilder<PolicyName_, PolicyDocume
         self
     }
 }
-impl CreatePolicyBuilder<::std::string::String, ::std::string::String> {
+impl<PolicyName_, PolicyDocument_> CreatePolicyBuilder<PolicyName_, PolicyDocument_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreatePolicyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreatePolicyInput)
+    where
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        PolicyDocument_: self::required::PolicyDocument<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreatePolicyInput {
-                policy_name: self.policy_name,
+                policy_name: <PolicyName_ as self::required::PolicyName<
+                    ::std::string::String,
+                >>::into_value(self.policy_name),
                 description: self.description,
-                policy_document: self.policy_document,
+                policy_document: <PolicyDocument_ as self::required::PolicyDocument<
+                    ::std::string::String,
+                >>::into_value(self.policy_document),
                 tag: self.tag,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreatePolicyInput {
+    pub fn build(self) -> CreatePolicyInput
+    where
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        PolicyDocument_: self::required::PolicyDocument<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -228,9 +240,46 @@ impl CreatePolicyBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreatePolicyOutput,
         ::alibabacloud_runtime::SdkError<CreatePolicyError>,
-    > {
+    >
+    where
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        PolicyDocument_: self::required::PolicyDocument<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreatePolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `PolicyName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePolicy` needs its required parameter `PolicyName`",
+        label = "`PolicyName` is not set",
+        note = "set it with `.policy_name(…)` before this call"
+    )]
+    pub trait PolicyName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PolicyDocument` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePolicy` needs its required parameter `PolicyDocument`",
+        label = "`PolicyDocument` is not set",
+        note = "set it with `.policy_document(…)` before this call"
+    )]
+    pub trait PolicyDocument<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::PolicyName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PolicyDocument<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -93,7 +93,7 @@ pub enum CreatePolicyVersionError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(CreatePolicyVersionError {});
-/// Builds and sends a `CreatePolicyVersion` call. `send` becomes available once every required parameter is set (`PolicyName`, `PolicyDocument`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreatePolicyVersion` call. `send` and `build` compile once every required parameter is set (`PolicyName`, `PolicyDocument`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreatePolicyVersionBuilder<
@@ -186,23 +186,38 @@ impl<
         self
     }
 }
-impl CreatePolicyVersionBuilder<::std::string::String, ::std::string::String> {
+impl<
+    PolicyName_,
+    PolicyDocument_,
+> CreatePolicyVersionBuilder<PolicyName_, PolicyDocument_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreatePolicyVersionInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreatePolicyVersionInput)
+    where
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        PolicyDocument_: self::required::PolicyDocument<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreatePolicyVersionInput {
-                policy_name: self.policy_name,
-                policy_document: self.policy_document,
+                policy_name: <PolicyName_ as self::required::PolicyName<
+                    ::std::string::String,
+                >>::into_value(self.policy_name),
+                policy_document: <PolicyDocument_ as self::required::PolicyDocument<
+                    ::std::string::String,
+                >>::into_value(self.policy_document),
                 set_as_default: self.set_as_default,
                 rotate_strategy: self.rotate_strategy,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreatePolicyVersionInput {
+    pub fn build(self) -> CreatePolicyVersionInput
+    where
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        PolicyDocument_: self::required::PolicyDocument<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -211,9 +226,46 @@ impl CreatePolicyVersionBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreatePolicyVersionOutput,
         ::alibabacloud_runtime::SdkError<CreatePolicyVersionError>,
-    > {
+    >
+    where
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        PolicyDocument_: self::required::PolicyDocument<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreatePolicyVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `PolicyName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePolicyVersion` needs its required parameter `PolicyName`",
+        label = "`PolicyName` is not set",
+        note = "set it with `.policy_name(…)` before this call"
+    )]
+    pub trait PolicyName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PolicyDocument` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreatePolicyVersion` needs its required parameter `PolicyDocument`",
+        label = "`PolicyDocument` is not set",
+        note = "set it with `.policy_document(…)` before this call"
+    )]
+    pub trait PolicyDocument<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::PolicyName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PolicyDocument<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -83,8 +83,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[1]` in its spec.
@@ -120,7 +120,7 @@ pub enum CreateRoleError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(CreateRoleError {});
-/// Builds and sends a `CreateRole` call. `send` becomes available once every required parameter is set (`RoleName`, `AssumeRolePolicyDocument`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateRole` call. `send` and `build` compile once every required parameter is set (`RoleName`, `AssumeRolePolicyDocument`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateRoleBuilder<
@@ -233,24 +233,43 @@ impl<
         self
     }
 }
-impl CreateRoleBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RoleName_,
+    AssumeRolePolicyDocument_,
+> CreateRoleBuilder<RoleName_, AssumeRolePolicyDocument_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateRoleInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateRoleInput)
+    where
+        RoleName_: self::required::RoleName<::std::string::String>,
+        AssumeRolePolicyDocument_: self::required::AssumeRolePolicyDocument<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             CreateRoleInput {
-                role_name: self.role_name,
+                role_name: <RoleName_ as self::required::RoleName<
+                    ::std::string::String,
+                >>::into_value(self.role_name),
                 description: self.description,
-                assume_role_policy_document: self.assume_role_policy_document,
+                assume_role_policy_document: <AssumeRolePolicyDocument_ as self::required::AssumeRolePolicyDocument<
+                    ::std::string::String,
+                >>::into_value(self.assume_role_policy_document),
                 max_session_duration: self.max_session_duration,
                 tag: self.tag,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateRoleInput {
+    pub fn build(self) -> CreateRoleInput
+    where
+        RoleName_: self::required::RoleName<::std::string::String>,
+        AssumeRolePolicyDocument_: self::required::AssumeRolePolicyDocument<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -259,9 +278,49 @@ impl CreateRoleBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateRoleOutput,
         ::alibabacloud_runtime::SdkError<CreateRoleError>,
-    > {
+    >
+    where
+        RoleName_: self::required::RoleName<::std::string::String>,
+        AssumeRolePolicyDocument_: self::required::AssumeRolePolicyDocument<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RoleName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateRole` needs its required parameter `RoleName`",
+        label = "`RoleName` is not set",
+        note = "set it with `.role_name(…)` before this call"
+    )]
+    pub trait RoleName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `AssumeRolePolicyDocument` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateRole` needs its required parameter `AssumeRolePolicyDocument`",
+        label = "`AssumeRolePolicyDocument` is not set",
+        note = "set it with `.assume_role_policy_document(…)` before this call"
+    )]
+    pub trait AssumeRolePolicyDocument<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RoleName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AssumeRolePolicyDocument<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -104,7 +104,7 @@ pub enum CreateUserError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(CreateUserError {});
-/// Builds and sends a `CreateUser` call. `send` becomes available once every required parameter is set (`UserName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateUser` call. `send` and `build` compile once every required parameter is set (`UserName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateUserBuilder<UserName_ = ::alibabacloud_runtime::Missing> {
@@ -215,15 +215,20 @@ impl<UserName_> CreateUserBuilder<UserName_> {
         self
     }
 }
-impl CreateUserBuilder<::std::string::String> {
+impl<UserName_> CreateUserBuilder<UserName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateUserInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateUserInput)
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateUserInput {
-                user_name: self.user_name,
+                user_name: <UserName_ as self::required::UserName<
+                    ::std::string::String,
+                >>::into_value(self.user_name),
                 display_name: self.display_name,
                 mobile_phone: self.mobile_phone,
                 email: self.email,
@@ -232,7 +237,10 @@ impl CreateUserBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateUserInput {
+    pub fn build(self) -> CreateUserInput
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -241,9 +249,30 @@ impl CreateUserBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CreateUserOutput,
         ::alibabacloud_runtime::SdkError<CreateUserError>,
-    > {
+    >
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateUserBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateUser` needs its required parameter `UserName`",
+        label = "`UserName` is not set",
+        note = "set it with `.user_name(…)` before this call"
+    )]
+    pub trait UserName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::UserName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -80,7 +80,7 @@ pub enum CreateVirtualMFADeviceError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(CreateVirtualMFADeviceError {});
-/// Builds and sends a `CreateVirtualMFADevice` call. `send` becomes available once every required parameter is set (`VirtualMFADeviceName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateVirtualMFADevice` call. `send` and `build` compile once every required parameter is set (`VirtualMFADeviceName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateVirtualMFADeviceBuilder<
@@ -117,24 +117,36 @@ impl<VirtualMfaDeviceName_> CreateVirtualMFADeviceBuilder<VirtualMfaDeviceName_>
         self
     }
 }
-impl CreateVirtualMFADeviceBuilder<::std::string::String> {
+impl<VirtualMfaDeviceName_> CreateVirtualMFADeviceBuilder<VirtualMfaDeviceName_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateVirtualMFADeviceInput,
-    ) {
+    )
+    where
+        VirtualMfaDeviceName_: self::required::VirtualMfaDeviceName<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             CreateVirtualMFADeviceInput {
-                virtual_mfa_device_name: self.virtual_mfa_device_name,
+                virtual_mfa_device_name: <VirtualMfaDeviceName_ as self::required::VirtualMfaDeviceName<
+                    ::std::string::String,
+                >>::into_value(self.virtual_mfa_device_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateVirtualMFADeviceInput {
+    pub fn build(self) -> CreateVirtualMFADeviceInput
+    where
+        VirtualMfaDeviceName_: self::required::VirtualMfaDeviceName<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -143,9 +155,33 @@ impl CreateVirtualMFADeviceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CreateVirtualMFADeviceOutput,
         ::alibabacloud_runtime::SdkError<CreateVirtualMFADeviceError>,
-    > {
+    >
+    where
+        VirtualMfaDeviceName_: self::required::VirtualMfaDeviceName<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateVirtualMFADeviceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `VirtualMFADeviceName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateVirtualMFADevice` needs its required parameter `VirtualMFADeviceName`",
+        label = "`VirtualMFADeviceName` is not set",
+        note = "set it with `.virtual_mfa_device_name(…)` before this call"
+    )]
+    pub trait VirtualMfaDeviceName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::VirtualMfaDeviceName<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -58,7 +58,7 @@ pub enum DeleteAccessKeyError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DeleteAccessKeyError {});
-/// Builds and sends a `DeleteAccessKey` call. `send` becomes available once every required parameter is set (`UserAccessKeyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteAccessKey` call. `send` and `build` compile once every required parameter is set (`UserAccessKeyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteAccessKeyBuilder<UserAccessKeyId_ = ::alibabacloud_runtime::Missing> {
@@ -112,21 +112,29 @@ impl<UserAccessKeyId_> DeleteAccessKeyBuilder<UserAccessKeyId_> {
         self
     }
 }
-impl DeleteAccessKeyBuilder<::std::string::String> {
+impl<UserAccessKeyId_> DeleteAccessKeyBuilder<UserAccessKeyId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteAccessKeyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteAccessKeyInput)
+    where
+        UserAccessKeyId_: self::required::UserAccessKeyId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteAccessKeyInput {
                 user_name: self.user_name,
-                user_access_key_id: self.user_access_key_id,
+                user_access_key_id: <UserAccessKeyId_ as self::required::UserAccessKeyId<
+                    ::std::string::String,
+                >>::into_value(self.user_access_key_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteAccessKeyInput {
+    pub fn build(self) -> DeleteAccessKeyInput
+    where
+        UserAccessKeyId_: self::required::UserAccessKeyId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -135,9 +143,30 @@ impl DeleteAccessKeyBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteAccessKeyOutput,
         ::alibabacloud_runtime::SdkError<DeleteAccessKeyError>,
-    > {
+    >
+    where
+        UserAccessKeyId_: self::required::UserAccessKeyId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteAccessKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `UserAccessKeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteAccessKey` needs its required parameter `UserAccessKeyId`",
+        label = "`UserAccessKeyId` is not set",
+        note = "set it with `.user_access_key_id(…)` before this call"
+    )]
+    pub trait UserAccessKeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::UserAccessKeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -55,7 +55,7 @@ pub enum DeleteGroupError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DeleteGroupError {});
-/// Builds and sends a `DeleteGroup` call. `send` becomes available once every required parameter is set (`GroupName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteGroup` call. `send` and `build` compile once every required parameter is set (`GroupName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteGroupBuilder<GroupName_ = ::alibabacloud_runtime::Missing> {
@@ -90,20 +90,28 @@ impl<GroupName_> DeleteGroupBuilder<GroupName_> {
         self
     }
 }
-impl DeleteGroupBuilder<::std::string::String> {
+impl<GroupName_> DeleteGroupBuilder<GroupName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteGroupInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteGroupInput)
+    where
+        GroupName_: self::required::GroupName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteGroupInput {
-                group_name: self.group_name,
+                group_name: <GroupName_ as self::required::GroupName<
+                    ::std::string::String,
+                >>::into_value(self.group_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteGroupInput {
+    pub fn build(self) -> DeleteGroupInput
+    where
+        GroupName_: self::required::GroupName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -112,9 +120,30 @@ impl DeleteGroupBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteGroupOutput,
         ::alibabacloud_runtime::SdkError<DeleteGroupError>,
-    > {
+    >
+    where
+        GroupName_: self::required::GroupName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `GroupName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteGroup` needs its required parameter `GroupName`",
+        label = "`GroupName` is not set",
+        note = "set it with `.group_name(…)` before this call"
+    )]
+    pub trait GroupName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::GroupName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

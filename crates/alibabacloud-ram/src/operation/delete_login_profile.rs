@@ -57,7 +57,7 @@ pub enum DeleteLoginProfileError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DeleteLoginProfileError {});
-/// Builds and sends a `DeleteLoginProfile` call. `send` becomes available once every required parameter is set (`UserName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteLoginProfile` call. `send` and `build` compile once every required parameter is set (`UserName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteLoginProfileBuilder<UserName_ = ::alibabacloud_runtime::Missing> {
@@ -92,20 +92,28 @@ impl<UserName_> DeleteLoginProfileBuilder<UserName_> {
         self
     }
 }
-impl DeleteLoginProfileBuilder<::std::string::String> {
+impl<UserName_> DeleteLoginProfileBuilder<UserName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteLoginProfileInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteLoginProfileInput)
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteLoginProfileInput {
-                user_name: self.user_name,
+                user_name: <UserName_ as self::required::UserName<
+                    ::std::string::String,
+                >>::into_value(self.user_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteLoginProfileInput {
+    pub fn build(self) -> DeleteLoginProfileInput
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -114,9 +122,30 @@ impl DeleteLoginProfileBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteLoginProfileOutput,
         ::alibabacloud_runtime::SdkError<DeleteLoginProfileError>,
-    > {
+    >
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteLoginProfileBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteLoginProfile` needs its required parameter `UserName`",
+        label = "`UserName` is not set",
+        note = "set it with `.user_name(…)` before this call"
+    )]
+    pub trait UserName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::UserName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

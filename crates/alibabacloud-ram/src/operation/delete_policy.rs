@@ -58,7 +58,7 @@ pub enum DeletePolicyError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DeletePolicyError {});
-/// Builds and sends a `DeletePolicy` call. `send` becomes available once every required parameter is set (`PolicyName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeletePolicy` call. `send` and `build` compile once every required parameter is set (`PolicyName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeletePolicyBuilder<PolicyName_ = ::alibabacloud_runtime::Missing> {
@@ -106,21 +106,29 @@ impl<PolicyName_> DeletePolicyBuilder<PolicyName_> {
         self
     }
 }
-impl DeletePolicyBuilder<::std::string::String> {
+impl<PolicyName_> DeletePolicyBuilder<PolicyName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeletePolicyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeletePolicyInput)
+    where
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeletePolicyInput {
-                policy_name: self.policy_name,
+                policy_name: <PolicyName_ as self::required::PolicyName<
+                    ::std::string::String,
+                >>::into_value(self.policy_name),
                 cascading_delete: self.cascading_delete,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeletePolicyInput {
+    pub fn build(self) -> DeletePolicyInput
+    where
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -129,9 +137,30 @@ impl DeletePolicyBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeletePolicyOutput,
         ::alibabacloud_runtime::SdkError<DeletePolicyError>,
-    > {
+    >
+    where
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeletePolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `PolicyName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeletePolicy` needs its required parameter `PolicyName`",
+        label = "`PolicyName` is not set",
+        note = "set it with `.policy_name(…)` before this call"
+    )]
+    pub trait PolicyName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::PolicyName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

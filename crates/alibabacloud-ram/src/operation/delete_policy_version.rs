@@ -60,7 +60,7 @@ pub enum DeletePolicyVersionError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DeletePolicyVersionError {});
-/// Builds and sends a `DeletePolicyVersion` call. `send` becomes available once every required parameter is set (`PolicyName`, `VersionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeletePolicyVersion` call. `send` and `build` compile once every required parameter is set (`PolicyName`, `VersionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeletePolicyVersionBuilder<
@@ -116,21 +116,33 @@ impl<PolicyName_, VersionId_> DeletePolicyVersionBuilder<PolicyName_, VersionId_
         self
     }
 }
-impl DeletePolicyVersionBuilder<::std::string::String, ::std::string::String> {
+impl<PolicyName_, VersionId_> DeletePolicyVersionBuilder<PolicyName_, VersionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeletePolicyVersionInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeletePolicyVersionInput)
+    where
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        VersionId_: self::required::VersionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeletePolicyVersionInput {
-                policy_name: self.policy_name,
-                version_id: self.version_id,
+                policy_name: <PolicyName_ as self::required::PolicyName<
+                    ::std::string::String,
+                >>::into_value(self.policy_name),
+                version_id: <VersionId_ as self::required::VersionId<
+                    ::std::string::String,
+                >>::into_value(self.version_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeletePolicyVersionInput {
+    pub fn build(self) -> DeletePolicyVersionInput
+    where
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        VersionId_: self::required::VersionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -139,9 +151,46 @@ impl DeletePolicyVersionBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeletePolicyVersionOutput,
         ::alibabacloud_runtime::SdkError<DeletePolicyVersionError>,
-    > {
+    >
+    where
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        VersionId_: self::required::VersionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeletePolicyVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `PolicyName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeletePolicyVersion` needs its required parameter `PolicyName`",
+        label = "`PolicyName` is not set",
+        note = "set it with `.policy_name(…)` before this call"
+    )]
+    pub trait PolicyName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VersionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeletePolicyVersion` needs its required parameter `VersionId`",
+        label = "`VersionId` is not set",
+        note = "set it with `.version_id(…)` before this call"
+    )]
+    pub trait VersionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::PolicyName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VersionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

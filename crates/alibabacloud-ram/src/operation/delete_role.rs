@@ -55,7 +55,7 @@ pub enum DeleteRoleError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DeleteRoleError {});
-/// Builds and sends a `DeleteRole` call. `send` becomes available once every required parameter is set (`RoleName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteRole` call. `send` and `build` compile once every required parameter is set (`RoleName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteRoleBuilder<RoleName_ = ::alibabacloud_runtime::Missing> {
@@ -90,20 +90,28 @@ impl<RoleName_> DeleteRoleBuilder<RoleName_> {
         self
     }
 }
-impl DeleteRoleBuilder<::std::string::String> {
+impl<RoleName_> DeleteRoleBuilder<RoleName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteRoleInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteRoleInput)
+    where
+        RoleName_: self::required::RoleName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteRoleInput {
-                role_name: self.role_name,
+                role_name: <RoleName_ as self::required::RoleName<
+                    ::std::string::String,
+                >>::into_value(self.role_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteRoleInput {
+    pub fn build(self) -> DeleteRoleInput
+    where
+        RoleName_: self::required::RoleName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -112,9 +120,30 @@ impl DeleteRoleBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteRoleOutput,
         ::alibabacloud_runtime::SdkError<DeleteRoleError>,
-    > {
+    >
+    where
+        RoleName_: self::required::RoleName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RoleName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteRole` needs its required parameter `RoleName`",
+        label = "`RoleName` is not set",
+        note = "set it with `.role_name(…)` before this call"
+    )]
+    pub trait RoleName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RoleName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -57,7 +57,7 @@ pub enum DeleteVirtualMFADeviceError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DeleteVirtualMFADeviceError {});
-/// Builds and sends a `DeleteVirtualMFADevice` call. `send` becomes available once every required parameter is set (`SerialNumber`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteVirtualMFADevice` call. `send` and `build` compile once every required parameter is set (`SerialNumber`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteVirtualMFADeviceBuilder<
@@ -94,24 +94,32 @@ impl<SerialNumber_> DeleteVirtualMFADeviceBuilder<SerialNumber_> {
         self
     }
 }
-impl DeleteVirtualMFADeviceBuilder<::std::string::String> {
+impl<SerialNumber_> DeleteVirtualMFADeviceBuilder<SerialNumber_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteVirtualMFADeviceInput,
-    ) {
+    )
+    where
+        SerialNumber_: self::required::SerialNumber<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteVirtualMFADeviceInput {
-                serial_number: self.serial_number,
+                serial_number: <SerialNumber_ as self::required::SerialNumber<
+                    ::std::string::String,
+                >>::into_value(self.serial_number),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteVirtualMFADeviceInput {
+    pub fn build(self) -> DeleteVirtualMFADeviceInput
+    where
+        SerialNumber_: self::required::SerialNumber<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -120,9 +128,30 @@ impl DeleteVirtualMFADeviceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteVirtualMFADeviceOutput,
         ::alibabacloud_runtime::SdkError<DeleteVirtualMFADeviceError>,
-    > {
+    >
+    where
+        SerialNumber_: self::required::SerialNumber<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteVirtualMFADeviceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SerialNumber` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteVirtualMFADevice` needs its required parameter `SerialNumber`",
+        label = "`SerialNumber` is not set",
+        note = "set it with `.serial_number(…)` before this call"
+    )]
+    pub trait SerialNumber<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SerialNumber<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

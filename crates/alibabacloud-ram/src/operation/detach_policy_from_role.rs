@@ -63,7 +63,7 @@ pub enum DetachPolicyFromRoleError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DetachPolicyFromRoleError {});
-/// Builds and sends a `DetachPolicyFromRole` call. `send` becomes available once every required parameter is set (`PolicyType`, `PolicyName`, `RoleName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DetachPolicyFromRole` call. `send` and `build` compile once every required parameter is set (`PolicyType`, `PolicyName`, `RoleName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DetachPolicyFromRoleBuilder<
@@ -142,30 +142,42 @@ impl<
         self
     }
 }
-impl DetachPolicyFromRoleBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    PolicyType_,
+    PolicyName_,
+    RoleName_,
+> DetachPolicyFromRoleBuilder<PolicyType_, PolicyName_, RoleName_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DetachPolicyFromRoleInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DetachPolicyFromRoleInput)
+    where
+        PolicyType_: self::required::PolicyType<::std::string::String>,
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        RoleName_: self::required::RoleName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DetachPolicyFromRoleInput {
-                policy_type: self.policy_type,
-                policy_name: self.policy_name,
-                role_name: self.role_name,
+                policy_type: <PolicyType_ as self::required::PolicyType<
+                    ::std::string::String,
+                >>::into_value(self.policy_type),
+                policy_name: <PolicyName_ as self::required::PolicyName<
+                    ::std::string::String,
+                >>::into_value(self.policy_name),
+                role_name: <RoleName_ as self::required::RoleName<
+                    ::std::string::String,
+                >>::into_value(self.role_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DetachPolicyFromRoleInput {
+    pub fn build(self) -> DetachPolicyFromRoleInput
+    where
+        PolicyType_: self::required::PolicyType<::std::string::String>,
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        RoleName_: self::required::RoleName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -174,9 +186,62 @@ impl DetachPolicyFromRoleBuilder<
     ) -> ::std::result::Result<
         DetachPolicyFromRoleOutput,
         ::alibabacloud_runtime::SdkError<DetachPolicyFromRoleError>,
-    > {
+    >
+    where
+        PolicyType_: self::required::PolicyType<::std::string::String>,
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        RoleName_: self::required::RoleName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DetachPolicyFromRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `PolicyType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DetachPolicyFromRole` needs its required parameter `PolicyType`",
+        label = "`PolicyType` is not set",
+        note = "set it with `.policy_type(…)` before this call"
+    )]
+    pub trait PolicyType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PolicyName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DetachPolicyFromRole` needs its required parameter `PolicyName`",
+        label = "`PolicyName` is not set",
+        note = "set it with `.policy_name(…)` before this call"
+    )]
+    pub trait PolicyName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RoleName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DetachPolicyFromRole` needs its required parameter `RoleName`",
+        label = "`RoleName` is not set",
+        note = "set it with `.role_name(…)` before this call"
+    )]
+    pub trait RoleName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::PolicyType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PolicyName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RoleName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

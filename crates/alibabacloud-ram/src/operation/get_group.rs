@@ -85,7 +85,7 @@ pub enum GetGroupError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(GetGroupError {});
-/// Builds and sends a `GetGroup` call. `send` becomes available once every required parameter is set (`GroupName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetGroup` call. `send` and `build` compile once every required parameter is set (`GroupName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetGroupBuilder<GroupName_ = ::alibabacloud_runtime::Missing> {
@@ -120,20 +120,28 @@ impl<GroupName_> GetGroupBuilder<GroupName_> {
         self
     }
 }
-impl GetGroupBuilder<::std::string::String> {
+impl<GroupName_> GetGroupBuilder<GroupName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetGroupInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetGroupInput)
+    where
+        GroupName_: self::required::GroupName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetGroupInput {
-                group_name: self.group_name,
+                group_name: <GroupName_ as self::required::GroupName<
+                    ::std::string::String,
+                >>::into_value(self.group_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetGroupInput {
+    pub fn build(self) -> GetGroupInput
+    where
+        GroupName_: self::required::GroupName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -142,9 +150,30 @@ impl GetGroupBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         GetGroupOutput,
         ::alibabacloud_runtime::SdkError<GetGroupError>,
-    > {
+    >
+    where
+        GroupName_: self::required::GroupName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `GroupName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetGroup` needs its required parameter `GroupName`",
+        label = "`GroupName` is not set",
+        note = "set it with `.group_name(…)` before this call"
+    )]
+    pub trait GroupName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::GroupName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

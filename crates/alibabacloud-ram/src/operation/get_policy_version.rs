@@ -90,7 +90,7 @@ pub enum GetPolicyVersionError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(GetPolicyVersionError {});
-/// Builds and sends a `GetPolicyVersion` call. `send` becomes available once every required parameter is set (`PolicyType`, `PolicyName`, `VersionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetPolicyVersion` call. `send` and `build` compile once every required parameter is set (`PolicyType`, `PolicyName`, `VersionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetPolicyVersionBuilder<
@@ -169,26 +169,42 @@ impl<
         self
     }
 }
-impl GetPolicyVersionBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    PolicyType_,
+    PolicyName_,
+    VersionId_,
+> GetPolicyVersionBuilder<PolicyType_, PolicyName_, VersionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetPolicyVersionInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetPolicyVersionInput)
+    where
+        PolicyType_: self::required::PolicyType<::std::string::String>,
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        VersionId_: self::required::VersionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetPolicyVersionInput {
-                policy_type: self.policy_type,
-                policy_name: self.policy_name,
-                version_id: self.version_id,
+                policy_type: <PolicyType_ as self::required::PolicyType<
+                    ::std::string::String,
+                >>::into_value(self.policy_type),
+                policy_name: <PolicyName_ as self::required::PolicyName<
+                    ::std::string::String,
+                >>::into_value(self.policy_name),
+                version_id: <VersionId_ as self::required::VersionId<
+                    ::std::string::String,
+                >>::into_value(self.version_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetPolicyVersionInput {
+    pub fn build(self) -> GetPolicyVersionInput
+    where
+        PolicyType_: self::required::PolicyType<::std::string::String>,
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        VersionId_: self::required::VersionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -197,9 +213,62 @@ impl GetPolicyVersionBuilder<
     ) -> ::std::result::Result<
         GetPolicyVersionOutput,
         ::alibabacloud_runtime::SdkError<GetPolicyVersionError>,
-    > {
+    >
+    where
+        PolicyType_: self::required::PolicyType<::std::string::String>,
+        PolicyName_: self::required::PolicyName<::std::string::String>,
+        VersionId_: self::required::VersionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetPolicyVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `PolicyType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetPolicyVersion` needs its required parameter `PolicyType`",
+        label = "`PolicyType` is not set",
+        note = "set it with `.policy_type(…)` before this call"
+    )]
+    pub trait PolicyType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PolicyName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetPolicyVersion` needs its required parameter `PolicyName`",
+        label = "`PolicyName` is not set",
+        note = "set it with `.policy_name(…)` before this call"
+    )]
+    pub trait PolicyName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VersionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetPolicyVersion` needs its required parameter `VersionId`",
+        label = "`VersionId` is not set",
+        note = "set it with `.version_id(…)` before this call"
+    )]
+    pub trait VersionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::PolicyType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PolicyName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VersionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -98,7 +98,7 @@ pub enum GetUserError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(GetUserError {});
-/// Builds and sends a `GetUser` call. `send` becomes available once every required parameter is set (`UserName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `GetUser` call. `send` and `build` compile once every required parameter is set (`UserName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetUserBuilder<UserName_ = ::alibabacloud_runtime::Missing> {
@@ -133,20 +133,28 @@ impl<UserName_> GetUserBuilder<UserName_> {
         self
     }
 }
-impl GetUserBuilder<::std::string::String> {
+impl<UserName_> GetUserBuilder<UserName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetUserInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetUserInput)
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetUserInput {
-                user_name: self.user_name,
+                user_name: <UserName_ as self::required::UserName<
+                    ::std::string::String,
+                >>::into_value(self.user_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetUserInput {
+    pub fn build(self) -> GetUserInput
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -155,9 +163,30 @@ impl GetUserBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         GetUserOutput,
         ::alibabacloud_runtime::SdkError<GetUserError>,
-    > {
+    >
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetUserBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetUser` needs its required parameter `UserName`",
+        label = "`UserName` is not set",
+        note = "set it with `.user_name(…)` before this call"
+    )]
+    pub trait UserName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::UserName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

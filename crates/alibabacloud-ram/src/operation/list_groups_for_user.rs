@@ -95,7 +95,7 @@ pub enum ListGroupsForUserError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(ListGroupsForUserError {});
-/// Builds and sends a `ListGroupsForUser` call. `send` becomes available once every required parameter is set (`UserName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListGroupsForUser` call. `send` and `build` compile once every required parameter is set (`UserName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListGroupsForUserBuilder<UserName_ = ::alibabacloud_runtime::Missing> {
@@ -130,20 +130,28 @@ impl<UserName_> ListGroupsForUserBuilder<UserName_> {
         self
     }
 }
-impl ListGroupsForUserBuilder<::std::string::String> {
+impl<UserName_> ListGroupsForUserBuilder<UserName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListGroupsForUserInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListGroupsForUserInput)
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ListGroupsForUserInput {
-                user_name: self.user_name,
+                user_name: <UserName_ as self::required::UserName<
+                    ::std::string::String,
+                >>::into_value(self.user_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListGroupsForUserInput {
+    pub fn build(self) -> ListGroupsForUserInput
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -152,9 +160,30 @@ impl ListGroupsForUserBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ListGroupsForUserOutput,
         ::alibabacloud_runtime::SdkError<ListGroupsForUserError>,
-    > {
+    >
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListGroupsForUserBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListGroupsForUser` needs its required parameter `UserName`",
+        label = "`UserName` is not set",
+        note = "set it with `.user_name(…)` before this call"
+    )]
+    pub trait UserName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::UserName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

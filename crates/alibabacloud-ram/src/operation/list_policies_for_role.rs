@@ -99,7 +99,7 @@ pub enum ListPoliciesForRoleError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(ListPoliciesForRoleError {});
-/// Builds and sends a `ListPoliciesForRole` call. `send` becomes available once every required parameter is set (`RoleName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListPoliciesForRole` call. `send` and `build` compile once every required parameter is set (`RoleName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListPoliciesForRoleBuilder<RoleName_ = ::alibabacloud_runtime::Missing> {
@@ -134,20 +134,28 @@ impl<RoleName_> ListPoliciesForRoleBuilder<RoleName_> {
         self
     }
 }
-impl ListPoliciesForRoleBuilder<::std::string::String> {
+impl<RoleName_> ListPoliciesForRoleBuilder<RoleName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListPoliciesForRoleInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListPoliciesForRoleInput)
+    where
+        RoleName_: self::required::RoleName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ListPoliciesForRoleInput {
-                role_name: self.role_name,
+                role_name: <RoleName_ as self::required::RoleName<
+                    ::std::string::String,
+                >>::into_value(self.role_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListPoliciesForRoleInput {
+    pub fn build(self) -> ListPoliciesForRoleInput
+    where
+        RoleName_: self::required::RoleName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -156,9 +164,30 @@ impl ListPoliciesForRoleBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ListPoliciesForRoleOutput,
         ::alibabacloud_runtime::SdkError<ListPoliciesForRoleError>,
-    > {
+    >
+    where
+        RoleName_: self::required::RoleName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListPoliciesForRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RoleName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListPoliciesForRole` needs its required parameter `RoleName`",
+        label = "`RoleName` is not set",
+        note = "set it with `.role_name(…)` before this call"
+    )]
+    pub trait RoleName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RoleName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

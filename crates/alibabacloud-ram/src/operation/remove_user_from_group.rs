@@ -60,7 +60,7 @@ pub enum RemoveUserFromGroupError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(RemoveUserFromGroupError {});
-/// Builds and sends a `RemoveUserFromGroup` call. `send` becomes available once every required parameter is set (`UserName`, `GroupName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `RemoveUserFromGroup` call. `send` and `build` compile once every required parameter is set (`UserName`, `GroupName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RemoveUserFromGroupBuilder<
@@ -116,21 +116,33 @@ impl<UserName_, GroupName_> RemoveUserFromGroupBuilder<UserName_, GroupName_> {
         self
     }
 }
-impl RemoveUserFromGroupBuilder<::std::string::String, ::std::string::String> {
+impl<UserName_, GroupName_> RemoveUserFromGroupBuilder<UserName_, GroupName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RemoveUserFromGroupInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RemoveUserFromGroupInput)
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+        GroupName_: self::required::GroupName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             RemoveUserFromGroupInput {
-                user_name: self.user_name,
-                group_name: self.group_name,
+                user_name: <UserName_ as self::required::UserName<
+                    ::std::string::String,
+                >>::into_value(self.user_name),
+                group_name: <GroupName_ as self::required::GroupName<
+                    ::std::string::String,
+                >>::into_value(self.group_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RemoveUserFromGroupInput {
+    pub fn build(self) -> RemoveUserFromGroupInput
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+        GroupName_: self::required::GroupName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -139,9 +151,46 @@ impl RemoveUserFromGroupBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         RemoveUserFromGroupOutput,
         ::alibabacloud_runtime::SdkError<RemoveUserFromGroupError>,
-    > {
+    >
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+        GroupName_: self::required::GroupName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RemoveUserFromGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RemoveUserFromGroup` needs its required parameter `UserName`",
+        label = "`UserName` is not set",
+        note = "set it with `.user_name(…)` before this call"
+    )]
+    pub trait UserName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `GroupName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RemoveUserFromGroup` needs its required parameter `GroupName`",
+        label = "`GroupName` is not set",
+        note = "set it with `.group_name(…)` before this call"
+    )]
+    pub trait GroupName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::UserName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::GroupName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -55,7 +55,7 @@ pub enum SetAccountAliasError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(SetAccountAliasError {});
-/// Builds and sends a `SetAccountAlias` call. `send` becomes available once every required parameter is set (`AccountAlias`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetAccountAlias` call. `send` and `build` compile once every required parameter is set (`AccountAlias`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetAccountAliasBuilder<AccountAlias_ = ::alibabacloud_runtime::Missing> {
@@ -90,20 +90,28 @@ impl<AccountAlias_> SetAccountAliasBuilder<AccountAlias_> {
         self
     }
 }
-impl SetAccountAliasBuilder<::std::string::String> {
+impl<AccountAlias_> SetAccountAliasBuilder<AccountAlias_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetAccountAliasInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetAccountAliasInput)
+    where
+        AccountAlias_: self::required::AccountAlias<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             SetAccountAliasInput {
-                account_alias: self.account_alias,
+                account_alias: <AccountAlias_ as self::required::AccountAlias<
+                    ::std::string::String,
+                >>::into_value(self.account_alias),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetAccountAliasInput {
+    pub fn build(self) -> SetAccountAliasInput
+    where
+        AccountAlias_: self::required::AccountAlias<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -112,9 +120,30 @@ impl SetAccountAliasBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         SetAccountAliasOutput,
         ::alibabacloud_runtime::SdkError<SetAccountAliasError>,
-    > {
+    >
+    where
+        AccountAlias_: self::required::AccountAlias<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetAccountAliasBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `AccountAlias` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetAccountAlias` needs its required parameter `AccountAlias`",
+        label = "`AccountAlias` is not set",
+        note = "set it with `.account_alias(…)` before this call"
+    )]
+    pub trait AccountAlias<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::AccountAlias<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

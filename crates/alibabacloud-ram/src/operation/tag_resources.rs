@@ -65,8 +65,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `TagResources` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -77,7 +77,7 @@ pub enum TagResourcesError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(TagResourcesError {});
-/// Builds and sends a `TagResources` call. `send` becomes available once every required parameter is set (`ResourceType`, `Tag`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `TagResources` call. `send` and `build` compile once every required parameter is set (`ResourceType`, `Tag`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct TagResourcesBuilder<
@@ -153,22 +153,34 @@ impl<ResourceType_, Tag_> TagResourcesBuilder<ResourceType_, Tag_> {
         self
     }
 }
-impl TagResourcesBuilder<::std::string::String, ::std::vec::Vec<TagItem>> {
+impl<ResourceType_, Tag_> TagResourcesBuilder<ResourceType_, Tag_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, TagResourcesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, TagResourcesInput)
+    where
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        Tag_: self::required::Tag<::std::vec::Vec<TagItem>>,
+    {
         (
             self._client,
             self._options,
             TagResourcesInput {
-                resource_type: self.resource_type,
+                resource_type: <ResourceType_ as self::required::ResourceType<
+                    ::std::string::String,
+                >>::into_value(self.resource_type),
                 resource_names: self.resource_names,
-                tag: self.tag,
+                tag: <Tag_ as self::required::Tag<
+                    ::std::vec::Vec<TagItem>,
+                >>::into_value(self.tag),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> TagResourcesInput {
+    pub fn build(self) -> TagResourcesInput
+    where
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        Tag_: self::required::Tag<::std::vec::Vec<TagItem>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -177,9 +189,46 @@ impl TagResourcesBuilder<::std::string::String, ::std::vec::Vec<TagItem>> {
     ) -> ::std::result::Result<
         TagResourcesOutput,
         ::alibabacloud_runtime::SdkError<TagResourcesError>,
-    > {
+    >
+    where
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        Tag_: self::required::Tag<::std::vec::Vec<TagItem>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`TagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`TagResources` needs its required parameter `ResourceType`",
+        label = "`ResourceType` is not set",
+        note = "set it with `.resource_type(…)` before this call"
+    )]
+    pub trait ResourceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Tag` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`TagResources` needs its required parameter `Tag`",
+        label = "`Tag` is not set",
+        note = "set it with `.tag(…)` before this call"
+    )]
+    pub trait Tag<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ResourceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Tag<::std::vec::Vec<TagItem>> for ::std::vec::Vec<TagItem> {
+    fn into_value(self) -> ::std::vec::Vec<TagItem> {
+        self
     }
 }
 impl crate::Client {

@@ -67,7 +67,7 @@ pub enum UntagResourcesError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UntagResourcesError {});
-/// Builds and sends a `UntagResources` call. `send` becomes available once every required parameter is set (`ResourceType`, `ResourceNames`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UntagResources` call. `send` and `build` compile once every required parameter is set (`ResourceType`, `ResourceNames`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UntagResourcesBuilder<
@@ -157,26 +157,42 @@ impl<
         self
     }
 }
-impl UntagResourcesBuilder<
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<
+    ResourceType_,
+    ResourceNames_,
+> UntagResourcesBuilder<ResourceType_, ResourceNames_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UntagResourcesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UntagResourcesInput)
+    where
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        ResourceNames_: self::required::ResourceNames<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         (
             self._client,
             self._options,
             UntagResourcesInput {
-                resource_type: self.resource_type,
-                resource_names: self.resource_names,
+                resource_type: <ResourceType_ as self::required::ResourceType<
+                    ::std::string::String,
+                >>::into_value(self.resource_type),
+                resource_names: <ResourceNames_ as self::required::ResourceNames<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.resource_names),
                 tag_keys: self.tag_keys,
                 all: self.all,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UntagResourcesInput {
+    pub fn build(self) -> UntagResourcesInput
+    where
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        ResourceNames_: self::required::ResourceNames<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -185,9 +201,49 @@ impl UntagResourcesBuilder<
     ) -> ::std::result::Result<
         UntagResourcesOutput,
         ::alibabacloud_runtime::SdkError<UntagResourcesError>,
-    > {
+    >
+    where
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        ResourceNames_: self::required::ResourceNames<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UntagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UntagResources` needs its required parameter `ResourceType`",
+        label = "`ResourceType` is not set",
+        note = "set it with `.resource_type(…)` before this call"
+    )]
+    pub trait ResourceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ResourceNames` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UntagResources` needs its required parameter `ResourceNames`",
+        label = "`ResourceNames` is not set",
+        note = "set it with `.resource_names(…)` before this call"
+    )]
+    pub trait ResourceNames<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ResourceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceNames<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

@@ -61,7 +61,7 @@ pub enum UpdateAccessKeyError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UpdateAccessKeyError {});
-/// Builds and sends a `UpdateAccessKey` call. `send` becomes available once every required parameter is set (`UserAccessKeyId`, `Status`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateAccessKey` call. `send` and `build` compile once every required parameter is set (`UserAccessKeyId`, `Status`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateAccessKeyBuilder<
@@ -137,22 +137,34 @@ impl<UserAccessKeyId_, Status_> UpdateAccessKeyBuilder<UserAccessKeyId_, Status_
         self
     }
 }
-impl UpdateAccessKeyBuilder<::std::string::String, ::std::string::String> {
+impl<UserAccessKeyId_, Status_> UpdateAccessKeyBuilder<UserAccessKeyId_, Status_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateAccessKeyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateAccessKeyInput)
+    where
+        UserAccessKeyId_: self::required::UserAccessKeyId<::std::string::String>,
+        Status_: self::required::Status<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateAccessKeyInput {
                 user_name: self.user_name,
-                user_access_key_id: self.user_access_key_id,
-                status: self.status,
+                user_access_key_id: <UserAccessKeyId_ as self::required::UserAccessKeyId<
+                    ::std::string::String,
+                >>::into_value(self.user_access_key_id),
+                status: <Status_ as self::required::Status<
+                    ::std::string::String,
+                >>::into_value(self.status),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateAccessKeyInput {
+    pub fn build(self) -> UpdateAccessKeyInput
+    where
+        UserAccessKeyId_: self::required::UserAccessKeyId<::std::string::String>,
+        Status_: self::required::Status<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -161,9 +173,46 @@ impl UpdateAccessKeyBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         UpdateAccessKeyOutput,
         ::alibabacloud_runtime::SdkError<UpdateAccessKeyError>,
-    > {
+    >
+    where
+        UserAccessKeyId_: self::required::UserAccessKeyId<::std::string::String>,
+        Status_: self::required::Status<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateAccessKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `UserAccessKeyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateAccessKey` needs its required parameter `UserAccessKeyId`",
+        label = "`UserAccessKeyId` is not set",
+        note = "set it with `.user_access_key_id(…)` before this call"
+    )]
+    pub trait UserAccessKeyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Status` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateAccessKey` needs its required parameter `Status`",
+        label = "`Status` is not set",
+        note = "set it with `.status(…)` before this call"
+    )]
+    pub trait Status<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::UserAccessKeyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Status<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -91,7 +91,7 @@ pub enum UpdateGroupError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UpdateGroupError {});
-/// Builds and sends a `UpdateGroup` call. `send` becomes available once every required parameter is set (`GroupName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateGroup` call. `send` and `build` compile once every required parameter is set (`GroupName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateGroupBuilder<GroupName_ = ::alibabacloud_runtime::Missing> {
@@ -164,22 +164,30 @@ impl<GroupName_> UpdateGroupBuilder<GroupName_> {
         self
     }
 }
-impl UpdateGroupBuilder<::std::string::String> {
+impl<GroupName_> UpdateGroupBuilder<GroupName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateGroupInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateGroupInput)
+    where
+        GroupName_: self::required::GroupName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateGroupInput {
-                group_name: self.group_name,
+                group_name: <GroupName_ as self::required::GroupName<
+                    ::std::string::String,
+                >>::into_value(self.group_name),
                 new_group_name: self.new_group_name,
                 new_comments: self.new_comments,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateGroupInput {
+    pub fn build(self) -> UpdateGroupInput
+    where
+        GroupName_: self::required::GroupName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -188,9 +196,30 @@ impl UpdateGroupBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UpdateGroupOutput,
         ::alibabacloud_runtime::SdkError<UpdateGroupError>,
-    > {
+    >
+    where
+        GroupName_: self::required::GroupName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `GroupName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateGroup` needs its required parameter `GroupName`",
+        label = "`GroupName` is not set",
+        note = "set it with `.group_name(…)` before this call"
+    )]
+    pub trait GroupName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::GroupName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -76,7 +76,7 @@ pub enum UpdateLoginProfileError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UpdateLoginProfileError {});
-/// Builds and sends a `UpdateLoginProfile` call. `send` becomes available once every required parameter is set (`UserName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateLoginProfile` call. `send` and `build` compile once every required parameter is set (`UserName`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateLoginProfileBuilder<UserName_ = ::alibabacloud_runtime::Missing> {
@@ -172,15 +172,20 @@ impl<UserName_> UpdateLoginProfileBuilder<UserName_> {
         self
     }
 }
-impl UpdateLoginProfileBuilder<::std::string::String> {
+impl<UserName_> UpdateLoginProfileBuilder<UserName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateLoginProfileInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateLoginProfileInput)
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateLoginProfileInput {
-                user_name: self.user_name,
+                user_name: <UserName_ as self::required::UserName<
+                    ::std::string::String,
+                >>::into_value(self.user_name),
                 password: self.password,
                 password_reset_required: self.password_reset_required,
                 mfa_bind_required: self.mfa_bind_required,
@@ -188,7 +193,10 @@ impl UpdateLoginProfileBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateLoginProfileInput {
+    pub fn build(self) -> UpdateLoginProfileInput
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -197,9 +205,30 @@ impl UpdateLoginProfileBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UpdateLoginProfileOutput,
         ::alibabacloud_runtime::SdkError<UpdateLoginProfileError>,
-    > {
+    >
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateLoginProfileBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateLoginProfile` needs its required parameter `UserName`",
+        label = "`UserName` is not set",
+        note = "set it with `.user_name(…)` before this call"
+    )]
+    pub trait UserName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::UserName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

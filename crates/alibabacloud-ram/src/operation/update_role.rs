@@ -105,7 +105,7 @@ pub enum UpdateRoleError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UpdateRoleError {});
-/// Builds and sends a `UpdateRole` call. `send` becomes available once every required parameter is set (`RoleName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateRole` call. `send` and `build` compile once every required parameter is set (`RoleName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateRoleBuilder<RoleName_ = ::alibabacloud_runtime::Missing> {
@@ -194,15 +194,20 @@ impl<RoleName_> UpdateRoleBuilder<RoleName_> {
         self
     }
 }
-impl UpdateRoleBuilder<::std::string::String> {
+impl<RoleName_> UpdateRoleBuilder<RoleName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateRoleInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateRoleInput)
+    where
+        RoleName_: self::required::RoleName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateRoleInput {
-                role_name: self.role_name,
+                role_name: <RoleName_ as self::required::RoleName<
+                    ::std::string::String,
+                >>::into_value(self.role_name),
                 new_assume_role_policy_document: self.new_assume_role_policy_document,
                 new_max_session_duration: self.new_max_session_duration,
                 new_description: self.new_description,
@@ -210,7 +215,10 @@ impl UpdateRoleBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateRoleInput {
+    pub fn build(self) -> UpdateRoleInput
+    where
+        RoleName_: self::required::RoleName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -219,9 +227,30 @@ impl UpdateRoleBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UpdateRoleOutput,
         ::alibabacloud_runtime::SdkError<UpdateRoleError>,
-    > {
+    >
+    where
+        RoleName_: self::required::RoleName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RoleName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateRole` needs its required parameter `RoleName`",
+        label = "`RoleName` is not set",
+        note = "set it with `.role_name(…)` before this call"
+    )]
+    pub trait RoleName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RoleName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -110,7 +110,7 @@ pub enum UpdateUserError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(UpdateUserError {});
-/// Builds and sends a `UpdateUser` call. `send` becomes available once every required parameter is set (`UserName`, `NewUserName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UpdateUser` call. `send` and `build` compile once every required parameter is set (`UserName`, `NewUserName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateUserBuilder<
@@ -246,16 +246,24 @@ impl<UserName_, NewUserName_> UpdateUserBuilder<UserName_, NewUserName_> {
         self
     }
 }
-impl UpdateUserBuilder<::std::string::String, ::std::string::String> {
+impl<UserName_, NewUserName_> UpdateUserBuilder<UserName_, NewUserName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateUserInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateUserInput)
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+        NewUserName_: self::required::NewUserName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateUserInput {
-                user_name: self.user_name,
-                new_user_name: self.new_user_name,
+                user_name: <UserName_ as self::required::UserName<
+                    ::std::string::String,
+                >>::into_value(self.user_name),
+                new_user_name: <NewUserName_ as self::required::NewUserName<
+                    ::std::string::String,
+                >>::into_value(self.new_user_name),
                 new_display_name: self.new_display_name,
                 new_mobile_phone: self.new_mobile_phone,
                 new_email: self.new_email,
@@ -264,7 +272,11 @@ impl UpdateUserBuilder<::std::string::String, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateUserInput {
+    pub fn build(self) -> UpdateUserInput
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+        NewUserName_: self::required::NewUserName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -273,9 +285,46 @@ impl UpdateUserBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         UpdateUserOutput,
         ::alibabacloud_runtime::SdkError<UpdateUserError>,
-    > {
+    >
+    where
+        UserName_: self::required::UserName<::std::string::String>,
+        NewUserName_: self::required::NewUserName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateUserBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateUser` needs its required parameter `UserName`",
+        label = "`UserName` is not set",
+        note = "set it with `.user_name(…)` before this call"
+    )]
+    pub trait UserName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NewUserName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateUser` needs its required parameter `NewUserName`",
+        label = "`NewUserName` is not set",
+        note = "set it with `.new_user_name(…)` before this call"
+    )]
+    pub trait NewUserName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::UserName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NewUserName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -81,7 +81,7 @@ pub enum AddListenerWhiteListItemError {
     InvalidParameterSourceItems = "InvalidParameter.SourceItems", OperationNotAllowed =
     "Operation.NotAllowed", TooManyListeners = "TooManyListeners", }
 );
-/// Builds and sends a `AddListenerWhiteListItem` call. `send` becomes available once every required parameter is set (`LoadBalancerId`, `ListenerPort`, `SourceItems`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AddListenerWhiteListItem` call. `send` and `build` compile once every required parameter is set (`LoadBalancerId`, `ListenerPort`, `SourceItems`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AddListenerWhiteListItemBuilder<
@@ -210,28 +210,48 @@ impl<
         self
     }
 }
-impl AddListenerWhiteListItemBuilder<::std::string::String, i32, ::std::string::String> {
+impl<
+    LoadBalancerId_,
+    ListenerPort_,
+    SourceItems_,
+> AddListenerWhiteListItemBuilder<LoadBalancerId_, ListenerPort_, SourceItems_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         AddListenerWhiteListItemInput,
-    ) {
+    )
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        SourceItems_: self::required::SourceItems<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AddListenerWhiteListItemInput {
                 region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
-                listener_port: self.listener_port,
-                source_items: self.source_items,
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
+                listener_port: <ListenerPort_ as self::required::ListenerPort<
+                    i32,
+                >>::into_value(self.listener_port),
+                source_items: <SourceItems_ as self::required::SourceItems<
+                    ::std::string::String,
+                >>::into_value(self.source_items),
                 listener_protocol: self.listener_protocol,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AddListenerWhiteListItemInput {
+    pub fn build(self) -> AddListenerWhiteListItemInput
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        SourceItems_: self::required::SourceItems<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -240,9 +260,62 @@ impl AddListenerWhiteListItemBuilder<::std::string::String, i32, ::std::string::
     ) -> ::std::result::Result<
         AddListenerWhiteListItemOutput,
         ::alibabacloud_runtime::SdkError<AddListenerWhiteListItemError>,
-    > {
+    >
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        SourceItems_: self::required::SourceItems<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AddListenerWhiteListItemBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AddListenerWhiteListItem` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AddListenerWhiteListItem` needs its required parameter `ListenerPort`",
+        label = "`ListenerPort` is not set",
+        note = "set it with `.listener_port(…)` before this call"
+    )]
+    pub trait ListenerPort<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SourceItems` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AddListenerWhiteListItem` needs its required parameter `SourceItems`",
+        label = "`SourceItems` is not set",
+        note = "set it with `.source_items(…)` before this call"
+    )]
+    pub trait SourceItems<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ListenerPort<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
+    }
+}
+impl self::required::SourceItems<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -77,8 +77,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `CreateAccessControlList` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -112,7 +112,7 @@ pub enum CreateAccessControlListError {
     MissingParamTagKey = "MissingParam.TagKey", ResourceInConfiguringAcl =
     "ResourceInConfiguring.Acl", SizeLimitExceededTag = "SizeLimitExceeded.Tag", }
 );
-/// Builds and sends a `CreateAccessControlList` call. `send` becomes available once every required parameter is set (`RegionId`, `AclName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateAccessControlList` call. `send` and `build` compile once every required parameter is set (`RegionId`, `AclName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateAccessControlListBuilder<
@@ -225,20 +225,28 @@ impl<RegionId_, AclName_> CreateAccessControlListBuilder<RegionId_, AclName_> {
         self
     }
 }
-impl CreateAccessControlListBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, AclName_> CreateAccessControlListBuilder<RegionId_, AclName_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateAccessControlListInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AclName_: self::required::AclName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateAccessControlListInput {
-                region_id: self.region_id,
-                acl_name: self.acl_name,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                acl_name: <AclName_ as self::required::AclName<
+                    ::std::string::String,
+                >>::into_value(self.acl_name),
                 address_ip_version: self.address_ip_version,
                 resource_group_id: self.resource_group_id,
                 tag: self.tag,
@@ -246,7 +254,11 @@ impl CreateAccessControlListBuilder<::std::string::String, ::std::string::String
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateAccessControlListInput {
+    pub fn build(self) -> CreateAccessControlListInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AclName_: self::required::AclName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -255,9 +267,46 @@ impl CreateAccessControlListBuilder<::std::string::String, ::std::string::String
     ) -> ::std::result::Result<
         CreateAccessControlListOutput,
         ::alibabacloud_runtime::SdkError<CreateAccessControlListError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AclName_: self::required::AclName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateAccessControlListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateAccessControlList` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `AclName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateAccessControlList` needs its required parameter `AclName`",
+        label = "`AclName` is not set",
+        note = "set it with `.acl_name(…)` before this call"
+    )]
+    pub trait AclName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AclName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

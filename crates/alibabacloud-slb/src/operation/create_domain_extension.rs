@@ -128,7 +128,7 @@ pub enum CreateDomainExtensionError {
     SpecNotSupportParameter = "SPEC_NOT_SUPPORT_PARAMETER", TooManyListeners =
     "TooManyListeners", }
 );
-/// Builds and sends a `CreateDomainExtension` call. `send` becomes available once every required parameter is set (`RegionId`, `LoadBalancerId`, `ListenerPort`, `Domain`, `ServerCertificateId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateDomainExtension` call. `send` and `build` compile once every required parameter is set (`RegionId`, `LoadBalancerId`, `ListenerPort`, `Domain`, `ServerCertificateId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDomainExtensionBuilder<
@@ -289,34 +289,60 @@ impl<
         self
     }
 }
-impl CreateDomainExtensionBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    i32,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    RegionId_,
+    LoadBalancerId_,
+    ListenerPort_,
+    Domain_,
+    ServerCertificateId_,
+> CreateDomainExtensionBuilder<
+    RegionId_,
+    LoadBalancerId_,
+    ListenerPort_,
+    Domain_,
+    ServerCertificateId_,
 > {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateDomainExtensionInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateDomainExtensionInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        Domain_: self::required::Domain<::std::string::String>,
+        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateDomainExtensionInput {
-                region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
-                listener_port: self.listener_port,
-                domain: self.domain,
-                server_certificate_id: self.server_certificate_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
+                listener_port: <ListenerPort_ as self::required::ListenerPort<
+                    i32,
+                >>::into_value(self.listener_port),
+                domain: <Domain_ as self::required::Domain<
+                    ::std::string::String,
+                >>::into_value(self.domain),
+                server_certificate_id: <ServerCertificateId_ as self::required::ServerCertificateId<
+                    ::std::string::String,
+                >>::into_value(self.server_certificate_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateDomainExtensionInput {
+    pub fn build(self) -> CreateDomainExtensionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        Domain_: self::required::Domain<::std::string::String>,
+        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -325,9 +351,95 @@ impl CreateDomainExtensionBuilder<
     ) -> ::std::result::Result<
         CreateDomainExtensionOutput,
         ::alibabacloud_runtime::SdkError<CreateDomainExtensionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        Domain_: self::required::Domain<::std::string::String>,
+        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateDomainExtensionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDomainExtension` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDomainExtension` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDomainExtension` needs its required parameter `ListenerPort`",
+        label = "`ListenerPort` is not set",
+        note = "set it with `.listener_port(…)` before this call"
+    )]
+    pub trait ListenerPort<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Domain` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDomainExtension` needs its required parameter `Domain`",
+        label = "`Domain` is not set",
+        note = "set it with `.domain(…)` before this call"
+    )]
+    pub trait Domain<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ServerCertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDomainExtension` needs its required parameter `ServerCertificateId`",
+        label = "`ServerCertificateId` is not set",
+        note = "set it with `.server_certificate_id(…)` before this call"
+    )]
+    pub trait ServerCertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ListenerPort<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
+    }
+}
+impl self::required::Domain<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ServerCertificateId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -176,8 +176,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `CreateLoadBalancer` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -389,7 +389,7 @@ pub enum CreateLoadBalancerError {
     "UnsupportedRegion", VSwitchAvailableIpNotExist = "VSwitchAvailableIpNotExist",
     VSwitchNotExist = "VSwitchNotExist", }
 );
-/// Builds and sends a `CreateLoadBalancer` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateLoadBalancer` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateLoadBalancerBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -829,15 +829,20 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         self
     }
 }
-impl CreateLoadBalancerBuilder<::std::string::String> {
+impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateLoadBalancerInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateLoadBalancerInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateLoadBalancerInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 address_type: self.address_type,
                 internet_charge_type: self.internet_charge_type,
                 bandwidth: self.bandwidth,
@@ -864,7 +869,10 @@ impl CreateLoadBalancerBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateLoadBalancerInput {
+    pub fn build(self) -> CreateLoadBalancerInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -873,9 +881,30 @@ impl CreateLoadBalancerBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CreateLoadBalancerOutput,
         ::alibabacloud_runtime::SdkError<CreateLoadBalancerError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateLoadBalancerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateLoadBalancer` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

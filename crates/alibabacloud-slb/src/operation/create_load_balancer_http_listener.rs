@@ -169,8 +169,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `CreateLoadBalancerHTTPListener` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -267,7 +267,7 @@ pub enum CreateLoadBalancerHTTPListenerError {
     ResourceNotAvailibleHttpListener = "ResourceNotAvailible.HttpListener",
     SizeLimitExceededTag = "SizeLimitExceeded.Tag", }
 );
-/// Builds and sends a `CreateLoadBalancerHTTPListener` call. `send` becomes available once every required parameter is set (`LoadBalancerId`, `ListenerPort`, `StickySession`, `HealthCheck`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateLoadBalancerHTTPListener` call. `send` and `build` compile once every required parameter is set (`LoadBalancerId`, `ListenerPort`, `StickySession`, `HealthCheck`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateLoadBalancerHTTPListenerBuilder<
@@ -1059,11 +1059,16 @@ impl<
         self
     }
 }
-impl CreateLoadBalancerHTTPListenerBuilder<
-    ::std::string::String,
-    i32,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    LoadBalancerId_,
+    ListenerPort_,
+    StickySession_,
+    HealthCheck_,
+> CreateLoadBalancerHTTPListenerBuilder<
+    LoadBalancerId_,
+    ListenerPort_,
+    StickySession_,
+    HealthCheck_,
 > {
     fn into_parts(
         self,
@@ -1071,24 +1076,38 @@ impl CreateLoadBalancerHTTPListenerBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateLoadBalancerHTTPListenerInput,
-    ) {
+    )
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        StickySession_: self::required::StickySession<::std::string::String>,
+        HealthCheck_: self::required::HealthCheck<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateLoadBalancerHTTPListenerInput {
                 region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
                 bandwidth: self.bandwidth,
-                listener_port: self.listener_port,
+                listener_port: <ListenerPort_ as self::required::ListenerPort<
+                    i32,
+                >>::into_value(self.listener_port),
                 backend_server_port: self.backend_server_port,
                 x_forwarded_for: self.x_forwarded_for,
                 scheduler: self.scheduler,
-                sticky_session: self.sticky_session,
+                sticky_session: <StickySession_ as self::required::StickySession<
+                    ::std::string::String,
+                >>::into_value(self.sticky_session),
                 sticky_session_type: self.sticky_session_type,
                 tag: self.tag,
                 cookie_timeout: self.cookie_timeout,
                 cookie: self.cookie,
-                health_check: self.health_check,
+                health_check: <HealthCheck_ as self::required::HealthCheck<
+                    ::std::string::String,
+                >>::into_value(self.health_check),
                 health_check_method: self.health_check_method,
                 health_check_domain: self.health_check_domain,
                 health_check_uri: self.health_check_uri,
@@ -1117,7 +1136,13 @@ impl CreateLoadBalancerHTTPListenerBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateLoadBalancerHTTPListenerInput {
+    pub fn build(self) -> CreateLoadBalancerHTTPListenerInput
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        StickySession_: self::required::StickySession<::std::string::String>,
+        HealthCheck_: self::required::HealthCheck<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -1126,9 +1151,78 @@ impl CreateLoadBalancerHTTPListenerBuilder<
     ) -> ::std::result::Result<
         CreateLoadBalancerHTTPListenerOutput,
         ::alibabacloud_runtime::SdkError<CreateLoadBalancerHTTPListenerError>,
-    > {
+    >
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        StickySession_: self::required::StickySession<::std::string::String>,
+        HealthCheck_: self::required::HealthCheck<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateLoadBalancerHTTPListenerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateLoadBalancerHTTPListener` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateLoadBalancerHTTPListener` needs its required parameter `ListenerPort`",
+        label = "`ListenerPort` is not set",
+        note = "set it with `.listener_port(…)` before this call"
+    )]
+    pub trait ListenerPort<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `StickySession` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateLoadBalancerHTTPListener` needs its required parameter `StickySession`",
+        label = "`StickySession` is not set",
+        note = "set it with `.sticky_session(…)` before this call"
+    )]
+    pub trait StickySession<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `HealthCheck` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateLoadBalancerHTTPListener` needs its required parameter `HealthCheck`",
+        label = "`HealthCheck` is not set",
+        note = "set it with `.health_check(…)` before this call"
+    )]
+    pub trait HealthCheck<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ListenerPort<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
+    }
+}
+impl self::required::StickySession<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::HealthCheck<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

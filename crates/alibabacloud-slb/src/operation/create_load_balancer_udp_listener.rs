@@ -124,8 +124,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `CreateLoadBalancerUDPListener` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -275,7 +275,7 @@ pub enum CreateLoadBalancerUDPListenerError {
     SpecNotSupportParameter = "SpecNotSupportParameter", VipNotSupportQuicVersion =
     "VipNotSupportQuicVersion", }
 );
-/// Builds and sends a `CreateLoadBalancerUDPListener` call. `send` becomes available once every required parameter is set (`LoadBalancerId`, `ListenerPort`, `Bandwidth`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateLoadBalancerUDPListener` call. `send` and `build` compile once every required parameter is set (`LoadBalancerId`, `ListenerPort`, `Bandwidth`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateLoadBalancerUDPListenerBuilder<
@@ -724,24 +724,39 @@ impl<
         self
     }
 }
-impl CreateLoadBalancerUDPListenerBuilder<::std::string::String, i32, i32> {
+impl<
+    LoadBalancerId_,
+    ListenerPort_,
+    Bandwidth_,
+> CreateLoadBalancerUDPListenerBuilder<LoadBalancerId_, ListenerPort_, Bandwidth_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateLoadBalancerUDPListenerInput,
-    ) {
+    )
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        Bandwidth_: self::required::Bandwidth<i32>,
+    {
         (
             self._client,
             self._options,
             CreateLoadBalancerUDPListenerInput {
                 region_id: self.region_id,
                 tag: self.tag,
-                load_balancer_id: self.load_balancer_id,
-                listener_port: self.listener_port,
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
+                listener_port: <ListenerPort_ as self::required::ListenerPort<
+                    i32,
+                >>::into_value(self.listener_port),
                 backend_server_port: self.backend_server_port,
-                bandwidth: self.bandwidth,
+                bandwidth: <Bandwidth_ as self::required::Bandwidth<
+                    i32,
+                >>::into_value(self.bandwidth),
                 scheduler: self.scheduler,
                 healthy_threshold: self.healthy_threshold,
                 unhealthy_threshold: self.unhealthy_threshold,
@@ -762,7 +777,12 @@ impl CreateLoadBalancerUDPListenerBuilder<::std::string::String, i32, i32> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateLoadBalancerUDPListenerInput {
+    pub fn build(self) -> CreateLoadBalancerUDPListenerInput
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        Bandwidth_: self::required::Bandwidth<i32>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -771,9 +791,62 @@ impl CreateLoadBalancerUDPListenerBuilder<::std::string::String, i32, i32> {
     ) -> ::std::result::Result<
         CreateLoadBalancerUDPListenerOutput,
         ::alibabacloud_runtime::SdkError<CreateLoadBalancerUDPListenerError>,
-    > {
+    >
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        Bandwidth_: self::required::Bandwidth<i32>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateLoadBalancerUDPListenerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateLoadBalancerUDPListener` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateLoadBalancerUDPListener` needs its required parameter `ListenerPort`",
+        label = "`ListenerPort` is not set",
+        note = "set it with `.listener_port(…)` before this call"
+    )]
+    pub trait ListenerPort<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Bandwidth` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateLoadBalancerUDPListener` needs its required parameter `Bandwidth`",
+        label = "`Bandwidth` is not set",
+        note = "set it with `.bandwidth(…)` before this call"
+    )]
+    pub trait Bandwidth<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ListenerPort<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
+    }
+}
+impl self::required::Bandwidth<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
     }
 }
 impl crate::Client {

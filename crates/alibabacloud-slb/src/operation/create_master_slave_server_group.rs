@@ -92,8 +92,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
@@ -193,7 +193,7 @@ pub enum CreateMasterSlaveServerGroupError {
     "RealServerPortNotSupport", RsTunnelIp2VmNameConflict = "RsTunnelIp2VmNameConflict",
     SizeLimitExceededTag = "SizeLimitExceeded.Tag", }
 );
-/// Builds and sends a `CreateMasterSlaveServerGroup` call. `send` becomes available once every required parameter is set (`RegionId`, `LoadBalancerId`, `MasterSlaveBackendServers`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateMasterSlaveServerGroup` call. `send` and `build` compile once every required parameter is set (`RegionId`, `LoadBalancerId`, `MasterSlaveBackendServers`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateMasterSlaveServerGroupBuilder<
@@ -327,10 +327,14 @@ impl<
         self
     }
 }
-impl CreateMasterSlaveServerGroupBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    RegionId_,
+    LoadBalancerId_,
+    MasterSlaveBackendServers_,
+> CreateMasterSlaveServerGroupBuilder<
+    RegionId_,
+    LoadBalancerId_,
+    MasterSlaveBackendServers_,
 > {
     fn into_parts(
         self,
@@ -338,21 +342,41 @@ impl CreateMasterSlaveServerGroupBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateMasterSlaveServerGroupInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        MasterSlaveBackendServers_: self::required::MasterSlaveBackendServers<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             CreateMasterSlaveServerGroupInput {
-                region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
                 master_slave_server_group_name: self.master_slave_server_group_name,
-                master_slave_backend_servers: self.master_slave_backend_servers,
+                master_slave_backend_servers: <MasterSlaveBackendServers_ as self::required::MasterSlaveBackendServers<
+                    ::std::string::String,
+                >>::into_value(self.master_slave_backend_servers),
                 tag: self.tag,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateMasterSlaveServerGroupInput {
+    pub fn build(self) -> CreateMasterSlaveServerGroupInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        MasterSlaveBackendServers_: self::required::MasterSlaveBackendServers<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -361,9 +385,65 @@ impl CreateMasterSlaveServerGroupBuilder<
     ) -> ::std::result::Result<
         CreateMasterSlaveServerGroupOutput,
         ::alibabacloud_runtime::SdkError<CreateMasterSlaveServerGroupError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        MasterSlaveBackendServers_: self::required::MasterSlaveBackendServers<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateMasterSlaveServerGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateMasterSlaveServerGroup` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateMasterSlaveServerGroup` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `MasterSlaveBackendServers` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateMasterSlaveServerGroup` needs its required parameter `MasterSlaveBackendServers`",
+        label = "`MasterSlaveBackendServers` is not set",
+        note = "set it with `.master_slave_backend_servers(…)` before this call"
+    )]
+    pub trait MasterSlaveBackendServers<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::MasterSlaveBackendServers<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -119,7 +119,7 @@ pub enum CreateRulesError {
     "OperationFailed.ActionNotSupport", OperationFailedListenerStatusNotSupport =
     "OperationFailed.ListenerStatusNotSupport", TooManyListeners = "TooManyListeners", }
 );
-/// Builds and sends a `CreateRules` call. `send` becomes available once every required parameter is set (`RegionId`, `LoadBalancerId`, `ListenerPort`, `RuleList`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateRules` call. `send` and `build` compile once every required parameter is set (`RegionId`, `LoadBalancerId`, `ListenerPort`, `RuleList`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateRulesBuilder<
@@ -252,29 +252,49 @@ impl<
         self
     }
 }
-impl CreateRulesBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    i32,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    LoadBalancerId_,
+    ListenerPort_,
+    RuleList_,
+> CreateRulesBuilder<RegionId_, LoadBalancerId_, ListenerPort_, RuleList_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateRulesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateRulesInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        RuleList_: self::required::RuleList<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateRulesInput {
-                region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
-                listener_port: self.listener_port,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
+                listener_port: <ListenerPort_ as self::required::ListenerPort<
+                    i32,
+                >>::into_value(self.listener_port),
                 listener_protocol: self.listener_protocol,
-                rule_list: self.rule_list,
+                rule_list: <RuleList_ as self::required::RuleList<
+                    ::std::string::String,
+                >>::into_value(self.rule_list),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateRulesInput {
+    pub fn build(self) -> CreateRulesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        RuleList_: self::required::RuleList<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -283,9 +303,78 @@ impl CreateRulesBuilder<
     ) -> ::std::result::Result<
         CreateRulesOutput,
         ::alibabacloud_runtime::SdkError<CreateRulesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        RuleList_: self::required::RuleList<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateRulesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateRules` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateRules` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateRules` needs its required parameter `ListenerPort`",
+        label = "`ListenerPort` is not set",
+        note = "set it with `.listener_port(…)` before this call"
+    )]
+    pub trait ListenerPort<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RuleList` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateRules` needs its required parameter `RuleList`",
+        label = "`RuleList` is not set",
+        note = "set it with `.rule_list(…)` before this call"
+    )]
+    pub trait RuleList<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ListenerPort<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
+    }
+}
+impl self::required::RuleList<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

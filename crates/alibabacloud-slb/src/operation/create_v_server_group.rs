@@ -90,8 +90,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
@@ -204,7 +204,7 @@ pub enum CreateVServerGroupError {
     SizeLimitExceededTag = "SizeLimitExceeded.Tag", UnauthorizedRegion =
     "UnauthorizedRegion", VpcSystemBusy = "VpcSystemBusy", }
 );
-/// Builds and sends a `CreateVServerGroup` call. `send` becomes available once every required parameter is set (`RegionId`, `LoadBalancerId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateVServerGroup` call. `send` and `build` compile once every required parameter is set (`RegionId`, `LoadBalancerId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateVServerGroupBuilder<
@@ -317,24 +317,36 @@ impl<RegionId_, LoadBalancerId_> CreateVServerGroupBuilder<RegionId_, LoadBalanc
         self
     }
 }
-impl CreateVServerGroupBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, LoadBalancerId_> CreateVServerGroupBuilder<RegionId_, LoadBalancerId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateVServerGroupInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateVServerGroupInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateVServerGroupInput {
                 tag: self.tag,
-                region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
                 v_server_group_name: self.v_server_group_name,
                 backend_servers: self.backend_servers,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateVServerGroupInput {
+    pub fn build(self) -> CreateVServerGroupInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -343,9 +355,46 @@ impl CreateVServerGroupBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateVServerGroupOutput,
         ::alibabacloud_runtime::SdkError<CreateVServerGroupError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateVServerGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateVServerGroup` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateVServerGroup` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

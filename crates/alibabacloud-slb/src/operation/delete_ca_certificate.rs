@@ -65,7 +65,7 @@ pub enum DeleteCACertificateError {
     DeleteCACertificateError { CertificateAndPrivateKeyIsRefered =
     "CertificateAndPrivateKeyIsRefered", }
 );
-/// Builds and sends a `DeleteCACertificate` call. `send` becomes available once every required parameter is set (`RegionId`, `CACertificateId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteCACertificate` call. `send` and `build` compile once every required parameter is set (`RegionId`, `CACertificateId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCACertificateBuilder<
@@ -124,21 +124,36 @@ impl<
         self
     }
 }
-impl DeleteCACertificateBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    CaCertificateId_,
+> DeleteCACertificateBuilder<RegionId_, CaCertificateId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCACertificateInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCACertificateInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CaCertificateId_: self::required::CaCertificateId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteCACertificateInput {
-                region_id: self.region_id,
-                ca_certificate_id: self.ca_certificate_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                ca_certificate_id: <CaCertificateId_ as self::required::CaCertificateId<
+                    ::std::string::String,
+                >>::into_value(self.ca_certificate_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteCACertificateInput {
+    pub fn build(self) -> DeleteCACertificateInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CaCertificateId_: self::required::CaCertificateId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -147,9 +162,46 @@ impl DeleteCACertificateBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeleteCACertificateOutput,
         ::alibabacloud_runtime::SdkError<DeleteCACertificateError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CaCertificateId_: self::required::CaCertificateId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteCACertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteCACertificate` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CACertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteCACertificate` needs its required parameter `CACertificateId`",
+        label = "`CACertificateId` is not set",
+        note = "set it with `.ca_certificate_id(…)` before this call"
+    )]
+    pub trait CaCertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CaCertificateId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -73,7 +73,7 @@ pub enum DeleteDomainExtensionError {
     InvalidParameterDomainExtensionId = "InvalidParameter.DomainExtensionId",
     TooManyListeners = "TooManyListeners", }
 );
-/// Builds and sends a `DeleteDomainExtension` call. `send` becomes available once every required parameter is set (`RegionId`, `DomainExtensionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteDomainExtension` call. `send` and `build` compile once every required parameter is set (`RegionId`, `DomainExtensionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDomainExtensionBuilder<
@@ -132,25 +132,36 @@ impl<
         self
     }
 }
-impl DeleteDomainExtensionBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    DomainExtensionId_,
+> DeleteDomainExtensionBuilder<RegionId_, DomainExtensionId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteDomainExtensionInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteDomainExtensionInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DomainExtensionId_: self::required::DomainExtensionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteDomainExtensionInput {
-                region_id: self.region_id,
-                domain_extension_id: self.domain_extension_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                domain_extension_id: <DomainExtensionId_ as self::required::DomainExtensionId<
+                    ::std::string::String,
+                >>::into_value(self.domain_extension_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteDomainExtensionInput {
+    pub fn build(self) -> DeleteDomainExtensionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DomainExtensionId_: self::required::DomainExtensionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -159,9 +170,46 @@ impl DeleteDomainExtensionBuilder<::std::string::String, ::std::string::String> 
     ) -> ::std::result::Result<
         DeleteDomainExtensionOutput,
         ::alibabacloud_runtime::SdkError<DeleteDomainExtensionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DomainExtensionId_: self::required::DomainExtensionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteDomainExtensionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteDomainExtension` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DomainExtensionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteDomainExtension` needs its required parameter `DomainExtensionId`",
+        label = "`DomainExtensionId` is not set",
+        note = "set it with `.domain_extension_id(…)` before this call"
+    )]
+    pub trait DomainExtensionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DomainExtensionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -74,7 +74,7 @@ pub enum DeleteLoadBalancerError {
     "Operation.NotAllowed", OperationDeniedDeleteProtectionIsOn =
     "OperationDenied.DeleteProtectionIsOn", }
 );
-/// Builds and sends a `DeleteLoadBalancer` call. `send` becomes available once every required parameter is set (`LoadBalancerId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteLoadBalancer` call. `send` and `build` compile once every required parameter is set (`LoadBalancerId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteLoadBalancerBuilder<LoadBalancerId_ = ::alibabacloud_runtime::Missing> {
@@ -128,21 +128,29 @@ impl<LoadBalancerId_> DeleteLoadBalancerBuilder<LoadBalancerId_> {
         self
     }
 }
-impl DeleteLoadBalancerBuilder<::std::string::String> {
+impl<LoadBalancerId_> DeleteLoadBalancerBuilder<LoadBalancerId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteLoadBalancerInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteLoadBalancerInput)
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteLoadBalancerInput {
                 region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteLoadBalancerInput {
+    pub fn build(self) -> DeleteLoadBalancerInput
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -151,9 +159,30 @@ impl DeleteLoadBalancerBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteLoadBalancerOutput,
         ::alibabacloud_runtime::SdkError<DeleteLoadBalancerError>,
-    > {
+    >
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteLoadBalancerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteLoadBalancer` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -64,7 +64,7 @@ pub enum DeleteMasterSlaveServerGroupError {
 ::alibabacloud_runtime::operation_error!(
     DeleteMasterSlaveServerGroupError { RspoolVipExist = "RspoolVipExist", }
 );
-/// Builds and sends a `DeleteMasterSlaveServerGroup` call. `send` becomes available once every required parameter is set (`RegionId`, `MasterSlaveServerGroupId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteMasterSlaveServerGroup` call. `send` and `build` compile once every required parameter is set (`RegionId`, `MasterSlaveServerGroupId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteMasterSlaveServerGroupBuilder<
@@ -126,25 +126,44 @@ impl<
         self
     }
 }
-impl DeleteMasterSlaveServerGroupBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    MasterSlaveServerGroupId_,
+> DeleteMasterSlaveServerGroupBuilder<RegionId_, MasterSlaveServerGroupId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteMasterSlaveServerGroupInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MasterSlaveServerGroupId_: self::required::MasterSlaveServerGroupId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             DeleteMasterSlaveServerGroupInput {
-                region_id: self.region_id,
-                master_slave_server_group_id: self.master_slave_server_group_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                master_slave_server_group_id: <MasterSlaveServerGroupId_ as self::required::MasterSlaveServerGroupId<
+                    ::std::string::String,
+                >>::into_value(self.master_slave_server_group_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteMasterSlaveServerGroupInput {
+    pub fn build(self) -> DeleteMasterSlaveServerGroupInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MasterSlaveServerGroupId_: self::required::MasterSlaveServerGroupId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -153,9 +172,49 @@ impl DeleteMasterSlaveServerGroupBuilder<::std::string::String, ::std::string::S
     ) -> ::std::result::Result<
         DeleteMasterSlaveServerGroupOutput,
         ::alibabacloud_runtime::SdkError<DeleteMasterSlaveServerGroupError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MasterSlaveServerGroupId_: self::required::MasterSlaveServerGroupId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteMasterSlaveServerGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteMasterSlaveServerGroup` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `MasterSlaveServerGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteMasterSlaveServerGroup` needs its required parameter `MasterSlaveServerGroupId`",
+        label = "`MasterSlaveServerGroupId` is not set",
+        note = "set it with `.master_slave_server_group_id(…)` before this call"
+    )]
+    pub trait MasterSlaveServerGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::MasterSlaveServerGroupId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -69,7 +69,7 @@ pub enum DeleteRulesError {
     OperationFailedListenerStatusNotSupport = "OperationFailed.ListenerStatusNotSupport",
     }
 );
-/// Builds and sends a `DeleteRules` call. `send` becomes available once every required parameter is set (`RegionId`, `RuleIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteRules` call. `send` and `build` compile once every required parameter is set (`RegionId`, `RuleIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteRulesBuilder<
@@ -125,21 +125,33 @@ impl<RegionId_, RuleIds_> DeleteRulesBuilder<RegionId_, RuleIds_> {
         self
     }
 }
-impl DeleteRulesBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, RuleIds_> DeleteRulesBuilder<RegionId_, RuleIds_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteRulesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteRulesInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        RuleIds_: self::required::RuleIds<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteRulesInput {
-                region_id: self.region_id,
-                rule_ids: self.rule_ids,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                rule_ids: <RuleIds_ as self::required::RuleIds<
+                    ::std::string::String,
+                >>::into_value(self.rule_ids),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteRulesInput {
+    pub fn build(self) -> DeleteRulesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        RuleIds_: self::required::RuleIds<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -148,9 +160,46 @@ impl DeleteRulesBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeleteRulesOutput,
         ::alibabacloud_runtime::SdkError<DeleteRulesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        RuleIds_: self::required::RuleIds<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteRulesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteRules` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RuleIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteRules` needs its required parameter `RuleIds`",
+        label = "`RuleIds` is not set",
+        note = "set it with `.rule_ids(…)` before this call"
+    )]
+    pub trait RuleIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RuleIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -68,7 +68,7 @@ pub enum DeleteServerCertificateError {
     "CertificateAndPrivateKeyIsRefered", CertificateRelatedDomainExtensionExist =
     "CertificateRelatedDomainExtensionExist", }
 );
-/// Builds and sends a `DeleteServerCertificate` call. `send` becomes available once every required parameter is set (`ServerCertificateId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteServerCertificate` call. `send` and `build` compile once every required parameter is set (`ServerCertificateId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteServerCertificateBuilder<
@@ -124,25 +124,33 @@ impl<ServerCertificateId_> DeleteServerCertificateBuilder<ServerCertificateId_> 
         self
     }
 }
-impl DeleteServerCertificateBuilder<::std::string::String> {
+impl<ServerCertificateId_> DeleteServerCertificateBuilder<ServerCertificateId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteServerCertificateInput,
-    ) {
+    )
+    where
+        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteServerCertificateInput {
                 region_id: self.region_id,
-                server_certificate_id: self.server_certificate_id,
+                server_certificate_id: <ServerCertificateId_ as self::required::ServerCertificateId<
+                    ::std::string::String,
+                >>::into_value(self.server_certificate_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteServerCertificateInput {
+    pub fn build(self) -> DeleteServerCertificateInput
+    where
+        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -151,9 +159,31 @@ impl DeleteServerCertificateBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeleteServerCertificateOutput,
         ::alibabacloud_runtime::SdkError<DeleteServerCertificateError>,
-    > {
+    >
+    where
+        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteServerCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ServerCertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteServerCertificate` needs its required parameter `ServerCertificateId`",
+        label = "`ServerCertificateId` is not set",
+        note = "set it with `.server_certificate_id(…)` before this call"
+    )]
+    pub trait ServerCertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ServerCertificateId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

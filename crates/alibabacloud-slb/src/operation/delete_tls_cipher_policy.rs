@@ -76,7 +76,7 @@ pub enum DeleteTLSCipherPolicyError {
     TlsPolicyConfiguring = "TLSPolicyConfiguring", TlsPolicyRelated = "TLSPolicyRelated",
     }
 );
-/// Builds and sends a `DeleteTLSCipherPolicy` call. `send` becomes available once every required parameter is set (`RegionId`, `TLSCipherPolicyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteTLSCipherPolicy` call. `send` and `build` compile once every required parameter is set (`RegionId`, `TLSCipherPolicyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteTLSCipherPolicyBuilder<
@@ -135,25 +135,36 @@ impl<
         self
     }
 }
-impl DeleteTLSCipherPolicyBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    TlsCipherPolicyId_,
+> DeleteTLSCipherPolicyBuilder<RegionId_, TlsCipherPolicyId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteTLSCipherPolicyInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteTLSCipherPolicyInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteTLSCipherPolicyInput {
-                region_id: self.region_id,
-                tls_cipher_policy_id: self.tls_cipher_policy_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                tls_cipher_policy_id: <TlsCipherPolicyId_ as self::required::TlsCipherPolicyId<
+                    ::std::string::String,
+                >>::into_value(self.tls_cipher_policy_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteTLSCipherPolicyInput {
+    pub fn build(self) -> DeleteTLSCipherPolicyInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -162,9 +173,46 @@ impl DeleteTLSCipherPolicyBuilder<::std::string::String, ::std::string::String> 
     ) -> ::std::result::Result<
         DeleteTLSCipherPolicyOutput,
         ::alibabacloud_runtime::SdkError<DeleteTLSCipherPolicyError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteTLSCipherPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteTLSCipherPolicy` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `TLSCipherPolicyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteTLSCipherPolicy` needs its required parameter `TLSCipherPolicyId`",
+        label = "`TLSCipherPolicyId` is not set",
+        note = "set it with `.tls_cipher_policy_id(…)` before this call"
+    )]
+    pub trait TlsCipherPolicyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::TlsCipherPolicyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -64,7 +64,7 @@ pub enum DeleteVServerGroupError {
 ::alibabacloud_runtime::operation_error!(
     DeleteVServerGroupError { RspoolVipExist = "RspoolVipExist", }
 );
-/// Builds and sends a `DeleteVServerGroup` call. `send` becomes available once every required parameter is set (`RegionId`, `VServerGroupId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DeleteVServerGroup` call. `send` and `build` compile once every required parameter is set (`RegionId`, `VServerGroupId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteVServerGroupBuilder<
@@ -120,21 +120,33 @@ impl<RegionId_, VServerGroupId_> DeleteVServerGroupBuilder<RegionId_, VServerGro
         self
     }
 }
-impl DeleteVServerGroupBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, VServerGroupId_> DeleteVServerGroupBuilder<RegionId_, VServerGroupId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteVServerGroupInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteVServerGroupInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeleteVServerGroupInput {
-                region_id: self.region_id,
-                v_server_group_id: self.v_server_group_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                v_server_group_id: <VServerGroupId_ as self::required::VServerGroupId<
+                    ::std::string::String,
+                >>::into_value(self.v_server_group_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteVServerGroupInput {
+    pub fn build(self) -> DeleteVServerGroupInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -143,9 +155,46 @@ impl DeleteVServerGroupBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         DeleteVServerGroupOutput,
         ::alibabacloud_runtime::SdkError<DeleteVServerGroupError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteVServerGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteVServerGroup` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VServerGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteVServerGroup` needs its required parameter `VServerGroupId`",
+        label = "`VServerGroupId` is not set",
+        note = "set it with `.v_server_group_id(…)` before this call"
+    )]
+    pub trait VServerGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VServerGroupId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -195,7 +195,7 @@ pub enum DescribeAccessControlListAttributeError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DescribeAccessControlListAttributeError {});
-/// Builds and sends a `DescribeAccessControlListAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `AclId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeAccessControlListAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `AclId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeAccessControlListAttributeBuilder<
@@ -299,23 +299,28 @@ impl<RegionId_, AclId_> DescribeAccessControlListAttributeBuilder<RegionId_, Acl
         self
     }
 }
-impl DescribeAccessControlListAttributeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<RegionId_, AclId_> DescribeAccessControlListAttributeBuilder<RegionId_, AclId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeAccessControlListAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AclId_: self::required::AclId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeAccessControlListAttributeInput {
-                region_id: self.region_id,
-                acl_id: self.acl_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                acl_id: <AclId_ as self::required::AclId<
+                    ::std::string::String,
+                >>::into_value(self.acl_id),
                 acl_entry_comment: self.acl_entry_comment,
                 page: self.page,
                 page_size: self.page_size,
@@ -323,7 +328,11 @@ impl DescribeAccessControlListAttributeBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeAccessControlListAttributeInput {
+    pub fn build(self) -> DescribeAccessControlListAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AclId_: self::required::AclId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -332,9 +341,46 @@ impl DescribeAccessControlListAttributeBuilder<
     ) -> ::std::result::Result<
         DescribeAccessControlListAttributeOutput,
         ::alibabacloud_runtime::SdkError<DescribeAccessControlListAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AclId_: self::required::AclId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeAccessControlListAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeAccessControlListAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `AclId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeAccessControlListAttribute` needs its required parameter `AclId`",
+        label = "`AclId` is not set",
+        note = "set it with `.acl_id(…)` before this call"
+    )]
+    pub trait AclId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AclId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

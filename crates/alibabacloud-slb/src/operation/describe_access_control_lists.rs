@@ -115,8 +115,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[5].fields[0].items` in its spec.
@@ -186,7 +186,7 @@ pub enum DescribeAccessControlListsError {
     "InvalidResourceGroupId.NotFound", LocationServiceTimeout = "LocationServiceTimeout",
     }
 );
-/// Builds and sends a `DescribeAccessControlLists` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeAccessControlLists` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeAccessControlListsBuilder<
@@ -322,19 +322,24 @@ impl<RegionId_> DescribeAccessControlListsBuilder<RegionId_> {
         self
     }
 }
-impl DescribeAccessControlListsBuilder<::std::string::String> {
+impl<RegionId_> DescribeAccessControlListsBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeAccessControlListsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeAccessControlListsInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 acl_name: self.acl_name,
                 address_ip_version: self.address_ip_version,
                 page_size: self.page_size,
@@ -345,7 +350,10 @@ impl DescribeAccessControlListsBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeAccessControlListsInput {
+    pub fn build(self) -> DescribeAccessControlListsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -354,9 +362,30 @@ impl DescribeAccessControlListsBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeAccessControlListsOutput,
         ::alibabacloud_runtime::SdkError<DescribeAccessControlListsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeAccessControlListsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeAccessControlLists` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -404,13 +433,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeAccessControlLis
         output.acls.and_then(|v| v.acl).unwrap_or_default()
     }
 }
-impl DescribeAccessControlListsBuilder<::std::string::String> {
+impl<RegionId_> DescribeAccessControlListsBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeAccessControlListsInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -130,7 +130,7 @@ pub enum DescribeAccessLogsDownloadAttributeError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DescribeAccessLogsDownloadAttributeError {});
-/// Builds and sends a `DescribeAccessLogsDownloadAttribute` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeAccessLogsDownloadAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeAccessLogsDownloadAttributeBuilder<
@@ -250,19 +250,24 @@ impl<RegionId_> DescribeAccessLogsDownloadAttributeBuilder<RegionId_> {
         self
     }
 }
-impl DescribeAccessLogsDownloadAttributeBuilder<::std::string::String> {
+impl<RegionId_> DescribeAccessLogsDownloadAttributeBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeAccessLogsDownloadAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeAccessLogsDownloadAttributeInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 tags: self.tags,
                 load_balancer_id: self.load_balancer_id,
                 log_type: self.log_type,
@@ -272,7 +277,10 @@ impl DescribeAccessLogsDownloadAttributeBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeAccessLogsDownloadAttributeInput {
+    pub fn build(self) -> DescribeAccessLogsDownloadAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -281,9 +289,30 @@ impl DescribeAccessLogsDownloadAttributeBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeAccessLogsDownloadAttributeOutput,
         ::alibabacloud_runtime::SdkError<DescribeAccessLogsDownloadAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeAccessLogsDownloadAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeAccessLogsDownloadAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -345,13 +374,16 @@ for DescribeAccessLogsDownloadAttributeInput {
             .unwrap_or_default()
     }
 }
-impl DescribeAccessLogsDownloadAttributeBuilder<::std::string::String> {
+impl<RegionId_> DescribeAccessLogsDownloadAttributeBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeAccessLogsDownloadAttributeInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -132,7 +132,7 @@ pub enum DescribeAvailableResourceError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DescribeAvailableResourceError {});
-/// Builds and sends a `DescribeAvailableResource` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeAvailableResource` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeAvailableResourceBuilder<
@@ -207,26 +207,34 @@ impl<RegionId_> DescribeAvailableResourceBuilder<RegionId_> {
         self
     }
 }
-impl DescribeAvailableResourceBuilder<::std::string::String> {
+impl<RegionId_> DescribeAvailableResourceBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeAvailableResourceInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeAvailableResourceInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 address_type: self.address_type,
                 address_ip_version: self.address_ip_version,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeAvailableResourceInput {
+    pub fn build(self) -> DescribeAvailableResourceInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -235,9 +243,30 @@ impl DescribeAvailableResourceBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeAvailableResourceOutput,
         ::alibabacloud_runtime::SdkError<DescribeAvailableResourceError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeAvailableResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeAvailableResource` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

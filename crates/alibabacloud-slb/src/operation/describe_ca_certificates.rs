@@ -97,8 +97,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[10].fields[0].items` in its spec.
@@ -183,7 +183,7 @@ pub enum DescribeCACertificatesError {
     "Abs.CACertificateIdAndResourceGroupId.MissMatch", LocationServiceTimeout =
     "LocationServiceTimeout", }
 );
-/// Builds and sends a `DescribeCACertificates` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeCACertificates` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeCACertificatesBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -272,19 +272,24 @@ impl<RegionId_> DescribeCACertificatesBuilder<RegionId_> {
         self
     }
 }
-impl DescribeCACertificatesBuilder<::std::string::String> {
+impl<RegionId_> DescribeCACertificatesBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeCACertificatesInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeCACertificatesInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 ca_certificate_id: self.ca_certificate_id,
                 resource_group_id: self.resource_group_id,
                 tag: self.tag,
@@ -292,7 +297,10 @@ impl DescribeCACertificatesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeCACertificatesInput {
+    pub fn build(self) -> DescribeCACertificatesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -301,9 +309,30 @@ impl DescribeCACertificatesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeCACertificatesOutput,
         ::alibabacloud_runtime::SdkError<DescribeCACertificatesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeCACertificatesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeCACertificates` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

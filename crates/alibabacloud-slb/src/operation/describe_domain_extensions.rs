@@ -103,7 +103,7 @@ pub enum DescribeDomainExtensionsError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DescribeDomainExtensionsError {});
-/// Builds and sends a `DescribeDomainExtensions` call. `send` becomes available once every required parameter is set (`RegionId`, `LoadBalancerId`, `ListenerPort`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeDomainExtensions` call. `send` and `build` compile once every required parameter is set (`RegionId`, `LoadBalancerId`, `ListenerPort`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDomainExtensionsBuilder<
@@ -211,27 +211,47 @@ impl<
         self
     }
 }
-impl DescribeDomainExtensionsBuilder<::std::string::String, ::std::string::String, i32> {
+impl<
+    RegionId_,
+    LoadBalancerId_,
+    ListenerPort_,
+> DescribeDomainExtensionsBuilder<RegionId_, LoadBalancerId_, ListenerPort_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeDomainExtensionsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+    {
         (
             self._client,
             self._options,
             DescribeDomainExtensionsInput {
-                region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
-                listener_port: self.listener_port,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
+                listener_port: <ListenerPort_ as self::required::ListenerPort<
+                    i32,
+                >>::into_value(self.listener_port),
                 domain_extension_id: self.domain_extension_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeDomainExtensionsInput {
+    pub fn build(self) -> DescribeDomainExtensionsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -240,9 +260,62 @@ impl DescribeDomainExtensionsBuilder<::std::string::String, ::std::string::Strin
     ) -> ::std::result::Result<
         DescribeDomainExtensionsOutput,
         ::alibabacloud_runtime::SdkError<DescribeDomainExtensionsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeDomainExtensionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDomainExtensions` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDomainExtensions` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDomainExtensions` needs its required parameter `ListenerPort`",
+        label = "`ListenerPort` is not set",
+        note = "set it with `.listener_port(…)` before this call"
+    )]
+    pub trait ListenerPort<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ListenerPort<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
     }
 }
 impl crate::Client {

@@ -123,7 +123,7 @@ pub enum DescribeHealthStatusError {
     DescribeHealthStatusError { LocationServiceTimeout = "LocationServiceTimeout",
     SystemBusy = "SystemBusy", TooManyListeners = "TooManyListeners", }
 );
-/// Builds and sends a `DescribeHealthStatus` call. `send` becomes available once every required parameter is set (`LoadBalancerId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeHealthStatus` call. `send` and `build` compile once every required parameter is set (`LoadBalancerId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeHealthStatusBuilder<
@@ -211,19 +211,20 @@ impl<LoadBalancerId_> DescribeHealthStatusBuilder<LoadBalancerId_> {
         self
     }
 }
-impl DescribeHealthStatusBuilder<::std::string::String> {
+impl<LoadBalancerId_> DescribeHealthStatusBuilder<LoadBalancerId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeHealthStatusInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeHealthStatusInput)
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeHealthStatusInput {
-                load_balancer_id: self.load_balancer_id,
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
                 listener_port: self.listener_port,
                 listener_protocol: self.listener_protocol,
                 region_id: self.region_id,
@@ -231,7 +232,10 @@ impl DescribeHealthStatusBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeHealthStatusInput {
+    pub fn build(self) -> DescribeHealthStatusInput
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -240,9 +244,30 @@ impl DescribeHealthStatusBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeHealthStatusOutput,
         ::alibabacloud_runtime::SdkError<DescribeHealthStatusError>,
-    > {
+    >
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeHealthStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeHealthStatus` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -350,7 +350,7 @@ pub enum DescribeLoadBalancerAttributeError {
     DescribeLoadBalancerAttributeError { LocationServiceTimeout =
     "LocationServiceTimeout", UnauthorizedRegion = "UnauthorizedRegion", }
 );
-/// Builds and sends a `DescribeLoadBalancerAttribute` call. `send` becomes available once every required parameter is set (`LoadBalancerId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeLoadBalancerAttribute` call. `send` and `build` compile once every required parameter is set (`LoadBalancerId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeLoadBalancerAttributeBuilder<
@@ -406,25 +406,33 @@ impl<LoadBalancerId_> DescribeLoadBalancerAttributeBuilder<LoadBalancerId_> {
         self
     }
 }
-impl DescribeLoadBalancerAttributeBuilder<::std::string::String> {
+impl<LoadBalancerId_> DescribeLoadBalancerAttributeBuilder<LoadBalancerId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeLoadBalancerAttributeInput,
-    ) {
+    )
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeLoadBalancerAttributeInput {
                 region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeLoadBalancerAttributeInput {
+    pub fn build(self) -> DescribeLoadBalancerAttributeInput
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -433,9 +441,30 @@ impl DescribeLoadBalancerAttributeBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeLoadBalancerAttributeOutput,
         ::alibabacloud_runtime::SdkError<DescribeLoadBalancerAttributeError>,
-    > {
+    >
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeLoadBalancerAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeLoadBalancerAttribute` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -462,23 +491,27 @@ impl crate::Client {
         DescribeLoadBalancerAttributeBuilder::new(self.clone())
     }
 }
-impl DescribeLoadBalancerAttributeBuilder<::std::string::String> {
+impl<LoadBalancerId_> DescribeLoadBalancerAttributeBuilder<LoadBalancerId_> {
     /// Waits until the load balancer forwards traffic, for example after `CreateLoadBalancer` or `SetLoadBalancerStatus`. A locked instance (overdue payment or a security lock) does not become active by waiting, so `locked` ends the wait with an error.
     ///
-    /// Polls `DescribeLoadBalancerAttribute` until `LoadBalancerStatus` is `active`; stops with [`WaiterError::Failed`](::alibabacloud_runtime::waiter::WaiterError::Failed) as soon as it is `locked`, and with [`WaiterError::TimedOut`](::alibabacloud_runtime::waiter::WaiterError::TimedOut) after `max_wait`. Delays grow from 2000 ms to 20000 ms with jitter. The spec suggests a `max_wait` of 300000 ms.
+    /// Polls `DescribeLoadBalancerAttribute` until `LoadBalancerStatus` is `active`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is `locked`, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 2000 ms to 20000 ms with jitter. The spec suggests a `max_wait` of 300000 ms.
     pub async fn wait_until_load_balancer_active(
         self,
-        max_wait: ::std::time::Duration,
+        wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,
     ) -> ::std::result::Result<
         DescribeLoadBalancerAttributeOutput,
         ::alibabacloud_runtime::waiter::WaiterError<DescribeLoadBalancerAttributeError>,
-    > {
+    >
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
-        let config = ::alibabacloud_runtime::waiter::WaiterConfig::new(
-            ::std::time::Duration::from_millis(2000u64),
-            ::std::time::Duration::from_millis(20000u64),
-            max_wait,
-        );
+        let config = wait
+            .into()
+            .config(
+                ::std::time::Duration::from_millis(2000u64),
+                ::std::time::Duration::from_millis(20000u64),
+            );
         ::alibabacloud_runtime::waiter::wait(
                 client.runtime(),
                 &input,

@@ -173,8 +173,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[22].fields[0].items` in its spec.
@@ -301,7 +301,7 @@ pub enum DescribeLoadBalancersError {
     "LocationServiceTimeout", TooManyResult = "TooManyResult", UnauthorizedRegion =
     "UnauthorizedRegion", }
 );
-/// Builds and sends a `DescribeLoadBalancers` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeLoadBalancers` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeLoadBalancersBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -701,19 +701,20 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         self
     }
 }
-impl DescribeLoadBalancersBuilder<::std::string::String> {
+impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeLoadBalancersInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeLoadBalancersInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeLoadBalancersInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 server_id: self.server_id,
                 address_ip_version: self.address_ip_version,
                 load_balancer_status: self.load_balancer_status,
@@ -738,7 +739,10 @@ impl DescribeLoadBalancersBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeLoadBalancersInput {
+    pub fn build(self) -> DescribeLoadBalancersInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -747,9 +751,30 @@ impl DescribeLoadBalancersBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DescribeLoadBalancersOutput,
         ::alibabacloud_runtime::SdkError<DescribeLoadBalancersError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeLoadBalancersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeLoadBalancers` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -803,13 +828,16 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeLoadBalancersInp
         output.load_balancers.and_then(|v| v.load_balancer).unwrap_or_default()
     }
 }
-impl DescribeLoadBalancersBuilder<::std::string::String> {
+impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeLoadBalancersInput,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

@@ -158,7 +158,7 @@ pub enum DescribeMasterSlaveServerGroupAttributeError {
 ::alibabacloud_runtime::operation_error!(
     DescribeMasterSlaveServerGroupAttributeError {}
 );
-/// Builds and sends a `DescribeMasterSlaveServerGroupAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `MasterSlaveServerGroupId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeMasterSlaveServerGroupAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `MasterSlaveServerGroupId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeMasterSlaveServerGroupAttributeBuilder<
@@ -223,28 +223,44 @@ impl<
         self
     }
 }
-impl DescribeMasterSlaveServerGroupAttributeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    MasterSlaveServerGroupId_,
+> DescribeMasterSlaveServerGroupAttributeBuilder<RegionId_, MasterSlaveServerGroupId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeMasterSlaveServerGroupAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MasterSlaveServerGroupId_: self::required::MasterSlaveServerGroupId<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             DescribeMasterSlaveServerGroupAttributeInput {
-                region_id: self.region_id,
-                master_slave_server_group_id: self.master_slave_server_group_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                master_slave_server_group_id: <MasterSlaveServerGroupId_ as self::required::MasterSlaveServerGroupId<
+                    ::std::string::String,
+                >>::into_value(self.master_slave_server_group_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeMasterSlaveServerGroupAttributeInput {
+    pub fn build(self) -> DescribeMasterSlaveServerGroupAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MasterSlaveServerGroupId_: self::required::MasterSlaveServerGroupId<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -253,9 +269,49 @@ impl DescribeMasterSlaveServerGroupAttributeBuilder<
     ) -> ::std::result::Result<
         DescribeMasterSlaveServerGroupAttributeOutput,
         ::alibabacloud_runtime::SdkError<DescribeMasterSlaveServerGroupAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        MasterSlaveServerGroupId_: self::required::MasterSlaveServerGroupId<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeMasterSlaveServerGroupAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeMasterSlaveServerGroupAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `MasterSlaveServerGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeMasterSlaveServerGroupAttribute` needs its required parameter `MasterSlaveServerGroupId`",
+        label = "`MasterSlaveServerGroupId` is not set",
+        note = "set it with `.master_slave_server_group_id(…)` before this call"
+    )]
+    pub trait MasterSlaveServerGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::MasterSlaveServerGroupId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

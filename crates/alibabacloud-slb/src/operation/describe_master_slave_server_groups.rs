@@ -104,8 +104,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].fields[0].items` in its spec.
@@ -206,7 +206,7 @@ pub enum DescribeMasterSlaveServerGroupsError {
 ::alibabacloud_runtime::operation_error!(
     DescribeMasterSlaveServerGroupsError { MissingParamTagKey = "MissingParam.TagKey", }
 );
-/// Builds and sends a `DescribeMasterSlaveServerGroups` call. `send` becomes available once every required parameter is set (`RegionId`, `LoadBalancerId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeMasterSlaveServerGroups` call. `send` and `build` compile once every required parameter is set (`RegionId`, `LoadBalancerId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeMasterSlaveServerGroupsBuilder<
@@ -317,23 +317,31 @@ impl<
         self
     }
 }
-impl DescribeMasterSlaveServerGroupsBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    LoadBalancerId_,
+> DescribeMasterSlaveServerGroupsBuilder<RegionId_, LoadBalancerId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeMasterSlaveServerGroupsInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeMasterSlaveServerGroupsInput {
-                region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
                 include_listener: self.include_listener,
                 tag: self.tag,
                 description: self.description,
@@ -341,7 +349,11 @@ impl DescribeMasterSlaveServerGroupsBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeMasterSlaveServerGroupsInput {
+    pub fn build(self) -> DescribeMasterSlaveServerGroupsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -350,9 +362,46 @@ impl DescribeMasterSlaveServerGroupsBuilder<
     ) -> ::std::result::Result<
         DescribeMasterSlaveServerGroupsOutput,
         ::alibabacloud_runtime::SdkError<DescribeMasterSlaveServerGroupsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeMasterSlaveServerGroupsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeMasterSlaveServerGroups` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeMasterSlaveServerGroups` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -140,7 +140,7 @@ pub enum DescribeRuleAttributeError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DescribeRuleAttributeError {});
-/// Builds and sends a `DescribeRuleAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `RuleId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeRuleAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `RuleId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeRuleAttributeBuilder<
@@ -196,25 +196,33 @@ impl<RegionId_, RuleId_> DescribeRuleAttributeBuilder<RegionId_, RuleId_> {
         self
     }
 }
-impl DescribeRuleAttributeBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, RuleId_> DescribeRuleAttributeBuilder<RegionId_, RuleId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeRuleAttributeInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeRuleAttributeInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        RuleId_: self::required::RuleId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DescribeRuleAttributeInput {
-                region_id: self.region_id,
-                rule_id: self.rule_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                rule_id: <RuleId_ as self::required::RuleId<
+                    ::std::string::String,
+                >>::into_value(self.rule_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeRuleAttributeInput {
+    pub fn build(self) -> DescribeRuleAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        RuleId_: self::required::RuleId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -223,9 +231,46 @@ impl DescribeRuleAttributeBuilder<::std::string::String, ::std::string::String> 
     ) -> ::std::result::Result<
         DescribeRuleAttributeOutput,
         ::alibabacloud_runtime::SdkError<DescribeRuleAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        RuleId_: self::required::RuleId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeRuleAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeRuleAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RuleId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeRuleAttribute` needs its required parameter `RuleId`",
+        label = "`RuleId` is not set",
+        note = "set it with `.rule_id(…)` before this call"
+    )]
+    pub trait RuleId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RuleId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

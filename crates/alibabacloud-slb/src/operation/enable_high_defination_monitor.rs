@@ -86,7 +86,7 @@ pub enum EnableHighDefinationMonitorError {
     "OperationNotAllowed.HighDefinitionMonitorEnabled", UnsupportedFeatureUser =
     "UnsupportedFeature.User", }
 );
-/// Builds and sends a `EnableHighDefinationMonitor` call. `send` becomes available once every required parameter is set (`RegionId`, `LogProject`, `LogStore`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `EnableHighDefinationMonitor` call. `send` and `build` compile once every required parameter is set (`RegionId`, `LogProject`, `LogStore`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct EnableHighDefinationMonitorBuilder<
@@ -198,31 +198,47 @@ impl<
         self
     }
 }
-impl EnableHighDefinationMonitorBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    LogProject_,
+    LogStore_,
+> EnableHighDefinationMonitorBuilder<RegionId_, LogProject_, LogStore_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         EnableHighDefinationMonitorInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LogProject_: self::required::LogProject<::std::string::String>,
+        LogStore_: self::required::LogStore<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             EnableHighDefinationMonitorInput {
                 tags: self.tags,
-                region_id: self.region_id,
-                log_project: self.log_project,
-                log_store: self.log_store,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                log_project: <LogProject_ as self::required::LogProject<
+                    ::std::string::String,
+                >>::into_value(self.log_project),
+                log_store: <LogStore_ as self::required::LogStore<
+                    ::std::string::String,
+                >>::into_value(self.log_store),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> EnableHighDefinationMonitorInput {
+    pub fn build(self) -> EnableHighDefinationMonitorInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LogProject_: self::required::LogProject<::std::string::String>,
+        LogStore_: self::required::LogStore<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -231,9 +247,62 @@ impl EnableHighDefinationMonitorBuilder<
     ) -> ::std::result::Result<
         EnableHighDefinationMonitorOutput,
         ::alibabacloud_runtime::SdkError<EnableHighDefinationMonitorError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LogProject_: self::required::LogProject<::std::string::String>,
+        LogStore_: self::required::LogStore<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`EnableHighDefinationMonitorBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`EnableHighDefinationMonitor` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LogProject` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`EnableHighDefinationMonitor` needs its required parameter `LogProject`",
+        label = "`LogProject` is not set",
+        note = "set it with `.log_project(…)` before this call"
+    )]
+    pub trait LogProject<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LogStore` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`EnableHighDefinationMonitor` needs its required parameter `LogStore`",
+        label = "`LogStore` is not set",
+        note = "set it with `.log_store(…)` before this call"
+    )]
+    pub trait LogStore<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LogProject<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LogStore<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

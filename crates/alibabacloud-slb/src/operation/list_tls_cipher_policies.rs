@@ -155,7 +155,7 @@ pub enum ListTLSCipherPoliciesError {
     ListTLSCipherPoliciesError { QueryTokenInvalid = "QueryTokenInvalid",
     QueryTokenNotExist = "QueryTokenNotExist", }
 );
-/// Builds and sends a `ListTLSCipherPolicies` call. `send` becomes available once every required parameter is set (`RegionId`, `TLSCipherPolicyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ListTLSCipherPolicies` call. `send` and `build` compile once every required parameter is set (`RegionId`, `TLSCipherPolicyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListTLSCipherPoliciesBuilder<
@@ -282,20 +282,27 @@ impl<
         self
     }
 }
-impl ListTLSCipherPoliciesBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    TlsCipherPolicyId_,
+> ListTLSCipherPoliciesBuilder<RegionId_, TlsCipherPolicyId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ListTLSCipherPoliciesInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTLSCipherPoliciesInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ListTLSCipherPoliciesInput {
-                region_id: self.region_id,
-                tls_cipher_policy_id: self.tls_cipher_policy_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                tls_cipher_policy_id: <TlsCipherPolicyId_ as self::required::TlsCipherPolicyId<
+                    ::std::string::String,
+                >>::into_value(self.tls_cipher_policy_id),
                 name: self.name,
                 include_listener: self.include_listener,
                 next_token: self.next_token,
@@ -304,7 +311,11 @@ impl ListTLSCipherPoliciesBuilder<::std::string::String, ::std::string::String> 
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListTLSCipherPoliciesInput {
+    pub fn build(self) -> ListTLSCipherPoliciesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -313,9 +324,46 @@ impl ListTLSCipherPoliciesBuilder<::std::string::String, ::std::string::String> 
     ) -> ::std::result::Result<
         ListTLSCipherPoliciesOutput,
         ::alibabacloud_runtime::SdkError<ListTLSCipherPoliciesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListTLSCipherPoliciesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListTLSCipherPolicies` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `TLSCipherPolicyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListTLSCipherPolicies` needs its required parameter `TLSCipherPolicyId`",
+        label = "`TLSCipherPolicyId` is not set",
+        note = "set it with `.tls_cipher_policy_id(…)` before this call"
+    )]
+    pub trait TlsCipherPolicyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::TlsCipherPolicyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -355,11 +403,18 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for ListTLSCipherPoliciesInput
         output.tls_cipher_policies.unwrap_or_default()
     }
 }
-impl ListTLSCipherPoliciesBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    TlsCipherPolicyId_,
+> ListTLSCipherPoliciesBuilder<RegionId_, TlsCipherPolicyId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTLSCipherPoliciesInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTLSCipherPoliciesInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

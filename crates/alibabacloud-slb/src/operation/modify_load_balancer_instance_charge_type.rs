@@ -109,7 +109,7 @@ pub enum ModifyLoadBalancerInstanceChargeTypeError {
     "OperationFailed.UnpaidBillsExist", PayforAccountMoneyValidateError =
     "PAYFOR.ACCOUNT_MONEY_VALIDATE_ERROR", }
 );
-/// Builds and sends a `ModifyLoadBalancerInstanceChargeType` call. `send` becomes available once every required parameter is set (`RegionId`, `LoadBalancerId`, `InstanceChargeType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyLoadBalancerInstanceChargeType` call. `send` and `build` compile once every required parameter is set (`RegionId`, `LoadBalancerId`, `InstanceChargeType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyLoadBalancerInstanceChargeTypeBuilder<
@@ -261,10 +261,14 @@ impl<
         self
     }
 }
-impl ModifyLoadBalancerInstanceChargeTypeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    RegionId_,
+    LoadBalancerId_,
+    InstanceChargeType_,
+> ModifyLoadBalancerInstanceChargeTypeBuilder<
+    RegionId_,
+    LoadBalancerId_,
+    InstanceChargeType_,
 > {
     fn into_parts(
         self,
@@ -272,22 +276,38 @@ impl ModifyLoadBalancerInstanceChargeTypeBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyLoadBalancerInstanceChargeTypeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        InstanceChargeType_: self::required::InstanceChargeType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyLoadBalancerInstanceChargeTypeInput {
-                region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
                 internet_charge_type: self.internet_charge_type,
-                instance_charge_type: self.instance_charge_type,
+                instance_charge_type: <InstanceChargeType_ as self::required::InstanceChargeType<
+                    ::std::string::String,
+                >>::into_value(self.instance_charge_type),
                 load_balancer_spec: self.load_balancer_spec,
                 bandwidth: self.bandwidth,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyLoadBalancerInstanceChargeTypeInput {
+    pub fn build(self) -> ModifyLoadBalancerInstanceChargeTypeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        InstanceChargeType_: self::required::InstanceChargeType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -296,9 +316,63 @@ impl ModifyLoadBalancerInstanceChargeTypeBuilder<
     ) -> ::std::result::Result<
         ModifyLoadBalancerInstanceChargeTypeOutput,
         ::alibabacloud_runtime::SdkError<ModifyLoadBalancerInstanceChargeTypeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        InstanceChargeType_: self::required::InstanceChargeType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyLoadBalancerInstanceChargeTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyLoadBalancerInstanceChargeType` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyLoadBalancerInstanceChargeType` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `InstanceChargeType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyLoadBalancerInstanceChargeType` needs its required parameter `InstanceChargeType`",
+        label = "`InstanceChargeType` is not set",
+        note = "set it with `.instance_charge_type(…)` before this call"
+    )]
+    pub trait InstanceChargeType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::InstanceChargeType<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

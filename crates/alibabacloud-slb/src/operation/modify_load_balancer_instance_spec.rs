@@ -85,7 +85,7 @@ pub enum ModifyLoadBalancerInstanceSpecError {
     ModifySpecNotAllowed = "ModifySpecNotAllowed", OperationNotAllowed =
     "Operation.NotAllowed", OperationDeniedPayByClcu = "OperationDenied.PayByCLCU", }
 );
-/// Builds and sends a `ModifyLoadBalancerInstanceSpec` call. `send` becomes available once every required parameter is set (`LoadBalancerId`, `LoadBalancerSpec`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyLoadBalancerInstanceSpec` call. `send` and `build` compile once every required parameter is set (`LoadBalancerId`, `LoadBalancerSpec`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyLoadBalancerInstanceSpecBuilder<
@@ -181,30 +181,42 @@ impl<
         self
     }
 }
-impl ModifyLoadBalancerInstanceSpecBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    LoadBalancerId_,
+    LoadBalancerSpec_,
+> ModifyLoadBalancerInstanceSpecBuilder<LoadBalancerId_, LoadBalancerSpec_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyLoadBalancerInstanceSpecInput,
-    ) {
+    )
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerSpec_: self::required::LoadBalancerSpec<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyLoadBalancerInstanceSpecInput {
                 region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
-                load_balancer_spec: self.load_balancer_spec,
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
+                load_balancer_spec: <LoadBalancerSpec_ as self::required::LoadBalancerSpec<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_spec),
                 auto_pay: self.auto_pay,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyLoadBalancerInstanceSpecInput {
+    pub fn build(self) -> ModifyLoadBalancerInstanceSpecInput
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerSpec_: self::required::LoadBalancerSpec<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -213,9 +225,46 @@ impl ModifyLoadBalancerInstanceSpecBuilder<
     ) -> ::std::result::Result<
         ModifyLoadBalancerInstanceSpecOutput,
         ::alibabacloud_runtime::SdkError<ModifyLoadBalancerInstanceSpecError>,
-    > {
+    >
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerSpec_: self::required::LoadBalancerSpec<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyLoadBalancerInstanceSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyLoadBalancerInstanceSpec` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LoadBalancerSpec` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyLoadBalancerInstanceSpec` needs its required parameter `LoadBalancerSpec`",
+        label = "`LoadBalancerSpec` is not set",
+        note = "set it with `.load_balancer_spec(…)` before this call"
+    )]
+    pub trait LoadBalancerSpec<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LoadBalancerSpec<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -98,7 +98,7 @@ pub enum ModifyLoadBalancerInternetSpecError {
     OperationFailedUnpaidBillsExist = "OperationFailed.UnpaidBillsExist",
     PayforAccountMoneyValidateError = "PAYFOR.ACCOUNT_MONEY_VALIDATE_ERROR", }
 );
-/// Builds and sends a `ModifyLoadBalancerInternetSpec` call. `send` becomes available once every required parameter is set (`LoadBalancerId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyLoadBalancerInternetSpec` call. `send` and `build` compile once every required parameter is set (`LoadBalancerId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyLoadBalancerInternetSpecBuilder<
@@ -199,20 +199,25 @@ impl<LoadBalancerId_> ModifyLoadBalancerInternetSpecBuilder<LoadBalancerId_> {
         self
     }
 }
-impl ModifyLoadBalancerInternetSpecBuilder<::std::string::String> {
+impl<LoadBalancerId_> ModifyLoadBalancerInternetSpecBuilder<LoadBalancerId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyLoadBalancerInternetSpecInput,
-    ) {
+    )
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyLoadBalancerInternetSpecInput {
                 region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
                 internet_charge_type: self.internet_charge_type,
                 bandwidth: self.bandwidth,
                 auto_pay: self.auto_pay,
@@ -220,7 +225,10 @@ impl ModifyLoadBalancerInternetSpecBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyLoadBalancerInternetSpecInput {
+    pub fn build(self) -> ModifyLoadBalancerInternetSpecInput
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -229,9 +237,30 @@ impl ModifyLoadBalancerInternetSpecBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         ModifyLoadBalancerInternetSpecOutput,
         ::alibabacloud_runtime::SdkError<ModifyLoadBalancerInternetSpecError>,
-    > {
+    >
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyLoadBalancerInternetSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyLoadBalancerInternetSpec` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

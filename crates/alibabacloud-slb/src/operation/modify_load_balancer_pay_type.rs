@@ -85,7 +85,7 @@ pub enum ModifyLoadBalancerPayTypeError {
     ModifyLoadBalancerPayTypeError { OperationNotAllowed = "Operation.NotAllowed",
     OperationDeniedPayByClcu = "OperationDenied.PayByCLCU", }
 );
-/// Builds and sends a `ModifyLoadBalancerPayType` call. `send` becomes available once every required parameter is set (`RegionId`, `LoadBalancerId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `ModifyLoadBalancerPayType` call. `send` and `build` compile once every required parameter is set (`RegionId`, `LoadBalancerId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyLoadBalancerPayTypeBuilder<
@@ -212,20 +212,31 @@ impl<
         self
     }
 }
-impl ModifyLoadBalancerPayTypeBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    LoadBalancerId_,
+> ModifyLoadBalancerPayTypeBuilder<RegionId_, LoadBalancerId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ModifyLoadBalancerPayTypeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             ModifyLoadBalancerPayTypeInput {
-                region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
                 pay_type: self.pay_type,
                 pricing_cycle: self.pricing_cycle,
                 duration: self.duration,
@@ -234,7 +245,11 @@ impl ModifyLoadBalancerPayTypeBuilder<::std::string::String, ::std::string::Stri
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ModifyLoadBalancerPayTypeInput {
+    pub fn build(self) -> ModifyLoadBalancerPayTypeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -243,9 +258,46 @@ impl ModifyLoadBalancerPayTypeBuilder<::std::string::String, ::std::string::Stri
     ) -> ::std::result::Result<
         ModifyLoadBalancerPayTypeOutput,
         ::alibabacloud_runtime::SdkError<ModifyLoadBalancerPayTypeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ModifyLoadBalancerPayTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyLoadBalancerPayType` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ModifyLoadBalancerPayType` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

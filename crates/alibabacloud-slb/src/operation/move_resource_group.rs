@@ -72,7 +72,7 @@ pub enum MoveResourceGroupError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(MoveResourceGroupError {});
-/// Builds and sends a `MoveResourceGroup` call. `send` becomes available once every required parameter is set (`RegionId`, `ResourceId`, `ResourceType`, `NewResourceGroupId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `MoveResourceGroup` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ResourceId`, `ResourceType`, `NewResourceGroupId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct MoveResourceGroupBuilder<
@@ -237,30 +237,50 @@ impl<
         self
     }
 }
-impl MoveResourceGroupBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    ResourceId_,
+    ResourceType_,
+    NewResourceGroupId_,
+> MoveResourceGroupBuilder<RegionId_, ResourceId_, ResourceType_, NewResourceGroupId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, MoveResourceGroupInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, MoveResourceGroupInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceId_: self::required::ResourceId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        NewResourceGroupId_: self::required::NewResourceGroupId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             MoveResourceGroupInput {
-                region_id: self.region_id,
-                resource_id: self.resource_id,
-                resource_type: self.resource_type,
-                new_resource_group_id: self.new_resource_group_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                resource_id: <ResourceId_ as self::required::ResourceId<
+                    ::std::string::String,
+                >>::into_value(self.resource_id),
+                resource_type: <ResourceType_ as self::required::ResourceType<
+                    ::std::string::String,
+                >>::into_value(self.resource_type),
+                new_resource_group_id: <NewResourceGroupId_ as self::required::NewResourceGroupId<
+                    ::std::string::String,
+                >>::into_value(self.new_resource_group_id),
                 resource_group_id: self.resource_group_id,
                 access_key_id: self.access_key_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> MoveResourceGroupInput {
+    pub fn build(self) -> MoveResourceGroupInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceId_: self::required::ResourceId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        NewResourceGroupId_: self::required::NewResourceGroupId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -269,9 +289,79 @@ impl MoveResourceGroupBuilder<
     ) -> ::std::result::Result<
         MoveResourceGroupOutput,
         ::alibabacloud_runtime::SdkError<MoveResourceGroupError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceId_: self::required::ResourceId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        NewResourceGroupId_: self::required::NewResourceGroupId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`MoveResourceGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`MoveResourceGroup` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ResourceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`MoveResourceGroup` needs its required parameter `ResourceId`",
+        label = "`ResourceId` is not set",
+        note = "set it with `.resource_id(…)` before this call"
+    )]
+    pub trait ResourceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`MoveResourceGroup` needs its required parameter `ResourceType`",
+        label = "`ResourceType` is not set",
+        note = "set it with `.resource_type(…)` before this call"
+    )]
+    pub trait ResourceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NewResourceGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`MoveResourceGroup` needs its required parameter `NewResourceGroupId`",
+        label = "`NewResourceGroupId` is not set",
+        note = "set it with `.new_resource_group_id(…)` before this call"
+    )]
+    pub trait NewResourceGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NewResourceGroupId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -110,7 +110,7 @@ pub enum RemoveBackendServersError {
 ::alibabacloud_runtime::operation_error!(
     RemoveBackendServersError { SystemBusy = "SystemBusy", }
 );
-/// Builds and sends a `RemoveBackendServers` call. `send` becomes available once every required parameter is set (`LoadBalancerId`, `BackendServers`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `RemoveBackendServers` call. `send` and `build` compile once every required parameter is set (`LoadBalancerId`, `BackendServers`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RemoveBackendServersBuilder<
@@ -189,26 +189,37 @@ impl<
         self
     }
 }
-impl RemoveBackendServersBuilder<::std::string::String, ::std::string::String> {
+impl<
+    LoadBalancerId_,
+    BackendServers_,
+> RemoveBackendServersBuilder<LoadBalancerId_, BackendServers_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        RemoveBackendServersInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RemoveBackendServersInput)
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        BackendServers_: self::required::BackendServers<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             RemoveBackendServersInput {
                 region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
-                backend_servers: self.backend_servers,
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
+                backend_servers: <BackendServers_ as self::required::BackendServers<
+                    ::std::string::String,
+                >>::into_value(self.backend_servers),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RemoveBackendServersInput {
+    pub fn build(self) -> RemoveBackendServersInput
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        BackendServers_: self::required::BackendServers<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -217,9 +228,46 @@ impl RemoveBackendServersBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         RemoveBackendServersOutput,
         ::alibabacloud_runtime::SdkError<RemoveBackendServersError>,
-    > {
+    >
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        BackendServers_: self::required::BackendServers<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RemoveBackendServersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RemoveBackendServers` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `BackendServers` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RemoveBackendServers` needs its required parameter `BackendServers`",
+        label = "`BackendServers` is not set",
+        note = "set it with `.backend_servers(…)` before this call"
+    )]
+    pub trait BackendServers<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::BackendServers<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

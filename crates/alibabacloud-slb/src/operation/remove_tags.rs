@@ -65,7 +65,7 @@ pub enum RemoveTagsError {
 ::alibabacloud_runtime::operation_error!(
     RemoveTagsError { InvalidParameterTagKey = "InvalidParameter.TagKey", }
 );
-/// Builds and sends a `RemoveTags` call. `send` becomes available once every required parameter is set (`RegionId`, `LoadBalancerId`, `Tags`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `RemoveTags` call. `send` and `build` compile once every required parameter is set (`RegionId`, `LoadBalancerId`, `Tags`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RemoveTagsBuilder<
@@ -144,26 +144,42 @@ impl<
         self
     }
 }
-impl RemoveTagsBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    LoadBalancerId_,
+    Tags_,
+> RemoveTagsBuilder<RegionId_, LoadBalancerId_, Tags_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RemoveTagsInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RemoveTagsInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        Tags_: self::required::Tags<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             RemoveTagsInput {
-                region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
-                tags: self.tags,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
+                tags: <Tags_ as self::required::Tags<
+                    ::std::string::String,
+                >>::into_value(self.tags),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RemoveTagsInput {
+    pub fn build(self) -> RemoveTagsInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        Tags_: self::required::Tags<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -172,9 +188,62 @@ impl RemoveTagsBuilder<
     ) -> ::std::result::Result<
         RemoveTagsOutput,
         ::alibabacloud_runtime::SdkError<RemoveTagsError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        Tags_: self::required::Tags<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RemoveTagsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RemoveTags` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RemoveTags` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Tags` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RemoveTags` needs its required parameter `Tags`",
+        label = "`Tags` is not set",
+        note = "set it with `.tags(…)` before this call"
+    )]
+    pub trait Tags<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Tags<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

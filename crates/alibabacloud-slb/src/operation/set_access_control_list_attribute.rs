@@ -63,7 +63,7 @@ pub enum SetAccessControlListAttributeError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(SetAccessControlListAttributeError {});
-/// Builds and sends a `SetAccessControlListAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `AclId`, `AclName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetAccessControlListAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `AclId`, `AclName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetAccessControlListAttributeBuilder<
@@ -146,30 +146,46 @@ impl<
         self
     }
 }
-impl SetAccessControlListAttributeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    AclId_,
+    AclName_,
+> SetAccessControlListAttributeBuilder<RegionId_, AclId_, AclName_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         SetAccessControlListAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AclId_: self::required::AclId<::std::string::String>,
+        AclName_: self::required::AclName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             SetAccessControlListAttributeInput {
-                region_id: self.region_id,
-                acl_id: self.acl_id,
-                acl_name: self.acl_name,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                acl_id: <AclId_ as self::required::AclId<
+                    ::std::string::String,
+                >>::into_value(self.acl_id),
+                acl_name: <AclName_ as self::required::AclName<
+                    ::std::string::String,
+                >>::into_value(self.acl_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetAccessControlListAttributeInput {
+    pub fn build(self) -> SetAccessControlListAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AclId_: self::required::AclId<::std::string::String>,
+        AclName_: self::required::AclName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -178,9 +194,62 @@ impl SetAccessControlListAttributeBuilder<
     ) -> ::std::result::Result<
         SetAccessControlListAttributeOutput,
         ::alibabacloud_runtime::SdkError<SetAccessControlListAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        AclId_: self::required::AclId<::std::string::String>,
+        AclName_: self::required::AclName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetAccessControlListAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetAccessControlListAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `AclId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetAccessControlListAttribute` needs its required parameter `AclId`",
+        label = "`AclId` is not set",
+        note = "set it with `.acl_id(…)` before this call"
+    )]
+    pub trait AclId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `AclName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetAccessControlListAttribute` needs its required parameter `AclName`",
+        label = "`AclName` is not set",
+        note = "set it with `.acl_name(…)` before this call"
+    )]
+    pub trait AclName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AclId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::AclName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -79,7 +79,7 @@ pub enum SetAccessLogsDownloadAttributeError {
     "NoPermission.AliyunServiceRoleForSlbLogDelivery", OperationNotAllowed =
     "Operation.NotAllowed", }
 );
-/// Builds and sends a `SetAccessLogsDownloadAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `LogsDownloadAttributes`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetAccessLogsDownloadAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `LogsDownloadAttributes`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetAccessLogsDownloadAttributeBuilder<
@@ -181,30 +181,46 @@ impl<
         self
     }
 }
-impl SetAccessLogsDownloadAttributeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    LogsDownloadAttributes_,
+> SetAccessLogsDownloadAttributeBuilder<RegionId_, LogsDownloadAttributes_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         SetAccessLogsDownloadAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LogsDownloadAttributes_: self::required::LogsDownloadAttributes<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             SetAccessLogsDownloadAttributeInput {
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 tags: self.tags,
                 load_balancer_id: self.load_balancer_id,
-                logs_download_attributes: self.logs_download_attributes,
+                logs_download_attributes: <LogsDownloadAttributes_ as self::required::LogsDownloadAttributes<
+                    ::std::string::String,
+                >>::into_value(self.logs_download_attributes),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetAccessLogsDownloadAttributeInput {
+    pub fn build(self) -> SetAccessLogsDownloadAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LogsDownloadAttributes_: self::required::LogsDownloadAttributes<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -213,9 +229,49 @@ impl SetAccessLogsDownloadAttributeBuilder<
     ) -> ::std::result::Result<
         SetAccessLogsDownloadAttributeOutput,
         ::alibabacloud_runtime::SdkError<SetAccessLogsDownloadAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LogsDownloadAttributes_: self::required::LogsDownloadAttributes<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetAccessLogsDownloadAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetAccessLogsDownloadAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LogsDownloadAttributes` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetAccessLogsDownloadAttribute` needs its required parameter `LogsDownloadAttributes`",
+        label = "`LogsDownloadAttributes` is not set",
+        note = "set it with `.logs_download_attributes(…)` before this call"
+    )]
+    pub trait LogsDownloadAttributes<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LogsDownloadAttributes<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

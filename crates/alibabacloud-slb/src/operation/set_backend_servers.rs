@@ -110,7 +110,7 @@ pub enum SetBackendServersError {
 ::alibabacloud_runtime::operation_error!(
     SetBackendServersError { MismatchedZoneId = "Mismatched.ZoneId", }
 );
-/// Builds and sends a `SetBackendServers` call. `send` becomes available once every required parameter is set (`LoadBalancerId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetBackendServers` call. `send` and `build` compile once every required parameter is set (`LoadBalancerId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetBackendServersBuilder<LoadBalancerId_ = ::alibabacloud_runtime::Missing> {
@@ -183,22 +183,30 @@ impl<LoadBalancerId_> SetBackendServersBuilder<LoadBalancerId_> {
         self
     }
 }
-impl SetBackendServersBuilder<::std::string::String> {
+impl<LoadBalancerId_> SetBackendServersBuilder<LoadBalancerId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetBackendServersInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetBackendServersInput)
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             SetBackendServersInput {
                 region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
                 backend_servers: self.backend_servers,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetBackendServersInput {
+    pub fn build(self) -> SetBackendServersInput
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -207,9 +215,30 @@ impl SetBackendServersBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         SetBackendServersOutput,
         ::alibabacloud_runtime::SdkError<SetBackendServersError>,
-    > {
+    >
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetBackendServersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetBackendServers` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -63,7 +63,7 @@ pub enum SetCACertificateNameError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(SetCACertificateNameError {});
-/// Builds and sends a `SetCACertificateName` call. `send` becomes available once every required parameter is set (`RegionId`, `CACertificateId`, `CACertificateName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetCACertificateName` call. `send` and `build` compile once every required parameter is set (`RegionId`, `CACertificateId`, `CACertificateName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetCACertificateNameBuilder<
@@ -154,30 +154,42 @@ impl<
         self
     }
 }
-impl SetCACertificateNameBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    CaCertificateId_,
+    CaCertificateName_,
+> SetCACertificateNameBuilder<RegionId_, CaCertificateId_, CaCertificateName_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        SetCACertificateNameInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetCACertificateNameInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CaCertificateId_: self::required::CaCertificateId<::std::string::String>,
+        CaCertificateName_: self::required::CaCertificateName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             SetCACertificateNameInput {
-                region_id: self.region_id,
-                ca_certificate_id: self.ca_certificate_id,
-                ca_certificate_name: self.ca_certificate_name,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                ca_certificate_id: <CaCertificateId_ as self::required::CaCertificateId<
+                    ::std::string::String,
+                >>::into_value(self.ca_certificate_id),
+                ca_certificate_name: <CaCertificateName_ as self::required::CaCertificateName<
+                    ::std::string::String,
+                >>::into_value(self.ca_certificate_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetCACertificateNameInput {
+    pub fn build(self) -> SetCACertificateNameInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CaCertificateId_: self::required::CaCertificateId<::std::string::String>,
+        CaCertificateName_: self::required::CaCertificateName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -186,9 +198,62 @@ impl SetCACertificateNameBuilder<
     ) -> ::std::result::Result<
         SetCACertificateNameOutput,
         ::alibabacloud_runtime::SdkError<SetCACertificateNameError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CaCertificateId_: self::required::CaCertificateId<::std::string::String>,
+        CaCertificateName_: self::required::CaCertificateName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetCACertificateNameBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetCACertificateName` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CACertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetCACertificateName` needs its required parameter `CACertificateId`",
+        label = "`CACertificateId` is not set",
+        note = "set it with `.ca_certificate_id(…)` before this call"
+    )]
+    pub trait CaCertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CACertificateName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetCACertificateName` needs its required parameter `CACertificateName`",
+        label = "`CACertificateName` is not set",
+        note = "set it with `.ca_certificate_name(…)` before this call"
+    )]
+    pub trait CaCertificateName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CaCertificateId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CaCertificateName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

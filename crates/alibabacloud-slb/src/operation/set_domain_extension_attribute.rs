@@ -106,7 +106,7 @@ pub enum SetDomainExtensionAttributeError {
     MissingParameterCertificateId = "MissingParameter.CertificateId",
     SpecNotSupportParameter = "SPEC_NOT_SUPPORT_PARAMETER", }
 );
-/// Builds and sends a `SetDomainExtensionAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `DomainExtensionId`, `ServerCertificateId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetDomainExtensionAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `DomainExtensionId`, `ServerCertificateId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetDomainExtensionAttributeBuilder<
@@ -201,10 +201,14 @@ impl<
         self
     }
 }
-impl SetDomainExtensionAttributeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    RegionId_,
+    DomainExtensionId_,
+    ServerCertificateId_,
+> SetDomainExtensionAttributeBuilder<
+    RegionId_,
+    DomainExtensionId_,
+    ServerCertificateId_,
 > {
     fn into_parts(
         self,
@@ -212,19 +216,35 @@ impl SetDomainExtensionAttributeBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         SetDomainExtensionAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DomainExtensionId_: self::required::DomainExtensionId<::std::string::String>,
+        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             SetDomainExtensionAttributeInput {
-                region_id: self.region_id,
-                domain_extension_id: self.domain_extension_id,
-                server_certificate_id: self.server_certificate_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                domain_extension_id: <DomainExtensionId_ as self::required::DomainExtensionId<
+                    ::std::string::String,
+                >>::into_value(self.domain_extension_id),
+                server_certificate_id: <ServerCertificateId_ as self::required::ServerCertificateId<
+                    ::std::string::String,
+                >>::into_value(self.server_certificate_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetDomainExtensionAttributeInput {
+    pub fn build(self) -> SetDomainExtensionAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DomainExtensionId_: self::required::DomainExtensionId<::std::string::String>,
+        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -233,9 +253,63 @@ impl SetDomainExtensionAttributeBuilder<
     ) -> ::std::result::Result<
         SetDomainExtensionAttributeOutput,
         ::alibabacloud_runtime::SdkError<SetDomainExtensionAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        DomainExtensionId_: self::required::DomainExtensionId<::std::string::String>,
+        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetDomainExtensionAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetDomainExtensionAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DomainExtensionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetDomainExtensionAttribute` needs its required parameter `DomainExtensionId`",
+        label = "`DomainExtensionId` is not set",
+        note = "set it with `.domain_extension_id(…)` before this call"
+    )]
+    pub trait DomainExtensionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ServerCertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetDomainExtensionAttribute` needs its required parameter `ServerCertificateId`",
+        label = "`ServerCertificateId` is not set",
+        note = "set it with `.server_certificate_id(…)` before this call"
+    )]
+    pub trait ServerCertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DomainExtensionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ServerCertificateId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -79,7 +79,7 @@ pub enum SetListenerAccessControlStatusError {
     "OperationFailed.ActionNotSupport", OperationUnsupportedSetAccessControl =
     "OperationUnsupported.SetAccessControl", TooManyListeners = "TooManyListeners", }
 );
-/// Builds and sends a `SetListenerAccessControlStatus` call. `send` becomes available once every required parameter is set (`LoadBalancerId`, `ListenerPort`, `AccessControlStatus`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetListenerAccessControlStatus` call. `send` and `build` compile once every required parameter is set (`LoadBalancerId`, `ListenerPort`, `AccessControlStatus`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetListenerAccessControlStatusBuilder<
@@ -216,10 +216,14 @@ impl<
         self
     }
 }
-impl SetListenerAccessControlStatusBuilder<
-    ::std::string::String,
-    i32,
-    ::std::string::String,
+impl<
+    LoadBalancerId_,
+    ListenerPort_,
+    AccessControlStatus_,
+> SetListenerAccessControlStatusBuilder<
+    LoadBalancerId_,
+    ListenerPort_,
+    AccessControlStatus_,
 > {
     fn into_parts(
         self,
@@ -227,21 +231,37 @@ impl SetListenerAccessControlStatusBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         SetListenerAccessControlStatusInput,
-    ) {
+    )
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        AccessControlStatus_: self::required::AccessControlStatus<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             SetListenerAccessControlStatusInput {
                 region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
-                listener_port: self.listener_port,
-                access_control_status: self.access_control_status,
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
+                listener_port: <ListenerPort_ as self::required::ListenerPort<
+                    i32,
+                >>::into_value(self.listener_port),
+                access_control_status: <AccessControlStatus_ as self::required::AccessControlStatus<
+                    ::std::string::String,
+                >>::into_value(self.access_control_status),
                 listener_protocol: self.listener_protocol,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetListenerAccessControlStatusInput {
+    pub fn build(self) -> SetListenerAccessControlStatusInput
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        AccessControlStatus_: self::required::AccessControlStatus<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -250,9 +270,63 @@ impl SetListenerAccessControlStatusBuilder<
     ) -> ::std::result::Result<
         SetListenerAccessControlStatusOutput,
         ::alibabacloud_runtime::SdkError<SetListenerAccessControlStatusError>,
-    > {
+    >
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+        AccessControlStatus_: self::required::AccessControlStatus<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetListenerAccessControlStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetListenerAccessControlStatus` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetListenerAccessControlStatus` needs its required parameter `ListenerPort`",
+        label = "`ListenerPort` is not set",
+        note = "set it with `.listener_port(…)` before this call"
+    )]
+    pub trait ListenerPort<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `AccessControlStatus` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetListenerAccessControlStatus` needs its required parameter `AccessControlStatus`",
+        label = "`AccessControlStatus` is not set",
+        note = "set it with `.access_control_status(…)` before this call"
+    )]
+    pub trait AccessControlStatus<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ListenerPort<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
+    }
+}
+impl self::required::AccessControlStatus<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -71,7 +71,7 @@ pub enum SetLoadBalancerDeleteProtectionError {
     OperationUnsupportedDeleteProtectionForPrePayInstance =
     "OperationUnsupported.DeleteProtectionForPrePayInstance", }
 );
-/// Builds and sends a `SetLoadBalancerDeleteProtection` call. `send` becomes available once every required parameter is set (`RegionId`, `LoadBalancerId`, `DeleteProtection`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetLoadBalancerDeleteProtection` call. `send` and `build` compile once every required parameter is set (`RegionId`, `LoadBalancerId`, `DeleteProtection`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetLoadBalancerDeleteProtectionBuilder<
@@ -162,30 +162,46 @@ impl<
         self
     }
 }
-impl SetLoadBalancerDeleteProtectionBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    RegionId_,
+    LoadBalancerId_,
+    DeleteProtection_,
+> SetLoadBalancerDeleteProtectionBuilder<RegionId_, LoadBalancerId_, DeleteProtection_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         SetLoadBalancerDeleteProtectionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        DeleteProtection_: self::required::DeleteProtection<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             SetLoadBalancerDeleteProtectionInput {
-                region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
-                delete_protection: self.delete_protection,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
+                delete_protection: <DeleteProtection_ as self::required::DeleteProtection<
+                    ::std::string::String,
+                >>::into_value(self.delete_protection),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetLoadBalancerDeleteProtectionInput {
+    pub fn build(self) -> SetLoadBalancerDeleteProtectionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        DeleteProtection_: self::required::DeleteProtection<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -194,9 +210,62 @@ impl SetLoadBalancerDeleteProtectionBuilder<
     ) -> ::std::result::Result<
         SetLoadBalancerDeleteProtectionOutput,
         ::alibabacloud_runtime::SdkError<SetLoadBalancerDeleteProtectionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        DeleteProtection_: self::required::DeleteProtection<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetLoadBalancerDeleteProtectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetLoadBalancerDeleteProtection` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetLoadBalancerDeleteProtection` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `DeleteProtection` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetLoadBalancerDeleteProtection` needs its required parameter `DeleteProtection`",
+        label = "`DeleteProtection` is not set",
+        note = "set it with `.delete_protection(…)` before this call"
+    )]
+    pub trait DeleteProtection<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::DeleteProtection<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

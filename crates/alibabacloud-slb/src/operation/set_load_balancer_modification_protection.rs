@@ -81,7 +81,7 @@ pub enum SetLoadBalancerModificationProtectionError {
     OperationUnsupportedSetLoadBalancerStatus =
     "OperationUnsupported.SetLoadBalancerStatus", }
 );
-/// Builds and sends a `SetLoadBalancerModificationProtection` call. `send` becomes available once every required parameter is set (`RegionId`, `LoadBalancerId`, `ModificationProtectionStatus`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetLoadBalancerModificationProtection` call. `send` and `build` compile once every required parameter is set (`RegionId`, `LoadBalancerId`, `ModificationProtectionStatus`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetLoadBalancerModificationProtectionBuilder<
@@ -198,10 +198,14 @@ impl<
         self
     }
 }
-impl SetLoadBalancerModificationProtectionBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    RegionId_,
+    LoadBalancerId_,
+    ModificationProtectionStatus_,
+> SetLoadBalancerModificationProtectionBuilder<
+    RegionId_,
+    LoadBalancerId_,
+    ModificationProtectionStatus_,
 > {
     fn into_parts(
         self,
@@ -209,20 +213,40 @@ impl SetLoadBalancerModificationProtectionBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         SetLoadBalancerModificationProtectionInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ModificationProtectionStatus_: self::required::ModificationProtectionStatus<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             SetLoadBalancerModificationProtectionInput {
-                region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
-                modification_protection_status: self.modification_protection_status,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
+                modification_protection_status: <ModificationProtectionStatus_ as self::required::ModificationProtectionStatus<
+                    ::std::string::String,
+                >>::into_value(self.modification_protection_status),
                 modification_protection_reason: self.modification_protection_reason,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetLoadBalancerModificationProtectionInput {
+    pub fn build(self) -> SetLoadBalancerModificationProtectionInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ModificationProtectionStatus_: self::required::ModificationProtectionStatus<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -231,9 +255,65 @@ impl SetLoadBalancerModificationProtectionBuilder<
     ) -> ::std::result::Result<
         SetLoadBalancerModificationProtectionOutput,
         ::alibabacloud_runtime::SdkError<SetLoadBalancerModificationProtectionError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ModificationProtectionStatus_: self::required::ModificationProtectionStatus<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetLoadBalancerModificationProtectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetLoadBalancerModificationProtection` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetLoadBalancerModificationProtection` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ModificationProtectionStatus` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetLoadBalancerModificationProtection` needs its required parameter `ModificationProtectionStatus`",
+        label = "`ModificationProtectionStatus` is not set",
+        note = "set it with `.modification_protection_status(…)` before this call"
+    )]
+    pub trait ModificationProtectionStatus<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ModificationProtectionStatus<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

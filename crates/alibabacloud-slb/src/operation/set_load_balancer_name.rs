@@ -63,7 +63,7 @@ pub enum SetLoadBalancerNameError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(SetLoadBalancerNameError {});
-/// Builds and sends a `SetLoadBalancerName` call. `send` becomes available once every required parameter is set (`LoadBalancerId`, `LoadBalancerName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetLoadBalancerName` call. `send` and `build` compile once every required parameter is set (`LoadBalancerId`, `LoadBalancerName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetLoadBalancerNameBuilder<
@@ -142,22 +142,37 @@ impl<
         self
     }
 }
-impl SetLoadBalancerNameBuilder<::std::string::String, ::std::string::String> {
+impl<
+    LoadBalancerId_,
+    LoadBalancerName_,
+> SetLoadBalancerNameBuilder<LoadBalancerId_, LoadBalancerName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetLoadBalancerNameInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetLoadBalancerNameInput)
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerName_: self::required::LoadBalancerName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             SetLoadBalancerNameInput {
                 region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
-                load_balancer_name: self.load_balancer_name,
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
+                load_balancer_name: <LoadBalancerName_ as self::required::LoadBalancerName<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetLoadBalancerNameInput {
+    pub fn build(self) -> SetLoadBalancerNameInput
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerName_: self::required::LoadBalancerName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -166,9 +181,46 @@ impl SetLoadBalancerNameBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         SetLoadBalancerNameOutput,
         ::alibabacloud_runtime::SdkError<SetLoadBalancerNameError>,
-    > {
+    >
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerName_: self::required::LoadBalancerName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetLoadBalancerNameBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetLoadBalancerName` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LoadBalancerName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetLoadBalancerName` needs its required parameter `LoadBalancerName`",
+        label = "`LoadBalancerName` is not set",
+        note = "set it with `.load_balancer_name(…)` before this call"
+    )]
+    pub trait LoadBalancerName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LoadBalancerName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

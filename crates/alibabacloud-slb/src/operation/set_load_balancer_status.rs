@@ -68,7 +68,7 @@ pub enum SetLoadBalancerStatusError {
     SetLoadBalancerStatusError { OperationUnsupportedSetLoadBalancerStatus =
     "OperationUnsupported.SetLoadBalancerStatus", }
 );
-/// Builds and sends a `SetLoadBalancerStatus` call. `send` becomes available once every required parameter is set (`LoadBalancerId`, `LoadBalancerStatus`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetLoadBalancerStatus` call. `send` and `build` compile once every required parameter is set (`LoadBalancerId`, `LoadBalancerStatus`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetLoadBalancerStatusBuilder<
@@ -147,26 +147,37 @@ impl<
         self
     }
 }
-impl SetLoadBalancerStatusBuilder<::std::string::String, ::std::string::String> {
+impl<
+    LoadBalancerId_,
+    LoadBalancerStatus_,
+> SetLoadBalancerStatusBuilder<LoadBalancerId_, LoadBalancerStatus_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        SetLoadBalancerStatusInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetLoadBalancerStatusInput)
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerStatus_: self::required::LoadBalancerStatus<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             SetLoadBalancerStatusInput {
                 region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
-                load_balancer_status: self.load_balancer_status,
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
+                load_balancer_status: <LoadBalancerStatus_ as self::required::LoadBalancerStatus<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_status),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetLoadBalancerStatusInput {
+    pub fn build(self) -> SetLoadBalancerStatusInput
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerStatus_: self::required::LoadBalancerStatus<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -175,9 +186,47 @@ impl SetLoadBalancerStatusBuilder<::std::string::String, ::std::string::String> 
     ) -> ::std::result::Result<
         SetLoadBalancerStatusOutput,
         ::alibabacloud_runtime::SdkError<SetLoadBalancerStatusError>,
-    > {
+    >
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerStatus_: self::required::LoadBalancerStatus<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetLoadBalancerStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetLoadBalancerStatus` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `LoadBalancerStatus` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetLoadBalancerStatus` needs its required parameter `LoadBalancerStatus`",
+        label = "`LoadBalancerStatus` is not set",
+        note = "set it with `.load_balancer_status(…)` before this call"
+    )]
+    pub trait LoadBalancerStatus<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::LoadBalancerStatus<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -243,7 +243,7 @@ pub enum SetLoadBalancerTCPListenerAttributeError {
     "ResourceNotFound.VServerGroup", SpecNotSupportParameter = "SpecNotSupportParameter",
     }
 );
-/// Builds and sends a `SetLoadBalancerTCPListenerAttribute` call. `send` becomes available once every required parameter is set (`LoadBalancerId`, `ListenerPort`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetLoadBalancerTCPListenerAttribute` call. `send` and `build` compile once every required parameter is set (`LoadBalancerId`, `ListenerPort`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetLoadBalancerTCPListenerAttributeBuilder<
@@ -800,21 +800,32 @@ impl<
         self
     }
 }
-impl SetLoadBalancerTCPListenerAttributeBuilder<::std::string::String, i32> {
+impl<
+    LoadBalancerId_,
+    ListenerPort_,
+> SetLoadBalancerTCPListenerAttributeBuilder<LoadBalancerId_, ListenerPort_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         SetLoadBalancerTCPListenerAttributeInput,
-    ) {
+    )
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+    {
         (
             self._client,
             self._options,
             SetLoadBalancerTCPListenerAttributeInput {
                 region_id: self.region_id,
-                load_balancer_id: self.load_balancer_id,
-                listener_port: self.listener_port,
+                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
+                    ::std::string::String,
+                >>::into_value(self.load_balancer_id),
+                listener_port: <ListenerPort_ as self::required::ListenerPort<
+                    i32,
+                >>::into_value(self.listener_port),
                 bandwidth: self.bandwidth,
                 scheduler: self.scheduler,
                 persistence_timeout: self.persistence_timeout,
@@ -845,7 +856,11 @@ impl SetLoadBalancerTCPListenerAttributeBuilder<::std::string::String, i32> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetLoadBalancerTCPListenerAttributeInput {
+    pub fn build(self) -> SetLoadBalancerTCPListenerAttributeInput
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -854,9 +869,46 @@ impl SetLoadBalancerTCPListenerAttributeBuilder<::std::string::String, i32> {
     ) -> ::std::result::Result<
         SetLoadBalancerTCPListenerAttributeOutput,
         ::alibabacloud_runtime::SdkError<SetLoadBalancerTCPListenerAttributeError>,
-    > {
+    >
+    where
+        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        ListenerPort_: self::required::ListenerPort<i32>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetLoadBalancerTCPListenerAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetLoadBalancerTCPListenerAttribute` needs its required parameter `LoadBalancerId`",
+        label = "`LoadBalancerId` is not set",
+        note = "set it with `.load_balancer_id(…)` before this call"
+    )]
+    pub trait LoadBalancerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetLoadBalancerTCPListenerAttribute` needs its required parameter `ListenerPort`",
+        label = "`ListenerPort` is not set",
+        note = "set it with `.listener_port(…)` before this call"
+    )]
+    pub trait ListenerPort<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ListenerPort<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
     }
 }
 impl crate::Client {

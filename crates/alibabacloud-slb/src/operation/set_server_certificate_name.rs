@@ -63,7 +63,7 @@ pub enum SetServerCertificateNameError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(SetServerCertificateNameError {});
-/// Builds and sends a `SetServerCertificateName` call. `send` becomes available once every required parameter is set (`RegionId`, `ServerCertificateId`, `ServerCertificateName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetServerCertificateName` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ServerCertificateId`, `ServerCertificateName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetServerCertificateNameBuilder<
@@ -158,10 +158,14 @@ impl<
         self
     }
 }
-impl SetServerCertificateNameBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    RegionId_,
+    ServerCertificateId_,
+    ServerCertificateName_,
+> SetServerCertificateNameBuilder<
+    RegionId_,
+    ServerCertificateId_,
+    ServerCertificateName_,
 > {
     fn into_parts(
         self,
@@ -169,19 +173,39 @@ impl SetServerCertificateNameBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         SetServerCertificateNameInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+        ServerCertificateName_: self::required::ServerCertificateName<
+            ::std::string::String,
+        >,
+    {
         (
             self._client,
             self._options,
             SetServerCertificateNameInput {
-                region_id: self.region_id,
-                server_certificate_id: self.server_certificate_id,
-                server_certificate_name: self.server_certificate_name,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                server_certificate_id: <ServerCertificateId_ as self::required::ServerCertificateId<
+                    ::std::string::String,
+                >>::into_value(self.server_certificate_id),
+                server_certificate_name: <ServerCertificateName_ as self::required::ServerCertificateName<
+                    ::std::string::String,
+                >>::into_value(self.server_certificate_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetServerCertificateNameInput {
+    pub fn build(self) -> SetServerCertificateNameInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+        ServerCertificateName_: self::required::ServerCertificateName<
+            ::std::string::String,
+        >,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -190,9 +214,66 @@ impl SetServerCertificateNameBuilder<
     ) -> ::std::result::Result<
         SetServerCertificateNameOutput,
         ::alibabacloud_runtime::SdkError<SetServerCertificateNameError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+        ServerCertificateName_: self::required::ServerCertificateName<
+            ::std::string::String,
+        >,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetServerCertificateNameBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetServerCertificateName` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ServerCertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetServerCertificateName` needs its required parameter `ServerCertificateId`",
+        label = "`ServerCertificateId` is not set",
+        note = "set it with `.server_certificate_id(…)` before this call"
+    )]
+    pub trait ServerCertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ServerCertificateName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetServerCertificateName` needs its required parameter `ServerCertificateName`",
+        label = "`ServerCertificateName` is not set",
+        note = "set it with `.server_certificate_name(…)` before this call"
+    )]
+    pub trait ServerCertificateName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ServerCertificateId<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ServerCertificateName<::std::string::String>
+for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -108,7 +108,7 @@ pub enum SetTLSCipherPolicyAttributeError {
     "TLSPolicyNoSupportCipher", TlsPolicyNoSupportVersion = "TLSPolicyNoSupportVersion",
     TlsPolicyUnchanged = "TLSPolicyUnchanged", }
 );
-/// Builds and sends a `SetTLSCipherPolicyAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `TLSCipherPolicyId`, `Name`, `TLSVersions`, `Ciphers`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetTLSCipherPolicyAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `TLSCipherPolicyId`, `Name`, `TLSVersions`, `Ciphers`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetTLSCipherPolicyAttributeBuilder<
@@ -269,12 +269,18 @@ impl<
         self
     }
 }
-impl SetTLSCipherPolicyAttributeBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-    ::std::vec::Vec<::std::string::String>,
+impl<
+    RegionId_,
+    TlsCipherPolicyId_,
+    Name_,
+    TlsVersions_,
+    Ciphers_,
+> SetTLSCipherPolicyAttributeBuilder<
+    RegionId_,
+    TlsCipherPolicyId_,
+    Name_,
+    TlsVersions_,
+    Ciphers_,
 > {
     fn into_parts(
         self,
@@ -282,21 +288,49 @@ impl SetTLSCipherPolicyAttributeBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         SetTLSCipherPolicyAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+        TlsVersions_: self::required::TlsVersions<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        Ciphers_: self::required::Ciphers<::std::vec::Vec<::std::string::String>>,
+    {
         (
             self._client,
             self._options,
             SetTLSCipherPolicyAttributeInput {
-                region_id: self.region_id,
-                tls_cipher_policy_id: self.tls_cipher_policy_id,
-                name: self.name,
-                tls_versions: self.tls_versions,
-                ciphers: self.ciphers,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                tls_cipher_policy_id: <TlsCipherPolicyId_ as self::required::TlsCipherPolicyId<
+                    ::std::string::String,
+                >>::into_value(self.tls_cipher_policy_id),
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
+                tls_versions: <TlsVersions_ as self::required::TlsVersions<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.tls_versions),
+                ciphers: <Ciphers_ as self::required::Ciphers<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.ciphers),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetTLSCipherPolicyAttributeInput {
+    pub fn build(self) -> SetTLSCipherPolicyAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+        TlsVersions_: self::required::TlsVersions<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        Ciphers_: self::required::Ciphers<::std::vec::Vec<::std::string::String>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -305,9 +339,98 @@ impl SetTLSCipherPolicyAttributeBuilder<
     ) -> ::std::result::Result<
         SetTLSCipherPolicyAttributeOutput,
         ::alibabacloud_runtime::SdkError<SetTLSCipherPolicyAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+        TlsVersions_: self::required::TlsVersions<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        Ciphers_: self::required::Ciphers<::std::vec::Vec<::std::string::String>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetTLSCipherPolicyAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetTLSCipherPolicyAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `TLSCipherPolicyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetTLSCipherPolicyAttribute` needs its required parameter `TLSCipherPolicyId`",
+        label = "`TLSCipherPolicyId` is not set",
+        note = "set it with `.tls_cipher_policy_id(…)` before this call"
+    )]
+    pub trait TlsCipherPolicyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetTLSCipherPolicyAttribute` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `TLSVersions` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetTLSCipherPolicyAttribute` needs its required parameter `TLSVersions`",
+        label = "`TLSVersions` is not set",
+        note = "set it with `.tls_versions(…)` before this call"
+    )]
+    pub trait TlsVersions<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Ciphers` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetTLSCipherPolicyAttribute` needs its required parameter `Ciphers`",
+        label = "`Ciphers` is not set",
+        note = "set it with `.ciphers(…)` before this call"
+    )]
+    pub trait Ciphers<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::TlsCipherPolicyId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::TlsVersions<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
+    }
+}
+impl self::required::Ciphers<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

@@ -124,7 +124,7 @@ pub enum SetVServerGroupAttributeError {
     SetVServerGroupAttributeError { InvalidParameterZoneNotSupport =
     "InvalidParameter.ZoneNotSupport", MissingParameter = "MissingParameter", }
 );
-/// Builds and sends a `SetVServerGroupAttribute` call. `send` becomes available once every required parameter is set (`RegionId`, `VServerGroupId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `SetVServerGroupAttribute` call. `send` and `build` compile once every required parameter is set (`RegionId`, `VServerGroupId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetVServerGroupAttributeBuilder<
@@ -223,27 +223,42 @@ impl<
         self
     }
 }
-impl SetVServerGroupAttributeBuilder<::std::string::String, ::std::string::String> {
+impl<
+    RegionId_,
+    VServerGroupId_,
+> SetVServerGroupAttributeBuilder<RegionId_, VServerGroupId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         SetVServerGroupAttributeInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             SetVServerGroupAttributeInput {
-                region_id: self.region_id,
-                v_server_group_id: self.v_server_group_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                v_server_group_id: <VServerGroupId_ as self::required::VServerGroupId<
+                    ::std::string::String,
+                >>::into_value(self.v_server_group_id),
                 v_server_group_name: self.v_server_group_name,
                 backend_servers: self.backend_servers,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SetVServerGroupAttributeInput {
+    pub fn build(self) -> SetVServerGroupAttributeInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -252,9 +267,46 @@ impl SetVServerGroupAttributeBuilder<::std::string::String, ::std::string::Strin
     ) -> ::std::result::Result<
         SetVServerGroupAttributeOutput,
         ::alibabacloud_runtime::SdkError<SetVServerGroupAttributeError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SetVServerGroupAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetVServerGroupAttribute` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `VServerGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`SetVServerGroupAttribute` needs its required parameter `VServerGroupId`",
+        label = "`VServerGroupId` is not set",
+        note = "set it with `.v_server_group_id(…)` before this call"
+    )]
+    pub trait VServerGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::VServerGroupId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -117,7 +117,7 @@ pub enum UntagResourcesError {
     SizeLimitExceededTagKey = "SizeLimitExceeded.TagKey", TagTypeNotSame =
     "TagTypeNotSame", }
 );
-/// Builds and sends a `UntagResources` call. `send` becomes available once every required parameter is set (`RegionId`, `ResourceType`, `ResourceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UntagResources` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ResourceType`, `ResourceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UntagResourcesBuilder<
@@ -233,28 +233,44 @@ impl<
         self
     }
 }
-impl UntagResourcesBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::vec::Vec<::std::string::String>,
-> {
+impl<
+    RegionId_,
+    ResourceType_,
+    ResourceId_,
+> UntagResourcesBuilder<RegionId_, ResourceType_, ResourceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UntagResourcesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UntagResourcesInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        ResourceId_: self::required::ResourceId<::std::vec::Vec<::std::string::String>>,
+    {
         (
             self._client,
             self._options,
             UntagResourcesInput {
-                region_id: self.region_id,
-                resource_type: self.resource_type,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                resource_type: <ResourceType_ as self::required::ResourceType<
+                    ::std::string::String,
+                >>::into_value(self.resource_type),
                 all: self.all,
-                resource_id: self.resource_id,
+                resource_id: <ResourceId_ as self::required::ResourceId<
+                    ::std::vec::Vec<::std::string::String>,
+                >>::into_value(self.resource_id),
                 tag_key: self.tag_key,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UntagResourcesInput {
+    pub fn build(self) -> UntagResourcesInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        ResourceId_: self::required::ResourceId<::std::vec::Vec<::std::string::String>>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -263,9 +279,63 @@ impl UntagResourcesBuilder<
     ) -> ::std::result::Result<
         UntagResourcesOutput,
         ::alibabacloud_runtime::SdkError<UntagResourcesError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+        ResourceId_: self::required::ResourceId<::std::vec::Vec<::std::string::String>>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UntagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UntagResources` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UntagResources` needs its required parameter `ResourceType`",
+        label = "`ResourceType` is not set",
+        note = "set it with `.resource_type(…)` before this call"
+    )]
+    pub trait ResourceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ResourceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UntagResources` needs its required parameter `ResourceId`",
+        label = "`ResourceId` is not set",
+        note = "set it with `.resource_id(…)` before this call"
+    )]
+    pub trait ResourceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceId<::std::vec::Vec<::std::string::String>>
+for ::std::vec::Vec<::std::string::String> {
+    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
+        self
     }
 }
 impl crate::Client {

@@ -106,8 +106,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `UploadCACertificate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -130,7 +130,7 @@ pub enum UploadCACertificateError {
     InvalidParamTagValue = "InvalidParam.TagValue", MissingParamTagKey =
     "MissingParam.TagKey", SizeLimitExceededTag = "SizeLimitExceeded.Tag", }
 );
-/// Builds and sends a `UploadCACertificate` call. `send` becomes available once every required parameter is set (`RegionId`, `CACertificate`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UploadCACertificate` call. `send` and `build` compile once every required parameter is set (`RegionId`, `CACertificate`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadCACertificateBuilder<
@@ -243,24 +243,36 @@ impl<RegionId_, CaCertificate_> UploadCACertificateBuilder<RegionId_, CaCertific
         self
     }
 }
-impl UploadCACertificateBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, CaCertificate_> UploadCACertificateBuilder<RegionId_, CaCertificate_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadCACertificateInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadCACertificateInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CaCertificate_: self::required::CaCertificate<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UploadCACertificateInput {
                 tag: self.tag,
-                region_id: self.region_id,
-                ca_certificate: self.ca_certificate,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
+                ca_certificate: <CaCertificate_ as self::required::CaCertificate<
+                    ::std::string::String,
+                >>::into_value(self.ca_certificate),
                 ca_certificate_name: self.ca_certificate_name,
                 resource_group_id: self.resource_group_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UploadCACertificateInput {
+    pub fn build(self) -> UploadCACertificateInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CaCertificate_: self::required::CaCertificate<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -269,9 +281,46 @@ impl UploadCACertificateBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         UploadCACertificateOutput,
         ::alibabacloud_runtime::SdkError<UploadCACertificateError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        CaCertificate_: self::required::CaCertificate<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UploadCACertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UploadCACertificate` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CACertificate` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UploadCACertificate` needs its required parameter `CACertificate`",
+        label = "`CACertificate` is not set",
+        note = "set it with `.ca_certificate(…)` before this call"
+    )]
+    pub trait CaCertificate<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CaCertificate<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -159,8 +159,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `response.fields[14]` in its spec.
@@ -218,7 +218,7 @@ pub enum UploadServerCertificateError {
     ServerCertificateNotSupport = "ServerCertificate.NotSupport", SizeLimitExceededTag =
     "SizeLimitExceeded.Tag", UnauthorizedRegion = "UnauthorizedRegion", }
 );
-/// Builds and sends a `UploadServerCertificate` call. `send` becomes available once every required parameter is set (`RegionId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `UploadServerCertificate` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadServerCertificateBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
@@ -423,20 +423,25 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         self
     }
 }
-impl UploadServerCertificateBuilder<::std::string::String> {
+impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UploadServerCertificateInput,
-    ) {
+    )
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UploadServerCertificateInput {
                 tag: self.tag,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 ali_cloud_certificate_id: self.ali_cloud_certificate_id,
                 ali_cloud_certificate_name: self.ali_cloud_certificate_name,
                 ali_cloud_certificate_region_id: self.ali_cloud_certificate_region_id,
@@ -448,7 +453,10 @@ impl UploadServerCertificateBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UploadServerCertificateInput {
+    pub fn build(self) -> UploadServerCertificateInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -457,9 +465,30 @@ impl UploadServerCertificateBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UploadServerCertificateOutput,
         ::alibabacloud_runtime::SdkError<UploadServerCertificateError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UploadServerCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UploadServerCertificate` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

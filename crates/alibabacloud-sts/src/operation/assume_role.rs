@@ -171,7 +171,7 @@ pub enum AssumeRoleError {
     InvalidParameterTokenCode = "InvalidParameter.TokenCode", NoPermission =
     "NoPermission", }
 );
-/// Builds and sends a `AssumeRole` call. `send` becomes available once every required parameter is set (`RoleArn`, `RoleSessionName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AssumeRole` call. `send` and `build` compile once every required parameter is set (`RoleArn`, `RoleSessionName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AssumeRoleBuilder<
@@ -301,25 +301,37 @@ impl<RoleArn_, RoleSessionName_> AssumeRoleBuilder<RoleArn_, RoleSessionName_> {
         self
     }
 }
-impl AssumeRoleBuilder<::std::string::String, ::std::string::String> {
+impl<RoleArn_, RoleSessionName_> AssumeRoleBuilder<RoleArn_, RoleSessionName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssumeRoleInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssumeRoleInput)
+    where
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AssumeRoleInput {
                 duration_seconds: self.duration_seconds,
                 policy: self.policy,
-                role_arn: self.role_arn,
-                role_session_name: self.role_session_name,
+                role_arn: <RoleArn_ as self::required::RoleArn<
+                    ::std::string::String,
+                >>::into_value(self.role_arn),
+                role_session_name: <RoleSessionName_ as self::required::RoleSessionName<
+                    ::std::string::String,
+                >>::into_value(self.role_session_name),
                 external_id: self.external_id,
                 source_identity: self.source_identity,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AssumeRoleInput {
+    pub fn build(self) -> AssumeRoleInput
+    where
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -328,9 +340,46 @@ impl AssumeRoleBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         AssumeRoleOutput,
         ::alibabacloud_runtime::SdkError<AssumeRoleError>,
-    > {
+    >
+    where
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AssumeRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RoleArn` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRole` needs its required parameter `RoleArn`",
+        label = "`RoleArn` is not set",
+        note = "set it with `.role_arn(…)` before this call"
+    )]
+    pub trait RoleArn<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RoleSessionName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRole` needs its required parameter `RoleSessionName`",
+        label = "`RoleSessionName` is not set",
+        note = "set it with `.role_session_name(…)` before this call"
+    )]
+    pub trait RoleSessionName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RoleArn<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RoleSessionName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

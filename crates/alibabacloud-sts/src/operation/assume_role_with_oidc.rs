@@ -181,7 +181,7 @@ pub enum AssumeRoleWithOIDCError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(AssumeRoleWithOIDCError {});
-/// Builds and sends a `AssumeRoleWithOIDC` call. `send` becomes available once every required parameter is set (`OIDCProviderArn`, `RoleArn`, `OIDCToken`, `RoleSessionName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AssumeRoleWithOIDC` call. `send` and `build` compile once every required parameter is set (`OIDCProviderArn`, `RoleArn`, `OIDCToken`, `RoleSessionName`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AssumeRoleWithOIDCBuilder<
@@ -360,30 +360,50 @@ impl<
         self
     }
 }
-impl AssumeRoleWithOIDCBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    OidcProviderArn_,
+    RoleArn_,
+    OidcToken_,
+    RoleSessionName_,
+> AssumeRoleWithOIDCBuilder<OidcProviderArn_, RoleArn_, OidcToken_, RoleSessionName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssumeRoleWithOIDCInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssumeRoleWithOIDCInput)
+    where
+        OidcProviderArn_: self::required::OidcProviderArn<::std::string::String>,
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        OidcToken_: self::required::OidcToken<::std::string::String>,
+        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AssumeRoleWithOIDCInput {
-                oidc_provider_arn: self.oidc_provider_arn,
-                role_arn: self.role_arn,
-                oidc_token: self.oidc_token,
+                oidc_provider_arn: <OidcProviderArn_ as self::required::OidcProviderArn<
+                    ::std::string::String,
+                >>::into_value(self.oidc_provider_arn),
+                role_arn: <RoleArn_ as self::required::RoleArn<
+                    ::std::string::String,
+                >>::into_value(self.role_arn),
+                oidc_token: <OidcToken_ as self::required::OidcToken<
+                    ::std::string::String,
+                >>::into_value(self.oidc_token),
                 policy: self.policy,
                 duration_seconds: self.duration_seconds,
-                role_session_name: self.role_session_name,
+                role_session_name: <RoleSessionName_ as self::required::RoleSessionName<
+                    ::std::string::String,
+                >>::into_value(self.role_session_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AssumeRoleWithOIDCInput {
+    pub fn build(self) -> AssumeRoleWithOIDCInput
+    where
+        OidcProviderArn_: self::required::OidcProviderArn<::std::string::String>,
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        OidcToken_: self::required::OidcToken<::std::string::String>,
+        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -392,9 +412,78 @@ impl AssumeRoleWithOIDCBuilder<
     ) -> ::std::result::Result<
         AssumeRoleWithOIDCOutput,
         ::alibabacloud_runtime::SdkError<AssumeRoleWithOIDCError>,
-    > {
+    >
+    where
+        OidcProviderArn_: self::required::OidcProviderArn<::std::string::String>,
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        OidcToken_: self::required::OidcToken<::std::string::String>,
+        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AssumeRoleWithOIDCBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `OIDCProviderArn` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRoleWithOIDC` needs its required parameter `OIDCProviderArn`",
+        label = "`OIDCProviderArn` is not set",
+        note = "set it with `.oidc_provider_arn(…)` before this call"
+    )]
+    pub trait OidcProviderArn<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RoleArn` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRoleWithOIDC` needs its required parameter `RoleArn`",
+        label = "`RoleArn` is not set",
+        note = "set it with `.role_arn(…)` before this call"
+    )]
+    pub trait RoleArn<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `OIDCToken` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRoleWithOIDC` needs its required parameter `OIDCToken`",
+        label = "`OIDCToken` is not set",
+        note = "set it with `.oidc_token(…)` before this call"
+    )]
+    pub trait OidcToken<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RoleSessionName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRoleWithOIDC` needs its required parameter `RoleSessionName`",
+        label = "`RoleSessionName` is not set",
+        note = "set it with `.role_session_name(…)` before this call"
+    )]
+    pub trait RoleSessionName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::OidcProviderArn<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RoleArn<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::OidcToken<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RoleSessionName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

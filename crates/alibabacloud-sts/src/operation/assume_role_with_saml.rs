@@ -173,7 +173,7 @@ pub enum AssumeRoleWithSAMLError {
 ::alibabacloud_runtime::operation_error!(
     AssumeRoleWithSAMLError { InternalError = "InternalError", }
 );
-/// Builds and sends a `AssumeRoleWithSAML` call. `send` becomes available once every required parameter is set (`SAMLProviderArn`, `RoleArn`, `SAMLAssertion`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `AssumeRoleWithSAML` call. `send` and `build` compile once every required parameter is set (`SAMLProviderArn`, `RoleArn`, `SAMLAssertion`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AssumeRoleWithSAMLBuilder<
@@ -310,28 +310,44 @@ impl<
         self
     }
 }
-impl AssumeRoleWithSAMLBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    SamlProviderArn_,
+    RoleArn_,
+    SamlAssertion_,
+> AssumeRoleWithSAMLBuilder<SamlProviderArn_, RoleArn_, SamlAssertion_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssumeRoleWithSAMLInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssumeRoleWithSAMLInput)
+    where
+        SamlProviderArn_: self::required::SamlProviderArn<::std::string::String>,
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        SamlAssertion_: self::required::SamlAssertion<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AssumeRoleWithSAMLInput {
-                saml_provider_arn: self.saml_provider_arn,
-                role_arn: self.role_arn,
-                saml_assertion: self.saml_assertion,
+                saml_provider_arn: <SamlProviderArn_ as self::required::SamlProviderArn<
+                    ::std::string::String,
+                >>::into_value(self.saml_provider_arn),
+                role_arn: <RoleArn_ as self::required::RoleArn<
+                    ::std::string::String,
+                >>::into_value(self.role_arn),
+                saml_assertion: <SamlAssertion_ as self::required::SamlAssertion<
+                    ::std::string::String,
+                >>::into_value(self.saml_assertion),
                 policy: self.policy,
                 duration_seconds: self.duration_seconds,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AssumeRoleWithSAMLInput {
+    pub fn build(self) -> AssumeRoleWithSAMLInput
+    where
+        SamlProviderArn_: self::required::SamlProviderArn<::std::string::String>,
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        SamlAssertion_: self::required::SamlAssertion<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -340,9 +356,62 @@ impl AssumeRoleWithSAMLBuilder<
     ) -> ::std::result::Result<
         AssumeRoleWithSAMLOutput,
         ::alibabacloud_runtime::SdkError<AssumeRoleWithSAMLError>,
-    > {
+    >
+    where
+        SamlProviderArn_: self::required::SamlProviderArn<::std::string::String>,
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        SamlAssertion_: self::required::SamlAssertion<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AssumeRoleWithSAMLBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SAMLProviderArn` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRoleWithSAML` needs its required parameter `SAMLProviderArn`",
+        label = "`SAMLProviderArn` is not set",
+        note = "set it with `.saml_provider_arn(…)` before this call"
+    )]
+    pub trait SamlProviderArn<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RoleArn` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRoleWithSAML` needs its required parameter `RoleArn`",
+        label = "`RoleArn` is not set",
+        note = "set it with `.role_arn(…)` before this call"
+    )]
+    pub trait RoleArn<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SAMLAssertion` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRoleWithSAML` needs its required parameter `SAMLAssertion`",
+        label = "`SAMLAssertion` is not set",
+        note = "set it with `.saml_assertion(…)` before this call"
+    )]
+    pub trait SamlAssertion<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SamlProviderArn<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RoleArn<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SamlAssertion<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
