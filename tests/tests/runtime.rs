@@ -14,6 +14,8 @@ mod every_operation;
 mod paginator_edges;
 #[path = "runtime/properties.rs"]
 mod properties;
+#[path = "runtime/roa.rs"]
+mod roa;
 #[path = "runtime/signing_edge_cases.rs"]
 mod signing_edge_cases;
 #[path = "runtime/signing_known_answers.rs"]

@@ -7,6 +7,8 @@
 pub mod harness;
 /// `cas` 2020-04-07.
 pub mod cas;
+/// `cs` 2015-12-15.
+pub mod cs;
 /// `ecs` 2014-05-26.
 pub mod ecs;
 /// `kms` 2016-01-20.
@@ -25,6 +27,13 @@ pub const PRODUCTS: &[harness::Product] = &[
         cases: cas::CASES,
         call: cas::call,
         decode: ::alibabacloud_cas::decode_output,
+    },
+    harness::Product {
+        code: "cs",
+        version: "2015-12-15",
+        cases: cs::CASES,
+        call: cs::call,
+        decode: ::alibabacloud_cs::decode_output,
     },
     harness::Product {
         code: "ecs",

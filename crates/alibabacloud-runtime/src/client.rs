@@ -154,6 +154,9 @@ impl Client {
             Ok(parts) => parts,
             Err(e) => return Err(SdkError::new(SdkErrorKind::Construction(e), 0)),
         };
+        if let Err(e) = crate::roa::check_scheme::<O>(self.inner.config.signature_version) {
+            return Err(SdkError::new(SdkErrorKind::Construction(e), 0));
+        }
         let attempts = AtomicU32::new(0);
         let sent = AtomicBool::new(false);
         let quota_exhausted = AtomicBool::new(false);
@@ -291,9 +294,10 @@ impl Client {
         };
         // A fresh nonce and timestamp for every attempt.
         let context = AttemptContext::fresh();
+        let method = O::ROUTE.map_or(crate::roa::Method::Post, |r| r.method);
         let signable = SignableRequest {
-            method: "POST",
-            path: "/",
+            method: method.as_str(),
+            path: parts.path(),
             host: &inner.authority,
             action: O::ACTION,
             version: inner.service.version,
@@ -321,12 +325,16 @@ impl Client {
         );
         let (query, header_text, headers) = signed.into_parts();
         let mut url = inner.base_url.clone();
+        // RPC calls keep the endpoint's `/`; an ROA path is already encoded per segment.
+        if O::ROUTE.is_some() {
+            url.set_path(parts.path());
+        }
         if !query.is_empty() {
             url.set_query(Some(&query));
         }
         let mut request = inner
             .http
-            .post(url)
+            .request(method.to_reqwest(), url)
             .header(reqwest::header::USER_AGENT, inner.user_agent.clone())
             .header(
                 reqwest::header::ACCEPT,
@@ -483,7 +491,12 @@ fn decode<O: Operation>(
 ) -> Result<O::Output, AttemptError<O::Error>> {
     let span = tracing::Span::current();
     if (200..300).contains(&status) {
-        return match serde_json::from_slice::<O::Output>(body) {
+        let decoded = if O::ROUTE.is_some() && body.iter().all(u8::is_ascii_whitespace) {
+            crate::roa::decode_blank::<O::Output>()
+        } else {
+            serde_json::from_slice::<O::Output>(body)
+        };
+        return match decoded {
             Ok(output) => {
                 let from_header = header_request_id.as_ref().and_then(|v| v.to_str().ok());
                 if let Some(id) = O::output_request_id(&output).or(from_header) {

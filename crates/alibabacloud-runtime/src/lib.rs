@@ -11,7 +11,8 @@
 //! * [`client`]: the HTTP transport (reqwest, one pooled connection set per client), retries,
 //!   timeouts and tracing;
 //! * [`error`]: the error model that generated per-operation error enums plug into;
-//! * [`idempotency`]: fresh `ClientToken` values ([`idempotency_token`]), one per logical call.
+//! * [`idempotency`]: fresh `ClientToken` values ([`idempotency_token`]), one per logical call;
+//! * [`roa`]: resource-oriented (ROA) operations: method, path template, JSON body.
 //!
 //! Generated product crates (such as `alibabacloud-cas`) contain only declarative code: request
 //! and response types, error enums and thin client methods that call [`client::Client::invoke`].
@@ -43,6 +44,7 @@ pub mod params;
 pub mod redact;
 pub mod retry;
 pub mod retry_quota;
+pub mod roa;
 pub mod signing;
 pub mod text;
 pub mod time;

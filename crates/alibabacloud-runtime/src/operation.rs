@@ -17,6 +17,9 @@ pub trait Operation: Send + Sync {
     const IDEMPOTENT: bool;
     /// How requests of this operation are authenticated (default: signed with the access key).
     const AUTH: crate::operation::Auth = crate::operation::Auth::Signed;
+    /// The method and path template of an ROA operation; `None` (the default) for an RPC
+    /// operation, which is `POST /` with its action in `x-acs-action` or `Action`.
+    const ROUTE: Option<crate::roa::Route> = None;
     /// The decoded success body.
     type Output: DeserializeOwned + Send;
     /// The operation's error enum.
@@ -39,6 +42,25 @@ pub trait Operation: Send + Sync {
     fn write_headers(
         &self,
         out: &mut crate::params::Params,
+    ) -> Result<(), crate::error::ConstructionError> {
+        let _ = out;
+        Ok(())
+    }
+
+    /// Writes the parameters that fill the `{Name}` placeholders of [`Operation::ROUTE`]'s
+    /// path template (ROA), unencoded: the runtime encodes each as one path segment.
+    fn write_path(
+        &self,
+        out: &mut crate::params::Params,
+    ) -> Result<(), crate::error::ConstructionError> {
+        let _ = out;
+        Ok(())
+    }
+
+    /// Writes the JSON body of an ROA operation (metadata `in: body`).
+    fn write_body(
+        &self,
+        out: &mut crate::roa::JsonBody,
     ) -> Result<(), crate::error::ConstructionError> {
         let _ = out;
         Ok(())

@@ -134,6 +134,24 @@ impl Params {
         Ok(())
     }
 
+    /// Writes a list of scalars as one comma-joined value under `key` (the catalog's
+    /// `style: simple`, as in `ClusterIds=c1,c2`). `None` and an empty list send nothing.
+    pub fn push_joined<T: ToParam>(&mut self, key: &str, items: Option<&[T]>) {
+        let Some(items) = items.filter(|i| !i.is_empty()) else {
+            return;
+        };
+        let mut scratch = Params::with_capacity(items.len());
+        for item in items {
+            item.write_param(key, &mut scratch);
+        }
+        let joined = scratch
+            .entries()
+            .map(|(_, v)| v)
+            .collect::<Vec<_>>()
+            .join(",");
+        self.push(key, joined);
+    }
+
     fn pair(&self, e: &Entry) -> (&str, &str) {
         (
             self.text.get(e.start..e.key_end).unwrap_or_default(),
@@ -414,6 +432,22 @@ impl ToParam for serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn simple_lists_are_comma_joined() {
+        let mut p = Params::new();
+        p.push_joined(
+            "ClusterIds",
+            Some(&["c1".to_string(), "c2".to_string()][..]),
+        );
+        p.push_joined::<i64>("Empty", Some(&[]));
+        p.push_joined::<i64>("Unset", None);
+        p.push_joined("Numbers", Some(&[1i64, 2][..]));
+        assert_eq!(
+            p.entries().collect::<Vec<_>>(),
+            [("ClusterIds", "c1,c2"), ("Numbers", "1,2")]
+        );
+    }
 
     struct Tag {
         key: Option<String>,

@@ -154,6 +154,64 @@ fn golden_import_of_the_fixture_and_a_second_import_changes_nothing() {
     assert!(!check.failed, "{:?}", check.lines);
 }
 
+/// An ROA product: methods and path templates, path parameters (required even when the
+/// metadata forgets), an object body whose keys become `in: body` parameters (one of them
+/// sharing its name with the path parameter), an array body (`in: payload`), a comma-joined
+/// query list, a header, whole-array and empty answers, the first of two methods, paging by
+/// snake_case names, and refusals (a form body, a malformed template).
+#[test]
+fn golden_import_of_an_roa_fixture() {
+    let case = data().join("import/golden/roa");
+    let metadata = case.join("api-docs.json");
+    let root = TempRoot::new("golden-roa");
+    let report = run(&root.0, &[], &metadata);
+    assert!(!report.failed, "{:?}", report.lines);
+    let produced = files_under(&root.0.join("api-specs"));
+    let expected_dir = case.join("expected/api-specs");
+    let report_path = case.join("expected/report.txt");
+    let report_text = lines(&report, &metadata).join("\n") + "\n";
+    if update_golden() {
+        let _ = fs::remove_dir_all(&expected_dir);
+        for (rel, text) in &produced {
+            let p = expected_dir.join(rel);
+            fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            fs::write(p, text).expect("write");
+        }
+        fs::write(&report_path, &report_text).expect("write report");
+    }
+    assert_eq!(
+        produced,
+        files_under(&expected_dir),
+        "import output differs (UPDATE_GOLDEN=1 accepts a deliberate change)"
+    );
+    assert_eq!(
+        report_text,
+        fs::read_to_string(&report_path).expect("report")
+    );
+    let product = xtask::codegen::load_product(&root.0, &root.0.join("api-specs/kube"))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(product.operations.len(), 5);
+    let op = |name: &str| {
+        product
+            .operations
+            .iter()
+            .find(|o| o.name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let route = |name: &str| {
+        let r = op(name).route.clone().expect("an ROA route");
+        (r.method.as_str(), r.path)
+    };
+    assert_eq!(route("CreateWidgets"), ("POST", "/widgets".to_string()));
+    assert!(!op("CreateWidgets").idempotent);
+    assert!(op("UpdateWidget").idempotent && op("DeleteWidget").idempotent);
+    assert!(op("DeleteWidget").input[0].required);
+    assert!(op("CreateWidgets").output_payload.is_some());
+    assert!(op("ListWidgets").pagination.is_some());
+    let again = run(&root.0, &["--check"], &metadata);
+    assert!(!again.failed, "{:?}", again.lines);
+}
+
 fn read_json(p: &Path) -> Value {
     serde_json::from_str(&fs::read_to_string(p).expect("read")).expect("json")
 }
@@ -420,6 +478,10 @@ fn every_imported_product_matches_its_metadata_field_by_field() {
                 .flatten()
                 .collect();
             for p in &params {
+                if op.route.is_some() && p["in"] == "body" {
+                    ctx.roa_body(p);
+                    continue;
+                }
                 // A parameter listed twice is imported once, required when any listing is.
                 let required = params.iter().filter(|q| q["name"] == p["name"]).any(|q| {
                     q["schema"]["required"].as_bool().unwrap_or(false)
@@ -428,7 +490,11 @@ fn every_imported_product_matches_its_metadata_field_by_field() {
                 ctx.parameter(p, required);
             }
             let success = &op_meta["responses"]["200"]["schema"];
-            ctx.members("response.fields", &op.output, success);
+            match &op.output_payload {
+                // An ROA answer whose top level is not an object.
+                Some(ty) => ctx.ty("response.payload", ty, success),
+                None => ctx.members("response.fields", &op.output, success),
+            }
             ctx.error_codes(action, op_meta);
         }
         check_product_auth(&product, &metadata, &mut errors);
@@ -507,14 +573,72 @@ impl Check<'_> {
         }
     }
 
+    /// An ROA `in: body` parameter: an object's properties are `in: body` parameters named by
+    /// their keys; any other body is one `in: payload` parameter.
+    fn roa_body(&mut self, p: &Value) {
+        use xtask::spec::Location;
+        let schema = self.resolve(&p["schema"]).clone();
+        let props = schema["properties"].as_object().filter(|m| !m.is_empty());
+        let Some(props) = props.filter(|_| schema["type"] == "object") else {
+            let name = p["name"].as_str().unwrap_or_default();
+            let path = format!("request[{name}]");
+            match self
+                .op
+                .input
+                .iter()
+                .find(|f| f.wire == name && f.location == Location::Payload)
+            {
+                None => self.fail(&path, "missing from the generated input".into()),
+                Some(f) => {
+                    *self.checked += 1;
+                    let f = f.clone();
+                    self.ty(&path, &f.ty, &schema);
+                }
+            }
+            return;
+        };
+        for (name, member) in props {
+            let path = format!("request[body:{name}]");
+            let Some(f) = self
+                .op
+                .input
+                .iter()
+                .find(|f| f.wire == *name && f.location == Location::Body)
+                .cloned()
+            else {
+                self.fail(&path, "missing from the generated input".into());
+                continue;
+            };
+            *self.checked += 1;
+            let member = self.resolve(member).clone();
+            let required = member["required"].as_bool().unwrap_or(false)
+                || member["docRequired"].as_bool().unwrap_or(false);
+            if required != f.required {
+                self.fail(
+                    &format!("{path}.required"),
+                    format!("required {required} vs {}", f.required),
+                );
+            }
+            self.ty(&path, &f.ty, &member);
+        }
+    }
+
     fn parameter(&mut self, p: &Value, required: bool) {
+        use xtask::spec::Location;
         let name = p["name"].as_str().unwrap_or_default();
         let path = format!("request[{name}]");
-        let Some(f) = self.op.input.iter().find(|f| f.wire == name) else {
+        let Some(f) = self
+            .op
+            .input
+            .iter()
+            .find(|f| f.wire == name && f.location != Location::Body)
+        else {
             self.fail(&path, "missing from the generated input".into());
             return;
         };
         let schema = self.resolve(&p["schema"]).clone();
+        // A path parameter is required even where the metadata forgets to say so.
+        let required = required || p["in"] == "path";
         *self.checked += 1;
         if required != f.required {
             self.fail(
@@ -527,9 +651,19 @@ impl Check<'_> {
         if json_style != f.json {
             self.fail(&format!("{path}.style"), "json style differs".into());
         }
-        let form = matches!(p["in"].as_str(), Some("formData" | "body"));
-        if form != (f.location == xtask::spec::Location::Form) {
+        let expected = match p["in"].as_str() {
+            Some("formData" | "body") if self.op.route.is_none() => Some(Location::Form),
+            Some("query") => Some(Location::Query),
+            Some("header") => Some(Location::Header),
+            Some("path") => Some(Location::Path),
+            _ => None,
+        };
+        if expected != Some(f.location) {
             self.fail(&format!("{path}.in"), "location differs".into());
+        }
+        let simple = p["style"].as_str() == Some("simple") && schema["type"] == "array";
+        if simple != f.simple {
+            self.fail(&format!("{path}.style"), "simple style differs".into());
         }
         self.ty(&path, &f.ty, &schema);
     }
@@ -554,8 +688,8 @@ impl Check<'_> {
         let t = schema["type"].as_str().unwrap_or_default();
         let format = schema["format"].as_str();
         let ok = match (t, format, ty) {
-            // An empty `enum` (ECS lists some) is no value set.
-            ("string", _, Ty::String) => schema["enum"].as_array().is_none_or(|a| a.is_empty()),
+            // An empty value set is no value set.
+            ("string", _, Ty::String) => schema["enum"].as_array().is_none_or(|e| e.is_empty()),
             ("string", _, Ty::Enum(name)) => {
                 let wanted: Vec<String> = schema["enum"]
                     .as_array()
@@ -581,8 +715,12 @@ impl Check<'_> {
             ("number", None | Some("double"), Ty::F64) => true,
             ("boolean", _, Ty::Bool) => true,
             ("any", _, Ty::Any) => true,
-            // An array without `items` has items of no declared type: imported as `any`.
-            ("", None, Ty::Any) => schema.as_object().is_none_or(|o| !o.contains_key("type")),
+            // A `$ref` to a schema the file does not define, and the items of an array without
+            // `items` (no declared type), are imported as `any`.
+            ("", _, Ty::Any) => {
+                schema["$ref"].is_string()
+                    || schema.as_object().is_none_or(|o| !o.contains_key("type"))
+            }
             ("array", _, Ty::List(inner)) => {
                 let items = schema["items"].clone();
                 self.ty(&format!("{path}.items"), inner, &items);

@@ -4,9 +4,7 @@
 
 use crate::support::loopback::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, LoopbackServer};
 use alibabacloud_cas::operation::delete_certificate_request::DeleteCertificateRequestError as E;
-use alibabacloud_cas::{
-    Client, Credentials, OperationError, RetryConfig, SdkErrorKind, SignatureVersion,
-};
+use alibabacloud_cas::{Client, Credentials, RetryConfig, SdkErrorKind, SignatureVersion};
 
 fn client(server: &LoopbackServer, version: SignatureVersion) -> Client {
     let config = Client::config()

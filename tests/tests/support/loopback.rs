@@ -38,6 +38,12 @@ pub struct Received {
     pub nonce: String,
     /// The STS token: `SecurityToken` (V1) or `x-acs-security-token` (V3).
     pub security_token: Option<String>,
+    /// The HTTP method.
+    pub method: String,
+    /// The path as received (percent-encoded).
+    pub path: String,
+    /// The body as received.
+    pub body: Vec<u8>,
 }
 
 #[derive(Default)]
@@ -105,6 +111,16 @@ fn decode_form(headers: &HeaderMap, body: &[u8]) -> Vec<(String, String)> {
 }
 
 fn verify(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Received {
+    let mut received = verify_signature(method, uri, headers, body);
+    received.method = method.as_str().to_string();
+    received.path = uri.path().to_string();
+    received.body = body.to_vec();
+    received
+}
+
+/// Recomputes the signature of what arrived. V3 signs the path as received, so an ROA
+/// request's encoded path is checked too.
+fn verify_signature(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Received {
     let all = decode_query(uri.query().unwrap_or(""));
     let form = decode_form(headers, body);
     let header_pairs: Vec<(String, String)> = headers
@@ -154,6 +170,9 @@ fn verify(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Recei
             headers: header_pairs,
             nonce: get("SignatureNonce").unwrap_or_default(),
             security_token: get("SecurityToken"),
+            method: String::new(),
+            path: String::new(),
+            body: Vec::new(),
         };
     }
     if anonymous {
@@ -185,6 +204,9 @@ fn verify(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Recei
             }
             .unwrap_or_default(),
             security_token: None,
+            method: String::new(),
+            path: String::new(),
+            body: Vec::new(),
         };
     }
     let h = |k: &str| {
@@ -244,6 +266,9 @@ fn verify(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Recei
         headers: header_pairs,
         nonce: h("x-acs-signature-nonce"),
         security_token: Some(h("x-acs-security-token")).filter(|t| !t.is_empty()),
+        method: String::new(),
+        path: String::new(),
+        body: Vec::new(),
     }
 }
 

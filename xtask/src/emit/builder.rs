@@ -23,13 +23,23 @@ fn setter_param(ty: &Ty) -> (TokenStream, TokenStream) {
 
 fn state_param(f: &Field) -> syn::Ident {
     // A trailing underscore: no generated type name has one, so no parameter can shadow a type.
-    format_ident!("{}_", upper_camel(&f.wire))
+    format_ident!("{}_", required_name(f))
+}
+
+/// The upper camel name of a required parameter, from the wire name unless the field was
+/// renamed to avoid a collision (`cluster_id_2`, a path and a body parameter of the same
+/// name), in which case it comes from the Rust name, which the IR keeps unique.
+fn required_name(f: &Field) -> String {
+    if f.rust != crate::naming::snake_case(&f.wire) {
+        return upper_camel(&f.rust);
+    }
+    upper_camel(&f.wire)
 }
 
 /// The trait in the operation's `required` module that a required parameter's type implements
 /// once the parameter is set.
 fn required_trait(f: &Field) -> syn::Ident {
-    format_ident!("{}", upper_camel(&f.wire))
+    format_ident!("{}", required_name(f))
 }
 
 /// The generics of a builder impl that accepts every state, and the `where` clause that holds
@@ -166,7 +176,7 @@ pub fn builder_def(
         if f.required {
             let target = ty_tokens(&f.ty);
             let out_params = required.iter().map(|r| {
-                if r.wire == f.wire {
+                if r.rust == f.rust {
                     target.clone()
                 } else {
                     let p = state_param(r);

@@ -39,6 +39,10 @@ pub fn operation_module(service: &Service, op: &Operation) -> TokenStream {
             "It is not idempotent: the SDK re-sends it only when the service provably did not execute it."
         }
     ));
+    if let Some(route) = super::roa::route_doc(op) {
+        module_doc.push(' ');
+        module_doc.push_str(&route);
+    }
     if op.fills_client_token {
         module_doc.push_str(" When `ClientToken` is left unset, the SDK sends a fresh UUID, the same on every retry of one call, so the service runs the call at most once.");
     }
@@ -54,7 +58,8 @@ pub fn operation_module(service: &Service, op: &Operation) -> TokenStream {
     let module_doc = inner_doc_lines(&module_doc);
 
     let input_def = input_struct(op, &input, &output, &error);
-    let output_def = output_struct(op, &output);
+    let output_def =
+        super::roa::payload_output(op, &output).unwrap_or_else(|| output_struct(op, &output));
     let structs = op.structs.iter().map(|s| struct_def(s, &op.structs));
     let enums = op.enums.iter().map(enum_def);
     let error_def = error_enum(service, op, &error);
@@ -163,6 +168,7 @@ fn input_struct(
     } else {
         (quote! { Debug, }, quote! {})
     };
+    let roa_items = super::roa::operation_items(op);
     // Tracing records the request id from the decoded output instead of parsing the body twice.
     let request_id = if op
         .output
@@ -193,6 +199,7 @@ fn input_struct(
             #write_params
             #write_form
             #write_headers
+            #roa_items
             #request_id
         }
     }
@@ -212,6 +219,14 @@ fn param_write(op: &Operation, f: &Field) -> TokenStream {
                 }
             }
         };
+    }
+    if f.simple {
+        let value = if f.required {
+            quote! { ::std::option::Option::Some(&self.#id[..]) }
+        } else {
+            quote! { self.#id.as_deref() }
+        };
+        return quote! { out.push_joined(#wire, #value); };
     }
     match (f.json, f.required) {
         (true, true) => {

@@ -35,6 +35,11 @@ const NESTED_KEYS: &[&str] = &["request", "response", "fields", "errors", "items
 /// The identity of an array element in paths.
 fn identity(v: &Value, index: usize) -> String {
     if let Some(n) = v.get("name").and_then(Value::as_str) {
+        // A key of an ROA JSON body may share its name with a path or query parameter
+        // (`cs` CreateTrigger has `cluster_id` in both): they are different parameters.
+        if v.get("in").and_then(Value::as_str) == Some("body") {
+            return format!("body:{n}");
+        }
         return n.to_string();
     }
     if let Some(c) = v.get("code").and_then(Value::as_str) {

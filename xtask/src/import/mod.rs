@@ -11,6 +11,7 @@ pub mod map;
 pub mod merge;
 pub mod node;
 pub mod paging;
+pub mod roa;
 pub mod service;
 
 use std::collections::BTreeMap;
@@ -145,15 +146,24 @@ pub fn read_metadata(text: &str, folder: Option<&str>) -> Result<Imported, Probl
     root.object()?;
     let info = root.need("info")?;
     let style = info.node().need_str("style")?;
-    if style != "RPC" {
-        return Err(Problem::new(
-            format!("{}.style", info.path),
-            format!("unsupported API style `{style}`: only RPC products can be imported"),
-        ));
-    }
+    let roa = match style {
+        "RPC" => false,
+        "ROA" => true,
+        _ => {
+            return Err(Problem::new(
+                format!("{}.style", info.path),
+                format!(
+                    "unsupported API style `{style}`: only RPC and ROA products can be imported"
+                ),
+            ));
+        }
+    };
     let product = info.node().need_str("product")?;
     let version = info.node().need_str("version")?;
-    let service = service::service(product, version, root, folder)?;
+    let mut service = service::service(product, version, root, folder)?;
+    if roa {
+        service.style = Some(crate::spec::ApiStyle::Roa);
+    }
     let components = root.get("components");
     let schemas = map::Schemas {
         by_name: match &components {
@@ -167,7 +177,7 @@ pub fn read_metadata(text: &str, folder: Option<&str>) -> Result<Imported, Probl
     let mut notes = Vec::new();
     let apis = root.need("apis")?;
     for (action, op) in apis.node().entries_of()? {
-        let mapped = map::operation(action, op.node(), &schemas);
+        let mapped = map::operation(action, op.node(), &schemas, roa);
         // Notes are kept for refused operations too: they explain what was seen on the way.
         notes.extend(std::mem::take(&mut *schemas.notes.borrow_mut()));
         match mapped {
@@ -179,7 +189,17 @@ pub fn read_metadata(text: &str, folder: Option<&str>) -> Result<Imported, Probl
                     ));
                 }
                 if let Some(example) = &spec.response.example
-                    && let Some(wrong) = example_misfit(&spec.response.fields, example, "")
+                    && let Some(wrong) = match &spec.response.payload {
+                        // An ROA answer whose top level is an array or a scalar.
+                        Some(ty) => value_misfit(
+                            ty.ty,
+                            ty.fields.as_deref(),
+                            ty.items.as_deref(),
+                            example,
+                            "",
+                        ),
+                        None => example_misfit(&spec.response.fields, example, ""),
+                    }
                 {
                     notes.push(Problem::new(
                         format!("{}.responseDemo", op.path),
@@ -539,10 +559,18 @@ fn value_misfit(
             })
         }
         (TypeName::Map, Value::Object(_)) => None,
-        (TypeName::Object, _) => Some(format!("the example's `{}` is not an object", &path[1..])),
-        (TypeName::Array, _) => Some(format!("the example's `{}` is not an array", &path[1..])),
-        (TypeName::Map, _) => Some(format!("the example's `{}` is not an object", &path[1..])),
+        (TypeName::Object | TypeName::Map, _) => Some(misfit(path, "an object")),
+        (TypeName::Array, _) => Some(misfit(path, "an array")),
         _ => None,
+    }
+}
+
+/// The note for an example whose value at `path` (empty: the whole example) is not `shape`.
+fn misfit(path: &str, shape: &str) -> String {
+    match path.strip_prefix('.') {
+        Some(inner) => format!("the example's `{inner}` is not {shape}"),
+        None if path.is_empty() => format!("the example is not {shape}"),
+        None => format!("the example's `{path}` is not {shape}"),
     }
 }
 

@@ -7,6 +7,9 @@
 //! * The page number or token parameter is not required: the paginator sets it (KMS's
 //!   `ListKeyVersions` marks `PageNumber` required; it gets no paginator, and the caller pages
 //!   by hand).
+//! * ROA products spell the same names in snake case or lower camel case (`next_token`,
+//!   `nextToken`, `max_results`, `maxResults`, `page_number`, `pageNumber`, `page_num`,
+//!   `page_size`, `pageSize`); those count too.
 //! * The total is the response's integer `TotalCount` (or `Total`), when present.
 //! * The items are the one array reachable from the response's top level through objects only
 //!   (`Instances.Instance`); when there is none, or more than one, the paginator yields whole
@@ -33,22 +36,31 @@ pub fn detect(op: &OperationSpec) -> Option<PaginationSpec> {
         .map(|n| n.to_string());
     let items = item_path(resp);
     let settable = |f: &FieldSpec| f.required != Some(true);
-    if find(req, "NextToken", STRING).is_some_and(settable)
-        && find(resp, "NextToken", STRING).is_some()
-    {
-        return Some(PaginationSpec::Token {
-            input_token: "NextToken".into(),
-            output_token: "NextToken".into(),
-            page_size: find(req, "MaxResults", INTEGERS).map(|f| f.name.clone()),
-            total,
-            items,
-        });
+    for token in ["NextToken", "next_token", "nextToken"] {
+        if find(req, token, STRING).is_some_and(settable) && find(resp, token, STRING).is_some() {
+            return Some(PaginationSpec::Token {
+                input_token: token.into(),
+                output_token: token.into(),
+                page_size: ["MaxResults", "max_results", "maxResults"]
+                    .iter()
+                    .find_map(|n| find(req, n, INTEGERS))
+                    .map(|f| f.name.clone()),
+                total,
+                items,
+            });
+        }
     }
-    let page_number = ["PageNumber", "CurrentPage"]
-        .iter()
-        .find_map(|n| find(req, n, INTEGERS))
-        .filter(|f| settable(f))?;
-    let page_size = ["PageSize", "ShowSize"]
+    let page_number = [
+        "PageNumber",
+        "CurrentPage",
+        "page_number",
+        "pageNumber",
+        "page_num",
+    ]
+    .iter()
+    .find_map(|n| find(req, n, INTEGERS))
+    .filter(|f| settable(f))?;
+    let page_size = ["PageSize", "ShowSize", "page_size", "pageSize"]
         .iter()
         .find_map(|n| find(req, n, INTEGERS))?;
     Some(PaginationSpec::Page {

@@ -81,7 +81,7 @@ pub fn lower_product(
                 ),
             );
         }
-        if let Some(op) = lower_operation(&mut ctx, &file, service.api_reference.as_deref(), op) {
+        if let Some(op) = lower_operation(&mut ctx, &file, &service, op) {
             lowered.push(op);
         }
     }
@@ -109,6 +109,7 @@ fn lower_service(ctx: &mut Ctx<'_>, s: ServiceSpec) -> Service {
         title: s.title,
         summary: s.summary,
         signature: s.signature,
+        style: s.style.unwrap_or(spec::ApiStyle::Rpc),
         endpoints: s.endpoints,
         common_errors,
         emulator_crate: s.emulator_crate,
@@ -207,9 +208,10 @@ fn lower_errors(
 fn lower_operation(
     ctx: &mut Ctx<'_>,
     file: &str,
-    api_reference: Option<&str>,
+    service: &Service,
     op: OperationSpec,
 ) -> Option<Operation> {
+    let api_reference = service.api_reference.as_deref();
     let n = upper_camel(&op.name);
     if op.summary.as_deref().is_some_and(|s| s.trim().is_empty()) {
         ctx.err("summary", "the summary is empty");
@@ -249,6 +251,23 @@ fn lower_operation(
         Side::Response,
         false,
     );
+    let output_payload = op.response.payload.as_ref().and_then(|t| {
+        let naming = TypeNaming {
+            field_name: "Body",
+            is_item: false,
+            type_name: None,
+        };
+        lower_type(
+            ctx,
+            &mut types,
+            "response.payload",
+            &n,
+            naming,
+            t,
+            Side::Response,
+        )
+    });
+    let route = super::roa::check_route(ctx, service.style, &op, &input);
     check_builder_methods(ctx, &input, &op.waiters);
     let errors = lower_errors(ctx, "errors", &op.errors, true);
     let pagination = op
@@ -265,9 +284,10 @@ fn lower_operation(
         .iter()
         .find(|f| f.wire == rules::CLIENT_TOKEN && f.ty == Ty::String);
     let fills_client_token = client_token.is_some_and(|f| !f.required);
-    let idempotent = op
-        .idempotent
-        .unwrap_or_else(|| rules::idempotent_by_rule(&op.name, client_token.is_some()));
+    let idempotent = op.idempotent.unwrap_or_else(|| match &route {
+        Some(route) => rules::idempotent_by_method(route.method),
+        None => rules::idempotent_by_rule(&op.name, client_token.is_some()),
+    });
     let summary = op.summary.clone().unwrap_or_else(|| {
         format!(
             "Calls `{}`. No description of our own yet: see the official API reference.",
@@ -305,6 +325,8 @@ fn lower_operation(
         pagination,
         waiters,
         response_example,
+        route,
+        output_payload,
     })
 }
 
@@ -340,7 +362,9 @@ fn lower_fields(
     top_level_request: bool,
 ) -> Vec<Field> {
     let mut out = Vec::new();
-    let mut wires: BTreeSet<&str> = BTreeSet::new();
+    // Keyed by (is a JSON body key, wire name): a body key may share its name with a path or
+    // query parameter.
+    let mut wires: BTreeSet<(bool, &str)> = BTreeSet::new();
     let mut rusts: BTreeMap<String, &str> = BTreeMap::new();
     for (i, f) in fields.iter().enumerate() {
         let p = format!("{path}[{i}]");
@@ -354,7 +378,7 @@ fn lower_fields(
             );
             continue;
         }
-        if !wires.insert(&f.name) {
+        if !wires.insert((f.location == Some(Location::Body), &f.name)) {
             ctx.err(format!("{p}.name"), format!("duplicate field `{}`", f.name));
             continue;
         }
@@ -396,6 +420,19 @@ fn lower_fields(
             ctx.err(
                 format!("{p}.in"),
                 "`in` applies only to top-level request parameters",
+            );
+        }
+        if f.style == Some(Style::Simple)
+            && !f.items.as_ref().is_some_and(|i| {
+                !matches!(
+                    i.ty,
+                    TypeName::Object | TypeName::Array | TypeName::Map | TypeName::Any
+                )
+            })
+        {
+            ctx.err(
+                format!("{p}.style"),
+                "`simple` (comma-joined) applies only to lists of scalars",
             );
         }
         if f.style.is_some() && side == Side::Response {
@@ -440,6 +477,7 @@ fn lower_fields(
             ty,
             required: f.required.unwrap_or(false) && side == Side::Request,
             json: f.style == Some(Style::Json),
+            simple: f.style == Some(Style::Simple),
             description: f.description.clone(),
             example: f.example.clone(),
             default: f.default.clone(),

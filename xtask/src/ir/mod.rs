@@ -8,12 +8,14 @@ use std::fmt;
 
 mod lower;
 mod refs;
+mod roa;
 pub mod rules;
 mod scope;
 
 pub use lower::lower_product;
+pub use roa::placeholders;
 
-use crate::spec::{self, Auth, Location, Signature};
+use crate::spec::{self, ApiStyle, Auth, HttpMethod, Location, Signature};
 
 /// A spec problem, naming the file and the JSON path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +64,8 @@ pub struct Service {
     pub summary: String,
     /// Default signature.
     pub signature: Signature,
+    /// RPC or ROA.
+    pub style: ApiStyle,
     /// Endpoint map.
     pub endpoints: spec::EndpointsSpec,
     /// Platform-wide codes.
@@ -119,6 +123,8 @@ pub struct Field {
     pub required: bool,
     /// Sent as one JSON string.
     pub json: bool,
+    /// A list sent as one comma-joined value (`style: simple`).
+    pub simple: bool,
     /// Documentation.
     pub description: Option<String>,
     /// Example value.
@@ -278,4 +284,18 @@ pub struct Operation {
     pub waiters: Vec<Waiter>,
     /// A success body.
     pub response_example: Option<String>,
+    /// The HTTP method and path template (ROA operations only).
+    pub route: Option<Route>,
+    /// The type of the whole response body when its top level is not an object (ROA);
+    /// `output` is then empty.
+    pub output_payload: Option<Ty>,
+}
+
+/// How an ROA operation travels: its HTTP method and path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// The method.
+    pub method: HttpMethod,
+    /// The template, such as `/clusters/{ClusterId}`; every placeholder names a path parameter.
+    pub path: String,
 }

@@ -40,8 +40,7 @@ pub struct CreateCertificateForPackageRequestInput {
     pub domain: ::std::option::Option<::std::string::String>,
     /// The name of the company profile to use when the product is organization-validated.
     ///
-    /// Wire name `CompanyName`: string. Example: `A company
-    /// `.
+    /// Wire name `CompanyName`: string. Example: `A company\n`.
     pub company_name: ::std::option::Option<::std::string::String>,
     /// How domain ownership is proven: with a DNS record or with a file on the web server.
     ///
@@ -337,8 +336,7 @@ impl CreateCertificateForPackageRequestBuilder {
     }
     /// The name of the company profile to use when the product is organization-validated.
     ///
-    /// Wire name `CompanyName`: string. Example: `A company
-    /// `.
+    /// Wire name `CompanyName`: string. Example: `A company\n`.
     pub fn company_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

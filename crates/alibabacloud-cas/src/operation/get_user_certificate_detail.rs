@@ -112,9 +112,7 @@ pub struct GetUserCertificateDetailOutput {
     pub common: ::std::option::Option<::std::string::String>,
     /// Wire name `Country`: string. Example: `CN`.
     pub country: ::std::option::Option<::std::string::String>,
-    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----
-    /// MIICDzCCA***
-    /// -----END CERTIFICATE-----`.
+    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----\nMIICDzCCA***\n-----END CERTIFICATE-----`.
     pub encrypt_cert: ::std::option::Option<::std::string::String>,
     /// Wire name `EncryptPrivateKey`: string, secret (redacted in `Debug`).
     pub encrypt_private_key: ::std::option::Option<::std::string::String>,
@@ -156,10 +154,7 @@ pub struct GetUserCertificateDetailOutput {
     pub serial_no: ::std::option::Option<::std::string::String>,
     /// Wire name `Sha2`: string. Example: `840707695D5EE41323102DDC2CB4924AA561012FBDC4E1A6324147119ED3C339`.
     pub sha2: ::std::option::Option<::std::string::String>,
-    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----
-    /// MIICDzCCAbagAw****
-    /// -----END CERTIFICATE-----
-    /// `.
+    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----\nMIICDzCCAbagAw****\n-----END CERTIFICATE-----\n`.
     pub sign_cert: ::std::option::Option<::std::string::String>,
     /// Wire name `SignPrivateKey`: string, secret (redacted in `Debug`).
     pub sign_private_key: ::std::option::Option<::std::string::String>,

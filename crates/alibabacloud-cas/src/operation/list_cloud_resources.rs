@@ -139,8 +139,7 @@ pub struct DataItem {
     pub cloud_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CloudProduct`: string. Example: `ALB`.
     pub cloud_product: ::std::option::Option<::std::string::String>,
-    /// Wire name `CloudRegion`: string. Example: `cn-hangzhou
-    /// `.
+    /// Wire name `CloudRegion`: string. Example: `cn-hangzhou\n`.
     pub cloud_region: ::std::option::Option<::std::string::String>,
     /// Wire name `DefaultResource`: 32-bit integer. Documented values: `1`, `0`. Example: `0`.
     pub default_resource: ::std::option::Option<i32>,

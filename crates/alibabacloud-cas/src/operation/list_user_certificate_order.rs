@@ -156,8 +156,7 @@ pub struct CertificateOrderListItem {
     pub cert_type: ::std::option::Option<CertType>,
     /// Wire name `CertificateId`: 64-bit integer. Example: `896521`.
     pub certificate_id: ::std::option::Option<i64>,
-    /// Wire name `City`: string. Example: `Hangzhou
-    /// `.
+    /// Wire name `City`: string. Example: `Hangzhou\n`.
     pub city: ::std::option::Option<::std::string::String>,
     /// Wire name `CommonName`: string. Example: `aliyun.com`.
     pub common_name: ::std::option::Option<::std::string::String>,
@@ -183,8 +182,7 @@ pub struct CertificateOrderListItem {
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `OrderId`: 64-bit integer. Example: `2345687`.
     pub order_id: ::std::option::Option<i64>,
-    /// Wire name `OrgName`: string. Example: `Alibaba Cloud
-    /// `.
+    /// Wire name `OrgName`: string. Example: `Alibaba Cloud\n`.
     pub org_name: ::std::option::Option<::std::string::String>,
     /// Wire name `PartnerOrderId`: string. Example: `ca-123456`.
     pub partner_order_id: ::std::option::Option<::std::string::String>,
@@ -192,8 +190,7 @@ pub struct CertificateOrderListItem {
     pub product_code: ::std::option::Option<::std::string::String>,
     /// Wire name `ProductName`: string. Example: `CFCA`.
     pub product_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `Province`: string. Example: `Zhejiang
-    /// `.
+    /// Wire name `Province`: string. Example: `Zhejiang\n`.
     pub province: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-ae******4wia`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,

@@ -28,9 +28,7 @@ pub struct UploadUserCertificateInput {
     pub key: ::std::option::Option<::std::string::String>,
     /// The PEM SM2 encryption certificate.
     ///
-    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----
-    /// MIICDzCCA***
-    /// -----END CERTIFICATE-----`.
+    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----\nMIICDzCCA***\n-----END CERTIFICATE-----`.
     pub encrypt_cert: ::std::option::Option<::std::string::String>,
     /// The PEM private key of the SM2 encryption certificate.
     ///
@@ -38,10 +36,7 @@ pub struct UploadUserCertificateInput {
     pub encrypt_private_key: ::std::option::Option<::std::string::String>,
     /// The PEM SM2 signing certificate.
     ///
-    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----
-    /// MIICDzCCAbagAw****
-    /// -----END CERTIFICATE-----
-    /// `.
+    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----\nMIICDzCCAbagAw****\n-----END CERTIFICATE-----\n`.
     pub sign_cert: ::std::option::Option<::std::string::String>,
     /// The PEM private key of the SM2 signing certificate.
     ///
@@ -288,9 +283,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// The PEM SM2 encryption certificate.
     ///
-    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----
-    /// MIICDzCCA***
-    /// -----END CERTIFICATE-----`.
+    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----\nMIICDzCCA***\n-----END CERTIFICATE-----`.
     pub fn encrypt_cert(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -326,10 +319,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// The PEM SM2 signing certificate.
     ///
-    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----
-    /// MIICDzCCAbagAw****
-    /// -----END CERTIFICATE-----
-    /// `.
+    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----\nMIICDzCCAbagAw****\n-----END CERTIFICATE-----\n`.
     pub fn sign_cert(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

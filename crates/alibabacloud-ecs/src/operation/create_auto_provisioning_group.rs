@@ -62,7 +62,7 @@ pub struct CreateAutoProvisioningGroupInput {
     pub launch_configuration_security_group_id: ::std::option::Option<
         ::std::string::String,
     >,
-    /// Wire name `LaunchConfiguration.IoOptimized`: string. Example: `optimized	`.
+    /// Wire name `LaunchConfiguration.IoOptimized`: string. Example: `optimized\t`.
     pub launch_configuration_io_optimized: ::std::option::Option<::std::string::String>,
     /// Wire name `LaunchConfiguration.InternetChargeType`: string. Example: `PayByTraffic`.
     pub launch_configuration_internet_charge_type: ::std::option::Option<
@@ -2184,7 +2184,7 @@ impl<
         self.launch_configuration_security_group_id = value;
         self
     }
-    /// Wire name `LaunchConfiguration.IoOptimized`: string. Example: `optimized	`.
+    /// Wire name `LaunchConfiguration.IoOptimized`: string. Example: `optimized\t`.
     pub fn launch_configuration_io_optimized(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

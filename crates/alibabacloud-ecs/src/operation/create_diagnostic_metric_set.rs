@@ -18,8 +18,7 @@ pub struct CreateDiagnosticMetricSetInput {
     pub metric_set_name: ::std::option::Option<::std::string::String>,
     /// Wire name `MetricIds`: list of string, required.
     pub metric_ids: ::std::vec::Vec<::std::string::String>,
-    /// Wire name `Description`: string. Example: `The ID of the request.
-    /// `.
+    /// Wire name `Description`: string. Example: `The ID of the request.\n`.
     pub description: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for CreateDiagnosticMetricSetInput {
@@ -202,8 +201,7 @@ impl<
             description: self.description,
         }
     }
-    /// Wire name `Description`: string. Example: `The ID of the request.
-    /// `.
+    /// Wire name `Description`: string. Example: `The ID of the request.\n`.
     pub fn description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -235,8 +235,7 @@ impl ::alibabacloud_runtime::Operation for CreateLaunchTemplateVersionInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionOutput {
-    /// Wire name `LaunchTemplateId`: string. Example: `lt-bp1apo0bbbkuy0rj****
-    /// `.
+    /// Wire name `LaunchTemplateId`: string. Example: `lt-bp1apo0bbbkuy0rj****\n`.
     pub launch_template_id: ::std::option::Option<::std::string::String>,
     /// Wire name `LaunchTemplateVersionNumber`: 64-bit integer. Example: `2`.
     pub launch_template_version_number: ::std::option::Option<i64>,

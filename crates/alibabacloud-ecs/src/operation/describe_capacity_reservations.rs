@@ -249,8 +249,7 @@ pub struct Tags {
 pub struct CapacityReservationItemItem {
     /// Wire name `AllocatedResources`: [`AllocatedResources`].
     pub allocated_resources: ::std::option::Option<AllocatedResources>,
-    /// Wire name `CapacityReservationOwnerId`: string. Example: `100************7
-    /// `.
+    /// Wire name `CapacityReservationOwnerId`: string. Example: `100************7\n`.
     pub capacity_reservation_owner_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string. Example: `This is description.`.
     pub description: ::std::option::Option<::std::string::String>,

@@ -267,8 +267,7 @@ pub struct CommandItem {
     pub invoke_times: ::std::option::Option<i32>,
     /// Wire name `Latest`: boolean. Example: `true`.
     pub latest: ::std::option::Option<bool>,
-    /// Wire name `Launcher`: string. Example: `python3 -u {{ACS::ScriptFileName|Ext(".py")}}
-    /// `.
+    /// Wire name `Launcher`: string. Example: `python3 -u {{ACS::ScriptFileName|Ext(".py")}}\n`.
     pub launcher: ::std::option::Option<::std::string::String>,
     /// Wire name `Name`: string. Example: `testName`.
     pub name: ::std::option::Option<::std::string::String>,

@@ -90,8 +90,7 @@ pub struct MetricsItem {
     pub metric_category: ::std::option::Option<::std::string::String>,
     /// Wire name `MetricId`: string. Example: `GuestOS.WinFirewall`.
     pub metric_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `MetricName`: string. Example: `CPU diagnostic
-    /// `.
+    /// Wire name `MetricName`: string. Example: `CPU diagnostic\n`.
     pub metric_name: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceType`: string. Example: `instance`.
     pub resource_type: ::std::option::Option<::std::string::String>,

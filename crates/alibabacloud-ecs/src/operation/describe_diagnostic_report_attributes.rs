@@ -77,9 +77,7 @@ impl ::alibabacloud_runtime::Operation for DescribeDiagnosticReportAttributesInp
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeDiagnosticReportAttributesOutput {
-    /// Wire name `Attributes`: string. Example: `{
-    ///     "OfflineDiagReportStatus":"CONFIRMED"
-    /// }`.
+    /// Wire name `Attributes`: string. Example: `{\n    "OfflineDiagReportStatus":"CONFIRMED"\n}`.
     pub attributes: ::std::option::Option<::std::string::String>,
     /// Wire name `CreationTime`: string. Example: `2022-07-11T12:00:00Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
@@ -119,16 +117,7 @@ pub struct DescribeDiagnosticReportAttributesOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct IssueItem {
-    /// Wire name `Additional`: string. Example: `{
-    ///   "TotalPercent": 95,
-    ///   "TopUtilizationProcesses": [
-    ///     {
-    ///       "Pid": "1223",
-    ///       "CommandName": "/usr/bin/mem.py",
-    ///       "PhysicalMemoryPercent": 50
-    ///     }
-    ///   ]
-    /// }`.
+    /// Wire name `Additional`: string. Example: `{\n  "TotalPercent": 95,\n  "TopUtilizationProcesses": [\n    {\n      "Pid": "1223",\n      "CommandName": "/usr/bin/mem.py",\n      "PhysicalMemoryPercent": 50\n    }\n  ]\n}`.
     pub additional: ::std::option::Option<::std::string::String>,
     /// Wire name `IssueId`: string. Example: `GuestOS.CPU.HighUtiliz*****`.
     pub issue_id: ::std::option::Option<::std::string::String>,

@@ -349,8 +349,7 @@ pub struct OperationLocks {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Placement {
-    /// Wire name `ZoneIds`: string. Example: `cn-hangzhou-b
-    /// cn-hangzhou-j`.
+    /// Wire name `ZoneIds`: string. Example: `cn-hangzhou-b\ncn-hangzhou-j`.
     pub zone_ids: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(

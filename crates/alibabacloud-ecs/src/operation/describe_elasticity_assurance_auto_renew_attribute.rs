@@ -79,8 +79,7 @@ pub struct ElasticityAssuranceRenewAttributeItem {
     pub period: ::std::option::Option<i32>,
     /// Wire name `PeriodUnit`: string. Example: `Month`.
     pub period_unit: ::std::option::Option<::std::string::String>,
-    /// Wire name `PrivatePoolOptionsId`: string. Example: `eap-bp67acfmxazb4****
-    /// `.
+    /// Wire name `PrivatePoolOptionsId`: string. Example: `eap-bp67acfmxazb4****\n`.
     pub private_pool_options_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RenewalStatus`: string. Example: `Normal`.
     pub renewal_status: ::std::option::Option<::std::string::String>,

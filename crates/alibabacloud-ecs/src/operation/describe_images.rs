@@ -419,8 +419,7 @@ pub struct ImageItem {
     pub license_type: ::std::option::Option<::std::string::String>,
     /// Wire name `LoginAsNonRootSupported`: boolean. Example: `false`.
     pub login_as_non_root_supported: ::std::option::Option<bool>,
-    /// Wire name `OSName`: string. Example: `Windows Server 2016 Datacenter Edition 64-bit (Simplified Chinese)
-    /// `.
+    /// Wire name `OSName`: string. Example: `Windows Server 2016 Datacenter Edition 64-bit (Simplified Chinese)\n`.
     pub os_name: ::std::option::Option<::std::string::String>,
     /// Wire name `OSNameEn`: string. Example: `Windows Server  2016 Data Center Edition 64bit Chinese Edition`.
     pub os_name_en: ::std::option::Option<::std::string::String>,

@@ -196,8 +196,7 @@ pub struct Price {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RulesRuleItem {
-    /// Wire name `Description`: string. Example: `Upgrade offers
-    /// `.
+    /// Wire name `Description`: string. Example: `Upgrade offers\n`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `RuleId`: 64-bit integer. Example: `1234567890`.
     pub rule_id: ::std::option::Option<i64>,

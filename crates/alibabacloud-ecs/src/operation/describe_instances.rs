@@ -916,8 +916,7 @@ pub struct InstanceItem {
     pub metadata_options: ::std::option::Option<MetadataOptions>,
     /// Wire name `NetworkInterfaces`: [`NetworkInterfaces`].
     pub network_interfaces: ::std::option::Option<NetworkInterfaces>,
-    /// Wire name `OSName`: string. Example: `CentOS 7.4 64-bit
-    /// `.
+    /// Wire name `OSName`: string. Example: `CentOS 7.4 64-bit\n`.
     pub os_name: ::std::option::Option<::std::string::String>,
     /// Wire name `OSNameEn`: string. Example: `CentOS  7.4 64 bit`.
     pub os_name_en: ::std::option::Option<::std::string::String>,

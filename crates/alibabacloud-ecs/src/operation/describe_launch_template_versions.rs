@@ -461,8 +461,7 @@ pub struct LaunchTemplateData {
     pub system_disk_encrypted: ::std::option::Option<::std::string::String>,
     /// Wire name `SystemDisk.Iops`: 32-bit integer. Example: `101800`.
     pub system_disk_iops: ::std::option::Option<i32>,
-    /// Wire name `SystemDisk.KMSKeyId`: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40****
-    /// `.
+    /// Wire name `SystemDisk.KMSKeyId`: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40****\n`.
     pub system_disk_kms_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SystemDisk.PerformanceLevel`: string. Example: `PL0`.
     pub system_disk_performance_level: ::std::option::Option<::std::string::String>,

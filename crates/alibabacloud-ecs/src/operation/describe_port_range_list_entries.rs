@@ -65,8 +65,7 @@ pub struct DescribePortRangeListEntriesOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct EntriesItem {
-    /// Wire name `Description`: string. Example: `Description information of PortRangeList
-    /// `.
+    /// Wire name `Description`: string. Example: `Description information of PortRangeList\n`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `PortRange`: string. Example: `80/80`.
     pub port_range: ::std::option::Option<::std::string::String>,

@@ -95,12 +95,10 @@ pub struct DescribePortRangeListsOutput {
 /// A structure of the operation, at `request[6].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagItem {
-    /// Wire name `Key`: string. Example: `key for PortRangeList
-    /// `.
+    /// Wire name `Key`: string. Example: `key for PortRangeList\n`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// Wire name `Value`: string. Example: `value for PortRangeList
-    /// `.
+    /// Wire name `Value`: string. Example: `value for PortRangeList\n`.
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }

@@ -118,8 +118,7 @@ impl ::alibabacloud_runtime::ToParam for TagItem {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagsTagItem {
-    /// Wire name `TagKey`: string. Example: `TestValue
-    /// `.
+    /// Wire name `TagKey`: string. Example: `TestValue\n`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestKey`.
     pub tag_value: ::std::option::Option<::std::string::String>,
@@ -153,8 +152,7 @@ pub struct PrefixListItem {
     pub prefix_list_id: ::std::option::Option<::std::string::String>,
     /// Wire name `PrefixListName`: string. Example: `PrefixListNameSample`.
     pub prefix_list_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****
-    /// `.
+    /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****\n`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Tags`: [`Tags`].
     pub tags: ::std::option::Option<Tags>,

@@ -337,8 +337,7 @@ pub struct ZoneItem {
     pub available_volume_categories: ::std::option::Option<AvailableVolumeCategories>,
     /// Wire name `DedicatedHostGenerations`: [`DedicatedHostGenerations`].
     pub dedicated_host_generations: ::std::option::Option<DedicatedHostGenerations>,
-    /// Wire name `LocalName`: string. Example: `Hangzhou Zone G
-    /// `.
+    /// Wire name `LocalName`: string. Example: `Hangzhou Zone G\n`.
     pub local_name: ::std::option::Option<::std::string::String>,
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
     pub zone_id: ::std::option::Option<::std::string::String>,

@@ -24,8 +24,7 @@ pub struct ModifyCommandInput {
     pub working_dir: ::std::option::Option<::std::string::String>,
     /// Wire name `Timeout`: 64-bit integer. Example: `120`.
     pub timeout: ::std::option::Option<i64>,
-    /// Wire name `Launcher`: string. Example: `python3 -u {{ACS::ScriptFileName|Ext(".py")}}
-    /// `.
+    /// Wire name `Launcher`: string. Example: `python3 -u {{ACS::ScriptFileName|Ext(".py")}}\n`.
     pub launcher: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for ModifyCommandInput {
@@ -269,8 +268,7 @@ impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
         self.timeout = value;
         self
     }
-    /// Wire name `Launcher`: string. Example: `python3 -u {{ACS::ScriptFileName|Ext(".py")}}
-    /// `.
+    /// Wire name `Launcher`: string. Example: `python3 -u {{ACS::ScriptFileName|Ext(".py")}}\n`.
     pub fn launcher(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

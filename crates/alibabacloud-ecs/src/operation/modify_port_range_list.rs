@@ -75,8 +75,7 @@ pub struct ModifyPortRangeListOutput {
 /// A structure of the operation, at `request[5].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct AddEntryItem {
-    /// Wire name `Description`: string. Example: `This is description.
-    /// `.
+    /// Wire name `Description`: string. Example: `This is description.\n`.
     #[serde(
         rename = "Description",
         skip_serializing_if = "::std::option::Option::is_none"

@@ -14,8 +14,7 @@ pub struct ReportInstancesStatusInput {
     pub region_id: ::std::string::String,
     /// Wire name `Reason`: string. Example: `abnormal-local-disk`.
     pub reason: ::std::option::Option<::std::string::String>,
-    /// Wire name `Description`: string, required. Example: `The local disk is unavailable, the mount point is inaccessible, or files cannot be loaded.
-    /// `.
+    /// Wire name `Description`: string, required. Example: `The local disk is unavailable, the mount point is inaccessible, or files cannot be loaded.\n`.
     pub description: ::std::string::String,
     /// Wire name `StartTime`: string. Example: `2017-11-30T06:32:31Z`.
     pub start_time: ::std::option::Option<::std::string::String>,
@@ -178,8 +177,7 @@ impl<
         self.reason = value;
         self
     }
-    /// Wire name `Description`: string, required. Example: `The local disk is unavailable, the mount point is inaccessible, or files cannot be loaded.
-    /// `.
+    /// Wire name `Description`: string, required. Example: `The local disk is unavailable, the mount point is inaccessible, or files cannot be loaded.\n`.
     pub fn description(
         self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -229,8 +229,7 @@ pub struct LoadBalancerItem {
     pub load_balancer_status: ::std::option::Option<::std::string::String>,
     /// Wire name `MasterZoneId`: string. Example: `cn-hangzhou-b`.
     pub master_zone_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `ModificationProtectionReason`: string. Example: `ManagedInstance
-    /// `.
+    /// Wire name `ModificationProtectionReason`: string. Example: `ManagedInstance\n`.
     pub modification_protection_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `ModificationProtectionStatus`: string. Example: `ConsoleProtection`.
     pub modification_protection_status: ::std::option::Option<::std::string::String>,

@@ -18,8 +18,7 @@ pub struct DescribeMasterSlaveServerGroupsInput {
     pub include_listener: ::std::option::Option<bool>,
     /// Wire name `Tag`: list of [`TagItem`].
     pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    /// Wire name `Description`: string. Example: `test-112
-    /// `.
+    /// Wire name `Description`: string. Example: `test-112\n`.
     pub description: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeMasterSlaveServerGroupsInput {
@@ -294,8 +293,7 @@ impl<
         self.tag = value;
         self
     }
-    /// Wire name `Description`: string. Example: `test-112
-    /// `.
+    /// Wire name `Description`: string. Example: `test-112\n`.
     pub fn description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -93,8 +93,7 @@ pub struct SlaveZones {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ZoneItem {
-    /// Wire name `LocalName`: string. Example: `The list of secondary zones.
-    /// `.
+    /// Wire name `LocalName`: string. Example: `The list of secondary zones.\n`.
     pub local_name: ::std::option::Option<::std::string::String>,
     /// Wire name `SlaveZones`: [`SlaveZones`].
     pub slave_zones: ::std::option::Option<SlaveZones>,

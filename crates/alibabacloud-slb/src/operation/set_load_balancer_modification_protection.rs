@@ -16,8 +16,7 @@ pub struct SetLoadBalancerModificationProtectionInput {
     pub load_balancer_id: ::std::string::String,
     /// Wire name `ModificationProtectionStatus`: string, required. Example: `ConsoleProtection`.
     pub modification_protection_status: ::std::string::String,
-    /// Wire name `ModificationProtectionReason`: string. Example: `Configuration change
-    /// `.
+    /// Wire name `ModificationProtectionReason`: string. Example: `Configuration change\n`.
     pub modification_protection_reason: ::std::option::Option<::std::string::String>,
 }
 impl ::alibabacloud_runtime::Operation for SetLoadBalancerModificationProtectionInput {
@@ -175,8 +174,7 @@ impl<
             modification_protection_reason: self.modification_protection_reason,
         }
     }
-    /// Wire name `ModificationProtectionReason`: string. Example: `Configuration change
-    /// `.
+    /// Wire name `ModificationProtectionReason`: string. Example: `Configuration change\n`.
     pub fn modification_protection_reason(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
