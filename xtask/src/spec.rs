@@ -124,8 +124,10 @@ pub struct ErrorSpec {
     /// conversion (`InvalidVpc.NotFound` beside `InvalidVPC.NotFound`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
-    /// Its HTTP status.
-    pub http_status: u16,
+    /// Its HTTP status; absent when the metadata lists the code under something that is not
+    /// one (ECS's `4003`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
     /// What it means.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -420,7 +422,8 @@ pub struct WaiterSpec {
     /// What it waits for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Polled top-level response field.
+    /// The polled response field: its wire name, or a dotted path through objects
+    /// (`KeyMetadata.KeyState`).
     pub field: String,
     /// Values that end the wait successfully.
     pub success: Vec<String>,

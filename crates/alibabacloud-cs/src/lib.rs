@@ -154,8 +154,8 @@
 #![deny(missing_docs)]
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 pub use ::alibabacloud_runtime::{
-    CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing, RetryConfig,
-    SdkError, SignatureVersion,
+    CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing,
+    OperationError, RetryConfig, SdkError, SignatureVersion,
 };
 pub use ::alibabacloud_runtime::error::SdkErrorKind;
 pub use ::alibabacloud_runtime as runtime;
@@ -476,1040 +476,791 @@ impl Client {
 }
 /// Decodes `body` as the success output of the operation named `action`, discarding the
 /// value: `None` for an unknown action, otherwise whether decoding succeeded. For fuzzing
-/// and conformance tests that must reach every operation's decoder.
+/// and conformance tests that must reach every operation's decoder; only with the
+/// `decode-output` feature, because it compiles every decoder into this crate.
+#[cfg(feature = "decode-output")]
 pub fn decode_output(
     action: &str,
     body: &[u8],
 ) -> ::std::option::Option<::std::result::Result<(), ::serde_json::Error>> {
-    match action {
-        "AttachInstances" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+    ::alibabacloud_runtime::de::decode_by_action(
+        &[
+            (
+                "AttachInstances",
+                ::alibabacloud_runtime::de::check::<
                     operation::attach_instances::AttachInstancesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "AttachInstancesToNodePool" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "AttachInstancesToNodePool",
+                ::alibabacloud_runtime::de::check::<
                     operation::attach_instances_to_node_pool::AttachInstancesToNodePoolOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CancelClusterUpgrade" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CancelClusterUpgrade",
+                ::alibabacloud_runtime::de::check::<
                     operation::cancel_cluster_upgrade::CancelClusterUpgradeOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CancelComponentUpgrade" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CancelComponentUpgrade",
+                ::alibabacloud_runtime::de::check::<
                     operation::cancel_component_upgrade::CancelComponentUpgradeOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CancelOperationPlan" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CancelOperationPlan",
+                ::alibabacloud_runtime::de::check::<
                     operation::cancel_operation_plan::CancelOperationPlanOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CancelTask" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CancelTask",
+                ::alibabacloud_runtime::de::check::<
                     operation::cancel_task::CancelTaskOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CheckControlPlaneLogEnable" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CheckControlPlaneLogEnable",
+                ::alibabacloud_runtime::de::check::<
                     operation::check_control_plane_log_enable::CheckControlPlaneLogEnableOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CheckServiceRole" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CheckServiceRole",
+                ::alibabacloud_runtime::de::check::<
                     operation::check_service_role::CheckServiceRoleOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CleanClusterUserPermissions" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CleanClusterUserPermissions",
+                ::alibabacloud_runtime::de::check::<
                     operation::clean_cluster_user_permissions::CleanClusterUserPermissionsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CleanUserPermissions" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CleanUserPermissions",
+                ::alibabacloud_runtime::de::check::<
                     operation::clean_user_permissions::CleanUserPermissionsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateAutoscalingConfig" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateAutoscalingConfig",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_autoscaling_config::CreateAutoscalingConfigOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateCluster" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateCluster",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_cluster::CreateClusterOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateClusterDiagnosis" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateClusterDiagnosis",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_cluster_diagnosis::CreateClusterDiagnosisOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateClusterInspectConfig" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateClusterInspectConfig",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_cluster_inspect_config::CreateClusterInspectConfigOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateClusterNodePool" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateClusterNodePool",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_cluster_node_pool::CreateClusterNodePoolOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateKubernetesTrigger" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateKubernetesTrigger",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_kubernetes_trigger::CreateKubernetesTriggerOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateTemplate" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateTemplate",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_template::CreateTemplateOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateTrigger" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateTrigger",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_trigger::CreateTriggerOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteAlertContact" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteAlertContact",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_alert_contact::DeleteAlertContactOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteAlertContactGroup" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteAlertContactGroup",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_alert_contact_group::DeleteAlertContactGroupOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteCluster" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteCluster",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_cluster::DeleteClusterOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteClusterInspectConfig" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteClusterInspectConfig",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_cluster_inspect_config::DeleteClusterInspectConfigOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteClusterNodepool" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteClusterNodepool",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_cluster_nodepool::DeleteClusterNodepoolOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteClusterNodes" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteClusterNodes",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_cluster_nodes::DeleteClusterNodesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteKubernetesTrigger" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteKubernetesTrigger",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_kubernetes_trigger::DeleteKubernetesTriggerOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeletePolicyInstance" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeletePolicyInstance",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_policy_instance::DeletePolicyInstanceOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteTemplate" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteTemplate",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_template::DeleteTemplateOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteTrigger" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteTrigger",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_trigger::DeleteTriggerOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeployPolicyInstance" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeployPolicyInstance",
+                ::alibabacloud_runtime::de::check::<
                     operation::deploy_policy_instance::DeployPolicyInstanceOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeAddon" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeAddon",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_addon::DescribeAddonOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeAddons" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeAddons",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_addons::DescribeAddonsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterAddonInstance" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterAddonInstance",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_addon_instance::DescribeClusterAddonInstanceOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterAddonMetadata" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterAddonMetadata",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_addon_metadata::DescribeClusterAddonMetadataOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterAddonUpgradeStatus" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterAddonUpgradeStatus",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_addon_upgrade_status::DescribeClusterAddonUpgradeStatusOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterAddonsUpgradeStatus" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterAddonsUpgradeStatus",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_addons_upgrade_status::DescribeClusterAddonsUpgradeStatusOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterAddonsVersion" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterAddonsVersion",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_addons_version::DescribeClusterAddonsVersionOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterAttachScripts" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterAttachScripts",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_attach_scripts::DescribeClusterAttachScriptsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterDetail" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterDetail",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_detail::DescribeClusterDetailOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterEvents" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterEvents",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_events::DescribeClusterEventsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterLogs" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterLogs",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_logs::DescribeClusterLogsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterNodePoolDetail" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterNodePoolDetail",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_node_pool_detail::DescribeClusterNodePoolDetailOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterNodePools" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterNodePools",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_node_pools::DescribeClusterNodePoolsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterNodes" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterNodes",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_nodes::DescribeClusterNodesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterResources" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterResources",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_resources::DescribeClusterResourcesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterTasks" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterTasks",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_tasks::DescribeClusterTasksOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterUserKubeconfig" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterUserKubeconfig",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_user_kubeconfig::DescribeClusterUserKubeconfigOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterV2UserKubeconfig" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterV2UserKubeconfig",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_v2_user_kubeconfig::DescribeClusterV2UserKubeconfigOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusterVuls" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusterVuls",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cluster_vuls::DescribeClusterVulsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClusters" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClusters",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_clusters::DescribeClustersOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClustersForRegion" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClustersForRegion",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_clusters_for_region::DescribeClustersForRegionOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeClustersV1" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeClustersV1",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_clusters_v1::DescribeClustersV1Output,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeEvents" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeEvents",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_events::DescribeEventsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeEventsForRegion" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeEventsForRegion",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_events_for_region::DescribeEventsForRegionOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeExternalAgent" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeExternalAgent",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_external_agent::DescribeExternalAgentOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeKubernetesVersionMetadata" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeKubernetesVersionMetadata",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_kubernetes_version_metadata::DescribeKubernetesVersionMetadataOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeNodePoolVuls" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeNodePoolVuls",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_node_pool_vuls::DescribeNodePoolVulsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribePolicies" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribePolicies",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_policies::DescribePoliciesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribePolicyDetails" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribePolicyDetails",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_policy_details::DescribePolicyDetailsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribePolicyGovernanceInCluster" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribePolicyGovernanceInCluster",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_policy_governance_in_cluster::DescribePolicyGovernanceInClusterOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribePolicyInstances" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribePolicyInstances",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_policy_instances::DescribePolicyInstancesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribePolicyInstancesStatus" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribePolicyInstancesStatus",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_policy_instances_status::DescribePolicyInstancesStatusOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeResourcesDeleteProtection" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeResourcesDeleteProtection",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_resources_delete_protection::DescribeResourcesDeleteProtectionOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeSubaccountK8sClusterUserConfig" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeSubaccountK8sClusterUserConfig",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_subaccount_k8s_cluster_user_config::DescribeSubaccountK8sClusterUserConfigOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeTaskInfo" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeTaskInfo",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_task_info::DescribeTaskInfoOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeTemplateAttribute" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeTemplateAttribute",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_template_attribute::DescribeTemplateAttributeOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeTemplates" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeTemplates",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_templates::DescribeTemplatesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeTrigger" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeTrigger",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_trigger::DescribeTriggerOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeUserClusterNamespaces" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeUserClusterNamespaces",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_user_cluster_namespaces::DescribeUserClusterNamespacesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeUserPermission" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeUserPermission",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_user_permission::DescribeUserPermissionOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeUserQuota" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeUserQuota",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_user_quota::DescribeUserQuotaOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "FixNodePoolVuls" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "FixNodePoolVuls",
+                ::alibabacloud_runtime::de::check::<
                     operation::fix_node_pool_vuls::FixNodePoolVulsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetClusterAddonInstance" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetClusterAddonInstance",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_cluster_addon_instance::GetClusterAddonInstanceOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetClusterAuditProject" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetClusterAuditProject",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_cluster_audit_project::GetClusterAuditProjectOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetClusterCheck" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetClusterCheck",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_cluster_check::GetClusterCheckOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetClusterDiagnosisCheckItems" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetClusterDiagnosisCheckItems",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_cluster_diagnosis_check_items::GetClusterDiagnosisCheckItemsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetClusterDiagnosisResult" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetClusterDiagnosisResult",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_cluster_diagnosis_result::GetClusterDiagnosisResultOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetClusterInspectConfig" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetClusterInspectConfig",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_cluster_inspect_config::GetClusterInspectConfigOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetClusterInspectReportDetail" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetClusterInspectReportDetail",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_cluster_inspect_report_detail::GetClusterInspectReportDetailOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetKubernetesTrigger" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetKubernetesTrigger",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_kubernetes_trigger::GetKubernetesTriggerOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetUpgradeStatus" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetUpgradeStatus",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_upgrade_status::GetUpgradeStatusOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GrantPermissions" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GrantPermissions",
+                ::alibabacloud_runtime::de::check::<
                     operation::grant_permissions::GrantPermissionsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "InstallClusterAddons" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "InstallClusterAddons",
+                ::alibabacloud_runtime::de::check::<
                     operation::install_cluster_addons::InstallClusterAddonsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListAddons" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListAddons",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_addons::ListAddonsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListClusterAddonInstances" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListClusterAddonInstances",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_cluster_addon_instances::ListClusterAddonInstancesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListClusterChecks" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListClusterChecks",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_cluster_checks::ListClusterChecksOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListClusterInspectReports" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListClusterInspectReports",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_cluster_inspect_reports::ListClusterInspectReportsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListClusterKubeconfigStates" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListClusterKubeconfigStates",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_cluster_kubeconfig_states::ListClusterKubeconfigStatesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListOperationPlans" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListOperationPlans",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_operation_plans::ListOperationPlansOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListOperationPlansForRegion" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListOperationPlansForRegion",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_operation_plans_for_region::ListOperationPlansForRegionOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListTagResources" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListTagResources",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_tag_resources::ListTagResourcesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListUserKubeConfigStates" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListUserKubeConfigStates",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_user_kube_config_states::ListUserKubeConfigStatesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "MigrateCluster" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "MigrateCluster",
+                ::alibabacloud_runtime::de::check::<
                     operation::migrate_cluster::MigrateClusterOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ModifyCluster" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ModifyCluster",
+                ::alibabacloud_runtime::de::check::<
                     operation::modify_cluster::ModifyClusterOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ModifyClusterAddon" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ModifyClusterAddon",
+                ::alibabacloud_runtime::de::check::<
                     operation::modify_cluster_addon::ModifyClusterAddonOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ModifyClusterNodePool" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ModifyClusterNodePool",
+                ::alibabacloud_runtime::de::check::<
                     operation::modify_cluster_node_pool::ModifyClusterNodePoolOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ModifyClusterTags" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ModifyClusterTags",
+                ::alibabacloud_runtime::de::check::<
                     operation::modify_cluster_tags::ModifyClusterTagsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ModifyNodePoolNodeConfig" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ModifyNodePoolNodeConfig",
+                ::alibabacloud_runtime::de::check::<
                     operation::modify_node_pool_node_config::ModifyNodePoolNodeConfigOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ModifyPolicyInstance" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ModifyPolicyInstance",
+                ::alibabacloud_runtime::de::check::<
                     operation::modify_policy_instance::ModifyPolicyInstanceOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "OpenAckService" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "OpenAckService",
+                ::alibabacloud_runtime::de::check::<
                     operation::open_ack_service::OpenAckServiceOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "PauseClusterUpgrade" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "PauseClusterUpgrade",
+                ::alibabacloud_runtime::de::check::<
                     operation::pause_cluster_upgrade::PauseClusterUpgradeOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "PauseComponentUpgrade" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "PauseComponentUpgrade",
+                ::alibabacloud_runtime::de::check::<
                     operation::pause_component_upgrade::PauseComponentUpgradeOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "PauseTask" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<operation::pause_task::PauseTaskOutput>(body)
-                    .map(|_| ()),
-            )
-        }
-        "RemoveNodePoolNodes" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "PauseTask",
+                ::alibabacloud_runtime::de::check::<
+                    operation::pause_task::PauseTaskOutput,
+                >,
+            ),
+            (
+                "RemoveNodePoolNodes",
+                ::alibabacloud_runtime::de::check::<
                     operation::remove_node_pool_nodes::RemoveNodePoolNodesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "RepairClusterNodePool" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "RepairClusterNodePool",
+                ::alibabacloud_runtime::de::check::<
                     operation::repair_cluster_node_pool::RepairClusterNodePoolOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ResumeComponentUpgrade" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ResumeComponentUpgrade",
+                ::alibabacloud_runtime::de::check::<
                     operation::resume_component_upgrade::ResumeComponentUpgradeOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ResumeTask" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ResumeTask",
+                ::alibabacloud_runtime::de::check::<
                     operation::resume_task::ResumeTaskOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ResumeUpgradeCluster" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ResumeUpgradeCluster",
+                ::alibabacloud_runtime::de::check::<
                     operation::resume_upgrade_cluster::ResumeUpgradeClusterOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "RevokeK8sClusterKubeConfig" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "RevokeK8sClusterKubeConfig",
+                ::alibabacloud_runtime::de::check::<
                     operation::revoke_k8s_cluster_kube_config::RevokeK8sClusterKubeConfigOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "RunClusterCheck" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "RunClusterCheck",
+                ::alibabacloud_runtime::de::check::<
                     operation::run_cluster_check::RunClusterCheckOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "RunClusterInspect" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "RunClusterInspect",
+                ::alibabacloud_runtime::de::check::<
                     operation::run_cluster_inspect::RunClusterInspectOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ScaleClusterNodePool" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ScaleClusterNodePool",
+                ::alibabacloud_runtime::de::check::<
                     operation::scale_cluster_node_pool::ScaleClusterNodePoolOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ScanClusterVuls" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ScanClusterVuls",
+                ::alibabacloud_runtime::de::check::<
                     operation::scan_cluster_vuls::ScanClusterVulsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "StartAlert" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "StartAlert",
+                ::alibabacloud_runtime::de::check::<
                     operation::start_alert::StartAlertOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "StopAlert" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<operation::stop_alert::StopAlertOutput>(body)
-                    .map(|_| ()),
-            )
-        }
-        "SyncClusterNodePool" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "StopAlert",
+                ::alibabacloud_runtime::de::check::<
+                    operation::stop_alert::StopAlertOutput,
+                >,
+            ),
+            (
+                "SyncClusterNodePool",
+                ::alibabacloud_runtime::de::check::<
                     operation::sync_cluster_node_pool::SyncClusterNodePoolOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "TagResources" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "TagResources",
+                ::alibabacloud_runtime::de::check::<
                     operation::tag_resources::TagResourcesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UnInstallClusterAddons" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UnInstallClusterAddons",
+                ::alibabacloud_runtime::de::check::<
                     operation::un_install_cluster_addons::UnInstallClusterAddonsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UntagResources" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UntagResources",
+                ::alibabacloud_runtime::de::check::<
                     operation::untag_resources::UntagResourcesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpdateClusterAuditLogConfig" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpdateClusterAuditLogConfig",
+                ::alibabacloud_runtime::de::check::<
                     operation::update_cluster_audit_log_config::UpdateClusterAuditLogConfigOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpdateClusterInspectConfig" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpdateClusterInspectConfig",
+                ::alibabacloud_runtime::de::check::<
                     operation::update_cluster_inspect_config::UpdateClusterInspectConfigOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpdateContactGroupForAlert" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpdateContactGroupForAlert",
+                ::alibabacloud_runtime::de::check::<
                     operation::update_contact_group_for_alert::UpdateContactGroupForAlertOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpdateControlPlaneLog" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpdateControlPlaneLog",
+                ::alibabacloud_runtime::de::check::<
                     operation::update_control_plane_log::UpdateControlPlaneLogOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpdateK8sClusterUserConfigExpire" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpdateK8sClusterUserConfigExpire",
+                ::alibabacloud_runtime::de::check::<
                     operation::update_k8s_cluster_user_config_expire::UpdateK8sClusterUserConfigExpireOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpdateResourcesDeleteProtection" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpdateResourcesDeleteProtection",
+                ::alibabacloud_runtime::de::check::<
                     operation::update_resources_delete_protection::UpdateResourcesDeleteProtectionOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpdateTemplate" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpdateTemplate",
+                ::alibabacloud_runtime::de::check::<
                     operation::update_template::UpdateTemplateOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpdateUserPermissions" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpdateUserPermissions",
+                ::alibabacloud_runtime::de::check::<
                     operation::update_user_permissions::UpdateUserPermissionsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpgradeCluster" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpgradeCluster",
+                ::alibabacloud_runtime::de::check::<
                     operation::upgrade_cluster::UpgradeClusterOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpgradeClusterAddons" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpgradeClusterAddons",
+                ::alibabacloud_runtime::de::check::<
                     operation::upgrade_cluster_addons::UpgradeClusterAddonsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpgradeClusterNodepool" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpgradeClusterNodepool",
+                ::alibabacloud_runtime::de::check::<
                     operation::upgrade_cluster_nodepool::UpgradeClusterNodepoolOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        _ => ::std::option::Option::None,
-    }
+                >,
+            ),
+        ],
+        action,
+        body,
+    )
 }

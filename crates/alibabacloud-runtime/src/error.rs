@@ -254,6 +254,75 @@ pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
     fn from_metadata(metadata: ErrorMetadata) -> Self;
     /// The service's error metadata, whatever the variant.
     fn metadata(&self) -> &ErrorMetadata;
+    /// The error code, such as `InvalidInstanceId.NotFound`.
+    fn code(&self) -> &str {
+        self.metadata().code()
+    }
+    /// The service's message.
+    fn message(&self) -> &str {
+        self.metadata().message()
+    }
+    /// The request id, to quote to support.
+    fn request_id(&self) -> Option<&str> {
+        self.metadata().request_id()
+    }
+    /// The HTTP status the error arrived with.
+    fn http_status(&self) -> u16 {
+        self.metadata().http_status()
+    }
+}
+
+/// Implements [`OperationError`], `Display` and `std::error::Error` for a generated error
+/// enum whose variants each hold an [`ErrorMetadata`] and whose catch-all is `Unhandled`.
+///
+/// Generated code writes one line per code (`Variant = "Code"`) instead of four impls. The
+/// accessors (`metadata`, `code`, `message`, `request_id`, `http_status`) are also inherent
+/// methods, so callers need no trait in scope.
+#[macro_export]
+macro_rules! operation_error {
+    ($name:ident { $($variant:ident = $code:literal),* $(,)? }) => {
+        impl $crate::OperationError for $name {
+            fn from_metadata(metadata: $crate::ErrorMetadata) -> Self {
+                match metadata.code() {
+                    $($code => Self::$variant(metadata),)*
+                    _ => Self::Unhandled(metadata),
+                }
+            }
+            fn metadata(&self) -> &$crate::ErrorMetadata {
+                match self {
+                    $(Self::$variant(m) |)* Self::Unhandled(m) => m,
+                }
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt($crate::OperationError::metadata(self), f)
+            }
+        }
+        impl ::std::error::Error for $name {}
+        impl $name {
+            /// The service's error metadata, whatever the variant.
+            pub fn metadata(&self) -> &$crate::ErrorMetadata {
+                $crate::OperationError::metadata(self)
+            }
+            /// The error code, such as `InvalidInstanceId.NotFound`.
+            pub fn code(&self) -> &str {
+                self.metadata().code()
+            }
+            /// The service's message.
+            pub fn message(&self) -> &str {
+                self.metadata().message()
+            }
+            /// The request id, to quote to support.
+            pub fn request_id(&self) -> ::std::option::Option<&str> {
+                self.metadata().request_id()
+            }
+            /// The HTTP status the error arrived with.
+            pub fn http_status(&self) -> u16 {
+                self.metadata().http_status()
+            }
+        }
+    };
 }
 
 /// The request could not be built (a parameter could not be encoded, a bad endpoint).

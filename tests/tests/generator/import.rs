@@ -120,6 +120,24 @@ fn golden_import_of_the_fixture_and_a_second_import_changes_nothing() {
     let product = xtask::codegen::load_product(&root.0, &root.0.join("api-specs/demo"))
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(product.operations.len(), 3);
+    // A code listed under `4003` (not an HTTP status) is imported without a status: alone it
+    // is a variant with no known status, beside a real status it joins that code's variant.
+    let describe = product
+        .operations
+        .iter()
+        .find(|o| o.name == "DescribeWidgets")
+        .expect("DescribeWidgets");
+    let code = |c: &str| {
+        describe
+            .errors
+            .iter()
+            .find(|e| e.code == c)
+            .unwrap_or_else(|| panic!("{c}"))
+    };
+    assert!(code("Widget.Malformed").http_statuses.is_empty());
+    assert!(code("Widget.Malformed").listed_without_status);
+    assert_eq!(code("Widget.NotFound").http_statuses, vec![404]);
+    assert!(code("Widget.NotFound").listed_without_status);
     // Importing twice changes nothing, byte for byte.
     let again = run(&root.0, &[], &metadata);
     assert!(
@@ -454,12 +472,22 @@ fn every_imported_product_matches_its_metadata_field_by_field() {
                 errors: &mut errors,
                 checked: &mut checked,
             };
-            for p in op_meta["parameters"].as_array().into_iter().flatten() {
+            let params: Vec<&Value> = op_meta["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .collect();
+            for p in &params {
                 if op.route.is_some() && p["in"] == "body" {
                     ctx.roa_body(p);
-                } else {
-                    ctx.parameter(p);
+                    continue;
                 }
+                // A parameter listed twice is imported once, required when any listing is.
+                let required = params.iter().filter(|q| q["name"] == p["name"]).any(|q| {
+                    q["schema"]["required"].as_bool().unwrap_or(false)
+                        || q["schema"]["docRequired"].as_bool().unwrap_or(false)
+                });
+                ctx.parameter(p, required);
             }
             let success = &op_meta["responses"]["200"]["schema"];
             match &op.output_payload {
@@ -595,7 +623,7 @@ impl Check<'_> {
         }
     }
 
-    fn parameter(&mut self, p: &Value) {
+    fn parameter(&mut self, p: &Value, required: bool) {
         use xtask::spec::Location;
         let name = p["name"].as_str().unwrap_or_default();
         let path = format!("request[{name}]");
@@ -610,9 +638,7 @@ impl Check<'_> {
         };
         let schema = self.resolve(&p["schema"]).clone();
         // A path parameter is required even where the metadata forgets to say so.
-        let required = p["schema"]["required"].as_bool().unwrap_or(false)
-            || p["schema"]["docRequired"].as_bool().unwrap_or(false)
-            || p["in"] == "path";
+        let required = required || p["in"] == "path";
         *self.checked += 1;
         if required != f.required {
             self.fail(
@@ -664,8 +690,6 @@ impl Check<'_> {
         let ok = match (t, format, ty) {
             // An empty value set is no value set.
             ("string", _, Ty::String) => schema["enum"].as_array().is_none_or(|e| e.is_empty()),
-            // A `$ref` to a schema the file does not define is imported as `any`.
-            ("", _, Ty::Any) => schema["$ref"].is_string(),
             ("string", _, Ty::Enum(name)) => {
                 let wanted: Vec<String> = schema["enum"]
                     .as_array()
@@ -691,6 +715,12 @@ impl Check<'_> {
             ("number", None | Some("double"), Ty::F64) => true,
             ("boolean", _, Ty::Bool) => true,
             ("any", _, Ty::Any) => true,
+            // A `$ref` to a schema the file does not define, and the items of an array without
+            // `items` (no declared type), are imported as `any`.
+            ("", _, Ty::Any) => {
+                schema["$ref"].is_string()
+                    || schema.as_object().is_none_or(|o| !o.contains_key("type"))
+            }
             ("array", _, Ty::List(inner)) => {
                 let items = schema["items"].clone();
                 self.ty(&format!("{path}.items"), inner, &items);
@@ -727,19 +757,22 @@ impl Check<'_> {
 
     fn error_codes(&mut self, action: &str, op_meta: &Value) {
         for (status, rows) in op_meta["errorCodes"].as_object().into_iter().flatten() {
-            let status: u16 = status.parse().unwrap_or(0);
+            // A key that is not an HTTP status (ECS's `4003`) is imported as "no known status".
+            let status: Option<u16> = status.parse().ok().filter(|s| (100..=599).contains(s));
             for row in rows.as_array().into_iter().flatten() {
                 let code = row["errorCode"].as_str().unwrap_or_default().trim();
                 *self.checked += 1;
-                let found = self
-                    .op
-                    .errors
-                    .iter()
-                    .any(|e| e.code == code && e.http_statuses.contains(&status));
+                let found = self.op.errors.iter().any(|e| {
+                    e.code == code
+                        && match status {
+                            Some(s) => e.http_statuses.contains(&s),
+                            None => e.listed_without_status,
+                        }
+                });
                 if !found {
                     self.fail(
                         "errors",
-                        format!("{action}: code {code} with status {status} has no variant"),
+                        format!("{action}: code {code} with status {status:?} has no variant"),
                     );
                 }
             }

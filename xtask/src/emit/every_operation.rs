@@ -24,7 +24,7 @@ pub fn cargo_toml(products: &[Product]) -> String {
         .iter()
         .map(|p| {
             format!(
-                "{name} = {{ path = \"../{name}\" }}\n",
+                "{name} = {{ path = \"../{name}\", features = [\"decode-output\"] }}\n",
                 name = p.service.crate_name
             )
         })
@@ -223,6 +223,8 @@ fn sample(ty: &Ty, example: Option<&str>, op: &Operation, depth: usize) -> Value
             }
             None => json!({}),
         },
-        _ => Value::Null,
+        // Past the depth limit: an empty value of the right shape (never `null` inside a list).
+        Ty::Struct(_) | Ty::Map(_) => json!({}),
+        Ty::List(_) => json!([]),
     }
 }

@@ -93,18 +93,29 @@ pub fn paginator_impl(
                     let id = field_ident(&t.rust);
                     widen(t, quote! { output.#id })
                 }
-                None => quote! { let _ = output; ::std::option::Option::None },
+                None => quote! { ::std::option::Option::None },
             };
             let count = items_access(items);
             let take = take_items(items);
+            // Unused when there is no total, or no item list (each page is one item).
+            let total_arg = if total.is_some() {
+                format_ident!("output")
+            } else {
+                format_ident!("_output")
+            };
+            let count_arg = if items.is_empty() {
+                format_ident!("_output")
+            } else {
+                format_ident!("output")
+            };
             quote! {
                 impl ::alibabacloud_runtime::paginate::PageNumbered for #input {
                     type Item = #item;
                     fn page_number(&self) -> ::std::option::Option<i64> { #pn_get }
                     fn set_page_number(&mut self, page: i64) { self.#pn = ::std::option::Option::Some(#set); }
                     fn page_size(&self) -> ::std::option::Option<i64> { #ps_get }
-                    fn total(output: &#output) -> ::std::option::Option<i64> { #total_expr }
-                    fn item_count(output: &#output) -> usize { #count.map_or(0, |v| v.len()) }
+                    fn total(#total_arg: &#output) -> ::std::option::Option<i64> { #total_expr }
+                    fn item_count(#count_arg: &#output) -> usize { #count.map_or(0, |v| v.len()) }
                     fn into_items(output: #output) -> ::std::vec::Vec<#item> { #take }
                 }
                 impl #generics #builder #generics {
@@ -158,9 +169,25 @@ pub fn waiters(
     let methods = op.waiters.iter().map(|w| {
         let method = format_ident!("wait_until_{}", crate::naming::snake_case(&w.name));
         let field = field_ident(&w.field.rust);
-        let value = match &w.field.ty {
-            Ty::Enum(_) => quote! { output.#field.as_ref().map(|v| v.as_str()) },
-            _ => quote! { output.#field.as_deref() },
+        let value = if w.parents.is_empty() {
+            match &w.field.ty {
+                Ty::Enum(_) => quote! { output.#field.as_ref().map(|v| v.as_str()) },
+                _ => quote! { output.#field.as_deref() },
+            }
+        } else {
+            let mut holder = quote! { output };
+            for (i, p) in w.parents.iter().enumerate() {
+                let id = field_ident(&p.rust);
+                holder = if i == 0 {
+                    quote! { #holder.#id.as_ref() }
+                } else {
+                    quote! { #holder.and_then(|v| v.#id.as_ref()) }
+                };
+            }
+            match &w.field.ty {
+                Ty::Enum(_) => quote! { #holder.and_then(|v| v.#field.as_ref()).map(|v| v.as_str()) },
+                _ => quote! { #holder.and_then(|v| v.#field.as_deref()) },
+            }
         };
         let success = &w.success;
         let failure = &w.failure;

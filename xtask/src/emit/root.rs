@@ -122,11 +122,7 @@ pub fn lib_rs(p: &Product) -> TokenStream {
         let action = &o.name;
         let m = crate::naming::field_ident(&o.name);
         let out = format_ident!("{}Output", o.name);
-        quote! {
-            #action => ::std::option::Option::Some(
-                ::serde_json::from_slice::<operation::#m::#out>(body).map(|_| ()),
-            ),
-        }
+        quote! { (#action, ::alibabacloud_runtime::de::check::<operation::#m::#out>), }
     });
     let signature = match s.signature {
         Signature::V1 => quote! { ::alibabacloud_runtime::SignatureVersion::V1 },
@@ -138,7 +134,7 @@ pub fn lib_rs(p: &Product) -> TokenStream {
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
         pub use ::alibabacloud_runtime::{
-            CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing, RetryConfig, SdkError,
+            CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing, OperationError, RetryConfig, SdkError,
             SignatureVersion,
         };
         pub use ::alibabacloud_runtime::error::SdkErrorKind;
@@ -203,12 +199,11 @@ pub fn lib_rs(p: &Product) -> TokenStream {
 
         /// Decodes `body` as the success output of the operation named `action`, discarding the
         /// value: `None` for an unknown action, otherwise whether decoding succeeded. For fuzzing
-        /// and conformance tests that must reach every operation's decoder.
+        /// and conformance tests that must reach every operation's decoder; only with the
+        /// `decode-output` feature, because it compiles every decoder into this crate.
+        #[cfg(feature = "decode-output")]
         pub fn decode_output(action: &str, body: &[u8]) -> ::std::option::Option<::std::result::Result<(), ::serde_json::Error>> {
-            match action {
-                #(#decode_arms)*
-                _ => ::std::option::Option::None,
-            }
+            ::alibabacloud_runtime::de::decode_by_action(&[#(#decode_arms)*], action, body)
         }
     }
 }
@@ -245,6 +240,8 @@ default = [\"rustls-ring\"]\n\
 rustls-ring = [\"alibabacloud-runtime/rustls-ring\"]\n\
 rustls-aws-lc-rs = [\"alibabacloud-runtime/rustls-aws-lc-rs\"]\n\
 native-tls = [\"alibabacloud-runtime/native-tls\"]\n\
+# `decode_output`: every operation's decoder by action name, for fuzzing and conformance tests.\n\
+decode-output = []\n\
 \n\
 [dependencies]\n\
 alibabacloud-runtime.workspace = true\n\

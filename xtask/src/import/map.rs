@@ -101,7 +101,7 @@ pub fn operation(
     }
     name_fields(op.path(), "parameters", &mut request)?;
     let response = response(op, schemas, roa)?;
-    let errors = error_codes(op)?;
+    let errors = error_codes(op, schemas)?;
     Ok(OperationSpec {
         schema: Some("../../schema/operation.schema.json".into()),
         name: action.to_string(),
@@ -579,19 +579,29 @@ pub fn response_demo(op: Node<'_>) -> Option<Value> {
 }
 
 /// `errorCodes`: `{ "<status>": [{ "errorCode": ... }] }` (messages are not copied).
-fn error_codes(op: Node<'_>) -> Result<Vec<ErrorSpec>, Problem> {
+///
+/// A key that is a number but not an HTTP status (ECS lists one code under `4003`) says
+/// nothing true about the status the service answers with: its rows are imported without a
+/// status (the code is still a fact worth a variant), with a note. A key that is not a number
+/// at all is a malformed file and refuses the operation.
+fn error_codes(op: Node<'_>, schemas: &Schemas<'_>) -> Result<Vec<ErrorSpec>, Problem> {
     let mut rows = Vec::new();
     for (status, list) in op.entries("errorCodes")? {
-        let http_status: u16 = status
-            .parse()
+        let number: u32 = status.parse().map_err(|_| {
+            Problem::new(
+                list.path.clone(),
+                format!("`{status}` is not an HTTP status"),
+            )
+        })?;
+        let http_status = u16::try_from(number)
             .ok()
-            .filter(|s| (100..=599).contains(s))
-            .ok_or_else(|| {
-                Problem::new(
-                    list.path.clone(),
-                    format!("`{status}` is not an HTTP status"),
-                )
-            })?;
+            .filter(|s| (100..=599).contains(s));
+        if http_status.is_none() {
+            schemas.note(
+                list.path.clone(),
+                format!("`{status}` is not an HTTP status: its codes are imported without one"),
+            );
+        }
         for row in list.node().array_self()? {
             let code = row.node().need_str("errorCode")?.trim().to_string();
             if code.is_empty() {

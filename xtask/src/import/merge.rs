@@ -42,11 +42,12 @@ fn identity(v: &Value, index: usize) -> String {
         }
         return n.to_string();
     }
-    if let (Some(c), Some(s)) = (
-        v.get("code").and_then(Value::as_str),
-        v.get("http_status").and_then(Value::as_u64),
-    ) {
-        return format!("{c}:{s}");
+    if let Some(c) = v.get("code").and_then(Value::as_str) {
+        // A row without a known HTTP status is named by its code alone.
+        return match v.get("http_status").and_then(Value::as_u64) {
+            Some(s) => format!("{c}:{s}"),
+            None => c.to_string(),
+        };
     }
     if let Some(p) = v.get("path").and_then(Value::as_str) {
         return p.to_string();

@@ -153,10 +153,10 @@ fn lower_errors(
             );
             continue;
         }
-        if !(100..=599).contains(&e.http_status) {
+        if let Some(status) = e.http_status.filter(|s| !(100..=599).contains(s)) {
             ctx.err(
                 format!("{path}[{i}].http_status"),
-                format!("{} is not an HTTP status", e.http_status),
+                format!("{status} is not an HTTP status"),
             );
         }
         if as_variants && variant == "Unhandled" {
@@ -164,11 +164,20 @@ fn lower_errors(
         }
         // The same code under another HTTP status is one variant with several statuses.
         if let Some(existing) = out.iter_mut().find(|x| x.code == e.code) {
-            if existing.http_statuses.contains(&e.http_status) {
+            let seen = match e.http_status {
+                Some(status) => existing.http_statuses.contains(&status),
+                None => existing.listed_without_status,
+            };
+            if seen {
                 ctx.err(&p, format!("duplicate error code `{}`", e.code));
             } else {
-                existing.http_statuses.push(e.http_status);
-                existing.http_statuses.sort_unstable();
+                match e.http_status {
+                    Some(status) => {
+                        existing.http_statuses.push(status);
+                        existing.http_statuses.sort_unstable();
+                    }
+                    None => existing.listed_without_status = true,
+                }
                 if existing.description.is_none() {
                     existing.description = e.description.clone();
                 }
@@ -188,7 +197,8 @@ fn lower_errors(
         out.push(ErrorCode {
             code: e.code.clone(),
             variant,
-            http_statuses: vec![e.http_status],
+            http_statuses: e.http_status.into_iter().collect(),
+            listed_without_status: e.http_status.is_none(),
             description: e.description.clone(),
         });
     }
@@ -397,11 +407,13 @@ fn lower_fields(
         if side == Side::Request && top_level_request && f.required.is_none() {
             ctx.err(&p, "missing key `required`");
         }
-        if f.style.is_some() && !matches!(f.ty, TypeName::Object | TypeName::Array | TypeName::Map)
-        {
+        // `any` is sent only as JSON (ECS's `RunCommand` `Parameters`); other styles need a shape.
+        let styled_shape = matches!(f.ty, TypeName::Object | TypeName::Array | TypeName::Map)
+            || (f.ty == TypeName::Any && f.style == Some(Style::Json));
+        if f.style.is_some() && !styled_shape {
             ctx.err(
                 format!("{p}.style"),
-                "`style` applies only to object, array and map parameters",
+                "`style` applies only to object, array and map parameters (and `json` to `any`)",
             );
         }
         if f.location.is_some() && !(side == Side::Request && top_level_request) {
@@ -550,32 +562,25 @@ fn lower_type(
         TypeName::String => match &t.enum_values {
             Some(values) if !values.is_empty() => {
                 let mut variants = Vec::new();
-                let mut seen = BTreeMap::new();
+                let mut seen: BTreeMap<String, String> = BTreeMap::new();
                 for (j, v) in values.iter().enumerate() {
-                    let variant = upper_camel(v);
-                    if variant.is_empty() {
+                    if variants.iter().any(|(_, w): &(String, String)| w == v) {
+                        ctx.err(
+                            format!("{path}.enum[{j}]"),
+                            format!("`{v}` is listed twice"),
+                        );
+                        return None;
+                    }
+                    let base = upper_camel(v);
+                    if base.is_empty() {
                         ctx.err(
                             format!("{path}.enum[{j}]"),
                             "the value has no letters or digits",
                         );
                         return None;
                     }
-                    if variant == "Unknown" {
-                        ctx.err(
-                            format!("{path}.enum[{j}]"),
-                            "`Unknown` is reserved for values the spec does not list",
-                        );
-                        return None;
-                    }
-                    if let Some(prev) = seen.insert(variant.clone(), v.clone()) {
-                        ctx.err(
-                            format!("{path}.enum[{j}]"),
-                            format!(
-                                "values `{prev}` and `{v}` both become the variant `{variant}`"
-                            ),
-                        );
-                        return None;
-                    }
+                    let variant = enum_variant_name(&base, &seen);
+                    seen.insert(variant.clone(), v.clone());
                     variants.push((variant, v.clone()));
                 }
                 let def = EnumDef {
@@ -655,4 +660,45 @@ fn lower_type(
             Ty::Map(Box::new(inner))
         }
     })
+}
+
+/// The variant for a value whose UpperCamelCase form is `base`: `base` itself when free, else
+/// the first free `base2`, `base3`, … (ECS lists `Finished` beside `finished`; the service
+/// compares exactly, so both are kept, in spec order). `Unknown` is the catch-all, so a listed
+/// value `unknown` becomes `UnknownValue`.
+fn enum_variant_name(base: &str, taken: &BTreeMap<String, String>) -> String {
+    let base = if base == "Unknown" {
+        "UnknownValue"
+    } else {
+        base
+    };
+    if !taken.contains_key(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}{n}"))
+        .find(|c| !taken.contains_key(c))
+        .unwrap_or_else(|| base.to_string())
+}
+
+#[cfg(test)]
+mod enum_name_tests {
+    use super::enum_variant_name;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn colliding_values_get_the_first_free_suffix_and_unknown_is_never_taken() {
+        let mut taken = BTreeMap::new();
+        for (value, expected) in [
+            ("Finished", "Finished"),
+            ("finished", "Finished2"),
+            ("FINISHED", "Finished3"),
+            ("unknown", "UnknownValue"),
+            ("Unknown", "UnknownValue2"),
+        ] {
+            let name = enum_variant_name(&crate::naming::upper_camel(value), &taken);
+            assert_eq!(name, expected, "{value}");
+            taken.insert(name, value.to_string());
+        }
+    }
 }

@@ -185,8 +185,11 @@ pub struct ErrorCode {
     pub code: String,
     /// The variant name.
     pub variant: String,
-    /// HTTP statuses the code is listed under, ascending (at least one).
+    /// HTTP statuses the code is listed under, ascending (empty when it is only listed
+    /// without one).
     pub http_statuses: Vec<u16>,
+    /// Whether a row lists the code without a known HTTP status (ECS's `4003`).
+    pub listed_without_status: bool,
     /// Meaning.
     pub description: Option<String>,
 }
@@ -225,6 +228,9 @@ pub struct Waiter {
     pub name: String,
     /// Docs.
     pub description: Option<String>,
+    /// The objects, from the output down, that hold the polled field (empty when it is at the
+    /// top level).
+    pub parents: Vec<Field>,
     /// Polled output field.
     pub field: Field,
     /// Success values.

@@ -87,25 +87,22 @@ impl ::alibabacloud_runtime::Operation for CreateCsrInput {
 ///   "RequestId": "12345678-1234-1234-1234-123456789ABC"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateCsrOutput {
     /// Wire name `Csr`: string. Example: `-----BEGIN CERTIFICATE REQUEST----- ...... -----END CERTIFICATE REQUEST-----`.
-    #[serde(rename = "Csr", default)]
     pub csr: ::std::option::Option<::std::string::String>,
     /// Wire name `CsrId`: 64-bit integer. Example: `3365`.
-    #[serde(
-        rename = "CsrId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub csr_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `12345678-1234-1234-1234-123456789ABC`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CreateCsrOutput { "Csr" = 0, "CsrId" = 1, "RequestId" = 2, } { 0 csr value, 1 csr_id
+    lenient, 2 request_id value, }
+);
 /// The errors `CreateCsr` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -113,43 +110,7 @@ pub enum CreateCsrError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CreateCsrError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CreateCsrError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CreateCsrError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CreateCsrError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CreateCsrError {}
+::alibabacloud_runtime::operation_error!(CreateCsrError {});
 /// Builds and sends a `CreateCsr` call. `send` and `build` compile once every required parameter is set (`KeySize`, `Algorithm`, `CommonName`, `CountryCode`, `Province`, `Locality`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -68,22 +68,20 @@ impl ::alibabacloud_runtime::Operation for CreateDeploymentJobInput {
 ///   "RequestId": "15C66C7B-671A-4297-9187-2C4477247A74"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateDeploymentJobOutput {
     /// Wire name `JobId`: 64-bit integer. Example: `8888`.
-    #[serde(
-        rename = "JobId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub job_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CreateDeploymentJobOutput { "JobId" = 0, "RequestId" = 1, } { 0 job_id lenient, 1
+    request_id value, }
+);
 /// The errors `CreateDeploymentJob` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -91,43 +89,7 @@ pub enum CreateDeploymentJobError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CreateDeploymentJobError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CreateDeploymentJobError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CreateDeploymentJobError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CreateDeploymentJobError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CreateDeploymentJobError {}
+::alibabacloud_runtime::operation_error!(CreateDeploymentJobError {});
 /// Builds and sends a `CreateDeploymentJob` call. `send` and `build` compile once every required parameter is set (`Name`, `JobType`, `CertIds`, `ResourceIds`, `ContactIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

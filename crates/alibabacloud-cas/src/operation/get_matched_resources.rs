@@ -49,28 +49,25 @@ impl ::alibabacloud_runtime::Operation for GetMatchedResourcesInput {
     }
 }
 /// The decoded answer of `GetMatchedResources`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetMatchedResourcesOutput {
     /// Wire name `Data`: any JSON value.
-    #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::serde_json::Value>,
     /// Wire name `MaxResults`: 32-bit integer.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string.
-    #[serde(rename = "NextToken", default)]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetMatchedResourcesOutput { "Data" = 0, "MaxResults" = 1, "NextToken" = 2,
+    "RequestId" = 3, } { 0 data value, 1 max_results lenient, 2 next_token value, 3
+    request_id value, }
+);
 /// The errors `GetMatchedResources` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -78,43 +75,7 @@ pub enum GetMatchedResourcesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetMatchedResourcesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetMatchedResourcesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetMatchedResourcesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetMatchedResourcesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetMatchedResourcesError {}
+::alibabacloud_runtime::operation_error!(GetMatchedResourcesError {});
 /// Builds and sends a `GetMatchedResources` call. `send` and `build` compile once every required parameter is set (`CertIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -62,64 +62,45 @@ impl ::alibabacloud_runtime::Operation for ListTagKeysInput {
     }
 }
 /// The decoded answer of `ListTagKeys`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListTagKeysOutput {
     /// Wire name `CurrentPage`: 32-bit integer.
-    #[serde(
-        rename = "CurrentPage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub current_page: ::std::option::Option<i32>,
     /// Wire name `MaxResults`: 32-bit integer.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string.
-    #[serde(rename = "NextToken", default)]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `PageSize`: 32-bit integer.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_size: ::std::option::Option<i32>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TagKeys`: list of [`TagKeysItem`].
-    #[serde(rename = "TagKeys", default)]
     pub tag_keys: ::std::option::Option<::std::vec::Vec<TagKeysItem>>,
     /// Wire name `TotalCount`: 32-bit integer.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListTagKeysOutput { "CurrentPage" = 0, "MaxResults" = 1, "NextToken" = 2, "PageSize"
+    = 3, "RequestId" = 4, "TagKeys" = 5, "TotalCount" = 6, } { 0 current_page lenient, 1
+    max_results lenient, 2 next_token value, 3 page_size lenient, 4 request_id value, 5
+    tag_keys value, 6 total_count lenient, }
+);
 /// A structure of the operation, at `response.fields[5].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagKeysItem {
     /// Wire name `TagCount`: 32-bit integer.
-    #[serde(
-        rename = "TagCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub tag_count: ::std::option::Option<i32>,
     /// Wire name `TagKey`: string.
-    #[serde(rename = "TagKey", default)]
     pub tag_key: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TagKeysItem { "TagCount" = 0, "TagKey" = 1, } { 0 tag_count lenient, 1 tag_key value,
+    }
+);
 /// The errors `ListTagKeys` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -127,43 +108,7 @@ pub enum ListTagKeysError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListTagKeysError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListTagKeysError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListTagKeysError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListTagKeysError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListTagKeysError {}
+::alibabacloud_runtime::operation_error!(ListTagKeysError {});
 /// Builds and sends a `ListTagKeys` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ResourceType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

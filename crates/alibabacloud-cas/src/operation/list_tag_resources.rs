@@ -59,28 +59,25 @@ impl ::alibabacloud_runtime::Operation for ListTagResourcesInput {
     }
 }
 /// The decoded answer of `ListTagResources`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListTagResourcesOutput {
     /// Wire name `MaxResults`: 32-bit integer.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string.
-    #[serde(rename = "NextToken", default)]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TagResources`: [`TagResources`].
-    #[serde(rename = "TagResources", default)]
     pub tag_resources: ::std::option::Option<TagResources>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListTagResourcesOutput { "MaxResults" = 0, "NextToken" = 1, "RequestId" = 2,
+    "TagResources" = 3, } { 0 max_results lenient, 1 next_token value, 2 request_id
+    value, 3 tag_resources value, }
+);
 /// A structure of the operation, at `request[5].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagItem {
@@ -98,30 +95,32 @@ impl ::alibabacloud_runtime::ToParam for TagItem {
     }
 }
 /// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagResourceItem {
     /// Wire name `ResourceId`: string.
-    #[serde(rename = "ResourceId", default)]
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceType`: string.
-    #[serde(rename = "ResourceType", default)]
     pub resource_type: ::std::option::Option<::std::string::String>,
     /// Wire name `TagKey`: string.
-    #[serde(rename = "TagKey", default)]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string.
-    #[serde(rename = "TagValue", default)]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TagResourceItem { "ResourceId" = 0, "ResourceType" = 1, "TagKey" = 2, "TagValue" = 3,
+    } { 0 resource_id value, 1 resource_type value, 2 tag_key value, 3 tag_value value, }
+);
 /// A structure of the operation, at `response.fields[3]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagResources {
     /// Wire name `TagResource`: list of [`TagResourceItem`].
-    #[serde(rename = "TagResource", default)]
     pub tag_resource: ::std::option::Option<::std::vec::Vec<TagResourceItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TagResources { "TagResource" = 0, } { 0 tag_resource value, }
+);
 /// The errors `ListTagResources` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -129,43 +128,7 @@ pub enum ListTagResourcesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListTagResourcesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListTagResourcesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListTagResourcesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListTagResourcesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListTagResourcesError {}
+::alibabacloud_runtime::operation_error!(ListTagResourcesError {});
 /// Builds and sends a `ListTagResources` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ResourceType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

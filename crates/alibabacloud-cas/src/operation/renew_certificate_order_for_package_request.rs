@@ -53,24 +53,22 @@ impl ::alibabacloud_runtime::Operation for RenewCertificateOrderForPackageReques
 ///   "RequestId": "082FAB35-6AB9-4FD5-8750-D36673548E76"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RenewCertificateOrderForPackageRequestOutput {
     /// The ID of the new certificate order.
     ///
     /// Wire name `OrderId`: 64-bit integer. Example: `323451222`.
-    #[serde(
-        rename = "OrderId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub order_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `082FAB35-6AB9-4FD5-8750-D36673548E76`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    RenewCertificateOrderForPackageRequestOutput { "OrderId" = 0, "RequestId" = 1, } { 0
+    order_id lenient, 1 request_id value, }
+);
 /// A structure of the operation, at `request[2].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagsItem {
@@ -94,44 +92,7 @@ pub enum RenewCertificateOrderForPackageRequestError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl RenewCertificateOrderForPackageRequestError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError
-for RenewCertificateOrderForPackageRequestError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        RenewCertificateOrderForPackageRequestError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for RenewCertificateOrderForPackageRequestError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for RenewCertificateOrderForPackageRequestError {}
+::alibabacloud_runtime::operation_error!(RenewCertificateOrderForPackageRequestError {});
 /// Builds and sends a `RenewCertificateOrderForPackageRequest` call. `send` and `build` compile once every required parameter is set (`OrderId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

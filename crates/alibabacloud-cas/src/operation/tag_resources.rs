@@ -47,15 +47,17 @@ impl ::alibabacloud_runtime::Operation for TagResourcesInput {
     }
 }
 /// The decoded answer of `TagResources`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagResourcesOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TagResourcesOutput { "RequestId" = 0, } { 0 request_id value, }
+);
 /// A structure of the operation, at `request[3].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagItem {
@@ -79,43 +81,7 @@ pub enum TagResourcesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl TagResourcesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for TagResourcesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        TagResourcesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for TagResourcesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for TagResourcesError {}
+::alibabacloud_runtime::operation_error!(TagResourcesError {});
 /// Builds and sends a `TagResources` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ResourceId`, `ResourceType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -48,18 +48,20 @@ impl ::alibabacloud_runtime::Operation for UpdateDeploymentJobStatusInput {
 ///   "RequestId": "EA69E364-5CBB-50E8-BF09-E8CAA396A4F8"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateDeploymentJobStatusOutput {
     /// Wire name `Data`: any JSON value. Example: `[]`.
-    #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::serde_json::Value>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `EA69E364-5CBB-50E8-BF09-E8CAA396A4F8`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    UpdateDeploymentJobStatusOutput { "Data" = 0, "RequestId" = 1, } { 0 data value, 1
+    request_id value, }
+);
 /// The errors `UpdateDeploymentJobStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -67,43 +69,7 @@ pub enum UpdateDeploymentJobStatusError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl UpdateDeploymentJobStatusError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for UpdateDeploymentJobStatusError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        UpdateDeploymentJobStatusError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for UpdateDeploymentJobStatusError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for UpdateDeploymentJobStatusError {}
+::alibabacloud_runtime::operation_error!(UpdateDeploymentJobStatusError {});
 /// Builds and sends a `UpdateDeploymentJobStatus` call. `send` and `build` compile once every required parameter is set (`JobId`, `Status`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -98,15 +98,17 @@ impl ::alibabacloud_runtime::Operation for UpdateInstanceInput {
     }
 }
 /// The decoded answer of `UpdateInstance`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    UpdateInstanceOutput { "RequestId" = 0, } { 0 request_id value, }
+);
 /// A structure of the operation, at `request[13].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagsItem {
@@ -142,77 +144,10 @@ pub enum KeyAlgorithm {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl KeyAlgorithm {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "RSA_2048",
-        "RSA_3072",
-        "RSA_4096",
-        "ECC_256",
-        "SM2",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa2048 => "RSA_2048",
-            Self::Rsa3072 => "RSA_3072",
-            Self::Rsa4096 => "RSA_4096",
-            Self::Ecc256 => "ECC_256",
-            Self::Sm2 => "SM2",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for KeyAlgorithm {
-    fn from(value: &str) -> Self {
-        match value {
-            "RSA_2048" => Self::Rsa2048,
-            "RSA_3072" => Self::Rsa3072,
-            "RSA_4096" => Self::Rsa4096,
-            "ECC_256" => Self::Ecc256,
-            "SM2" => Self::Sm2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for KeyAlgorithm {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for KeyAlgorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for KeyAlgorithm {
-    fn as_str(&self) -> &str {
-        KeyAlgorithm::as_str(self)
-    }
-}
-impl ::serde::Serialize for KeyAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for KeyAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for KeyAlgorithm {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    KeyAlgorithm { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 = "RSA_4096",
+    Ecc256 = "ECC_256", Sm2 = "SM2", }
+);
 /// The errors `UpdateInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -220,43 +155,7 @@ pub enum UpdateInstanceError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl UpdateInstanceError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for UpdateInstanceError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        UpdateInstanceError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for UpdateInstanceError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for UpdateInstanceError {}
+::alibabacloud_runtime::operation_error!(UpdateInstanceError {});
 /// Builds and sends a `UpdateInstance` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -110,25 +110,22 @@ impl ::alibabacloud_runtime::Operation for UploadUserCertificateInput {
 ///   "ResourceId": "cas-upload-xki1d0"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UploadUserCertificateOutput {
     /// Wire name `CertId`: 64-bit integer. Example: `12345`.
-    #[serde(
-        rename = "CertId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cert_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `BDB81BA2-E1F5-4D08-A2DD-4BE2BF44C90E`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceId`: string. Example: `cas-upload-j2ofdb`.
-    #[serde(rename = "ResourceId", default)]
     pub resource_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    UploadUserCertificateOutput { "CertId" = 0, "RequestId" = 1, "ResourceId" = 2, } { 0
+    cert_id lenient, 1 request_id value, 2 resource_id value, }
+);
 /// A structure of the operation, at `request[9].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagsItem {
@@ -152,43 +149,7 @@ pub enum UploadUserCertificateError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl UploadUserCertificateError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for UploadUserCertificateError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        UploadUserCertificateError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for UploadUserCertificateError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for UploadUserCertificateError {}
+::alibabacloud_runtime::operation_error!(UploadUserCertificateError {});
 /// Builds and sends a `UploadUserCertificate` call. `send` and `build` compile once every required parameter is set (`Name`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

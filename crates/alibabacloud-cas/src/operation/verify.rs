@@ -71,22 +71,20 @@ impl ::alibabacloud_runtime::Operation for VerifyInput {
 ///   "SignatureValid": true
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct VerifyOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `1ed33293-2e48-6b14-861e-538e28e408eb`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SignatureValid`: boolean. Documented values: `true`, `false`. Example: `true`.
-    #[serde(
-        rename = "SignatureValid",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub signature_valid: ::std::option::Option<bool>,
 }
+::alibabacloud_runtime::decode_struct!(
+    VerifyOutput { "RequestId" = 0, "SignatureValid" = 1, } { 0 request_id value, 1
+    signature_valid lenient, }
+);
 /// The documented values of `request[3]`: `SHA256withRSA`, `SHA256withRSA/PSS`, `SHA256withECDSA`, `SM3withSM2`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -104,74 +102,11 @@ pub enum SigningAlgorithm {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl SigningAlgorithm {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "SHA256withRSA",
-        "SHA256withRSA/PSS",
-        "SHA256withECDSA",
-        "SM3withSM2",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sha256withRsa => "SHA256withRSA",
-            Self::Sha256withRsaPss => "SHA256withRSA/PSS",
-            Self::Sha256withEcdsa => "SHA256withECDSA",
-            Self::Sm3withSm2 => "SM3withSM2",
-            Self::Unknown(other) => other.as_str(),
-        }
+::alibabacloud_runtime::string_enum!(
+    SigningAlgorithm { Sha256withRsa = "SHA256withRSA", Sha256withRsaPss =
+    "SHA256withRSA/PSS", Sha256withEcdsa = "SHA256withECDSA", Sm3withSm2 = "SM3withSM2",
     }
-}
-impl ::std::convert::From<&str> for SigningAlgorithm {
-    fn from(value: &str) -> Self {
-        match value {
-            "SHA256withRSA" => Self::Sha256withRsa,
-            "SHA256withRSA/PSS" => Self::Sha256withRsaPss,
-            "SHA256withECDSA" => Self::Sha256withEcdsa,
-            "SM3withSM2" => Self::Sm3withSm2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for SigningAlgorithm {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for SigningAlgorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for SigningAlgorithm {
-    fn as_str(&self) -> &str {
-        SigningAlgorithm::as_str(self)
-    }
-}
-impl ::serde::Serialize for SigningAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SigningAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for SigningAlgorithm {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+);
 /// The documented values of `request[4]`: `RAW`, `DIGEST`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -185,65 +120,7 @@ pub enum MessageType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl MessageType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["RAW", "DIGEST"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Raw => "RAW",
-            Self::Digest => "DIGEST",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for MessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "RAW" => Self::Raw,
-            "DIGEST" => Self::Digest,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for MessageType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for MessageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for MessageType {
-    fn as_str(&self) -> &str {
-        MessageType::as_str(self)
-    }
-}
-impl ::serde::Serialize for MessageType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for MessageType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(MessageType { Raw = "RAW", Digest = "DIGEST", });
 /// The errors `Verify` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -251,43 +128,7 @@ pub enum VerifyError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl VerifyError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for VerifyError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        VerifyError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for VerifyError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for VerifyError {}
+::alibabacloud_runtime::operation_error!(VerifyError {});
 /// Builds and sends a `Verify` call. `send` and `build` compile once every required parameter is set (`Message`, `SigningAlgorithm`, `MessageType`, `SignatureValue`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

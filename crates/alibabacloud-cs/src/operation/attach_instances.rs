@@ -117,16 +117,18 @@ impl ::alibabacloud_runtime::Operation for AttachInstancesInput {
 ///   "task_id": "T-5a544aff80282e39ea00****"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AttachInstancesOutput {
     /// Wire name `list`: list of [`ListItem`].
-    #[serde(rename = "list", default)]
     pub list: ::std::option::Option<::std::vec::Vec<ListItem>>,
     /// Wire name `task_id`: string. Example: `T-5a544aff80282e39ea000039`.
-    #[serde(rename = "task_id", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AttachInstancesOutput { "list" = 0, "task_id" = 1, } { 0 list value, 1 task_id value,
+    }
+);
 /// A structure of the operation, at `request[11]` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct Runtime {
@@ -160,19 +162,20 @@ impl ::alibabacloud_runtime::ToParam for TagsItem {
     }
 }
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListItem {
     /// Wire name `code`: string. Example: `200`.
-    #[serde(rename = "code", default)]
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `instanceId`: string. Example: `i-2ze0lgm3y6iylcbt****`.
-    #[serde(rename = "instanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string. Example: `successful`.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListItem { "code" = 0, "instanceId" = 1, "message" = 2, } { 0 code value, 1
+    instance_id value, 2 message value, }
+);
 /// The errors `AttachInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -180,43 +183,7 @@ pub enum AttachInstancesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl AttachInstancesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for AttachInstancesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        AttachInstancesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for AttachInstancesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for AttachInstancesError {}
+::alibabacloud_runtime::operation_error!(AttachInstancesError {});
 /// Builds and sends a `AttachInstances` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `instances`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

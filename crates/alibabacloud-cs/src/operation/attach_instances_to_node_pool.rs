@@ -79,16 +79,18 @@ impl ::alibabacloud_runtime::Operation for AttachInstancesToNodePoolInput {
 ///   "task_id": "T-5a54309c80282e39eaxxxxxx"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AttachInstancesToNodePoolOutput {
     /// Wire name `request_id`: string. Example: `D7631D83-6E98-1949-B665-766A62xxxxxx`.
-    #[serde(rename = "request_id", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `task_id`: string. Example: `T-5a54309c80282e39ea00002f`.
-    #[serde(rename = "task_id", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AttachInstancesToNodePoolOutput { "request_id" = 0, "task_id" = 1, } { 0 request_id
+    value, 1 task_id value, }
+);
 /// The errors `AttachInstancesToNodePool` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -96,43 +98,7 @@ pub enum AttachInstancesToNodePoolError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl AttachInstancesToNodePoolError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for AttachInstancesToNodePoolError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        AttachInstancesToNodePoolError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for AttachInstancesToNodePoolError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for AttachInstancesToNodePoolError {}
+::alibabacloud_runtime::operation_error!(AttachInstancesToNodePoolError {});
 /// Builds and sends a `AttachInstancesToNodePool` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `NodepoolId`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

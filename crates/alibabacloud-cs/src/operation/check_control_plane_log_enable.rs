@@ -50,22 +50,23 @@ impl ::alibabacloud_runtime::Operation for CheckControlPlaneLogEnableInput {
 ///   "log_ttl": "30"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CheckControlPlaneLogEnableOutput {
     /// Wire name `aliuid`: string. Example: `162981*****`.
-    #[serde(rename = "aliuid", default)]
     pub aliuid: ::std::option::Option<::std::string::String>,
     /// Wire name `components`: list of string.
-    #[serde(rename = "components", default)]
     pub components: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `log_project`: string. Example: `k8s-log-c5b5e80b0b64a4bf6939d2d8fbbc5****`.
-    #[serde(rename = "log_project", default)]
     pub log_project: ::std::option::Option<::std::string::String>,
     /// Wire name `log_ttl`: string. Example: `30`.
-    #[serde(rename = "log_ttl", default)]
     pub log_ttl: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CheckControlPlaneLogEnableOutput { "aliuid" = 0, "components" = 1, "log_project" = 2,
+    "log_ttl" = 3, } { 0 aliuid value, 1 components value, 2 log_project value, 3 log_ttl
+    value, }
+);
 /// The errors `CheckControlPlaneLogEnable` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -73,43 +74,7 @@ pub enum CheckControlPlaneLogEnableError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CheckControlPlaneLogEnableError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CheckControlPlaneLogEnableError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CheckControlPlaneLogEnableError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CheckControlPlaneLogEnableError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CheckControlPlaneLogEnableError {}
+::alibabacloud_runtime::operation_error!(CheckControlPlaneLogEnableError {});
 /// Builds and sends a `CheckControlPlaneLogEnable` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -51,13 +51,15 @@ impl ::alibabacloud_runtime::Operation for CheckServiceRoleInput {
 ///   ]
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CheckServiceRoleOutput {
     /// Wire name `roles`: list of [`CheckServiceRoleRolesItem`].
-    #[serde(rename = "roles", default)]
     pub roles: ::std::option::Option<::std::vec::Vec<CheckServiceRoleRolesItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CheckServiceRoleOutput { "roles" = 0, } { 0 roles value, }
+);
 /// A structure of the operation, at `request[0].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct RolesItem {
@@ -71,23 +73,20 @@ impl ::alibabacloud_runtime::ToParam for RolesItem {
     }
 }
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CheckServiceRoleRolesItem {
     /// Wire name `granted`: boolean. Example: `true`.
-    #[serde(
-        rename = "granted",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub granted: ::std::option::Option<bool>,
     /// Wire name `message`: string. Example: `The role does not exist: AliyunCSManagedAutoScalerRole`.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `name`: string. Example: `AliyunCSManagedAutoScalerRole`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CheckServiceRoleRolesItem { "granted" = 0, "message" = 1, "name" = 2, } { 0 granted
+    lenient, 1 message value, 2 name value, }
+);
 /// The errors `CheckServiceRole` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -95,43 +94,7 @@ pub enum CheckServiceRoleError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CheckServiceRoleError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CheckServiceRoleError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CheckServiceRoleError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CheckServiceRoleError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CheckServiceRoleError {}
+::alibabacloud_runtime::operation_error!(CheckServiceRoleError {});
 /// Builds and sends a `CheckServiceRole` call. `send` and `build` compile once every required parameter is set (`roles`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

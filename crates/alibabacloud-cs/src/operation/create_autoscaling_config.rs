@@ -121,19 +121,20 @@ impl ::alibabacloud_runtime::Operation for CreateAutoscalingConfigInput {
 ///   "task_id": "T-5fd211e924e1d007********"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateAutoscalingConfigOutput {
     /// Wire name `cluster_id`: string. Example: `cc212d04dfe184547bffaa596********`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `request_id`: string. Example: `AF8BE105-C32B-1269-9774-5510********`.
-    #[serde(rename = "request_id", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `task_id`: string. Example: `T-5fd211e924e1d007********`.
-    #[serde(rename = "task_id", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CreateAutoscalingConfigOutput { "cluster_id" = 0, "request_id" = 1, "task_id" = 2, }
+    { 0 cluster_id value, 1 request_id value, 2 task_id value, }
+);
 /// The errors `CreateAutoscalingConfig` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -141,43 +142,7 @@ pub enum CreateAutoscalingConfigError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CreateAutoscalingConfigError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CreateAutoscalingConfigError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CreateAutoscalingConfigError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CreateAutoscalingConfigError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CreateAutoscalingConfigError {}
+::alibabacloud_runtime::operation_error!(CreateAutoscalingConfigError {});
 /// Builds and sends a `CreateAutoscalingConfig` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

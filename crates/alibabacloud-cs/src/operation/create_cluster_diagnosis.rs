@@ -59,19 +59,20 @@ impl ::alibabacloud_runtime::Operation for CreateClusterDiagnosisInput {
 ///   "request_id": "687C5BAA-D103-4993-884B-C35E4314****"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateClusterDiagnosisOutput {
     /// Wire name `cluster_id`: string. Example: `c5cdf7e3938bc4f8eb0e44b21a80f****`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `diagnosis_id`: string. Example: `6f719f23098240818eb26fe3a37d****`.
-    #[serde(rename = "diagnosis_id", default)]
     pub diagnosis_id: ::std::option::Option<::std::string::String>,
     /// Wire name `request_id`: string. Example: `687C5BAA-D103-4993-884B-C35E4314****`.
-    #[serde(rename = "request_id", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CreateClusterDiagnosisOutput { "cluster_id" = 0, "diagnosis_id" = 1, "request_id" =
+    2, } { 0 cluster_id value, 1 diagnosis_id value, 2 request_id value, }
+);
 /// The errors `CreateClusterDiagnosis` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -79,43 +80,7 @@ pub enum CreateClusterDiagnosisError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CreateClusterDiagnosisError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CreateClusterDiagnosisError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CreateClusterDiagnosisError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CreateClusterDiagnosisError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CreateClusterDiagnosisError {}
+::alibabacloud_runtime::operation_error!(CreateClusterDiagnosisError {});
 /// Builds and sends a `CreateClusterDiagnosis` call. `send` and `build` compile once every required parameter is set (`cluster_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

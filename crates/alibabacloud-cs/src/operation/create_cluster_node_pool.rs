@@ -110,19 +110,20 @@ impl ::alibabacloud_runtime::Operation for CreateClusterNodePoolInput {
 ///   "task_id": "T-613b19bbd160ad492800****"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolOutput {
     /// Wire name `nodepool_id`: string. Example: `np31da1b38983f4511b490fc62108a****`.
-    #[serde(rename = "nodepool_id", default)]
     pub nodepool_id: ::std::option::Option<::std::string::String>,
     /// Wire name `request_id`: string. Example: `0527ac9a-c899-4341-a21a-****`.
-    #[serde(rename = "request_id", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `task_id`: string. Example: `T-613b19bbd160ad492800****`.
-    #[serde(rename = "task_id", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CreateClusterNodePoolOutput { "nodepool_id" = 0, "request_id" = 1, "task_id" = 2, } {
+    0 nodepool_id value, 1 request_id value, 2 task_id value, }
+);
 /// A structure of the operation, at `request[1]` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct AutoMode {
@@ -1702,65 +1703,9 @@ pub enum HttpTokens {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl HttpTokens {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["optional", "required"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Optional => "optional",
-            Self::Required => "required",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for HttpTokens {
-    fn from(value: &str) -> Self {
-        match value {
-            "optional" => Self::Optional,
-            "required" => Self::Required,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for HttpTokens {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for HttpTokens {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for HttpTokens {
-    fn as_str(&self) -> &str {
-        HttpTokens::as_str(self)
-    }
-}
-impl ::serde::Serialize for HttpTokens {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HttpTokens {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for HttpTokens {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    HttpTokens { Optional = "optional", Required = "required", }
+);
 /// The documented values of `request[15].fields[27].fields[1]`: `PrivatePoolOnly`, `PrivatePoolFirst`, `None`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -1776,71 +1721,10 @@ pub enum Strategy {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Strategy {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "PrivatePoolOnly",
-        "PrivatePoolFirst",
-        "None",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PrivatePoolOnly => "PrivatePoolOnly",
-            Self::PrivatePoolFirst => "PrivatePoolFirst",
-            Self::None => "None",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Strategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "PrivatePoolOnly" => Self::PrivatePoolOnly,
-            "PrivatePoolFirst" => Self::PrivatePoolFirst,
-            "None" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Strategy {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Strategy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Strategy {
-    fn as_str(&self) -> &str {
-        Strategy::as_str(self)
-    }
-}
-impl ::serde::Serialize for Strategy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Strategy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Strategy {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Strategy { PrivatePoolOnly = "PrivatePoolOnly", PrivatePoolFirst =
+    "PrivatePoolFirst", None = "None", }
+);
 /// The errors `CreateClusterNodePool` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -1848,43 +1732,7 @@ pub enum CreateClusterNodePoolError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CreateClusterNodePoolError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CreateClusterNodePoolError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CreateClusterNodePoolError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CreateClusterNodePoolError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CreateClusterNodePoolError {}
+::alibabacloud_runtime::operation_error!(CreateClusterNodePoolError {});
 /// Builds and sends a `CreateClusterNodePool` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -60,25 +60,25 @@ impl ::alibabacloud_runtime::Operation for CreateKubernetesTriggerInput {
 ///   "type": "deployment"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateKubernetesTriggerOutput {
     /// Wire name `action`: string. Example: `redeploy`.
-    #[serde(rename = "action", default)]
     pub action: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_id`: string. Example: `c5cdf7e3938bc4f8eb0e44b21a80f****`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `id`: string. Example: `111`.
-    #[serde(rename = "id", default)]
     pub id: ::std::option::Option<::std::string::String>,
     /// Wire name `project_id`: string. Example: `default/test-app`.
-    #[serde(rename = "project_id", default)]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Wire name `type`: string. Example: `deployment`.
-    #[serde(rename = "type", default)]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CreateKubernetesTriggerOutput { "action" = 0, "cluster_id" = 1, "id" = 2,
+    "project_id" = 3, "type" = 4, } { 0 action value, 1 cluster_id value, 2 id value, 3
+    project_id value, 4 r#type value, }
+);
 /// The errors `CreateKubernetesTrigger` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -86,43 +86,7 @@ pub enum CreateKubernetesTriggerError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CreateKubernetesTriggerError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CreateKubernetesTriggerError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CreateKubernetesTriggerError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CreateKubernetesTriggerError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CreateKubernetesTriggerError {}
+::alibabacloud_runtime::operation_error!(CreateKubernetesTriggerError {});
 /// Builds and sends a `CreateKubernetesTrigger` call. `send` and `build` compile once every required parameter is set (`action`, `cluster_id`, `project_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

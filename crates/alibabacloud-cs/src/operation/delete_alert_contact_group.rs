@@ -54,23 +54,20 @@ pub struct DeleteAlertContactGroupOutput {
     pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
 }
 /// A structure of the operation, at `response.payload.items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct BodyItem {
     /// Wire name `contact_group_id`: string. Example: `12345`.
-    #[serde(rename = "contact_group_id", default)]
     pub contact_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `msg`: string. Example: `Delete contact group resource failed.`.
-    #[serde(rename = "msg", default)]
     pub msg: ::std::option::Option<::std::string::String>,
     /// Wire name `status`: boolean. Example: `true`.
-    #[serde(
-        rename = "status",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub status: ::std::option::Option<bool>,
 }
+::alibabacloud_runtime::decode_struct!(
+    BodyItem { "contact_group_id" = 0, "msg" = 1, "status" = 2, } { 0 contact_group_id
+    value, 1 msg value, 2 status lenient, }
+);
 /// The errors `DeleteAlertContactGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -78,43 +75,7 @@ pub enum DeleteAlertContactGroupError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DeleteAlertContactGroupError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DeleteAlertContactGroupError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DeleteAlertContactGroupError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DeleteAlertContactGroupError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DeleteAlertContactGroupError {}
+::alibabacloud_runtime::operation_error!(DeleteAlertContactGroupError {});
 /// Builds and sends a `DeleteAlertContactGroup` call. `send` and `build` compile once every required parameter is set (`contact_group_ids`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -62,19 +62,20 @@ impl ::alibabacloud_runtime::Operation for DeleteClusterInput {
 ///   "task_id": "T-5a54309c80282e39ea****"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DeleteClusterOutput {
     /// Wire name `cluster_id`: string. Example: `cb95aa626a47740afbf6aa099b650****`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `request_id`: string. Example: `687C5BAA-D103-4993-884B-C35E4314****`.
-    #[serde(rename = "request_id", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `task_id`: string. Example: `T-5a54309c80282e39ea****`.
-    #[serde(rename = "task_id", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DeleteClusterOutput { "cluster_id" = 0, "request_id" = 1, "task_id" = 2, } { 0
+    cluster_id value, 1 request_id value, 2 task_id value, }
+);
 /// A structure of the operation, at `request[4].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct DeleteOptionsItem {
@@ -104,43 +105,7 @@ pub enum DeleteClusterError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DeleteClusterError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DeleteClusterError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DeleteClusterError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DeleteClusterError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DeleteClusterError {}
+::alibabacloud_runtime::operation_error!(DeleteClusterError {});
 /// Builds and sends a `DeleteCluster` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

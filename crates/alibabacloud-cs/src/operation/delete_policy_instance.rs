@@ -53,13 +53,15 @@ impl ::alibabacloud_runtime::Operation for DeletePolicyInstanceInput {
 ///   ]
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DeletePolicyInstanceOutput {
     /// Wire name `instances`: list of string.
-    #[serde(rename = "instances", default)]
     pub instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DeletePolicyInstanceOutput { "instances" = 0, } { 0 instances value, }
+);
 /// The errors `DeletePolicyInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -67,43 +69,7 @@ pub enum DeletePolicyInstanceError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DeletePolicyInstanceError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DeletePolicyInstanceError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DeletePolicyInstanceError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DeletePolicyInstanceError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DeletePolicyInstanceError {}
+::alibabacloud_runtime::operation_error!(DeletePolicyInstanceError {});
 /// Builds and sends a `DeletePolicyInstance` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `policy_name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -84,63 +84,50 @@ impl ::alibabacloud_runtime::Operation for DescribeAddonInput {
 ///   "version": "v1.9.3.6-32932850-aliyun"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeAddonOutput {
     /// Wire name `architecture`: list of string.
-    #[serde(rename = "architecture", default)]
     pub architecture: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `category`: string. Example: `network`.
-    #[serde(rename = "category", default)]
     pub category: ::std::option::Option<::std::string::String>,
     /// Wire name `config_schema`: string. Example: `{}`.
-    #[serde(rename = "config_schema", default)]
     pub config_schema: ::std::option::Option<::std::string::String>,
     /// Wire name `install_by_default`: boolean. Example: `true`.
-    #[serde(
-        rename = "install_by_default",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub install_by_default: ::std::option::Option<bool>,
     /// Wire name `managed`: boolean. Example: `false`.
-    #[serde(
-        rename = "managed",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub managed: ::std::option::Option<bool>,
     /// Wire name `name`: string. Example: `coredns`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `newer_versions`: list of [`NewerVersionsItem`].
-    #[serde(rename = "newer_versions", default)]
     pub newer_versions: ::std::option::Option<::std::vec::Vec<NewerVersionsItem>>,
     /// Wire name `supported_actions`: list of string.
-    #[serde(rename = "supported_actions", default)]
     pub supported_actions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `version`: string. Example: `v1.9.3.6-32932850-aliyun`.
-    #[serde(rename = "version", default)]
     pub version: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeAddonOutput { "architecture" = 0, "category" = 1, "config_schema" = 2,
+    "install_by_default" = 3, "managed" = 4, "name" = 5, "newer_versions" = 6,
+    "supported_actions" = 7, "version" = 8, } { 0 architecture value, 1 category value, 2
+    config_schema value, 3 install_by_default lenient, 4 managed lenient, 5 name value, 6
+    newer_versions value, 7 supported_actions value, 8 version value, }
+);
 /// A structure of the operation, at `response.fields[6].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct NewerVersionsItem {
     /// Wire name `minimum_cluster_version`: string. Example: `1.20.4`.
-    #[serde(rename = "minimum_cluster_version", default)]
     pub minimum_cluster_version: ::std::option::Option<::std::string::String>,
     /// Wire name `upgradable`: boolean. Example: `true`.
-    #[serde(
-        rename = "upgradable",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub upgradable: ::std::option::Option<bool>,
     /// Wire name `version`: string. Example: `v1.9.3.10-7dfca203-aliyun`.
-    #[serde(rename = "version", default)]
     pub version: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    NewerVersionsItem { "minimum_cluster_version" = 0, "upgradable" = 1, "version" = 2, }
+    { 0 minimum_cluster_version value, 1 upgradable lenient, 2 version value, }
+);
 /// The errors `DescribeAddon` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -148,43 +135,7 @@ pub enum DescribeAddonError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeAddonError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeAddonError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeAddonError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeAddonError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeAddonError {}
+::alibabacloud_runtime::operation_error!(DescribeAddonError {});
 /// Builds and sends a `DescribeAddon` call. `send` and `build` compile once every required parameter is set (`addon_name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -71,61 +71,61 @@ impl ::alibabacloud_runtime::Operation for DescribeAddonsInput {
 ///   }
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeAddonsOutput {
     /// Wire name `ComponentGroups`: list of [`ComponentGroupsItem`].
-    #[serde(rename = "ComponentGroups", default)]
     pub component_groups: ::std::option::Option<::std::vec::Vec<ComponentGroupsItem>>,
     /// Wire name `StandardComponents`: map of string to [`StandardComponentsItem`].
-    #[serde(rename = "StandardComponents", default)]
     pub standard_components: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, StandardComponentsItem>,
     >,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeAddonsOutput { "ComponentGroups" = 0, "StandardComponents" = 1, } { 0
+    component_groups value, 1 standard_components value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[1].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ItemsItem {
     /// Wire name `name`: string. Example: `flexvolume`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(ItemsItem { "name" = 0, } { 0 name value, });
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ComponentGroupsItem {
     /// Wire name `group_name`: string. Example: `storage`.
-    #[serde(rename = "group_name", default)]
     pub group_name: ::std::option::Option<::std::string::String>,
     /// Wire name `items`: list of [`ItemsItem`].
-    #[serde(rename = "items", default)]
     pub items: ::std::option::Option<::std::vec::Vec<ItemsItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ComponentGroupsItem { "group_name" = 0, "items" = 1, } { 0 group_name value, 1 items
+    value, }
+);
 /// A structure of the operation, at `response.fields[1].values` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct StandardComponentsItem {
     /// Wire name `description`: string. Example: `***`.
-    #[serde(rename = "description", default)]
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `disabled`: boolean. Example: `false`.
-    #[serde(
-        rename = "disabled",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub disabled: ::std::option::Option<bool>,
     /// Wire name `name`: string. Example: `ack-arena`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `required`: string. Example: `false`.
-    #[serde(rename = "required", default)]
     pub required: ::std::option::Option<::std::string::String>,
     /// Wire name `version`: string. Example: `0.5.0`.
-    #[serde(rename = "version", default)]
     pub version: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    StandardComponentsItem { "description" = 0, "disabled" = 1, "name" = 2, "required" =
+    3, "version" = 4, } { 0 description value, 1 disabled lenient, 2 name value, 3
+    required value, 4 version value, }
+);
 /// The errors `DescribeAddons` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -133,43 +133,7 @@ pub enum DescribeAddonsError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeAddonsError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeAddonsError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeAddonsError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeAddonsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeAddonsError {}
+::alibabacloud_runtime::operation_error!(DescribeAddonsError {});
 /// Builds and sends a `DescribeAddons` call. `send` and `build` compile once every required parameter is set (`region`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

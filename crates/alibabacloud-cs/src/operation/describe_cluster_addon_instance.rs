@@ -53,22 +53,22 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterAddonInstanceInput {
 ///   "version": "v1.4.3"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonInstanceOutput {
     /// Wire name `config`: string. Example: `{"NetworkPolicy":"true"}`.
-    #[serde(rename = "config", default)]
     pub config: ::std::option::Option<::std::string::String>,
     /// Wire name `name`: string. Example: `terway-eniip`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `state`: [`State`]. Example: `active`.
-    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<State>,
     /// Wire name `version`: string. Example: `v1.4.3`.
-    #[serde(rename = "version", default)]
     pub version: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeClusterAddonInstanceOutput { "config" = 0, "name" = 1, "state" = 2, "version"
+    = 3, } { 0 config value, 1 name value, 2 state value, 3 version value, }
+);
 /// The documented values of `response.fields[2]`: `initial`, `active`, `unhealthy`, `upgrading`, `updating`, `deleting`, `deleted`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -92,83 +92,10 @@ pub enum State {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl State {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "initial",
-        "active",
-        "unhealthy",
-        "upgrading",
-        "updating",
-        "deleting",
-        "deleted",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initial => "initial",
-            Self::Active => "active",
-            Self::Unhealthy => "unhealthy",
-            Self::Upgrading => "upgrading",
-            Self::Updating => "updating",
-            Self::Deleting => "deleting",
-            Self::Deleted => "deleted",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for State {
-    fn from(value: &str) -> Self {
-        match value {
-            "initial" => Self::Initial,
-            "active" => Self::Active,
-            "unhealthy" => Self::Unhealthy,
-            "upgrading" => Self::Upgrading,
-            "updating" => Self::Updating,
-            "deleting" => Self::Deleting,
-            "deleted" => Self::Deleted,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for State {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for State {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for State {
-    fn as_str(&self) -> &str {
-        State::as_str(self)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for State {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    State { Initial = "initial", Active = "active", Unhealthy = "unhealthy", Upgrading =
+    "upgrading", Updating = "updating", Deleting = "deleting", Deleted = "deleted", }
+);
 /// The errors `DescribeClusterAddonInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -176,43 +103,7 @@ pub enum DescribeClusterAddonInstanceError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeClusterAddonInstanceError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeClusterAddonInstanceError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeClusterAddonInstanceError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeClusterAddonInstanceError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeClusterAddonInstanceError {}
+::alibabacloud_runtime::operation_error!(DescribeClusterAddonInstanceError {});
 /// Builds and sends a `DescribeClusterAddonInstance` call. `send` and `build` compile once every required parameter is set (`ClusterID`, `AddonName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

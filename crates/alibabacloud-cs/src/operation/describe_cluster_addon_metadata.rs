@@ -55,19 +55,20 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterAddonMetadataInput {
 ///   "version": "1.8.4.1"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonMetadataOutput {
     /// Wire name `config_schema`: string. Example: `{\n  \"$schema\": \"https://json-schema.org/draft-07/schema#\",\n  \"properties\": {\n    \"controller\": {\n      \"description\": \"\",\n      \"properties\": {\n        \"resources\": {\n          \"properties\": {\n            \"armsPrometheusOperator\": {\n              \"properties\": {\n                \"resources\": {\n                  \"properties\": {\n                    \"limits\": {\n                      \"properties\": {\n                        \"memory\": {\n                          \"description\": \"memory limit of arms prometheus operator\",\n                          \"type\": \"string\",\n                          \"pattern\": \"^[1-9][0-9]*(\\\\.\\\\d+)?(K|Ki|M|Mi|G|Gi|T|Ti)?$\",\n                          \"default\": \"500m\",\n                          \"x-ui-description\": \"<mds-key>\",\n                          \"x-ui-prompt-message\": \"<mds-key>\",\n                          \"x-ui-validation-message\": \"<mds-key>\",\n                          \"x-ui-additional-tips\": \"<mds-key>\"\n                        },\n                        \"cpu\": {\n                          \"description\": \"cpu limit of arms prometheus operator\",\n                          \"type\": \"string\",\n                          \"pattern\": \"^[1-9][0-9]*(m|\\\\.\\\\d+)?$\",\n                          \"default\": \"1.0\",\n                          \"x-ui-description\": \"<mds-key>\",\n                          \"x-ui-validation-message\": \"<mds-key>\"\n                        }\n                      },\n                      \"type\": \"object\",\n                      \"additionalProperties\": false\n                    },\n                    \"requests\": {\n                      \"properties\": {\n                        \"memory\": {\n                          \"description\": \"memory request of arms prometheus operator\",\n                          \"type\": \"string\",\n                          \"pattern\": \"^[1-9][0-9]*(\\\\.\\\\d+)?(K|Ki|M|Mi|G|Gi|T|Ti)?$\",\n                          \"default\": \"500m\",\n                          \"x-ui-description\": \"<mds-key>\",\n                          \"x-ui-validation-message\": \"<mds-key>\"\n                        },\n                        \"cpu\": {\n                          \"description\": \"cpu request of arms prometheus operator\",\n                          \"type\": \"string\",\n                          \"pattern\": \"^[1-9][0-9]*(m|\\\\.\\\\d+)?$\",\n                          \"default\": \"1.0\",\n                          \"x-ui-description\": \"<mds-key>\",\n                          \"x-ui-validation-message\": \"<mds-key>\"\n                        }\n                      },\n                      \"type\": \"object\",\n                      \"additionalProperties\": false\n                    }\n                  },\n                  \"type\": \"object\",\n                  \"additionalProperties\": false\n                }\n              },\n              \"type\": \"object\",\n              \"additionalProperties\": false\n            }\n          },\n          \"type\": \"object\",\n          \"additionalProperties\": false\n        }\n      },\n      \"type\": \"object\",\n      \"additionalProperties\": false\n    }\n  },\n  \"title\": \"Values\",\n  \"type\": \"object\",\n  \"additionalProperties\": false\n}`.
-    #[serde(rename = "config_schema", default)]
     pub config_schema: ::std::option::Option<::std::string::String>,
     /// Wire name `name`: string. Example: `coredns`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `version`: string. Example: `1.8.4.1`.
-    #[serde(rename = "version", default)]
     pub version: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeClusterAddonMetadataOutput { "config_schema" = 0, "name" = 1, "version" = 2,
+    } { 0 config_schema value, 1 name value, 2 version value, }
+);
 /// The errors `DescribeClusterAddonMetadata` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -75,43 +76,7 @@ pub enum DescribeClusterAddonMetadataError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeClusterAddonMetadataError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeClusterAddonMetadataError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeClusterAddonMetadataError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeClusterAddonMetadataError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeClusterAddonMetadataError {}
+::alibabacloud_runtime::operation_error!(DescribeClusterAddonMetadataError {});
 /// Builds and sends a `DescribeClusterAddonMetadata` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `component_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

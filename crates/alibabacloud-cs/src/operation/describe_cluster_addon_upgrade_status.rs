@@ -72,51 +72,49 @@ pub struct DescribeClusterAddonUpgradeStatusOutput {
     >,
 }
 /// A structure of the operation, at `response.payload.values.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AddonInfo {
     /// Wire name `component_name`: string. Example: `cloud-controller-manager`.
-    #[serde(rename = "component_name", default)]
     pub component_name: ::std::option::Option<::std::string::String>,
     /// Wire name `ready_to_upgrade`: string. Example: `true`.
-    #[serde(rename = "ready_to_upgrade", default)]
     pub ready_to_upgrade: ::std::option::Option<::std::string::String>,
     /// Wire name `version`: string. Example: `v1.9.3.340-g9830b58-aliyun`.
-    #[serde(rename = "version", default)]
     pub version: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AddonInfo { "component_name" = 0, "ready_to_upgrade" = 1, "version" = 2, } { 0
+    component_name value, 1 ready_to_upgrade value, 2 version value, }
+);
 /// A structure of the operation, at `response.payload.values.fields[1]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Tasks {
     /// Wire name `created_at`: string. Example: `0001-01-01T00:00:00Z`.
-    #[serde(rename = "created_at", default)]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Wire name `finished_at`: string. Example: `0001-01-01T00:00:00Z`.
-    #[serde(rename = "finished_at", default)]
     pub finished_at: ::std::option::Option<::std::string::String>,
     /// Wire name `is_canceled`: boolean. Example: `false`.
-    #[serde(
-        rename = "is_canceled",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub is_canceled: ::std::option::Option<bool>,
     /// Wire name `status`: string. Example: `Success`.
-    #[serde(rename = "status", default)]
     pub status: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Tasks { "created_at" = 0, "finished_at" = 1, "is_canceled" = 2, "status" = 3, } { 0
+    created_at value, 1 finished_at value, 2 is_canceled lenient, 3 status value, }
+);
 /// A structure of the operation, at `response.payload.values` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct BodyItem {
     /// Wire name `addon_info`: [`AddonInfo`].
-    #[serde(rename = "addon_info", default)]
     pub addon_info: ::std::option::Option<AddonInfo>,
     /// Wire name `tasks`: [`Tasks`].
-    #[serde(rename = "tasks", default)]
     pub tasks: ::std::option::Option<Tasks>,
 }
+::alibabacloud_runtime::decode_struct!(
+    BodyItem { "addon_info" = 0, "tasks" = 1, } { 0 addon_info value, 1 tasks value, }
+);
 /// The errors `DescribeClusterAddonUpgradeStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -124,43 +122,7 @@ pub enum DescribeClusterAddonUpgradeStatusError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeClusterAddonUpgradeStatusError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeClusterAddonUpgradeStatusError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeClusterAddonUpgradeStatusError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeClusterAddonUpgradeStatusError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeClusterAddonUpgradeStatusError {}
+::alibabacloud_runtime::operation_error!(DescribeClusterAddonUpgradeStatusError {});
 /// Builds and sends a `DescribeClusterAddonUpgradeStatus` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `ComponentId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

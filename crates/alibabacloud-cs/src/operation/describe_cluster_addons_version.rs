@@ -69,55 +69,40 @@ pub struct DescribeClusterAddonsVersionOutput {
     >,
 }
 /// A structure of the operation, at `response.payload.values` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct BodyItem {
     /// Wire name `can_upgrade`: boolean. Example: `false`.
-    #[serde(
-        rename = "can_upgrade",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub can_upgrade: ::std::option::Option<bool>,
     /// Wire name `changed`: string. Example: `false`.
-    #[serde(rename = "changed", default)]
     pub changed: ::std::option::Option<::std::string::String>,
     /// Wire name `component_name`: string. Example: `ack-node-problem-detector`.
-    #[serde(rename = "component_name", default)]
     pub component_name: ::std::option::Option<::std::string::String>,
     /// Wire name `exist`: boolean. Example: `true`.
-    #[serde(
-        rename = "exist",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub exist: ::std::option::Option<bool>,
     /// Wire name `message`: string. Example: `Addons that detect node failures and report to event center.\n`.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `next_version`: string. Example: `1.2.1`.
-    #[serde(rename = "next_version", default)]
     pub next_version: ::std::option::Option<::std::string::String>,
     /// Wire name `policy`: string. Example: `overwrite`.
-    #[serde(rename = "policy", default)]
     pub policy: ::std::option::Option<::std::string::String>,
     /// Wire name `ready_to_upgrade`: string. Example: `false`.
-    #[serde(rename = "ready_to_upgrade", default)]
     pub ready_to_upgrade: ::std::option::Option<::std::string::String>,
     /// Wire name `required`: boolean. Example: `false`.
-    #[serde(
-        rename = "required",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub required: ::std::option::Option<bool>,
     /// Wire name `value`: string. Example: `npd:\n  # Custom monitor definitions to add to Node Problem Detector ****`.
-    #[serde(rename = "value", default)]
     pub value: ::std::option::Option<::std::string::String>,
     /// Wire name `version`: string. Example: `1.2.1`.
-    #[serde(rename = "version", default)]
     pub version: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    BodyItem { "can_upgrade" = 0, "changed" = 1, "component_name" = 2, "exist" = 3,
+    "message" = 4, "next_version" = 5, "policy" = 6, "ready_to_upgrade" = 7, "required" =
+    8, "value" = 9, "version" = 10, } { 0 can_upgrade lenient, 1 changed value, 2
+    component_name value, 3 exist lenient, 4 message value, 5 next_version value, 6
+    policy value, 7 ready_to_upgrade value, 8 required lenient, 9 value value, 10 version
+    value, }
+);
 /// The errors `DescribeClusterAddonsVersion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -125,43 +110,7 @@ pub enum DescribeClusterAddonsVersionError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeClusterAddonsVersionError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeClusterAddonsVersionError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeClusterAddonsVersionError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeClusterAddonsVersionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeClusterAddonsVersionError {}
+::alibabacloud_runtime::operation_error!(DescribeClusterAddonsVersionError {});
 /// Builds and sends a `DescribeClusterAddonsVersion` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

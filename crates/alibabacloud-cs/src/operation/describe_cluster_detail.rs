@@ -149,95 +149,67 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterDetailInput {
 ///   "zone_id": "cn-beijing-a"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterDetailOutput {
     /// Wire name `auto_mode`: [`AutoMode`].
-    #[serde(rename = "auto_mode", default)]
     pub auto_mode: ::std::option::Option<AutoMode>,
     /// Wire name `cluster_domain`: string. Example: `cluster.local`.
-    #[serde(rename = "cluster_domain", default)]
     pub cluster_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_id`: string. Example: `c82e6987e2961451182edacd74faf****`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_spec`: string. Example: `ack.pro.small`.
-    #[serde(rename = "cluster_spec", default)]
     pub cluster_spec: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_type`: string. Example: `Kubernetes`.
-    #[serde(rename = "cluster_type", default)]
     pub cluster_type: ::std::option::Option<::std::string::String>,
     /// Wire name `container_cidr`: string. Example: `172.20.0.0/16`.
-    #[serde(rename = "container_cidr", default)]
     pub container_cidr: ::std::option::Option<::std::string::String>,
     /// Wire name `control_plane_config`: [`ControlPlaneConfig`].
-    #[serde(rename = "control_plane_config", default)]
     pub control_plane_config: ::std::option::Option<ControlPlaneConfig>,
     /// Wire name `created`: string. Example: `2019-11-25T15:50:20+08:00`.
-    #[serde(rename = "created", default)]
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `current_version`: string. Example: `1.16.6-aliyun.1`.
-    #[serde(rename = "current_version", default)]
     pub current_version: ::std::option::Option<::std::string::String>,
     /// Wire name `deletion_protection`: boolean. Example: `true`.
-    #[serde(
-        rename = "deletion_protection",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub deletion_protection: ::std::option::Option<bool>,
     /// Wire name `docker_version`: string. Example: `19.03.5`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "docker_version", default)]
     #[deprecated(note = "deprecated by the service")]
     pub docker_version: ::std::option::Option<::std::string::String>,
     /// Wire name `external_loadbalancer_id`: string. Example: `lb-2zehc05z3b8dwiifh****`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "external_loadbalancer_id", default)]
     #[deprecated(note = "deprecated by the service")]
     pub external_loadbalancer_id: ::std::option::Option<::std::string::String>,
     /// Wire name `extra_sans`: list of string.
-    #[serde(rename = "extra_sans", default)]
     pub extra_sans: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `init_version`: string. Example: `1.16.6-aliyun.1`.
-    #[serde(rename = "init_version", default)]
     pub init_version: ::std::option::Option<::std::string::String>,
     /// Wire name `ip_stack`: [`IpStack`]. The service's default: `ipv4`. Example: `ipv4`.
-    #[serde(rename = "ip_stack", default)]
     pub ip_stack: ::std::option::Option<IpStack>,
     /// Wire name `maintenance_window`: [`MaintenanceWindow`].
-    #[serde(rename = "maintenance_window", default)]
     pub maintenance_window: ::std::option::Option<MaintenanceWindow>,
     /// Wire name `master_url`: string. Example: `{\"intranet_api_server_endpoint\":\"https://192.168.0.251:6443\"***}`.
-    #[serde(rename = "master_url", default)]
     pub master_url: ::std::option::Option<::std::string::String>,
     /// Wire name `meta_data`: string. Example: `\"Addons\":***`.
-    #[serde(rename = "meta_data", default)]
     pub meta_data: ::std::option::Option<::std::string::String>,
     /// Wire name `name`: string. Example: `cluster-demo`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `network_mode`: string. Example: `vpc`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "network_mode", default)]
     #[deprecated(note = "deprecated by the service")]
     pub network_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `next_version`: string. Example: `1.18.8-aliyun.1`.
-    #[serde(rename = "next_version", default)]
     pub next_version: ::std::option::Option<::std::string::String>,
     /// Wire name `node_cidr_mask`: string. Example: `26`.
-    #[serde(rename = "node_cidr_mask", default)]
     pub node_cidr_mask: ::std::option::Option<::std::string::String>,
     /// Wire name `operation_policy`: [`OperationPolicy`].
-    #[serde(rename = "operation_policy", default)]
     pub operation_policy: ::std::option::Option<OperationPolicy>,
     /// Wire name `parameters`: map of string to string.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "parameters", default)]
     #[deprecated(note = "deprecated by the service")]
     pub parameters: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -245,309 +217,252 @@ pub struct DescribeClusterDetailOutput {
     /// Wire name `private_zone`: boolean. Example: `false`.
     ///
     /// **Deprecated** by the service.
-    #[serde(
-        rename = "private_zone",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     #[deprecated(note = "deprecated by the service")]
     pub private_zone: ::std::option::Option<bool>,
     /// Wire name `profile`: string. Example: `Default`.
-    #[serde(rename = "profile", default)]
     pub profile: ::std::option::Option<::std::string::String>,
     /// Wire name `proxy_mode`: string. Example: `ipvs`.
-    #[serde(rename = "proxy_mode", default)]
     pub proxy_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `region_id`: string. Example: `cn-beijing`.
-    #[serde(rename = "region_id", default)]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_group_id`: string. Example: `rg-acfmyvw3wjm****`.
-    #[serde(rename = "resource_group_id", default)]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `rrsa_config`: [`RrsaConfig`].
-    #[serde(rename = "rrsa_config", default)]
     pub rrsa_config: ::std::option::Option<RrsaConfig>,
     /// Wire name `security_group_id`: string. Example: `sg-25yq****`.
-    #[serde(rename = "security_group_id", default)]
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `service_cidr`: string. Example: `172.21.0.0/20`.
-    #[serde(rename = "service_cidr", default)]
     pub service_cidr: ::std::option::Option<::std::string::String>,
     /// Wire name `size`: 64-bit integer. Example: `5`.
-    #[serde(
-        rename = "size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub size: ::std::option::Option<i64>,
     /// Wire name `state`: string. Example: `running`.
-    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<::std::string::String>,
     /// Wire name `subnet_cidr`: string. Example: `172.20.0.0/16`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "subnet_cidr", default)]
     #[deprecated(note = "deprecated by the service")]
     pub subnet_cidr: ::std::option::Option<::std::string::String>,
     /// Wire name `tags`: list of [`TagsItem`].
-    #[serde(rename = "tags", default)]
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     /// Wire name `timezone`: string. Example: `Asia/Shanghai`.
-    #[serde(rename = "timezone", default)]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// Wire name `updated`: string. Example: `2020-01-13T23:01:03+08:00`.
-    #[serde(rename = "updated", default)]
     pub updated: ::std::option::Option<::std::string::String>,
     /// Wire name `vpc_id`: string. Example: `vpc-2zecuu62b9zw7a7qn****`.
-    #[serde(rename = "vpc_id", default)]
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// Wire name `vswitch_id`: string. Example: `vsw-2zete8s4qocqg0mf6****,vsw-2zete8s4qocqg0mf6****`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "vswitch_id", default)]
     #[deprecated(note = "deprecated by the service")]
     pub vswitch_id: ::std::option::Option<::std::string::String>,
     /// Wire name `vswitch_ids`: list of string.
-    #[serde(rename = "vswitch_ids", default)]
     pub vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `worker_ram_role_name`: string. Example: `KubernetesWorkerRole-ec87d15b-edca-4302-933f-c8a16bf0****`.
-    #[serde(rename = "worker_ram_role_name", default)]
     pub worker_ram_role_name: ::std::option::Option<::std::string::String>,
     /// Wire name `zone_id`: string. Example: `cn-beijing-a`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "zone_id", default)]
     #[deprecated(note = "deprecated by the service")]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeClusterDetailOutput { "auto_mode" = 0, "cluster_domain" = 1, "cluster_id" =
+    2, "cluster_spec" = 3, "cluster_type" = 4, "container_cidr" = 5,
+    "control_plane_config" = 6, "created" = 7, "current_version" = 8,
+    "deletion_protection" = 9, "docker_version" = 10, "external_loadbalancer_id" = 11,
+    "extra_sans" = 12, "init_version" = 13, "ip_stack" = 14, "maintenance_window" = 15,
+    "master_url" = 16, "meta_data" = 17, "name" = 18, "network_mode" = 19, "next_version"
+    = 20, "node_cidr_mask" = 21, "operation_policy" = 22, "parameters" = 23,
+    "private_zone" = 24, "profile" = 25, "proxy_mode" = 26, "region_id" = 27,
+    "resource_group_id" = 28, "rrsa_config" = 29, "security_group_id" = 30,
+    "service_cidr" = 31, "size" = 32, "state" = 33, "subnet_cidr" = 34, "tags" = 35,
+    "timezone" = 36, "updated" = 37, "vpc_id" = 38, "vswitch_id" = 39, "vswitch_ids" =
+    40, "worker_ram_role_name" = 41, "zone_id" = 42, } { 0 auto_mode value, 1
+    cluster_domain value, 2 cluster_id value, 3 cluster_spec value, 4 cluster_type value,
+    5 container_cidr value, 6 control_plane_config value, 7 created value, 8
+    current_version value, 9 deletion_protection lenient, 10 docker_version value, 11
+    external_loadbalancer_id value, 12 extra_sans value, 13 init_version value, 14
+    ip_stack value, 15 maintenance_window value, 16 master_url value, 17 meta_data value,
+    18 name value, 19 network_mode value, 20 next_version value, 21 node_cidr_mask value,
+    22 operation_policy value, 23 parameters value, 24 private_zone lenient, 25 profile
+    value, 26 proxy_mode value, 27 region_id value, 28 resource_group_id value, 29
+    rrsa_config value, 30 security_group_id value, 31 service_cidr value, 32 size
+    lenient, 33 state value, 34 subnet_cidr value, 35 tags value, 36 timezone value, 37
+    updated value, 38 vpc_id value, 39 vswitch_id value, 40 vswitch_ids value, 41
+    worker_ram_role_name value, 42 zone_id value, }
+);
 /// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AutoMode {
     /// Wire name `enable`: boolean.
-    #[serde(
-        rename = "enable",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub enable: ::std::option::Option<bool>,
 }
+::alibabacloud_runtime::decode_struct!(AutoMode { "enable" = 0, } { 0 enable lenient, });
 /// A structure of the operation, at `response.fields[6].fields[8]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct InstanceMetadataOptions {
     /// Wire name `http_tokens`: [`HttpTokens`]. The service's default: `optional`. Example: `optional`.
-    #[serde(rename = "http_tokens", default)]
     pub http_tokens: ::std::option::Option<HttpTokens>,
 }
+::alibabacloud_runtime::decode_struct!(
+    InstanceMetadataOptions { "http_tokens" = 0, } { 0 http_tokens value, }
+);
 /// A structure of the operation, at `response.fields[6]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ControlPlaneConfig {
     /// Wire name `auto_renew`: boolean. Example: `true`.
-    #[serde(
-        rename = "auto_renew",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub auto_renew: ::std::option::Option<bool>,
     /// Wire name `auto_renew_period`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "auto_renew_period",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub auto_renew_period: ::std::option::Option<i64>,
     /// Wire name `charge_type`: string. Example: `PrePaid`.
-    #[serde(rename = "charge_type", default)]
     pub charge_type: ::std::option::Option<::std::string::String>,
     /// Wire name `cloud_monitor_flags`: boolean. Example: `true`.
-    #[serde(
-        rename = "cloud_monitor_flags",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cloud_monitor_flags: ::std::option::Option<bool>,
     /// Wire name `cpu_policy`: string. Example: `none`.
-    #[serde(rename = "cpu_policy", default)]
     pub cpu_policy: ::std::option::Option<::std::string::String>,
     /// Wire name `deploymentset_id`: string. Example: `ds-bp10b35imuam5amw****`.
-    #[serde(rename = "deploymentset_id", default)]
     pub deploymentset_id: ::std::option::Option<::std::string::String>,
     /// Wire name `image_id`: string. Example: `aliyun_3_x64_20G_alibase_20240819.vhd`.
-    #[serde(rename = "image_id", default)]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// Wire name `image_type`: string. Example: `AliyunLinux3`.
-    #[serde(rename = "image_type", default)]
     pub image_type: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_metadata_options`: [`InstanceMetadataOptions`].
-    #[serde(rename = "instance_metadata_options", default)]
     pub instance_metadata_options: ::std::option::Option<InstanceMetadataOptions>,
     /// Wire name `instance_types`: list of string.
-    #[serde(rename = "instance_types", default)]
     pub instance_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `key_pair`: string. Example: `ack`.
-    #[serde(rename = "key_pair", default)]
     pub key_pair: ::std::option::Option<::std::string::String>,
     /// Wire name `node_port_range`: string. Example: `30000-32767`.
-    #[serde(rename = "node_port_range", default)]
     pub node_port_range: ::std::option::Option<::std::string::String>,
     /// Wire name `period`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "period",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub period: ::std::option::Option<i64>,
     /// Wire name `period_unit`: string. Example: `Month`.
-    #[serde(rename = "period_unit", default)]
     pub period_unit: ::std::option::Option<::std::string::String>,
     /// Wire name `runtime`: string. Example: `containerd`.
-    #[serde(rename = "runtime", default)]
     pub runtime: ::std::option::Option<::std::string::String>,
     /// Wire name `security_hardening_os`: boolean. Example: `true`.
-    #[serde(
-        rename = "security_hardening_os",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub security_hardening_os: ::std::option::Option<bool>,
     /// Wire name `size`: 64-bit integer. Example: `3`.
-    #[serde(
-        rename = "size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub size: ::std::option::Option<i64>,
     /// Wire name `soc_enabled`: boolean. Example: `false`.
-    #[serde(
-        rename = "soc_enabled",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub soc_enabled: ::std::option::Option<bool>,
     /// Wire name `system_disk_bursting_enabled`: boolean. Example: `true`.
-    #[serde(
-        rename = "system_disk_bursting_enabled",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub system_disk_bursting_enabled: ::std::option::Option<bool>,
     /// Wire name `system_disk_category`: string. Example: `cloud_essd`.
-    #[serde(rename = "system_disk_category", default)]
     pub system_disk_category: ::std::option::Option<::std::string::String>,
     /// Wire name `system_disk_performance_level`: string. Example: `PL1`.
-    #[serde(rename = "system_disk_performance_level", default)]
     pub system_disk_performance_level: ::std::option::Option<::std::string::String>,
     /// Wire name `system_disk_provisioned_iops`: 64-bit integer. Example: `1000`.
-    #[serde(
-        rename = "system_disk_provisioned_iops",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub system_disk_provisioned_iops: ::std::option::Option<i64>,
     /// Wire name `system_disk_size`: 64-bit integer. Example: `120`.
-    #[serde(
-        rename = "system_disk_size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub system_disk_size: ::std::option::Option<i64>,
     /// Wire name `system_disk_snapshot_policy_id`: string. Example: `sp-2zej1nogjvovnz4z****`.
-    #[serde(rename = "system_disk_snapshot_policy_id", default)]
     pub system_disk_snapshot_policy_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ControlPlaneConfig { "auto_renew" = 0, "auto_renew_period" = 1, "charge_type" = 2,
+    "cloud_monitor_flags" = 3, "cpu_policy" = 4, "deploymentset_id" = 5, "image_id" = 6,
+    "image_type" = 7, "instance_metadata_options" = 8, "instance_types" = 9, "key_pair" =
+    10, "node_port_range" = 11, "period" = 12, "period_unit" = 13, "runtime" = 14,
+    "security_hardening_os" = 15, "size" = 16, "soc_enabled" = 17,
+    "system_disk_bursting_enabled" = 18, "system_disk_category" = 19,
+    "system_disk_performance_level" = 20, "system_disk_provisioned_iops" = 21,
+    "system_disk_size" = 22, "system_disk_snapshot_policy_id" = 23, } { 0 auto_renew
+    lenient, 1 auto_renew_period lenient, 2 charge_type value, 3 cloud_monitor_flags
+    lenient, 4 cpu_policy value, 5 deploymentset_id value, 6 image_id value, 7 image_type
+    value, 8 instance_metadata_options value, 9 instance_types value, 10 key_pair value,
+    11 node_port_range value, 12 period lenient, 13 period_unit value, 14 runtime value,
+    15 security_hardening_os lenient, 16 size lenient, 17 soc_enabled lenient, 18
+    system_disk_bursting_enabled lenient, 19 system_disk_category value, 20
+    system_disk_performance_level value, 21 system_disk_provisioned_iops lenient, 22
+    system_disk_size lenient, 23 system_disk_snapshot_policy_id value, }
+);
 /// A structure of the operation, at `response.fields[15]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct MaintenanceWindow {
     /// Wire name `duration`: string. Example: `3h`.
-    #[serde(rename = "duration", default)]
     pub duration: ::std::option::Option<::std::string::String>,
     /// Wire name `enable`: boolean. Example: `false`.
-    #[serde(
-        rename = "enable",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub enable: ::std::option::Option<bool>,
     /// Wire name `maintenance_time`: string. Example: `03:00:00Z`.
-    #[serde(rename = "maintenance_time", default)]
     pub maintenance_time: ::std::option::Option<::std::string::String>,
     /// Wire name `recurrence`: string. Example: `FREQ=WEEKLY;INTERVAL=4;BYDAY=MO,TU`.
-    #[serde(rename = "recurrence", default)]
     pub recurrence: ::std::option::Option<::std::string::String>,
     /// Wire name `weekly_period`: string. Example: `Monday,Thursday`.
-    #[serde(rename = "weekly_period", default)]
     pub weekly_period: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    MaintenanceWindow { "duration" = 0, "enable" = 1, "maintenance_time" = 2,
+    "recurrence" = 3, "weekly_period" = 4, } { 0 duration value, 1 enable lenient, 2
+    maintenance_time value, 3 recurrence value, 4 weekly_period value, }
+);
 /// A structure of the operation, at `response.fields[22].fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ClusterAutoUpgrade {
     /// Wire name `channel`: string. Example: `patch`.
-    #[serde(rename = "channel", default)]
     pub channel: ::std::option::Option<::std::string::String>,
     /// Wire name `enabled`: boolean. Example: `true`.
-    #[serde(
-        rename = "enabled",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub enabled: ::std::option::Option<bool>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ClusterAutoUpgrade { "channel" = 0, "enabled" = 1, } { 0 channel value, 1 enabled
+    lenient, }
+);
 /// A structure of the operation, at `response.fields[22]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct OperationPolicy {
     /// Wire name `cluster_auto_upgrade`: [`ClusterAutoUpgrade`].
-    #[serde(rename = "cluster_auto_upgrade", default)]
     pub cluster_auto_upgrade: ::std::option::Option<ClusterAutoUpgrade>,
 }
+::alibabacloud_runtime::decode_struct!(
+    OperationPolicy { "cluster_auto_upgrade" = 0, } { 0 cluster_auto_upgrade value, }
+);
 /// A structure of the operation, at `response.fields[29]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RrsaConfig {
     /// Wire name `audience`: string.
-    #[serde(rename = "audience", default)]
     pub audience: ::std::option::Option<::std::string::String>,
     /// Wire name `enabled`: boolean.
-    #[serde(
-        rename = "enabled",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `issuer`: string.
-    #[serde(rename = "issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Wire name `jwks_url`: string.
-    #[serde(rename = "jwks_url", default)]
     pub jwks_url: ::std::option::Option<::std::string::String>,
     /// Wire name `max_oidc_token_expiration`: string.
-    #[serde(rename = "max_oidc_token_expiration", default)]
     pub max_oidc_token_expiration: ::std::option::Option<::std::string::String>,
     /// Wire name `oidc_arn`: string.
-    #[serde(rename = "oidc_arn", default)]
     pub oidc_arn: ::std::option::Option<::std::string::String>,
     /// Wire name `oidc_name`: string.
-    #[serde(rename = "oidc_name", default)]
     pub oidc_name: ::std::option::Option<::std::string::String>,
     /// Wire name `open_api_configuration_url`: string.
-    #[serde(rename = "open_api_configuration_url", default)]
     pub open_api_configuration_url: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    RrsaConfig { "audience" = 0, "enabled" = 1, "issuer" = 2, "jwks_url" = 3,
+    "max_oidc_token_expiration" = 4, "oidc_arn" = 5, "oidc_name" = 6,
+    "open_api_configuration_url" = 7, } { 0 audience value, 1 enabled lenient, 2 issuer
+    value, 3 jwks_url value, 4 max_oidc_token_expiration value, 5 oidc_arn value, 6
+    oidc_name value, 7 open_api_configuration_url value, }
+);
 /// A structure of the operation, at `response.fields[35].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagsItem {
     /// Wire name `key`: string. Example: `env`.
-    #[serde(rename = "key", default)]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string. Example: `prod`.
-    #[serde(rename = "value", default)]
     pub value: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TagsItem { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
+);
 /// The documented values of `response.fields[6].fields[8].fields[0]`: `optional`, `required`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -561,65 +476,9 @@ pub enum HttpTokens {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl HttpTokens {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["optional", "required"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Optional => "optional",
-            Self::Required => "required",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for HttpTokens {
-    fn from(value: &str) -> Self {
-        match value {
-            "optional" => Self::Optional,
-            "required" => Self::Required,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for HttpTokens {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for HttpTokens {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for HttpTokens {
-    fn as_str(&self) -> &str {
-        HttpTokens::as_str(self)
-    }
-}
-impl ::serde::Serialize for HttpTokens {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HttpTokens {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for HttpTokens {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    HttpTokens { Optional = "optional", Required = "required", }
+);
 /// The documented values of `response.fields[14]`: `ipv4`, `dual`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -633,65 +492,7 @@ pub enum IpStack {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl IpStack {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "dual"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Dual => "dual",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for IpStack {
-    fn from(value: &str) -> Self {
-        match value {
-            "ipv4" => Self::Ipv4,
-            "dual" => Self::Dual,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for IpStack {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for IpStack {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for IpStack {
-    fn as_str(&self) -> &str {
-        IpStack::as_str(self)
-    }
-}
-impl ::serde::Serialize for IpStack {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IpStack {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for IpStack {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(IpStack { Ipv4 = "ipv4", Dual = "dual", });
 /// The errors `DescribeClusterDetail` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -699,43 +500,7 @@ pub enum DescribeClusterDetailError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeClusterDetailError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeClusterDetailError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeClusterDetailError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeClusterDetailError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeClusterDetailError {}
+::alibabacloud_runtime::operation_error!(DescribeClusterDetailError {});
 /// Builds and sends a `DescribeClusterDetail` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

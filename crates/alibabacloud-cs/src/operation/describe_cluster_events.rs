@@ -73,82 +73,72 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterEventsInput {
 ///   }
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterEventsOutput {
     /// Wire name `events`: list of [`EventsItem`].
-    #[serde(rename = "events", default)]
     pub events: ::std::option::Option<::std::vec::Vec<EventsItem>>,
     /// Wire name `page_info`: [`PageInfo`].
-    #[serde(rename = "page_info", default)]
     pub page_info: ::std::option::Option<PageInfo>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeClusterEventsOutput { "events" = 0, "page_info" = 1, } { 0 events value, 1
+    page_info value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[1]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Data {
     /// Wire name `level`: string. Example: `info`.
-    #[serde(rename = "level", default)]
     pub level: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string. Example: `Start to upgrade NodePool nodePool/npdd89dc2b76c04f14b06774883b******`.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `reason`: string. Example: `Started`.
-    #[serde(rename = "reason", default)]
     pub reason: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Data { "level" = 0, "message" = 1, "reason" = 2, } { 0 level value, 1 message value,
+    2 reason value, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct EventsItem {
     /// Wire name `cluster_id`: string. Example: `c82e6987e2961451182edacd74faf****`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `data`: [`Data`].
-    #[serde(rename = "data", default)]
     pub data: ::std::option::Option<Data>,
     /// Wire name `event_id`: string. Example: `e-9ad04f72-8ee7-46bf-a02c-e4a06b39****`.
-    #[serde(rename = "event_id", default)]
     pub event_id: ::std::option::Option<::std::string::String>,
     /// Wire name `source`: string. Example: `cluster`.
-    #[serde(rename = "source", default)]
     pub source: ::std::option::Option<::std::string::String>,
     /// Wire name `subject`: string. Example: `npdd89dc2b76c04f14b06774883b******`.
-    #[serde(rename = "subject", default)]
     pub subject: ::std::option::Option<::std::string::String>,
     /// Wire name `time`: string. Example: `2020-12-01T17:31:00Z`.
-    #[serde(rename = "time", default)]
     pub time: ::std::option::Option<::std::string::String>,
     /// Wire name `type`: string. Example: `nodepool_update`.
-    #[serde(rename = "type", default)]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    EventsItem { "cluster_id" = 0, "data" = 1, "event_id" = 2, "source" = 3, "subject" =
+    4, "time" = 5, "type" = 6, } { 0 cluster_id value, 1 data value, 2 event_id value, 3
+    source value, 4 subject value, 5 time value, 6 r#type value, }
+);
 /// A structure of the operation, at `response.fields[1]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct PageInfo {
     /// Wire name `page_number`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "page_number",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_number: ::std::option::Option<i64>,
     /// Wire name `page_size`: 64-bit integer. Example: `50`.
-    #[serde(
-        rename = "page_size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_size: ::std::option::Option<i64>,
     /// Wire name `total_count`: 64-bit integer. Example: `3`.
-    #[serde(
-        rename = "total_count",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    PageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
+    lenient, 1 page_size lenient, 2 total_count lenient, }
+);
 /// The errors `DescribeClusterEvents` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -156,43 +146,7 @@ pub enum DescribeClusterEventsError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeClusterEventsError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeClusterEventsError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeClusterEventsError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeClusterEventsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeClusterEventsError {}
+::alibabacloud_runtime::operation_error!(DescribeClusterEventsError {});
 /// Builds and sends a `DescribeClusterEvents` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
@@ -365,8 +319,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClusterEventsInp
     fn page_size(&self) -> ::std::option::Option<i64> {
         self.page_size
     }
-    fn total(output: &DescribeClusterEventsOutput) -> ::std::option::Option<i64> {
-        let _ = output;
+    fn total(_output: &DescribeClusterEventsOutput) -> ::std::option::Option<i64> {
         ::std::option::Option::None
     }
     fn item_count(output: &DescribeClusterEventsOutput) -> usize {

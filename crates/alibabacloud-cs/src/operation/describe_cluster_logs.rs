@@ -59,29 +59,25 @@ pub struct DescribeClusterLogsOutput {
     pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
 }
 /// A structure of the operation, at `response.payload.items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct BodyItem {
     /// Wire name `ID`: 64-bit integer. Example: `590749245`.
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub id: ::std::option::Option<i64>,
     /// Wire name `cluster_id`: string. Example: `c23421cfa74454bc8b37163fd19af***`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_log`: string. Example: `start to update cluster status to CREATE_COMPLETE`.
-    #[serde(rename = "cluster_log", default)]
     pub cluster_log: ::std::option::Option<::std::string::String>,
     /// Wire name `created`: string. Example: `2020-09-11T10:11:51+08:00`.
-    #[serde(rename = "created", default)]
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `updated`: string. Example: `2020-09-11T10:11:51+08:00`.
-    #[serde(rename = "updated", default)]
     pub updated: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    BodyItem { "ID" = 0, "cluster_id" = 1, "cluster_log" = 2, "created" = 3, "updated" =
+    4, } { 0 id lenient, 1 cluster_id value, 2 cluster_log value, 3 created value, 4
+    updated value, }
+);
 /// The errors `DescribeClusterLogs` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -89,43 +85,7 @@ pub enum DescribeClusterLogsError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeClusterLogsError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeClusterLogsError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeClusterLogsError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeClusterLogsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeClusterLogsError {}
+::alibabacloud_runtime::operation_error!(DescribeClusterLogsError {});
 /// Builds and sends a `DescribeClusterLogs` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

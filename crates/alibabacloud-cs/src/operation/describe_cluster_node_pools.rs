@@ -361,1025 +361,729 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterNodePoolsInput {
 ///   ]
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsOutput {
     /// Wire name `nodepools`: list of [`NodepoolsItem`].
-    #[serde(rename = "nodepools", default)]
     pub nodepools: ::std::option::Option<::std::vec::Vec<NodepoolsItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeClusterNodePoolsOutput { "nodepools" = 0, } { 0 nodepools value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AutoMode {
     /// Wire name `enable`: boolean.
-    #[serde(
-        rename = "enable",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub enable: ::std::option::Option<bool>,
 }
+::alibabacloud_runtime::decode_struct!(AutoMode { "enable" = 0, } { 0 enable lenient, });
 /// A structure of the operation, at `response.fields[0].items.fields[1]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AutoScaling {
     /// Wire name `eip_bandwidth`: 64-bit integer. Example: `5`.
-    #[serde(
-        rename = "eip_bandwidth",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub eip_bandwidth: ::std::option::Option<i64>,
     /// Wire name `eip_internet_charge_type`: string. Example: `PayByBandwidth`.
-    #[serde(rename = "eip_internet_charge_type", default)]
     pub eip_internet_charge_type: ::std::option::Option<::std::string::String>,
     /// Wire name `enable`: boolean. Example: `true`.
-    #[serde(
-        rename = "enable",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub enable: ::std::option::Option<bool>,
     /// Wire name `is_bond_eip`: boolean. Example: `true`.
-    #[serde(
-        rename = "is_bond_eip",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub is_bond_eip: ::std::option::Option<bool>,
     /// Wire name `max_instances`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "max_instances",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub max_instances: ::std::option::Option<i64>,
     /// Wire name `min_instances`: 64-bit integer. Example: `2`.
-    #[serde(
-        rename = "min_instances",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub min_instances: ::std::option::Option<i64>,
     /// Wire name `type`: string. Example: `cpu`.
-    #[serde(rename = "type", default)]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AutoScaling { "eip_bandwidth" = 0, "eip_internet_charge_type" = 1, "enable" = 2,
+    "is_bond_eip" = 3, "max_instances" = 4, "min_instances" = 5, "type" = 6, } { 0
+    eip_bandwidth lenient, 1 eip_internet_charge_type value, 2 enable lenient, 3
+    is_bond_eip lenient, 4 max_instances lenient, 5 min_instances lenient, 6 r#type
+    value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[2]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct InterconnectConfig {
     /// Wire name `bandwidth`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "bandwidth",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub bandwidth: ::std::option::Option<i64>,
     /// Wire name `ccn_id`: string. Example: `ccn-qm5i0i0q9yi*******`.
-    #[serde(rename = "ccn_id", default)]
     pub ccn_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ccn_region_id`: string. Example: `cn-shanghai`.
-    #[serde(rename = "ccn_region_id", default)]
     pub ccn_region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `cen_id`: string. Example: `cen-ey9k9nfhz0f*******`.
-    #[serde(rename = "cen_id", default)]
     pub cen_id: ::std::option::Option<::std::string::String>,
     /// Wire name `improved_period`: string. Example: `1`.
-    #[serde(rename = "improved_period", default)]
     pub improved_period: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    InterconnectConfig { "bandwidth" = 0, "ccn_id" = 1, "ccn_region_id" = 2, "cen_id" =
+    3, "improved_period" = 4, } { 0 bandwidth lenient, 1 ccn_id value, 2 ccn_region_id
+    value, 3 cen_id value, 4 improved_period value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[4].fields[2].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct LabelsItem {
     /// Wire name `key`: string. Example: `env`.
-    #[serde(rename = "key", default)]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string. Example: `prod`.
-    #[serde(rename = "value", default)]
     pub value: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    LabelsItem { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[4].fields[7].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TaintsItem {
     /// Wire name `effect`: string. Example: `NoSchedule`.
-    #[serde(rename = "effect", default)]
     pub effect: ::std::option::Option<::std::string::String>,
     /// Wire name `key`: string. Example: `key`.
-    #[serde(rename = "key", default)]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string. Example: `value`.
-    #[serde(rename = "value", default)]
     pub value: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TaintsItem { "effect" = 0, "key" = 1, "value" = 2, } { 0 effect value, 1 key value, 2
+    value value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[4]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct KubernetesConfig {
     /// Wire name `cms_enabled`: boolean. Example: `true`.
-    #[serde(
-        rename = "cms_enabled",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cms_enabled: ::std::option::Option<bool>,
     /// Wire name `cpu_policy`: string. Example: `none`.
-    #[serde(rename = "cpu_policy", default)]
     pub cpu_policy: ::std::option::Option<::std::string::String>,
     /// Wire name `labels`: list of [`LabelsItem`].
-    #[serde(rename = "labels", default)]
     pub labels: ::std::option::Option<::std::vec::Vec<LabelsItem>>,
     /// Wire name `node_name_mode`: string. Example: `customized,test.,5,.com`.
-    #[serde(rename = "node_name_mode", default)]
     pub node_name_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `pre_user_data`: string. Example: `IyEvYmluL3NoCmVjaG8gIkhlbGxvIEFD`.
-    #[serde(rename = "pre_user_data", default)]
     pub pre_user_data: ::std::option::Option<::std::string::String>,
     /// Wire name `runtime`: string. Example: `docker`.
-    #[serde(rename = "runtime", default)]
     pub runtime: ::std::option::Option<::std::string::String>,
     /// Wire name `runtime_version`: string. Example: `19.03.5`.
-    #[serde(rename = "runtime_version", default)]
     pub runtime_version: ::std::option::Option<::std::string::String>,
     /// Wire name `taints`: list of [`TaintsItem`].
-    #[serde(rename = "taints", default)]
     pub taints: ::std::option::Option<::std::vec::Vec<TaintsItem>>,
     /// Wire name `unschedulable`: boolean. Example: `true`.
-    #[serde(
-        rename = "unschedulable",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub unschedulable: ::std::option::Option<bool>,
     /// Wire name `user_data`: string. Example: `IyEvYmluL3NoCmVjaG8gIkhlbGxvIEFD****`.
-    #[serde(rename = "user_data", default)]
     pub user_data: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    KubernetesConfig { "cms_enabled" = 0, "cpu_policy" = 1, "labels" = 2,
+    "node_name_mode" = 3, "pre_user_data" = 4, "runtime" = 5, "runtime_version" = 6,
+    "taints" = 7, "unschedulable" = 8, "user_data" = 9, } { 0 cms_enabled lenient, 1
+    cpu_policy value, 2 labels value, 3 node_name_mode value, 4 pre_user_data value, 5
+    runtime value, 6 runtime_version value, 7 taints value, 8 unschedulable lenient, 9
+    user_data value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[5].fields[1]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AutoRepairPolicy {
     /// Wire name `approval_required`: boolean.
-    #[serde(
-        rename = "approval_required",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub approval_required: ::std::option::Option<bool>,
     /// Wire name `restart_node`: boolean. Example: `true`.
-    #[serde(
-        rename = "restart_node",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub restart_node: ::std::option::Option<bool>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AutoRepairPolicy { "approval_required" = 0, "restart_node" = 1, } { 0
+    approval_required lenient, 1 restart_node lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[5].fields[3]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AutoUpgradePolicy {
     /// Wire name `auto_upgrade_kubelet`: boolean. Example: `true`.
-    #[serde(
-        rename = "auto_upgrade_kubelet",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub auto_upgrade_kubelet: ::std::option::Option<bool>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AutoUpgradePolicy { "auto_upgrade_kubelet" = 0, } { 0 auto_upgrade_kubelet lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[5].fields[5]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AutoVulFixPolicy {
     /// Wire name `exclude_packages`: string.
-    #[serde(rename = "exclude_packages", default)]
     pub exclude_packages: ::std::option::Option<::std::string::String>,
     /// Wire name `restart_node`: boolean. Example: `true`.
-    #[serde(
-        rename = "restart_node",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub restart_node: ::std::option::Option<bool>,
     /// Wire name `vul_level`: string. Example: `asap,nntf`.
-    #[serde(rename = "vul_level", default)]
     pub vul_level: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AutoVulFixPolicy { "exclude_packages" = 0, "restart_node" = 1, "vul_level" = 2, } { 0
+    exclude_packages value, 1 restart_node lenient, 2 vul_level value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[5].fields[7]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UpgradeConfig {
     /// Wire name `auto_upgrade`: boolean. Example: `true`.
-    #[serde(
-        rename = "auto_upgrade",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub auto_upgrade: ::std::option::Option<bool>,
     /// Wire name `max_unavailable`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "max_unavailable",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub max_unavailable: ::std::option::Option<i64>,
     /// Wire name `surge`: 64-bit integer. Example: `5`.
-    #[serde(
-        rename = "surge",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub surge: ::std::option::Option<i64>,
     /// Wire name `surge_percentage`: 64-bit integer. Example: `50`.
-    #[serde(
-        rename = "surge_percentage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub surge_percentage: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    UpgradeConfig { "auto_upgrade" = 0, "max_unavailable" = 1, "surge" = 2,
+    "surge_percentage" = 3, } { 0 auto_upgrade lenient, 1 max_unavailable lenient, 2
+    surge lenient, 3 surge_percentage lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[5]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Management {
     /// Wire name `auto_repair`: boolean. Example: `true`.
-    #[serde(
-        rename = "auto_repair",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub auto_repair: ::std::option::Option<bool>,
     /// Wire name `auto_repair_policy`: [`AutoRepairPolicy`].
-    #[serde(rename = "auto_repair_policy", default)]
     pub auto_repair_policy: ::std::option::Option<AutoRepairPolicy>,
     /// Wire name `auto_upgrade`: boolean. Example: `true`.
-    #[serde(
-        rename = "auto_upgrade",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub auto_upgrade: ::std::option::Option<bool>,
     /// Wire name `auto_upgrade_policy`: [`AutoUpgradePolicy`].
-    #[serde(rename = "auto_upgrade_policy", default)]
     pub auto_upgrade_policy: ::std::option::Option<AutoUpgradePolicy>,
     /// Wire name `auto_vul_fix`: boolean. Example: `true`.
-    #[serde(
-        rename = "auto_vul_fix",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub auto_vul_fix: ::std::option::Option<bool>,
     /// Wire name `auto_vul_fix_policy`: [`AutoVulFixPolicy`].
-    #[serde(rename = "auto_vul_fix_policy", default)]
     pub auto_vul_fix_policy: ::std::option::Option<AutoVulFixPolicy>,
     /// Wire name `enable`: boolean. Example: `true`.
-    #[serde(
-        rename = "enable",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub enable: ::std::option::Option<bool>,
     /// Wire name `upgrade_config`: [`UpgradeConfig`].
-    #[serde(rename = "upgrade_config", default)]
     pub upgrade_config: ::std::option::Option<UpgradeConfig>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Management { "auto_repair" = 0, "auto_repair_policy" = 1, "auto_upgrade" = 2,
+    "auto_upgrade_policy" = 3, "auto_vul_fix" = 4, "auto_vul_fix_policy" = 5, "enable" =
+    6, "upgrade_config" = 7, } { 0 auto_repair lenient, 1 auto_repair_policy value, 2
+    auto_upgrade lenient, 3 auto_upgrade_policy value, 4 auto_vul_fix lenient, 5
+    auto_vul_fix_policy value, 6 enable lenient, 7 upgrade_config value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[7].items.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Config {
     /// Wire name `custom_config`: map of string to string.
-    #[serde(rename = "custom_config", default)]
     pub custom_config: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+::alibabacloud_runtime::decode_struct!(
+    Config { "custom_config" = 0, } { 0 custom_config value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[7].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct NodeComponentsItem {
     /// Wire name `config`: [`Config`].
-    #[serde(rename = "config", default)]
     pub config: ::std::option::Option<Config>,
     /// Wire name `name`: string. Example: `kubelet`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `version`: string. Example: `1.33.3-aliyun.1`.
-    #[serde(rename = "version", default)]
     pub version: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    NodeComponentsItem { "config" = 0, "name" = 1, "version" = 2, } { 0 config value, 1
+    name value, 2 version value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[8].fields[0].fields[26].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReservedMemoryItem {
     /// Wire name `limits`: any JSON value. Example: `{"memory": "1Gi"}`.
-    #[serde(rename = "limits", default)]
     pub limits: ::std::option::Option<::serde_json::Value>,
     /// Wire name `numaNode`: 32-bit integer. Example: `0`.
-    #[serde(
-        rename = "numaNode",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub numa_node: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ReservedMemoryItem { "limits" = 0, "numaNode" = 1, } { 0 limits value, 1 numa_node
+    lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[8].fields[0].fields[30]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Tracing {
     /// Wire name `endpoint`: string. Example: `localhost:4317`.
-    #[serde(rename = "endpoint", default)]
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// Wire name `samplingRatePerMillion`: 32-bit integer. Example: `200000`.
-    #[serde(
-        rename = "samplingRatePerMillion",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub sampling_rate_per_million: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Tracing { "endpoint" = 0, "samplingRatePerMillion" = 1, } { 0 endpoint value, 1
+    sampling_rate_per_million lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[8].fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KubeletConfiguration {
     /// Wire name `allowedUnsafeSysctls`: list of string.
-    #[serde(rename = "allowedUnsafeSysctls", default)]
     pub allowed_unsafe_sysctls: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Wire name `clusterDNS`: list of string.
-    #[serde(rename = "clusterDNS", default)]
     pub cluster_dns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `containerLogMaxFiles`: 64-bit integer. Example: `5`.
-    #[serde(
-        rename = "containerLogMaxFiles",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub container_log_max_files: ::std::option::Option<i64>,
     /// Wire name `containerLogMaxSize`: string. Example: `10Mi`.
-    #[serde(rename = "containerLogMaxSize", default)]
     pub container_log_max_size: ::std::option::Option<::std::string::String>,
     /// Wire name `containerLogMaxWorkers`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "containerLogMaxWorkers",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub container_log_max_workers: ::std::option::Option<i32>,
     /// Wire name `containerLogMonitorInterval`: string. Example: `10s`.
-    #[serde(rename = "containerLogMonitorInterval", default)]
     pub container_log_monitor_interval: ::std::option::Option<::std::string::String>,
     /// Wire name `cpuCFSQuota`: boolean. Example: `true`.
-    #[serde(
-        rename = "cpuCFSQuota",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cpu_cfs_quota: ::std::option::Option<bool>,
     /// Wire name `cpuCFSQuotaPeriod`: string. Example: `100ms`.
-    #[serde(rename = "cpuCFSQuotaPeriod", default)]
     pub cpu_cfs_quota_period: ::std::option::Option<::std::string::String>,
     /// Wire name `cpuManagerPolicy`: string. Example: `none`.
-    #[serde(rename = "cpuManagerPolicy", default)]
     pub cpu_manager_policy: ::std::option::Option<::std::string::String>,
     /// Wire name `eventBurst`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "eventBurst",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub event_burst: ::std::option::Option<i64>,
     /// Wire name `eventRecordQPS`: 64-bit integer. Example: `5`.
-    #[serde(
-        rename = "eventRecordQPS",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub event_record_qps: ::std::option::Option<i64>,
     /// Wire name `evictionHard`: any JSON value.
-    #[serde(rename = "evictionHard", default)]
     pub eviction_hard: ::std::option::Option<::serde_json::Value>,
     /// Wire name `evictionSoft`: any JSON value.
-    #[serde(rename = "evictionSoft", default)]
     pub eviction_soft: ::std::option::Option<::serde_json::Value>,
     /// Wire name `evictionSoftGracePeriod`: any JSON value.
-    #[serde(rename = "evictionSoftGracePeriod", default)]
     pub eviction_soft_grace_period: ::std::option::Option<::serde_json::Value>,
     /// Wire name `featureGates`: any JSON value.
-    #[serde(rename = "featureGates", default)]
     pub feature_gates: ::std::option::Option<::serde_json::Value>,
     /// Wire name `imageGCHighThresholdPercent`: 32-bit integer. Example: `85`.
-    #[serde(
-        rename = "imageGCHighThresholdPercent",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub image_gc_high_threshold_percent: ::std::option::Option<i32>,
     /// Wire name `imageGCLowThresholdPercent`: 32-bit integer. Example: `80`.
-    #[serde(
-        rename = "imageGCLowThresholdPercent",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub image_gc_low_threshold_percent: ::std::option::Option<i32>,
     /// Wire name `kubeAPIBurst`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "kubeAPIBurst",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub kube_api_burst: ::std::option::Option<i64>,
     /// Wire name `kubeAPIQPS`: 64-bit integer. Example: `5`.
-    #[serde(
-        rename = "kubeAPIQPS",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub kube_apiqps: ::std::option::Option<i64>,
     /// Wire name `kubeReserved`: any JSON value.
-    #[serde(rename = "kubeReserved", default)]
     pub kube_reserved: ::std::option::Option<::serde_json::Value>,
     /// Wire name `maxPods`: 64-bit integer. Example: `110`.
-    #[serde(
-        rename = "maxPods",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub max_pods: ::std::option::Option<i64>,
     /// Wire name `memoryManagerPolicy`: string. Example: `none`.
-    #[serde(rename = "memoryManagerPolicy", default)]
     pub memory_manager_policy: ::std::option::Option<::std::string::String>,
     /// Wire name `podPidsLimit`: 64-bit integer. Example: `-1`.
-    #[serde(
-        rename = "podPidsLimit",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub pod_pids_limit: ::std::option::Option<i64>,
     /// Wire name `readOnlyPort`: 64-bit integer. Example: `0`.
-    #[serde(
-        rename = "readOnlyPort",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub read_only_port: ::std::option::Option<i64>,
     /// Wire name `registryBurst`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "registryBurst",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub registry_burst: ::std::option::Option<i64>,
     /// Wire name `registryPullQPS`: 64-bit integer. Example: `5`.
-    #[serde(
-        rename = "registryPullQPS",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub registry_pull_qps: ::std::option::Option<i64>,
     /// Wire name `reservedMemory`: list of [`ReservedMemoryItem`].
-    #[serde(rename = "reservedMemory", default)]
     pub reserved_memory: ::std::option::Option<::std::vec::Vec<ReservedMemoryItem>>,
     /// Wire name `serializeImagePulls`: boolean. Example: `true`.
-    #[serde(
-        rename = "serializeImagePulls",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub serialize_image_pulls: ::std::option::Option<bool>,
     /// Wire name `systemReserved`: any JSON value.
-    #[serde(rename = "systemReserved", default)]
     pub system_reserved: ::std::option::Option<::serde_json::Value>,
     /// Wire name `topologyManagerPolicy`: string. Example: `restricted`.
-    #[serde(rename = "topologyManagerPolicy", default)]
     pub topology_manager_policy: ::std::option::Option<::std::string::String>,
     /// Wire name `tracing`: [`Tracing`].
-    #[serde(rename = "tracing", default)]
     pub tracing: ::std::option::Option<Tracing>,
 }
+::alibabacloud_runtime::decode_struct!(
+    KubeletConfiguration { "allowedUnsafeSysctls" = 0, "clusterDNS" = 1,
+    "containerLogMaxFiles" = 2, "containerLogMaxSize" = 3, "containerLogMaxWorkers" = 4,
+    "containerLogMonitorInterval" = 5, "cpuCFSQuota" = 6, "cpuCFSQuotaPeriod" = 7,
+    "cpuManagerPolicy" = 8, "eventBurst" = 9, "eventRecordQPS" = 10, "evictionHard" = 11,
+    "evictionSoft" = 12, "evictionSoftGracePeriod" = 13, "featureGates" = 14,
+    "imageGCHighThresholdPercent" = 15, "imageGCLowThresholdPercent" = 16, "kubeAPIBurst"
+    = 17, "kubeAPIQPS" = 18, "kubeReserved" = 19, "maxPods" = 20, "memoryManagerPolicy" =
+    21, "podPidsLimit" = 22, "readOnlyPort" = 23, "registryBurst" = 24, "registryPullQPS"
+    = 25, "reservedMemory" = 26, "serializeImagePulls" = 27, "systemReserved" = 28,
+    "topologyManagerPolicy" = 29, "tracing" = 30, } { 0 allowed_unsafe_sysctls value, 1
+    cluster_dns value, 2 container_log_max_files lenient, 3 container_log_max_size value,
+    4 container_log_max_workers lenient, 5 container_log_monitor_interval value, 6
+    cpu_cfs_quota lenient, 7 cpu_cfs_quota_period value, 8 cpu_manager_policy value, 9
+    event_burst lenient, 10 event_record_qps lenient, 11 eviction_hard value, 12
+    eviction_soft value, 13 eviction_soft_grace_period value, 14 feature_gates value, 15
+    image_gc_high_threshold_percent lenient, 16 image_gc_low_threshold_percent lenient,
+    17 kube_api_burst lenient, 18 kube_apiqps lenient, 19 kube_reserved value, 20
+    max_pods lenient, 21 memory_manager_policy value, 22 pod_pids_limit lenient, 23
+    read_only_port lenient, 24 registry_burst lenient, 25 registry_pull_qps lenient, 26
+    reserved_memory value, 27 serialize_image_pulls lenient, 28 system_reserved value, 29
+    topology_manager_policy value, 30 tracing value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[8].fields[1]` in its spec.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NodeOsConfig {
     /// Wire name `hugepage`: any JSON value.
-    #[serde(rename = "hugepage", default)]
     pub hugepage: ::std::option::Option<::serde_json::Value>,
 }
+::alibabacloud_runtime::decode_struct!(
+    NodeOsConfig { "hugepage" = 0, } { 0 hugepage value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[8]` in its spec.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NodeConfig {
     /// Wire name `kubelet_configuration`: [`KubeletConfiguration`].
-    #[serde(rename = "kubelet_configuration", default)]
     pub kubelet_configuration: ::std::option::Option<KubeletConfiguration>,
     /// Wire name `node_os_config`: [`NodeOsConfig`].
-    #[serde(rename = "node_os_config", default)]
     pub node_os_config: ::std::option::Option<NodeOsConfig>,
 }
+::alibabacloud_runtime::decode_struct!(
+    NodeConfig { "kubelet_configuration" = 0, "node_os_config" = 1, } { 0
+    kubelet_configuration value, 1 node_os_config value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[9]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct NodepoolInfo {
     /// Wire name `created`: string. Example: `2020-09-27T19:14:09.156823496+08:00`.
-    #[serde(rename = "created", default)]
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `is_default`: boolean. Example: `true`.
-    #[serde(
-        rename = "is_default",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub is_default: ::std::option::Option<bool>,
     /// Wire name `name`: string. Example: `default-nodepool`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `nodepool_id`: string. Example: `np615c0e0966124216a0412e10afe0****`.
-    #[serde(rename = "nodepool_id", default)]
     pub nodepool_id: ::std::option::Option<::std::string::String>,
     /// Wire name `region_id`: string. Example: `cn-beijing`.
-    #[serde(rename = "region_id", default)]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_group_id`: string. Example: `rg-acfmyvw3wjm****`.
-    #[serde(rename = "resource_group_id", default)]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `type`: string. Example: `ess`.
-    #[serde(rename = "type", default)]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Wire name `updated`: string. Example: `2020-09-27T20:37:46+08:00`.
-    #[serde(rename = "updated", default)]
     pub updated: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    NodepoolInfo { "created" = 0, "is_default" = 1, "name" = 2, "nodepool_id" = 3,
+    "region_id" = 4, "resource_group_id" = 5, "type" = 6, "updated" = 7, } { 0 created
+    value, 1 is_default lenient, 2 name value, 3 nodepool_id value, 4 region_id value, 5
+    resource_group_id value, 6 r#type value, 7 updated value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[10].fields[4].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DataDisksItem {
     /// Wire name `auto_format`: boolean. Example: `true`.
-    #[serde(
-        rename = "auto_format",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub auto_format: ::std::option::Option<bool>,
     /// Wire name `auto_snapshot_policy_id`: string. Example: `sp-2zej1nogjvovnz4z****`.
-    #[serde(rename = "auto_snapshot_policy_id", default)]
     pub auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
     /// Wire name `bursting_enabled`: boolean. Example: `true`.
-    #[serde(
-        rename = "bursting_enabled",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub bursting_enabled: ::std::option::Option<bool>,
     /// Wire name `category`: string. Example: `cloud_ssd`.
-    #[serde(rename = "category", default)]
     pub category: ::std::option::Option<::std::string::String>,
     /// Wire name `device`: string. Example: `/dev/xvdb`.
-    #[serde(rename = "device", default)]
     pub device: ::std::option::Option<::std::string::String>,
     /// Wire name `disk_name`: string. Example: `DataDiskName`.
-    #[serde(rename = "disk_name", default)]
     pub disk_name: ::std::option::Option<::std::string::String>,
     /// Wire name `encrypted`: string. Example: `true`.
-    #[serde(rename = "encrypted", default)]
     pub encrypted: ::std::option::Option<::std::string::String>,
     /// Wire name `file_system`: string. Example: `ext4`.
-    #[serde(rename = "file_system", default)]
     pub file_system: ::std::option::Option<::std::string::String>,
     /// Wire name `kms_key_id`: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`.
-    #[serde(rename = "kms_key_id", default)]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `mount_target`: string. Example: `/mnt/path1`.
-    #[serde(rename = "mount_target", default)]
     pub mount_target: ::std::option::Option<::std::string::String>,
     /// Wire name `performance_level`: string. Example: `PL1`.
-    #[serde(rename = "performance_level", default)]
     pub performance_level: ::std::option::Option<::std::string::String>,
     /// Wire name `provisioned_iops`: 64-bit integer. Example: `1000`.
-    #[serde(
-        rename = "provisioned_iops",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub provisioned_iops: ::std::option::Option<i64>,
     /// Wire name `size`: 64-bit integer. Example: `40`.
-    #[serde(
-        rename = "size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub size: ::std::option::Option<i64>,
     /// Wire name `snapshot_id`: string. Example: `s-280s7****`.
-    #[serde(rename = "snapshot_id", default)]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DataDisksItem { "auto_format" = 0, "auto_snapshot_policy_id" = 1, "bursting_enabled"
+    = 2, "category" = 3, "device" = 4, "disk_name" = 5, "encrypted" = 6, "file_system" =
+    7, "kms_key_id" = 8, "mount_target" = 9, "performance_level" = 10, "provisioned_iops"
+    = 11, "size" = 12, "snapshot_id" = 13, } { 0 auto_format lenient, 1
+    auto_snapshot_policy_id value, 2 bursting_enabled lenient, 3 category value, 4 device
+    value, 5 disk_name value, 6 encrypted value, 7 file_system value, 8 kms_key_id value,
+    9 mount_target value, 10 performance_level value, 11 provisioned_iops lenient, 12
+    size lenient, 13 snapshot_id value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[10].fields[10].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstancePatternsItem {
     /// Wire name `architectures`: list of string.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "architectures", default)]
     #[deprecated(note = "deprecated by the service")]
     pub architectures: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `burst_performance_option`: string. Example: `Exclude`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "burst_performance_option", default)]
     #[deprecated(note = "deprecated by the service")]
     pub burst_performance_option: ::std::option::Option<::std::string::String>,
     /// Wire name `core`: 64-bit integer. Example: `4`.
     ///
     /// **Deprecated** by the service.
-    #[serde(
-        rename = "core",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     #[deprecated(note = "deprecated by the service")]
     pub core: ::std::option::Option<i64>,
     /// Wire name `cores`: 64-bit integer. Example: `4`.
-    #[serde(
-        rename = "cores",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cores: ::std::option::Option<i64>,
     /// Wire name `cpu_architectures`: list of string.
-    #[serde(rename = "cpu_architectures", default)]
     pub cpu_architectures: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `excluded_instance_types`: list of string.
-    #[serde(rename = "excluded_instance_types", default)]
     pub excluded_instance_types: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Wire name `instance_categories`: list of string.
-    #[serde(rename = "instance_categories", default)]
     pub instance_categories: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Wire name `instance_family_level`: string. Example: `EnterpriseLevel`.
-    #[serde(rename = "instance_family_level", default)]
     pub instance_family_level: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_type_families`: list of string.
-    #[serde(rename = "instance_type_families", default)]
     pub instance_type_families: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Wire name `max_cpu_cores`: 64-bit integer. Example: `8`.
-    #[serde(
-        rename = "max_cpu_cores",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub max_cpu_cores: ::std::option::Option<i64>,
     /// Wire name `max_memory_size`: number. Example: `16`.
-    #[serde(
-        rename = "max_memory_size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub max_memory_size: ::std::option::Option<f32>,
     /// Wire name `max_price`: number. Example: `2`.
     ///
     /// **Deprecated** by the service.
-    #[serde(
-        rename = "max_price",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     #[deprecated(note = "deprecated by the service")]
     pub max_price: ::std::option::Option<f32>,
     /// Wire name `maximum_gpu_amount`: 64-bit integer. Example: `8`.
-    #[serde(
-        rename = "maximum_gpu_amount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub maximum_gpu_amount: ::std::option::Option<i64>,
     /// Wire name `memory`: number. Example: `8`.
-    #[serde(
-        rename = "memory",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub memory: ::std::option::Option<f32>,
     /// Wire name `min_cpu_cores`: 64-bit integer. Example: `4`.
-    #[serde(
-        rename = "min_cpu_cores",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub min_cpu_cores: ::std::option::Option<i64>,
     /// Wire name `min_memory_size`: number. Example: `8`.
-    #[serde(
-        rename = "min_memory_size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub min_memory_size: ::std::option::Option<f32>,
     /// Wire name `minimum_eni_ipv6_address_quantity`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "minimum_eni_ipv6_address_quantity",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub minimum_eni_ipv6_address_quantity: ::std::option::Option<i64>,
     /// Wire name `minimum_eni_private_ip_address_quantity`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "minimum_eni_private_ip_address_quantity",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub minimum_eni_private_ip_address_quantity: ::std::option::Option<i64>,
     /// Wire name `minimum_eni_quantity`: 64-bit integer. Example: `3`.
-    #[serde(
-        rename = "minimum_eni_quantity",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub minimum_eni_quantity: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    InstancePatternsItem { "architectures" = 0, "burst_performance_option" = 1, "core" =
+    2, "cores" = 3, "cpu_architectures" = 4, "excluded_instance_types" = 5,
+    "instance_categories" = 6, "instance_family_level" = 7, "instance_type_families" = 8,
+    "max_cpu_cores" = 9, "max_memory_size" = 10, "max_price" = 11, "maximum_gpu_amount" =
+    12, "memory" = 13, "min_cpu_cores" = 14, "min_memory_size" = 15,
+    "minimum_eni_ipv6_address_quantity" = 16, "minimum_eni_private_ip_address_quantity" =
+    17, "minimum_eni_quantity" = 18, } { 0 architectures value, 1
+    burst_performance_option value, 2 core lenient, 3 cores lenient, 4 cpu_architectures
+    value, 5 excluded_instance_types value, 6 instance_categories value, 7
+    instance_family_level value, 8 instance_type_families value, 9 max_cpu_cores lenient,
+    10 max_memory_size lenient, 11 max_price lenient, 12 maximum_gpu_amount lenient, 13
+    memory lenient, 14 min_cpu_cores lenient, 15 min_memory_size lenient, 16
+    minimum_eni_ipv6_address_quantity lenient, 17 minimum_eni_private_ip_address_quantity
+    lenient, 18 minimum_eni_quantity lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[10].fields[23]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct PrivatePoolOptions {
     /// Wire name `id`: string. Example: `eap-bp67acfmxazb4****`.
-    #[serde(rename = "id", default)]
     pub id: ::std::option::Option<::std::string::String>,
     /// Wire name `match_criteria`: string. Example: `Open`.
-    #[serde(rename = "match_criteria", default)]
     pub match_criteria: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    PrivatePoolOptions { "id" = 0, "match_criteria" = 1, } { 0 id value, 1 match_criteria
+    value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[10].fields[27]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ResourcePoolOptions {
     /// Wire name `private_pool_ids`: list of string.
-    #[serde(rename = "private_pool_ids", default)]
     pub private_pool_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `strategy`: [`Strategy`]. Example: `PrivatePoolFirst`.
-    #[serde(rename = "strategy", default)]
     pub strategy: ::std::option::Option<Strategy>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ResourcePoolOptions { "private_pool_ids" = 0, "strategy" = 1, } { 0 private_pool_ids
+    value, 1 strategy value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[10].fields[36].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct SpotPriceLimitItem {
     /// Wire name `instance_type`: string. Example: `ecs.c6.large`.
-    #[serde(rename = "instance_type", default)]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Wire name `price_limit`: string. Example: `0.39`.
-    #[serde(rename = "price_limit", default)]
     pub price_limit: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    SpotPriceLimitItem { "instance_type" = 0, "price_limit" = 1, } { 0 instance_type
+    value, 1 price_limit value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[10].fields[48].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagsItem {
     /// Wire name `key`: string. Example: `env`.
-    #[serde(rename = "key", default)]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string. Example: `prod`.
-    #[serde(rename = "value", default)]
     pub value: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TagsItem { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[10]` in its spec.
-#[derive(Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ScalingGroup {
     /// Wire name `auto_renew`: boolean. Example: `false`.
-    #[serde(
-        rename = "auto_renew",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub auto_renew: ::std::option::Option<bool>,
     /// Wire name `auto_renew_period`: 64-bit integer. Example: `0`.
-    #[serde(
-        rename = "auto_renew_period",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub auto_renew_period: ::std::option::Option<i64>,
     /// Wire name `cis_enabled`: boolean. Example: `false`.
     ///
     /// **Deprecated** by the service.
-    #[serde(
-        rename = "cis_enabled",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     #[deprecated(note = "deprecated by the service")]
     pub cis_enabled: ::std::option::Option<bool>,
     /// Wire name `compensate_with_on_demand`: boolean. Example: `true`.
-    #[serde(
-        rename = "compensate_with_on_demand",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub compensate_with_on_demand: ::std::option::Option<bool>,
     /// Wire name `data_disks`: list of [`DataDisksItem`].
-    #[serde(rename = "data_disks", default)]
     pub data_disks: ::std::option::Option<::std::vec::Vec<DataDisksItem>>,
     /// Wire name `deploymentset_id`: string. Example: `ds-bp1d19mmbsv3jf6xxxxx`.
-    #[serde(rename = "deploymentset_id", default)]
     pub deploymentset_id: ::std::option::Option<::std::string::String>,
     /// Wire name `desired_size`: 64-bit integer. Example: `2`.
-    #[serde(
-        rename = "desired_size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub desired_size: ::std::option::Option<i64>,
     /// Wire name `image_id`: string. Example: `aliyun_2_1903_x64_20G_alibase_20200529.vhd`.
-    #[serde(rename = "image_id", default)]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// Wire name `image_type`: string. Example: `AliyunLinux`.
-    #[serde(rename = "image_type", default)]
     pub image_type: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_charge_type`: string. Example: `PostPaid`.
-    #[serde(rename = "instance_charge_type", default)]
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_patterns`: list of [`InstancePatternsItem`].
-    #[serde(rename = "instance_patterns", default)]
     pub instance_patterns: ::std::option::Option<::std::vec::Vec<InstancePatternsItem>>,
     /// Wire name `instance_types`: list of string. Example: `ecs.n4.large`.
-    #[serde(rename = "instance_types", default)]
     pub instance_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `internet_charge_type`: string. Example: `PayByBandwidth`.
-    #[serde(rename = "internet_charge_type", default)]
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
     /// Wire name `internet_max_bandwidth_out`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "internet_max_bandwidth_out",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub internet_max_bandwidth_out: ::std::option::Option<i64>,
     /// Wire name `key_pair`: string. Example: `pro-nodepool`.
-    #[serde(rename = "key_pair", default)]
     pub key_pair: ::std::option::Option<::std::string::String>,
     /// Wire name `login_as_non_root`: boolean. Example: `true`.
-    #[serde(
-        rename = "login_as_non_root",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub login_as_non_root: ::std::option::Option<bool>,
     /// Wire name `login_password`: string, secret (redacted in `Debug`).
-    #[serde(rename = "login_password", default)]
     pub login_password: ::std::option::Option<::std::string::String>,
     /// Wire name `multi_az_policy`: string. Example: `COST_OPTIMIZED`.
-    #[serde(rename = "multi_az_policy", default)]
     pub multi_az_policy: ::std::option::Option<::std::string::String>,
     /// Wire name `on_demand_base_capacity`: 64-bit integer. Example: `0`.
-    #[serde(
-        rename = "on_demand_base_capacity",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub on_demand_base_capacity: ::std::option::Option<i64>,
     /// Wire name `on_demand_percentage_above_base_capacity`: 64-bit integer. Example: `20`.
-    #[serde(
-        rename = "on_demand_percentage_above_base_capacity",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub on_demand_percentage_above_base_capacity: ::std::option::Option<i64>,
     /// Wire name `period`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "period",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub period: ::std::option::Option<i64>,
     /// Wire name `period_unit`: string. Example: `Month`.
-    #[serde(rename = "period_unit", default)]
     pub period_unit: ::std::option::Option<::std::string::String>,
     /// Wire name `platform`: string. Example: `AliyunLinux`.
-    #[serde(rename = "platform", default)]
     pub platform: ::std::option::Option<::std::string::String>,
     /// Wire name `private_pool_options`: [`PrivatePoolOptions`].
-    #[serde(rename = "private_pool_options", default)]
     pub private_pool_options: ::std::option::Option<PrivatePoolOptions>,
     /// Wire name `ram_policy`: string. Example: `KubernetesWorkerRole-021dc54f-929b-437a-8ae0-34c24d3e****`.
-    #[serde(rename = "ram_policy", default)]
     pub ram_policy: ::std::option::Option<::std::string::String>,
     /// Wire name `ram_role_name`: string. Example: `KubernetesWorkerRole-4a4fa089-80c1-48a5-b3c6-9349311f****`.
-    #[serde(rename = "ram_role_name", default)]
     pub ram_role_name: ::std::option::Option<::std::string::String>,
     /// Wire name `rds_instances`: list of string.
-    #[serde(rename = "rds_instances", default)]
     pub rds_instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `resource_pool_options`: [`ResourcePoolOptions`].
-    #[serde(rename = "resource_pool_options", default)]
     pub resource_pool_options: ::std::option::Option<ResourcePoolOptions>,
     /// Wire name `scaling_group_id`: string. Example: `asg-2ze8n5qw4atggut8****`.
-    #[serde(rename = "scaling_group_id", default)]
     pub scaling_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `scaling_policy`: string. Example: `release`.
-    #[serde(rename = "scaling_policy", default)]
     pub scaling_policy: ::std::option::Option<::std::string::String>,
     /// Wire name `security_group_id`: string. Example: `sg-2ze1iuk12m2sb4c4****`.
-    #[serde(rename = "security_group_id", default)]
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `security_group_ids`: list of string.
-    #[serde(rename = "security_group_ids", default)]
     pub security_group_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Wire name `security_hardening_os`: boolean. Example: `false`.
-    #[serde(
-        rename = "security_hardening_os",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub security_hardening_os: ::std::option::Option<bool>,
     /// Wire name `soc_enabled`: boolean. Example: `false`.
-    #[serde(
-        rename = "soc_enabled",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub soc_enabled: ::std::option::Option<bool>,
     /// Wire name `spot_instance_pools`: 64-bit integer. Example: `5`.
-    #[serde(
-        rename = "spot_instance_pools",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub spot_instance_pools: ::std::option::Option<i64>,
     /// Wire name `spot_instance_remedy`: boolean. Example: `false`.
-    #[serde(
-        rename = "spot_instance_remedy",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub spot_instance_remedy: ::std::option::Option<bool>,
     /// Wire name `spot_price_limit`: list of [`SpotPriceLimitItem`].
-    #[serde(rename = "spot_price_limit", default)]
     pub spot_price_limit: ::std::option::Option<::std::vec::Vec<SpotPriceLimitItem>>,
     /// Wire name `spot_strategy`: string. Example: `NoSpot`.
-    #[serde(rename = "spot_strategy", default)]
     pub spot_strategy: ::std::option::Option<::std::string::String>,
     /// Wire name `system_disk_bursting_enabled`: boolean. Example: `true`.
-    #[serde(
-        rename = "system_disk_bursting_enabled",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub system_disk_bursting_enabled: ::std::option::Option<bool>,
     /// Wire name `system_disk_categories`: list of string.
-    #[serde(rename = "system_disk_categories", default)]
     pub system_disk_categories: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Wire name `system_disk_category`: string. Example: `cloud_efficiency`.
-    #[serde(rename = "system_disk_category", default)]
     pub system_disk_category: ::std::option::Option<::std::string::String>,
     /// Wire name `system_disk_encrypt_algorithm`: string. Example: `aes-256`.
-    #[serde(rename = "system_disk_encrypt_algorithm", default)]
     pub system_disk_encrypt_algorithm: ::std::option::Option<::std::string::String>,
     /// Wire name `system_disk_encrypted`: boolean. Example: `false`.
-    #[serde(
-        rename = "system_disk_encrypted",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub system_disk_encrypted: ::std::option::Option<bool>,
     /// Wire name `system_disk_kms_key_id`: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`.
-    #[serde(rename = "system_disk_kms_key_id", default)]
     pub system_disk_kms_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `system_disk_performance_level`: string. Example: `PL1`.
-    #[serde(rename = "system_disk_performance_level", default)]
     pub system_disk_performance_level: ::std::option::Option<::std::string::String>,
     /// Wire name `system_disk_provisioned_iops`: 64-bit integer. Example: `1000`.
-    #[serde(
-        rename = "system_disk_provisioned_iops",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub system_disk_provisioned_iops: ::std::option::Option<i64>,
     /// Wire name `system_disk_size`: 64-bit integer. Example: `120`.
-    #[serde(
-        rename = "system_disk_size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub system_disk_size: ::std::option::Option<i64>,
     /// Wire name `system_disk_snapshot_policy_id`: string.
-    #[serde(rename = "system_disk_snapshot_policy_id", default)]
     pub system_disk_snapshot_policy_id: ::std::option::Option<::std::string::String>,
     /// Wire name `tags`: list of [`TagsItem`].
-    #[serde(rename = "tags", default)]
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     /// Wire name `vswitch_ids`: list of string.
-    #[serde(rename = "vswitch_ids", default)]
     pub vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ScalingGroup { "auto_renew" = 0, "auto_renew_period" = 1, "cis_enabled" = 2,
+    "compensate_with_on_demand" = 3, "data_disks" = 4, "deploymentset_id" = 5,
+    "desired_size" = 6, "image_id" = 7, "image_type" = 8, "instance_charge_type" = 9,
+    "instance_patterns" = 10, "instance_types" = 11, "internet_charge_type" = 12,
+    "internet_max_bandwidth_out" = 13, "key_pair" = 14, "login_as_non_root" = 15,
+    "login_password" = 16, "multi_az_policy" = 17, "on_demand_base_capacity" = 18,
+    "on_demand_percentage_above_base_capacity" = 19, "period" = 20, "period_unit" = 21,
+    "platform" = 22, "private_pool_options" = 23, "ram_policy" = 24, "ram_role_name" =
+    25, "rds_instances" = 26, "resource_pool_options" = 27, "scaling_group_id" = 28,
+    "scaling_policy" = 29, "security_group_id" = 30, "security_group_ids" = 31,
+    "security_hardening_os" = 32, "soc_enabled" = 33, "spot_instance_pools" = 34,
+    "spot_instance_remedy" = 35, "spot_price_limit" = 36, "spot_strategy" = 37,
+    "system_disk_bursting_enabled" = 38, "system_disk_categories" = 39,
+    "system_disk_category" = 40, "system_disk_encrypt_algorithm" = 41,
+    "system_disk_encrypted" = 42, "system_disk_kms_key_id" = 43,
+    "system_disk_performance_level" = 44, "system_disk_provisioned_iops" = 45,
+    "system_disk_size" = 46, "system_disk_snapshot_policy_id" = 47, "tags" = 48,
+    "vswitch_ids" = 49, } { 0 auto_renew lenient, 1 auto_renew_period lenient, 2
+    cis_enabled lenient, 3 compensate_with_on_demand lenient, 4 data_disks value, 5
+    deploymentset_id value, 6 desired_size lenient, 7 image_id value, 8 image_type value,
+    9 instance_charge_type value, 10 instance_patterns value, 11 instance_types value, 12
+    internet_charge_type value, 13 internet_max_bandwidth_out lenient, 14 key_pair value,
+    15 login_as_non_root lenient, 16 login_password value, 17 multi_az_policy value, 18
+    on_demand_base_capacity lenient, 19 on_demand_percentage_above_base_capacity lenient,
+    20 period lenient, 21 period_unit value, 22 platform value, 23 private_pool_options
+    value, 24 ram_policy value, 25 ram_role_name value, 26 rds_instances value, 27
+    resource_pool_options value, 28 scaling_group_id value, 29 scaling_policy value, 30
+    security_group_id value, 31 security_group_ids value, 32 security_hardening_os
+    lenient, 33 soc_enabled lenient, 34 spot_instance_pools lenient, 35
+    spot_instance_remedy lenient, 36 spot_price_limit value, 37 spot_strategy value, 38
+    system_disk_bursting_enabled lenient, 39 system_disk_categories value, 40
+    system_disk_category value, 41 system_disk_encrypt_algorithm value, 42
+    system_disk_encrypted lenient, 43 system_disk_kms_key_id value, 44
+    system_disk_performance_level value, 45 system_disk_provisioned_iops lenient, 46
+    system_disk_size lenient, 47 system_disk_snapshot_policy_id value, 48 tags value, 49
+    vswitch_ids value, }
+);
 impl ::std::fmt::Debug for ScalingGroup {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ScalingGroup")
@@ -1443,122 +1147,84 @@ impl ::std::fmt::Debug for ScalingGroup {
     }
 }
 /// A structure of the operation, at `response.fields[0].items.fields[11]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Status {
     /// Wire name `failed_nodes`: 64-bit integer. Example: `0`.
-    #[serde(
-        rename = "failed_nodes",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub failed_nodes: ::std::option::Option<i64>,
     /// Wire name `healthy_nodes`: 64-bit integer. Example: `3`.
-    #[serde(
-        rename = "healthy_nodes",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub healthy_nodes: ::std::option::Option<i64>,
     /// Wire name `initial_nodes`: 64-bit integer. Example: `0`.
-    #[serde(
-        rename = "initial_nodes",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub initial_nodes: ::std::option::Option<i64>,
     /// Wire name `offline_nodes`: 64-bit integer. Example: `0`.
-    #[serde(
-        rename = "offline_nodes",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub offline_nodes: ::std::option::Option<i64>,
     /// Wire name `removing_nodes`: 64-bit integer. Example: `0`.
-    #[serde(
-        rename = "removing_nodes",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub removing_nodes: ::std::option::Option<i64>,
     /// Wire name `serving_nodes`: 64-bit integer. Example: `3`.
-    #[serde(
-        rename = "serving_nodes",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub serving_nodes: ::std::option::Option<i64>,
     /// Wire name `state`: string. Example: `active`.
-    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<::std::string::String>,
     /// Wire name `total_nodes`: 64-bit integer. Example: `3`.
-    #[serde(
-        rename = "total_nodes",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_nodes: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Status { "failed_nodes" = 0, "healthy_nodes" = 1, "initial_nodes" = 2,
+    "offline_nodes" = 3, "removing_nodes" = 4, "serving_nodes" = 5, "state" = 6,
+    "total_nodes" = 7, } { 0 failed_nodes lenient, 1 healthy_nodes lenient, 2
+    initial_nodes lenient, 3 offline_nodes lenient, 4 removing_nodes lenient, 5
+    serving_nodes lenient, 6 state value, 7 total_nodes lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[12]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TeeConfig {
     /// Wire name `tee_enable`: boolean. Example: `false`.
-    #[serde(
-        rename = "tee_enable",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub tee_enable: ::std::option::Option<bool>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TeeConfig { "tee_enable" = 0, } { 0 tee_enable lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NodepoolsItem {
     /// Wire name `auto_mode`: [`AutoMode`].
-    #[serde(rename = "auto_mode", default)]
     pub auto_mode: ::std::option::Option<AutoMode>,
     /// Wire name `auto_scaling`: [`AutoScaling`].
-    #[serde(rename = "auto_scaling", default)]
     pub auto_scaling: ::std::option::Option<AutoScaling>,
     /// Wire name `interconnect_config`: [`InterconnectConfig`].
-    #[serde(rename = "interconnect_config", default)]
     pub interconnect_config: ::std::option::Option<InterconnectConfig>,
     /// Wire name `interconnect_mode`: string. Example: `improved`.
-    #[serde(rename = "interconnect_mode", default)]
     pub interconnect_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `kubernetes_config`: [`KubernetesConfig`].
-    #[serde(rename = "kubernetes_config", default)]
     pub kubernetes_config: ::std::option::Option<KubernetesConfig>,
     /// Wire name `management`: [`Management`].
-    #[serde(rename = "management", default)]
     pub management: ::std::option::Option<Management>,
     /// Wire name `max_nodes`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "max_nodes",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub max_nodes: ::std::option::Option<i64>,
     /// Wire name `node_components`: list of [`NodeComponentsItem`].
-    #[serde(rename = "node_components", default)]
     pub node_components: ::std::option::Option<::std::vec::Vec<NodeComponentsItem>>,
     /// Wire name `node_config`: [`NodeConfig`].
-    #[serde(rename = "node_config", default)]
     pub node_config: ::std::option::Option<NodeConfig>,
     /// Wire name `nodepool_info`: [`NodepoolInfo`].
-    #[serde(rename = "nodepool_info", default)]
     pub nodepool_info: ::std::option::Option<NodepoolInfo>,
     /// Wire name `scaling_group`: [`ScalingGroup`].
-    #[serde(rename = "scaling_group", default)]
     pub scaling_group: ::std::option::Option<ScalingGroup>,
     /// Wire name `status`: [`Status`].
-    #[serde(rename = "status", default)]
     pub status: ::std::option::Option<Status>,
     /// Wire name `tee_config`: [`TeeConfig`].
-    #[serde(rename = "tee_config", default)]
     pub tee_config: ::std::option::Option<TeeConfig>,
 }
+::alibabacloud_runtime::decode_struct!(
+    NodepoolsItem { "auto_mode" = 0, "auto_scaling" = 1, "interconnect_config" = 2,
+    "interconnect_mode" = 3, "kubernetes_config" = 4, "management" = 5, "max_nodes" = 6,
+    "node_components" = 7, "node_config" = 8, "nodepool_info" = 9, "scaling_group" = 10,
+    "status" = 11, "tee_config" = 12, } { 0 auto_mode value, 1 auto_scaling value, 2
+    interconnect_config value, 3 interconnect_mode value, 4 kubernetes_config value, 5
+    management value, 6 max_nodes lenient, 7 node_components value, 8 node_config value,
+    9 nodepool_info value, 10 scaling_group value, 11 status value, 12 tee_config value,
+    }
+);
 /// The documented values of `response.fields[0].items.fields[10].fields[27].fields[1]`: `PrivatePoolFirst`, `PrivatePoolOnly`, `None`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -1574,71 +1240,10 @@ pub enum Strategy {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Strategy {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "PrivatePoolFirst",
-        "PrivatePoolOnly",
-        "None",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PrivatePoolFirst => "PrivatePoolFirst",
-            Self::PrivatePoolOnly => "PrivatePoolOnly",
-            Self::None => "None",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Strategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "PrivatePoolFirst" => Self::PrivatePoolFirst,
-            "PrivatePoolOnly" => Self::PrivatePoolOnly,
-            "None" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Strategy {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Strategy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Strategy {
-    fn as_str(&self) -> &str {
-        Strategy::as_str(self)
-    }
-}
-impl ::serde::Serialize for Strategy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Strategy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Strategy {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Strategy { PrivatePoolFirst = "PrivatePoolFirst", PrivatePoolOnly =
+    "PrivatePoolOnly", None = "None", }
+);
 /// The errors `DescribeClusterNodePools` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -1646,43 +1251,7 @@ pub enum DescribeClusterNodePoolsError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeClusterNodePoolsError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeClusterNodePoolsError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeClusterNodePoolsError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeClusterNodePoolsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeClusterNodePoolsError {}
+::alibabacloud_runtime::operation_error!(DescribeClusterNodePoolsError {});
 /// Builds and sends a `DescribeClusterNodePools` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -90,111 +90,91 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterNodesInput {
 ///   }
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodesOutput {
     /// Wire name `nodes`: list of [`NodesItem`].
-    #[serde(rename = "nodes", default)]
     pub nodes: ::std::option::Option<::std::vec::Vec<NodesItem>>,
     /// Wire name `page`: [`Page`].
-    #[serde(rename = "page", default)]
     pub page: ::std::option::Option<Page>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeClusterNodesOutput { "nodes" = 0, "page" = 1, } { 0 nodes value, 1 page
+    value, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct NodesItem {
     /// Wire name `creation_time`: string. Example: `2020-08-25T11:25:35+08:00`.
-    #[serde(rename = "creation_time", default)]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `error_message`: string. Example: `error***`.
-    #[serde(rename = "error_message", default)]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// Wire name `expired_time`: string. Example: `2099-12-31T23:59:00+08:00`.
-    #[serde(rename = "expired_time", default)]
     pub expired_time: ::std::option::Option<::std::string::String>,
     /// Wire name `host_name`: string. Example: `iZ2vcckdmxp7u0urj2k****`.
-    #[serde(rename = "host_name", default)]
     pub host_name: ::std::option::Option<::std::string::String>,
     /// Wire name `image_id`: string. Example: `aliyun_2_1903_x64_20G_alibase_20200529.vhd`.
-    #[serde(rename = "image_id", default)]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_charge_type`: string. Example: `PostPaid`.
-    #[serde(rename = "instance_charge_type", default)]
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_id`: string. Example: `i-2vcckdmxp7u0urj2****`.
-    #[serde(rename = "instance_id", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_name`: string. Example: `worker-k8s-for-cs-c5cdf7e3938bc4f8eb0e44b21a80f****`.
-    #[serde(rename = "instance_name", default)]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_role`: string. Example: `Worker`.
-    #[serde(rename = "instance_role", default)]
     pub instance_role: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_status`: string. Example: `Running`.
-    #[serde(rename = "instance_status", default)]
     pub instance_status: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_type`: string. Example: `ecs.c5.xlarge`.
-    #[serde(rename = "instance_type", default)]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_type_family`: string. Example: `ecs.c5`.
-    #[serde(rename = "instance_type_family", default)]
     pub instance_type_family: ::std::option::Option<::std::string::String>,
     /// Wire name `ip_address`: list of string.
-    #[serde(rename = "ip_address", default)]
     pub ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `is_aliyun_node`: boolean. Example: `true`.
-    #[serde(
-        rename = "is_aliyun_node",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub is_aliyun_node: ::std::option::Option<bool>,
     /// Wire name `node_name`: string. Example: `cn-chengdu.192.168.0.36`.
-    #[serde(rename = "node_name", default)]
     pub node_name: ::std::option::Option<::std::string::String>,
     /// Wire name `node_status`: string. Example: `Ready`.
-    #[serde(rename = "node_status", default)]
     pub node_status: ::std::option::Option<::std::string::String>,
     /// Wire name `nodepool_id`: string. Example: `np0794239424a84eb7a95327369d56****`.
-    #[serde(rename = "nodepool_id", default)]
     pub nodepool_id: ::std::option::Option<::std::string::String>,
     /// Wire name `source`: string. Example: `ess_attach`.
-    #[serde(rename = "source", default)]
     pub source: ::std::option::Option<::std::string::String>,
     /// Wire name `spot_strategy`: string. Example: `NoSpot`.
-    #[serde(rename = "spot_strategy", default)]
     pub spot_strategy: ::std::option::Option<::std::string::String>,
     /// Wire name `state`: string. Example: `running`.
-    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    NodesItem { "creation_time" = 0, "error_message" = 1, "expired_time" = 2, "host_name"
+    = 3, "image_id" = 4, "instance_charge_type" = 5, "instance_id" = 6, "instance_name" =
+    7, "instance_role" = 8, "instance_status" = 9, "instance_type" = 10,
+    "instance_type_family" = 11, "ip_address" = 12, "is_aliyun_node" = 13, "node_name" =
+    14, "node_status" = 15, "nodepool_id" = 16, "source" = 17, "spot_strategy" = 18,
+    "state" = 19, } { 0 creation_time value, 1 error_message value, 2 expired_time value,
+    3 host_name value, 4 image_id value, 5 instance_charge_type value, 6 instance_id
+    value, 7 instance_name value, 8 instance_role value, 9 instance_status value, 10
+    instance_type value, 11 instance_type_family value, 12 ip_address value, 13
+    is_aliyun_node lenient, 14 node_name value, 15 node_status value, 16 nodepool_id
+    value, 17 source value, 18 spot_strategy value, 19 state value, }
+);
 /// A structure of the operation, at `response.fields[1]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Page {
     /// Wire name `page_number`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "page_number",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `page_size`: 32-bit integer. Example: `10`.
-    #[serde(
-        rename = "page_size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `total_count`: 32-bit integer. Example: `5`.
-    #[serde(
-        rename = "total_count",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Page { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
+    lenient, 1 page_size lenient, 2 total_count lenient, }
+);
 /// The errors `DescribeClusterNodes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -202,43 +182,7 @@ pub enum DescribeClusterNodesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeClusterNodesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeClusterNodesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeClusterNodesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeClusterNodesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeClusterNodesError {}
+::alibabacloud_runtime::operation_error!(DescribeClusterNodesError {});
 /// Builds and sends a `DescribeClusterNodes` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -84,97 +84,86 @@ pub struct DescribeClusterResourcesOutput {
     pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
 }
 /// A structure of the operation, at `response.payload.items.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssociatedObject {
     /// Wire name `kind`: string. Example: `Service`.
-    #[serde(rename = "kind", default)]
     pub kind: ::std::option::Option<::std::string::String>,
     /// Wire name `name`: string. Example: `nginx-ingress-lb`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `namespace`: string. Example: `kube-system`.
-    #[serde(rename = "namespace", default)]
     pub namespace: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AssociatedObject { "kind" = 0, "name" = 1, "namespace" = 2, } { 0 kind value, 1 name
+    value, 2 namespace value, }
+);
 /// A structure of the operation, at `response.payload.items.fields[5]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DeleteBehavior {
     /// Wire name `changeable`: boolean. Example: `false`.
-    #[serde(
-        rename = "changeable",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub changeable: ::std::option::Option<bool>,
     /// Wire name `delete_by_default`: boolean. Example: `false`.
-    #[serde(
-        rename = "delete_by_default",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub delete_by_default: ::std::option::Option<bool>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DeleteBehavior { "changeable" = 0, "delete_by_default" = 1, } { 0 changeable lenient,
+    1 delete_by_default lenient, }
+);
 /// A structure of the operation, at `response.payload.items.fields[6].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DependenciesItem {
     /// Wire name `cluster_id`: string. Example: `cc5ee03f63e43425cb6f71f1a1756****`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_id`: string. Example: `ngw-wz9sphwk42sdtjixo****`.
-    #[serde(rename = "instance_id", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_type`: string. Example: `ALIYUN::VPC::NatGateway`.
-    #[serde(rename = "resource_type", default)]
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DependenciesItem { "cluster_id" = 0, "instance_id" = 1, "resource_type" = 2, } { 0
+    cluster_id value, 1 instance_id value, 2 resource_type value, }
+);
 /// A structure of the operation, at `response.payload.items` in its spec.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BodyItem {
     /// Wire name `associated_object`: [`AssociatedObject`].
-    #[serde(rename = "associated_object", default)]
     pub associated_object: ::std::option::Option<AssociatedObject>,
     /// Wire name `auto_create`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "auto_create",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub auto_create: ::std::option::Option<i64>,
     /// Wire name `cluster_id`: string. Example: `cb95aa626a47740afbf6aa099b65****`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `created`: string. Example: `2020-09-11T10:11:54+08:00`.
-    #[serde(rename = "created", default)]
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `creator_type`: [`CreatorType`]. Example: `addon`.
-    #[serde(rename = "creator_type", default)]
     pub creator_type: ::std::option::Option<CreatorType>,
     /// Wire name `delete_behavior`: [`DeleteBehavior`].
-    #[serde(rename = "delete_behavior", default)]
     pub delete_behavior: ::std::option::Option<DeleteBehavior>,
     /// Wire name `dependencies`: list of [`DependenciesItem`].
-    #[serde(rename = "dependencies", default)]
     pub dependencies: ::std::option::Option<::std::vec::Vec<DependenciesItem>>,
     /// Wire name `extra_info`: any JSON value. Example: `{"IP": "xx.xx.xx.xx"}`.
-    #[serde(rename = "extra_info", default)]
     pub extra_info: ::std::option::Option<::serde_json::Value>,
     /// Wire name `instance_id`: string. Example: `lb-wz9poz4r0ymh8u0uf****`.
-    #[serde(rename = "instance_id", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_info`: string. Example: `{\"Id\":\"k8s_master_slb\",\"Name\":\"k8s_master_slb\",\"Type\":\"ALIYUN::SLB::LoadBalancer\",\"Status\":\"CREATE_COMPLETE\",\"StatusReason\":\"state changed\",\"Updated\":\"2020-05-21T13:25:02\",\"PhysicalId\":\"lb-wz9poz4r0ymh8u0uf****\"}`.
-    #[serde(rename = "resource_info", default)]
     pub resource_info: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_type`: string. Example: `ALIYUN::SLB::LoadBalancer`.
-    #[serde(rename = "resource_type", default)]
     pub resource_type: ::std::option::Option<::std::string::String>,
     /// Wire name `state`: string. Example: `CREATE_COMPLETE`.
-    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    BodyItem { "associated_object" = 0, "auto_create" = 1, "cluster_id" = 2, "created" =
+    3, "creator_type" = 4, "delete_behavior" = 5, "dependencies" = 6, "extra_info" = 7,
+    "instance_id" = 8, "resource_info" = 9, "resource_type" = 10, "state" = 11, } { 0
+    associated_object value, 1 auto_create lenient, 2 cluster_id value, 3 created value,
+    4 creator_type value, 5 delete_behavior value, 6 dependencies value, 7 extra_info
+    value, 8 instance_id value, 9 resource_info value, 10 resource_type value, 11 state
+    value, }
+);
 /// The documented values of `response.payload.items.fields[4]`: `user`, `system`, `addon`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -190,67 +179,9 @@ pub enum CreatorType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl CreatorType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["user", "system", "addon"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::System => "system",
-            Self::Addon => "addon",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CreatorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "system" => Self::System,
-            "addon" => Self::Addon,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CreatorType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CreatorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for CreatorType {
-    fn as_str(&self) -> &str {
-        CreatorType::as_str(self)
-    }
-}
-impl ::serde::Serialize for CreatorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreatorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for CreatorType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    CreatorType { User = "user", System = "system", Addon = "addon", }
+);
 /// The errors `DescribeClusterResources` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -258,43 +189,7 @@ pub enum DescribeClusterResourcesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeClusterResourcesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeClusterResourcesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeClusterResourcesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeClusterResourcesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeClusterResourcesError {}
+::alibabacloud_runtime::operation_error!(DescribeClusterResourcesError {});
 /// Builds and sends a `DescribeClusterResources` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

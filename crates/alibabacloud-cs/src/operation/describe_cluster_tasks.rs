@@ -69,79 +69,69 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterTasksInput {
 ///   ]
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterTasksOutput {
     /// Wire name `page_info`: [`PageInfo`].
-    #[serde(rename = "page_info", default)]
     pub page_info: ::std::option::Option<PageInfo>,
     /// Wire name `requestId`: string. Example: `0527ac9a-c899-4341-a21a-xxxxxxxxx`.
-    #[serde(rename = "requestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `tasks`: list of [`TasksItem`].
-    #[serde(rename = "tasks", default)]
     pub tasks: ::std::option::Option<::std::vec::Vec<TasksItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeClusterTasksOutput { "page_info" = 0, "requestId" = 1, "tasks" = 2, } { 0
+    page_info value, 1 request_id value, 2 tasks value, }
+);
 /// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct PageInfo {
     /// Wire name `page_number`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "page_number",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_number: ::std::option::Option<i64>,
     /// Wire name `page_size`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "page_size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_size: ::std::option::Option<i64>,
     /// Wire name `total_count`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "total_count",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    PageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
+    lenient, 1 page_size lenient, 2 total_count lenient, }
+);
 /// A structure of the operation, at `response.fields[2].items.fields[1]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Error {
     /// Wire name `code`: string. Example: `BadRequest`.
-    #[serde(rename = "code", default)]
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string. Example: `Addon status not match`.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Error { "code" = 0, "message" = 1, } { 0 code value, 1 message value, }
+);
 /// A structure of the operation, at `response.fields[2].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TasksItem {
     /// Wire name `created`: string. Example: `2022-08-03T10:11:33+08:00`.
-    #[serde(rename = "created", default)]
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `error`: [`Error`].
-    #[serde(rename = "error", default)]
     pub error: ::std::option::Option<Error>,
     /// Wire name `state`: string. Example: `success`.
-    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<::std::string::String>,
     /// Wire name `task_id`: string. Example: `install-addons-c3xxxxxx`.
-    #[serde(rename = "task_id", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
     /// Wire name `task_type`: string. Example: `cluster_addon_install`.
-    #[serde(rename = "task_type", default)]
     pub task_type: ::std::option::Option<::std::string::String>,
     /// Wire name `updated`: string. Example: `2022-08-03T10:12:03.482+08:00`.
-    #[serde(rename = "updated", default)]
     pub updated: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TasksItem { "created" = 0, "error" = 1, "state" = 2, "task_id" = 3, "task_type" = 4,
+    "updated" = 5, } { 0 created value, 1 error value, 2 state value, 3 task_id value, 4
+    task_type value, 5 updated value, }
+);
 /// The errors `DescribeClusterTasks` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -149,43 +139,7 @@ pub enum DescribeClusterTasksError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeClusterTasksError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeClusterTasksError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeClusterTasksError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeClusterTasksError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeClusterTasksError {}
+::alibabacloud_runtime::operation_error!(DescribeClusterTasksError {});
 /// Builds and sends a `DescribeClusterTasks` call. `send` and `build` compile once every required parameter is set (`cluster_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
@@ -340,8 +294,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClusterTasksInpu
     fn page_size(&self) -> ::std::option::Option<i64> {
         self.page_size.map(i64::from)
     }
-    fn total(output: &DescribeClusterTasksOutput) -> ::std::option::Option<i64> {
-        let _ = output;
+    fn total(_output: &DescribeClusterTasksOutput) -> ::std::option::Option<i64> {
         ::std::option::Option::None
     }
     fn item_count(output: &DescribeClusterTasksOutput) -> usize {

@@ -58,46 +58,42 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterVulsInput {
 ///   ]
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterVulsOutput {
     /// Wire name `vul_records`: list of [`VulRecordsItem`].
-    #[serde(rename = "vul_records", default)]
     pub vul_records: ::std::option::Option<::std::vec::Vec<VulRecordsItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeClusterVulsOutput { "vul_records" = 0, } { 0 vul_records value, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct VulRecordsItem {
     /// Wire name `cve_list`: list of string.
-    #[serde(rename = "cve_list", default)]
     pub cve_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `necessity`: string. Example: `asap`.
-    #[serde(rename = "necessity", default)]
     pub necessity: ::std::option::Option<::std::string::String>,
     /// Wire name `node_count`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "node_count",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub node_count: ::std::option::Option<i32>,
     /// Wire name `nodepool_id`: string. Example: `np0156da1082b54fa987e32618dd45f5d3`.
-    #[serde(rename = "nodepool_id", default)]
     pub nodepool_id: ::std::option::Option<::std::string::String>,
     /// Wire name `nodepool_name`: string. Example: `test`.
-    #[serde(rename = "nodepool_name", default)]
     pub nodepool_name: ::std::option::Option<::std::string::String>,
     /// Wire name `vul_alias_name`: string. Example: `CVE-2022-xxxx:rsync Security vulnerabilities`.
-    #[serde(rename = "vul_alias_name", default)]
     pub vul_alias_name: ::std::option::Option<::std::string::String>,
     /// Wire name `vul_name`: string. Example: `oval:com.redhat.rhsa:def:xxxxxxx`.
-    #[serde(rename = "vul_name", default)]
     pub vul_name: ::std::option::Option<::std::string::String>,
     /// Wire name `vul_type`: string. Example: `cve`.
-    #[serde(rename = "vul_type", default)]
     pub vul_type: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    VulRecordsItem { "cve_list" = 0, "necessity" = 1, "node_count" = 2, "nodepool_id" =
+    3, "nodepool_name" = 4, "vul_alias_name" = 5, "vul_name" = 6, "vul_type" = 7, } { 0
+    cve_list value, 1 necessity value, 2 node_count lenient, 3 nodepool_id value, 4
+    nodepool_name value, 5 vul_alias_name value, 6 vul_name value, 7 vul_type value, }
+);
 /// The errors `DescribeClusterVuls` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -105,43 +101,7 @@ pub enum DescribeClusterVulsError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeClusterVulsError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeClusterVulsError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeClusterVulsError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeClusterVulsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeClusterVulsError {}
+::alibabacloud_runtime::operation_error!(DescribeClusterVulsError {});
 /// Builds and sends a `DescribeClusterVuls` call. `send` and `build` compile once every required parameter is set (`cluster_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

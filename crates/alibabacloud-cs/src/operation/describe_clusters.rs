@@ -85,124 +85,98 @@ pub struct DescribeClustersOutput {
     pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
 }
 /// A structure of the operation, at `response.payload.items.fields[22].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagsItem {
     /// Wire name `key`: string.
-    #[serde(rename = "key", default)]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string.
-    #[serde(rename = "value", default)]
     pub value: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TagsItem { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
+);
 /// A structure of the operation, at `response.payload.items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct BodyItem {
     /// Wire name `cluster_id`: string.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_type`: string.
-    #[serde(rename = "cluster_type", default)]
     pub cluster_type: ::std::option::Option<::std::string::String>,
     /// Wire name `created`: string.
-    #[serde(rename = "created", default)]
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `current_version`: string.
-    #[serde(rename = "current_version", default)]
     pub current_version: ::std::option::Option<::std::string::String>,
     /// Wire name `data_disk_category`: string.
-    #[serde(rename = "data_disk_category", default)]
     pub data_disk_category: ::std::option::Option<::std::string::String>,
     /// Wire name `data_disk_size`: 64-bit integer.
-    #[serde(
-        rename = "data_disk_size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub data_disk_size: ::std::option::Option<i64>,
     /// Wire name `deletion_protection`: boolean.
-    #[serde(
-        rename = "deletion_protection",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub deletion_protection: ::std::option::Option<bool>,
     /// Wire name `docker_version`: string.
-    #[serde(rename = "docker_version", default)]
     pub docker_version: ::std::option::Option<::std::string::String>,
     /// Wire name `external_loadbalancer_id`: string.
-    #[serde(rename = "external_loadbalancer_id", default)]
     pub external_loadbalancer_id: ::std::option::Option<::std::string::String>,
     /// Wire name `init_version`: string.
-    #[serde(rename = "init_version", default)]
     pub init_version: ::std::option::Option<::std::string::String>,
     /// Wire name `master_url`: string.
-    #[serde(rename = "master_url", default)]
     pub master_url: ::std::option::Option<::std::string::String>,
     /// Wire name `meta_data`: string.
-    #[serde(rename = "meta_data", default)]
     pub meta_data: ::std::option::Option<::std::string::String>,
     /// Wire name `name`: string.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `network_mode`: string.
-    #[serde(rename = "network_mode", default)]
     pub network_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `private_zone`: boolean.
-    #[serde(
-        rename = "private_zone",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub private_zone: ::std::option::Option<bool>,
     /// Wire name `profile`: string.
-    #[serde(rename = "profile", default)]
     pub profile: ::std::option::Option<::std::string::String>,
     /// Wire name `region_id`: string.
-    #[serde(rename = "region_id", default)]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_group_id`: string.
-    #[serde(rename = "resource_group_id", default)]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `security_group_id`: string.
-    #[serde(rename = "security_group_id", default)]
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `size`: 64-bit integer.
-    #[serde(
-        rename = "size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub size: ::std::option::Option<i64>,
     /// Wire name `state`: string.
-    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<::std::string::String>,
     /// Wire name `subnet_cidr`: string.
-    #[serde(rename = "subnet_cidr", default)]
     pub subnet_cidr: ::std::option::Option<::std::string::String>,
     /// Wire name `tags`: list of [`TagsItem`].
-    #[serde(rename = "tags", default)]
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     /// Wire name `updated`: string.
-    #[serde(rename = "updated", default)]
     pub updated: ::std::option::Option<::std::string::String>,
     /// Wire name `vpc_id`: string.
-    #[serde(rename = "vpc_id", default)]
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// Wire name `vswitch_cidr`: string.
-    #[serde(rename = "vswitch_cidr", default)]
     pub vswitch_cidr: ::std::option::Option<::std::string::String>,
     /// Wire name `vswitch_id`: string.
-    #[serde(rename = "vswitch_id", default)]
     pub vswitch_id: ::std::option::Option<::std::string::String>,
     /// Wire name `worker_ram_role_name`: string.
-    #[serde(rename = "worker_ram_role_name", default)]
     pub worker_ram_role_name: ::std::option::Option<::std::string::String>,
     /// Wire name `zone_id`: string.
-    #[serde(rename = "zone_id", default)]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    BodyItem { "cluster_id" = 0, "cluster_type" = 1, "created" = 2, "current_version" =
+    3, "data_disk_category" = 4, "data_disk_size" = 5, "deletion_protection" = 6,
+    "docker_version" = 7, "external_loadbalancer_id" = 8, "init_version" = 9,
+    "master_url" = 10, "meta_data" = 11, "name" = 12, "network_mode" = 13, "private_zone"
+    = 14, "profile" = 15, "region_id" = 16, "resource_group_id" = 17, "security_group_id"
+    = 18, "size" = 19, "state" = 20, "subnet_cidr" = 21, "tags" = 22, "updated" = 23,
+    "vpc_id" = 24, "vswitch_cidr" = 25, "vswitch_id" = 26, "worker_ram_role_name" = 27,
+    "zone_id" = 28, } { 0 cluster_id value, 1 cluster_type value, 2 created value, 3
+    current_version value, 4 data_disk_category value, 5 data_disk_size lenient, 6
+    deletion_protection lenient, 7 docker_version value, 8 external_loadbalancer_id
+    value, 9 init_version value, 10 master_url value, 11 meta_data value, 12 name value,
+    13 network_mode value, 14 private_zone lenient, 15 profile value, 16 region_id value,
+    17 resource_group_id value, 18 security_group_id value, 19 size lenient, 20 state
+    value, 21 subnet_cidr value, 22 tags value, 23 updated value, 24 vpc_id value, 25
+    vswitch_cidr value, 26 vswitch_id value, 27 worker_ram_role_name value, 28 zone_id
+    value, }
+);
 /// The errors `DescribeClusters` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -210,43 +184,7 @@ pub enum DescribeClustersError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeClustersError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeClustersError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeClustersError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeClustersError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeClustersError {}
+::alibabacloud_runtime::operation_error!(DescribeClustersError {});
 /// Builds and sends a `DescribeClusters` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -106,141 +106,115 @@ impl ::alibabacloud_runtime::Operation for DescribeClustersForRegionInput {
 ///   }
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClustersForRegionOutput {
     /// Wire name `clusters`: list of [`ClustersItem`].
-    #[serde(rename = "clusters", default)]
     pub clusters: ::std::option::Option<::std::vec::Vec<ClustersItem>>,
     /// Wire name `page_info`: [`PageInfo`].
-    #[serde(rename = "page_info", default)]
     pub page_info: ::std::option::Option<PageInfo>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeClustersForRegionOutput { "clusters" = 0, "page_info" = 1, } { 0 clusters
+    value, 1 page_info value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[20].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagsItem {
     /// Wire name `key`: string. Example: `env`.
-    #[serde(rename = "key", default)]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string. Example: `prod`.
-    #[serde(rename = "value", default)]
     pub value: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TagsItem { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ClustersItem {
     /// Wire name `cluster_domain`: string. Example: `cluster.local`.
-    #[serde(rename = "cluster_domain", default)]
     pub cluster_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_id`: string. Example: `c905d1364c2dd4b6284a3f41790c4****`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_spec`: string. Example: `ack.standard`.
-    #[serde(rename = "cluster_spec", default)]
     pub cluster_spec: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_type`: string. Example: `ManagedKubernetes`.
-    #[serde(rename = "cluster_type", default)]
     pub cluster_type: ::std::option::Option<::std::string::String>,
     /// Wire name `container_cidr`: string. Example: `172.20.0.0/16`.
-    #[serde(rename = "container_cidr", default)]
     pub container_cidr: ::std::option::Option<::std::string::String>,
     /// Wire name `created`: string. Example: `2020-12-01T20:40:40+08:00`.
-    #[serde(rename = "created", default)]
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `current_version`: string. Example: `1.16.6-aliyun.1`.
-    #[serde(rename = "current_version", default)]
     pub current_version: ::std::option::Option<::std::string::String>,
     /// Wire name `deletion_protection`: boolean. Example: `false`.
-    #[serde(
-        rename = "deletion_protection",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub deletion_protection: ::std::option::Option<bool>,
     /// Wire name `init_version`: string. Example: `1.16.6-aliyun.1`.
-    #[serde(rename = "init_version", default)]
     pub init_version: ::std::option::Option<::std::string::String>,
     /// Wire name `ip_stack`: [`IpStack`]. The service's default: `ipv4`. Example: `ipv4`.
-    #[serde(rename = "ip_stack", default)]
     pub ip_stack: ::std::option::Option<IpStack>,
     /// Wire name `name`: string. Example: `test-cluster`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `next_version`: string. Example: `1.18.8-aliyun.1`.
-    #[serde(rename = "next_version", default)]
     pub next_version: ::std::option::Option<::std::string::String>,
     /// Wire name `profile`: string. Example: `Default`.
-    #[serde(rename = "profile", default)]
     pub profile: ::std::option::Option<::std::string::String>,
     /// Wire name `proxy_mode`: string. Example: `ipvs`.
-    #[serde(rename = "proxy_mode", default)]
     pub proxy_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `region_id`: string. Example: `cn-beijing-a`.
-    #[serde(rename = "region_id", default)]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_group_id`: string. Example: `rg-acfmyvw3wjm****`.
-    #[serde(rename = "resource_group_id", default)]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `security_group_id`: string. Example: `sg-2zeihch86ooz9io4****`.
-    #[serde(rename = "security_group_id", default)]
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `service_cidr`: string. Example: `172.21.0.0/20`.
-    #[serde(rename = "service_cidr", default)]
     pub service_cidr: ::std::option::Option<::std::string::String>,
     /// Wire name `size`: 64-bit integer. Example: `2`.
-    #[serde(
-        rename = "size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub size: ::std::option::Option<i64>,
     /// Wire name `state`: string. Example: `running`.
-    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<::std::string::String>,
     /// Wire name `tags`: list of [`TagsItem`].
-    #[serde(rename = "tags", default)]
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     /// Wire name `timezone`: string. Example: `Asia/Shanghai`.
-    #[serde(rename = "timezone", default)]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// Wire name `updated`: string. Example: `2020-12-08T15:37:00+08:00`.
-    #[serde(rename = "updated", default)]
     pub updated: ::std::option::Option<::std::string::String>,
     /// Wire name `vpc_id`: string. Example: `vpc-2zeg8nf1ukc0fcmvq****`.
-    #[serde(rename = "vpc_id", default)]
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// Wire name `vswitch_ids`: list of string.
-    #[serde(rename = "vswitch_ids", default)]
     pub vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ClustersItem { "cluster_domain" = 0, "cluster_id" = 1, "cluster_spec" = 2,
+    "cluster_type" = 3, "container_cidr" = 4, "created" = 5, "current_version" = 6,
+    "deletion_protection" = 7, "init_version" = 8, "ip_stack" = 9, "name" = 10,
+    "next_version" = 11, "profile" = 12, "proxy_mode" = 13, "region_id" = 14,
+    "resource_group_id" = 15, "security_group_id" = 16, "service_cidr" = 17, "size" = 18,
+    "state" = 19, "tags" = 20, "timezone" = 21, "updated" = 22, "vpc_id" = 23,
+    "vswitch_ids" = 24, } { 0 cluster_domain value, 1 cluster_id value, 2 cluster_spec
+    value, 3 cluster_type value, 4 container_cidr value, 5 created value, 6
+    current_version value, 7 deletion_protection lenient, 8 init_version value, 9
+    ip_stack value, 10 name value, 11 next_version value, 12 profile value, 13 proxy_mode
+    value, 14 region_id value, 15 resource_group_id value, 16 security_group_id value, 17
+    service_cidr value, 18 size lenient, 19 state value, 20 tags value, 21 timezone
+    value, 22 updated value, 23 vpc_id value, 24 vswitch_ids value, }
+);
 /// A structure of the operation, at `response.fields[1]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct PageInfo {
     /// Wire name `page_number`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "page_number",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `page_size`: 32-bit integer. Example: `10`.
-    #[serde(
-        rename = "page_size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `total_count`: 32-bit integer. Example: `10`.
-    #[serde(
-        rename = "total_count",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    PageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
+    lenient, 1 page_size lenient, 2 total_count lenient, }
+);
 /// The documented values of `response.fields[0].items.fields[9]`: `ipv4`, `dual`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -254,65 +228,7 @@ pub enum IpStack {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl IpStack {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "dual"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Dual => "dual",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for IpStack {
-    fn from(value: &str) -> Self {
-        match value {
-            "ipv4" => Self::Ipv4,
-            "dual" => Self::Dual,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for IpStack {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for IpStack {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for IpStack {
-    fn as_str(&self) -> &str {
-        IpStack::as_str(self)
-    }
-}
-impl ::serde::Serialize for IpStack {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IpStack {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for IpStack {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(IpStack { Ipv4 = "ipv4", Dual = "dual", });
 /// The errors `DescribeClustersForRegion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -320,43 +236,7 @@ pub enum DescribeClustersForRegionError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeClustersForRegionError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeClustersForRegionError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeClustersForRegionError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeClustersForRegionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeClustersForRegionError {}
+::alibabacloud_runtime::operation_error!(DescribeClustersForRegionError {});
 /// Builds and sends a `DescribeClustersForRegion` call. `send` and `build` compile once every required parameter is set (`region_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
@@ -615,8 +495,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClustersForRegio
     fn page_size(&self) -> ::std::option::Option<i64> {
         self.page_size
     }
-    fn total(output: &DescribeClustersForRegionOutput) -> ::std::option::Option<i64> {
-        let _ = output;
+    fn total(_output: &DescribeClustersForRegionOutput) -> ::std::option::Option<i64> {
         ::std::option::Option::None
     }
     fn item_count(output: &DescribeClustersForRegionOutput) -> usize {

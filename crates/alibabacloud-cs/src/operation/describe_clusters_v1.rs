@@ -123,252 +123,213 @@ impl ::alibabacloud_runtime::Operation for DescribeClustersV1Input {
 ///   }
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClustersV1Output {
     /// Wire name `clusters`: list of [`ClustersItem`].
-    #[serde(rename = "clusters", default)]
     pub clusters: ::std::option::Option<::std::vec::Vec<ClustersItem>>,
     /// Wire name `page_info`: [`PageInfo`].
-    #[serde(rename = "page_info", default)]
     pub page_info: ::std::option::Option<PageInfo>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeClustersV1Output { "clusters" = 0, "page_info" = 1, } { 0 clusters value, 1
+    page_info value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[12]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct MaintenanceWindow {
     /// Wire name `duration`: string. Example: `3h`.
-    #[serde(rename = "duration", default)]
     pub duration: ::std::option::Option<::std::string::String>,
     /// Wire name `enable`: boolean. Example: `false`.
-    #[serde(
-        rename = "enable",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub enable: ::std::option::Option<bool>,
     /// Wire name `maintenance_time`: string. Example: `03:00:00Z`.
-    #[serde(rename = "maintenance_time", default)]
     pub maintenance_time: ::std::option::Option<::std::string::String>,
     /// Wire name `recurrence`: string. Example: `FREQ=WEEKLY;INTERVAL=4;BYDAY=MO,TU`.
-    #[serde(rename = "recurrence", default)]
     pub recurrence: ::std::option::Option<::std::string::String>,
     /// Wire name `weekly_period`: string. Example: `Monday,Thursday`.
-    #[serde(rename = "weekly_period", default)]
     pub weekly_period: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    MaintenanceWindow { "duration" = 0, "enable" = 1, "maintenance_time" = 2,
+    "recurrence" = 3, "weekly_period" = 4, } { 0 duration value, 1 enable lenient, 2
+    maintenance_time value, 3 recurrence value, 4 weekly_period value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[18].fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ClusterAutoUpgrade {
     /// Wire name `channel`: string. Example: `patch`.
-    #[serde(rename = "channel", default)]
     pub channel: ::std::option::Option<::std::string::String>,
     /// Wire name `enabled`: boolean. Example: `true`.
-    #[serde(
-        rename = "enabled",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub enabled: ::std::option::Option<bool>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ClusterAutoUpgrade { "channel" = 0, "enabled" = 1, } { 0 channel value, 1 enabled
+    lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[18]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct OperationPolicy {
     /// Wire name `cluster_auto_upgrade`: [`ClusterAutoUpgrade`].
-    #[serde(rename = "cluster_auto_upgrade", default)]
     pub cluster_auto_upgrade: ::std::option::Option<ClusterAutoUpgrade>,
 }
+::alibabacloud_runtime::decode_struct!(
+    OperationPolicy { "cluster_auto_upgrade" = 0, } { 0 cluster_auto_upgrade value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[29].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagsItem {
     /// Wire name `key`: string. Example: `env`.
-    #[serde(rename = "key", default)]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string. Example: `prod`.
-    #[serde(rename = "value", default)]
     pub value: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TagsItem { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ClustersItem {
     /// Wire name `cluster_domain`: string. Example: `cluster.local`.
-    #[serde(rename = "cluster_domain", default)]
     pub cluster_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_id`: string. Example: `c3fb96524f9274b4495df0f12a6b5****`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_spec`: string. Example: `ack.standard`.
-    #[serde(rename = "cluster_spec", default)]
     pub cluster_spec: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_type`: string. Example: `Kubernetes`.
-    #[serde(rename = "cluster_type", default)]
     pub cluster_type: ::std::option::Option<::std::string::String>,
     /// Wire name `container_cidr`: string. Example: `172.20.0.0/16`.
-    #[serde(rename = "container_cidr", default)]
     pub container_cidr: ::std::option::Option<::std::string::String>,
     /// Wire name `created`: string. Example: `2020-08-20T10:51:29+08:00`.
-    #[serde(rename = "created", default)]
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `current_version`: string. Example: `1.16.9-aliyun.1`.
-    #[serde(rename = "current_version", default)]
     pub current_version: ::std::option::Option<::std::string::String>,
     /// Wire name `deletion_protection`: boolean. Example: `true`.
-    #[serde(
-        rename = "deletion_protection",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub deletion_protection: ::std::option::Option<bool>,
     /// Wire name `docker_version`: string. Example: `19.03.5`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "docker_version", default)]
     #[deprecated(note = "deprecated by the service")]
     pub docker_version: ::std::option::Option<::std::string::String>,
     /// Wire name `external_loadbalancer_id`: string. Example: `lb-2vcrbmlevo6kjpgch****`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "external_loadbalancer_id", default)]
     #[deprecated(note = "deprecated by the service")]
     pub external_loadbalancer_id: ::std::option::Option<::std::string::String>,
     /// Wire name `init_version`: string. Example: `1.16.9-aliyun.1`.
-    #[serde(rename = "init_version", default)]
     pub init_version: ::std::option::Option<::std::string::String>,
     /// Wire name `ip_stack`: [`IpStack`]. The service's default: `ipv4`. Example: `ipv4`.
-    #[serde(rename = "ip_stack", default)]
     pub ip_stack: ::std::option::Option<IpStack>,
     /// Wire name `maintenance_window`: [`MaintenanceWindow`].
-    #[serde(rename = "maintenance_window", default)]
     pub maintenance_window: ::std::option::Option<MaintenanceWindow>,
     /// Wire name `master_url`: string. Example: `{\"api_server_endpoint\":\"\",\"intranet_api_server_endpoint\":\"https://192.168.0.251:6443\"}`.
-    #[serde(rename = "master_url", default)]
     pub master_url: ::std::option::Option<::std::string::String>,
     /// Wire name `meta_data`: string. Example: `{\"Addons\":[{\"config\":***}`.
-    #[serde(rename = "meta_data", default)]
     pub meta_data: ::std::option::Option<::std::string::String>,
     /// Wire name `name`: string. Example: `cluster-demo`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `network_mode`: string. Example: `vpc`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "network_mode", default)]
     #[deprecated(note = "deprecated by the service")]
     pub network_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `next_version`: string. Example: `1.18.8-aliyun.1`.
-    #[serde(rename = "next_version", default)]
     pub next_version: ::std::option::Option<::std::string::String>,
     /// Wire name `operation_policy`: [`OperationPolicy`].
-    #[serde(rename = "operation_policy", default)]
     pub operation_policy: ::std::option::Option<OperationPolicy>,
     /// Wire name `private_zone`: boolean. Example: `false`.
     ///
     /// **Deprecated** by the service.
-    #[serde(
-        rename = "private_zone",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     #[deprecated(note = "deprecated by the service")]
     pub private_zone: ::std::option::Option<bool>,
     /// Wire name `profile`: string. Example: `Default`.
-    #[serde(rename = "profile", default)]
     pub profile: ::std::option::Option<::std::string::String>,
     /// Wire name `proxy_mode`: string. Example: `ipvs`.
-    #[serde(rename = "proxy_mode", default)]
     pub proxy_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `region_id`: string. Example: `cn-beijing`.
-    #[serde(rename = "region_id", default)]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_group_id`: string. Example: `rg-acfmyvw3wjm****`.
-    #[serde(rename = "resource_group_id", default)]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `security_group_id`: string. Example: `sg-2vcgwsrwgt5mp0yi****`.
-    #[serde(rename = "security_group_id", default)]
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `service_cidr`: string. Example: `172.21.0.0/20`.
-    #[serde(rename = "service_cidr", default)]
     pub service_cidr: ::std::option::Option<::std::string::String>,
     /// Wire name `size`: 64-bit integer. Example: `5`.
-    #[serde(
-        rename = "size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub size: ::std::option::Option<i64>,
     /// Wire name `state`: string. Example: `running`.
-    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<::std::string::String>,
     /// Wire name `subnet_cidr`: string. Example: `172.21.0.0/16`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "subnet_cidr", default)]
     #[deprecated(note = "deprecated by the service")]
     pub subnet_cidr: ::std::option::Option<::std::string::String>,
     /// Wire name `tags`: list of [`TagsItem`].
-    #[serde(rename = "tags", default)]
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     /// Wire name `timezone`: string. Example: `Asia/Shanghai`.
-    #[serde(rename = "timezone", default)]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// Wire name `updated`: string. Example: `2020-09-16T11:09:55+08:00`.
-    #[serde(rename = "updated", default)]
     pub updated: ::std::option::Option<::std::string::String>,
     /// Wire name `vpc_id`: string. Example: `vpc-2vcg932hsxsxuqbgl****`.
-    #[serde(rename = "vpc_id", default)]
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// Wire name `vswitch_id`: string. Example: `vsw-2vc41xuumx5z2rdma****,vsw-2vc41xuumx5z2rdma****`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "vswitch_id", default)]
     #[deprecated(note = "deprecated by the service")]
     pub vswitch_id: ::std::option::Option<::std::string::String>,
     /// Wire name `vswitch_ids`: list of string.
-    #[serde(rename = "vswitch_ids", default)]
     pub vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `worker_ram_role_name`: string. Example: `KubernetesWorkerRole-ec87d15b-edca-4302-933f-c8a16bf0****`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "worker_ram_role_name", default)]
     #[deprecated(note = "deprecated by the service")]
     pub worker_ram_role_name: ::std::option::Option<::std::string::String>,
     /// Wire name `zone_id`: string. Example: `cn-beijing-b`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "zone_id", default)]
     #[deprecated(note = "deprecated by the service")]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ClustersItem { "cluster_domain" = 0, "cluster_id" = 1, "cluster_spec" = 2,
+    "cluster_type" = 3, "container_cidr" = 4, "created" = 5, "current_version" = 6,
+    "deletion_protection" = 7, "docker_version" = 8, "external_loadbalancer_id" = 9,
+    "init_version" = 10, "ip_stack" = 11, "maintenance_window" = 12, "master_url" = 13,
+    "meta_data" = 14, "name" = 15, "network_mode" = 16, "next_version" = 17,
+    "operation_policy" = 18, "private_zone" = 19, "profile" = 20, "proxy_mode" = 21,
+    "region_id" = 22, "resource_group_id" = 23, "security_group_id" = 24, "service_cidr"
+    = 25, "size" = 26, "state" = 27, "subnet_cidr" = 28, "tags" = 29, "timezone" = 30,
+    "updated" = 31, "vpc_id" = 32, "vswitch_id" = 33, "vswitch_ids" = 34,
+    "worker_ram_role_name" = 35, "zone_id" = 36, } { 0 cluster_domain value, 1 cluster_id
+    value, 2 cluster_spec value, 3 cluster_type value, 4 container_cidr value, 5 created
+    value, 6 current_version value, 7 deletion_protection lenient, 8 docker_version
+    value, 9 external_loadbalancer_id value, 10 init_version value, 11 ip_stack value, 12
+    maintenance_window value, 13 master_url value, 14 meta_data value, 15 name value, 16
+    network_mode value, 17 next_version value, 18 operation_policy value, 19 private_zone
+    lenient, 20 profile value, 21 proxy_mode value, 22 region_id value, 23
+    resource_group_id value, 24 security_group_id value, 25 service_cidr value, 26 size
+    lenient, 27 state value, 28 subnet_cidr value, 29 tags value, 30 timezone value, 31
+    updated value, 32 vpc_id value, 33 vswitch_id value, 34 vswitch_ids value, 35
+    worker_ram_role_name value, 36 zone_id value, }
+);
 /// A structure of the operation, at `response.fields[1]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct PageInfo {
     /// Wire name `page_number`: 32-bit integer. Example: `3`.
-    #[serde(
-        rename = "page_number",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `page_size`: 32-bit integer. Example: `20`.
-    #[serde(
-        rename = "page_size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `total_count`: 32-bit integer. Example: `50`.
-    #[serde(
-        rename = "total_count",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    PageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
+    lenient, 1 page_size lenient, 2 total_count lenient, }
+);
 /// The documented values of `response.fields[0].items.fields[11]`: `ipv4`, `dual`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -382,65 +343,7 @@ pub enum IpStack {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl IpStack {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "dual"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Dual => "dual",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for IpStack {
-    fn from(value: &str) -> Self {
-        match value {
-            "ipv4" => Self::Ipv4,
-            "dual" => Self::Dual,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for IpStack {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for IpStack {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for IpStack {
-    fn as_str(&self) -> &str {
-        IpStack::as_str(self)
-    }
-}
-impl ::serde::Serialize for IpStack {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IpStack {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for IpStack {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(IpStack { Ipv4 = "ipv4", Dual = "dual", });
 /// The errors `DescribeClustersV1` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -448,43 +351,7 @@ pub enum DescribeClustersV1Error {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeClustersV1Error {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeClustersV1Error {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeClustersV1Error::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeClustersV1Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeClustersV1Error {}
+::alibabacloud_runtime::operation_error!(DescribeClustersV1Error {});
 /// Builds and sends a `DescribeClustersV1` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
@@ -705,8 +572,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClustersV1Input 
     fn page_size(&self) -> ::std::option::Option<i64> {
         self.page_size
     }
-    fn total(output: &DescribeClustersV1Output) -> ::std::option::Option<i64> {
-        let _ = output;
+    fn total(_output: &DescribeClustersV1Output) -> ::std::option::Option<i64> {
         ::std::option::Option::None
     }
     fn item_count(output: &DescribeClustersV1Output) -> usize {

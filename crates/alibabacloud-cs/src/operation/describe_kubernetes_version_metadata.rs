@@ -100,83 +100,76 @@ pub struct DescribeKubernetesVersionMetadataOutput {
     pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
 }
 /// A structure of the operation, at `response.payload.items.fields[3].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ImagesItem {
     /// Wire name `architecture`: string. Example: `x86_64`.
-    #[serde(rename = "architecture", default)]
     pub architecture: ::std::option::Option<::std::string::String>,
     /// Wire name `image_category`: string. Example: `system`.
-    #[serde(rename = "image_category", default)]
     pub image_category: ::std::option::Option<::std::string::String>,
     /// Wire name `image_id`: string. Example: `centos_7_7_x64_20G_alibase_20200426.vhd`.
-    #[serde(rename = "image_id", default)]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// Wire name `image_name`: string. Example: `CentOS 7.7`.
-    #[serde(rename = "image_name", default)]
     pub image_name: ::std::option::Option<::std::string::String>,
     /// Wire name `image_type`: string. Example: `centos_7_7_20`.
-    #[serde(rename = "image_type", default)]
     pub image_type: ::std::option::Option<::std::string::String>,
     /// Wire name `os_type`: string. Example: `Linux`.
-    #[serde(rename = "os_type", default)]
     pub os_type: ::std::option::Option<::std::string::String>,
     /// Wire name `os_version`: string. Example: `7.7`.
-    #[serde(rename = "os_version", default)]
     pub os_version: ::std::option::Option<::std::string::String>,
     /// Wire name `platform`: string. Example: `CentOS`.
-    #[serde(rename = "platform", default)]
     pub platform: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ImagesItem { "architecture" = 0, "image_category" = 1, "image_id" = 2, "image_name" =
+    3, "image_type" = 4, "os_type" = 5, "os_version" = 6, "platform" = 7, } { 0
+    architecture value, 1 image_category value, 2 image_id value, 3 image_name value, 4
+    image_type value, 5 os_type value, 6 os_version value, 7 platform value, }
+);
 /// A structure of the operation, at `response.payload.items.fields[6].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RuntimesItem {
     /// Wire name `name`: string. Example: `docker`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `version`: string. Example: `19.03.5`.
-    #[serde(rename = "version", default)]
     pub version: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    RuntimesItem { "name" = 0, "version" = 1, } { 0 name value, 1 version value, }
+);
 /// A structure of the operation, at `response.payload.items` in its spec.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BodyItem {
     /// Wire name `capabilities`: any JSON value. Example: `{\n      "AnyAZ": true,\n      "ChargeType": "PostPaid"\n}`.
-    #[serde(rename = "capabilities", default)]
     pub capabilities: ::std::option::Option<::serde_json::Value>,
     /// Wire name `creatable`: boolean. Example: `true`.
-    #[serde(
-        rename = "creatable",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub creatable: ::std::option::Option<bool>,
     /// Wire name `expiration_date`: string. Example: `2025-04-30T00:00:00Z`.
-    #[serde(rename = "expiration_date", default)]
     pub expiration_date: ::std::option::Option<::std::string::String>,
     /// Wire name `images`: list of [`ImagesItem`].
-    #[serde(rename = "images", default)]
     pub images: ::std::option::Option<::std::vec::Vec<ImagesItem>>,
     /// Wire name `meta_data`: any JSON value. Example: `{\n      "KubernetesVersion": "1.31.1-aliyun.1",\n      "SubClass": "default",\n      "ServiceCIDR": ""\n}`.
-    #[serde(rename = "meta_data", default)]
     pub meta_data: ::std::option::Option<::serde_json::Value>,
     /// Wire name `release_date`: string. Example: `2023-04-30T00:00:00Z`.
-    #[serde(rename = "release_date", default)]
     pub release_date: ::std::option::Option<::std::string::String>,
     /// Wire name `runtimes`: list of [`RuntimesItem`].
-    #[serde(rename = "runtimes", default)]
     pub runtimes: ::std::option::Option<::std::vec::Vec<RuntimesItem>>,
     /// Wire name `upgradable_versions`: list of string.
-    #[serde(rename = "upgradable_versions", default)]
     pub upgradable_versions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Wire name `version`: string. Example: `1.16.9-aliyun.1`.
-    #[serde(rename = "version", default)]
     pub version: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    BodyItem { "capabilities" = 0, "creatable" = 1, "expiration_date" = 2, "images" = 3,
+    "meta_data" = 4, "release_date" = 5, "runtimes" = 6, "upgradable_versions" = 7,
+    "version" = 8, } { 0 capabilities value, 1 creatable lenient, 2 expiration_date
+    value, 3 images value, 4 meta_data value, 5 release_date value, 6 runtimes value, 7
+    upgradable_versions value, 8 version value, }
+);
 /// The errors `DescribeKubernetesVersionMetadata` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -184,43 +177,7 @@ pub enum DescribeKubernetesVersionMetadataError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeKubernetesVersionMetadataError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeKubernetesVersionMetadataError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeKubernetesVersionMetadataError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeKubernetesVersionMetadataError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeKubernetesVersionMetadataError {}
+::alibabacloud_runtime::operation_error!(DescribeKubernetesVersionMetadataError {});
 /// Builds and sends a `DescribeKubernetesVersionMetadata` call. `send` and `build` compile once every required parameter is set (`Region`, `ClusterType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -73,69 +73,65 @@ impl ::alibabacloud_runtime::Operation for DescribeNodePoolVulsInput {
 ///   "vuls_fix_service_purchased": false
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeNodePoolVulsOutput {
     /// Wire name `vul_records`: list of [`VulRecordsItem`].
-    #[serde(rename = "vul_records", default)]
     pub vul_records: ::std::option::Option<::std::vec::Vec<VulRecordsItem>>,
     /// Wire name `vuls_fix_service_purchased`: boolean. Example: `false`.
-    #[serde(
-        rename = "vuls_fix_service_purchased",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub vuls_fix_service_purchased: ::std::option::Option<bool>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeNodePoolVulsOutput { "vul_records" = 0, "vuls_fix_service_purchased" = 1, } {
+    0 vul_records value, 1 vuls_fix_service_purchased lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[2].items.fields[5].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct PackageListItem {
     /// Wire name `name`: string.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    PackageListItem { "name" = 0, } { 0 name value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[2].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct VulListItem {
     /// Wire name `alias_name`: string. Example: `RHSA-2019:3197-Important: sudo security update`.
-    #[serde(rename = "alias_name", default)]
     pub alias_name: ::std::option::Option<::std::string::String>,
     /// Wire name `cve_list`: list of string.
-    #[serde(rename = "cve_list", default)]
     pub cve_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `name`: string. Example: `oval:com.redhat.rhsa:def:20193197`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `necessity`: string. Example: `asap`.
-    #[serde(rename = "necessity", default)]
     pub necessity: ::std::option::Option<::std::string::String>,
     /// Wire name `need_reboot`: boolean. Example: `false`.
-    #[serde(
-        rename = "need_reboot",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub need_reboot: ::std::option::Option<bool>,
     /// Wire name `package_list`: list of [`PackageListItem`].
-    #[serde(rename = "package_list", default)]
     pub package_list: ::std::option::Option<::std::vec::Vec<PackageListItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    VulListItem { "alias_name" = 0, "cve_list" = 1, "name" = 2, "necessity" = 3,
+    "need_reboot" = 4, "package_list" = 5, } { 0 alias_name value, 1 cve_list value, 2
+    name value, 3 necessity value, 4 need_reboot lenient, 5 package_list value, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct VulRecordsItem {
     /// Wire name `instance_id`: string. Example: `i-t4n2qolb0wtzt0pz****`.
-    #[serde(rename = "instance_id", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `node_name`: string. Example: `cn-hangzhou.192.168.x.x`.
-    #[serde(rename = "node_name", default)]
     pub node_name: ::std::option::Option<::std::string::String>,
     /// Wire name `vul_list`: list of [`VulListItem`].
-    #[serde(rename = "vul_list", default)]
     pub vul_list: ::std::option::Option<::std::vec::Vec<VulListItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    VulRecordsItem { "instance_id" = 0, "node_name" = 1, "vul_list" = 2, } { 0
+    instance_id value, 1 node_name value, 2 vul_list value, }
+);
 /// The errors `DescribeNodePoolVuls` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -143,43 +139,7 @@ pub enum DescribeNodePoolVulsError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeNodePoolVulsError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeNodePoolVulsError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeNodePoolVulsError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeNodePoolVulsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeNodePoolVulsError {}
+::alibabacloud_runtime::operation_error!(DescribeNodePoolVulsError {});
 /// Builds and sends a `DescribeNodePoolVuls` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `nodepool_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -52,42 +52,32 @@ impl ::alibabacloud_runtime::Operation for DescribePolicyDetailsInput {
 ///   "template": "详情请参见请求示例"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyDetailsOutput {
     /// Wire name `action`: string. Example: `enforce`.
-    #[serde(rename = "action", default)]
     pub action: ::std::option::Option<::std::string::String>,
     /// Wire name `category`: string. Example: `k8s-general`.
-    #[serde(rename = "category", default)]
     pub category: ::std::option::Option<::std::string::String>,
     /// Wire name `description`: string. Example: `Requires container images to begin with a repo string from a specified list`.
-    #[serde(rename = "description", default)]
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `is_deleted`: 32-bit integer. Example: `0`.
-    #[serde(
-        rename = "is_deleted",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub is_deleted: ::std::option::Option<i32>,
     /// Wire name `name`: string. Example: `ACKAllowedRepos`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `no_config`: 32-bit integer. Example: `0`.
-    #[serde(
-        rename = "no_config",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub no_config: ::std::option::Option<i32>,
     /// Wire name `severity`: string. Example: `high`.
-    #[serde(rename = "severity", default)]
     pub severity: ::std::option::Option<::std::string::String>,
     /// Wire name `template`: string. Example: `For more information, see sample requests.`.
-    #[serde(rename = "template", default)]
     pub template: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribePolicyDetailsOutput { "action" = 0, "category" = 1, "description" = 2,
+    "is_deleted" = 3, "name" = 4, "no_config" = 5, "severity" = 6, "template" = 7, } { 0
+    action value, 1 category value, 2 description value, 3 is_deleted lenient, 4 name
+    value, 5 no_config lenient, 6 severity value, 7 template value, }
+);
 /// The errors `DescribePolicyDetails` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -95,43 +85,7 @@ pub enum DescribePolicyDetailsError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribePolicyDetailsError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribePolicyDetailsError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribePolicyDetailsError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribePolicyDetailsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribePolicyDetailsError {}
+::alibabacloud_runtime::operation_error!(DescribePolicyDetailsError {});
 /// Builds and sends a `DescribePolicyDetails` call. `send` and `build` compile once every required parameter is set (`policy_name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -110,216 +110,200 @@ impl ::alibabacloud_runtime::Operation for DescribePolicyGovernanceInClusterInpu
 ///   ]
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGovernanceInClusterOutput {
     /// Wire name `Violation`: [`Violation`].
-    #[serde(rename = "Violation", default)]
     pub violation: ::std::option::Option<Violation>,
     /// Wire name `admit_log`: [`AdmitLog`].
-    #[serde(rename = "admit_log", default)]
     pub admit_log: ::std::option::Option<AdmitLog>,
     /// Wire name `on_state`: list of [`OnStateItem`].
-    #[serde(rename = "on_state", default)]
     pub on_state: ::std::option::Option<::std::vec::Vec<OnStateItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribePolicyGovernanceInClusterOutput { "Violation" = 0, "admit_log" = 1,
+    "on_state" = 2, } { 0 violation value, 1 admit_log value, 2 on_state value, }
+);
 /// A structure of the operation, at `response.fields[0].fields[0].fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DenyItem {
     /// Wire name `severity`: string.
-    #[serde(rename = "severity", default)]
     pub severity: ::std::option::Option<::std::string::String>,
     /// Wire name `violations`: string.
-    #[serde(rename = "violations", default)]
     pub violations: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DenyItem { "severity" = 0, "violations" = 1, } { 0 severity value, 1 violations
+    value, }
+);
 /// A structure of the operation, at `response.fields[0].fields[0].fields[1].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct WarnItem {
     /// Wire name `severity`: string.
-    #[serde(rename = "severity", default)]
     pub severity: ::std::option::Option<::std::string::String>,
     /// Wire name `violations`: 64-bit integer.
-    #[serde(
-        rename = "violations",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub violations: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    WarnItem { "severity" = 0, "violations" = 1, } { 0 severity value, 1 violations
+    lenient, }
+);
 /// A structure of the operation, at `response.fields[0].fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TotalViolations {
     /// Wire name `deny`: list of [`DenyItem`].
-    #[serde(rename = "deny", default)]
     pub deny: ::std::option::Option<::std::vec::Vec<DenyItem>>,
     /// Wire name `warn`: list of [`WarnItem`].
-    #[serde(rename = "warn", default)]
     pub warn: ::std::option::Option<::std::vec::Vec<WarnItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TotalViolations { "deny" = 0, "warn" = 1, } { 0 deny value, 1 warn value, }
+);
 /// A structure of the operation, at `response.fields[0].fields[1].fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ViolationsDenyItem {
     /// Wire name `policyDescription`: string.
-    #[serde(rename = "policyDescription", default)]
     pub policy_description: ::std::option::Option<::std::string::String>,
     /// Wire name `policyName`: string.
-    #[serde(rename = "policyName", default)]
     pub policy_name: ::std::option::Option<::std::string::String>,
     /// Wire name `severity`: string.
-    #[serde(rename = "severity", default)]
     pub severity: ::std::option::Option<::std::string::String>,
     /// Wire name `violations`: 64-bit integer.
-    #[serde(
-        rename = "violations",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub violations: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ViolationsDenyItem { "policyDescription" = 0, "policyName" = 1, "severity" = 2,
+    "violations" = 3, } { 0 policy_description value, 1 policy_name value, 2 severity
+    value, 3 violations lenient, }
+);
 /// A structure of the operation, at `response.fields[0].fields[1].fields[1].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ViolationsWarnItem {
     /// Wire name `policyDescription`: string.
-    #[serde(rename = "policyDescription", default)]
     pub policy_description: ::std::option::Option<::std::string::String>,
     /// Wire name `policyName`: string.
-    #[serde(rename = "policyName", default)]
     pub policy_name: ::std::option::Option<::std::string::String>,
     /// Wire name `severity`: string.
-    #[serde(rename = "severity", default)]
     pub severity: ::std::option::Option<::std::string::String>,
     /// Wire name `violations`: 64-bit integer.
-    #[serde(
-        rename = "violations",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub violations: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ViolationsWarnItem { "policyDescription" = 0, "policyName" = 1, "severity" = 2,
+    "violations" = 3, } { 0 policy_description value, 1 policy_name value, 2 severity
+    value, 3 violations lenient, }
+);
 /// A structure of the operation, at `response.fields[0].fields[1]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Violations {
     /// Wire name `deny`: list of [`ViolationsDenyItem`].
-    #[serde(rename = "deny", default)]
     pub deny: ::std::option::Option<::std::vec::Vec<ViolationsDenyItem>>,
     /// Wire name `warn`: list of [`ViolationsWarnItem`].
-    #[serde(rename = "warn", default)]
     pub warn: ::std::option::Option<::std::vec::Vec<ViolationsWarnItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Violations { "deny" = 0, "warn" = 1, } { 0 deny value, 1 warn value, }
+);
 /// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Violation {
     /// Wire name `totalViolations`: [`TotalViolations`].
-    #[serde(rename = "totalViolations", default)]
     pub total_violations: ::std::option::Option<TotalViolations>,
     /// Wire name `violations`: [`Violations`].
-    #[serde(rename = "violations", default)]
     pub violations: ::std::option::Option<Violations>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Violation { "totalViolations" = 0, "violations" = 1, } { 0 total_violations value, 1
+    violations value, }
+);
 /// A structure of the operation, at `response.fields[1].fields[3].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct LogsItem {
     /// Wire name `cluster_id`: string.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `constraint_action`: string.
-    #[serde(rename = "constraint_action", default)]
     pub constraint_action: ::std::option::Option<::std::string::String>,
     /// Wire name `constraint_api_version`: string.
-    #[serde(rename = "constraint_api_version", default)]
     pub constraint_api_version: ::std::option::Option<::std::string::String>,
     /// Wire name `constraint_category`: string.
-    #[serde(rename = "constraint_category", default)]
     pub constraint_category: ::std::option::Option<::std::string::String>,
     /// Wire name `constraint_group`: string.
-    #[serde(rename = "constraint_group", default)]
     pub constraint_group: ::std::option::Option<::std::string::String>,
     /// Wire name `constraint_kind`: string.
-    #[serde(rename = "constraint_kind", default)]
     pub constraint_kind: ::std::option::Option<::std::string::String>,
     /// Wire name `constraint_name`: string.
-    #[serde(rename = "constraint_name", default)]
     pub constraint_name: ::std::option::Option<::std::string::String>,
     /// Wire name `event_msg`: string.
-    #[serde(rename = "event_msg", default)]
     pub event_msg: ::std::option::Option<::std::string::String>,
     /// Wire name `event_type`: string.
-    #[serde(rename = "event_type", default)]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// Wire name `request_uid`: string.
-    #[serde(rename = "request_uid", default)]
     pub request_uid: ::std::option::Option<::std::string::String>,
     /// Wire name `request_userinfo`: string.
-    #[serde(rename = "request_userinfo", default)]
     pub request_userinfo: ::std::option::Option<::std::string::String>,
     /// Wire name `request_username`: string.
-    #[serde(rename = "request_username", default)]
     pub request_username: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_kind`: string.
-    #[serde(rename = "resource_kind", default)]
     pub resource_kind: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_name`: string.
-    #[serde(rename = "resource_name", default)]
     pub resource_name: ::std::option::Option<::std::string::String>,
     /// Wire name `time`: string.
-    #[serde(rename = "time", default)]
     pub time: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    LogsItem { "cluster_id" = 0, "constraint_action" = 1, "constraint_api_version" = 2,
+    "constraint_category" = 3, "constraint_group" = 4, "constraint_kind" = 5,
+    "constraint_name" = 6, "event_msg" = 7, "event_type" = 8, "request_uid" = 9,
+    "request_userinfo" = 10, "request_username" = 11, "resource_kind" = 12,
+    "resource_name" = 13, "time" = 14, } { 0 cluster_id value, 1 constraint_action value,
+    2 constraint_api_version value, 3 constraint_category value, 4 constraint_group
+    value, 5 constraint_kind value, 6 constraint_name value, 7 event_msg value, 8
+    event_type value, 9 request_uid value, 10 request_userinfo value, 11 request_username
+    value, 12 resource_kind value, 13 resource_name value, 14 time value, }
+);
 /// A structure of the operation, at `response.fields[1]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AdmitLog {
     /// Wire name `count`: 64-bit integer. Example: `100`.
-    #[serde(
-        rename = "count",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub count: ::std::option::Option<i64>,
     /// Wire name `log_project`: string.
-    #[serde(rename = "log_project", default)]
     pub log_project: ::std::option::Option<::std::string::String>,
     /// Wire name `log_store`: string.
-    #[serde(rename = "log_store", default)]
     pub log_store: ::std::option::Option<::std::string::String>,
     /// Wire name `logs`: list of [`LogsItem`].
-    #[serde(rename = "logs", default)]
     pub logs: ::std::option::Option<::std::vec::Vec<LogsItem>>,
     /// Wire name `progress`: string. Example: `Complete`.
-    #[serde(rename = "progress", default)]
     pub progress: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AdmitLog { "count" = 0, "log_project" = 1, "log_store" = 2, "logs" = 3, "progress" =
+    4, } { 0 count lenient, 1 log_project value, 2 log_store value, 3 logs value, 4
+    progress value, }
+);
 /// A structure of the operation, at `response.fields[2].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct OnStateItem {
     /// Wire name `enabled_count`: 32-bit integer. Example: `3`.
-    #[serde(
-        rename = "enabled_count",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub enabled_count: ::std::option::Option<i32>,
     /// Wire name `severity`: string. Example: `high`.
-    #[serde(rename = "severity", default)]
     pub severity: ::std::option::Option<::std::string::String>,
     /// Wire name `total`: 32-bit integer. Example: `8`.
-    #[serde(
-        rename = "total",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    OnStateItem { "enabled_count" = 0, "severity" = 1, "total" = 2, } { 0 enabled_count
+    lenient, 1 severity value, 2 total lenient, }
+);
 /// The errors `DescribePolicyGovernanceInCluster` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -327,43 +311,7 @@ pub enum DescribePolicyGovernanceInClusterError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribePolicyGovernanceInClusterError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribePolicyGovernanceInClusterError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribePolicyGovernanceInClusterError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribePolicyGovernanceInClusterError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribePolicyGovernanceInClusterError {}
+::alibabacloud_runtime::operation_error!(DescribePolicyGovernanceInClusterError {});
 /// Builds and sends a `DescribePolicyGovernanceInCluster` call. `send` and `build` compile once every required parameter is set (`cluster_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

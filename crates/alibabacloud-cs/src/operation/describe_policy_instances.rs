@@ -75,78 +75,66 @@ pub struct DescribePolicyInstancesOutput {
     pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
 }
 /// A structure of the operation, at `response.payload.items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct BodyItem {
     /// Wire name `Created`: string. Example: `2024-10-29T18:09:12+08:00`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "Created", default)]
     #[deprecated(note = "deprecated by the service")]
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `Updated`: string. Example: `2024-10-29T18:09:12+08:00`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "Updated", default)]
     #[deprecated(note = "deprecated by the service")]
     pub updated: ::std::option::Option<::std::string::String>,
     /// Wire name `ali_uid`: string. Example: `16298168****`.
-    #[serde(rename = "ali_uid", default)]
     pub ali_uid: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_id`: string. Example: `c8155823d057948c69a****`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_name`: string. Example: `no-env-var-secrets-****`.
-    #[serde(rename = "instance_name", default)]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// Wire name `is_deleted`: 64-bit integer. The service's default: `0`. Example: `0`.
     ///
     /// **Deprecated** by the service.
-    #[serde(
-        rename = "is_deleted",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     #[deprecated(note = "deprecated by the service")]
     pub is_deleted: ::std::option::Option<i64>,
     /// Wire name `policy_action`: string. Example: `deny`.
-    #[serde(rename = "policy_action", default)]
     pub policy_action: ::std::option::Option<::std::string::String>,
     /// Wire name `policy_category`: string. Example: `k8s-general`.
-    #[serde(rename = "policy_category", default)]
     pub policy_category: ::std::option::Option<::std::string::String>,
     /// Wire name `policy_description`: string. Example: `Restricts secrets used in pod envs`.
-    #[serde(rename = "policy_description", default)]
     pub policy_description: ::std::option::Option<::std::string::String>,
     /// Wire name `policy_name`: string. Example: `ACKPSPCapabilities`.
-    #[serde(rename = "policy_name", default)]
     pub policy_name: ::std::option::Option<::std::string::String>,
     /// Wire name `policy_parameters`: string. Example: `"restrictedNamespaces": [ "test" ]`.
-    #[serde(rename = "policy_parameters", default)]
     pub policy_parameters: ::std::option::Option<::std::string::String>,
     /// Wire name `policy_scope`: string. Example: `*`.
-    #[serde(rename = "policy_scope", default)]
     pub policy_scope: ::std::option::Option<::std::string::String>,
     /// Wire name `policy_severity`: string. Example: `low`.
-    #[serde(rename = "policy_severity", default)]
     pub policy_severity: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_id`: string. Example: `123456***`.
     ///
     /// **Deprecated** by the service.
-    #[serde(rename = "resource_id", default)]
     #[deprecated(note = "deprecated by the service")]
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// Wire name `total_violations`: 64-bit integer. The service's default: `0`. Example: `0`.
     ///
     /// **Deprecated** by the service.
-    #[serde(
-        rename = "total_violations",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     #[deprecated(note = "deprecated by the service")]
     pub total_violations: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    BodyItem { "Created" = 0, "Updated" = 1, "ali_uid" = 2, "cluster_id" = 3,
+    "instance_name" = 4, "is_deleted" = 5, "policy_action" = 6, "policy_category" = 7,
+    "policy_description" = 8, "policy_name" = 9, "policy_parameters" = 10, "policy_scope"
+    = 11, "policy_severity" = 12, "resource_id" = 13, "total_violations" = 14, } { 0
+    created value, 1 updated value, 2 ali_uid value, 3 cluster_id value, 4 instance_name
+    value, 5 is_deleted lenient, 6 policy_action value, 7 policy_category value, 8
+    policy_description value, 9 policy_name value, 10 policy_parameters value, 11
+    policy_scope value, 12 policy_severity value, 13 resource_id value, 14
+    total_violations lenient, }
+);
 /// The errors `DescribePolicyInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -154,43 +142,7 @@ pub enum DescribePolicyInstancesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribePolicyInstancesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribePolicyInstancesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribePolicyInstancesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribePolicyInstancesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribePolicyInstancesError {}
+::alibabacloud_runtime::operation_error!(DescribePolicyInstancesError {});
 /// Builds and sends a `DescribePolicyInstances` call. `send` and `build` compile once every required parameter is set (`cluster_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

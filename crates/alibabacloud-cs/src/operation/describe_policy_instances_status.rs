@@ -57,40 +57,40 @@ impl ::alibabacloud_runtime::Operation for DescribePolicyInstancesStatusInput {
 ///   ]
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyInstancesStatusOutput {
     /// Wire name `instances_severity_count`: any JSON value. Example: `{ "high": 11,     "medium": 1  }`.
-    #[serde(rename = "instances_severity_count", default)]
     pub instances_severity_count: ::std::option::Option<::serde_json::Value>,
     /// Wire name `policy_instances`: list of [`PolicyInstancesItem`].
-    #[serde(rename = "policy_instances", default)]
     pub policy_instances: ::std::option::Option<::std::vec::Vec<PolicyInstancesItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribePolicyInstancesStatusOutput { "instances_severity_count" = 0,
+    "policy_instances" = 1, } { 0 instances_severity_count value, 1 policy_instances
+    value, }
+);
 /// A structure of the operation, at `response.fields[1].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct PolicyInstancesItem {
     /// Wire name `policy_category`: string. Example: `compliance`.
-    #[serde(rename = "policy_category", default)]
     pub policy_category: ::std::option::Option<::std::string::String>,
     /// Wire name `policy_description`: string. Example: `Restricts use of the cluster-admin role.`.
-    #[serde(rename = "policy_description", default)]
     pub policy_description: ::std::option::Option<::std::string::String>,
     /// Wire name `policy_instances_count`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "policy_instances_count",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub policy_instances_count: ::std::option::Option<i64>,
     /// Wire name `policy_name`: string. Example: `ACKRestrictRoleBindings`.
-    #[serde(rename = "policy_name", default)]
     pub policy_name: ::std::option::Option<::std::string::String>,
     /// Wire name `policy_severity`: string. Example: `medium`.
-    #[serde(rename = "policy_severity", default)]
     pub policy_severity: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    PolicyInstancesItem { "policy_category" = 0, "policy_description" = 1,
+    "policy_instances_count" = 2, "policy_name" = 3, "policy_severity" = 4, } { 0
+    policy_category value, 1 policy_description value, 2 policy_instances_count lenient,
+    3 policy_name value, 4 policy_severity value, }
+);
 /// The errors `DescribePolicyInstancesStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -98,43 +98,7 @@ pub enum DescribePolicyInstancesStatusError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribePolicyInstancesStatusError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribePolicyInstancesStatusError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribePolicyInstancesStatusError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribePolicyInstancesStatusError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribePolicyInstancesStatusError {}
+::alibabacloud_runtime::operation_error!(DescribePolicyInstancesStatusError {});
 /// Builds and sends a `DescribePolicyInstancesStatus` call. `send` and `build` compile once every required parameter is set (`cluster_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

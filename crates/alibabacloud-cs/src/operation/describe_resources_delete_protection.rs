@@ -67,26 +67,22 @@ pub struct DescribeResourcesDeleteProtectionOutput {
     pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
 }
 /// A structure of the operation, at `response.payload.items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct BodyItem {
     /// Wire name `name`: string. Example: `test`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `namespace`: string. Example: `default`.
-    #[serde(rename = "namespace", default)]
     pub namespace: ::std::option::Option<::std::string::String>,
     /// Wire name `protection`: boolean. Example: `false`.
-    #[serde(
-        rename = "protection",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub protection: ::std::option::Option<bool>,
     /// Wire name `resource`: string. Example: `namespaces`.
-    #[serde(rename = "resource", default)]
     pub resource: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    BodyItem { "name" = 0, "namespace" = 1, "protection" = 2, "resource" = 3, } { 0 name
+    value, 1 namespace value, 2 protection lenient, 3 resource value, }
+);
 /// The documented values of `request[1]`: `namespaces`, `services`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -100,65 +96,9 @@ pub enum ResourceType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ResourceType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["namespaces", "services"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Namespaces => "namespaces",
-            Self::Services => "services",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ResourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "namespaces" => Self::Namespaces,
-            "services" => Self::Services,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ResourceType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ResourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for ResourceType {
-    fn as_str(&self) -> &str {
-        ResourceType::as_str(self)
-    }
-}
-impl ::serde::Serialize for ResourceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResourceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for ResourceType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    ResourceType { Namespaces = "namespaces", Services = "services", }
+);
 /// The errors `DescribeResourcesDeleteProtection` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -166,43 +106,7 @@ pub enum DescribeResourcesDeleteProtectionError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeResourcesDeleteProtectionError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeResourcesDeleteProtectionError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeResourcesDeleteProtectionError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeResourcesDeleteProtectionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeResourcesDeleteProtectionError {}
+::alibabacloud_runtime::operation_error!(DescribeResourcesDeleteProtectionError {});
 /// Builds and sends a `DescribeResourcesDeleteProtection` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `ResourceType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

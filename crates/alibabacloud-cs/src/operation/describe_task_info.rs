@@ -91,125 +91,122 @@ impl ::alibabacloud_runtime::Operation for DescribeTaskInfoInput {
 ///   "updated": "2020-11-10T16:03:06+08:00"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeTaskInfoOutput {
     /// Wire name `cluster_id`: string. Example: `c78592bfe92244365b3c3ad47f1de****`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `created`: string. Example: `2020-11-10T16:02:04+08:00`.
-    #[serde(rename = "created", default)]
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `current_stage`: string. Example: `DrainNodes`.
-    #[serde(rename = "current_stage", default)]
     pub current_stage: ::std::option::Option<::std::string::String>,
     /// Wire name `error`: [`Error`].
-    #[serde(rename = "error", default)]
     pub error: ::std::option::Option<Error>,
     /// Wire name `events`: list of [`EventsItem`].
-    #[serde(rename = "events", default)]
     pub events: ::std::option::Option<::std::vec::Vec<EventsItem>>,
     /// Wire name `parameters`: any JSON value.
-    #[serde(rename = "parameters", default)]
     pub parameters: ::std::option::Option<::serde_json::Value>,
     /// Wire name `stages`: list of [`StagesItem`].
-    #[serde(rename = "stages", default)]
     pub stages: ::std::option::Option<::std::vec::Vec<StagesItem>>,
     /// Wire name `state`: string. Example: `running`.
-    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<::std::string::String>,
     /// Wire name `target`: [`Target`].
-    #[serde(rename = "target", default)]
     pub target: ::std::option::Option<Target>,
     /// Wire name `task_id`: string. Example: `T-5faa48fb31b6b8078d000006`.
-    #[serde(rename = "task_id", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
     /// Wire name `task_result`: list of [`TaskResultItem`].
-    #[serde(rename = "task_result", default)]
     pub task_result: ::std::option::Option<::std::vec::Vec<TaskResultItem>>,
     /// Wire name `task_type`: string. Example: `cluster_scaleout`.
-    #[serde(rename = "task_type", default)]
     pub task_type: ::std::option::Option<::std::string::String>,
     /// Wire name `updated`: string. Example: `2020-11-10T16:03:06+08:00`.
-    #[serde(rename = "updated", default)]
     pub updated: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeTaskInfoOutput { "cluster_id" = 0, "created" = 1, "current_stage" = 2,
+    "error" = 3, "events" = 4, "parameters" = 5, "stages" = 6, "state" = 7, "target" = 8,
+    "task_id" = 9, "task_result" = 10, "task_type" = 11, "updated" = 12, } { 0 cluster_id
+    value, 1 created value, 2 current_stage value, 3 error value, 4 events value, 5
+    parameters value, 6 stages value, 7 state value, 8 target value, 9 task_id value, 10
+    task_result value, 11 task_type value, 12 updated value, }
+);
 /// A structure of the operation, at `response.fields[3]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Error {
     /// Wire name `code`: string. Example: `400`.
-    #[serde(rename = "code", default)]
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string. Example: `failed to xxx`.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Error { "code" = 0, "message" = 1, } { 0 code value, 1 message value, }
+);
 /// A structure of the operation, at `response.fields[4].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct EventsItem {
     /// Wire name `action`: string. Example: `start`.
-    #[serde(rename = "action", default)]
     pub action: ::std::option::Option<::std::string::String>,
     /// Wire name `level`: string. Example: `Normal`.
-    #[serde(rename = "level", default)]
     pub level: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string. Example: `start to xxx`.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `reason`: string. Example: `NodePoolUpgradeStart`.
-    #[serde(rename = "reason", default)]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Wire name `source`: string. Example: `ACK`.
-    #[serde(rename = "source", default)]
     pub source: ::std::option::Option<::std::string::String>,
     /// Wire name `timestamp`: string. Example: `1669706229286`.
-    #[serde(rename = "timestamp", default)]
     pub timestamp: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    EventsItem { "action" = 0, "level" = 1, "message" = 2, "reason" = 3, "source" = 4,
+    "timestamp" = 5, } { 0 action value, 1 level value, 2 message value, 3 reason value,
+    4 source value, 5 timestamp value, }
+);
 /// A structure of the operation, at `response.fields[6].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StagesItem {
     /// Wire name `end_time`: string. Example: `2022-12-15 23:00:00`.
-    #[serde(rename = "end_time", default)]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string. Example: `success to xxxxx`.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `outputs`: any JSON value.
-    #[serde(rename = "outputs", default)]
     pub outputs: ::std::option::Option<::serde_json::Value>,
     /// Wire name `start_time`: string. Example: `2022-12-15 23:00:00`.
-    #[serde(rename = "start_time", default)]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Wire name `state`: string. Example: `running`.
-    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    StagesItem { "end_time" = 0, "message" = 1, "outputs" = 2, "start_time" = 3, "state"
+    = 4, } { 0 end_time value, 1 message value, 2 outputs value, 3 start_time value, 4
+    state value, }
+);
 /// A structure of the operation, at `response.fields[8]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Target {
     /// Wire name `id`: string. Example: `c78592bfe92244365b3c3ad47f1de****\n`.
-    #[serde(rename = "id", default)]
     pub id: ::std::option::Option<::std::string::String>,
     /// Wire name `type`: string. Example: `cluster`.
-    #[serde(rename = "type", default)]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Target { "id" = 0, "type" = 1, } { 0 id value, 1 r#type value, }
+);
 /// A structure of the operation, at `response.fields[10].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TaskResultItem {
     /// Wire name `data`: string. Example: `i-xxx`.
-    #[serde(rename = "data", default)]
     pub data: ::std::option::Option<::std::string::String>,
     /// Wire name `status`: string. Example: `success`.
-    #[serde(rename = "status", default)]
     pub status: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TaskResultItem { "data" = 0, "status" = 1, } { 0 data value, 1 status value, }
+);
 /// The errors `DescribeTaskInfo` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -217,43 +214,7 @@ pub enum DescribeTaskInfoError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeTaskInfoError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeTaskInfoError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeTaskInfoError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeTaskInfoError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeTaskInfoError {}
+::alibabacloud_runtime::operation_error!(DescribeTaskInfoError {});
 /// Builds and sends a `DescribeTaskInfo` call. `send` and `build` compile once every required parameter is set (`task_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

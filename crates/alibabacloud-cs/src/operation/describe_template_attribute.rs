@@ -67,40 +67,37 @@ pub struct DescribeTemplateAttributeOutput {
     pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
 }
 /// A structure of the operation, at `response.payload.items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct BodyItem {
     /// Wire name `acl`: string. Example: `private`.
-    #[serde(rename = "acl", default)]
     pub acl: ::std::option::Option<::std::string::String>,
     /// Wire name `created`: string. Example: `2020-09-16T19:21:29+08:00`.
-    #[serde(rename = "created", default)]
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `description`: string. Example: `test template`.
-    #[serde(rename = "description", default)]
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `id`: string. Example: `72d20cf8-a533-4ea9-a10d-e7630d3d****`.
-    #[serde(rename = "id", default)]
     pub id: ::std::option::Option<::std::string::String>,
     /// Wire name `name`: string. Example: `web`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `tags`: string. Example: `sa`.
-    #[serde(rename = "tags", default)]
     pub tags: ::std::option::Option<::std::string::String>,
     /// Wire name `template`: string. Example: `apiVersion: V1\n***`.
-    #[serde(rename = "template", default)]
     pub template: ::std::option::Option<::std::string::String>,
     /// Wire name `template_type`: string. Example: `kubernetes`.
-    #[serde(rename = "template_type", default)]
     pub template_type: ::std::option::Option<::std::string::String>,
     /// Wire name `template_with_hist_id`: string. Example: `874ec485-e7e6-4373-8a3b-47bde8ae****`.
-    #[serde(rename = "template_with_hist_id", default)]
     pub template_with_hist_id: ::std::option::Option<::std::string::String>,
     /// Wire name `updated`: string. Example: `2020-09-16T19:21:29+08:00`.
-    #[serde(rename = "updated", default)]
     pub updated: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    BodyItem { "acl" = 0, "created" = 1, "description" = 2, "id" = 3, "name" = 4, "tags"
+    = 5, "template" = 6, "template_type" = 7, "template_with_hist_id" = 8, "updated" = 9,
+    } { 0 acl value, 1 created value, 2 description value, 3 id value, 4 name value, 5
+    tags value, 6 template value, 7 template_type value, 8 template_with_hist_id value, 9
+    updated value, }
+);
 /// The errors `DescribeTemplateAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -108,43 +105,7 @@ pub enum DescribeTemplateAttributeError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeTemplateAttributeError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeTemplateAttributeError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeTemplateAttributeError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeTemplateAttributeError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeTemplateAttributeError {}
+::alibabacloud_runtime::operation_error!(DescribeTemplateAttributeError {});
 /// Builds and sends a `DescribeTemplateAttribute` call. `send` and `build` compile once every required parameter is set (`TemplateId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -63,77 +63,65 @@ impl ::alibabacloud_runtime::Operation for DescribeTemplatesInput {
 ///   ]
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeTemplatesOutput {
     /// Wire name `page_info`: [`PageInfo`].
-    #[serde(rename = "page_info", default)]
     pub page_info: ::std::option::Option<PageInfo>,
     /// Wire name `templates`: list of [`TemplatesItem`].
-    #[serde(rename = "templates", default)]
     pub templates: ::std::option::Option<::std::vec::Vec<TemplatesItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeTemplatesOutput { "page_info" = 0, "templates" = 1, } { 0 page_info value, 1
+    templates value, }
+);
 /// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct PageInfo {
     /// Wire name `page_number`: 64-bit integer. Example: `20`.
-    #[serde(
-        rename = "page_number",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_number: ::std::option::Option<i64>,
     /// Wire name `page_size`: 64-bit integer. Example: `3`.
-    #[serde(
-        rename = "page_size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_size: ::std::option::Option<i64>,
     /// Wire name `total_count`: 64-bit integer. Example: `50`.
-    #[serde(
-        rename = "total_count",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    PageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
+    lenient, 1 page_size lenient, 2 total_count lenient, }
+);
 /// A structure of the operation, at `response.fields[1].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TemplatesItem {
     /// Wire name `acl`: string. Example: `private`.
-    #[serde(rename = "acl", default)]
     pub acl: ::std::option::Option<::std::string::String>,
     /// Wire name `created`: string. Example: `2020-06-10T16:30:16+08:00`.
-    #[serde(rename = "created", default)]
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `description`: string. Example: `a web server`.
-    #[serde(rename = "description", default)]
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `id`: string. Example: `874ec485-e7e6-4373-8a3b-47bde8ae789f`.
-    #[serde(rename = "id", default)]
     pub id: ::std::option::Option<::std::string::String>,
     /// Wire name `name`: string. Example: `webserver`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `tags`: string. Example: `kubernetes`.
-    #[serde(rename = "tags", default)]
     pub tags: ::std::option::Option<::std::string::String>,
     /// Wire name `template`: string. Example: `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nginx-deployment-basic\n  labels:\n    app: nginx\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: nginx\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: busybox:latest\n        ports:\n        - containerPort: 80`.
-    #[serde(rename = "template", default)]
     pub template: ::std::option::Option<::std::string::String>,
     /// Wire name `template_type`: string. Example: `kubernetes`.
-    #[serde(rename = "template_type", default)]
     pub template_type: ::std::option::Option<::std::string::String>,
     /// Wire name `template_with_hist_id`: string. Example: `ad81d115-7c8b-47e7-a222-9c28d7f6e588`.
-    #[serde(rename = "template_with_hist_id", default)]
     pub template_with_hist_id: ::std::option::Option<::std::string::String>,
     /// Wire name `updated`: string. Example: `2020-06-10T16:30:16+08:00`.
-    #[serde(rename = "updated", default)]
     pub updated: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TemplatesItem { "acl" = 0, "created" = 1, "description" = 2, "id" = 3, "name" = 4,
+    "tags" = 5, "template" = 6, "template_type" = 7, "template_with_hist_id" = 8,
+    "updated" = 9, } { 0 acl value, 1 created value, 2 description value, 3 id value, 4
+    name value, 5 tags value, 6 template value, 7 template_type value, 8
+    template_with_hist_id value, 9 updated value, }
+);
 /// The errors `DescribeTemplates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -141,43 +129,7 @@ pub enum DescribeTemplatesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeTemplatesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeTemplatesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeTemplatesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeTemplatesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeTemplatesError {}
+::alibabacloud_runtime::operation_error!(DescribeTemplatesError {});
 /// Builds and sends a `DescribeTemplates` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
@@ -303,8 +255,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeTemplatesInput {
     fn page_size(&self) -> ::std::option::Option<i64> {
         self.page_size
     }
-    fn total(output: &DescribeTemplatesOutput) -> ::std::option::Option<i64> {
-        let _ = output;
+    fn total(_output: &DescribeTemplatesOutput) -> ::std::option::Option<i64> {
         ::std::option::Option::None
     }
     fn item_count(output: &DescribeTemplatesOutput) -> usize {

@@ -60,36 +60,27 @@ pub struct DescribeUserPermissionOutput {
     pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
 }
 /// A structure of the operation, at `response.payload.items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct BodyItem {
     /// Wire name `is_owner`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "is_owner",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub is_owner: ::std::option::Option<i64>,
     /// Wire name `is_ram_role`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "is_ram_role",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub is_ram_role: ::std::option::Option<i64>,
     /// Wire name `resource_id`: string. Example: `c1b542****`.
-    #[serde(rename = "resource_id", default)]
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_type`: string. Example: `cluster`.
-    #[serde(rename = "resource_type", default)]
     pub resource_type: ::std::option::Option<::std::string::String>,
     /// Wire name `role_name`: string. Example: `view`.
-    #[serde(rename = "role_name", default)]
     pub role_name: ::std::option::Option<::std::string::String>,
     /// Wire name `role_type`: string. Example: `admin`.
-    #[serde(rename = "role_type", default)]
     pub role_type: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    BodyItem { "is_owner" = 0, "is_ram_role" = 1, "resource_id" = 2, "resource_type" = 3,
+    "role_name" = 4, "role_type" = 5, } { 0 is_owner lenient, 1 is_ram_role lenient, 2
+    resource_id value, 3 resource_type value, 4 role_name value, 5 role_type value, }
+);
 /// The errors `DescribeUserPermission` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -97,43 +88,7 @@ pub enum DescribeUserPermissionError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeUserPermissionError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeUserPermissionError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeUserPermissionError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeUserPermissionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeUserPermissionError {}
+::alibabacloud_runtime::operation_error!(DescribeUserPermissionError {});
 /// Builds and sends a `DescribeUserPermission` call. `send` and `build` compile once every required parameter is set (`uid`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -52,71 +52,47 @@ impl ::alibabacloud_runtime::Operation for DescribeUserQuotaInput {
 ///   }
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeUserQuotaOutput {
     /// Wire name `amk_cluster_quota`: 64-bit integer. Example: `20`.
-    #[serde(
-        rename = "amk_cluster_quota",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub amk_cluster_quota: ::std::option::Option<i64>,
     /// Wire name `ask_cluster_quota`: 64-bit integer. Example: `3`.
-    #[serde(
-        rename = "ask_cluster_quota",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub ask_cluster_quota: ::std::option::Option<i64>,
     /// Wire name `cluster_nodepool_quota`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "cluster_nodepool_quota",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cluster_nodepool_quota: ::std::option::Option<i64>,
     /// Wire name `cluster_quota`: 64-bit integer. Example: `50`.
-    #[serde(
-        rename = "cluster_quota",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cluster_quota: ::std::option::Option<i64>,
     /// Wire name `node_quota`: 64-bit integer. Example: `100`.
-    #[serde(
-        rename = "node_quota",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub node_quota: ::std::option::Option<i64>,
     /// Wire name `quotas`: map of string to [`QuotasItem`].
-    #[serde(rename = "quotas", default)]
     pub quotas: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, QuotasItem>,
     >,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeUserQuotaOutput { "amk_cluster_quota" = 0, "ask_cluster_quota" = 1,
+    "cluster_nodepool_quota" = 2, "cluster_quota" = 3, "node_quota" = 4, "quotas" = 5, }
+    { 0 amk_cluster_quota lenient, 1 ask_cluster_quota lenient, 2 cluster_nodepool_quota
+    lenient, 3 cluster_quota lenient, 4 node_quota lenient, 5 quotas value, }
+);
 /// A structure of the operation, at `response.fields[5].values` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct QuotasItem {
     /// Wire name `adjustable`: boolean. Example: `true`.
-    #[serde(
-        rename = "adjustable",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub adjustable: ::std::option::Option<bool>,
     /// Wire name `operation_code`: string. Example: `q_Kubernetes_Cluster`.
-    #[serde(rename = "operation_code", default)]
     pub operation_code: ::std::option::Option<::std::string::String>,
     /// Wire name `quota`: string. Example: `1`.
-    #[serde(rename = "quota", default)]
     pub quota: ::std::option::Option<::std::string::String>,
     /// Wire name `unit`: string. Example: `Cluster`.
-    #[serde(rename = "unit", default)]
     pub unit: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    QuotasItem { "adjustable" = 0, "operation_code" = 1, "quota" = 2, "unit" = 3, } { 0
+    adjustable lenient, 1 operation_code value, 2 quota value, 3 unit value, }
+);
 /// The errors `DescribeUserQuota` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -124,43 +100,7 @@ pub enum DescribeUserQuotaError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeUserQuotaError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeUserQuotaError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeUserQuotaError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeUserQuotaError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeUserQuotaError {}
+::alibabacloud_runtime::operation_error!(DescribeUserQuotaError {});
 /// Builds and sends a `DescribeUserQuota` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

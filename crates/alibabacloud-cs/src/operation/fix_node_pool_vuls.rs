@@ -66,13 +66,15 @@ impl ::alibabacloud_runtime::Operation for FixNodePoolVulsInput {
 ///   "task_id": "T-60fea8ad2e277f087900****"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct FixNodePoolVulsOutput {
     /// Wire name `task_id`: string. Example: `T-60fea8ad2e277f087900****`.
-    #[serde(rename = "task_id", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    FixNodePoolVulsOutput { "task_id" = 0, } { 0 task_id value, }
+);
 /// A structure of the operation, at `request[4]` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct RolloutPolicy {
@@ -95,43 +97,7 @@ pub enum FixNodePoolVulsError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl FixNodePoolVulsError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for FixNodePoolVulsError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        FixNodePoolVulsError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for FixNodePoolVulsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for FixNodePoolVulsError {}
+::alibabacloud_runtime::operation_error!(FixNodePoolVulsError {});
 /// Builds and sends a `FixNodePoolVuls` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `nodepool_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -57,50 +57,42 @@ impl ::alibabacloud_runtime::Operation for GetClusterAddonInstanceInput {
 ///   "version": "1.2.16"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetClusterAddonInstanceOutput {
     /// Wire name `config`: string. Example: `{"sls_project_name":""}`.
-    #[serde(rename = "config", default)]
     pub config: ::std::option::Option<::std::string::String>,
     /// Wire name `logging`: [`Logging`].
-    #[serde(rename = "logging", default)]
     pub logging: ::std::option::Option<Logging>,
     /// Wire name `name`: string. Example: `ack-node-problem-detector`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `state`: string. Example: `active`.
-    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<::std::string::String>,
     /// Wire name `version`: string. Example: `1.2.16`.
-    #[serde(rename = "version", default)]
     pub version: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetClusterAddonInstanceOutput { "config" = 0, "logging" = 1, "name" = 2, "state" = 3,
+    "version" = 4, } { 0 config value, 1 logging value, 2 name value, 3 state value, 4
+    version value, }
+);
 /// A structure of the operation, at `response.fields[1]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Logging {
     /// Wire name `capable`: boolean. Example: `false`.
-    #[serde(
-        rename = "capable",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub capable: ::std::option::Option<bool>,
     /// Wire name `enabled`: boolean. Example: `false`.
-    #[serde(
-        rename = "enabled",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `log_project`: string. Example: `my-log-project`.
-    #[serde(rename = "log_project", default)]
     pub log_project: ::std::option::Option<::std::string::String>,
     /// Wire name `logstore`: string. Example: `my-logstore`.
-    #[serde(rename = "logstore", default)]
     pub logstore: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Logging { "capable" = 0, "enabled" = 1, "log_project" = 2, "logstore" = 3, } { 0
+    capable lenient, 1 enabled lenient, 2 log_project value, 3 logstore value, }
+);
 /// The errors `GetClusterAddonInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -108,43 +100,7 @@ pub enum GetClusterAddonInstanceError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetClusterAddonInstanceError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetClusterAddonInstanceError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetClusterAddonInstanceError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetClusterAddonInstanceError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetClusterAddonInstanceError {}
+::alibabacloud_runtime::operation_error!(GetClusterAddonInstanceError {});
 /// Builds and sends a `GetClusterAddonInstance` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `instance_name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -46,20 +46,18 @@ impl ::alibabacloud_runtime::Operation for GetClusterAuditProjectInput {
 ///   "sls_project_name": "k8s-log-cad1230511cbb4db4a488e58518******\n"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetClusterAuditProjectOutput {
     /// Wire name `audit_enabled`: boolean. Example: `true`.
-    #[serde(
-        rename = "audit_enabled",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub audit_enabled: ::std::option::Option<bool>,
     /// Wire name `sls_project_name`: string. Example: `k8s-log-cad1230511cbb4db4a488e58518******\n`.
-    #[serde(rename = "sls_project_name", default)]
     pub sls_project_name: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetClusterAuditProjectOutput { "audit_enabled" = 0, "sls_project_name" = 1, } { 0
+    audit_enabled lenient, 1 sls_project_name value, }
+);
 /// The errors `GetClusterAuditProject` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -67,43 +65,7 @@ pub enum GetClusterAuditProjectError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetClusterAuditProjectError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetClusterAuditProjectError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetClusterAuditProjectError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetClusterAuditProjectError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetClusterAuditProjectError {}
+::alibabacloud_runtime::operation_error!(GetClusterAuditProjectError {});
 /// Builds and sends a `GetClusterAuditProject` call. `send` and `build` compile once every required parameter is set (`clusterid`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

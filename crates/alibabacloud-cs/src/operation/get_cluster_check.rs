@@ -61,14 +61,12 @@ impl ::alibabacloud_runtime::Operation for GetClusterCheckInput {
 ///   "type": "ClusterUpgrade"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetClusterCheckOutput {
     /// Wire name `check_id`: string. Example: `1697100584236600453-ce0da5a1d627e4e9e9f96cae8ad07****-clustercheck-lboto`.
-    #[serde(rename = "check_id", default)]
     pub check_id: ::std::option::Option<::std::string::String>,
     /// Wire name `check_items`: map of string to list of any JSON value.
-    #[serde(rename = "check_items", default)]
     pub check_items: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -76,21 +74,22 @@ pub struct GetClusterCheckOutput {
         >,
     >,
     /// Wire name `created_at`: string. Example: `2023-10-16T08:31:20.292030178Z`.
-    #[serde(rename = "created_at", default)]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Wire name `finished_at`: string. Example: `2023-10-16T08:35:20.292030178Z`.
-    #[serde(rename = "finished_at", default)]
     pub finished_at: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string. Example: `task succeed`.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `status`: string. Example: `Succeeded`.
-    #[serde(rename = "status", default)]
     pub status: ::std::option::Option<::std::string::String>,
     /// Wire name `type`: string. Example: `ClusterUpgrade`.
-    #[serde(rename = "type", default)]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetClusterCheckOutput { "check_id" = 0, "check_items" = 1, "created_at" = 2,
+    "finished_at" = 3, "message" = 4, "status" = 5, "type" = 6, } { 0 check_id value, 1
+    check_items value, 2 created_at value, 3 finished_at value, 4 message value, 5 status
+    value, 6 r#type value, }
+);
 /// The errors `GetClusterCheck` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -98,43 +97,7 @@ pub enum GetClusterCheckError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetClusterCheckError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetClusterCheckError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetClusterCheckError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetClusterCheckError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetClusterCheckError {}
+::alibabacloud_runtime::operation_error!(GetClusterCheckError {});
 /// Builds and sends a `GetClusterCheck` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `check_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -65,55 +65,49 @@ impl ::alibabacloud_runtime::Operation for GetClusterDiagnosisCheckItemsInput {
 ///   "request_id": "1DFFD8C6-259E-582B-8B40-002C17DC****"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetClusterDiagnosisCheckItemsOutput {
     /// Wire name `check_items`: list of [`CheckItemsItem`].
-    #[serde(rename = "check_items", default)]
     pub check_items: ::std::option::Option<::std::vec::Vec<CheckItemsItem>>,
     /// Wire name `code`: string. Example: `success`.
-    #[serde(rename = "code", default)]
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `is_success`: boolean. Example: `true`.
-    #[serde(
-        rename = "is_success",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub is_success: ::std::option::Option<bool>,
     /// Wire name `request_id`: string. Example: `1DFFD8C6-259E-582B-8B40-002C17DC****`.
-    #[serde(rename = "request_id", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetClusterDiagnosisCheckItemsOutput { "check_items" = 0, "code" = 1, "is_success" =
+    2, "request_id" = 3, } { 0 check_items value, 1 code value, 2 is_success lenient, 3
+    request_id value, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CheckItemsItem {
     /// Wire name `desc`: string. Example: `Check whether the node can access host dns service`.
-    #[serde(rename = "desc", default)]
     pub desc: ::std::option::Option<::std::string::String>,
     /// Wire name `display`: string. Example: `HostDNS`.
-    #[serde(rename = "display", default)]
     pub display: ::std::option::Option<::std::string::String>,
     /// Wire name `group`: string. Example: `Node`.
-    #[serde(rename = "group", default)]
     pub group: ::std::option::Option<::std::string::String>,
     /// Wire name `level`: string. Example: `normal`.
-    #[serde(rename = "level", default)]
     pub level: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string. Example: `success`.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `name`: string. Example: `HostDNS`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `refer`: string. Example: `True`.
-    #[serde(rename = "refer", default)]
     pub refer: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string. Example: `True`.
-    #[serde(rename = "value", default)]
     pub value: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CheckItemsItem { "desc" = 0, "display" = 1, "group" = 2, "level" = 3, "message" = 4,
+    "name" = 5, "refer" = 6, "value" = 7, } { 0 desc value, 1 display value, 2 group
+    value, 3 level value, 4 message value, 5 name value, 6 refer value, 7 value value, }
+);
 /// The errors `GetClusterDiagnosisCheckItems` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -121,43 +115,7 @@ pub enum GetClusterDiagnosisCheckItemsError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetClusterDiagnosisCheckItemsError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetClusterDiagnosisCheckItemsError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetClusterDiagnosisCheckItemsError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetClusterDiagnosisCheckItemsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetClusterDiagnosisCheckItemsError {}
+::alibabacloud_runtime::operation_error!(GetClusterDiagnosisCheckItemsError {});
 /// Builds and sends a `GetClusterDiagnosisCheckItems` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `diagnosis_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

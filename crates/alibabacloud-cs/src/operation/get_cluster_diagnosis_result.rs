@@ -59,45 +59,34 @@ impl ::alibabacloud_runtime::Operation for GetClusterDiagnosisResultInput {
 ///   "type": "Node"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetClusterDiagnosisResultOutput {
     /// Wire name `code`: 64-bit integer. Example: `0`.
-    #[serde(
-        rename = "code",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub code: ::std::option::Option<i64>,
     /// Wire name `created`: string. Example: `2024-05-28T11:29Z`.
-    #[serde(rename = "created", default)]
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `diagnosis_id`: string. Example: `6cf6b62e334e4583bdfd26707516****`.
-    #[serde(rename = "diagnosis_id", default)]
     pub diagnosis_id: ::std::option::Option<::std::string::String>,
     /// Wire name `finished`: string. Example: `2024-05-28T11:29Z`.
-    #[serde(rename = "finished", default)]
     pub finished: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string. Example: `success`.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `result`: string. Example: `{"phase":5,"version":"20240101"}`.
-    #[serde(rename = "result", default)]
     pub result: ::std::option::Option<::std::string::String>,
     /// Wire name `status`: 64-bit integer. Example: `2`.
-    #[serde(
-        rename = "status",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub status: ::std::option::Option<i64>,
     /// Wire name `target`: string. Example: `{"name":"cn-hongkong.10.0.0.246"}`.
-    #[serde(rename = "target", default)]
     pub target: ::std::option::Option<::std::string::String>,
     /// Wire name `type`: string. Example: `Node`.
-    #[serde(rename = "type", default)]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetClusterDiagnosisResultOutput { "code" = 0, "created" = 1, "diagnosis_id" = 2,
+    "finished" = 3, "message" = 4, "result" = 5, "status" = 6, "target" = 7, "type" = 8,
+    } { 0 code lenient, 1 created value, 2 diagnosis_id value, 3 finished value, 4
+    message value, 5 result value, 6 status lenient, 7 target value, 8 r#type value, }
+);
 /// The errors `GetClusterDiagnosisResult` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -105,43 +94,7 @@ pub enum GetClusterDiagnosisResultError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetClusterDiagnosisResultError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetClusterDiagnosisResultError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetClusterDiagnosisResultError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetClusterDiagnosisResultError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetClusterDiagnosisResultError {}
+::alibabacloud_runtime::operation_error!(GetClusterDiagnosisResultError {});
 /// Builds and sends a `GetClusterDiagnosisResult` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `diagnosis_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -50,28 +50,25 @@ impl ::alibabacloud_runtime::Operation for GetClusterInspectConfigInput {
 ///   "requestId": "49511F2D-D56A-5C24-B9AE-C8491E09B095"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetClusterInspectConfigOutput {
     /// Wire name `disabledCheckItems`: list of string.
-    #[serde(rename = "disabledCheckItems", default)]
     pub disabled_check_items: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Wire name `enabled`: boolean. Example: `true`.
-    #[serde(
-        rename = "enabled",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `recurrence`: string. Example: `FREQ=DAILY;BYHOUR=10;BYMINUTE=15`.
-    #[serde(rename = "recurrence", default)]
     pub recurrence: ::std::option::Option<::std::string::String>,
     /// Wire name `requestId`: string. Example: `49511F2D-D56A-5C24-B9AE-C8491E09B095`.
-    #[serde(rename = "requestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetClusterInspectConfigOutput { "disabledCheckItems" = 0, "enabled" = 1, "recurrence"
+    = 2, "requestId" = 3, } { 0 disabled_check_items value, 1 enabled lenient, 2
+    recurrence value, 3 request_id value, }
+);
 /// The errors `GetClusterInspectConfig` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -79,43 +76,7 @@ pub enum GetClusterInspectConfigError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetClusterInspectConfigError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetClusterInspectConfigError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetClusterInspectConfigError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetClusterInspectConfigError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetClusterInspectConfigError {}
+::alibabacloud_runtime::operation_error!(GetClusterInspectConfigError {});
 /// Builds and sends a `GetClusterInspectConfig` call. `send` and `build` compile once every required parameter is set (`clusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -96,102 +96,82 @@ impl ::alibabacloud_runtime::Operation for GetClusterInspectReportDetailInput {
 ///   }
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetClusterInspectReportDetailOutput {
     /// Wire name `checkItemResults`: list of [`CheckItemResultsItem`].
-    #[serde(rename = "checkItemResults", default)]
     pub check_item_results: ::std::option::Option<::std::vec::Vec<CheckItemResultsItem>>,
     /// Wire name `endTime`: string. Example: `2024-12-18T19:41:12.778433+08:00`.
-    #[serde(rename = "endTime", default)]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `nextToken`: string. Example: `AK8uQQrxgFK8sbARvnCj6w9R3kPme4I3`.
-    #[serde(rename = "nextToken", default)]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `reportId`: string. Example: `782df89346054a0000562063a****`.
-    #[serde(rename = "reportId", default)]
     pub report_id: ::std::option::Option<::std::string::String>,
     /// Wire name `requestId`: string. Example: `49511F2D-D56A-5C24-B9AE-C8491E09B***`.
-    #[serde(rename = "requestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `startTime`: string. Example: `2024-12-18T19:40:16.778333+08:00`.
-    #[serde(rename = "startTime", default)]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Wire name `status`: string. Example: `completed`.
-    #[serde(rename = "status", default)]
     pub status: ::std::option::Option<::std::string::String>,
     /// Wire name `summary`: [`Summary`].
-    #[serde(rename = "summary", default)]
     pub summary: ::std::option::Option<Summary>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetClusterInspectReportDetailOutput { "checkItemResults" = 0, "endTime" = 1,
+    "nextToken" = 2, "reportId" = 3, "requestId" = 4, "startTime" = 5, "status" = 6,
+    "summary" = 7, } { 0 check_item_results value, 1 end_time value, 2 next_token value,
+    3 report_id value, 4 request_id value, 5 start_time value, 6 status value, 7 summary
+    value, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CheckItemResultsItem {
     /// Wire name `category`: string. Example: `stability`.
-    #[serde(rename = "category", default)]
     pub category: ::std::option::Option<::std::string::String>,
     /// Wire name `checkItemUid`: string. Example: `APIServerClbInstanceStatus`.
-    #[serde(rename = "checkItemUid", default)]
     pub check_item_uid: ::std::option::Option<::std::string::String>,
     /// Wire name `description`: string. Example: ``.
-    #[serde(rename = "description", default)]
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `fix`: string. Example: ``.
-    #[serde(rename = "fix", default)]
     pub fix: ::std::option::Option<::std::string::String>,
     /// Wire name `level`: string. Example: `critical`.
-    #[serde(rename = "level", default)]
     pub level: ::std::option::Option<::std::string::String>,
     /// Wire name `name`: string. Example: ``.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `result`: string. Example: `false`.
-    #[serde(rename = "result", default)]
     pub result: ::std::option::Option<::std::string::String>,
     /// Wire name `targetType`: string. Example: `CLB`.
-    #[serde(rename = "targetType", default)]
     pub target_type: ::std::option::Option<::std::string::String>,
     /// Wire name `targets`: list of string.
-    #[serde(rename = "targets", default)]
     pub targets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CheckItemResultsItem { "category" = 0, "checkItemUid" = 1, "description" = 2, "fix" =
+    3, "level" = 4, "name" = 5, "result" = 6, "targetType" = 7, "targets" = 8, } { 0
+    category value, 1 check_item_uid value, 2 description value, 3 fix value, 4 level
+    value, 5 name value, 6 result value, 7 target_type value, 8 targets value, }
+);
 /// A structure of the operation, at `response.fields[7]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Summary {
     /// Wire name `adviceCount`: 32-bit integer. Example: `0`.
-    #[serde(
-        rename = "adviceCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub advice_count: ::std::option::Option<i32>,
     /// Wire name `code`: string. Example: `warning`.
-    #[serde(rename = "code", default)]
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `errorCount`: 32-bit integer. Example: `0`.
-    #[serde(
-        rename = "errorCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub error_count: ::std::option::Option<i32>,
     /// Wire name `normalCount`: 32-bit integer. Example: `10`.
-    #[serde(
-        rename = "normalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub normal_count: ::std::option::Option<i32>,
     /// Wire name `warnCount`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "warnCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub warn_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Summary { "adviceCount" = 0, "code" = 1, "errorCount" = 2, "normalCount" = 3,
+    "warnCount" = 4, } { 0 advice_count lenient, 1 code value, 2 error_count lenient, 3
+    normal_count lenient, 4 warn_count lenient, }
+);
 /// The errors `GetClusterInspectReportDetail` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -199,43 +179,7 @@ pub enum GetClusterInspectReportDetailError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetClusterInspectReportDetailError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetClusterInspectReportDetailError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetClusterInspectReportDetailError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetClusterInspectReportDetailError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetClusterInspectReportDetailError {}
+::alibabacloud_runtime::operation_error!(GetClusterInspectReportDetailError {});
 /// Builds and sends a `GetClusterInspectReportDetail` call. `send` and `build` compile once every required parameter is set (`clusterId`, `reportId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -75,31 +75,29 @@ pub struct GetKubernetesTriggerOutput {
     pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
 }
 /// A structure of the operation, at `response.payload.items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct BodyItem {
     /// Wire name `action`: string. Example: `redeploy`.
-    #[serde(rename = "action", default)]
     pub action: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_id`: string. Example: `c259f563386444ebb8d7**`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `id`: string. Example: `1234`.
-    #[serde(rename = "id", default)]
     pub id: ::std::option::Option<::std::string::String>,
     /// Wire name `name`: string. Example: `test`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `project_id`: string. Example: `default/test-app`.
-    #[serde(rename = "project_id", default)]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Wire name `token`: string. Example: `eyJhbGci***`.
-    #[serde(rename = "token", default)]
     pub token: ::std::option::Option<::std::string::String>,
     /// Wire name `type`: string. Example: `deployment`.
-    #[serde(rename = "type", default)]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    BodyItem { "action" = 0, "cluster_id" = 1, "id" = 2, "name" = 3, "project_id" = 4,
+    "token" = 5, "type" = 6, } { 0 action value, 1 cluster_id value, 2 id value, 3 name
+    value, 4 project_id value, 5 token value, 6 r#type value, }
+);
 /// The errors `GetKubernetesTrigger` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -107,43 +105,7 @@ pub enum GetKubernetesTriggerError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetKubernetesTriggerError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetKubernetesTriggerError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetKubernetesTriggerError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetKubernetesTriggerError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetKubernetesTriggerError {}
+::alibabacloud_runtime::operation_error!(GetKubernetesTriggerError {});
 /// Builds and sends a `GetKubernetesTrigger` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `Namespace`, `Name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

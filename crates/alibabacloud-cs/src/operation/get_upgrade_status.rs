@@ -54,36 +54,38 @@ impl ::alibabacloud_runtime::Operation for GetUpgradeStatusInput {
 ///   }
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetUpgradeStatusOutput {
     /// Wire name `error_message`: string. Example: `subject to actual return`.
-    #[serde(rename = "error_message", default)]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// Wire name `precheck_report_id`: string. Example: `be4c8eb72de94d459ea7ace7c811d119`.
-    #[serde(rename = "precheck_report_id", default)]
     pub precheck_report_id: ::std::option::Option<::std::string::String>,
     /// Wire name `status`: string. Example: `running`.
-    #[serde(rename = "status", default)]
     pub status: ::std::option::Option<::std::string::String>,
     /// Wire name `upgrade_step`: string. Example: `prechecking`.
-    #[serde(rename = "upgrade_step", default)]
     pub upgrade_step: ::std::option::Option<::std::string::String>,
     /// Wire name `upgrade_task`: [`UpgradeTask`].
-    #[serde(rename = "upgrade_task", default)]
     pub upgrade_task: ::std::option::Option<UpgradeTask>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetUpgradeStatusOutput { "error_message" = 0, "precheck_report_id" = 1, "status" = 2,
+    "upgrade_step" = 3, "upgrade_task" = 4, } { 0 error_message value, 1
+    precheck_report_id value, 2 status value, 3 upgrade_step value, 4 upgrade_task value,
+    }
+);
 /// A structure of the operation, at `response.fields[4]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UpgradeTask {
     /// Wire name `message`: string. Example: `subject to actual return`.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `status`: string. Example: `running`.
-    #[serde(rename = "status", default)]
     pub status: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    UpgradeTask { "message" = 0, "status" = 1, } { 0 message value, 1 status value, }
+);
 /// The errors `GetUpgradeStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -91,43 +93,7 @@ pub enum GetUpgradeStatusError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetUpgradeStatusError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetUpgradeStatusError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetUpgradeStatusError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetUpgradeStatusError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetUpgradeStatusError {}
+::alibabacloud_runtime::operation_error!(GetUpgradeStatusError {});
 /// Builds and sends a `GetUpgradeStatus` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -52,9 +52,10 @@ impl ::alibabacloud_runtime::Operation for GrantPermissionsInput {
 /// ```json
 /// {}
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GrantPermissionsOutput {}
+::alibabacloud_runtime::decode_struct!(GrantPermissionsOutput {} {});
 /// A structure of the operation, at `request[1].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct BodyItem {
@@ -103,43 +104,7 @@ pub enum GrantPermissionsError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GrantPermissionsError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GrantPermissionsError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GrantPermissionsError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GrantPermissionsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GrantPermissionsError {}
+::alibabacloud_runtime::operation_error!(GrantPermissionsError {});
 /// Builds and sends a `GrantPermissions` call. `send` and `build` compile once every required parameter is set (`uid`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

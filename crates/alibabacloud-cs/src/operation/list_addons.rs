@@ -69,50 +69,43 @@ impl ::alibabacloud_runtime::Operation for ListAddonsInput {
 ///   ]
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListAddonsOutput {
     /// Wire name `addons`: list of [`AddonsItem`].
-    #[serde(rename = "addons", default)]
     pub addons: ::std::option::Option<::std::vec::Vec<AddonsItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListAddonsOutput { "addons" = 0, } { 0 addons value, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AddonsItem {
     /// Wire name `architecture`: list of string.
-    #[serde(rename = "architecture", default)]
     pub architecture: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `category`: string. Example: `monitor`.
-    #[serde(rename = "category", default)]
     pub category: ::std::option::Option<::std::string::String>,
     /// Wire name `config_schema`: string. Example: `{}`.
-    #[serde(rename = "config_schema", default)]
     pub config_schema: ::std::option::Option<::std::string::String>,
     /// Wire name `install_by_default`: boolean. Example: `false`.
-    #[serde(
-        rename = "install_by_default",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub install_by_default: ::std::option::Option<bool>,
     /// Wire name `managed`: boolean. Example: `false`.
-    #[serde(
-        rename = "managed",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub managed: ::std::option::Option<bool>,
     /// Wire name `name`: string. Example: `arms-prometheus`.
-    #[serde(rename = "name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `supported_actions`: list of string.
-    #[serde(rename = "supported_actions", default)]
     pub supported_actions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `version`: string. Example: `1.1.9`.
-    #[serde(rename = "version", default)]
     pub version: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AddonsItem { "architecture" = 0, "category" = 1, "config_schema" = 2,
+    "install_by_default" = 3, "managed" = 4, "name" = 5, "supported_actions" = 6,
+    "version" = 7, } { 0 architecture value, 1 category value, 2 config_schema value, 3
+    install_by_default lenient, 4 managed lenient, 5 name value, 6 supported_actions
+    value, 7 version value, }
+);
 /// The errors `ListAddons` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -120,43 +113,7 @@ pub enum ListAddonsError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListAddonsError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListAddonsError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListAddonsError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListAddonsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListAddonsError {}
+::alibabacloud_runtime::operation_error!(ListAddonsError {});
 /// Builds and sends a `ListAddons` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

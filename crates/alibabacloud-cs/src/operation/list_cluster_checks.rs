@@ -60,36 +60,37 @@ impl ::alibabacloud_runtime::Operation for ListClusterChecksInput {
 ///   ]
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListClusterChecksOutput {
     /// Wire name `checks`: list of [`ChecksItem`].
-    #[serde(rename = "checks", default)]
     pub checks: ::std::option::Option<::std::vec::Vec<ChecksItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListClusterChecksOutput { "checks" = 0, } { 0 checks value, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ChecksItem {
     /// Wire name `check_id`: string. Example: `1697100584236600453-ce0da5a1d627e4e9e9f96cae8ad07****-clustercheck-lboto`.
-    #[serde(rename = "check_id", default)]
     pub check_id: ::std::option::Option<::std::string::String>,
     /// Wire name `created_at`: string. Example: `2023-10-16T08:31:20.292030178Z`.
-    #[serde(rename = "created_at", default)]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Wire name `finished_at`: string. Example: `2023-10-16T08:35:20.292030178Z`.
-    #[serde(rename = "finished_at", default)]
     pub finished_at: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string. Example: `task succeed`.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `status`: string. Example: `Succeeded`.
-    #[serde(rename = "status", default)]
     pub status: ::std::option::Option<::std::string::String>,
     /// Wire name `type`: string. Example: `ClusterUpgrade`.
-    #[serde(rename = "type", default)]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ChecksItem { "check_id" = 0, "created_at" = 1, "finished_at" = 2, "message" = 3,
+    "status" = 4, "type" = 5, } { 0 check_id value, 1 created_at value, 2 finished_at
+    value, 3 message value, 4 status value, 5 r#type value, }
+);
 /// The errors `ListClusterChecks` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -97,43 +98,7 @@ pub enum ListClusterChecksError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListClusterChecksError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListClusterChecksError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListClusterChecksError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListClusterChecksError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListClusterChecksError {}
+::alibabacloud_runtime::operation_error!(ListClusterChecksError {});
 /// Builds and sends a `ListClusterChecks` call. `send` and `build` compile once every required parameter is set (`cluster_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

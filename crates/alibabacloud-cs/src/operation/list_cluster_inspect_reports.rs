@@ -67,75 +67,60 @@ impl ::alibabacloud_runtime::Operation for ListClusterInspectReportsInput {
 ///   "requestId": "49511F2D-D56A-5C24-B9AE-C8491E09B***"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListClusterInspectReportsOutput {
     /// Wire name `nextToken`: string. Example: `405b99e5411f9a4e7148506e45`.
-    #[serde(rename = "nextToken", default)]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `reports`: list of [`ReportsItem`].
-    #[serde(rename = "reports", default)]
     pub reports: ::std::option::Option<::std::vec::Vec<ReportsItem>>,
     /// Wire name `requestId`: string. Example: `49511F2D-D56A-5C24-B9AE-C8491E09B***`.
-    #[serde(rename = "requestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListClusterInspectReportsOutput { "nextToken" = 0, "reports" = 1, "requestId" = 2, }
+    { 0 next_token value, 1 reports value, 2 request_id value, }
+);
 /// A structure of the operation, at `response.fields[1].items.fields[4]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Summary {
     /// Wire name `adviceCount`: 32-bit integer. Example: `0`.
-    #[serde(
-        rename = "adviceCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub advice_count: ::std::option::Option<i32>,
     /// Wire name `code`: string. Example: `warning`.
-    #[serde(rename = "code", default)]
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `errorCount`: 32-bit integer. Example: `0`.
-    #[serde(
-        rename = "errorCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub error_count: ::std::option::Option<i32>,
     /// Wire name `normalCount`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "normalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub normal_count: ::std::option::Option<i32>,
     /// Wire name `warnCount`: 32-bit integer. Example: `0`.
-    #[serde(
-        rename = "warnCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub warn_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Summary { "adviceCount" = 0, "code" = 1, "errorCount" = 2, "normalCount" = 3,
+    "warnCount" = 4, } { 0 advice_count lenient, 1 code value, 2 error_count lenient, 3
+    normal_count lenient, 4 warn_count lenient, }
+);
 /// A structure of the operation, at `response.fields[1].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ReportsItem {
     /// Wire name `endTime`: string. Example: `2024-12-18T19:40:16.778333+08:00`.
-    #[serde(rename = "endTime", default)]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `reportId`: string. Example: `782df89346054a0000562063a6****`.
-    #[serde(rename = "reportId", default)]
     pub report_id: ::std::option::Option<::std::string::String>,
     /// Wire name `startTime`: string. Example: `2024-12-18T19:40:16.778333+08:00`.
-    #[serde(rename = "startTime", default)]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Wire name `status`: string. Example: `completed`.
-    #[serde(rename = "status", default)]
     pub status: ::std::option::Option<::std::string::String>,
     /// Wire name `summary`: [`Summary`].
-    #[serde(rename = "summary", default)]
     pub summary: ::std::option::Option<Summary>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ReportsItem { "endTime" = 0, "reportId" = 1, "startTime" = 2, "status" = 3, "summary"
+    = 4, } { 0 end_time value, 1 report_id value, 2 start_time value, 3 status value, 4
+    summary value, }
+);
 /// The errors `ListClusterInspectReports` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -143,43 +128,7 @@ pub enum ListClusterInspectReportsError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListClusterInspectReportsError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListClusterInspectReportsError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListClusterInspectReportsError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListClusterInspectReportsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListClusterInspectReportsError {}
+::alibabacloud_runtime::operation_error!(ListClusterInspectReportsError {});
 /// Builds and sends a `ListClusterInspectReports` call. `send` and `build` compile once every required parameter is set (`clusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

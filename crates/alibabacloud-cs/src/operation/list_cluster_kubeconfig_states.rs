@@ -67,75 +67,61 @@ impl ::alibabacloud_runtime::Operation for ListClusterKubeconfigStatesInput {
 ///   ]
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListClusterKubeconfigStatesOutput {
     /// Wire name `page`: [`Page`].
-    #[serde(rename = "page", default)]
     pub page: ::std::option::Option<Page>,
     /// Wire name `states`: list of [`StatesItem`].
-    #[serde(rename = "states", default)]
     pub states: ::std::option::Option<::std::vec::Vec<StatesItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListClusterKubeconfigStatesOutput { "page" = 0, "states" = 1, } { 0 page value, 1
+    states value, }
+);
 /// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Page {
     /// Wire name `page_number`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "page_number",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `page_size`: 32-bit integer. Example: `10`.
-    #[serde(
-        rename = "page_size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `total_count`: 32-bit integer. Example: `5`.
-    #[serde(
-        rename = "total_count",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Page { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
+    lenient, 1 page_size lenient, 2 total_count lenient, }
+);
 /// A structure of the operation, at `response.fields[1].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct StatesItem {
     /// Wire name `account_display_name`: string. Example: `tom`.
-    #[serde(rename = "account_display_name", default)]
     pub account_display_name: ::std::option::Option<::std::string::String>,
     /// Wire name `account_id`: string. Example: `22855*****************`.
-    #[serde(rename = "account_id", default)]
     pub account_id: ::std::option::Option<::std::string::String>,
     /// Wire name `account_name`: string. Example: `tom`.
-    #[serde(rename = "account_name", default)]
     pub account_name: ::std::option::Option<::std::string::String>,
     /// Wire name `account_state`: string. Example: `Active`.
-    #[serde(rename = "account_state", default)]
     pub account_state: ::std::option::Option<::std::string::String>,
     /// Wire name `account_type`: string. Example: `RamUser`.
-    #[serde(rename = "account_type", default)]
     pub account_type: ::std::option::Option<::std::string::String>,
     /// Wire name `cert_expire_time`: string. Example: `2027-07-15T01:32:20Z`.
-    #[serde(rename = "cert_expire_time", default)]
     pub cert_expire_time: ::std::option::Option<::std::string::String>,
     /// Wire name `cert_state`: string. Example: `Expired`.
-    #[serde(rename = "cert_state", default)]
     pub cert_state: ::std::option::Option<::std::string::String>,
     /// Wire name `revokable`: boolean. Example: `true`.
-    #[serde(
-        rename = "revokable",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub revokable: ::std::option::Option<bool>,
 }
+::alibabacloud_runtime::decode_struct!(
+    StatesItem { "account_display_name" = 0, "account_id" = 1, "account_name" = 2,
+    "account_state" = 3, "account_type" = 4, "cert_expire_time" = 5, "cert_state" = 6,
+    "revokable" = 7, } { 0 account_display_name value, 1 account_id value, 2 account_name
+    value, 3 account_state value, 4 account_type value, 5 cert_expire_time value, 6
+    cert_state value, 7 revokable lenient, }
+);
 /// The errors `ListClusterKubeconfigStates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -143,43 +129,7 @@ pub enum ListClusterKubeconfigStatesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListClusterKubeconfigStatesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListClusterKubeconfigStatesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListClusterKubeconfigStatesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListClusterKubeconfigStatesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListClusterKubeconfigStatesError {}
+::alibabacloud_runtime::operation_error!(ListClusterKubeconfigStatesError {});
 /// Builds and sends a `ListClusterKubeconfigStates` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
@@ -341,8 +291,7 @@ for ListClusterKubeconfigStatesInput {
     fn page_size(&self) -> ::std::option::Option<i64> {
         self.page_size.map(i64::from)
     }
-    fn total(output: &ListClusterKubeconfigStatesOutput) -> ::std::option::Option<i64> {
-        let _ = output;
+    fn total(_output: &ListClusterKubeconfigStatesOutput) -> ::std::option::Option<i64> {
         ::std::option::Option::None
     }
     fn item_count(output: &ListClusterKubeconfigStatesOutput) -> usize {

@@ -55,48 +55,47 @@ impl ::alibabacloud_runtime::Operation for ListOperationPlansInput {
 ///   ]
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListOperationPlansOutput {
     /// Wire name `plans`: list of [`PlansItem`].
-    #[serde(rename = "plans", default)]
     pub plans: ::std::option::Option<::std::vec::Vec<PlansItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListOperationPlansOutput { "plans" = 0, } { 0 plans value, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct PlansItem {
     /// Wire name `cluster_id`: string. Example: `c29ced64b3dfe4f33b57ca0aa9f68****`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `created`: string. Example: `2023-11-21T20:01:22+08:00`.
-    #[serde(rename = "created", default)]
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `end_time`: string. Example: `2023-11-22T18:00:00+08:00`.
-    #[serde(rename = "end_time", default)]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `plan_id`: string. Example: `P-655c9c127e0e6603ef00****`.
-    #[serde(rename = "plan_id", default)]
     pub plan_id: ::std::option::Option<::std::string::String>,
     /// Wire name `start_time`: string. Example: `2023-11-22T15:18:00+08:00`.
-    #[serde(rename = "start_time", default)]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Wire name `state`: string. Example: `scheduled`.
-    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<::std::string::String>,
     /// Wire name `target_id`: string. Example: `c29ced64b3dfe4f33b57ca0aa9f68****`.
-    #[serde(rename = "target_id", default)]
     pub target_id: ::std::option::Option<::std::string::String>,
     /// Wire name `target_type`: string. Example: `cluster`.
-    #[serde(rename = "target_type", default)]
     pub target_type: ::std::option::Option<::std::string::String>,
     /// Wire name `task_id`: string. Example: `T-6764d027be846d01310006b1`.
-    #[serde(rename = "task_id", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
     /// Wire name `type`: string. Example: `cluster_upgrade`.
-    #[serde(rename = "type", default)]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    PlansItem { "cluster_id" = 0, "created" = 1, "end_time" = 2, "plan_id" = 3,
+    "start_time" = 4, "state" = 5, "target_id" = 6, "target_type" = 7, "task_id" = 8,
+    "type" = 9, } { 0 cluster_id value, 1 created value, 2 end_time value, 3 plan_id
+    value, 4 start_time value, 5 state value, 6 target_id value, 7 target_type value, 8
+    task_id value, 9 r#type value, }
+);
 /// The errors `ListOperationPlans` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -104,43 +103,7 @@ pub enum ListOperationPlansError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListOperationPlansError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListOperationPlansError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListOperationPlansError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListOperationPlansError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListOperationPlansError {}
+::alibabacloud_runtime::operation_error!(ListOperationPlansError {});
 /// Builds and sends a `ListOperationPlans` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -71,62 +71,61 @@ impl ::alibabacloud_runtime::Operation for ListOperationPlansForRegionInput {
 ///   ]
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListOperationPlansForRegionOutput {
     /// Wire name `plans`: list of [`PlansItem`].
-    #[serde(rename = "plans", default)]
     pub plans: ::std::option::Option<::std::vec::Vec<PlansItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListOperationPlansForRegionOutput { "plans" = 0, } { 0 plans value, }
+);
 /// A structure of the operation, at `response.fields[0].items.fields[6]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct StateReason {
     /// Wire name `code`: string.
-    #[serde(rename = "code", default)]
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string.
-    #[serde(rename = "message", default)]
     pub message: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    StateReason { "code" = 0, "message" = 1, } { 0 code value, 1 message value, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct PlansItem {
     /// Wire name `cluster_id`: string. Example: `c29ced64b3dfe4f33b57ca0aa9f68****`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `created`: string. Example: `2023-11-21T20:01:22+08:00`.
-    #[serde(rename = "created", default)]
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `end_time`: string. Example: `2023-11-22T18:00:00+08:00`.
-    #[serde(rename = "end_time", default)]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `plan_id`: string. Example: `P-655c9c127e0e6603ef00****`.
-    #[serde(rename = "plan_id", default)]
     pub plan_id: ::std::option::Option<::std::string::String>,
     /// Wire name `start_time`: string. Example: `2023-11-22T15:18:00+08:00`.
-    #[serde(rename = "start_time", default)]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Wire name `state`: string. Example: `Scheduled`.
-    #[serde(rename = "state", default)]
     pub state: ::std::option::Option<::std::string::String>,
     /// Wire name `state_reason`: [`StateReason`].
-    #[serde(rename = "state_reason", default)]
     pub state_reason: ::std::option::Option<StateReason>,
     /// Wire name `target_id`: string. Example: `c29ced64b3dfe4f33b57ca0aa9f68****`.
-    #[serde(rename = "target_id", default)]
     pub target_id: ::std::option::Option<::std::string::String>,
     /// Wire name `target_type`: string. Example: `cluster`.
-    #[serde(rename = "target_type", default)]
     pub target_type: ::std::option::Option<::std::string::String>,
     /// Wire name `task_id`: string. Example: `T-681ac448b23ced010600****`.
-    #[serde(rename = "task_id", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
     /// Wire name `type`: string. Example: `CLUSTER_UPGRADE_MASTER`.
-    #[serde(rename = "type", default)]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    PlansItem { "cluster_id" = 0, "created" = 1, "end_time" = 2, "plan_id" = 3,
+    "start_time" = 4, "state" = 5, "state_reason" = 6, "target_id" = 7, "target_type" =
+    8, "task_id" = 9, "type" = 10, } { 0 cluster_id value, 1 created value, 2 end_time
+    value, 3 plan_id value, 4 start_time value, 5 state value, 6 state_reason value, 7
+    target_id value, 8 target_type value, 9 task_id value, 10 r#type value, }
+);
 /// The errors `ListOperationPlansForRegion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -134,43 +133,7 @@ pub enum ListOperationPlansForRegionError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListOperationPlansForRegionError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListOperationPlansForRegionError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListOperationPlansForRegionError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListOperationPlansForRegionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListOperationPlansForRegionError {}
+::alibabacloud_runtime::operation_error!(ListOperationPlansForRegionError {});
 /// Builds and sends a `ListOperationPlansForRegion` call. `send` and `build` compile once every required parameter is set (`region_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -62,19 +62,20 @@ impl ::alibabacloud_runtime::Operation for ListTagResourcesInput {
 ///   }
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListTagResourcesOutput {
     /// Wire name `next_token`: string. Example: `c374bf4864448****`.
-    #[serde(rename = "next_token", default)]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `request_id`: string. Example: `E368C761-F8F6-4A36-9B58-BD53D5CD0CEB`.
-    #[serde(rename = "request_id", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `tag_resources`: [`TagResources`].
-    #[serde(rename = "tag_resources", default)]
     pub tag_resources: ::std::option::Option<TagResources>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListTagResourcesOutput { "next_token" = 0, "request_id" = 1, "tag_resources" = 2, } {
+    0 next_token value, 1 request_id value, 2 tag_resources value, }
+);
 /// A structure of the operation, at `request[3].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagsItem {
@@ -92,30 +93,33 @@ impl ::alibabacloud_runtime::ToParam for TagsItem {
     }
 }
 /// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagResourceItem {
     /// Wire name `resource_id`: string. Example: `i-xxx`.
-    #[serde(rename = "resource_id", default)]
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_type`: string. Example: `CLUSTER`.
-    #[serde(rename = "resource_type", default)]
     pub resource_type: ::std::option::Option<::std::string::String>,
     /// Wire name `tag_key`: string. Example: `ack.aliyun.com`.
-    #[serde(rename = "tag_key", default)]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `tag_value`: string. Example: `c71cf3d796c374bf48644482cb0c3****`.
-    #[serde(rename = "tag_value", default)]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TagResourceItem { "resource_id" = 0, "resource_type" = 1, "tag_key" = 2, "tag_value"
+    = 3, } { 0 resource_id value, 1 resource_type value, 2 tag_key value, 3 tag_value
+    value, }
+);
 /// A structure of the operation, at `response.fields[2]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagResources {
     /// Wire name `tag_resource`: list of [`TagResourceItem`].
-    #[serde(rename = "tag_resource", default)]
     pub tag_resource: ::std::option::Option<::std::vec::Vec<TagResourceItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TagResources { "tag_resource" = 0, } { 0 tag_resource value, }
+);
 /// The errors `ListTagResources` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -123,43 +127,7 @@ pub enum ListTagResourcesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListTagResourcesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListTagResourcesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListTagResourcesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListTagResourcesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListTagResourcesError {}
+::alibabacloud_runtime::operation_error!(ListTagResourcesError {});
 /// Builds and sends a `ListTagResources` call. `send` and `build` compile once every required parameter is set (`resource_ids`, `resource_type`, `region_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

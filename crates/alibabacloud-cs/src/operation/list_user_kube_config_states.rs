@@ -64,62 +64,53 @@ impl ::alibabacloud_runtime::Operation for ListUserKubeConfigStatesInput {
 ///   ]
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListUserKubeConfigStatesOutput {
     /// Wire name `page`: [`Page`].
-    #[serde(rename = "page", default)]
     pub page: ::std::option::Option<Page>,
     /// Wire name `states`: list of [`StatesItem`].
-    #[serde(rename = "states", default)]
     pub states: ::std::option::Option<::std::vec::Vec<StatesItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListUserKubeConfigStatesOutput { "page" = 0, "states" = 1, } { 0 page value, 1 states
+    value, }
+);
 /// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Page {
     /// Wire name `page_number`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "page_number",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `page_size`: 32-bit integer. Example: `10`.
-    #[serde(
-        rename = "page_size",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `total_count`: 32-bit integer. Example: `100`.
-    #[serde(
-        rename = "total_count",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Page { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
+    lenient, 1 page_size lenient, 2 total_count lenient, }
+);
 /// A structure of the operation, at `response.fields[1].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct StatesItem {
     /// Wire name `cert_expire_time`: string. Example: `2026-11-30T07:41:50Z`.
-    #[serde(rename = "cert_expire_time", default)]
     pub cert_expire_time: ::std::option::Option<::std::string::String>,
     /// Wire name `cert_state`: string. Example: `Unissued`.
-    #[serde(rename = "cert_state", default)]
     pub cert_state: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_id`: string. Example: `c5b5e80b0b64a4bf6939d2d8fbbc5****\n`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_name`: string. Example: `cluster-demo`.
-    #[serde(rename = "cluster_name", default)]
     pub cluster_name: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_state`: string. Example: `running`.
-    #[serde(rename = "cluster_state", default)]
     pub cluster_state: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    StatesItem { "cert_expire_time" = 0, "cert_state" = 1, "cluster_id" = 2,
+    "cluster_name" = 3, "cluster_state" = 4, } { 0 cert_expire_time value, 1 cert_state
+    value, 2 cluster_id value, 3 cluster_name value, 4 cluster_state value, }
+);
 /// The errors `ListUserKubeConfigStates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -127,43 +118,7 @@ pub enum ListUserKubeConfigStatesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListUserKubeConfigStatesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListUserKubeConfigStatesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListUserKubeConfigStatesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListUserKubeConfigStatesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListUserKubeConfigStatesError {}
+::alibabacloud_runtime::operation_error!(ListUserKubeConfigStatesError {});
 /// Builds and sends a `ListUserKubeConfigStates` call. `send` and `build` compile once every required parameter is set (`Uid`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
@@ -322,8 +277,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListUserKubeConfigStates
     fn page_size(&self) -> ::std::option::Option<i64> {
         self.page_size.map(i64::from)
     }
-    fn total(output: &ListUserKubeConfigStatesOutput) -> ::std::option::Option<i64> {
-        let _ = output;
+    fn total(_output: &ListUserKubeConfigStatesOutput) -> ::std::option::Option<i64> {
         ::std::option::Option::None
     }
     fn item_count(output: &ListUserKubeConfigStatesOutput) -> usize {

@@ -80,19 +80,20 @@ impl ::alibabacloud_runtime::Operation for ModifyClusterNodePoolInput {
 ///   "task_id": "T-5fd211e924e1d00787000293"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolOutput {
     /// Wire name `nodepool_id`: string. Example: `np737c3ac1ac684703b9e10673aa2c****`.
-    #[serde(rename = "nodepool_id", default)]
     pub nodepool_id: ::std::option::Option<::std::string::String>,
     /// Wire name `request_id`: string. Example: `687C5BAA-D103-4993-884B-C35E4314****`.
-    #[serde(rename = "request_id", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `task_id`: string. Example: `T-5fd211e924e1d00787000293`.
-    #[serde(rename = "task_id", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ModifyClusterNodePoolOutput { "nodepool_id" = 0, "request_id" = 1, "task_id" = 2, } {
+    0 nodepool_id value, 1 request_id value, 2 task_id value, }
+);
 /// A structure of the operation, at `request[2]` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct AutoScaling {
@@ -1209,71 +1210,10 @@ pub enum Strategy {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Strategy {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "PrivatePoolFirst",
-        "PrivatePoolOnly",
-        "None",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PrivatePoolFirst => "PrivatePoolFirst",
-            Self::PrivatePoolOnly => "PrivatePoolOnly",
-            Self::None => "None",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Strategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "PrivatePoolFirst" => Self::PrivatePoolFirst,
-            "PrivatePoolOnly" => Self::PrivatePoolOnly,
-            "None" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Strategy {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Strategy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Strategy {
-    fn as_str(&self) -> &str {
-        Strategy::as_str(self)
-    }
-}
-impl ::serde::Serialize for Strategy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Strategy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Strategy {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Strategy { PrivatePoolFirst = "PrivatePoolFirst", PrivatePoolOnly =
+    "PrivatePoolOnly", None = "None", }
+);
 /// The errors `ModifyClusterNodePool` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -1281,43 +1221,7 @@ pub enum ModifyClusterNodePoolError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ModifyClusterNodePoolError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ModifyClusterNodePoolError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ModifyClusterNodePoolError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ModifyClusterNodePoolError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ModifyClusterNodePoolError {}
+::alibabacloud_runtime::operation_error!(ModifyClusterNodePoolError {});
 /// Builds and sends a `ModifyClusterNodePool` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `NodepoolId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

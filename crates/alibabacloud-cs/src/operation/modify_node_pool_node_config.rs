@@ -68,19 +68,20 @@ impl ::alibabacloud_runtime::Operation for ModifyNodePoolNodeConfigInput {
 ///   "task_id": "T-5fd211e924e1d00787****"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ModifyNodePoolNodeConfigOutput {
     /// Wire name `nodepool_id`: string. Example: `np737c3ac1ac684703b9e10673aa2c****`.
-    #[serde(rename = "nodepool_id", default)]
     pub nodepool_id: ::std::option::Option<::std::string::String>,
     /// Wire name `request_id`: string. Example: `D7631D83-6E98-1949-B665-766A62xxxxxx`.
-    #[serde(rename = "request_id", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `task_id`: string. Example: `T-5fd211e924e1d00787xxxxxx`.
-    #[serde(rename = "task_id", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ModifyNodePoolNodeConfigOutput { "nodepool_id" = 0, "request_id" = 1, "task_id" = 2,
+    } { 0 nodepool_id value, 1 request_id value, 2 task_id value, }
+);
 /// A structure of the operation, at `request[2]` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct ContainerdConfig {
@@ -417,43 +418,7 @@ pub enum ModifyNodePoolNodeConfigError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ModifyNodePoolNodeConfigError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ModifyNodePoolNodeConfigError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ModifyNodePoolNodeConfigError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ModifyNodePoolNodeConfigError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ModifyNodePoolNodeConfigError {}
+::alibabacloud_runtime::operation_error!(ModifyNodePoolNodeConfigError {});
 /// Builds and sends a `ModifyNodePoolNodeConfig` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `NodepoolId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -40,16 +40,18 @@ impl ::alibabacloud_runtime::Operation for OpenAckServiceInput {
 ///   "request_id": "20758A-585D-4A41-A9B2-28DA8F*******"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct OpenAckServiceOutput {
     /// Wire name `order_id`: string. Example: `2067*******0374`.
-    #[serde(rename = "order_id", default)]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// Wire name `request_id`: string. Example: `20758A-585D-4A41-A9B2-28DA8F4F534F`.
-    #[serde(rename = "request_id", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    OpenAckServiceOutput { "order_id" = 0, "request_id" = 1, } { 0 order_id value, 1
+    request_id value, }
+);
 /// The errors `OpenAckService` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -57,43 +59,7 @@ pub enum OpenAckServiceError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl OpenAckServiceError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for OpenAckServiceError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        OpenAckServiceError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for OpenAckServiceError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for OpenAckServiceError {}
+::alibabacloud_runtime::operation_error!(OpenAckServiceError {});
 /// Builds and sends a `OpenAckService` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -67,16 +67,18 @@ impl ::alibabacloud_runtime::Operation for RepairClusterNodePoolInput {
 ///   "task_id": "T-613b19bbd160ad2800******"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RepairClusterNodePoolOutput {
     /// Wire name `request_id`: string. Example: `db82195b-75a8-40e5-9be4-16f1829dc624`.
-    #[serde(rename = "request_id", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `task_id`: string. Example: `T-613b19bbd160ad4928000001`.
-    #[serde(rename = "task_id", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    RepairClusterNodePoolOutput { "request_id" = 0, "task_id" = 1, } { 0 request_id
+    value, 1 task_id value, }
+);
 /// A structure of the operation, at `request[4].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct OperationsItem {
@@ -103,43 +105,7 @@ pub enum RepairClusterNodePoolError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl RepairClusterNodePoolError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for RepairClusterNodePoolError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        RepairClusterNodePoolError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for RepairClusterNodePoolError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for RepairClusterNodePoolError {}
+::alibabacloud_runtime::operation_error!(RepairClusterNodePoolError {});
 /// Builds and sends a `RepairClusterNodePool` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `nodepool_id`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -63,16 +63,18 @@ impl ::alibabacloud_runtime::Operation for RunClusterCheckInput {
 ///   "request_id": "F04DF81D-5C12-1524-B36A-86E025******"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RunClusterCheckOutput {
     /// Wire name `check_id`: string. Example: `1697100584236600453-ce0da5a1d627e4e9e9f96cae8ad07****-clustercheck-lboto`.
-    #[serde(rename = "check_id", default)]
     pub check_id: ::std::option::Option<::std::string::String>,
     /// Wire name `request_id`: string. Example: `F04DF81D-5C12-1524-B36A-86E02526****`.
-    #[serde(rename = "request_id", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    RunClusterCheckOutput { "check_id" = 0, "request_id" = 1, } { 0 check_id value, 1
+    request_id value, }
+);
 /// The errors `RunClusterCheck` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -80,43 +82,7 @@ pub enum RunClusterCheckError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl RunClusterCheckError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for RunClusterCheckError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        RunClusterCheckError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for RunClusterCheckError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for RunClusterCheckError {}
+::alibabacloud_runtime::operation_error!(RunClusterCheckError {});
 /// Builds and sends a `RunClusterCheck` call. `send` and `build` compile once every required parameter is set (`cluster_id`, `type`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

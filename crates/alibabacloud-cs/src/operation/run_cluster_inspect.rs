@@ -56,19 +56,20 @@ impl ::alibabacloud_runtime::Operation for RunClusterInspectInput {
 ///   "taskId": "T-67d7ec016ce37c0106000***"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RunClusterInspectOutput {
     /// Wire name `reportId`: string. Example: `5d6557c983064c45bed62ab2a2119cc7`.
-    #[serde(rename = "reportId", default)]
     pub report_id: ::std::option::Option<::std::string::String>,
     /// Wire name `requestId`: string. Example: `0AB4D067-4DD7-5471-B90A-FCC564BC3337`.
-    #[serde(rename = "requestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `taskId`: string. Example: `T-67d7ec016ce37c0106000***`.
-    #[serde(rename = "taskId", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    RunClusterInspectOutput { "reportId" = 0, "requestId" = 1, "taskId" = 2, } { 0
+    report_id value, 1 request_id value, 2 task_id value, }
+);
 /// The errors `RunClusterInspect` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -76,43 +77,7 @@ pub enum RunClusterInspectError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl RunClusterInspectError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for RunClusterInspectError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        RunClusterInspectError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for RunClusterInspectError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for RunClusterInspectError {}
+::alibabacloud_runtime::operation_error!(RunClusterInspectError {});
 /// Builds and sends a `RunClusterInspect` call. `send` and `build` compile once every required parameter is set (`clusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -58,20 +58,17 @@ impl ::alibabacloud_runtime::Operation for StartAlertInput {
 ///   "status": true
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct StartAlertOutput {
     /// Wire name `msg`: string. Example: `success`.
-    #[serde(rename = "msg", default)]
     pub msg: ::std::option::Option<::std::string::String>,
     /// Wire name `status`: boolean. Example: `true`.
-    #[serde(
-        rename = "status",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub status: ::std::option::Option<bool>,
 }
+::alibabacloud_runtime::decode_struct!(
+    StartAlertOutput { "msg" = 0, "status" = 1, } { 0 msg value, 1 status lenient, }
+);
 /// The errors `StartAlert` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -79,43 +76,7 @@ pub enum StartAlertError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl StartAlertError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for StartAlertError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        StartAlertError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for StartAlertError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for StartAlertError {}
+::alibabacloud_runtime::operation_error!(StartAlertError {});
 /// Builds and sends a `StartAlert` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -56,19 +56,20 @@ impl ::alibabacloud_runtime::Operation for UnInstallClusterAddonsInput {
 ///   "task_id": "T-66e39b39c0fdd00132******"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UnInstallClusterAddonsOutput {
     /// Wire name `cluster_id`: string. Example: `c5b5e80b0b64a4bf6939d2d8fbbc5****`.
-    #[serde(rename = "cluster_id", default)]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `request_id`: string. Example: `74D1512F-67DA-54E8-99EA-4D50EB4898F4`.
-    #[serde(rename = "request_id", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `task_id`: string. Example: `T-66e39b39c0fdd001320005c0`.
-    #[serde(rename = "task_id", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    UnInstallClusterAddonsOutput { "cluster_id" = 0, "request_id" = 1, "task_id" = 2, } {
+    0 cluster_id value, 1 request_id value, 2 task_id value, }
+);
 /// A structure of the operation, at `request[1].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct AddonsItem {
@@ -95,43 +96,7 @@ pub enum UnInstallClusterAddonsError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl UnInstallClusterAddonsError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for UnInstallClusterAddonsError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        UnInstallClusterAddonsError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for UnInstallClusterAddonsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for UnInstallClusterAddonsError {}
+::alibabacloud_runtime::operation_error!(UnInstallClusterAddonsError {});
 /// Builds and sends a `UnInstallClusterAddons` call. `send` and `build` compile once every required parameter is set (`ClusterId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

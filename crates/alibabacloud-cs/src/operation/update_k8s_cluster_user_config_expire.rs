@@ -55,9 +55,10 @@ impl ::alibabacloud_runtime::Operation for UpdateK8sClusterUserConfigExpireInput
 /// ```json
 /// {}
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UpdateK8sClusterUserConfigExpireOutput {}
+::alibabacloud_runtime::decode_struct!(UpdateK8sClusterUserConfigExpireOutput {} {});
 /// The errors `UpdateK8sClusterUserConfigExpire` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -65,43 +66,7 @@ pub enum UpdateK8sClusterUserConfigExpireError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl UpdateK8sClusterUserConfigExpireError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for UpdateK8sClusterUserConfigExpireError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        UpdateK8sClusterUserConfigExpireError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for UpdateK8sClusterUserConfigExpireError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for UpdateK8sClusterUserConfigExpireError {}
+::alibabacloud_runtime::operation_error!(UpdateK8sClusterUserConfigExpireError {});
 /// Builds and sends a `UpdateK8sClusterUserConfigExpire` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `expire_hour`, `user`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -69,25 +69,25 @@ impl ::alibabacloud_runtime::Operation for UpdateResourcesDeleteProtectionInput 
 ///   ]
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UpdateResourcesDeleteProtectionOutput {
     /// Wire name `namespace`: string. Example: `default`.
-    #[serde(rename = "namespace", default)]
     pub namespace: ::std::option::Option<::std::string::String>,
     /// Wire name `protection`: string. Example: `enable`.
-    #[serde(rename = "protection", default)]
     pub protection: ::std::option::Option<::std::string::String>,
     /// Wire name `requestId`: string. Example: `0527ac9a-c899-4341-a21a-xxxxxxxxx`.
-    #[serde(rename = "requestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_type`: string. Example: `namespaces`.
-    #[serde(rename = "resource_type", default)]
     pub resource_type: ::std::option::Option<::std::string::String>,
     /// Wire name `resources`: list of string.
-    #[serde(rename = "resources", default)]
     pub resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    UpdateResourcesDeleteProtectionOutput { "namespace" = 0, "protection" = 1,
+    "requestId" = 2, "resource_type" = 3, "resources" = 4, } { 0 namespace value, 1
+    protection value, 2 request_id value, 3 resource_type value, 4 resources value, }
+);
 /// The documented values of `request[3]`: `services`, `namespaces`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -101,65 +101,9 @@ pub enum ResourceType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ResourceType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["services", "namespaces"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Services => "services",
-            Self::Namespaces => "namespaces",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ResourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "services" => Self::Services,
-            "namespaces" => Self::Namespaces,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ResourceType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ResourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for ResourceType {
-    fn as_str(&self) -> &str {
-        ResourceType::as_str(self)
-    }
-}
-impl ::serde::Serialize for ResourceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResourceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for ResourceType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    ResourceType { Services = "services", Namespaces = "namespaces", }
+);
 /// The errors `UpdateResourcesDeleteProtection` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -167,43 +111,7 @@ pub enum UpdateResourcesDeleteProtectionError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl UpdateResourcesDeleteProtectionError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for UpdateResourcesDeleteProtectionError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        UpdateResourcesDeleteProtectionError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for UpdateResourcesDeleteProtectionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for UpdateResourcesDeleteProtectionError {}
+::alibabacloud_runtime::operation_error!(UpdateResourcesDeleteProtectionError {});
 /// Builds and sends a `UpdateResourcesDeleteProtection` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `resource_type`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -81,16 +81,18 @@ impl ::alibabacloud_runtime::Operation for UpgradeClusterNodepoolInput {
 ///   "task_id": "T-5fd211e924e1d0078700****"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UpgradeClusterNodepoolOutput {
     /// Wire name `RequestId`: string. Example: `2D69A58F-345C-4FDE-88E4-BF518944****`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `task_id`: string. Example: `T-5fd211e924e1d0078700xxxx`.
-    #[serde(rename = "task_id", default)]
     pub task_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    UpgradeClusterNodepoolOutput { "RequestId" = 0, "task_id" = 1, } { 0 request_id
+    value, 1 task_id value, }
+);
 /// A structure of the operation, at `request[5]` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct RollingPolicy {
@@ -135,71 +137,10 @@ pub enum PausePolicy {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl PausePolicy {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "FirstBatch",
-        "EveryBatch",
-        "NotPause",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FirstBatch => "FirstBatch",
-            Self::EveryBatch => "EveryBatch",
-            Self::NotPause => "NotPause",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PausePolicy {
-    fn from(value: &str) -> Self {
-        match value {
-            "FirstBatch" => Self::FirstBatch,
-            "EveryBatch" => Self::EveryBatch,
-            "NotPause" => Self::NotPause,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PausePolicy {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PausePolicy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for PausePolicy {
-    fn as_str(&self) -> &str {
-        PausePolicy::as_str(self)
-    }
-}
-impl ::serde::Serialize for PausePolicy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PausePolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for PausePolicy {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    PausePolicy { FirstBatch = "FirstBatch", EveryBatch = "EveryBatch", NotPause =
+    "NotPause", }
+);
 /// The errors `UpgradeClusterNodepool` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -207,43 +148,7 @@ pub enum UpgradeClusterNodepoolError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl UpgradeClusterNodepoolError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for UpgradeClusterNodepoolError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        UpgradeClusterNodepoolError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for UpgradeClusterNodepoolError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for UpgradeClusterNodepoolError {}
+::alibabacloud_runtime::operation_error!(UpgradeClusterNodepoolError {});
 /// Builds and sends a `UpgradeClusterNodepool` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `NodepoolId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

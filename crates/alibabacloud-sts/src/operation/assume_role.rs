@@ -64,50 +64,54 @@ impl ::alibabacloud_runtime::Operation for AssumeRoleInput {
 ///   "SourceIdentity": "Alice"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleOutput {
     /// Wire name `AssumedRoleUser`: [`AssumedRoleUser`].
-    #[serde(rename = "AssumedRoleUser", default)]
     pub assumed_role_user: ::std::option::Option<AssumedRoleUser>,
     /// Wire name `Credentials`: [`Credentials`].
-    #[serde(rename = "Credentials", default)]
     pub credentials: ::std::option::Option<Credentials>,
     /// Wire name `RequestId`: string. Example: `6894B13B-6D71-4EF5-88FA-F32781734A7F`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SourceIdentity`: string.
-    #[serde(rename = "SourceIdentity", default)]
     pub source_identity: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AssumeRoleOutput { "AssumedRoleUser" = 0, "Credentials" = 1, "RequestId" = 2,
+    "SourceIdentity" = 3, } { 0 assumed_role_user value, 1 credentials value, 2
+    request_id value, 3 source_identity value, }
+);
 /// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssumedRoleUser {
     /// Wire name `Arn`: string. Example: `acs:ram::123456789012****:role/adminrole/alice`.
-    #[serde(rename = "Arn", default)]
     pub arn: ::std::option::Option<::std::string::String>,
     /// Wire name `AssumedRoleId`: string. Example: `34458433936495****:alice`.
-    #[serde(rename = "AssumedRoleId", default)]
     pub assumed_role_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AssumedRoleUser { "Arn" = 0, "AssumedRoleId" = 1, } { 0 arn value, 1 assumed_role_id
+    value, }
+);
 /// A structure of the operation, at `response.fields[1]` in its spec.
-#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Credentials {
     /// Wire name `AccessKeyId`: string. Example: `STS.L4aBSCSJVMuKg5U1****`.
-    #[serde(rename = "AccessKeyId", default)]
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AccessKeySecret`: string, secret (redacted in `Debug`).
-    #[serde(rename = "AccessKeySecret", default)]
     pub access_key_secret: ::std::option::Option<::std::string::String>,
     /// Wire name `Expiration`: string. Example: `2015-04-09T11:52:19Z`.
-    #[serde(rename = "Expiration", default)]
     pub expiration: ::std::option::Option<::std::string::String>,
     /// Wire name `SecurityToken`: string, secret (redacted in `Debug`).
-    #[serde(rename = "SecurityToken", default)]
     pub security_token: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Credentials { "AccessKeyId" = 0, "AccessKeySecret" = 1, "Expiration" = 2,
+    "SecurityToken" = 3, } { 0 access_key_id value, 1 access_key_secret value, 2
+    expiration value, 3 security_token value, }
+);
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
@@ -153,142 +157,20 @@ pub enum AssumeRoleError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl AssumeRoleError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        match self {
-            Self::AuthenticationFailApiPassword(m) => m,
-            Self::AuthenticationFailApiUsername(m) => m,
-            Self::EntityNotExistRole(m) => m,
-            Self::InternalError(m) => m,
-            Self::InvalidParameterContentType(m) => m,
-            Self::InvalidParameterDurationSeconds(m) => m,
-            Self::InvalidParameterExternalId(m) => m,
-            Self::InvalidParameterPolicyGrammar(m) => m,
-            Self::InvalidParameterPolicySize(m) => m,
-            Self::InvalidParameterRoleArn(m) => m,
-            Self::InvalidParameterRoleSessionName(m) => m,
-            Self::InvalidParameterSerialNumber(m) => m,
-            Self::InvalidParameterTokenCode(m) => m,
-            Self::NoPermission(m) => m,
-            Self::Unhandled(m) => m,
-        }
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-    /// Whether this is `AuthenticationFail.ApiPassword`.
-    pub fn is_authentication_fail_api_password(&self) -> bool {
-        ::std::matches!(self, Self::AuthenticationFailApiPassword(_))
-    }
-    /// Whether this is `AuthenticationFail.ApiUsername`.
-    pub fn is_authentication_fail_api_username(&self) -> bool {
-        ::std::matches!(self, Self::AuthenticationFailApiUsername(_))
-    }
-    /// Whether this is `EntityNotExist.Role`.
-    pub fn is_entity_not_exist_role(&self) -> bool {
-        ::std::matches!(self, Self::EntityNotExistRole(_))
-    }
-    /// Whether this is `InternalError`.
-    pub fn is_internal_error(&self) -> bool {
-        ::std::matches!(self, Self::InternalError(_))
-    }
-    /// Whether this is `InvalidParameter.ContentType`.
-    pub fn is_invalid_parameter_content_type(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterContentType(_))
-    }
-    /// Whether this is `InvalidParameter.DurationSeconds`.
-    pub fn is_invalid_parameter_duration_seconds(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterDurationSeconds(_))
-    }
-    /// Whether this is `InvalidParameter.ExternalId`.
-    pub fn is_invalid_parameter_external_id(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterExternalId(_))
-    }
-    /// Whether this is `InvalidParameter.PolicyGrammar`.
-    pub fn is_invalid_parameter_policy_grammar(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterPolicyGrammar(_))
-    }
-    /// Whether this is `InvalidParameter.PolicySize`.
-    pub fn is_invalid_parameter_policy_size(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterPolicySize(_))
-    }
-    /// Whether this is `InvalidParameter.RoleArn`.
-    pub fn is_invalid_parameter_role_arn(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterRoleArn(_))
-    }
-    /// Whether this is `InvalidParameter.RoleSessionName`.
-    pub fn is_invalid_parameter_role_session_name(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterRoleSessionName(_))
-    }
-    /// Whether this is `InvalidParameter.SerialNumber`.
-    pub fn is_invalid_parameter_serial_number(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterSerialNumber(_))
-    }
-    /// Whether this is `InvalidParameter.TokenCode`.
-    pub fn is_invalid_parameter_token_code(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterTokenCode(_))
-    }
-    /// Whether this is `NoPermission`.
-    pub fn is_no_permission(&self) -> bool {
-        ::std::matches!(self, Self::NoPermission(_))
-    }
-}
-impl ::alibabacloud_runtime::OperationError for AssumeRoleError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        match metadata.code() {
-            "AuthenticationFail.ApiPassword" => {
-                Self::AuthenticationFailApiPassword(metadata)
-            }
-            "AuthenticationFail.ApiUsername" => {
-                Self::AuthenticationFailApiUsername(metadata)
-            }
-            "EntityNotExist.Role" => Self::EntityNotExistRole(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.ContentType" => Self::InvalidParameterContentType(metadata),
-            "InvalidParameter.DurationSeconds" => {
-                Self::InvalidParameterDurationSeconds(metadata)
-            }
-            "InvalidParameter.ExternalId" => Self::InvalidParameterExternalId(metadata),
-            "InvalidParameter.PolicyGrammar" => {
-                Self::InvalidParameterPolicyGrammar(metadata)
-            }
-            "InvalidParameter.PolicySize" => Self::InvalidParameterPolicySize(metadata),
-            "InvalidParameter.RoleArn" => Self::InvalidParameterRoleArn(metadata),
-            "InvalidParameter.RoleSessionName" => {
-                Self::InvalidParameterRoleSessionName(metadata)
-            }
-            "InvalidParameter.SerialNumber" => {
-                Self::InvalidParameterSerialNumber(metadata)
-            }
-            "InvalidParameter.TokenCode" => Self::InvalidParameterTokenCode(metadata),
-            "NoPermission" => Self::NoPermission(metadata),
-            _ => Self::Unhandled(metadata),
-        }
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        AssumeRoleError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for AssumeRoleError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for AssumeRoleError {}
+::alibabacloud_runtime::operation_error!(
+    AssumeRoleError { AuthenticationFailApiPassword = "AuthenticationFail.ApiPassword",
+    AuthenticationFailApiUsername = "AuthenticationFail.ApiUsername", EntityNotExistRole
+    = "EntityNotExist.Role", InternalError = "InternalError", InvalidParameterContentType
+    = "InvalidParameter.ContentType", InvalidParameterDurationSeconds =
+    "InvalidParameter.DurationSeconds", InvalidParameterExternalId =
+    "InvalidParameter.ExternalId", InvalidParameterPolicyGrammar =
+    "InvalidParameter.PolicyGrammar", InvalidParameterPolicySize =
+    "InvalidParameter.PolicySize", InvalidParameterRoleArn = "InvalidParameter.RoleArn",
+    InvalidParameterRoleSessionName = "InvalidParameter.RoleSessionName",
+    InvalidParameterSerialNumber = "InvalidParameter.SerialNumber",
+    InvalidParameterTokenCode = "InvalidParameter.TokenCode", NoPermission =
+    "NoPermission", }
+);
 /// Builds and sends a `AssumeRole` call. `send` and `build` compile once every required parameter is set (`RoleArn`, `RoleSessionName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

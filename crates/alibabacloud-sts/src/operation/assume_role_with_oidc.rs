@@ -89,53 +89,57 @@ impl ::alibabacloud_runtime::Operation for AssumeRoleWithOIDCInput {
 ///   "SourceIdentity": "Alice"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleWithOIDCOutput {
     /// Wire name `AssumedRoleUser`: [`AssumedRoleUser`].
-    #[serde(rename = "AssumedRoleUser", default)]
     pub assumed_role_user: ::std::option::Option<AssumedRoleUser>,
     /// Wire name `Credentials`: [`Credentials`].
-    #[serde(rename = "Credentials", default)]
     pub credentials: ::std::option::Option<Credentials>,
     /// Wire name `OIDCTokenInfo`: [`OidcTokenInfo`].
-    #[serde(rename = "OIDCTokenInfo", default)]
     pub oidc_token_info: ::std::option::Option<OidcTokenInfo>,
     /// Wire name `RequestId`: string. Example: `3D57EAD2-8723-1F26-B69C-F8707D8B565D`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SourceIdentity`: string.
-    #[serde(rename = "SourceIdentity", default)]
     pub source_identity: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AssumeRoleWithOIDCOutput { "AssumedRoleUser" = 0, "Credentials" = 1, "OIDCTokenInfo"
+    = 2, "RequestId" = 3, "SourceIdentity" = 4, } { 0 assumed_role_user value, 1
+    credentials value, 2 oidc_token_info value, 3 request_id value, 4 source_identity
+    value, }
+);
 /// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssumedRoleUser {
     /// Wire name `Arn`: string. Example: `acs:ram::113511544585****:role/testoidc/TestOidcAssumedRoleSession`.
-    #[serde(rename = "Arn", default)]
     pub arn: ::std::option::Option<::std::string::String>,
     /// Wire name `AssumedRoleId`: string. Example: `33157794895460****`.
-    #[serde(rename = "AssumedRoleId", default)]
     pub assumed_role_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AssumedRoleUser { "Arn" = 0, "AssumedRoleId" = 1, } { 0 arn value, 1 assumed_role_id
+    value, }
+);
 /// A structure of the operation, at `response.fields[1]` in its spec.
-#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Credentials {
     /// Wire name `AccessKeyId`: string. Example: `STS.NUgYrLnoC37mZZCNnAbez****`.
-    #[serde(rename = "AccessKeyId", default)]
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AccessKeySecret`: string, secret (redacted in `Debug`).
-    #[serde(rename = "AccessKeySecret", default)]
     pub access_key_secret: ::std::option::Option<::std::string::String>,
     /// Wire name `Expiration`: string. Example: `2021-10-20T04:27:09Z`.
-    #[serde(rename = "Expiration", default)]
     pub expiration: ::std::option::Option<::std::string::String>,
     /// Wire name `SecurityToken`: string, secret (redacted in `Debug`).
-    #[serde(rename = "SecurityToken", default)]
     pub security_token: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Credentials { "AccessKeyId" = 0, "AccessKeySecret" = 1, "Expiration" = 2,
+    "SecurityToken" = 3, } { 0 access_key_id value, 1 access_key_secret value, 2
+    expiration value, 3 security_token value, }
+);
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
@@ -147,28 +151,28 @@ impl ::std::fmt::Debug for Credentials {
     }
 }
 /// A structure of the operation, at `response.fields[2]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct OidcTokenInfo {
     /// Wire name `ClientIds`: string. Example: `496271242565057****`.
-    #[serde(rename = "ClientIds", default)]
     pub client_ids: ::std::option::Option<::std::string::String>,
     /// Wire name `ExpirationTime`: string. Example: `2021-10-20T04:27:09Z`.
-    #[serde(rename = "ExpirationTime", default)]
     pub expiration_time: ::std::option::Option<::std::string::String>,
     /// Wire name `IssuanceTime`: string. Example: `2021-10-20T03:27:09Z`.
-    #[serde(rename = "IssuanceTime", default)]
     pub issuance_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Issuer`: string. Example: `https://dev-xxxxxx.okta.com`.
-    #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Wire name `Subject`: string. Example: `KryrkIdjylZb7agUgCEf****`.
-    #[serde(rename = "Subject", default)]
     pub subject: ::std::option::Option<::std::string::String>,
     /// Wire name `VerificationInfo`: string. Example: `Success`.
-    #[serde(rename = "VerificationInfo", default)]
     pub verification_info: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    OidcTokenInfo { "ClientIds" = 0, "ExpirationTime" = 1, "IssuanceTime" = 2, "Issuer" =
+    3, "Subject" = 4, "VerificationInfo" = 5, } { 0 client_ids value, 1 expiration_time
+    value, 2 issuance_time value, 3 issuer value, 4 subject value, 5 verification_info
+    value, }
+);
 /// The errors `AssumeRoleWithOIDC` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -176,43 +180,7 @@ pub enum AssumeRoleWithOIDCError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl AssumeRoleWithOIDCError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for AssumeRoleWithOIDCError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        AssumeRoleWithOIDCError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for AssumeRoleWithOIDCError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for AssumeRoleWithOIDCError {}
+::alibabacloud_runtime::operation_error!(AssumeRoleWithOIDCError {});
 /// Builds and sends a `AssumeRoleWithOIDC` call. `send` and `build` compile once every required parameter is set (`OIDCProviderArn`, `RoleArn`, `OIDCToken`, `RoleSessionName`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

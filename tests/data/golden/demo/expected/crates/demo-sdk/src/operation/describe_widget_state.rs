@@ -30,28 +30,25 @@ impl ::alibabacloud_runtime::Operation for DescribeWidgetStateInput {
     }
 }
 /// The decoded answer of `DescribeWidgetState`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeWidgetStateOutput {
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The widget's state.
     ///
     /// Wire name `Status`: [`Status`].
-    #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
     /// Wire name `UpdateTime`: 64-bit integer. Milliseconds since the Unix epoch.
-    #[serde(
-        rename = "UpdateTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub update_time: ::std::option::Option<i64>,
     /// Wire name `Fingerprint`: string.
-    #[serde(rename = "Fingerprint", default)]
     pub fingerprint: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeWidgetStateOutput { "Fingerprint" = 3, "RequestId" = 0, "Status" = 1,
+    "UpdateTime" = 2, } { 0 request_id value, 1 status value, 2 update_time lenient, 3
+    fingerprint value, }
+);
 impl DescribeWidgetStateOutput {
     /// `UpdateTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn update_time_as_system_time(
@@ -75,67 +72,9 @@ pub enum Status {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Status {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["pending", "ready", "failed"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Ready => "ready",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "ready" => Self::Ready,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Status {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Status {
-    fn as_str(&self) -> &str {
-        Status::as_str(self)
-    }
-}
-impl ::serde::Serialize for Status {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Status {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Status { Pending = "pending", Ready = "ready", Failed = "failed", }
+);
 /// The errors `DescribeWidgetState` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling.User`, `InvalidTimeStamp.Expired`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -143,44 +82,8 @@ pub enum DescribeWidgetStateError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeWidgetStateError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeWidgetStateError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeWidgetStateError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeWidgetStateError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeWidgetStateError {}
-/// Builds and sends a `DescribeWidgetState` call. `send` and `build` compile once every required parameter is set (`WidgetId`); until then the compiler names the parameter still missing.
+::alibabacloud_runtime::operation_error!(DescribeWidgetStateError {});
+/// Builds and sends a `DescribeWidgetState` call. `send` becomes available once every required parameter is set (`WidgetId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeWidgetStateBuilder<WidgetId_ = ::alibabacloud_runtime::Missing> {
@@ -212,28 +115,20 @@ impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
         self
     }
 }
-impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
+impl DescribeWidgetStateBuilder<i64> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeWidgetStateInput)
-    where
-        WidgetId_: self::required::WidgetId<i64>,
-    {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeWidgetStateInput) {
         (
             self._client,
             self._options,
             DescribeWidgetStateInput {
-                widget_id: <WidgetId_ as self::required::WidgetId<
-                    i64,
-                >>::into_value(self.widget_id),
+                widget_id: self.widget_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeWidgetStateInput
-    where
-        WidgetId_: self::required::WidgetId<i64>,
-    {
+    pub fn build(self) -> DescribeWidgetStateInput {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -242,30 +137,9 @@ impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
     ) -> ::std::result::Result<
         DescribeWidgetStateOutput,
         ::alibabacloud_runtime::SdkError<DescribeWidgetStateError>,
-    >
-    where
-        WidgetId_: self::required::WidgetId<i64>,
-    {
+    > {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
-    }
-}
-/// The required parameters of [`DescribeWidgetStateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
-pub mod required {
-    /// Implemented by the type of `WidgetId` once it is set, so `send` and `build` can require it.
-    #[diagnostic::on_unimplemented(
-        message = "`DescribeWidgetState` needs its required parameter `WidgetId`",
-        label = "`WidgetId` is not set",
-        note = "set it with `.widget_id(…)` before this call"
-    )]
-    pub trait WidgetId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::WidgetId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
     }
 }
 impl crate::Client {
@@ -290,27 +164,23 @@ impl crate::Client {
         DescribeWidgetStateBuilder::new(self.clone())
     }
 }
-impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
+impl DescribeWidgetStateBuilder<i64> {
     /// Waits until the widget is ready.
     ///
-    /// Polls `DescribeWidgetState` until `Status` is `ready`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is `failed`, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 1000 ms to 10000 ms with jitter. The spec suggests a `max_wait` of 60000 ms.
+    /// Polls `DescribeWidgetState` until `Status` is `ready`; stops with [`WaiterError::Failed`](::alibabacloud_runtime::waiter::WaiterError::Failed) as soon as it is `failed`, and with [`WaiterError::TimedOut`](::alibabacloud_runtime::waiter::WaiterError::TimedOut) after `max_wait`. Delays grow from 1000 ms to 10000 ms with jitter. The spec suggests a `max_wait` of 60000 ms.
     pub async fn wait_until_widget_ready(
         self,
-        wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,
+        max_wait: ::std::time::Duration,
     ) -> ::std::result::Result<
         DescribeWidgetStateOutput,
         ::alibabacloud_runtime::waiter::WaiterError<DescribeWidgetStateError>,
-    >
-    where
-        WidgetId_: self::required::WidgetId<i64>,
-    {
+    > {
         let (client, options, input) = self.into_parts();
-        let config = wait
-            .into()
-            .config(
-                ::std::time::Duration::from_millis(1000u64),
-                ::std::time::Duration::from_millis(10000u64),
-            );
+        let config = ::alibabacloud_runtime::waiter::WaiterConfig::new(
+            ::std::time::Duration::from_millis(1000u64),
+            ::std::time::Duration::from_millis(10000u64),
+            max_wait,
+        );
         ::alibabacloud_runtime::waiter::wait(
                 client.runtime(),
                 &input,
