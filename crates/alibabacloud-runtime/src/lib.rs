@@ -66,10 +66,10 @@ pub use operation::{Auth, Missing, Operation};
 pub use params::{Params, ToParam};
 pub use retry::RetryConfig;
 pub use retry_quota::RetryQuota;
-pub use shared_config::{SharedConfig, SharedConfigBuilder};
 /// serde, for the `macro_rules!` generated crates expand.
 #[doc(hidden)]
 pub use serde as __serde;
+pub use shared_config::{SharedConfig, SharedConfigBuilder};
 pub use signing::SignatureVersion;
 
 /// The version of this runtime, as sent in the `User-Agent` header.
